@@ -1,0 +1,77 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tlsfit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tlsfit", targets: ["tlsfit"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // OpenSSL 3 from the system (Debian: libssl-dev).
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        // One-line C functions for the OpenSSL macros Swift cannot import.
+        .target(
+            name: "COpenSSLShims",
+            dependencies: ["COpenSSL"],
+            path: "Sources/COpenSSLShims"
+        ),
+        // The reviewed data files, compiled into the binary.
+        .target(
+            name: "CipherSuites",
+            path: "CipherSuites",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("suites.tsv"),
+                .embedInCode("windows-releases.tsv"),
+                .embedInCode("windows-suites.tsv"),
+                .embedInCode("update-hosts.tsv"),
+                .embedInCode("windows-errors.tsv"),
+            ]
+        ),
+        // Pure model and logic: no sockets, no OpenSSL.
+        .target(
+            name: "TLSFitCore",
+            dependencies: ["CipherSuites"]
+        ),
+        // The only module that talks to OpenSSL.
+        .target(
+            name: "TLSFitHandshake",
+            dependencies: ["TLSFitCore", "COpenSSL", "COpenSSLShims"]
+        ),
+        // Renderers: text, JSON, Markdown, HTML, JUnit, CSV.
+        .target(
+            name: "TLSFitReports",
+            dependencies: ["TLSFitCore"]
+        ),
+        .executableTarget(
+            name: "tlsfit",
+            dependencies: [
+                "TLSFitCore", "TLSFitHandshake", "TLSFitReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TLSFitCoreTests",
+            dependencies: ["TLSFitCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TLSFitHandshakeTests",
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "COpenSSL", "COpenSSLShims"]
+        ),
+        .testTarget(
+            name: "TLSFitCLITests",
+            dependencies: ["tlsfit", "TLSFitCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

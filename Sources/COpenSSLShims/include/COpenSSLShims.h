@@ -1,0 +1,59 @@
+#ifndef TLSFIT_COPENSSL_SHIMS_H
+#define TLSFIT_COPENSSL_SHIMS_H
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+
+/* tlsfit needs OpenSSL 3 (providers, SSL_get1_peer_certificate, group names). */
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error "tlsfit needs OpenSSL 3.0 or later (apt-get install libssl-dev)"
+#endif
+
+/* What the message callback saw on the wire during one handshake. */
+typedef struct tlsfit_trace {
+    int received_alert;        /* last alert received, -1 when none */
+    int received_alert_level;  /* 1 warning, 2 fatal */
+    int sent_alert;            /* last alert sent, -1 when none */
+    int sent_alert_level;
+    int server_hello_seen;     /* 1 once a ServerHello was read */
+    int server_hello_version;  /* legacy_version in the ServerHello */
+    int server_selected_version; /* supported_versions extension, 0 when absent */
+    int server_cipher;         /* cipher suite code point chosen in the ServerHello, -1 when none */
+    int hello_retry_request;   /* 1 when the ServerHello was a HelloRetryRequest */
+    int certificate_seen;      /* 1 once a Certificate message was read */
+    long bytes_read;           /* handshake-layer bytes read (messages) */
+} tlsfit_trace;
+
+unsigned long tlsfit_openssl_version_number(void);
+
+void tlsfit_trace_reset(tlsfit_trace *trace);
+/* Install a message callback that fills `trace` (owned by the caller, must outlive the SSL). */
+void tlsfit_ssl_set_trace(SSL *ssl, tlsfit_trace *trace);
+
+long tlsfit_ssl_set_tlsext_host_name(SSL *ssl, const char *name);
+long tlsfit_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version);
+long tlsfit_ssl_ctx_set_max_proto_version(SSL_CTX *ctx, int version);
+long tlsfit_ssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *list);
+long tlsfit_ssl_ctx_set1_sigalgs_list(SSL_CTX *ctx, const char *list);
+long tlsfit_ssl_set1_groups_list(SSL *ssl, const char *list);
+long tlsfit_ssl_get_negotiated_group(SSL *ssl);
+/* The server's ephemeral key (client side): caller frees with EVP_PKEY_free. */
+EVP_PKEY *tlsfit_ssl_get_peer_tmp_key(SSL *ssl);
+long tlsfit_ssl_ctx_set_tmp_dh_auto(SSL_CTX *ctx, long on);
+long tlsfit_ssl_ctx_add_extra_chain_cert(SSL_CTX *ctx, X509 *cert);
+long tlsfit_ssl_ctx_set_session_cache_mode(SSL_CTX *ctx, long mode);
+
+uint64_t tlsfit_ssl_op_cipher_server_preference(void);
+uint64_t tlsfit_ssl_op_no_ticket(void);
+uint64_t tlsfit_ssl_op_legacy_server_connect(void);
+uint64_t tlsfit_ssl_op_ignore_unexpected_eof(void);
+uint64_t tlsfit_ssl_op_no_compression(void);
+uint64_t tlsfit_ssl_op_no_renegotiation(void);
+uint64_t tlsfit_ssl_op_allow_unsafe_legacy_renegotiation(void);
+
+int tlsfit_err_get_lib(unsigned long e);
+int tlsfit_err_get_reason(unsigned long e);
+
+#endif

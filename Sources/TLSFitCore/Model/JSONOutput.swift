@@ -1,0 +1,15 @@
+import Foundation
+
+/// The one JSON encoder configuration tlsfit uses for every `--format json` output.
+public enum JSONOutput {
+    /// Bumped only when a field changes meaning or disappears; new fields do not bump it.
+    public static let schemaVersion = 1
+
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct TLSFit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tlsfit",
+        abstract: "Find out why a Windows client cannot negotiate TLS with a server, and what fixes it.",
+        discussion: """
+            tlsfit negotiates TLS with OpenSSL, reads Windows Schannel configuration \
+            (.reg exports, Registry.pol, gpresult, Get-TlsCipherSuite), emulates that client \
+            and explains failures such as 0x80072EFE.
+
+            Exit codes: 0 success, 1 a handshake or host failed, 2 bad usage or bad input.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            ProbeCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// Runs the built `tlsfit` executable, as a user would, and captures what it printed.
+struct CLIResult: Sendable {
+    var exitCode: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum CLI {
+    /// The `tlsfit` binary SwiftPM built next to the test bundle.
+    static var executableURL: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("tlsfit")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("tlsfit")
+    }
+
+    /// Runs tlsfit with `arguments`; `timeout` kills a hung run so a test fails instead of hanging.
+    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = executableURL
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            Issue.record("tlsfit \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
+            group.wait()
+        }
+        process.waitUntilExit()
+        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Parses stdout as a JSON object.
+    static func json(_ result: CLIResult) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        guard let dict = object as? [String: Any] else { throw CocoaError(.coderReadCorrupt) }
+        return dict
+    }
+}
