@@ -9,6 +9,7 @@ void tlsfit_trace_reset(tlsfit_trace *t) {
     t->received_alert = -1;
     t->sent_alert = -1;
     t->server_cipher = -1;
+    t->server_group = -1;
 }
 
 /* The HelloRetryRequest is a ServerHello whose random is this fixed value (RFC 8446 4.1.3). */
@@ -40,14 +41,35 @@ static void parse_server_hello(tlsfit_trace *t, const unsigned char *p, size_t l
         off += 4;
         if (off + l > end) break;
         if (type == 43 && l == 2) t->server_selected_version = (b[off] << 8) | b[off + 1];
+        if (type == 51 && l >= 2) t->server_group = (b[off] << 8) | b[off + 1];
         off += l;
+    }
+}
+
+/* TLS 1.2 ServerKeyExchange: ECDHE carries curve_type 3 (named_curve) and the group id;
+   DHE carries the prime p as a 2-byte length and big-endian bytes. */
+static void parse_server_key_exchange(tlsfit_trace *t, SSL *ssl, const unsigned char *b, size_t n) {
+    unsigned char code[2] = {(unsigned char)(t->server_cipher >> 8), (unsigned char)(t->server_cipher & 0xff)};
+    const SSL_CIPHER *cipher = SSL_CIPHER_find(ssl, code);
+    if (cipher == NULL) return;
+    int kx = SSL_CIPHER_get_kx_nid(cipher);
+    if (kx == NID_kx_ecdhe || kx == NID_kx_ecdhe_psk) {
+        if (n >= 3 && b[0] == 3) t->server_group = (b[1] << 8) | b[2];
+    } else if (kx == NID_kx_dhe || kx == NID_kx_dhe_psk) {
+        size_t plen = ((size_t)b[0] << 8) | b[1];
+        size_t i = 2;
+        while (plen > 0 && i < n && b[i] == 0) { plen--; i++; }
+        if (plen == 0 || i >= n) return;
+        int bits = (int)plen * 8;
+        unsigned int top = b[i];
+        while (top < 0x80) { top <<= 1; bits--; }
+        t->server_dh_bits = bits;
     }
 }
 
 static void trace_cb(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
                      void *arg) {
     (void)version;
-    (void)ssl;
     tlsfit_trace *t = (tlsfit_trace *)arg;
     if (t == NULL || buf == NULL) return;
     const unsigned char *p = (const unsigned char *)buf;
@@ -70,6 +92,10 @@ static void trace_cb(int write_p, int version, int content_type, const void *buf
             t->server_hello_seen = 1;
         } else if (p[0] == SSL3_MT_CERTIFICATE) {
             t->certificate_seen = 1;
+        } else if (p[0] == SSL3_MT_SERVER_KEY_EXCHANGE && len >= 4 + 3 && t->server_cipher >= 0) {
+            parse_server_key_exchange(t, ssl, p + 4, len - 4);
+        } else if (p[0] == SSL3_MT_SERVER_DONE || p[0] == SSL3_MT_FINISHED) {
+            t->server_hello_done = 1;
         }
     }
 }

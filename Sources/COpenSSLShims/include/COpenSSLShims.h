@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <stdint.h>
 
 /* tlsfit needs OpenSSL 3 (providers, SSL_get1_peer_certificate, group names). */
@@ -23,6 +24,9 @@ typedef struct tlsfit_trace {
     int server_cipher;         /* cipher suite code point chosen in the ServerHello, -1 when none */
     int hello_retry_request;   /* 1 when the ServerHello was a HelloRetryRequest */
     int certificate_seen;      /* 1 once a Certificate message was read */
+    int server_group;          /* IANA group id from the TLS 1.3 key_share or TLS 1.2 ServerKeyExchange, -1 when none */
+    int server_dh_bits;        /* size of the DHE prime in a TLS 1.2 ServerKeyExchange, 0 when none */
+    int server_hello_done;     /* 1 once the server's first flight ended (ServerHelloDone, or TLS 1.3 Finished) */
     long bytes_read;           /* handshake-layer bytes read (messages) */
 } tlsfit_trace;
 

@@ -1,0 +1,200 @@
+import Foundation
+
+/// Where a connection attempt stopped.
+public enum FailureStage: String, Sendable, Hashable, Codable, CaseIterable {
+    case dns
+    case tcp
+    case tls
+    case certificate
+}
+
+/// Why a connection attempt stopped: a fixed vocabulary, documented in the README, that only grows.
+public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The name did not resolve.
+    case nameNotResolved = "name-not-resolved"
+    /// The host actively refused the TCP connection (RST to SYN).
+    case refused
+    /// No route to the host or network.
+    case unreachable
+    /// Nothing came back before the deadline (connect or handshake).
+    case timeout
+    /// The peer reset the connection.
+    case reset
+    /// The peer closed the connection without an alert.
+    case unexpectedClose = "unexpected-close"
+    /// The peer sent a TLS alert.
+    case alertReceived = "alert-received"
+    /// OpenSSL aborted the handshake and sent an alert because of something the server did.
+    case alertSent = "alert-sent"
+    /// The client had nothing to offer that the server could take: detected locally, before or
+    /// after the ServerHello (no cipher or protocol in common with the requested list).
+    case noSharedCipher = "no-shared-cipher"
+    /// The configuration offers no protocol version at all.
+    case noProtocolOffered = "no-protocol-offered"
+    /// The peer answered with something that is not TLS (HTTP, SSH banner, garbage).
+    case notTLS = "not-tls"
+    /// The peer spoke TLS but broke the protocol.
+    case protocolError = "protocol-error"
+    /// The certificate chain does not lead to a trusted root.
+    case untrusted
+    /// The certificate does not name the host.
+    case hostnameMismatch = "hostname-mismatch"
+    /// The certificate has expired or is not yet valid.
+    case expired
+    case notYetValid = "not-yet-valid"
+    /// Any other verification failure (weak key, bad signature, missing intermediate...).
+    case certificateInvalid = "certificate-invalid"
+    /// An OS-level error without a better name.
+    case other
+}
+
+/// A failed connection attempt, as data.
+public struct HandshakeFailure: Error, Sendable, Hashable, Codable {
+    public var stage: FailureStage
+    public var kind: FailureKind
+    /// The alert received or sent, when there was one.
+    public var alert: TLSAlert?
+    /// OpenSSL's own error text, or the OS error.
+    public var detail: String
+
+    public init(stage: FailureStage, kind: FailureKind, alert: TLSAlert? = nil, detail: String) {
+        self.stage = stage
+        self.kind = kind
+        self.alert = alert
+        self.detail = detail
+    }
+
+    /// The Windows Update client error this failure surfaces as.
+    public var windowsError: String { WindowsErrorMapping.code(for: self) }
+}
+
+/// One certificate of a chain, as the server sent it.
+public struct CertificateInfo: Sendable, Hashable, Codable {
+    public var subject: String
+    public var issuer: String
+    public var subjectAlternativeNames: [String]
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`.
+    public var keyType: String
+    public var keyBits: Int
+    /// The named curve of an EC key (`prime256v1`).
+    public var keyCurve: String?
+    public var signatureAlgorithm: String
+    public var notBefore: Date?
+    public var notAfter: Date?
+    public var serialNumber: String
+    public var sha256Fingerprint: String
+    public var isSelfSigned: Bool
+
+    public init(
+        subject: String, issuer: String, subjectAlternativeNames: [String], keyType: String, keyBits: Int,
+        keyCurve: String?, signatureAlgorithm: String, notBefore: Date?, notAfter: Date?, serialNumber: String,
+        sha256Fingerprint: String, isSelfSigned: Bool
+    ) {
+        self.subject = subject
+        self.issuer = issuer
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.keyType = keyType
+        self.keyBits = keyBits
+        self.keyCurve = keyCurve
+        self.signatureAlgorithm = signatureAlgorithm
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.serialNumber = serialNumber
+        self.sha256Fingerprint = sha256Fingerprint
+        self.isSelfSigned = isSelfSigned
+    }
+}
+
+/// The server's chain and whether it verified for the host name.
+public struct CertificateReport: Sendable, Hashable, Codable {
+    /// Leaf first, as sent.
+    public var chain: [CertificateInfo]
+    public var verified: Bool
+    /// OpenSSL's verification error text when `verified` is false.
+    public var verifyError: String?
+    /// OpenSSL's `X509_V_ERR_*` number, 0 when verified.
+    public var verifyCode: Int
+    /// The name checked against the certificate (nil when verification was turned off).
+    public var verifiedName: String?
+
+    public init(chain: [CertificateInfo], verified: Bool, verifyError: String?, verifyCode: Int, verifiedName: String?) {
+        self.chain = chain
+        self.verified = verified
+        self.verifyError = verifyError
+        self.verifyCode = verifyCode
+        self.verifiedName = verifiedName
+    }
+}
+
+/// How long each stage took, in milliseconds.
+public struct HandshakeTimings: Sendable, Hashable, Codable {
+    public var dnsMs: Double?
+    public var connectMs: Double?
+    public var handshakeMs: Double?
+    public var totalMs: Double
+
+    public init(dnsMs: Double? = nil, connectMs: Double? = nil, handshakeMs: Double? = nil, totalMs: Double) {
+        self.dnsMs = dnsMs
+        self.connectMs = connectMs
+        self.handshakeMs = handshakeMs
+        self.totalMs = totalMs
+    }
+}
+
+/// What was agreed, as far as the handshake got.
+public struct NegotiatedParameters: Sendable, Hashable, Codable {
+    public var version: TLSVersion?
+    /// The suite's code point as the server chose it.
+    public var cipherCode: UInt16?
+    /// OpenSSL's name for it.
+    public var cipherOpenSSLName: String?
+    /// IANA name as OpenSSL reports it.
+    public var cipherIANAName: String?
+    /// The key-exchange group (`x25519`, `secp256r1`, `ffdhe2048`, `DH-2048`).
+    public var group: String?
+
+    public init(
+        version: TLSVersion? = nil, cipherCode: UInt16? = nil, cipherOpenSSLName: String? = nil,
+        cipherIANAName: String? = nil, group: String? = nil
+    ) {
+        self.version = version
+        self.cipherCode = cipherCode
+        self.cipherOpenSSLName = cipherOpenSSLName
+        self.cipherIANAName = cipherIANAName
+        self.group = group
+    }
+}
+
+/// The result of one handshake attempt.
+public struct HandshakeOutcome: Sendable, Hashable, Codable {
+    public var host: String
+    public var port: Int
+    /// The address actually dialled (`127.0.0.1:8443`), nil when DNS failed.
+    public var address: String?
+    /// The SNI sent, nil when none.
+    public var sni: String?
+    /// What the server agreed to; set when the ServerHello was read, even if the handshake then failed.
+    public var negotiated: NegotiatedParameters
+    public var certificate: CertificateReport?
+    /// Nil on success.
+    public var failure: HandshakeFailure?
+    public var timings: HandshakeTimings
+
+    public init(
+        host: String, port: Int, address: String?, sni: String?, negotiated: NegotiatedParameters,
+        certificate: CertificateReport?, failure: HandshakeFailure?, timings: HandshakeTimings
+    ) {
+        self.host = host
+        self.port = port
+        self.address = address
+        self.sni = sni
+        self.negotiated = negotiated
+        self.certificate = certificate
+        self.failure = failure
+        self.timings = timings
+    }
+
+    public var succeeded: Bool { failure == nil }
+    /// True when the TLS handshake itself completed (the certificate may still have failed).
+    public var handshakeCompleted: Bool { failure == nil || failure?.stage == .certificate }
+}
