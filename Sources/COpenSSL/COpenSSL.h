@@ -14,4 +14,5 @@
 #include <openssl/bn.h>
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
+#include <openssl/rand.h>
 #endif

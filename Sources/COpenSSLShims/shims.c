@@ -131,3 +131,4 @@ uint64_t tlsfit_ssl_op_allow_unsafe_legacy_renegotiation(void) { return SSL_OP_A
 
 int tlsfit_err_get_lib(unsigned long e) { return ERR_GET_LIB(e); }
 int tlsfit_err_get_reason(unsigned long e) { return ERR_GET_REASON(e); }
+unsigned long tlsfit_xn_flags_rfc2253_utf8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }

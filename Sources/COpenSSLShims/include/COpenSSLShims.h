@@ -57,6 +57,9 @@ uint64_t tlsfit_ssl_op_no_compression(void);
 uint64_t tlsfit_ssl_op_no_renegotiation(void);
 uint64_t tlsfit_ssl_op_allow_unsafe_legacy_renegotiation(void);
 
+/* RFC 2253 names with UTF-8 kept as UTF-8 (not escaped). */
+unsigned long tlsfit_xn_flags_rfc2253_utf8(void);
+
 int tlsfit_err_get_lib(unsigned long e);
 int tlsfit_err_get_reason(unsigned long e);
 

@@ -1,0 +1,130 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A plain TCP server on 127.0.0.1 that hands each connection to `behaviour` on its own thread:
+/// for servers that misbehave (silent, garbage, reset...).
+final class RawTCPServer: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var stopped = false
+
+    init(acceptConnections: Bool = true, behaviour: @escaping @Sendable (Int32) -> Void) {
+        signal(SIGPIPE, SIG_IGN)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(fd, 16)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        guard acceptConnections else { return }
+        let listener = fd
+        Thread.detachNewThread {
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                Thread.detachNewThread {
+                    behaviour(client)
+                    close(client)
+                }
+            }
+        }
+    }
+
+    func stop() {
+        lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(fd, Int32(SHUT_RDWR))
+            close(fd)
+        }
+    }
+
+    deinit { stop() }
+
+    /// Reads whatever the client sent first (its ClientHello), up to `limit` bytes.
+    static func readSome(_ fd: Int32, limit: Int = 16384) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let n = read(fd, &buffer, limit)
+        return n > 0 ? Array(buffer[0..<n]) : []
+    }
+
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A port that was free a moment ago (for servers that cannot bind port 0 themselves).
+func freePort() -> Int {
+    let server = RawTCPServer(acceptConnections: false) { _ in }
+    let port = server.port
+    server.stop()
+    return port
+}
+
+/// An external server process (openssl s_server, gnutls-serv, nginx) stopped when released.
+final class ExternalServer: @unchecked Sendable {
+    let process: Process
+    let port: Int
+
+    init(executable: String, arguments: [String], port: Int) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        self.port = port
+        try process.run()
+        // Wait until it accepts connections.
+        for _ in 0..<100 {
+            if Self.canConnect(port: port) { return }
+            usleep(50_000)
+        }
+        stop()
+        throw CocoaError(.executableLoad)
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func find(_ name: String) -> String? {
+        for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin"] {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    func stop() {
+        // SIGKILL: a child spawned from a test thread may inherit a mask that blocks SIGTERM.
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
