@@ -47,3 +47,29 @@ public enum OpenSSLCipherTable {
         return entries
     }
 }
+
+extension OpenSSLCipherTable {
+    /// Expands an OpenSSL cipher expression (`HIGH:!aNULL:@SECLEVEL=0`) the way the linked library does,
+    /// TLS 1.3 suites included as OpenSSL offers them. Nil when OpenSSL rejects the expression.
+    public static func expand(_ expression: String) -> [OpenSSLCipherEntry]? {
+        guard let ctx = SSL_CTX_new(TLS_method()) else {
+            ERR_clear_error()
+            return nil
+        }
+        defer { SSL_CTX_free(ctx) }
+        guard SSL_CTX_set_cipher_list(ctx, expression) == 1, let stack = SSL_CTX_get_ciphers(ctx) else {
+            ERR_clear_error()
+            return nil
+        }
+        var entries: [OpenSSLCipherEntry] = []
+        for index in 0..<max(0, OPENSSL_sk_num(stack)) {
+            guard let raw = OPENSSL_sk_value(stack, index), let name = SSL_CIPHER_get_name(OpaquePointer(raw)) else { continue }
+            let cipher = OpaquePointer(raw)
+            let standard = SSL_CIPHER_standard_name(cipher).map { String(cString: $0) }
+            entries.append(OpenSSLCipherEntry(
+                code: UInt16(truncatingIfNeeded: SSL_CIPHER_get_protocol_id(cipher)), openssl: String(cString: name),
+                iana: standard == "(NONE)" ? nil : standard))
+        }
+        return entries
+    }
+}

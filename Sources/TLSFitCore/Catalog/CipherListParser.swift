@@ -30,8 +30,9 @@ public enum CipherListParser {
                 // Check the names inside an expression too: OpenSSL silently ignores a misspelt one.
                 let bare = item.drop(while: { "!-+".contains($0) })
                 if bare.hasPrefix("@") || bare.isEmpty { continue }
+                // Only what looks like a suite name: OpenSSL keywords differ between versions.
                 for part in bare.split(separator: "+").map(String.init)
-                where !isKeyword(part) && catalog.suite(named: part) == nil {
+                where looksLikeSuiteName(part) && !isKeyword(part) && catalog.suite(named: part) == nil {
                     unknown.append(part)
                 }
             } else if let suite = catalog.suite(named: item) {
@@ -76,6 +77,10 @@ public enum CipherListParser {
         let lower = s.lowercased()
         guard lower.hasPrefix("0x"), lower.count == 4 else { return false }
         return UInt8(lower.dropFirst(2), radix: 16) != nil
+    }
+
+    private static func looksLikeSuiteName(_ s: String) -> Bool {
+        s.contains("-") || s.contains("_")
     }
 
     private static func isOperatorToken(_ s: String) -> Bool {
