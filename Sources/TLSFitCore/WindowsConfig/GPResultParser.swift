@@ -156,6 +156,8 @@ enum XMLTree {
         var stack: [Node] = []
         var root: Node?
         var depthLimitHit = false
+        /// The first well-formedness problem: FoundationXML on Linux does not always fail `parse()`.
+        var problem: (line: Int, message: String)?
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
@@ -165,13 +167,37 @@ enum XMLTree {
             stack.append(node)
         }
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            if let top = stack.last, top.name != local, problem == nil {
+                problem = (parser.lineNumber, "</\(elementName)> closes <\(top.name)> opened on line \(top.line)")
+            }
             _ = stack.popLast()
+        }
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            if problem == nil { problem = (parser.lineNumber, XMLTree.describe(parseError)) }
         }
         func parser(_ parser: XMLParser, foundCharacters string: String) {
             stack.last?.textParts.append(string)
         }
         func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
             stack.last?.textParts.append(String(decoding: CDATABlock, as: UTF8.self))
+        }
+    }
+
+    /// libxml2's error numbers (as XMLParser reports them) for the mistakes people make by hand.
+    static func describe(_ error: any Error) -> String {
+        let code = (error as NSError).code
+        switch code {
+        case 4: return "the document is empty"
+        case 5: return "the document ends too early (truncated?)"
+        case 9: return "an invalid character"
+        case 23, 26: return "a broken entity reference (a bare '&'?)"
+        case 38, 39, 40, 41: return "a broken attribute"
+        case 64, 65, 66, 67: return "a broken XML declaration"
+        case 73: return "a start tag is not closed with '>'"
+        case 76: return "a closing tag does not match the open element"
+        case 85: return "extra content after the root element"
+        default: return "XML error \(code)"
         }
     }
 
@@ -185,8 +211,14 @@ enum XMLTree {
         if builder.depthLimitHit {
             throw InputError(source: source, line: parser.lineNumber, message: "XML nested deeper than 256 elements")
         }
+        if let problem = builder.problem {
+            throw InputError(source: source, line: max(1, problem.line), message: "malformed XML: \(problem.message)")
+        }
+        if let open = builder.stack.last {
+            throw InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed")
+        }
         guard ok, let root = builder.root else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "no root element"
+            let reason = parser.parserError.map(describe) ?? "no root element"
             throw InputError(source: source, line: max(1, parser.lineNumber), message: "malformed XML: \(reason)")
         }
         return root

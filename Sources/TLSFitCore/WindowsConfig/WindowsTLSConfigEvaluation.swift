@@ -268,6 +268,11 @@ struct Evaluator {
         var kept: [EffectiveSuite] = []
         var removed: [RemovedSuite] = []
         for n in named {
+            if n.support.pskOnly, let source = n.source {
+                // Schannel offers PSK suites only to applications that supply a pre-shared key.
+                removed.append(RemovedSuite(suite: n.support.suite, windowsName: n.name, reason: "PSK only: offered only with a pre-shared key", evidence: source))
+                continue
+            }
             if let rule = rules.first(where: { $0.matches(n.support.suite) }) {
                 removed.append(RemovedSuite(suite: n.support.suite, windowsName: n.name, reason: rule.reason, evidence: rule.evidence))
             } else {
@@ -279,7 +284,7 @@ struct Evaluator {
 
     mutating func checkSuites(_ config: WindowsTLSConfig) {
         if !config.removedSuites.isEmpty {
-            let byReason = Dictionary(grouping: config.removedSuites, by: \.reason)
+            let byReason = Dictionary(grouping: config.removedSuites.filter { !$0.reason.hasPrefix("PSK only") }, by: \.reason)
             for reason in byReason.keys.sorted() {
                 let list = byReason[reason]!
                 warnings.append(ConfigWarning(.suitesRemovedBySwitch,
