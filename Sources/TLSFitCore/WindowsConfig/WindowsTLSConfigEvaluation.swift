@@ -3,9 +3,13 @@ extension WindowsTLSConfig {
     public static let gpoFieldLimit = 1023
 
     /// Computes the effective configuration from a merged registry. Pure: same input, same output.
+    ///
+    /// `suggestNames` adds "did you mean" names to unknown-name warnings (for the first few only:
+    /// it costs an edit-distance search over every known name); turn it off for bulk simulation.
     public static func evaluate(registry: RegistrySnapshot, release: WindowsRelease, releaseAssumed: Bool = false,
-                                catalog: Catalog = .shared) -> WindowsTLSConfig {
+                                catalog: Catalog = .shared, suggestNames: Bool = true) -> WindowsTLSConfig {
         var evaluator = Evaluator(registry: registry, release: release, info: catalog.release(release), catalog: catalog)
+        evaluator.suggestionBudget = suggestNames ? 3 : 0
         return evaluator.run(releaseAssumed: releaseAssumed)
     }
 }
@@ -17,6 +21,8 @@ struct Evaluator {
     let info: WindowsReleaseInfo
     let catalog: Catalog
     var warnings: [ConfigWarning] = []
+    /// Name suggestions are costly (edit distance over every known name): only the first few unknown names get them.
+    var suggestionBudget = 5
 
     init(registry: RegistrySnapshot, release: WindowsRelease, info: WindowsReleaseInfo, catalog: Catalog) {
         self.registry = registry
@@ -210,7 +216,8 @@ struct Evaluator {
                 evidence: [entry.provenance], line: line))
             return nil
         }
-        let candidates = catalog.suggestions(for: name, limit: 12)
+        let candidates = suggestionBudget > 0 ? catalog.suggestions(for: name, limit: 12) : []
+        suggestionBudget -= 1
         // Schannel names start with TLS_; prefer them over OpenSSL spellings.
         let suggestions = Array((candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(3))
         warnings.append(ConfigWarning(.unknownSuiteName,
