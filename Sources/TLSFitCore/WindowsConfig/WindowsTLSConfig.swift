@@ -82,7 +82,8 @@ public struct ProtocolSetting: Sendable, Hashable {
     /// The setting that decided `clientOffered`, if any was set.
     public var clientSource: Provenance? {
         if clientEnabledSource != nil, !clientEnabled { return clientEnabledSource }
-        return clientDisabledByDefaultSource ?? clientEnabledSource
+        if clientDisabledByDefault { return clientDisabledByDefaultSource ?? clientEnabledSource }
+        return clientEnabledSource ?? clientDisabledByDefaultSource
     }
 }
 
