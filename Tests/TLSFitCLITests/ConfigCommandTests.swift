@@ -114,4 +114,16 @@ struct WindowsConfigCommandTests {
         #expect(r2.exitCode == 2)
         #expect(r2.stderr.contains("empty.reg:1"))
     }
+
+    @Test func hugeFileIsRefused() throws {
+        let path = try Self.temporaryFile("huge.reg", [])
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(65 << 20)) // sparse: no 65 MiB written to disk
+        try handle.close()
+        let result = try CLI.run(["config", path])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("huge.reg"))
+        #expect(result.stderr.contains("64 MiB"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }

@@ -93,3 +93,16 @@ struct WindowsConfigFuzzTests {
         #expect(throws: InputError.self) { try RegFileParser.parse(Array(hex.utf8), source: "h") }
     }
 }
+
+@Suite("WindowsConfig limits")
+struct WindowsConfigLimitTests {
+    @Test func unterminatedStringFailsFastAtItsLine() {
+        let text = "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\K]\n\"v\"=\"open\n" + String(repeating: "\"x\"=dword:00000001\n", count: 50_000)
+        do {
+            _ = try RegFileParser.parse(Array(text.utf8), source: "u.reg")
+            Issue.record("parsed")
+        } catch {
+            #expect(error.line == 3)
+        }
+    }
+}

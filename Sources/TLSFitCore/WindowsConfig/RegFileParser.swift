@@ -91,13 +91,18 @@ public enum RegFileParser {
             let data: RegistryData
             if rest.first == UInt8(ascii: "\"") {
                 // A string may hold raw line breaks: keep reading lines until the closing quote.
+                // Only lines holding a quote can close it, so the body is re-read only at those;
+                // a missing quote fails after a bounded look-ahead instead of reading to the end.
                 var body = Array(rest.dropFirst())
                 var parsed = readQuoted(body[...])
-                while parsed == nil, index < lines.count {
+                var extraLines = 0
+                while parsed == nil, index < lines.count, extraLines < 1_000, body.count < 1 << 20 {
+                    let next = lines[index].bytes
                     body.append(0x0A)
-                    body.append(contentsOf: lines[index].bytes)
+                    body.append(contentsOf: next)
                     index += 1
-                    parsed = readQuoted(body[...])
+                    extraLines += 1
+                    if next.contains(UInt8(ascii: "\"")) { parsed = readQuoted(body[...]) }
                 }
                 guard let (text, after) = parsed else { throw fail(number, "string value has no closing quote") }
                 guard after.trimmed().isEmpty || after.trimmed().first == UInt8(ascii: ";") else {
