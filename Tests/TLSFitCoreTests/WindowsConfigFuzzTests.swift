@@ -106,3 +106,32 @@ struct WindowsConfigLimitTests {
         }
     }
 }
+
+@Suite("WindowsConfig fixtures")
+struct WindowsConfigFixtureFreshnessTests {
+    /// The checked-in fixtures are what make-fixtures.py writes (skipped where python3 is missing).
+    @Test func fixturesMatchTheirGenerator() throws {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { return }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-fixtures-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [WindowsFixtures.root.appendingPathComponent("make-fixtures.py").path, "--out", out.path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let generated = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String } ?? []
+        var files = 0
+        for relative in generated {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: out.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            if isDirectory.boolValue { continue }
+            files += 1
+            let fresh = try Data(contentsOf: out.appendingPathComponent(relative))
+            let committed = try? Data(contentsOf: WindowsFixtures.root.appendingPathComponent(relative))
+            #expect(committed == fresh, "\(relative) is stale: run make-fixtures.py")
+        }
+        #expect(files > 15)
+    }
+}

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Writes the Windows configuration fixtures tlsfit's tests read.
 
-Run from anywhere: python3 make-fixtures.py. The output is committed beside this script, so the
-tests never need Python. Text fixtures are written here too, to control their exact encodings.
+Run from anywhere: python3 make-fixtures.py [--out DIR]. The output is committed beside this
+script, so the tests never need Python (a test regenerates into a temporary folder, when python3 is
+there, to catch a stale checked-in copy). Text fixtures are written here too, to control their
+exact encodings.
 """
 import os
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if len(sys.argv) == 3 and sys.argv[1] == "--out":
+    HERE = sys.argv[2]
 
 SCHANNEL = r"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
 POLICY_SSL = r"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"
