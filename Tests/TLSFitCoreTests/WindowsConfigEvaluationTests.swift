@@ -201,4 +201,14 @@ struct WindowsConfigEvaluationTests {
         }
         #expect(elapsed < .seconds(20))
     }
+
+    @Test func stringSwitchesAreIgnored() {
+        var s = RegistrySnapshot()
+        s.apply(set(RegistryPath.protocolKey(.tls12, client: true), "Enabled", .string("0"), line: 7))
+        s.apply(set(RegistryPath.policySSL, "Functions", .dword(1), line: 8))
+        let c = WindowsTLSConfig.evaluate(registry: s, release: .server2019)
+        #expect(c.protocols[.tls12]?.clientOffered == true)
+        #expect(c.warnings.filter { $0.code == .wrongValueType }.map(\.line) == [7, 8])
+        #expect(c.suiteOrderSource == .releaseDefault)
+    }
 }

@@ -83,7 +83,7 @@ public enum RegistryData: Sendable, Hashable {
         }
     }
 
-    /// The value read as a number, the way Schannel reads a DWORD switch.
+    /// The value read as a number, the way Schannel reads a DWORD switch (nil for strings).
     public var integerValue: UInt64? {
         switch self {
         case .dword(let v): return UInt64(v)
@@ -92,10 +92,9 @@ public enum RegistryData: Sendable, Hashable {
             var v: UInt64 = 0
             for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
             return v
-        case .string(let s), .expandString(let s):
-            // Some tools write numbers as strings; Schannel does not read them, but people do.
-            return UInt64(s.trimmingASCIIWhitespace())
-        default: return nil
+        default:
+            // Strings are not numbers to Schannel or WinHTTP, even "1": they ignore such values.
+            return nil
         }
     }
 

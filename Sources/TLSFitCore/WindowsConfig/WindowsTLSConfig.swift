@@ -171,6 +171,7 @@ public struct ConfigWarning: Sendable, Hashable, Codable {
         case eccCurvesIgnored
         case unknownCurve
         case onlyRC4Suites
+        case wrongValueType
     }
 
     public var code: Code

@@ -43,10 +43,44 @@ struct Evaluator {
             winHTTPDefaultSecureProtocols: winHTTP, winHTTPDefaultSecureProtocolsWow64: winHTTPWow,
             suiteOrderSource: order, cipherSuites: suites, removedSuites: removed,
             curves: curves, curvesSource: curvesSource, warnings: [])
+        checkValueTypes()
         checkProtocols(config)
         checkSuites(config)
         config.warnings = warnings
         return config
+    }
+
+    // MARK: Value types
+
+    /// Switches written with the wrong type (a REG_SZ "1" for a DWORD) are ignored by Windows.
+    mutating func checkValueTypes() {
+        var numeric: [(String, String)] = []
+        for v in TLSVersion.allCases {
+            for client in [true, false] {
+                let key = RegistryPath.protocolKey(v, client: client)
+                numeric.append((key, "Enabled"))
+                numeric.append((key, "DisabledByDefault"))
+            }
+        }
+        numeric.append((RegistryPath.winHTTP, "DefaultSecureProtocols"))
+        numeric.append((RegistryPath.winHTTPWow64, "DefaultSecureProtocols"))
+        for parent in [RegistryPath.schannelCiphers, RegistryPath.schannelHashes, RegistryPath.schannelKeyExchange] {
+            for sub in registry.subkeys(of: parent) { numeric.append((parent + "\\" + sub, "Enabled")) }
+        }
+        for (key, name) in numeric {
+            guard let e = registry.value(key, name), e.data.integerValue == nil else { continue }
+            warnings.append(ConfigWarning(.wrongValueType,
+                "\(name) is written as \(e.data.displayText), not a DWORD; Windows ignores it and keeps the default",
+                evidence: [e.provenance]))
+        }
+        for key in [RegistryPath.policySSL, RegistryPath.localSSL] {
+            for name in ["Functions", "EccCurves"] {
+                guard let e = registry.value(key, name), e.data.stringList == nil else { continue }
+                warnings.append(ConfigWarning(.wrongValueType,
+                    "\(name) is written as \(e.data.displayText), not a string list; Schannel ignores it",
+                    evidence: [e.provenance]))
+            }
+        }
     }
 
     // MARK: Protocols
