@@ -15,6 +15,8 @@ struct TLSFit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ProbeCommand.self,
+            SuitesCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A Windows release whose Schannel defaults tlsfit knows.
+public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
+    case windows7 = "windows-7"
+    case server2008R2 = "server-2008r2"
+    case windows81 = "windows-8.1"
+    case server2012R2 = "server-2012r2"
+    case windows10_1607 = "windows-10-1607"
+    case server2016 = "server-2016"
+    case windows10_1809 = "windows-10-1809"
+    case server2019 = "server-2019"
+    case windows10_22H2 = "windows-10-22h2"
+    case windows11 = "windows-11"
+    case server2022 = "server-2022"
+    case server2025 = "server-2025"
+
+    /// Accepts the identifiers and the aliases of `windows-releases.tsv` ("win7", "2012r2", "win11"...), case-insensitive.
+    public init?(userText: String) {
+        let key = WindowsRelease.aliasKey(userText)
+        if let match = WindowsRelease.allCases.first(where: { WindowsRelease.aliasKey($0.rawValue) == key }) {
+            self = match
+            return
+        }
+        guard let id = Catalog.shared.releaseAliases[key], let match = WindowsRelease(rawValue: id) else { return nil }
+        self = match
+    }
+
+    /// "Windows Server 2012 R2".
+    public var displayName: String { Catalog.shared.release(self).displayName }
+
+    /// Lower-cased with spaces, underscores and a "microsoft"/"windows" prefix variance folded, so
+    /// "Windows Server 2019", "server_2019" and "ws2019" meet.
+    static func aliasKey(_ text: String) -> String {
+        var t = text.lowercased().trimmingCharacters(in: [" ", "\t", "\"", "'"])
+        t = t.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "_", with: "-")
+        if t.hasPrefix("microsoft-") { t.removeFirst("microsoft-".count) }
+        return t
+    }
+}
+
+/// How one Windows release treats one cipher suite, under one Schannel name.
+public struct WindowsSuiteSupport: Sendable, Hashable {
+    /// The Schannel name as the release spells it (curve-suffixed before Windows 10).
+    public var windowsName: String
+    public var suite: CipherSuite
+    /// In the release's default list. See `onlyWhenRequested` for the NULL suites.
+    public var enabledByDefault: Bool
+    /// 1-based position in the default order; nil when not enabled by default.
+    public var defaultPriority: Int?
+    /// The protocols Schannel uses it with on this release.
+    public var protocols: [TLSVersion]
+    /// Kept when the application passes `SCH_USE_STRONG_CRYPTO`.
+    public var allowedWithStrongCrypto: Bool
+    /// In the list, but used only when an application explicitly asks (the NULL suites).
+    public var onlyWhenRequested: Bool
+    /// A PSK suite: used only when an application asks for PSK (`SCH_USE_PRESHAREDKEY_ONLY`).
+    public var pskOnly: Bool
+
+    public init(
+        windowsName: String, suite: CipherSuite, enabledByDefault: Bool, defaultPriority: Int?, protocols: [TLSVersion],
+        allowedWithStrongCrypto: Bool, onlyWhenRequested: Bool = false, pskOnly: Bool = false
+    ) {
+        self.windowsName = windowsName
+        self.suite = suite
+        self.enabledByDefault = enabledByDefault
+        self.defaultPriority = defaultPriority
+        self.protocols = protocols
+        self.allowedWithStrongCrypto = allowedWithStrongCrypto
+        self.onlyWhenRequested = onlyWhenRequested
+        self.pskOnly = pskOnly
+    }
+
+    /// The curve a suffixed name pins ("NistP256"), nil for unsuffixed names.
+    public var curve: String? {
+        CipherSuite.curveSuffix(of: windowsName).map(CipherSuite.curveName(forSuffix:))
+    }
+
+    /// What an ordinary client offers: enabled by default and not reserved for explicit requests.
+    public var offeredByDefault: Bool { enabledByDefault && !onlyWhenRequested && !pskOnly }
+}
+
+/// Everything tlsfit knows about one Windows release's Schannel defaults.
+public struct WindowsReleaseInfo: Sendable {
+    public var release: WindowsRelease
+    public var displayName: String
+    /// Every suite the release knows, default-enabled first in priority order, then the others.
+    public var supported: [WindowsSuiteSupport]
+    /// Enabled by default, in priority order (includes the NULL suites used only on request; see `offeredByDefault`).
+    public var defaultOrder: [WindowsSuiteSupport]
+    /// Schannel client protocols on by default.
+    public var defaultClientProtocols: [TLSVersion]
+    public var supportedProtocols: [TLSVersion]
+    /// Windows curve names in default order: "curve25519", "NistP256", "NistP384".
+    public var defaultCurves: [String]
+    /// True before Windows 10: ECDHE suite names carry the curve (`_P256`...).
+    public var usesCurveSuffixes: Bool
+
+    /// The release's entry for an exact Schannel name, case-insensitive.
+    public func support(forWindowsName name: String) -> WindowsSuiteSupport? {
+        let upper = name.uppercased()
+        return supported.first(where: { $0.windowsName.uppercased() == upper })
+    }
+
+    /// Every entry (all curve variants) for a suite.
+    public func support(for suite: CipherSuite) -> [WindowsSuiteSupport] {
+        supported.filter { $0.suite.code == suite.code }
+    }
+}

@@ -1,0 +1,91 @@
+/// The merged registry after applying files in order: a value type, so a proposed fix can be
+/// applied to a copy and the configuration evaluated again.
+///
+/// Key and value names compare case-insensitively, as in Windows.
+public struct RegistrySnapshot: Sendable, Hashable {
+    /// One value as it stands after merging, with where it came from.
+    public struct Entry: Sendable, Hashable {
+        /// The value name as first written (empty for the default value `@`).
+        public var name: String
+        public var data: RegistryData
+        public var provenance: Provenance
+        public var itemLines: [Int]?
+        public var format: WindowsConfigFormat
+    }
+
+    struct Key: Sendable, Hashable {
+        var path: String
+        var values: [String: Entry] = [:]
+    }
+
+    /// Folded key path -> key.
+    private var keys: [String: Key] = [:]
+
+    public init() {}
+
+    public init(documents: [WindowsConfigDocument]) {
+        for document in documents { apply(document.operations) }
+    }
+
+    /// Applies operations in order, later over earlier.
+    public mutating func apply(_ operations: [RegistryOperation]) {
+        for op in operations { apply(op) }
+    }
+
+    public mutating func apply(_ op: RegistryOperation) {
+        let folded = RegistryPath.folded(op.key)
+        switch op.action {
+        case .createKey:
+            if keys[folded] == nil { keys[folded] = Key(path: op.key) }
+        case .setValue(let name, let data):
+            keys[folded, default: Key(path: op.key)].values[name.lowercased()] =
+                Entry(name: name, data: data, provenance: op.provenance, itemLines: op.itemLines, format: op.format)
+        case .setValueIfAbsent(let name, let data):
+            if keys[folded]?.values[name.lowercased()] == nil {
+                keys[folded, default: Key(path: op.key)].values[name.lowercased()] =
+                    Entry(name: name, data: data, provenance: op.provenance, itemLines: op.itemLines, format: op.format)
+            }
+        case .deleteValue(let name):
+            keys[folded]?.values[name.lowercased()] = nil
+        case .deleteAllValues:
+            keys[folded]?.values = [:]
+        case .deleteKey:
+            let prefix = folded + "\\"
+            keys = keys.filter { $0.key != folded && !$0.key.hasPrefix(prefix) }
+        }
+    }
+
+    /// The value `name` of `key`, or nil.
+    public func value(_ key: String, _ name: String) -> Entry? {
+        keys[RegistryPath.folded(RegistryPath.normalize(key))]?.values[name.lowercased()]
+    }
+
+    /// Whether the key exists (created, or holding values).
+    public func hasKey(_ key: String) -> Bool { keys[RegistryPath.folded(RegistryPath.normalize(key))] != nil }
+
+    /// The names of the direct subkeys of `key` (as written), sorted case-insensitively.
+    /// Keys only implied by a deeper key count too.
+    public func subkeys(of key: String) -> [String] {
+        let prefix = RegistryPath.folded(RegistryPath.normalize(key)) + "\\"
+        var names: [String: String] = [:]
+        for (folded, k) in keys where folded.hasPrefix(prefix) {
+            let restFolded = folded.dropFirst(prefix.count)
+            let first = restFolded.split(separator: "\\", maxSplits: 1).first.map(String.init) ?? String(restFolded)
+            if names[first] == nil {
+                let original = k.path.split(separator: "\\").dropFirst(prefix.split(separator: "\\").count).first.map(String.init) ?? first
+                names[first] = original
+            }
+        }
+        return names.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// Every value, by key then name, for printing or diffing.
+    public var allValues: [(key: String, entry: Entry)] {
+        keys.values.sorted { $0.path.lowercased() < $1.path.lowercased() }.flatMap { k in
+            k.values.values.sorted { $0.name.lowercased() < $1.name.lowercased() }.map { (k.path, $0) }
+        }
+    }
+
+    /// All keys that exist, sorted.
+    public var allKeys: [String] { keys.values.map(\.path).sorted { $0.lowercased() < $1.lowercased() } }
+}

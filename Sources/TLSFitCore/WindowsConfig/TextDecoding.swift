@@ -1,0 +1,115 @@
+/// Turns the bytes of a text file into lines, whatever Windows tool wrote them.
+enum TextDecoding {
+    enum Encoding: String, Sendable { case utf8, utf8BOM, utf16LE, utf16BE, latin1 }
+
+    /// Decodes BOM-marked UTF-16LE/BE and UTF-8, BOM-less UTF-16LE (detected by its NUL pattern),
+    /// strict UTF-8, and falls back to Windows-1252-like Latin-1 (REGEDIT4 files are ANSI).
+    /// Throws for binary content (NUL characters in the decoded text).
+    static func decode(_ bytes: [UInt8], source: String) throws(InputError) -> (text: String, encoding: Encoding) {
+        var text: String
+        var encoding: Encoding
+        if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE {
+            text = decodeUTF16(bytes, from: 2, littleEndian: true); encoding = .utf16LE
+        } else if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
+            text = decodeUTF16(bytes, from: 2, littleEndian: false); encoding = .utf16BE
+        } else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            guard let s = String(validating: bytes[3...], as: UTF8.self) else {
+                throw InputError(source: source, byteOffset: firstInvalidUTF8(bytes, from: 3), message: "not valid UTF-8 although the file starts with a UTF-8 byte order mark")
+            }
+            text = s; encoding = .utf8BOM
+        } else if looksLikeUTF16LE(bytes) {
+            text = decodeUTF16(bytes, from: 0, littleEndian: true); encoding = .utf16LE
+        } else if let s = String(validating: bytes, as: UTF8.self) {
+            text = s; encoding = .utf8
+        } else {
+            text = String(decoding: bytes.lazy.map { UInt16($0) }, as: UTF16.self); encoding = .latin1
+        }
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw InputError(source: source, line: line, message: "binary data (a NUL character) in a text file; is this the right file?")
+        }
+        return (text, encoding)
+    }
+
+    static func looksLikeUTF16LE(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        let n = min(bytes.count & ~1, 256)
+        var zerosOdd = 0, zerosEven = 0
+        var i = 0
+        while i < n { if bytes[i] == 0 { zerosEven += 1 }; if bytes[i + 1] == 0 { zerosOdd += 1 }; i += 2 }
+        return zerosOdd * 4 >= n && zerosEven == 0 // half the bytes, all at odd positions
+    }
+
+    static func decodeUTF16(_ bytes: [UInt8], from start: Int, littleEndian: Bool) -> String {
+        var units: [UInt16] = []
+        units.reserveCapacity((bytes.count - start) / 2)
+        var i = start
+        while i + 1 < bytes.count {
+            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            units.append(littleEndian ? (a | b << 8) : (a << 8 | b))
+            i += 2
+        }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    static func firstInvalidUTF8(_ bytes: [UInt8], from start: Int) -> Int {
+        let hi = bytes.count
+        var i = start
+        while i < hi {
+            let b = bytes[i]
+            let len = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            if len == 0 || i + len > hi { return i }
+            if String(validating: bytes[i..<(i + len)], as: UTF8.self) == nil { return i }
+            i += len
+        }
+        return i
+    }
+
+    /// Splits into lines (LF, CRLF or CR), each with its 1-based number, as UTF-8 byte arrays.
+    static func lines(_ text: String) -> [(number: Int, bytes: ArraySlice<UInt8>)] {
+        let all = Array(text.utf8)
+        var result: [(Int, ArraySlice<UInt8>)] = []
+        var start = 0, number = 1, i = 0
+        while i < all.count {
+            let b = all[i]
+            if b == 0x0A || b == 0x0D {
+                result.append((number, all[start..<i]))
+                if b == 0x0D, i + 1 < all.count, all[i + 1] == 0x0A { i += 1 }
+                number += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < all.count { result.append((number, all[start..<all.count])) }
+        return result
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// Drops ASCII whitespace and a stray byte order mark (EF BB BF) at both ends.
+    func trimmed() -> ArraySlice<UInt8> {
+        var s = self
+        while true {
+            if let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst(); continue }
+            if s.count >= 3, s[s.startIndex] == 0xEF, s[s.startIndex + 1] == 0xBB, s[s.startIndex + 2] == 0xBF { s = s.dropFirst(3); continue }
+            break
+        }
+        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+        return s
+    }
+
+    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
+        let p = Array(prefix.utf8)
+        guard count >= p.count else { return false }
+        var i = startIndex
+        for c in p {
+            if asciiLower(self[i]) != asciiLower(c) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    var string: String { String(decoding: self, as: UTF8.self) }
+}
+
+@inline(__always) func asciiLower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }

@@ -1,0 +1,39 @@
+/// Reads configuration files in order and evaluates the client they describe.
+public enum WindowsConfigReader {
+    /// Files larger than this are refused.
+    public static let maximumFileSize = 64 << 20
+
+    /// The release assumed when the user names none.
+    public static let defaultRelease = WindowsRelease.server2022
+
+    /// One input: its name (for messages), its bytes, and its format when known.
+    public struct InputFile: Sendable {
+        public var name: String
+        public var bytes: [UInt8]
+        public var format: WindowsConfigFormat?
+        public init(name: String, bytes: [UInt8], format: WindowsConfigFormat? = nil) {
+            self.name = name
+            self.bytes = bytes
+            self.format = format
+        }
+    }
+
+    /// Parses every file (format detected from content unless given).
+    public static func parse(_ files: [InputFile]) throws(InputError) -> [WindowsConfigDocument] {
+        var documents: [WindowsConfigDocument] = []
+        documents.reserveCapacity(files.count)
+        for file in files {
+            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format))
+        }
+        return documents
+    }
+
+    /// Parses the files, merges them in order (later over earlier, as policy applies over local
+    /// settings) and evaluates the client for `release` (default: Server 2022, marked as assumed).
+    public static func read(_ files: [InputFile], release: WindowsRelease?, catalog: Catalog = .shared) throws(InputError) -> WindowsTLSConfig {
+        let documents = try parse(files)
+        let snapshot = RegistrySnapshot(documents: documents)
+        return WindowsTLSConfig.evaluate(registry: snapshot, release: release ?? defaultRelease,
+                                         releaseAssumed: release == nil, catalog: catalog)
+    }
+}

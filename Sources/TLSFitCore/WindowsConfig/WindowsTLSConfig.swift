@@ -1,0 +1,192 @@
+/// A Windows client's effective TLS configuration: what Schannel (and WinHTTP, which the update
+/// client uses) offers, with where each setting came from and what a Windows expert would warn about.
+///
+/// Build one with `WindowsConfigReader.read(...)`, or with `evaluate(registry:release:...)` from a
+/// `RegistrySnapshot` (for instance after applying a proposed fix to a copy of `registry`).
+public struct WindowsTLSConfig: Sendable {
+    public var release: WindowsRelease
+    /// True when the user did not name a release and tlsfit assumed one.
+    public var releaseAssumed: Bool
+    /// The merged registry the configuration was computed from.
+    public var registry: RegistrySnapshot
+    /// Schannel protocol switches, one entry per protocol tlsfit knows.
+    public var protocols: [TLSVersion: ProtocolSetting]
+    /// WinHTTP `DefaultSecureProtocols` (the 64-bit key, the one the update client reads).
+    public var winHTTPDefaultSecureProtocols: WinHTTPSetting?
+    /// The same value under `Wow6432Node` (32-bit applications).
+    public var winHTTPDefaultSecureProtocolsWow64: WinHTTPSetting?
+    /// Where the suite order came from.
+    public var suiteOrderSource: SuiteOrderSource
+    /// The suites the client offers, in order, after names were resolved and switches applied.
+    public var cipherSuites: [EffectiveSuite]
+    /// Suites the order named but a `SCHANNEL\Ciphers`, `Hashes` or `KeyExchangeAlgorithms` switch removed.
+    public var removedSuites: [RemovedSuite]
+    /// Curve order (`EccCurves`), or the release's defaults.
+    public var curves: [String]
+    public var curvesSource: Provenance?
+    public var warnings: [ConfigWarning]
+
+    /// The protocols WinHTTP (and so the Windows Update client) offers, lowest first.
+    ///
+    /// `DefaultSecureProtocols`, when present, replaces WinHTTP's defaults (Windows 7 / 2008 R2:
+    /// SSL 3.0 and TLS 1.0; later releases: the Schannel defaults). Schannel's `Enabled=0` always
+    /// wins. Before Windows 10, a client `DisabledByDefault=1` also removes the protocol (the
+    /// KB3140245 guidance); from Windows 10 on, a protocol WinHTTP names explicitly is used.
+    public func offeredProtocols() -> [TLSVersion] {
+        let legacy = WindowsTLSConfig.isPreWindows10(release)
+        let explicit = winHTTPDefaultSecureProtocols?.protocols
+        let base: [TLSVersion]
+        if let explicit {
+            base = explicit
+        } else if release == .windows7 || release == .server2008R2 {
+            base = [.ssl3, .tls10]
+        } else {
+            base = TLSVersion.allCases
+        }
+        return base.filter { v in
+            guard let p = protocols[v], p.supported, p.clientEnabled else { return false }
+            if !p.clientDisabledByDefault { return true }
+            return explicit != nil && !legacy
+        }.sorted()
+    }
+
+    /// The protocols Schannel offers to an application that asks for the system defaults.
+    public func schannelDefaultProtocols() -> [TLSVersion] {
+        protocols.values.filter(\.clientOffered).map(\.version).sorted()
+    }
+
+    static func isPreWindows10(_ r: WindowsRelease) -> Bool {
+        r == .windows7 || r == .server2008R2 || r == .windows81 || r == .server2012R2
+    }
+}
+
+/// One protocol's Schannel switches.
+public struct ProtocolSetting: Sendable, Hashable {
+    public var version: TLSVersion
+    /// Whether the release implements the protocol at all.
+    public var supported: Bool
+    /// `Client\Enabled`, or the release's default.
+    public var clientEnabled: Bool
+    /// `Client\DisabledByDefault`, or the release's default.
+    public var clientDisabledByDefault: Bool
+    public var clientEnabledSource: Provenance?
+    public var clientDisabledByDefaultSource: Provenance?
+    /// `Server\Enabled` when set (nil: not set).
+    public var serverEnabled: Bool?
+    public var serverDisabledByDefault: Bool?
+    public var serverSource: Provenance?
+
+    /// Used by a client that asks for the system defaults.
+    public var clientOffered: Bool { supported && clientEnabled && !clientDisabledByDefault }
+
+    /// The setting that decided `clientOffered`, if any was set.
+    public var clientSource: Provenance? {
+        if clientEnabledSource != nil, !clientEnabled { return clientEnabledSource }
+        if clientDisabledByDefault { return clientDisabledByDefaultSource ?? clientEnabledSource }
+        return clientEnabledSource ?? clientDisabledByDefaultSource
+    }
+}
+
+/// WinHTTP's `DefaultSecureProtocols` bit mask.
+public struct WinHTTPSetting: Sendable, Hashable {
+    public var value: UInt32
+    public var source: Provenance
+
+    /// The protocols in the mask (0x20 SSL 3.0, 0x80 TLS 1.0, 0x200 TLS 1.1, 0x800 TLS 1.2, 0x2000 TLS 1.3).
+    public var protocols: [TLSVersion] { WinHTTPSetting.protocols(in: value) }
+
+    public static func bit(for version: TLSVersion) -> UInt32 {
+        switch version {
+        case .ssl3: 0x20
+        case .tls10: 0x80
+        case .tls11: 0x200
+        case .tls12: 0x800
+        case .tls13: 0x2000
+        }
+    }
+
+    public static func protocols(in mask: UInt32) -> [TLSVersion] {
+        TLSVersion.allCases.filter { mask & bit(for: $0) != 0 }
+    }
+}
+
+/// Where the cipher suite order came from.
+public enum SuiteOrderSource: Sendable, Hashable {
+    /// The "SSL Cipher Suite Order" policy value.
+    case policy(Provenance)
+    /// The local `Functions` value (`Enable-TlsCipherSuite`, or a hand edit).
+    case local(Provenance)
+    /// Neither is set: the release's default order.
+    case releaseDefault
+
+    public var provenance: Provenance? {
+        switch self {
+        case .policy(let p), .local(let p): p
+        case .releaseDefault: nil
+        }
+    }
+}
+
+/// One suite the client offers.
+public struct EffectiveSuite: Sendable, Hashable {
+    public var suite: CipherSuite
+    /// The name as configured (or the release's default name).
+    public var windowsName: String
+    /// Curves pinned by suffixed names (Windows 7 / 8.1 only); empty otherwise.
+    public var pinnedCurves: [String]
+    /// The value that put the suite in the list (nil: the release's default order).
+    public var source: Provenance?
+    /// The line of the name itself, when the input put names on separate lines.
+    public var line: Int?
+}
+
+/// A suite the configured order names but a Schannel switch removes.
+public struct RemovedSuite: Sendable, Hashable {
+    public var suite: CipherSuite
+    public var windowsName: String
+    /// "SCHANNEL\Ciphers\Triple DES 168 Enabled=0".
+    public var reason: String
+    public var evidence: Provenance
+}
+
+/// Something a Windows expert would point out, with the setting that shows it.
+public struct ConfigWarning: Sendable, Hashable, Codable {
+    /// A fixed vocabulary that only grows.
+    public enum Code: String, Sendable, Hashable, Codable, CaseIterable {
+        case gpoStringTooLong
+        case unknownSuiteName
+        case unsupportedOnRelease
+        case duplicateSuite
+        case curveSuffixIgnored
+        case curveSuffixMissing
+        case serverOnlyProtocol
+        case disabledByDefaultBlocksWinHTTP
+        case winHTTPLegacyDefaults
+        case winHTTPWow64Mismatch
+        case protocolNotSupported
+        case noCipherSuites
+        case noSuiteForOfferedProtocols
+        case noOfferedProtocols
+        case suitesRemovedBySwitch
+        case eccCurvesIgnored
+        case unknownCurve
+        case onlyRC4Suites
+        case wrongValueType
+    }
+
+    public var code: Code
+    public var message: String
+    public var file: String?
+    public var line: Int?
+    public var record: Int?
+    public var evidence: [Provenance]
+
+    public init(_ code: Code, _ message: String, evidence: [Provenance], line: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.evidence = evidence
+        self.file = evidence.first?.file
+        self.line = line ?? evidence.first?.line
+        self.record = evidence.first?.record
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+
+/// `tlsfit config`: the effective Schannel client configuration of registry exports, Registry.pol
+/// files, GPO backups, gpresult reports and Get-TlsCipherSuite output.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show a Windows client's effective TLS configuration from registry and Group Policy exports.",
+        discussion: """
+            Reads .reg exports (regedit 5.00 or REGEDIT4), Registry.pol files, GPO backup folders \
+            (DomainSysvol/GPO/Machine/registry.pol), gpresult /x reports, Get-TlsCipherSuite output \
+            (table, list or ConvertTo-Json) and plain cipher lists. The format is detected from the \
+            content. Files merge in the order given, later over earlier, as Windows applies policy \
+            over local settings. Use - to read standard input.
+
+            Example: tlsfit config schannel.reg gpo-backup/ --windows windows-7 --format json
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Files or GPO backup folders, applied in order.")
+    var files: [String]
+
+    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: server-2022.")
+    var windows: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() async throws {
+        var release: WindowsRelease? = nil
+        if let windows {
+            guard let r = WindowsRelease(userText: windows) else {
+                let known = WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")
+                FileHandle.standardError.write(Data("tlsfit: error: --windows: unknown release '\(windows)'; known: \(known)\n".utf8))
+                throw ExitCode(2)
+            }
+            release = r
+        }
+        let config: WindowsTLSConfig
+        let documents: [WindowsConfigDocument]
+        do {
+            let inputs = try ConfigInputLoader.load(files)
+            documents = try WindowsConfigReader.parse(inputs)
+            config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents),
+                                               release: release ?? WindowsConfigReader.defaultRelease,
+                                               releaseAssumed: release == nil)
+        } catch {
+            FileHandle.standardError.write(Data("tlsfit: error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        switch format {
+        case .json:
+            let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion)
+            print(try JSONOutput.encode(report))
+        case .text:
+            print(ConfigTextRenderer.render(config, documents: documents), terminator: "")
+        }
+    }
+}
+
+/// Reads the command's paths: files (up to 64 MiB), standard input (`-`), and GPO backup folders.
+enum ConfigInputLoader {
+    static func load(_ paths: [String]) throws(InputError) -> [WindowsConfigReader.InputFile] {
+        var result: [WindowsConfigReader.InputFile] = []
+        for path in paths {
+            if path == "-" {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                guard data.count <= WindowsConfigReader.maximumFileSize else { throw tooBig("<stdin>", data.count) }
+                result.append(.init(name: "<stdin>", bytes: [UInt8](data)))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError(source: path, message: "no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let files = try gpoBackupFiles(path)
+                for file in files { result.append(try readFile(file)) }
+            } else {
+                result.append(try readFile(path))
+            }
+        }
+        return result
+    }
+
+    static func tooBig(_ name: String, _ size: Int) -> InputError {
+        InputError(source: name, message: "the file is \(size / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
+    }
+
+    static func readFile(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= WindowsConfigReader.maximumFileSize else { throw tooBig(path, size) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(source: path, message: "cannot open the file (permissions?)")
+        }
+        defer { try? handle.close() }
+        // Read one byte past the limit so a file that grew after stat is still refused.
+        let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
+        guard data.count <= WindowsConfigReader.maximumFileSize else { throw tooBig(path, data.count) }
+        return .init(name: path, bytes: [UInt8](data))
+    }
+
+    /// The machine Registry.pol files of a GPO backup folder (searched case-insensitively).
+    static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
+        var relative: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: folder) {
+            while let item = walker.nextObject() as? String {
+                if relative.count > 100_000 { break }
+                relative.append(item)
+            }
+        }
+        let found = GPOBackupLayout.machinePolicyFiles(among: relative)
+        guard !found.isEmpty else {
+            throw InputError(source: folder, message: "a folder, but not a GPO backup: no DomainSysvol/GPO/Machine/registry.pol inside")
+        }
+        let base = folder.hasSuffix("/") ? folder : folder + "/"
+        return found.map { base + $0 }
+    }
+}
+
+/// The `--format text` rendering.
+enum ConfigTextRenderer {
+    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument]) -> String {
+        var out = ""
+        let defaultText = "default"
+        out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
+        out += c.releaseAssumed ? " - assumed; pass --windows to choose\n" : "\n"
+        out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n\n"
+
+        out += "Schannel client protocols:\n"
+        for v in TLSVersion.allCases {
+            guard let p = c.protocols[v], p.supported || p.clientEnabledSource != nil else { continue }
+            let state = !p.supported ? "not supported" : p.clientOffered ? "on" : (p.clientEnabled ? "off by default" : "disabled")
+            let source = p.clientSource?.description ?? defaultText
+            out += "  \(v.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(state.padding(toLength: 15, withPad: " ", startingAt: 0)) \(source)\n"
+        }
+        if let w = c.winHTTPDefaultSecureProtocols {
+            out += "WinHTTP DefaultSecureProtocols: 0x\(String(w.value, radix: 16)) (\(w.protocols.map(\.rawValue).joined(separator: ", "))) from \(w.source)\n"
+        } else {
+            out += "WinHTTP DefaultSecureProtocols: not set (WinHTTP defaults)\n"
+        }
+        if let w = c.winHTTPDefaultSecureProtocolsWow64 {
+            out += "WinHTTP DefaultSecureProtocols (Wow6432Node): 0x\(String(w.value, radix: 16)) from \(w.source)\n"
+        }
+        let offered = c.offeredProtocols()
+        out += "WinHTTP (Windows Update) offers: \(offered.isEmpty ? "nothing" : offered.map(\.rawValue).joined(separator: ", "))\n\n"
+
+        switch c.suiteOrderSource {
+        case .policy(let p): out += "Cipher suites (policy order from \(p.location)):\n"
+        case .local(let p): out += "Cipher suites (local order from \(p.location)):\n"
+        case .releaseDefault: out += "Cipher suites (\(c.release.displayName) default order):\n"
+        }
+        for (i, s) in c.cipherSuites.enumerated() {
+            let curves = s.pinnedCurves.isEmpty ? "" : " [\(s.pinnedCurves.joined(separator: ", "))]"
+            let line = s.line.map { " line \($0)" } ?? ""
+            out += "  \(String(i + 1).leftPad(3)). \(s.suite.codeString) \(s.windowsName)\(curves)\(line)\n"
+        }
+        if c.cipherSuites.isEmpty { out += "  (none)\n" }
+        if !c.removedSuites.isEmpty {
+            out += "Removed by SCHANNEL switches:\n"
+            for r in c.removedSuites { out += "  \(r.suite.codeString) \(r.windowsName): \(r.reason) (\(r.evidence.location))\n" }
+        }
+        out += "\nCurves: \(c.curves.joined(separator: ", ")) (\(c.curvesSource?.description ?? defaultText))\n"
+
+        out += "\nWarnings (\(c.warnings.count)):\n"
+        if c.warnings.isEmpty { out += "  none\n" }
+        for w in c.warnings {
+            var location = w.file ?? ""
+            if let line = w.line { location += ":\(line)" } else if let record = w.record { location += " record \(record)" }
+            out += "  [\(w.code.rawValue)] \(location.isEmpty ? "" : location + ": ")\(w.message)\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

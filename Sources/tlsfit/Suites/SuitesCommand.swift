@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+
+/// `tlsfit suites`: the cipher-suite catalog from the command line.
+struct SuitesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suites",
+        abstract: "Look up cipher suites, translate cipher lists, and show Windows defaults.",
+        discussion: """
+            Suites can be named by IANA name, OpenSSL name, Windows Schannel name (curve-suffixed \
+            forms such as TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384 included) or code point \
+            (0xC030, C030, "0xC0,0x30").
+
+            Windows releases: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")); \
+            aliases such as win7, 2012r2, win11 work too.
+
+            Examples:
+              tlsfit suites show 0xC030
+              tlsfit suites translate --to gpo --windows win7 ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384
+              tlsfit suites defaults windows-7 --format json
+            """,
+        subcommands: [Show.self, Translate.self, Defaults.self, List.self]
+    )
+}
+
+extension SuitesCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case text, json
+    }
+
+    struct FormatOptions: ParsableArguments {
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+    }
+
+    /// Prints `tlsfit: error: ...` to stderr and returns the exit code for bad input.
+    static func badInput(_ message: String) -> ExitCode {
+        printError("error: \(message)")
+        return ExitCode(2)
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("tlsfit: \(message)\n".utf8))
+    }
+
+    static func release(_ text: String) throws -> WindowsRelease {
+        guard let release = WindowsRelease(userText: text) else {
+            throw badInput("unknown Windows release '\(text)' (known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return release
+    }
+
+    static func suite(_ name: String) throws -> CipherSuite {
+        let catalog = Catalog.shared
+        guard let suite = catalog.suite(named: name) else {
+            let close = catalog.suggestions(for: name, limit: 3)
+            let hint = close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)"
+            throw badInput("unknown cipher suite '\(name)'\(hint)")
+        }
+        return suite
+    }
+
+    static func emitJSON<T: Encodable>(_ value: T) throws {
+        print(try JSONOutput.encode(value))
+    }
+
+    /// Left-aligned columns for text tables.
+    static func table(_ rows: [[String]], indent: String = "  ") -> String {
+        guard let width = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            var line = indent
+            for (i, cell) in row.enumerated() {
+                line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+            }
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    static func flagWords(_ suite: CipherSuite) -> String {
+        var words: [String] = []
+        if suite.isInsecure { words.append("INSECURE") }
+        if suite.isAEAD { words.append("AEAD") }
+        if suite.isForwardSecret { words.append("forward secret") }
+        return words.isEmpty ? "-" : words.joined(separator: ", ")
+    }
+
+    static func protocolRange(_ suite: CipherSuite) -> String {
+        suite.minVersion == suite.maxVersion ? suite.minVersion.rawValue : "\(suite.minVersion.rawValue) - \(suite.maxVersion.rawValue)"
+    }
+}
+
+/// A suite as `tlsfit suites ... --format json` prints it.
+struct SuiteJSON: Encodable {
+    var code: String
+    var iana: String
+    var openssl: String?
+    var windowsNames: [String]
+    var keyExchange: String
+    var authentication: String
+    var encryption: String
+    var mac: String
+    var minVersion: String
+    var maxVersion: String
+    var insecure: Bool
+    var aead: Bool
+    var forwardSecret: Bool
+
+    init(_ s: CipherSuite) {
+        code = s.codeString
+        iana = s.iana
+        openssl = s.openssl
+        windowsNames = s.windowsNames
+        keyExchange = s.keyExchange
+        authentication = s.authentication
+        encryption = s.encryption
+        mac = s.mac
+        minVersion = s.minVersion.rawValue
+        maxVersion = s.maxVersion.rawValue
+        insecure = s.isInsecure
+        aead = s.isAEAD
+        forwardSecret = s.isForwardSecret
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, iana, openssl, windowsNames, keyExchange, authentication, encryption, mac, minVersion, maxVersion, insecure, aead, forwardSecret
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(iana, forKey: .iana)
+        try c.encode(openssl, forKey: .openssl)  // null, not absent, when OpenSSL has no name
+        try c.encode(windowsNames, forKey: .windowsNames)
+        try c.encode(keyExchange, forKey: .keyExchange)
+        try c.encode(authentication, forKey: .authentication)
+        try c.encode(encryption, forKey: .encryption)
+        try c.encode(mac, forKey: .mac)
+        try c.encode(minVersion, forKey: .minVersion)
+        try c.encode(maxVersion, forKey: .maxVersion)
+        try c.encode(insecure, forKey: .insecure)
+        try c.encode(aead, forKey: .aead)
+        try c.encode(forwardSecret, forKey: .forwardSecret)
+    }
+}
+
+/// One release's entry for a suite, for JSON.
+struct WindowsEntryJSON: Encodable {
+    var windowsName: String
+    var code: String
+    var iana: String
+    var openssl: String?
+    var enabledByDefault: Bool
+    var priority: Int?
+    var protocols: [String]
+    var allowedWithStrongCrypto: Bool
+    var onlyWhenRequested: Bool
+    var pskOnly: Bool
+
+    init(_ e: WindowsSuiteSupport) {
+        windowsName = e.windowsName
+        code = e.suite.codeString
+        iana = e.suite.iana
+        openssl = e.suite.openssl
+        enabledByDefault = e.enabledByDefault
+        priority = e.defaultPriority
+        protocols = e.protocols.sorted(by: >).map(\.rawValue)
+        allowedWithStrongCrypto = e.allowedWithStrongCrypto
+        onlyWhenRequested = e.onlyWhenRequested
+        pskOnly = e.pskOnly
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case windowsName, code, iana, openssl, enabledByDefault, priority, protocols, allowedWithStrongCrypto, onlyWhenRequested, pskOnly
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(windowsName, forKey: .windowsName)
+        try c.encode(code, forKey: .code)
+        try c.encode(iana, forKey: .iana)
+        try c.encode(openssl, forKey: .openssl)
+        try c.encode(enabledByDefault, forKey: .enabledByDefault)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(protocols, forKey: .protocols)
+        try c.encode(allowedWithStrongCrypto, forKey: .allowedWithStrongCrypto)
+        try c.encode(onlyWhenRequested, forKey: .onlyWhenRequested)
+        try c.encode(pskOnly, forKey: .pskOnly)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import TLSFitCore
+
+extension SuitesCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List every cipher suite in the catalog, or those a Windows release supports."
+        )
+
+        @Option(name: .customLong("windows"), help: "Only the suites this Windows release supports, default ones first in priority order.")
+        var windowsRelease: String?
+
+        @OptionGroup var output: FormatOptions
+
+        func run() async throws {
+            if let windowsRelease {
+                let info = Catalog.shared.release(try SuitesCommand.release(windowsRelease))
+                switch output.format {
+                case .json:
+                    try SuitesCommand.emitJSON(ListWindowsJSON(
+                        schemaVersion: JSONOutput.schemaVersion, release: info.release.rawValue,
+                        suites: info.supported.map(WindowsEntryJSON.init)))
+                case .text:
+                    var rows = [["priority", "windows name", "code", "openssl", "default"]]
+                    rows += info.supported.map { e in
+                        [e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-", e.enabledByDefault ? "yes" : "no"]
+                    }
+                    print(SuitesCommand.table(rows, indent: ""))
+                }
+                return
+            }
+            let suites = Catalog.shared.suites
+            switch output.format {
+            case .json:
+                try SuitesCommand.emitJSON(ListJSON(schemaVersion: JSONOutput.schemaVersion, suites: suites.map(SuiteJSON.init)))
+            case .text:
+                var rows = [["code", "iana", "openssl", "protocols", "flags"]]
+                rows += suites.map { [$0.codeString, $0.iana, $0.openssl ?? "-", SuitesCommand.protocolRange($0), SuitesCommand.flagWords($0)] }
+                print(SuitesCommand.table(rows, indent: ""))
+            }
+        }
+    }
+}
+
+struct ListJSON: Encodable {
+    var schemaVersion: Int
+    var suites: [SuiteJSON]
+}
+
+struct ListWindowsJSON: Encodable {
+    var schemaVersion: Int
+    var release: String
+    var suites: [WindowsEntryJSON]
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// `tlsfit config` as a user runs it. (Named WindowsConfig... so `--filter WindowsConfig` runs it too.)
+@Suite("tlsfit config")
+struct WindowsConfigCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("TLSFitCoreTests/Fixtures/windows")
+
+    static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+    static func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    @Test func jsonReport() throws {
+        let result = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try CLI.json(result)
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["windowsRelease"] as? String == "server-2022")
+        #expect(json["windowsReleaseAssumed"] as? Bool == true)
+        let protocols = try #require(json["protocols"] as? [String: [String: Any]])
+        #expect(protocols["TLSv1.2"]?["client"] as? Bool == true)
+        #expect((protocols["TLSv1.2"]?["source"] as? String)?.contains("export-utf16le-bom.reg:9") == true)
+        #expect(protocols["TLSv1.0"]?["client"] as? Bool == false)
+        let suites = try #require(json["cipherSuites"] as? [[String: Any]])
+        #expect(suites.first?["iana"] as? String == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+        #expect(suites.first?["windows"] as? String == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+        #expect(suites.first?["code"] as? String == "0xC030")
+        #expect((suites.first?["source"] as? String)?.hasSuffix("export-utf16le-bom.reg:16") == true)
+        #expect(json["curves"] as? [String] == ["curve25519", "NistP384"])
+        #expect(json["warnings"] is [Any])
+        #expect(json["offeredProtocols"] as? [String] == ["TLSv1.1", "TLSv1.2"])
+    }
+
+    @Test func warningsCarryFileAndLine() throws {
+        let result = try CLI.run(["config", Self.path("regedit/win7-server-only.reg"), "--windows", "windows-7", "--format", "json"])
+        #expect(result.exitCode == 0)
+        let json = try CLI.json(result)
+        #expect(json["windowsRelease"] as? String == "windows-7")
+        #expect(json["windowsReleaseAssumed"] as? Bool == false)
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        let codes = Set(warnings.compactMap { $0["code"] as? String })
+        #expect(codes.isSuperset(of: ["serverOnlyProtocol", "disabledByDefaultBlocksWinHTTP", "curveSuffixMissing", "duplicateSuite", "unknownSuiteName"]))
+        let server = try #require(warnings.first { $0["code"] as? String == "serverOnlyProtocol" })
+        #expect((server["file"] as? String)?.hasSuffix("win7-server-only.reg") == true)
+        #expect(server["line"] as? Int == 4)
+        #expect(server["message"] is String)
+    }
+
+    @Test func textSaysTheReleaseWasAssumed() throws {
+        let result = try CLI.run(["config", Self.path("lists/gpo-field.txt")])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("assumed"))
+        #expect(result.stdout.contains("Windows Server 2022"))
+        #expect(result.stdout.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
+    }
+
+    @Test func gpoBackupFolderAndMerging() throws {
+        let result = try CLI.run(["config", Self.path("regedit/export-utf8.reg"), Self.path("gpo-backup"), "--windows", "win11", "--format", "json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try CLI.json(result)
+        let inputs = try #require(json["inputs"] as? [[String: Any]])
+        #expect(inputs.map { $0["format"] as? String } == ["regedit", "registryPol"])
+        #expect(json["cipherSuiteOrderSource"] as? String == "policy")
+        let codes = (json["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("gpoStringTooLong"))
+    }
+
+    @Test func standardInput() throws {
+        let result = try CLI.run(["config", "-", "--format", "json"], stdin: "TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256")
+        #expect(result.exitCode == 0)
+        let suites = try CLI.json(result)["cipherSuites"] as? [[String: Any]]
+        #expect(suites?.count == 2)
+    }
+
+    @Test("broken input exits 2 with file and line", arguments: [
+        ("broken/bad-dword.reg", "bad-dword.reg:5: "),
+        ("broken/bad.xml", "bad.xml:4: "),
+        ("broken/truncated.pol", "truncated.pol (byte "),
+    ])
+    func brokenInput(_ file: String, _ location: String) throws {
+        let result = try CLI.run(["config", Self.path(file)])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.hasPrefix("tlsfit: error: "))
+        #expect(result.stderr.contains(location), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func badUsageExits2() throws {
+        let missing = try CLI.run(["config", "/nonexistent/file.reg"])
+        #expect(missing.exitCode == 2)
+        #expect(missing.stderr.contains("/nonexistent/file.reg"))
+        let release = try CLI.run(["config", Self.path("lists/gpo-field.txt"), "--windows", "windows-95"])
+        #expect(release.exitCode == 2)
+        #expect(release.stderr.contains("windows-95"))
+        let folder = try CLI.run(["config", Self.path("lists")])
+        #expect(folder.exitCode == 2)
+        #expect(folder.stderr.contains("GPO backup"))
+    }
+
+    @Test func binaryAndEmptyFilesExit2() throws {
+        let binary = try Self.temporaryFile("blob.bin", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0x00, 0x00, 0x10])
+        let r1 = try CLI.run(["config", binary])
+        #expect(r1.exitCode == 2)
+        #expect(r1.stderr.contains("blob.bin"))
+        let empty = try Self.temporaryFile("empty.reg", [])
+        let r2 = try CLI.run(["config", empty])
+        #expect(r2.exitCode == 2)
+        #expect(r2.stderr.contains("empty.reg:1"))
+    }
+
+    @Test func hugeFileIsRefused() throws {
+        let path = try Self.temporaryFile("huge.reg", [])
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(65 << 20)) // sparse: no 65 MiB written to disk
+        try handle.close()
+        let result = try CLI.run(["config", path])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("huge.reg"))
+        #expect(result.stderr.contains("64 MiB"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
