@@ -128,3 +128,27 @@ public final class ExternalServer: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+/// Hand-made TLS records, for servers that misbehave in precise ways.
+public enum TLSBytes {
+    /// A TLS 1.2-style ServerHello record choosing `cipher`, with `version` in the legacy field.
+    public static func serverHello(version: UInt16 = 0x0303, cipher: UInt16 = 0xC02F) -> [UInt8] {
+        var body: [UInt8] = [UInt8(version >> 8), UInt8(version & 0xFF)]
+        body += (0..<32).map { _ in UInt8.random(in: 0...255) }
+        body += [0]  // no session id
+        body += [UInt8(cipher >> 8), UInt8(cipher & 0xFF), 0]  // cipher, null compression
+        body += [0, 0]  // no extensions
+        return record(type: 0x16, handshake(type: 2, body))
+    }
+
+    public static func handshake(type: UInt8, _ body: [UInt8]) -> [UInt8] {
+        [type, UInt8((body.count >> 16) & 0xFF), UInt8((body.count >> 8) & 0xFF), UInt8(body.count & 0xFF)] + body
+    }
+
+    public static func record(type: UInt8, version: UInt16 = 0x0303, _ payload: [UInt8]) -> [UInt8] {
+        [type, UInt8(version >> 8), UInt8(version & 0xFF), UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+    }
+
+    /// A warning-level alert record.
+    public static func warningAlert(_ code: UInt8) -> [UInt8] { record(type: 0x15, [1, code]) }
+}
