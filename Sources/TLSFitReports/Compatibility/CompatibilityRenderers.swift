@@ -1,0 +1,170 @@
+import Foundation
+import TLSFitCore
+
+/// The formats `tlsfit report` writes.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, markdown, html, json, junit, csv
+}
+
+/// Renders a compatibility report in any of its formats.
+public enum CompatibilityRenderer {
+    public static func render(_ report: CompatibilityReport, as format: ReportFormat, into out: inout some TextOutputStream) throws {
+        switch format {
+        case .text: CompatibilityTextRenderer.render(report, into: &out)
+        case .markdown: CompatibilityMarkdownRenderer.render(report, into: &out)
+        case .html: CompatibilityHTMLRenderer.render(report, into: &out)
+        case .json: out.write(try JSONOutput.encode(report) + "\n")
+        case .junit: CompatibilityJUnitRenderer.render(report, into: &out)
+        case .csv: CompatibilityCSVRenderer.render(report, into: &out)
+        }
+    }
+
+    /// The short cell text used by the tables: `OK TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384` or `FAILS no-shared-cipher`.
+    static func cellText(_ cell: MatrixCell?, catalog: Catalog = .shared) -> String {
+        guard let cell else { return "-" }
+        switch cell.verdict {
+        case .ok:
+            let suite = cell.cipher.flatMap { catalog.suite(named: $0)?.openssl ?? $0 } ?? "?"
+            return "OK \(cell.protocol?.rawValue ?? "?") \(suite)"
+        case .fails:
+            return "FAILS \(cell.causes.isEmpty ? "unknown" : cell.causes.joined(separator: ","))"
+        }
+    }
+
+    /// Cells in a stable order: candidate, release, host, as given in the report.
+    static func orderedCells(_ report: CompatibilityReport) -> [MatrixCell] {
+        var out: [MatrixCell] = []
+        for candidate in report.candidates {
+            for release in report.windowsReleases {
+                for host in report.hosts {
+                    if let c = report.cell(candidate: candidate.name, release: release, host: host) { out.append(c) }
+                }
+            }
+        }
+        return out
+    }
+}
+
+enum CompatibilityTextRenderer {
+    static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        out.write("Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)\n")
+        for candidate in r.candidates {
+            out.write("\nCandidate \(candidate.name) (\(candidate.files.joined(separator: ", ")))\n")
+            var rows: [[String]] = [["release"] + r.hosts]
+            for release in r.windowsReleases {
+                rows.append([release.rawValue] + r.hosts.map {
+                    CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0))
+                })
+            }
+            TextTable.write(rows, indent: "  ", into: &out)
+        }
+        if let groups = r.groups {
+            out.write("\nFleet groups (\(groups.count) distinct configurations, \(groups.reduce(0) { $0 + $1.machineCount }) machines):\n")
+            for g in groups {
+                let failing = g.verdicts.filter { $0.verdict == .fails }
+                let verdict = failing.isEmpty ? "OK" : "FAILS (\(Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")))"
+                let sample = g.machines.prefix(3).joined(separator: ", ") + (g.machineCount > 3 ? ", ..." : "")
+                out.write("  \(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]\n")
+            }
+        }
+        out.write("\nSummary:\n")
+        for s in r.summary {
+            if s.safe {
+                out.write("  \(s.candidate): SAFE to roll out (\(s.okCells) of \(s.okCells) combinations work)\n")
+            } else {
+                out.write("  \(s.candidate): NOT SAFE: \(s.failingCells) of \(s.okCells + s.failingCells) combinations fail\n")
+                for reason in s.reasons.prefix(10) { out.write("    - \(reason)\n") }
+                if s.reasons.count > 10 { out.write("    - ... and \(s.reasons.count - 10) more\n") }
+            }
+        }
+    }
+}
+
+/// Columns padded to their widest cell.
+enum TextTable {
+    static func write(_ rows: [[String]], indent: String = "", into out: inout some TextOutputStream) {
+        guard let width = rows.map(\.count).max() else { return }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            let padded = row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }
+            out.write(indent + padded.joined(separator: "  ") + "\n")
+        }
+    }
+}
+
+enum CompatibilityMarkdownRenderer {
+    static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        out.write("# TLS compatibility report\n\n")
+        out.write("\(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s), generated \(ISO8601DateFormatter().string(from: r.generatedAt)).\n\n")
+        out.write("## Summary\n\n| candidate | verdict | working | failing |\n|---|---|---|---|\n")
+        for s in r.summary {
+            out.write("| \(Escaping.markdownCell(s.candidate)) | \(s.safe ? "**safe**" : "**not safe**") | \(s.okCells) | \(s.failingCells) |\n")
+        }
+        for candidate in r.candidates {
+            out.write("\n## \(Escaping.markdownCell(candidate.name))\n\n")
+            out.write("| release | " + r.hosts.map(Escaping.markdownCell).joined(separator: " | ") + " |\n")
+            out.write("|---|" + String(repeating: "---|", count: r.hosts.count) + "\n")
+            for release in r.windowsReleases {
+                let cells = r.hosts.map {
+                    Escaping.markdownCell(CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0)))
+                }
+                out.write("| \(release.rawValue) | " + cells.joined(separator: " | ") + " |\n")
+            }
+            if let s = r.summary.first(where: { $0.candidate == candidate.name }), !s.safe {
+                out.write("\nWhy it fails:\n\n")
+                for reason in s.reasons { out.write("- \(Escaping.markdownCell(reason))\n") }
+            }
+        }
+        if let groups = r.groups {
+            out.write("\n## Fleet groups\n\n| group | release | machines | verdict |\n|---|---|---|---|\n")
+            for g in groups {
+                let failing = g.verdicts.filter { $0.verdict == .fails }
+                let verdict = failing.isEmpty ? "ok" : "fails: " + Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")
+                out.write("| \(Escaping.markdownCell(g.id)) | \(g.windowsRelease.rawValue) | \(g.machineCount) | \(Escaping.markdownCell(verdict)) |\n")
+            }
+        }
+    }
+}
+
+enum CompatibilityCSVRenderer {
+    static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        out.write("candidate,windows_release,host,verdict,protocol,cipher,causes,windows_error,confirmed,summary\r\n")
+        for c in CompatibilityRenderer.orderedCells(r) {
+            let fields = [
+                c.candidate, c.windowsRelease.rawValue, c.host, c.verdict.rawValue, c.protocol?.rawValue ?? "", c.cipher ?? "",
+                c.causes.joined(separator: " "), c.windowsError ?? "", c.confirmed.map { $0 ? "yes" : "no" } ?? "", c.summary,
+            ]
+            out.write(fields.map(Escaping.csv).joined(separator: ",") + "\r\n")
+        }
+    }
+}
+
+enum CompatibilityJUnitRenderer {
+    static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        let cells = CompatibilityRenderer.orderedCells(r)
+        let failures = cells.filter { $0.verdict == .fails }.count
+        out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        out.write("<testsuites name=\"tlsfit\" tests=\"\(cells.count)\" failures=\"\(failures)\">\n")
+        for candidate in r.candidates {
+            let mine = cells.filter { $0.candidate == candidate.name }
+            let failing = mine.filter { $0.verdict == .fails }.count
+            out.write("  <testsuite name=\"\(Escaping.xml(candidate.name))\" tests=\"\(mine.count)\" failures=\"\(failing)\">\n")
+            for c in mine {
+                let name = Escaping.xml("\(c.windowsRelease.rawValue) -> \(c.host)")
+                out.write("    <testcase classname=\"\(Escaping.xml(candidate.name))\" name=\"\(name)\">\n")
+                if c.verdict == .fails {
+                    let type = Escaping.xml(c.causes.joined(separator: ","))
+                    out.write("      <failure message=\"\(Escaping.xml(c.summary))\" type=\"\(type)\">\(Escaping.xml(c.summary + (c.windowsError.map { " (\($0))" } ?? "")))</failure>\n")
+                } else {
+                    out.write("      <system-out>\(Escaping.xml(CompatibilityRenderer.cellText(c)))</system-out>\n")
+                }
+                out.write("    </testcase>\n")
+            }
+            out.write("  </testsuite>\n")
+        }
+        out.write("</testsuites>\n")
+    }
+}
