@@ -75,6 +75,10 @@ let package = Package(
             dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "COpenSSL", "COpenSSLShims"]
         ),
         .testTarget(
+            name: "TLSFitReportsTests",
+            dependencies: ["TLSFitCore", "TLSFitReports"]
+        ),
+        .testTarget(
             name: "TLSFitCLITests",
             dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
         ),

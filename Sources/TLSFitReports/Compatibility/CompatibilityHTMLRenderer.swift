@@ -23,7 +23,8 @@ enum CompatibilityHTMLRenderer {
             .ok { background: #e3f5e1; } .fails { background: #fbe3e1; }
             .badge { font-weight: bold; } .ok .badge::before { content: "\\2714 "; } .fails .badge::before { content: "\\2718 "; }
             .filters { margin: 1rem 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-            code { font-family: ui-monospace, monospace; }
+            code { font-family: ui-monospace, monospace; word-break: break-all; }
+            .table-wrap { overflow-x: auto; }
             .summary li { margin: 0.25rem 0; }
             </style>
             </head>
@@ -63,7 +64,7 @@ enum CompatibilityHTMLRenderer {
             <label>Search <input id="text-filter" type="search" placeholder="candidate, suite, cause..."></label>
             <span id="count"></span>
             </div>
-            <table id="matrix">
+            <div class="table-wrap"><table id="matrix">
             <thead><tr><th>candidate</th><th>Windows release</th><th>host</th><th>verdict</th><th>protocol</th><th>cipher suite</th><th>cause</th><th>Windows error</th><th>confirmed</th><th>explanation</th></tr></thead>
             <tbody>
 
@@ -79,7 +80,7 @@ enum CompatibilityHTMLRenderer {
         }
         out.write("""
             </tbody>
-            </table>
+            </table></div>
             <script>
             (function () {
               "use strict";
