@@ -17,6 +17,7 @@ struct TLSFit: AsyncParsableCommand {
             ProbeCommand.self,
             SuitesCommand.self,
             ConfigCommand.self,
+            ScanCommand.self,
         ]
     )
 }
