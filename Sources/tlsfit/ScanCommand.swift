@@ -71,7 +71,8 @@ struct ScanCommand: AsyncParsableCommand {
         do {
             targets = try makeTargets()
         } catch {
-            Self.fail(error.description)
+            FileHandle.standardError.write(Data("tlsfit: error: \(error.description)\n".utf8))
+            throw ExitCode(2)
         }
         let options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
@@ -135,11 +136,6 @@ struct ScanCommand: AsyncParsableCommand {
             }
         }
         return list.map { ScanTarget($0, overrides: overrides) }
-    }
-
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("tlsfit: error: \(message)\n".utf8))
-        Foundation.exit(2)
     }
 }
 

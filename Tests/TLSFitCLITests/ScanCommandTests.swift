@@ -135,6 +135,21 @@ struct ScanCommandTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func windowsUpdateHostsAllScannedConcurrently() throws {
+        let server = try server()
+        let hosts = Catalog.shared.updateHosts
+        let resolve = hosts.flatMap { ["--resolve", "\($0.host)=127.0.0.1:\(server.port)"] }
+        let result = try CLI.run(["scan", "--windows-update", "--format", "json", "--timeout", "3", "--concurrency", "4"] + resolve)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let entries = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
+        #expect(entries.compactMap { $0["host"] as? String } == hosts.map(\.host))
+        for entry in entries {
+            let protocols = entry["protocols"] as? [String: [String: Any]] ?? [:]
+            #expect(protocols["TLSv1.2"]?["cipherSuites"] as? [String]
+                == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
+        }
+    }
+
     @Test(arguments: [
         (["scan", "a.example", "--resolve", "nonsense"], "--resolve: 'nonsense': expected HOST=ADDRESS[:PORT]"),
         (["scan", "a.example:99999"], "port must be a number"),
