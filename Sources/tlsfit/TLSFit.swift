@@ -18,6 +18,7 @@ struct TLSFit: AsyncParsableCommand {
             ProbeCommand.self,
             SuitesCommand.self,
             ConfigCommand.self,
+            ScanCommand.self,
         ]
     )
 

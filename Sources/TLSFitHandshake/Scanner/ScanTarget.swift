@@ -1,0 +1,64 @@
+import Foundation
+import TLSFitCore
+
+/// One server to scan: the name (for SNI and verification) and where to dial it.
+public struct ScanTarget: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    /// Dial this address instead of resolving `host` (`--resolve`, `--connect`).
+    public var connectAddress: String?
+    public var connectPort: Int?
+
+    public init(host: String, port: Int = 443, connectAddress: String? = nil, connectPort: Int? = nil) {
+        self.host = host
+        self.port = port
+        self.connectAddress = connectAddress
+        self.connectPort = connectPort
+    }
+
+    /// `hostPort`, redirected by the first override that applies to it.
+    public init(_ hostPort: HostPort, overrides: [ResolveOverride]) {
+        self.init(host: hostPort.host, port: hostPort.port)
+        if let match = ResolveOverride.match(overrides, host: hostPort.host, port: hostPort.port) {
+            connectAddress = match.address
+            connectPort = match.addressPort
+        }
+    }
+}
+
+/// How a scan runs: limits, trust anchors, and what to record about itself.
+public struct ScanOptions: Sendable, Hashable {
+    /// Seconds for each connection (connect and handshake together).
+    public var timeout: Double
+    /// PEM trust anchors for the certificate check; nil uses the system store.
+    public var caFile: String?
+    /// Connections open at once across all hosts.
+    public var concurrency: Int
+    /// Connections open at once to one host.
+    public var perHost: Int
+    /// Measure key-exchange groups.
+    public var scanGroups: Bool
+    /// Recorded in each profile's `sourceDetail` (`tlsfit 0.1.0`).
+    public var toolName: String
+
+    public init(
+        timeout: Double = 5, caFile: String? = nil, concurrency: Int = 8, perHost: Int = 2, scanGroups: Bool = true,
+        toolName: String = "tlsfit"
+    ) {
+        self.timeout = timeout
+        self.caFile = caFile
+        self.concurrency = max(1, concurrency)
+        self.perHost = max(1, perHost)
+        self.scanGroups = scanGroups
+        self.toolName = toolName
+    }
+}
+
+/// Progress of a running scan, for a display.
+public struct ScanProgress: Sendable, Hashable {
+    public var hostsDone: Int
+    public var hostsTotal: Int
+    public var connections: Int
+    /// The host that just finished.
+    public var lastHost: String
+}

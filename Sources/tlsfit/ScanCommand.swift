@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+import TLSFitReports
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `tlsfit scan`: what servers accept, with few connections, for many hosts at once.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Measure what servers accept: protocols, cipher suites in preference order, groups, certificate.",
+        discussion: """
+            Offers many suites at once and removes the one the server picks until it refuses, so a \
+            server with N suites costs about N+2 connections per protocol instead of one per known \
+            suite. Whether the server enforces its own order is decided from its own choices. Hosts \
+            are scanned in parallel (--concurrency), with at most --per-host connections to one host.
+
+            Exit codes: 0 every host scanned, 1 a host could not be reached, 2 bad input.
+
+            Example: tlsfit scan --windows-update --format json --save wu.json
+            Example: tlsfit scan fe2.update.microsoft.com --resolve fe2.update.microsoft.com=10.0.0.5:8443
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Hosts to scan, as HOST[:PORT] (port 443 by default).")
+    var hosts: [String] = []
+
+    @Flag(name: .long, help: "Scan the Windows Update hosts of the catalog.")
+    var windowsUpdate = false
+
+    @Option(name: .customLong("hosts"), help: ArgumentHelp("A file of hosts: one HOST[:PORT] per line, # comments.", valueName: "file"))
+    var hostsFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Dial ADDRESS for HOST, keeping the name for SNI and verification (repeatable).", valueName: "host=address[:port]"))
+    var resolve: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Dial this address for the one host given.", valueName: "address[:port]"))
+    var connect: String?
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .long, help: "Seconds for each connection.")
+    var timeout: Double = 5
+
+    @Option(name: .long, help: "Connections open at once, over all hosts.")
+    var concurrency: Int = 8
+
+    @Option(name: .customLong("per-host"), help: "Connections open at once to one host.")
+    var perHost: Int = 2
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"))
+    var save: String?
+
+    @Flag(name: .long, help: "No progress display.")
+    var quiet = false
+
+    func run() async throws {
+        let targets: [ScanTarget]
+        do {
+            targets = try makeTargets()
+        } catch {
+            FileHandle.standardError.write(Data("tlsfit: error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let options = ScanOptions(
+            timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
+            toolName: "tlsfit \(TLSFit.configuration.version)")
+        let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
+        let profiles = await ServerScanner.scan(targets, options: options) { progress.update($0) }
+        progress.finish()
+
+        switch format {
+        case .json:
+            print(try JSONOutput.encode(ServerProfileDocument(hosts: profiles)))
+        case .text:
+            print(ScanTextRenderer.render(profiles), terminator: "")
+        }
+        if let save {
+            do {
+                try AtomicFile.write(try ServerProfileStore.encode(profiles), to: save)
+            } catch {
+                FileHandle.standardError.write(Data("tlsfit: error: --save: cannot write \(save): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        // A host that could not be reached measured nothing: its protocols are empty.
+        if profiles.contains(where: { $0.protocols.isEmpty }) { throw ExitCode(1) }
+    }
+
+    /// The hosts from arguments, `--hosts` and `--windows-update`, with `--resolve` and `--connect` applied.
+    func makeTargets() throws(InputError) -> [ScanTarget] {
+        guard timeout > 0, timeout <= 600 else { throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds") }
+        guard (1...256).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 256") }
+        guard (1...16).contains(perHost) else { throw InputError(source: "--per-host", message: "must be from 1 to 16") }
+        var list = try HostList.parse(arguments: hosts)
+        if let hostsFile {
+            guard let data = FileManager.default.contents(atPath: hostsFile) else {
+                throw InputError(source: hostsFile, message: "cannot read the file")
+            }
+            list += try HostList.parse(String(decoding: data, as: UTF8.self), source: hostsFile)
+        }
+        if windowsUpdate {
+            list += Catalog.shared.updateHosts.map { HostPort(host: $0.host, port: $0.port) }
+        }
+        list = HostList.deduplicated(list)
+        guard !list.isEmpty else {
+            throw InputError(source: "scan", message: "no host to scan: give HOST[:PORT], --hosts FILE or --windows-update")
+        }
+        var overrides: [ResolveOverride] = []
+        for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
+        if let connect {
+            guard list.count == 1 else {
+                throw InputError(source: "--connect", message: "applies to one host; use --resolve HOST=ADDRESS[:PORT] for several")
+            }
+            let address = try HostPort(parsing: connect, defaultPort: 0, source: "--connect")
+            overrides.insert(ResolveOverride(host: list[0].host, address: address.host, addressPort: address.port == 0 ? nil : address.port), at: 0)
+        }
+        if let caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else { throw InputError(source: caFile, message: "cannot read the file") }
+            do {
+                try TLSClient.validate(HandshakeRequest(host: "localhost", caFile: caFile))
+            } catch {
+                throw InputError(source: caFile, message: "no PEM certificate could be loaded")
+            }
+        }
+        return list.map { ScanTarget($0, overrides: overrides) }
+    }
+}
+
+/// A one-line progress display on standard error, for terminals.
+final class ScanProgressDisplay: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ progress: ScanProgress) {
+        guard enabled else { return }
+        lock.withLock {
+            let line = "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
+            FileHandle.standardError.write(Data(line.utf8))
+            shown = true
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
+    }
+}
