@@ -39,6 +39,9 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Dial ADDRESS[:PORT] instead, keeping HOST for SNI and certificate verification (like curl --resolve).")
     var connect: String?
 
+    @Option(help: ArgumentHelp("Send HOST[:PORT] to ADDRESS[:PORT] instead, keeping its name (repeatable; curl's --resolve).", valueName: "HOST=ADDRESS[:PORT]"))
+    var resolve: [String] = []
+
     @Option(help: "Send this SNI name instead of HOST.")
     var sni: String?
 
@@ -122,6 +125,11 @@ struct ProbeCommand: AsyncParsableCommand {
         let target = try HostPort(parsing: self.target, source: "HOST")
         var connectAddress: String?
         var connectPort: Int?
+        let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
+        if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {
+            connectAddress = match.address
+            connectPort = match.addressPort ?? target.port
+        }
         if let connect {
             let c = try HostPort(parsing: connect, defaultPort: target.port, source: "--connect")
             connectAddress = c.host

@@ -43,6 +43,16 @@ struct ProbeCommandTests {
         #expect(json["failure"] == nil)
     }
 
+    @Test func resolveKeepsTheNameForSNIAndVerification() throws {
+        let server = try server("DEFAULT")
+        let result = try CLI.run(["probe", TestPKI.updateHost, "--resolve", "\(TestPKI.updateHost)=127.0.0.1:\(server.port)",
+                                  "--ca-file", pki.caFile, "--format", "json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try CLI.json(result)
+        #expect(json["address"] as? String == "127.0.0.1:\(server.port)")
+        #expect(json["sni"] as? String == TestPKI.updateHost)
+    }
+
     @Test func codePointsAndOpenSSLSyntaxAreAccepted() throws {
         let server = try server("AES128-SHA")
         let hex = try probe(server.port, ["--ciphers", "0x002F"])
