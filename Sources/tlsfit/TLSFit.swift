@@ -17,6 +17,8 @@ struct TLSFit: AsyncParsableCommand {
             ProbeCommand.self,
             SuitesCommand.self,
             ConfigCommand.self,
+            DiagnoseCommand.self,
+            DemoCommand.self,
         ]
     )
 }
