@@ -19,6 +19,7 @@ struct TLSFit: AsyncParsableCommand {
             ConfigCommand.self,
             DiagnoseCommand.self,
             DemoCommand.self,
+            ServeCommand.self,
         ]
     )
 }

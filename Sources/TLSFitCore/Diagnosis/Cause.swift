@@ -64,6 +64,15 @@ public struct Evidence: Sendable, Hashable, Codable {
         self.init(file: p.file, line: line ?? p.line, record: p.record, key: p.key, value: p.value)
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(record, forKey: .record)
+        try c.encode(key, forKey: .key)
+        try c.encode(value, forKey: .value)
+    }
+
     /// `file:line` (or a description of where the fact came from).
     public var location: String {
         guard let file else { return "(default)" }

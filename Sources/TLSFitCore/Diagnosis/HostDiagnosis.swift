@@ -54,6 +54,25 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var fixConfirmedOnWire: Bool?
 
     public var succeeded: Bool { outcome == "ok" }
+
+    // Absent values are written as null, so every documented field is always there.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(host, forKey: .host)
+        try c.encode(port, forKey: .port)
+        try c.encode(address, forKey: .address)
+        try c.encode(serverProfileSource, forKey: .serverProfileSource)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(negotiated, forKey: .negotiated)
+        try c.encode(predicted, forKey: .predicted)
+        try c.encode(predictedFailure, forKey: .predictedFailure)
+        try c.encode(agrees, forKey: .agrees)
+        try c.encode(observedFailure, forKey: .observedFailure)
+        try c.encode(certificateRoot, forKey: .certificateRoot)
+        try c.encode(causes, forKey: .causes)
+        try c.encode(fixVerified, forKey: .fixVerified)
+        try c.encode(fixConfirmedOnWire, forKey: .fixConfirmedOnWire)
+    }
 }
 
 /// The whole `tlsfit diagnose` result, as JSON.
