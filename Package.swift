@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCLITests",
-            dependencies: ["tlsfit", "TLSFitCore"]
+            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake"]
         ),
     ],
     swiftLanguageModes: [.v6]
