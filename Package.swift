@@ -71,13 +71,19 @@ let package = Package(
             dependencies: ["TLSFitCore"],
             resources: [.copy("Fixtures")]
         ),
+        // Servers and certificates the tests start and make: shared by the test targets.
+        .target(
+            name: "TLSFitTestSupport",
+            dependencies: ["TLSFitHandshake"],
+            path: "Tests/TLSFitTestSupport"
+        ),
         .testTarget(
             name: "TLSFitHandshakeTests",
-            dependencies: ["TLSFitCore", "TLSFitHandshake", "COpenSSL", "COpenSSLShims"]
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "COpenSSL", "COpenSSLShims"]
         ),
         .testTarget(
             name: "TLSFitCLITests",
-            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake"]
+            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

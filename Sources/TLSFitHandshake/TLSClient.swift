@@ -165,7 +165,8 @@ public enum TLSClient {
             } else {
                 SSL_CTX_set_default_verify_paths(ctx)
             }
-            X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), 1)
+            // Level 2, as Windows: RSA keys of 2048 bits and more, no SHA-1 or MD5 signatures.
+            X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), 2)
         }
         OpenSSLErrorQueue.clear()
         return ctx
@@ -247,7 +248,7 @@ public enum TLSClient {
                     ? "the server closed the connection in the middle of the handshake"
                     : "the server closed the connection after the ClientHello, without an alert")
         }
-        if reasons.contains(SSL_R_WRONG_CIPHER_RETURNED) {
+        if reasons.contains(SSL_R_WRONG_CIPHER_RETURNED) || reasons.contains(SSL_R_UNKNOWN_CIPHER_RETURNED) {
             return HandshakeFailure(stage: .tls, kind: .protocolError,
                 alert: trace.sent_alert >= 0 ? TLSAlert(code: Int(trace.sent_alert)) : nil,
                 detail: "the server chose a cipher suite the client did not offer (\(text))")

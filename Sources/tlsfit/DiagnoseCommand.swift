@@ -66,10 +66,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: OutputFormat = .text
 
-    static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("tlsfit: error: \(message)\n".utf8))
-        return ExitCode(2)
-    }
+    static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
         guard !config.isEmpty else { throw Self.fail("--config: name at least one configuration file") }

@@ -1,6 +1,205 @@
 import ArgumentParser
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+import TLSFitReports
 
+/// `tlsfit probe`: one handshake with a cipher list the user chooses, and exactly what happened.
 struct ProbeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "probe", abstract: "Perform one TLS handshake and report what happened.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Perform one TLS handshake and report what happened.",
+        discussion: """
+            Reports the protocol, cipher suite (IANA and OpenSSL names, code point), key-exchange \
+            group, certificate chain and its verification; on failure the stage (dns, tcp, tls, \
+            certificate), the kind (refused, timeout, alert-received...), OpenSSL's error text and \
+            the Windows error code a Windows Update client shows for it.
+
+            --ciphers takes OpenSSL syntax (ECDHE-RSA-AES256-GCM-SHA384:AES256-SHA), IANA or \
+            Windows Schannel names separated by commas, spaces or newlines (as pasted from the GPO \
+            field or Get-TlsCipherSuite), or code points (0xC030). With --ciphers and no version \
+            flag, only TLS 1.2 and below are offered, so the result reflects the list.
+
+            Exit codes: 0 the handshake (and certificate check) succeeded, 1 it failed, 2 bad usage or input.
+
+            Examples:
+              tlsfit probe fe2.update.microsoft.com
+              tlsfit probe fe2.update.microsoft.com --ciphers "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_CBC_SHA"
+              tlsfit probe fe2.update.microsoft.com --connect 127.0.0.1:8443 --ca-file lab-ca.pem --format json
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "HOST[:PORT] (port 443 by default).")
+    var target: String
+
+    @Option(help: "Dial ADDRESS[:PORT] instead, keeping HOST for SNI and certificate verification (like curl --resolve).")
+    var connect: String?
+
+    @Option(help: "Send this SNI name instead of HOST.")
+    var sni: String?
+
+    @Flag(name: .customLong("no-sni"), help: "Send no SNI at all.")
+    var noSNI = false
+
+    @Flag(name: .customLong("tls1.2"), help: "Offer TLS 1.2 only.")
+    var tls12 = false
+
+    @Flag(name: .customLong("tls1.3"), help: "Offer TLS 1.3 only.")
+    var tls13 = false
+
+    @Option(name: .customLong("min-tls"), help: "Lowest version to offer (1.0, 1.1, 1.2, 1.3).")
+    var minTLS: String?
+
+    @Option(name: .customLong("max-tls"), help: "Highest version to offer.")
+    var maxTLS: String?
+
+    @Option(help: "Cipher suites for TLS 1.2 and below: OpenSSL syntax, IANA or Windows names, or code points.")
+    var ciphers: String?
+
+    @Option(help: "TLS 1.3 cipher suites (OpenSSL/IANA names, colon or comma separated).")
+    var ciphersuites: String?
+
+    @Option(help: "Key-exchange groups (X25519:P-256, or Windows names curve25519,NistP256).")
+    var groups: String?
+
+    @Option(help: "Signature algorithms, OpenSSL syntax (RSA+SHA256:ECDSA+SHA256:rsa_pss_rsae_sha256).")
+    var sigalgs: String?
+
+    @Option(help: "Seconds for DNS, connect and handshake together.")
+    var timeout: Double = 10
+
+    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).")
+    var caFile: String?
+
+    @Flag(name: .customLong("no-verify"), help: "Do not verify the certificate (it is still shown).")
+    var noVerify = false
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    func validate() throws {
+        if tls12 && tls13 { throw ValidationError("--tls1.2 and --tls1.3 exclude each other") }
+        if (tls12 || tls13) && (minTLS != nil || maxTLS != nil) {
+            throw ValidationError("--tls1.2/--tls1.3 and --min-tls/--max-tls exclude each other")
+        }
+        if sni != nil && noSNI { throw ValidationError("--sni and --no-sni exclude each other") }
+        if !(timeout > 0 && timeout <= 600) { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+    }
+
+    func run() async throws {
+        let request: HandshakeRequest
+        let offer: ProbeReport.Offer
+        do {
+            (request, offer) = try buildRequest()
+            try TLSClient.validate(request)
+        } catch let error as InputError {
+            throw CLIErrors.badInput(error)
+        } catch let error as HandshakeConfigurationError {
+            throw CLIErrors.badInput(error.description)
+        }
+        for name in offer.notNegotiable {
+            CLIErrors.warn("--ciphers: \(name) cannot be negotiated by \(OpenSSLLibrary.versionText) (not offered)")
+        }
+        let outcome = await Task.detached { TLSClient.handshake(request) }.value
+        let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
+        switch format {
+        case .json:
+            print(try JSONOutput.encode(report))
+        case .text:
+            var text = ""
+            ProbeTextRenderer.render(report, into: &text)
+            print(text, terminator: "")
+        }
+        if !outcome.succeeded { throw ExitCode(1) }
+    }
+
+    /// Turns the options into a request, resolving every name the user typed.
+    func buildRequest() throws -> (HandshakeRequest, ProbeReport.Offer) {
+        let target = try HostPort(parsing: self.target, source: "HOST")
+        var connectAddress: String?
+        var connectPort: Int?
+        if let connect {
+            let c = try HostPort(parsing: connect, defaultPort: target.port, source: "--connect")
+            connectAddress = c.host
+            connectPort = c.port
+        }
+        var minVersion = TLSVersion.tls10
+        var maxVersion = TLSVersion.tls13
+        if tls12 { (minVersion, maxVersion) = (.tls12, .tls12) }
+        if tls13 { (minVersion, maxVersion) = (.tls13, .tls13) }
+        if let minTLS {
+            guard let v = TLSVersion(userText: minTLS) else { throw InputError(source: "--min-tls", message: "unknown version '\(minTLS)' (1.0, 1.1, 1.2, 1.3)") }
+            minVersion = v
+        }
+        if let maxTLS {
+            guard let v = TLSVersion(userText: maxTLS) else { throw InputError(source: "--max-tls", message: "unknown version '\(maxTLS)' (1.0, 1.1, 1.2, 1.3)") }
+            maxVersion = v
+        }
+        guard minVersion <= maxVersion else {
+            throw InputError(source: "--min-tls", message: "\(minVersion.rawValue) is above --max-tls \(maxVersion.rawValue)")
+        }
+
+        var cipherString: String?
+        var tls13Suites: String?
+        var notNegotiable: [String] = []
+        if let ciphers {
+            switch try CipherListParser.parse(ciphers, source: "--ciphers") {
+            case .openssl(let expression):
+                cipherString = expression
+            case .suites(let suites):
+                let usable = suites.filter { $0.openssl != nil && !$0.opensslNameIsLegacy }
+                notNegotiable = suites.filter { $0.openssl == nil || $0.opensslNameIsLegacy }.map(\.iana)
+                guard !usable.isEmpty else {
+                    throw InputError(source: "--ciphers", message: "none of the suites can be negotiated by \(OpenSSLLibrary.versionText): \(notNegotiable.joined(separator: ", "))")
+                }
+                let lists = Catalog.shared.opensslLists(usable)
+                cipherString = lists.cipherList
+                if !lists.ciphersuites.isEmpty { tls13Suites = lists.ciphersuites }
+                // The list governs TLS 1.2 and below; without TLS 1.3 names in it, TLS 1.3 (whose
+                // suites are separate) is left out unless asked for, so the result reflects the list.
+                if lists.ciphersuites.isEmpty && ciphersuites == nil && !tls13 && maxTLS == nil && !tls12 {
+                    maxVersion = min(maxVersion, .tls12)
+                }
+                if lists.cipherList.isEmpty && !tls12 && minTLS == nil { minVersion = .tls13 }
+            }
+        }
+        if let ciphersuites {
+            var names: [String] = []
+            for token in CipherListParser.tokens(ciphersuites.replacingOccurrences(of: ":", with: ",")) {
+                guard let suite = Catalog.shared.suite(named: token), suite.isTLS13, let name = suite.openssl else {
+                    let close = Catalog.shared.suggestions(for: token, limit: 3)
+                    throw InputError(source: "--ciphersuites", message: "'\(token)' is not a TLS 1.3 cipher suite" + (close.isEmpty ? "" : " (closest: \(close.joined(separator: ", ")))"))
+                }
+                names.append(name)
+            }
+            tls13Suites = names.joined(separator: ":")
+        }
+        var groupList: String?
+        if let groups {
+            var names: [String] = []
+            for token in CipherListParser.tokens(groups.replacingOccurrences(of: ":", with: ",")) {
+                guard let id = NamedGroup.id(forName: token), let name = NamedGroup.opensslName(forID: id) else {
+                    throw InputError(source: "--groups", message: "unknown group '\(token)' (x25519, secp256r1/P-256/NistP256, secp384r1, secp521r1, x448, ffdhe2048...)")
+                }
+                names.append(name)
+            }
+            groupList = names.joined(separator: ":")
+        }
+        let request = HandshakeRequest(
+            host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort,
+            sni: noSNI ? nil : (sni ?? target.host), minVersion: minVersion, maxVersion: maxVersion,
+            cipherString: cipherString, tls13CipherSuites: tls13Suites, groups: groupList, signatureAlgorithms: sigalgs,
+            timeout: timeout, caFile: caFile, verifyCertificate: !noVerify)
+        let offer = ProbeReport.Offer(
+            minVersion: minVersion, maxVersion: maxVersion, cipherList: cipherString, tls13CipherSuites: tls13Suites,
+            groups: groupList, signatureAlgorithms: sigalgs, notNegotiable: notNegotiable)
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw InputError(source: "--ca-file", message: "cannot read \(caFile)")
+        }
+        return (request, offer)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct TLSFit: AsyncParsableCommand {
@@ -22,4 +23,22 @@ struct TLSFit: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    /// Bad usage exits with 2 (ArgumentParser's default is 64), as the README documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -46,8 +46,8 @@ struct WindowsConfigCommandTests {
         #expect(json["windowsReleaseAssumed"] as? Bool == false)
         let warnings = try #require(json["warnings"] as? [[String: Any]])
         let codes = Set(warnings.compactMap { $0["code"] as? String })
-        #expect(codes.isSuperset(of: ["serverOnlyProtocol", "disabledByDefaultBlocksWinHTTP", "curveSuffixMissing", "duplicateSuite", "unknownSuiteName"]))
-        let server = try #require(warnings.first { $0["code"] as? String == "serverOnlyProtocol" })
+        #expect(codes.isSuperset(of: ["server-only-protocol", "disabled-by-default-blocks-winhttp", "curve-suffix-missing", "duplicate-suite", "unknown-suite-name"]))
+        let server = try #require(warnings.first { $0["code"] as? String == "server-only-protocol" })
         #expect((server["file"] as? String)?.hasSuffix("win7-server-only.reg") == true)
         #expect(server["line"] as? Int == 4)
         #expect(server["message"] is String)
@@ -69,7 +69,7 @@ struct WindowsConfigCommandTests {
         #expect(inputs.map { $0["format"] as? String } == ["regedit", "registryPol"])
         #expect(json["cipherSuiteOrderSource"] as? String == "policy")
         let codes = (json["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        #expect(codes.contains("gpoStringTooLong"))
+        #expect(codes.contains("gpo-string-too-long"))
     }
 
     @Test func standardInput() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import TLSFitCore
 import TLSFitHandshake
+import TLSFitTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -42,7 +42,11 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// The certificate has expired or is not yet valid.
     case expired
     case notYetValid = "not-yet-valid"
-    /// Any other verification failure (weak key, bad signature, missing intermediate...).
+    /// A key too small for the verification security level (RSA under 2048 bits).
+    case weakKey = "weak-key"
+    /// A signature with a digest too weak for the verification security level (SHA-1, MD5).
+    case weakSignature = "weak-signature"
+    /// Any other verification failure (bad signature, bad extension...).
     case certificateInvalid = "certificate-invalid"
     /// An OS-level error without a better name.
     case other

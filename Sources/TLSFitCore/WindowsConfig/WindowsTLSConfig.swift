@@ -153,25 +153,25 @@ public struct RemovedSuite: Sendable, Hashable {
 public struct ConfigWarning: Sendable, Hashable, Codable {
     /// A fixed vocabulary that only grows.
     public enum Code: String, Sendable, Hashable, Codable, CaseIterable {
-        case gpoStringTooLong
-        case unknownSuiteName
-        case unsupportedOnRelease
-        case duplicateSuite
-        case curveSuffixIgnored
-        case curveSuffixMissing
-        case serverOnlyProtocol
-        case disabledByDefaultBlocksWinHTTP
-        case winHTTPLegacyDefaults
-        case winHTTPWow64Mismatch
-        case protocolNotSupported
-        case noCipherSuites
-        case noSuiteForOfferedProtocols
-        case noOfferedProtocols
-        case suitesRemovedBySwitch
-        case eccCurvesIgnored
-        case unknownCurve
-        case onlyRC4Suites
-        case wrongValueType
+        case gpoStringTooLong = "gpo-string-too-long"
+        case unknownSuiteName = "unknown-suite-name"
+        case unsupportedOnRelease = "unsupported-on-release"
+        case duplicateSuite = "duplicate-suite"
+        case curveSuffixIgnored = "curve-suffix-ignored"
+        case curveSuffixMissing = "curve-suffix-missing"
+        case serverOnlyProtocol = "server-only-protocol"
+        case disabledByDefaultBlocksWinHTTP = "disabled-by-default-blocks-winhttp"
+        case winHTTPLegacyDefaults = "winhttp-legacy-defaults"
+        case winHTTPWow64Mismatch = "winhttp-wow64-mismatch"
+        case protocolNotSupported = "protocol-not-supported"
+        case noCipherSuites = "no-cipher-suites"
+        case noSuiteForOfferedProtocols = "no-suite-for-offered-protocols"
+        case noOfferedProtocols = "no-offered-protocols"
+        case suitesRemovedBySwitch = "suites-removed-by-switch"
+        case eccCurvesIgnored = "ecc-curves-ignored"
+        case unknownCurve = "unknown-curve"
+        case onlyRC4Suites = "only-rc4-suites"
+        case wrongValueType = "wrong-value-type"
     }
 
     public var code: Code

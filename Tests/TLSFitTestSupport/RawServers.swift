@@ -6,13 +6,13 @@ import Foundation
 
 /// A plain TCP server on 127.0.0.1 that hands each connection to `behaviour` on its own thread:
 /// for servers that misbehave (silent, garbage, reset...).
-final class RawTCPServer: @unchecked Sendable {
-    let port: Int
+public final class RawTCPServer: @unchecked Sendable {
+    public let port: Int
     private let fd: Int32
     private let lock = NSLock()
     private var stopped = false
 
-    init(acceptConnections: Bool = true, behaviour: @escaping @Sendable (Int32) -> Void) {
+    public init(acceptConnections: Bool = true, behaviour: @escaping @Sendable (Int32) -> Void) {
         signal(SIGPIPE, SIG_IGN)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
@@ -44,7 +44,7 @@ final class RawTCPServer: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         lock.withLock {
             guard !stopped else { return }
             stopped = true
@@ -56,19 +56,19 @@ final class RawTCPServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Reads whatever the client sent first (its ClientHello), up to `limit` bytes.
-    static func readSome(_ fd: Int32, limit: Int = 16384) -> [UInt8] {
+    public static func readSome(_ fd: Int32, limit: Int = 16384) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: limit)
         let n = read(fd, &buffer, limit)
         return n > 0 ? Array(buffer[0..<n]) : []
     }
 
-    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+    public static func write(_ fd: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 }
 
 /// A port that was free a moment ago (for servers that cannot bind port 0 themselves).
-func freePort() -> Int {
+public func freePort() -> Int {
     let server = RawTCPServer(acceptConnections: false) { _ in }
     let port = server.port
     server.stop()
@@ -76,11 +76,11 @@ func freePort() -> Int {
 }
 
 /// An external server process (openssl s_server, gnutls-serv, nginx) stopped when released.
-final class ExternalServer: @unchecked Sendable {
-    let process: Process
-    let port: Int
+public final class ExternalServer: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
 
-    init(executable: String, arguments: [String], port: Int) throws {
+    public init(executable: String, arguments: [String], port: Int) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -98,7 +98,7 @@ final class ExternalServer: @unchecked Sendable {
         throw CocoaError(.executableLoad)
     }
 
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -110,7 +110,7 @@ final class ExternalServer: @unchecked Sendable {
         } == 0
     }
 
-    static func find(_ name: String) -> String? {
+    public static func find(_ name: String) -> String? {
         for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin"] {
             let path = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -118,7 +118,7 @@ final class ExternalServer: @unchecked Sendable {
         return nil
     }
 
-    func stop() {
+    public func stop() {
         // SIGKILL: a child spawned from a test thread may inherit a mask that blocks SIGTERM.
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
@@ -127,4 +127,28 @@ final class ExternalServer: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Hand-made TLS records, for servers that misbehave in precise ways.
+public enum TLSBytes {
+    /// A TLS 1.2-style ServerHello record choosing `cipher`, with `version` in the legacy field.
+    public static func serverHello(version: UInt16 = 0x0303, cipher: UInt16 = 0xC02F) -> [UInt8] {
+        var body: [UInt8] = [UInt8(version >> 8), UInt8(version & 0xFF)]
+        body += (0..<32).map { _ in UInt8.random(in: 0...255) }
+        body += [0]  // no session id
+        body += [UInt8(cipher >> 8), UInt8(cipher & 0xFF), 0]  // cipher, null compression
+        body += [0, 0]  // no extensions
+        return record(type: 0x16, handshake(type: 2, body))
+    }
+
+    public static func handshake(type: UInt8, _ body: [UInt8]) -> [UInt8] {
+        [type, UInt8((body.count >> 16) & 0xFF), UInt8((body.count >> 8) & 0xFF), UInt8(body.count & 0xFF)] + body
+    }
+
+    public static func record(type: UInt8, version: UInt16 = 0x0303, _ payload: [UInt8]) -> [UInt8] {
+        [type, UInt8(version >> 8), UInt8(version & 0xFF), UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+    }
+
+    /// A warning-level alert record.
+    public static func warningAlert(_ code: UInt8) -> [UInt8] { record(type: 0x15, [1, code]) }
 }

@@ -2,21 +2,21 @@ import Foundation
 import TLSFitHandshake
 
 /// A private CA and certificates for the update host names, made fresh for the test run.
-struct TestPKI: Sendable {
-    static let updateHost = "fe2.update.microsoft.com"
+public struct TestPKI: Sendable {
+    public static let updateHost = "fe2.update.microsoft.com"
 
-    let ca: PEMCredential
-    let rsaLeaf: PEMCredential
-    let ecdsaLeaf: PEMCredential
-    let directory: URL
+    public let ca: PEMCredential
+    public let rsaLeaf: PEMCredential
+    public let ecdsaLeaf: PEMCredential
+    public let directory: URL
     /// PEM file holding the CA certificate, for `--ca-file`.
-    let caFile: String
+    public let caFile: String
 
-    static let shared: TestPKI = {
+    public static let shared: TestPKI = {
         do { return try TestPKI() } catch { fatalError("cannot make the test PKI: \(error)") }
     }()
 
-    init() throws {
+    public init() throws {
         ca = try CertificateFactory.makeCA(commonName: "tlsfit Test Root CA")
         let names = [Self.updateHost, "sls.update.microsoft.com", "localhost"]
         rsaLeaf = try CertificateFactory.issue(
@@ -30,7 +30,7 @@ struct TestPKI: Sendable {
     }
 
     /// Writes a credential as cert.pem and key.pem files for an external server process.
-    func write(_ credential: PEMCredential, name: String) throws -> (cert: String, key: String) {
+    public func write(_ credential: PEMCredential, name: String) throws -> (cert: String, key: String) {
         let cert = directory.appendingPathComponent("\(name)-cert.pem").path
         let key = directory.appendingPathComponent("\(name)-key.pem").path
         try credential.certificatePEM.write(toFile: cert, atomically: true, encoding: .utf8)

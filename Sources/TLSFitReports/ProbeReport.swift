@@ -1,0 +1,97 @@
+import Foundation
+import TLSFitCore
+
+/// The JSON shape of `tlsfit probe --format json`: a public interface, documented in the README.
+public struct ProbeReport: Sendable, Codable, Hashable {
+    public struct Cipher: Sendable, Codable, Hashable {
+        public var iana: String?
+        public var openssl: String?
+        /// `"0xC030"`.
+        public var code: String
+    }
+
+    public struct Certificate: Sendable, Codable, Hashable {
+        public var chain: [CertificateInfo]
+        public var verified: Bool
+        public var verifyError: String?
+    }
+
+    public struct Failure: Sendable, Codable, Hashable {
+        public var stage: FailureStage
+        public var kind: FailureKind
+        /// `handshake_failure`.
+        public var alert: String?
+        /// `40`.
+        public var alertCode: Int?
+        public var detail: String
+    }
+
+    /// What the client offered.
+    public struct Offer: Sendable, Codable, Hashable {
+        public var minVersion: TLSVersion
+        public var maxVersion: TLSVersion
+        public var cipherList: String?
+        public var tls13CipherSuites: String?
+        public var groups: String?
+        public var signatureAlgorithms: String?
+        /// Suites the user named that this OpenSSL cannot negotiate (RC4, 3DES, export...): not offered.
+        public var notNegotiable: [String]
+
+        public init(
+            minVersion: TLSVersion, maxVersion: TLSVersion, cipherList: String?, tls13CipherSuites: String?,
+            groups: String?, signatureAlgorithms: String?, notNegotiable: [String]
+        ) {
+            self.minVersion = minVersion
+            self.maxVersion = maxVersion
+            self.cipherList = cipherList
+            self.tls13CipherSuites = tls13CipherSuites
+            self.groups = groups
+            self.signatureAlgorithms = signatureAlgorithms
+            self.notNegotiable = notNegotiable
+        }
+    }
+
+    public var schemaVersion: Int
+    public var host: String
+    public var port: Int
+    public var address: String?
+    public var sni: String?
+    /// `success` or `failure`.
+    public var outcome: String
+    public var `protocol`: TLSVersion?
+    public var cipher: Cipher?
+    public var group: String?
+    public var certificate: Certificate?
+    public var failure: Failure?
+    public var windowsError: String?
+    public var timings: HandshakeTimings
+    public var offered: Offer
+    public var openssl: String
+
+    public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String) {
+        schemaVersion = JSONOutput.schemaVersion
+        host = o.host
+        port = o.port
+        address = o.address
+        sni = o.sni
+        outcome = o.succeeded ? "success" : "failure"
+        `protocol` = o.negotiated.version
+        if let code = o.negotiated.cipherCode {
+            let known = catalog.suite(code: code)
+            cipher = Cipher(
+                iana: known?.iana ?? o.negotiated.cipherIANAName, openssl: known?.openssl ?? o.negotiated.cipherOpenSSLName,
+                code: CipherSuite.codeString(code))
+        }
+        group = o.negotiated.group
+        if let c = o.certificate {
+            certificate = Certificate(chain: c.chain, verified: c.verified, verifyError: c.verifyError)
+        }
+        if let f = o.failure {
+            failure = Failure(stage: f.stage, kind: f.kind, alert: f.alert?.name, alertCode: f.alert?.code, detail: f.detail)
+            windowsError = f.windowsError
+        }
+        timings = o.timings
+        offered = offer
+        self.openssl = openssl
+    }
+}

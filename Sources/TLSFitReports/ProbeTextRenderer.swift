@@ -1,0 +1,71 @@
+import Foundation
+import TLSFitCore
+
+/// `tlsfit probe` for people: what was agreed, the certificate, or where and why it failed.
+public enum ProbeTextRenderer {
+    public static func render(_ r: ProbeReport, catalog: Catalog = .shared, into out: inout some TextOutputStream) {
+        let target = r.address.map { "\(r.host):\(r.port) (\($0))" } ?? "\(r.host):\(r.port)"
+        out.write("Probe   \(target)\n")
+        out.write("SNI     \(r.sni ?? "(none)")\n")
+        out.write("Offered \(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)")
+        if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
+        if let list = r.offered.tls13CipherSuites { out.write(", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)") }
+        out.write("\n")
+        if !r.offered.notNegotiable.isEmpty {
+            out.write("        not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))\n")
+        }
+        out.write("\n")
+        if let p = r.protocol { out.write("Protocol      \(p.rawValue)\n") }
+        if let c = r.cipher {
+            let kx = c.iana.flatMap { catalog.suite(named: $0) }.map { " [\($0.keyExchange)/\($0.authentication)]" } ?? ""
+            out.write("Cipher suite  \(c.iana ?? "?") (\(c.openssl ?? "no OpenSSL name"), \(c.code))\(kx)\n")
+        }
+        if let g = r.group { out.write("Key exchange  \(g)\n") }
+        if let cert = r.certificate {
+            out.write("\nCertificate chain (\(cert.chain.count) sent by the server):\n")
+            for (i, c) in cert.chain.enumerated() {
+                out.write("  \(i) subject  \(c.subject)\n")
+                out.write("    issuer   \(c.issuer)\n")
+                if !c.subjectAlternativeNames.isEmpty {
+                    out.write("    names    \(c.subjectAlternativeNames.joined(separator: ", "))\n")
+                }
+                let curve = c.keyCurve.map { " \($0)" } ?? ""
+                out.write("    key      \(c.keyType) \(c.keyBits) bits\(curve), signed with \(c.signatureAlgorithm)\n")
+                out.write("    valid    \(day(c.notBefore)) to \(day(c.notAfter))\n")
+            }
+            if cert.verified {
+                out.write("  verified for \(r.host)\n")
+            } else {
+                out.write("  NOT verified: \(cert.verifyError ?? "unknown reason")\n")
+            }
+        }
+        out.write("\n")
+        if let f = r.failure {
+            let alert = f.alert.map { ", \($0) (\(f.alertCode ?? 0))" } ?? ""
+            out.write("FAILED at \(f.stage.rawValue): \(f.kind.rawValue)\(alert)\n")
+            out.write("  \(f.detail)\n")
+            if let w = r.windowsError {
+                let name = catalog.windowsError(w).map { " \($0.name)" } ?? ""
+                out.write("  A Windows Update client shows this as \(w)\(name).\n")
+            }
+        } else {
+            out.write("OK: handshake succeeded.\n")
+        }
+        let t = r.timings
+        var parts: [String] = []
+        if let d = t.dnsMs { parts.append("dns \(ms(d))") }
+        if let c = t.connectMs { parts.append("connect \(ms(c))") }
+        if let h = t.handshakeMs { parts.append("handshake \(ms(h))") }
+        parts.append("total \(ms(t.totalMs))")
+        out.write("Timings: \(parts.joined(separator: ", "))\n")
+    }
+
+    static func ms(_ v: Double) -> String { String(format: "%.1f ms", v) }
+
+    static func day(_ d: Date?) -> String {
+        guard let d else { return "?" }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        return f.string(from: d)
+    }
+}

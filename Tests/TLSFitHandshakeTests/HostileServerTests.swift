@@ -1,0 +1,187 @@
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+import TLSFitTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Servers that misbehave on purpose: every probe must end within its timeout (plus a small
+/// margin) with the right failure kind.
+@Suite("Hostile servers")
+struct HostileServerTests {
+    static let timeout = 1.5
+    static let margin = 1.0
+
+    func probe(_ server: RawTCPServer) -> (HandshakeOutcome, TimeInterval) {
+        let start = Date()
+        let outcome = TLSClient.handshake(HandshakeRequest(
+            host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
+            minVersion: .tls12, maxVersion: .tls13, timeout: Self.timeout, verifyCertificate: false))
+        return (outcome, Date().timeIntervalSince(start))
+    }
+
+    @Test func slowDripOfBytesEndsAtTheTimeout() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            // A plausible record header, then one byte every half second: never enough.
+            for byte in TLSBytes.serverHello().prefix(20) {
+                RawTCPServer.write(fd, [byte])
+                usleep(500_000)
+            }
+        }
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        #expect(outcome.failure?.kind == .timeout)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test func alertStormIsAnAlert() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            for _ in 0..<200 { RawTCPServer.write(fd, TLSBytes.warningAlert(112)) }
+            sleep(3)
+        }
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect(failure.kind == .alertReceived)
+        #expect(failure.alert?.code == 112)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test func enormousCertificateMessageIsRefusedWithoutReadingIt() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, TLSBytes.serverHello())
+            // A Certificate message announcing 16 MiB, then a first fragment of filler.
+            let header: [UInt8] = [11, 0xFF, 0xFF, 0xFF]
+            RawTCPServer.write(fd, TLSBytes.record(type: 0x16, header + [UInt8](repeating: 0x30, count: 16000)))
+            for _ in 0..<50 { RawTCPServer.write(fd, TLSBytes.record(type: 0x16, [UInt8](repeating: 0x30, count: 16384))) }
+            sleep(3)
+        }
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect([.protocolError, .alertSent].contains(failure.kind))
+        #expect(failure.detail.contains("excessive message size"))
+        #expect(outcome.negotiated.cipherCode == 0xC02F)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test func oversizedRecordIsNotTLS() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, [0x16, 0x03, 0x03, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 1000))
+            sleep(3)
+        }
+        defer { server.stop() }
+        let (outcome, _) = probe(server)
+        #expect(outcome.failure?.kind == .notTLS)
+    }
+
+    @Test func versionBelowTheOfferedRangeIsRefusedByTheClient() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, TLSBytes.serverHello(version: 0x0301, cipher: 0xC013))
+            sleep(3)
+        }
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.kind == .alertSent)
+        #expect(failure.alert == .protocolVersion)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test func cipherThatWasNotOfferedIsAProtocolError() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, TLSBytes.serverHello(cipher: 0x0005))  // RC4-SHA: never offered
+            sleep(3)
+        }
+        defer { server.stop() }
+        let (outcome, _) = probe(server)
+        #expect(outcome.failure?.kind == .protocolError)
+    }
+
+    @Test func resetAfterServerHelloIsReset() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, TLSBytes.serverHello())
+            var l = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+        }
+        defer { server.stop() }
+        let (outcome, _) = probe(server)
+        #expect([.reset, .unexpectedClose].contains(outcome.failure?.kind))
+    }
+}
+
+/// Certificates that must each be reported, never accepted silently.
+@Suite("Certificate verification")
+struct CertificateVerificationTests {
+    let pki = TestPKI.shared
+    let host = TestPKI.updateHost
+
+    func outcome(_ credential: PEMCredential, chain: String? = nil) throws -> HandshakeOutcome {
+        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [credential], chainPEM: chain))
+        return TLSClient.handshake(HandshakeRequest(
+            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile))
+    }
+
+    func leaf(_ spec: CertificateSpec, issuer: PEMCredential? = nil) throws -> PEMCredential {
+        try CertificateFactory.issue(spec, issuer: issuer ?? pki.ca)
+    }
+
+    @Test func expired() throws {
+        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: -30, notAfterDays: -1)))
+        #expect(o.failure?.stage == .certificate)
+        #expect(o.failure?.kind == .expired)
+        #expect(o.failure?.windowsError == "0x80072F8F")
+    }
+
+    @Test func notYetValid() throws {
+        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: 2, notAfterDays: 30)))
+        #expect(o.failure?.kind == .notYetValid)
+    }
+
+    @Test func selfSigned() throws {
+        let o = try outcome(CertificateFactory.issue(CertificateSpec(commonName: host, dnsNames: [host]), issuer: nil))
+        #expect(o.failure?.kind == .untrusted)
+        #expect(o.certificate?.chain.first?.isSelfSigned == true)
+    }
+
+    @Test func missingIntermediateAndThenPresent() throws {
+        let intermediate = try leaf(CertificateSpec(commonName: "tlsfit Test Intermediate", isCA: true))
+        let end = try leaf(CertificateSpec(commonName: host, dnsNames: [host]), issuer: intermediate)
+        let missing = try outcome(end)
+        #expect(missing.failure?.kind == .untrusted)
+        #expect(missing.certificate?.verifyError?.contains("local issuer") == true)
+        let complete = try outcome(end, chain: intermediate.certificatePEM)
+        #expect(complete.failure == nil)
+        #expect(complete.certificate?.chain.count == 2)
+    }
+
+    @Test func weakKey() throws {
+        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], keyType: .rsa1024)))
+        #expect(o.failure?.kind == .weakKey)
+        #expect(o.certificate?.chain.first?.keyBits == 1024)
+    }
+
+    @Test func sha1Signature() throws {
+        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], digest: "sha1")))
+        #expect(o.failure?.kind == .weakSignature)
+        #expect(o.certificate?.chain.first?.signatureAlgorithm == "sha1WithRSAEncryption")
+    }
+
+    @Test func ecdsaLeafVerifies() throws {
+        let o = try outcome(pki.ecdsaLeaf)
+        #expect(o.failure == nil)
+        #expect(o.certificate?.chain.first?.keyCurve == "prime256v1")
+    }
+}
