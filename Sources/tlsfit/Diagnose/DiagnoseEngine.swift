@@ -35,9 +35,10 @@ struct DiagnoseEngine: Sendable {
         if !offline {
             observed = handshake(client, t)
         }
-        // Update hosts checked against the system store must chain to a Microsoft root.
-        let isUpdateHost = Catalog.shared.updateHosts.contains { $0.host.lowercased() == t.host.lowercased() }
-        let required = caFile == nil && isUpdateHost ? "Microsoft" : nil
+        // The update service endpoints (*.update.microsoft.com), checked against the system store,
+        // must chain to a Microsoft root: the update client pins them. Content hosts (download...,
+        // go.microsoft.com) use public CAs and are not checked this way.
+        let required = caFile == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
                                         requiredRootSubject: required)
         // Confirm the fix on the wire: apply it, emulate the fixed client, handshake again.
@@ -48,6 +49,11 @@ struct DiagnoseEngine: Sendable {
             result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t).succeeded
         }
         return result
+    }
+
+    static func isPinnedUpdateService(_ host: String) -> Bool {
+        let h = host.lowercased()
+        return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
 
     func handshake(_ client: ClientProfile, _ t: DiagnoseTarget) -> HandshakeOutcome {
