@@ -35,6 +35,13 @@ let package = Package(
                 .embedInCode("windows-suites.tsv"),
                 .embedInCode("update-hosts.tsv"),
                 .embedInCode("windows-errors.tsv"),
+                .embedInCode("server-profiles.json"),
+                .embedInCode("examples/examples.tsv"),
+                .embedInCode("examples/healthy.reg"),
+                .embedInCode("examples/ecdsa-only-gpo.reg"),
+                .embedInCode("examples/tls12-client-disabled.reg"),
+                .embedInCode("examples/windows7-defaults.reg"),
+                .embedInCode("examples/windows7-win10-gpo.reg"),
             ]
         ),
         // Pure model and logic: no sockets, no OpenSSL.

@@ -13,6 +13,19 @@ public enum CipherSuitesData {
     /// `windows-errors.tsv`: Windows error codes and what they mean for a TLS client.
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
 
+    /// `server-profiles.json`: built-in server profiles (the Windows Update front ends), assumed from public scans.
+    public static let serverProfilesJSON = text(PackageResources.server_profiles_json)
+
+    /// `examples/`: the configurations `tlsfit demo` diagnoses, by file name, and their index (`examples.tsv`).
+    public static let examplesTSV = text(PackageResources.examples_tsv)
+    public static let examples: [String: String] = [
+        "healthy.reg": text(PackageResources.healthy_reg),
+        "ecdsa-only-gpo.reg": text(PackageResources.ecdsa_only_gpo_reg),
+        "tls12-client-disabled.reg": text(PackageResources.tls12_client_disabled_reg),
+        "windows7-defaults.reg": text(PackageResources.windows7_defaults_reg),
+        "windows7-win10-gpo.reg": text(PackageResources.windows7_win10_gpo_reg),
+    ]
+
     private static func text(_ bytes: [UInt8]) -> String {
         String(decoding: bytes, as: UTF8.self)
     }

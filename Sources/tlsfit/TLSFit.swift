@@ -19,6 +19,9 @@ struct TLSFit: AsyncParsableCommand {
             SuitesCommand.self,
             ConfigCommand.self,
             ScanCommand.self,
+            DiagnoseCommand.self,
+            ServeCommand.self,
+            DemoCommand.self,
         ]
     )
 

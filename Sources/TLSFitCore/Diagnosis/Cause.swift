@@ -1,0 +1,158 @@
+/// Why a Windows client fails against a host: a fixed vocabulary, documented in the README, that only grows.
+public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The TCP connection could not be made (firewall, proxy, port closed).
+    case tcpBlocked = "tcp-blocked"
+    /// Nothing came back in time.
+    case timeout
+    /// The host name did not resolve.
+    case dns
+    /// The protocol the server needs is disabled or not enabled for the client (Schannel
+    /// `Protocols\...\Client`, or WinHTTP `DefaultSecureProtocols` on older releases).
+    case protocolDisabled = "protocol-disabled"
+    /// The client's suites and the server's have nothing in common.
+    case noSharedCipher = "no-shared-cipher"
+    /// A `SCHANNEL\Ciphers` switch removes the suites the server needs.
+    case cipherDisabled = "cipher-disabled"
+    /// A `SCHANNEL\Hashes` switch removes the suites the server needs.
+    case hashDisabled = "hash-disabled"
+    /// A `SCHANNEL\KeyExchangeAlgorithms` switch removes the suites the server needs.
+    case keyExchangeDisabled = "key-exchange-disabled"
+    /// The list names suites the server accepts but this Windows release does not have.
+    case unsupportedByRelease = "unsupported-by-release"
+    /// The suites in common need an elliptic curve the client does not offer (`EccCurves`).
+    case noSharedGroup = "no-shared-group"
+    /// The suite the server needs is named past the 1023-character Group Policy field limit.
+    case policyTruncated = "policy-truncated"
+    /// The certificate chain does not lead to a trusted root (TLS inspection included).
+    case certificateUntrusted = "certificate-untrusted"
+    /// The protocol is enabled under `Server`, but the `Client` key is what outgoing connections read.
+    case serverOnlySetting = "server-only-setting"
+    /// The server aborted the handshake for a reason tlsfit cannot pin on the configuration.
+    case tlsAborted = "tls-aborted"
+
+    /// The Windows Update error this cause shows as.
+    public var windowsError: String {
+        switch self {
+        case .tcpBlocked: WindowsErrorMapping.cannotConnect
+        case .timeout: WindowsErrorMapping.timeout
+        case .dns: WindowsErrorMapping.nameNotResolved
+        case .certificateUntrusted: WindowsErrorMapping.secureFailure
+        default: WindowsErrorMapping.connectionAborted
+        }
+    }
+}
+
+/// One setting (or observation) that shows a cause: where it is and what it says.
+public struct Evidence: Sendable, Hashable, Codable {
+    /// The input file; nil for a release default or an observation of the server.
+    public var file: String?
+    public var line: Int?
+    /// Record number in a Registry.pol file.
+    public var record: Int?
+    public var key: String
+    public var value: String
+
+    public init(file: String?, line: Int? = nil, record: Int? = nil, key: String, value: String) {
+        self.file = file
+        self.line = line
+        self.record = record
+        self.key = key
+        self.value = value
+    }
+
+    public init(_ p: Provenance, line: Int? = nil) {
+        self.init(file: p.file, line: line ?? p.line, record: p.record, key: p.key, value: p.value)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(record, forKey: .record)
+        try c.encode(key, forKey: .key)
+        try c.encode(value, forKey: .value)
+    }
+
+    /// `file:line` (or a description of where the fact came from).
+    public var location: String {
+        guard let file else { return "(default)" }
+        if let line { return "\(file):\(line)" }
+        if let record { return "\(file) record \(record)" }
+        return file
+    }
+}
+
+/// The smallest change that removes a cause, in three forms.
+public struct Fix: Sendable, Hashable, Codable {
+    /// The change in words.
+    public var description: String
+    /// The registry changes (not in JSON: `reg` is their text).
+    public var changes: [RegFileWriter.Change]
+    /// A regedit 5.00 snippet; nil when the fix is not a registry change.
+    public var reg: String?
+    /// The corrected "SSL Cipher Suite Order" string, when the fix changes the suite order.
+    public var gpo: String?
+    /// True when re-simulating with this fix (and the fixes listed before it) applied succeeds.
+    public var verified: Bool
+
+    public init(description: String, changes: [RegFileWriter.Change] = [], gpo: String? = nil, verified: Bool = false) {
+        self.description = description
+        self.changes = changes
+        self.reg = changes.isEmpty ? nil : RegFileWriter.text(changes)
+        self.gpo = gpo
+        self.verified = verified
+    }
+
+    enum CodingKeys: String, CodingKey { case description, reg, gpo, verified }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        description = try c.decode(String.self, forKey: .description)
+        reg = try c.decodeIfPresent(String.self, forKey: .reg)
+        gpo = try c.decodeIfPresent(String.self, forKey: .gpo)
+        verified = try c.decode(Bool.self, forKey: .verified)
+        changes = []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(description, forKey: .description)
+        try c.encode(reg, forKey: .reg)
+        try c.encode(gpo, forKey: .gpo)
+        try c.encode(verified, forKey: .verified)
+    }
+}
+
+/// One reason a host fails, with its evidence and fix.
+public struct Cause: Sendable, Hashable, Codable {
+    public var code: CauseCode
+    /// One sentence.
+    public var summary: String
+    /// What happens and why, in plain words, for an administrator.
+    public var explanation: String
+    public var windowsError: String
+    public var evidence: [Evidence]
+    /// For suite causes: the client's suites (IANA names, client order) at the negotiated version.
+    public var clientSuites: [String]?
+    /// For suite causes: the server's suites (IANA names, server order) at that version.
+    public var serverSuites: [String]?
+    /// The server's suites this release could offer: the nearest change that fixes it.
+    public var nearestSuites: [String]?
+    /// For certificate causes: the subject of the root the chain ends at.
+    public var rootSubject: String?
+    public var fix: Fix?
+
+    public init(code: CauseCode, summary: String, explanation: String, evidence: [Evidence], clientSuites: [String]? = nil,
+                serverSuites: [String]? = nil, nearestSuites: [String]? = nil, rootSubject: String? = nil, fix: Fix? = nil) {
+        self.code = code
+        self.summary = summary
+        self.explanation = explanation
+        self.windowsError = code.windowsError
+        self.evidence = evidence
+        self.clientSuites = clientSuites
+        self.serverSuites = serverSuites
+        self.nearestSuites = nearestSuites
+        self.rootSubject = rootSubject
+        self.fix = fix
+    }
+}

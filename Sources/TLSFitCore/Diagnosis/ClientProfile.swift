@@ -1,0 +1,125 @@
+/// What a Windows client offers in its ClientHello: protocols, suites in order, groups and
+/// signature algorithms, computed from an effective `WindowsTLSConfig` for the WinHTTP stack
+/// that the Windows Update client uses.
+public struct ClientProfile: Sendable, Hashable {
+    /// One suite the client offers, with its OpenSSL translation.
+    public struct Suite: Sendable, Hashable {
+        public var suite: CipherSuite
+        /// The Schannel name as configured (or the release's default name).
+        public var windowsName: String
+        /// OpenSSL's name, nil when OpenSSL 3 cannot offer it (RC4, 3DES, export...).
+        public var openssl: String?
+        public var source: Provenance?
+        public var line: Int?
+    }
+
+    public var release: WindowsRelease
+    /// Offered protocols, lowest first.
+    public var protocols: [TLSVersion]
+    /// Offered suites in client preference order (suites usable with no offered protocol are left out).
+    public var suites: [Suite]
+    /// IANA group names (`x25519`, `secp256r1`) in client order.
+    public var groups: [String]
+    /// OpenSSL signature-algorithm names, in the order Schannel sends them.
+    public var signatureAlgorithms: [String]
+    /// Suites the policy string names past the 1023-character Group Policy field limit: a
+    /// GPO-delivered list keeps only what fits, so they are not offered.
+    public var truncatedSuites: [Suite]
+
+    /// Builds the profile. `applyGPOFieldLimit` drops suites named past character 1023 of a
+    /// policy (`SOFTWARE\Policies\...\00010002 Functions`) string, as the policy delivers it.
+    public init(config: WindowsTLSConfig, applyGPOFieldLimit: Bool = true) {
+        release = config.release
+        let info = Catalog.shared.release(config.release)
+        var protocols = config.offeredProtocols()
+        var truncatedCodes = Set<UInt16>()
+        if applyGPOFieldLimit, case .policy = config.suiteOrderSource {
+            truncatedCodes = ClientProfile.codesPastGPOLimit(config)
+        }
+        var suites: [Suite] = []
+        var truncated: [Suite] = []
+        for s in config.cipherSuites {
+            let entry = Suite(suite: s.suite, windowsName: s.windowsName,
+                              openssl: s.suite.opensslNameIsLegacy ? nil : s.suite.openssl, source: s.source, line: s.line)
+            if truncatedCodes.contains(s.suite.code) { truncated.append(entry); continue }
+            // Schannel uses a suite only with the protocols it lists for the release.
+            let allowed = info.support(for: s.suite).first?.protocols ?? TLSVersion.allCases
+            guard protocols.contains(where: { allowed.contains($0) && $0 >= s.suite.minVersion && $0 <= s.suite.maxVersion }) else { continue }
+            suites.append(entry)
+        }
+        // A protocol with no suite to offer is not offered (TLS 1.3 needs TLS 1.3 suites; older ones need older suites).
+        protocols = protocols.filter { v in suites.contains { $0.suite.minVersion <= v && v <= $0.suite.maxVersion } }
+        self.protocols = protocols
+        self.suites = suites
+        self.truncatedSuites = truncated
+        // Curves: from EccCurves on Windows 10+, from the suffixes of the names before.
+        var curves: [String]
+        if info.usesCurveSuffixes {
+            curves = []
+            for s in config.cipherSuites where s.suite.keyExchange == "ECDHE" {
+                for c in s.pinnedCurves where !curves.contains(c) { curves.append(c) }
+            }
+            if curves.isEmpty { curves = info.defaultCurves }
+        } else {
+            curves = config.curves
+        }
+        var groups: [String] = []
+        for c in curves {
+            guard let id = NamedGroup.id(forName: c), NamedGroup.opensslName(forID: id) != nil else { continue }
+            let name = NamedGroup.name(forID: id)
+            if !groups.contains(name) { groups.append(name) }
+        }
+        self.groups = groups
+        signatureAlgorithms = ClientProfile.schannelSignatureAlgorithms(config.release)
+    }
+
+    /// Signature algorithms typical of Schannel's ClientHello (RSA-PSS from Windows 10 on).
+    static func schannelSignatureAlgorithms(_ release: WindowsRelease) -> [String] {
+        var list = ["RSA+SHA256", "RSA+SHA384", "RSA+SHA1", "ECDSA+SHA256", "ECDSA+SHA384", "ECDSA+SHA1"]
+        if !WindowsTLSConfig.isPreWindows10(release) {
+            list += ["rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512"]
+        }
+        return list + ["RSA+SHA512", "ECDSA+SHA512"]
+    }
+
+    /// Codes of the suites whose names start past the GPO field limit in the policy string.
+    static func codesPastGPOLimit(_ config: WindowsTLSConfig) -> Set<UInt16> {
+        guard let entry = config.registry.value(RegistryPath.policySSL, "Functions"),
+            case .string(let text) = entry.data, text.count > WindowsTLSConfig.gpoFieldLimit
+        else { return [] }
+        let kept = String(text.prefix(WindowsTLSConfig.gpoFieldLimit))
+        let keptNames = Set(kept.split(separator: ",").dropLast(kept.hasSuffix(",") ? 0 : 1).map {
+            String($0).trimmingASCIIWhitespace().uppercased()
+        })
+        var lost = Set<UInt16>()
+        var keptCodes = Set<UInt16>()
+        for name in text.split(separator: ",").map({ String($0).trimmingASCIIWhitespace() }) {
+            guard let suite = Catalog.shared.suite(named: name) else { continue }
+            if keptNames.contains(name.uppercased()) { keptCodes.insert(suite.code) } else { lost.insert(suite.code) }
+        }
+        return lost.subtracting(keptCodes)
+    }
+
+    /// OpenSSL group names for `HandshakeRequest.groups`.
+    public var opensslGroups: [String] {
+        groups.compactMap { NamedGroup.id(forName: $0).flatMap(NamedGroup.opensslName(forID:)) }
+    }
+
+    /// The `HandshakeRequest` that makes OpenSSL send this ClientHello (as closely as OpenSSL can:
+    /// it offers a contiguous range of versions and cannot pin a curve to one suite).
+    public func handshakeRequest(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil,
+                                 timeout: Double, caFile: String?) -> HandshakeRequest {
+        let tls12 = suites.filter { !$0.suite.isTLS13 }.compactMap(\.openssl)
+        let tls13 = suites.filter { $0.suite.isTLS13 }.compactMap(\.openssl)
+        let groups = opensslGroups
+        return HandshakeRequest(
+            host: host, port: port, connectAddress: connectAddress, connectPort: connectPort, sni: host,
+            minVersion: protocols.first ?? .tls12, maxVersion: protocols.last ?? .tls12,
+            cipherString: tls12.joined(separator: ":"),
+            tls13CipherSuites: tls13.joined(separator: ":"),
+            // Without an elliptic curve OpenSSL still needs a group list: ffdhe2048 offers no ECDHE.
+            groups: groups.isEmpty ? "ffdhe2048" : groups.joined(separator: ":"),
+            signatureAlgorithms: signatureAlgorithms.joined(separator: ":"),
+            timeout: timeout, caFile: caFile, verifyCertificate: true)
+    }
+}

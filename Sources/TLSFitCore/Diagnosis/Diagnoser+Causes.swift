@@ -1,0 +1,231 @@
+/// The configuration causes: protocols, suites, switches, release support, curves, the GPO limit.
+extension Diagnoser {
+    static func defaultEvidence(_ c: WindowsTLSConfig, key: String, value: String) -> Evidence {
+        Evidence(file: nil, key: key, value: "\(value) (\(c.release.displayName) default; not set in the inputs)")
+    }
+
+    static func dword(_ key: String, _ name: String, _ value: UInt32) -> RegFileWriter.Change {
+        RegFileWriter.Change(key: key, action: .setValue(name: name, data: .dword(value)))
+    }
+
+    // MARK: Protocols
+
+    static func protocolCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile) -> Cause? {
+        let info = Catalog.shared.release(c.release)
+        let candidates = server.acceptedVersions.filter { info.supportedProtocols.contains($0) }
+        let accepted = server.acceptedVersions.map(\.rawValue).joined(separator: ", ")
+        guard let target = candidates.first(where: { $0 <= .tls12 }) ?? candidates.first else {
+            return Cause(code: .protocolDisabled, summary: "the server accepts only \(accepted), which \(c.release.displayName) does not implement",
+                         explanation: "No registry setting can make \(c.release.displayName) speak \(accepted).",
+                         evidence: [Evidence(file: nil, key: "\(server.host):\(server.port)", value: "accepts \(accepted)")],
+                         fix: Fix(description: "Upgrade the client to a Windows release that implements \(accepted)."))
+        }
+        guard let p = c.protocols[target] else { return nil }
+        let legacy = WindowsTLSConfig.isPreWindows10(c.release)
+        let clientKey = RegistryPath.protocolKey(target, client: true)
+        var evidence: [Evidence] = []
+        var changes: [RegFileWriter.Change] = []
+        var words: [String] = []
+        if !p.clientEnabled {
+            evidence.append(p.clientEnabledSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "Enabled=0"))
+            changes.append(dword(clientKey, "Enabled", 1))
+            words.append("set Enabled=1 under Protocols\\\(target.schannelKeyName)\\Client")
+        }
+        let winHTTP = c.winHTTPDefaultSecureProtocols
+        // DisabledByDefault=1 hides the protocol from WinHTTP unless WinHTTP names it (Windows 10+),
+        // and always before Windows 10.
+        if p.clientDisabledByDefault, legacy || winHTTP.map({ !$0.protocols.contains(target) }) ?? true {
+            evidence.append(p.clientDisabledByDefaultSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "DisabledByDefault=1"))
+            changes.append(dword(clientKey, "DisabledByDefault", 0))
+            words.append(words.isEmpty ? "set DisabledByDefault=0 under Protocols\\\(target.schannelKeyName)\\Client" : "set DisabledByDefault=0 there")
+        }
+        let bit = WinHTTPSetting.bit(for: target)
+        if let w = winHTTP, !w.protocols.contains(target) {
+            evidence.append(Evidence(w.source))
+            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", w.value | bit))
+            words.append("add \(target.schannelKeyName) to WinHTTP DefaultSecureProtocols (0x\(String(w.value | bit, radix: 16, uppercase: true)))")
+            if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
+                changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
+            }
+        } else if winHTTP == nil, c.release == .windows7 || c.release == .server2008R2 {
+            let mask = WinHTTPSetting.bit(for: .tls11) | bit
+            evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
+            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (TLS 1.1 and 1.2; needs update KB3140245)")
+        }
+        // Nothing to switch on: the protocol is on, but no suite can be used with it.
+        guard !changes.isEmpty else { return suiteCause(c, client: client, server: server, version: target) }
+
+        let serverOn = p.serverEnabled == true || p.serverDisabledByDefault == false
+        let offered = client.protocols.isEmpty ? "nothing" : client.protocols.map(\.rawValue).joined(separator: ", ")
+        if serverOn, let serverSource = p.serverSource {
+            return Cause(
+                code: .serverOnlySetting,
+                summary: "\(target.schannelKeyName) is enabled under Server, but Windows Update is a client and the Client key leaves it off",
+                explanation: "\(serverSource.location) enables \(target.schannelKeyName) under Protocols\\\(target.schannelKeyName)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(target.schannelKeyName)\\Client, where the protocol is still off; the client offers \(offered) while \(server.host) requires \(accepted). The server aborts the handshake and Windows Update reports 0x80072EFE.",
+                evidence: [Evidence(serverSource)] + evidence,
+                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes))
+        }
+        return Cause(
+            code: .protocolDisabled,
+            summary: "\(target.schannelKeyName) is not offered by this client, and \(server.host) accepts only \(accepted)",
+            explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common; the server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE.",
+            evidence: evidence,
+            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes))
+    }
+
+    // MARK: Suites
+
+    static func suiteCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion) -> Cause? {
+        let catalog = Catalog.shared
+        let info = catalog.release(c.release)
+        let keyType = server.certificateKeyType
+        let serverSuites = server.cipherSuites(for: v).compactMap { catalog.suite(named: $0) }
+            .filter { NegotiationSimulator.suiteUsable($0, version: v, certificateKeyType: keyType) }
+        guard !serverSuites.isEmpty else { return nil }
+        let serverCodes = Set(serverSuites.map(\.code))
+        let clientNames = client.suites.filter { NegotiationSimulator.suiteUsable($0.suite, version: v, certificateKeyType: nil) }.map(\.suite.iana)
+        let serverNames = serverSuites.map(\.iana)
+        let supportedHere = serverSuites.filter { s in info.support(for: s).contains { $0.protocols.contains(v) } }
+        let nearest = Array(supportedHere.prefix(2))
+        let orderEvidence = c.suiteOrderSource.provenance.map { [Evidence($0)] } ?? []
+
+        // A switch removes the suites the server needs.
+        if let removed = serverSuites.lazy.compactMap({ s in c.removedSuites.first { $0.suite.code == s.code && !$0.reason.hasPrefix("PSK") } }).first {
+            let code: CauseCode = removed.reason.contains("\\Hashes\\") ? .hashDisabled
+                : removed.reason.contains("\\KeyExchangeAlgorithms\\") ? .keyExchangeDisabled : .cipherDisabled
+            let sameSwitch = c.removedSuites.filter { $0.reason == removed.reason && serverCodes.contains($0.suite.code) }.map(\.windowsName)
+            let key = RegistryPath.normalize(removed.evidence.key)
+            let name = key.split(separator: "\\").last.map(String.init) ?? key
+            return Cause(
+                code: code,
+                summary: "\(removed.reason) removes the suites \(server.host) needs",
+                explanation: "The suite order names \(sameSwitch.joined(separator: ", ")), which \(server.host) accepts, but \(removed.evidence.location) switches off \(name) (\(removed.reason)), and Schannel drops every suite that uses it. What is left (\(clientNames.isEmpty ? "nothing" : clientNames.joined(separator: ", "))) is nothing the server accepts, so it aborts the handshake: 0x80072EFE.",
+                evidence: [Evidence(removed.evidence)] + orderEvidence,
+                clientSuites: clientNames, serverSuites: serverNames, nearestSuites: sameSwitch,
+                fix: Fix(description: "Turn \(name) back on: set Enabled=0xffffffff under \(key) (or delete the value).",
+                         changes: [dword(key, "Enabled", 0xFFFF_FFFF)]))
+        }
+
+        // Named past the 1023-character policy limit.
+        let lost = client.truncatedSuites.filter { serverCodes.contains($0.suite.code) }
+        if !lost.isEmpty, let entry = c.registry.value(RegistryPath.policySSL, "Functions") {
+            let needed = lost.map(\.suite)
+            var kept = client.suites.map(\.suite).filter { s in !needed.contains { $0.code == s.code } }
+            var gpo = catalog.gpoString(kept + needed, release: c.release)
+            while gpo.count > WindowsTLSConfig.gpoFieldLimit, !kept.isEmpty {
+                kept.removeLast()
+                gpo = catalog.gpoString(kept + needed, release: c.release)
+            }
+            let text: String = if case .string(let s) = entry.data { s } else { "" }
+            return Cause(
+                code: .policyTruncated,
+                summary: "\(lost.map(\.windowsName).joined(separator: ", ")) is named past the 1023-character limit of the SSL Cipher Suite Order policy",
+                explanation: "The policy string at \(entry.provenance.location) is \(text.count) characters long; the Group Policy field keeps only \(WindowsTLSConfig.gpoFieldLimit), and \(lost.map(\.windowsName).joined(separator: ", ")) comes after that point. The only suites \(server.host) accepts are among the lost ones, so the handshake fails with 0x80072EFE.",
+                evidence: [Evidence(entry.provenance)] + lost.map { Evidence(file: entry.provenance.file, line: $0.line ?? entry.provenance.line, key: entry.provenance.key, value: "\($0.windowsName) starts past character \(WindowsTLSConfig.gpoFieldLimit)") },
+                clientSuites: clientNames, serverSuites: serverNames, nearestSuites: needed.map(\.iana),
+                fix: orderFix(c, suites: kept + needed, gpo: gpo, words: "Shorten the SSL Cipher Suite Order string below \(WindowsTLSConfig.gpoFieldLimit) characters with \(needed.map(\.iana).joined(separator: ", ")) inside it"))
+        }
+
+        // Named, but this release does not have them (or not under that spelling).
+        if let entry = orderEntry(c), let names = entry.data.stringList {
+            var unsupported: [(name: String, line: Int?)] = []
+            for (i, name) in names.enumerated() {
+                let s = catalog.suite(named: name) ?? catalog.suite(named: CipherSuite.stripCurveSuffix(name))
+                guard let s, serverCodes.contains(s.code), !client.suites.contains(where: { $0.suite.code == s.code }) else { continue }
+                unsupported.append((name, entry.itemLines?[safe: i] ?? entry.provenance.line))
+            }
+            if !unsupported.isEmpty {
+                let extra = nearest.filter { n in !client.suites.contains { $0.suite.code == n.code } }
+                let fixWords = extra.isEmpty
+                    ? "No suite \(server.host) accepts exists on \(c.release.displayName): upgrade the client or widen the server"
+                    : "Add \(catalog.gpoNames(extra, release: c.release).joined(separator: ", ")), which \(c.release.displayName) has and \(server.host) accepts"
+                return Cause(
+                    code: .unsupportedByRelease,
+                    summary: "the list names \(unsupported.map(\.name).joined(separator: ", ")), which \(c.release.displayName) does not have",
+                    explanation: "The suites \(server.host) accepts appear in the order at \(entry.provenance.location) only under names \(c.release.displayName)'s Schannel does not implement (\(unsupported.map(\.name).joined(separator: ", "))); Schannel ignores them, so the client offers \(clientNames.isEmpty ? "nothing usable" : clientNames.joined(separator: ", ")) and the server aborts: 0x80072EFE.",
+                    evidence: unsupported.map { Evidence(file: entry.provenance.file, line: $0.line, record: entry.provenance.record, key: entry.provenance.key, value: $0.name) },
+                    clientSuites: clientNames, serverSuites: serverNames, nearestSuites: extra.map(\.iana),
+                    fix: extra.isEmpty ? Fix(description: fixWords + ".")
+                        : orderFix(c, suites: client.suites.map(\.suite) + extra, gpo: nil, words: fixWords))
+            }
+        }
+
+        // Simply nothing in common.
+        let certNote = keyType.map { " The server's certificate has an \($0) key, so only suites with \($0 == "EC" ? "ECDSA" : $0) authentication can work." } ?? ""
+        let fixWords = nearest.isEmpty
+            ? "No suite \(server.host) accepts exists on \(c.release.displayName)"
+            : "Add \(catalog.gpoNames(nearest, release: c.release).joined(separator: ", ")) to the cipher suite order"
+        return Cause(
+            code: .noSharedCipher,
+            summary: "no cipher suite in common with \(server.host) at \(v.rawValue)",
+            explanation: "At \(v.rawValue) this client offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")).\(certNote) With nothing in common the server aborts the handshake and Windows Update reports 0x80072EFE.",
+            evidence: orderEvidence.isEmpty ? [defaultEvidence(c, key: RegistryPath.policySSL, value: "Functions not set: the release's default order")] : orderEvidence,
+            clientSuites: clientNames, serverSuites: serverNames, nearestSuites: nearest.map(\.iana),
+            fix: nearest.isEmpty ? Fix(description: fixWords + ".")
+                : orderFix(c, suites: c.cipherSuites.map(\.suite) + nearest, gpo: nil, words: fixWords))
+    }
+
+    /// The order value in effect (policy over local).
+    static func orderEntry(_ c: WindowsTLSConfig) -> RegistrySnapshot.Entry? {
+        switch c.suiteOrderSource {
+        case .policy: c.registry.value(RegistryPath.policySSL, "Functions")
+        case .local: c.registry.value(RegistryPath.localSSL, "Functions")
+        case .releaseDefault: nil
+        }
+    }
+
+    /// A fix that writes a new suite order where the current one lives (policy when none is set).
+    static func orderFix(_ c: WindowsTLSConfig, suites: [CipherSuite], gpo: String?, words: String) -> Fix {
+        var seen = Set<UInt16>()
+        let unique = suites.filter { seen.insert($0.code).inserted }
+        let names = Catalog.shared.gpoNames(unique, release: c.release)
+        let gpo = gpo ?? names.joined(separator: ",")
+        let change: RegFileWriter.Change
+        if case .local = c.suiteOrderSource {
+            change = RegFileWriter.Change(key: RegistryPath.localSSL, action: .setValue(name: "Functions", data: .multiString(names)))
+        } else {
+            change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "Functions", data: .string(gpo)))
+        }
+        return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet).", changes: [change], gpo: gpo)
+    }
+
+    // MARK: Curves
+
+    static func groupCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion) -> Cause? {
+        let clientIDs = Set(client.groups.compactMap { NamedGroup.id(forName: $0) })
+        guard let missing = server.groups.first(where: { g in NamedGroup.id(forName: g).map { !clientIDs.contains($0) } ?? false }),
+            let windowsName = windowsCurveName(missing)
+        else { return nil }
+        let evidence = c.curvesSource.map { [Evidence($0)] } ?? [defaultEvidence(c, key: RegistryPath.policySSL, value: "EccCurves not set")]
+        if WindowsTLSConfig.isPreWindows10(c.release) {
+            return Cause(code: .noSharedGroup, summary: "no elliptic curve in common with \(server.host)",
+                         explanation: "\(c.release.displayName) takes curves from the _P256/_P384 suffixes of the suite names; the server needs \(missing).",
+                         evidence: evidence, fix: Fix(description: "Add suite names with the suffix for \(windowsName) to the order."))
+        }
+        let curves = c.curves + [windowsName]
+        let change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "EccCurves", data: .multiString(curves)))
+        return Cause(
+            code: .noSharedGroup,
+            summary: "no elliptic curve in common with \(server.host): the client offers \(client.groups.joined(separator: ", ")), the server needs \(server.groups.joined(separator: ", "))",
+            explanation: "The suites both sides have at \(v.rawValue) need an ECDHE key exchange, and the ECC Curve Order (EccCurves) lets this client offer only \(c.curves.joined(separator: ", ")). \(server.host) accepts \(server.groups.joined(separator: ", ")), so the server aborts: 0x80072EFE.",
+            evidence: evidence,
+            fix: Fix(description: "Add \(windowsName) to the ECC Curve Order (EccCurves = \(curves.joined(separator: ", "))).", changes: [change]))
+    }
+
+    /// The Windows EccCurves name of an IANA group name.
+    static func windowsCurveName(_ group: String) -> String? {
+        switch NamedGroup.id(forName: group) {
+        case 29: "curve25519"
+        case 23: "NistP256"
+        case 24: "NistP384"
+        case 25: "NistP521"
+        default: nil
+        }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,45 @@
+import TLSFitCore
+
+/// `tlsfit diagnose --format markdown`: for tickets and wikis.
+public enum DiagnosisMarkdownRenderer {
+    public static func render(_ report: DiagnosisReport) -> String {
+        var out = "# tlsfit diagnosis\n\n"
+        let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
+        out += "- Client: **\(escape(release))**\(report.windowsReleaseAssumed ? " (assumed)" : "")\n"
+        out += "- Configuration: \(report.inputs.map { "`\(code($0))`" }.joined(separator: ", "))\n\n"
+        out += "| host | outcome | negotiated | predicted | agrees |\n| --- | --- | --- | --- | --- |\n"
+        for h in report.hosts {
+            let n = h.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
+            let p = h.predicted.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
+            out += "| \(escape(h.host)):\(h.port) | \(h.succeeded ? "ok" : "**fails**") | \(escape(n)) | \(escape(p)) | \(h.agrees.map { $0 ? "yes" : "**no**" } ?? "-") |\n"
+        }
+        for h in report.hosts where !h.causes.isEmpty {
+            out += "\n## \(escape(h.host)):\(h.port)\n"
+            for c in h.causes {
+                out += "\n### `\(c.code.rawValue)` (\(c.windowsError)): \(escape(c.summary))\n\n\(escape(c.explanation))\n\n"
+                if !c.evidence.isEmpty {
+                    out += "Evidence:\n\n"
+                    for e in c.evidence { out += "- `\(code(e.location))` `[\(code(e.key))]` \(escape(e.value))\n" }
+                    out += "\n"
+                }
+                if let fix = c.fix {
+                    out += "**Fix** (\(fix.verified ? "verified by simulation" : "not verified")): \(escape(fix.description))\n\n"
+                    if let gpo = fix.gpo { out += "GPO string:\n\n```\n\(gpo)\n```\n\n" }
+                    if let reg = fix.reg { out += "```reg\n\(reg.replacingOccurrences(of: "\r\n", with: "\n"))```\n" }
+                }
+            }
+        }
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }
+            out.append(c == "\n" ? " " : c)
+        }
+        return out
+    }
+
+    static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "\n", with: " ") }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+import TLSFitReports
+
+/// `tlsfit diagnose`: why a Windows client gets 0x80072EFE (and friends) from a host, with the evidence and the fix.
+struct DiagnoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Explain why a Windows client cannot reach a host over TLS (0x80072EFE...), with the evidence and the fix.",
+        discussion: """
+            Reads the client's configuration (as `tlsfit config` does), emulates the ClientHello that \
+            Windows release would send, negotiates with each host as that client, predicts the result \
+            from the server's profile and explains every failure: the cause, the setting that shows it \
+            (file and line), and the smallest fix as words, a .reg snippet and a GPO string. Each fix is \
+            checked by simulating again with it applied, and on the wire when the host is reachable.
+
+            Without HOST arguments, diagnoses the Windows Update hosts (--windows-update).
+            The server side comes from --server-profile (a saved scan, or a built-in profile name such as \
+            windows-update) or from a short live measurement.
+
+            Example: tlsfit diagnose fe2.update.microsoft.com --config schannel.reg gpo-backup/ --windows windows-7 --fix-out fix.reg
+
+            Exit codes: 0 every host is reachable, 1 a host fails, 2 bad input.
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case text, json, markdown, html
+    }
+
+    @Argument(help: "Hosts to diagnose (HOST or HOST:PORT). Default: the Windows Update hosts.")
+    var hosts: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).")
+    var config: [String] = []
+
+    @Option(name: .long, help: "The Windows release to emulate. Default: server-2022.")
+    var windows: String?
+
+    @Flag(name: .long, help: "Diagnose the Windows Update hosts (the default without HOST arguments).")
+    var windowsUpdate = false
+
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    var serverProfile: [String] = []
+
+    @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
+    var connect: String?
+
+    @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
+    var resolve: [String] = []
+
+    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).")
+    var caFile: String?
+
+    @Option(name: .long, help: "Seconds per connection.")
+    var timeout: Double = 5
+
+    @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
+    var offline = false
+
+    @Option(name: .long, help: "Write every proposed registry change to this .reg file.")
+    var fixOut: String?
+
+    @Option(name: .long, help: "Output format: text, json, markdown or html.")
+    var format: OutputFormat = .text
+
+    static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
+
+    func run() async throws {
+        guard !config.isEmpty else { throw Self.fail("--config: name at least one configuration file") }
+        var release: WindowsRelease?
+        if let windows {
+            guard let r = WindowsRelease(userText: windows) else {
+                throw Self.fail("--windows: unknown release '\(windows)'; known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            release = r
+        }
+        guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+
+        let configuration: WindowsTLSConfig
+        let targets: [DiagnoseTarget]
+        let profiles: [ServerProfile]
+        let builtIns: [BuiltInServerProfile]
+        do {
+            let inputs = try ConfigInputLoader.load(config)
+            configuration = try WindowsConfigReader.read(inputs, release: release)
+            targets = try makeTargets()
+            (profiles, builtIns) = try loadProfiles()
+        } catch {
+            throw Self.fail(error.description)
+        }
+        let provider = Self.provider(profiles: profiles, builtIns: builtIns)
+        if offline, let missing = targets.first(where: { provider($0) == nil }) {
+            throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
+        }
+        let engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        let hosts = await engine.run(config: configuration, targets: targets)
+        let report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
+                                     inputs: config, hosts: hosts)
+        if let fixOut {
+            let changes = DiagnosisReport.combinedChanges(hosts)
+            let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
+            let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: fixOut), options: .atomic)
+            } catch {
+                throw Self.fail("--fix-out: cannot write \(fixOut): \(error.localizedDescription)")
+            }
+        }
+        switch format {
+        case .text: print(DiagnosisTextRenderer.render(report), terminator: "")
+        case .json: print(try JSONOutput.encode(report))
+        case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
+        case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
+        }
+        if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+    }
+
+    func makeTargets() throws(InputError) -> [DiagnoseTarget] {
+        var list: [HostPort] = []
+        for h in hosts { list.append(try HostPort(parsing: h, source: "host")) }
+        if list.isEmpty || windowsUpdate {
+            list += Catalog.shared.updateHosts.map { HostPort(host: $0.host, port: $0.port) }
+        }
+        var resolved: [String: HostPort] = [:]
+        for r in resolve {
+            let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw InputError(source: "--resolve", message: "'\(r)': expected HOST=ADDR[:PORT]")
+            }
+            resolved[parts[0].lowercased()] = try HostPort(parsing: parts[1], defaultPort: 0, source: "--resolve")
+        }
+        let all = try connect.map { c throws(InputError) in try HostPort(parsing: c, defaultPort: 0, source: "--connect") }
+        var seen = Set<String>()
+        return list.filter { seen.insert($0.description.lowercased()).inserted }.map { hp in
+            let dial = resolved[hp.host.lowercased()] ?? all
+            return DiagnoseTarget(host: hp.host, port: hp.port, connectAddress: dial?.host,
+                                  connectPort: dial.flatMap { $0.port == 0 ? nil : $0.port })
+        }
+    }
+
+    func loadProfiles() throws(InputError) -> ([ServerProfile], [BuiltInServerProfile]) {
+        var profiles: [ServerProfile] = []
+        var builtIns: [BuiltInServerProfile] = []
+        for item in serverProfile {
+            if !FileManager.default.fileExists(atPath: item), let b = BuiltInServerProfile.named(item) {
+                builtIns.append(b)
+                continue
+            }
+            let file = try ConfigInputLoader.readFile(item)
+            profiles += try ServerProfileFile.parse(file.bytes, source: item)
+        }
+        return (profiles, builtIns)
+    }
+
+    /// Files first (by host name), then built-in profiles (by the hosts they stand for); a single
+    /// profile given alone applies to every host.
+    static func provider(profiles: [ServerProfile], builtIns: [BuiltInServerProfile]) -> DiagnoseEngine.ProfileProvider {
+        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : nil
+        return { t in
+            let host = t.host.lowercased()
+            if let p = profiles.first(where: { $0.host.lowercased() == host }) { return p }
+            if let b = builtIns.first(where: { $0.hosts.contains { $0.lowercased() == host } }) { return b.profile }
+            return single
+        }
+    }
+}
