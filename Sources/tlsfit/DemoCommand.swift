@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         let profile = builtIn.profile
         let engine = DiagnoseEngine(timeout: 5, caFile: caFile, offline: false, profileProvider: { _ in profile })
-        let target = DiagnoseTarget(host: host, port: 443, connectAddress: "127.0.0.1", connectPort: server.port)
+        let target = ScanTarget(host: host, port: 443, connectAddress: "127.0.0.1", connectPort: server.port)
         var allAsExpected = true
         var reports: [DiagnosisReport] = []
         if format == .text {

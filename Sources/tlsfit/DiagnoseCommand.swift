@@ -81,7 +81,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
 
         let configuration: WindowsTLSConfig
-        let targets: [DiagnoseTarget]
+        let targets: [ScanTarget]
         let profiles: [ServerProfile]
         let builtIns: [BuiltInServerProfile]
         do {
@@ -119,27 +119,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
 
-    func makeTargets() throws(InputError) -> [DiagnoseTarget] {
-        var list: [HostPort] = []
-        for h in hosts { list.append(try HostPort(parsing: h, source: "host")) }
-        if list.isEmpty || windowsUpdate {
-            list += Catalog.shared.updateHosts.map { HostPort(host: $0.host, port: $0.port) }
-        }
-        var resolved: [String: HostPort] = [:]
-        for r in resolve {
-            let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw InputError(source: "--resolve", message: "'\(r)': expected HOST=ADDR[:PORT]")
-            }
-            resolved[parts[0].lowercased()] = try HostPort(parsing: parts[1], defaultPort: 0, source: "--resolve")
-        }
-        let all = try connect.map { c throws(InputError) in try HostPort(parsing: c, defaultPort: 0, source: "--connect") }
-        var seen = Set<String>()
-        return list.filter { seen.insert($0.description.lowercased()).inserted }.map { hp in
-            let dial = resolved[hp.host.lowercased()] ?? all
-            return DiagnoseTarget(host: hp.host, port: hp.port, connectAddress: dial?.host,
-                                  connectPort: dial.flatMap { $0.port == 0 ? nil : $0.port })
-        }
+    func makeTargets() throws(InputError) -> [ScanTarget] {
+        let list = try HostList.parse(arguments: hosts)
+        return try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve, connect: connect,
+                                   connectAppliesToAll: true)
     }
 
     func loadProfiles() throws(InputError) -> ([ServerProfile], [BuiltInServerProfile]) {
@@ -151,7 +134,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 continue
             }
             let file = try ConfigInputLoader.readFile(item)
-            profiles += try ServerProfileFile.parse(file.bytes, source: item)
+            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
         }
         return (profiles, builtIns)
     }

@@ -111,21 +111,10 @@ struct ScanCommand: AsyncParsableCommand {
             }
             list += try HostList.parse(String(decoding: data, as: UTF8.self), source: hostsFile)
         }
-        if windowsUpdate {
-            list += Catalog.shared.updateHosts.map { HostPort(host: $0.host, port: $0.port) }
-        }
-        list = HostList.deduplicated(list)
-        guard !list.isEmpty else {
+        let targets = try ScanTarget.list(hosts: list, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
+                                          connectAppliesToAll: false)
+        guard !targets.isEmpty else {
             throw InputError(source: "scan", message: "no host to scan: give HOST[:PORT], --hosts FILE or --windows-update")
-        }
-        var overrides: [ResolveOverride] = []
-        for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
-        if let connect {
-            guard list.count == 1 else {
-                throw InputError(source: "--connect", message: "applies to one host; use --resolve HOST=ADDRESS[:PORT] for several")
-            }
-            let address = try HostPort(parsing: connect, defaultPort: 0, source: "--connect")
-            overrides.insert(ResolveOverride(host: list[0].host, address: address.host, addressPort: address.port == 0 ? nil : address.port), at: 0)
         }
         if let caFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else { throw InputError(source: caFile, message: "cannot read the file") }
@@ -135,7 +124,7 @@ struct ScanCommand: AsyncParsableCommand {
                 throw InputError(source: caFile, message: "no PEM certificate could be loaded")
             }
         }
-        return list.map { ScanTarget($0, overrides: overrides) }
+        return targets
     }
 }
 

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             do throws(InputError) {
                 let file = try ConfigInputLoader.readFile(profile)
-                guard let first = try ServerProfileFile.parse(file.bytes, source: profile).first else {
+                guard let first = try ServerProfileStore.load(bytes: file.bytes, source: profile).first else {
                     throw InputError(source: profile, message: "the file holds no server profile")
                 }
                 serverProfile = first

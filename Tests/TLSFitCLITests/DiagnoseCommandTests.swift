@@ -218,7 +218,7 @@ struct DiagnoseCommandTests {
         let profile = ServerProfile(host: DiagnoseLab.host, port: 443, source: "scan",
             protocols: ["TLSv1.2": ProtocolSupport(accepted: true, cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])],
             serverPreference: ["TLSv1.2": true], groups: ["secp256r1"])
-        let profileFile = try Self.lab.file("profile.json", try ServerProfileFile.encode(profile))
+        let profileFile = try Self.lab.file("profile.json", try ServerProfileStore.encode([profile]))
         let config = try Self.lab.reg("ecdsa.reg", Self.cases[2].lines)
         let result = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--server-profile", profileFile,
                                   "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.caFile, "--format", "json"])

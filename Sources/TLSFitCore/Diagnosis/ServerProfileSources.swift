@@ -60,30 +60,3 @@ public struct BuiltInServerProfile: Sendable, Hashable {
         }
     }
 }
-
-/// Reads `--server-profile` files: one `ServerProfile` as JSON, or `{"hosts": [...]}` as `tlsfit scan --format json` writes.
-public enum ServerProfileFile {
-    public static func parse(_ bytes: [UInt8], source: String) throws(InputError) -> [ServerProfile] {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let data = Data(bytes)
-        struct Wrapper: Decodable { var hosts: [ServerProfile] }
-        do {
-            if let wrapper = try? decoder.decode(Wrapper.self, from: data) { return wrapper.hosts.map(loaded) }
-            return [loaded(try decoder.decode(ServerProfile.self, from: data))]
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw InputError(source: source, message: "not a server profile: missing \"\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))\"")
-        } catch {
-            throw InputError(source: source, message: "not a server profile (JSON of a ServerProfile, or {\"hosts\": [...]}): \(error)")
-        }
-    }
-
-    static func loaded(_ p: ServerProfile) -> ServerProfile {
-        var p = p
-        if p.source == "scan" { p.source = "file" }
-        return p
-    }
-
-    /// The JSON `parse` reads back.
-    public static func encode(_ profile: ServerProfile) throws -> String { try JSONOutput.encode(profile) }
-}

@@ -7,16 +7,19 @@ import TLSFitHandshake
 /// pure `Diagnoser`. The only part of `diagnose` that touches the network.
 struct DiagnoseEngine: Sendable {
     /// Supplies the server side for a host; nil means "measure it live" (unless offline).
-    typealias ProfileProvider = @Sendable (DiagnoseTarget) -> ServerProfile?
+    typealias ProfileProvider = @Sendable (ScanTarget) -> ServerProfile?
 
     var timeout: Double
     var caFile: String?
     var offline: Bool
     var profileProvider: ProfileProvider
-    /// Live measurement; `LiveServerProbe` until the scan engine is merged.
-    var measure: @Sendable (DiagnoseTarget, Double, String?) -> ServerProfile? = { LiveServerProbe.measure($0, timeout: $1, caFile: $2) }
+    /// Live measurement: the scan engine, for one host (nil when the host could not be reached).
+    var measure: @Sendable (ScanTarget, Double, String?) -> ServerProfile? = { target, timeout, caFile in
+        let profile = ServerScanner.scan([target], options: ScanOptions(timeout: timeout, caFile: caFile)).first
+        return profile.flatMap { $0.protocols.isEmpty ? nil : $0 }
+    }
 
-    func run(config: WindowsTLSConfig, targets: [DiagnoseTarget]) async -> [HostDiagnosis] {
+    func run(config: WindowsTLSConfig, targets: [ScanTarget]) async -> [HostDiagnosis] {
         await withTaskGroup(of: (Int, HostDiagnosis).self) { group in
             for (i, t) in targets.enumerated() {
                 group.addTask { (i, diagnose(config: config, target: t)) }
@@ -27,7 +30,7 @@ struct DiagnoseEngine: Sendable {
         }
     }
 
-    func diagnose(config: WindowsTLSConfig, target t: DiagnoseTarget) -> HostDiagnosis {
+    func diagnose(config: WindowsTLSConfig, target t: ScanTarget) -> HostDiagnosis {
         let client = ClientProfile(config: config)
         var server = profileProvider(t)
         if server == nil, !offline { server = measure(t, timeout, caFile) }
@@ -56,7 +59,7 @@ struct DiagnoseEngine: Sendable {
         return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
 
-    func handshake(_ client: ClientProfile, _ t: DiagnoseTarget) -> HandshakeOutcome {
+    func handshake(_ client: ClientProfile, _ t: ScanTarget) -> HandshakeOutcome {
         guard !client.protocols.isEmpty else {
             // Windows would not even send a ClientHello.
             return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),

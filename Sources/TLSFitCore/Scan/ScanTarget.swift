@@ -1,5 +1,4 @@
 import Foundation
-import TLSFitCore
 
 /// One server to scan: the name (for SNI and verification) and where to dial it.
 public struct ScanTarget: Sendable, Hashable {
@@ -14,6 +13,34 @@ public struct ScanTarget: Sendable, Hashable {
         self.port = port
         self.connectAddress = connectAddress
         self.connectPort = connectPort
+    }
+
+    /// The targets a command dials: HOST[:PORT] arguments, an optional host list, the Windows Update
+    /// hosts, each redirected by `--resolve` overrides, and `--connect`. Duplicates are dropped.
+    ///
+    /// - Parameter connectAppliesToAll: `--connect` sends every host to that address (a lab server
+    ///   playing all update hosts); when false, `--connect` is only valid for a single host.
+    public static func list(
+        hosts: [HostPort], windowsUpdate: Bool, resolve: [String], connect: String?, connectAppliesToAll: Bool,
+        catalog: Catalog = .shared
+    ) throws(InputError) -> [ScanTarget] {
+        var list = hosts
+        if windowsUpdate { list += catalog.updateHosts.map { HostPort(host: $0.host, port: $0.port) } }
+        list = HostList.deduplicated(list)
+        var overrides: [ResolveOverride] = []
+        for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
+        if let connect {
+            guard connectAppliesToAll || list.count == 1 else {
+                throw InputError(source: "--connect", message: "applies to one host; use --resolve HOST=ADDRESS[:PORT] for several")
+            }
+            let address = try HostPort(parsing: connect, defaultPort: 0, source: "--connect")
+            // After the explicit --resolve entries: those win for the hosts they name.
+            for hostPort in list {
+                overrides.append(ResolveOverride(host: hostPort.host, address: address.host,
+                                                 addressPort: address.port == 0 ? nil : address.port))
+            }
+        }
+        return list.map { ScanTarget($0, overrides: overrides) }
     }
 
     /// `hostPort`, redirected by the first override that applies to it.
@@ -61,4 +88,11 @@ public struct ScanProgress: Sendable, Hashable {
     public var connections: Int
     /// The host that just finished.
     public var lastHost: String
+
+    public init(hostsDone: Int, hostsTotal: Int, connections: Int, lastHost: String) {
+        self.hostsDone = hostsDone
+        self.hostsTotal = hostsTotal
+        self.connections = connections
+        self.lastHost = lastHost
+    }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import TLSFitCore
+
+/// Turns a server profile into a local OpenSSL server that behaves like it (for `serve` and `demo`).
+public enum ServerProfileServer {
+    public static func configuration(_ profile: ServerProfile, credentials: [PEMCredential]) -> ServerConfiguration {
+        let catalog = Catalog.shared
+        let versions = profile.acceptedVersions
+        let tls12 = TLSVersion.allCases.filter { $0 < .tls13 }.reversed().flatMap { profile.cipherSuites(for: $0) }
+        var seen = Set<String>()
+        let cipherList = tls12.compactMap { catalog.suite(named: $0)?.openssl }.filter { seen.insert($0).inserted }
+        let tls13 = profile.cipherSuites(for: .tls13).compactMap { catalog.suite(named: $0)?.openssl }
+        let groups = profile.groups.compactMap { NamedGroup.id(forName: $0).flatMap(NamedGroup.opensslName(forID:)) }
+        return ServerConfiguration(
+            credentials: credentials, minVersion: versions.last ?? .tls12, maxVersion: versions.first ?? .tls12,
+            cipherString: cipherList.isEmpty ? "" : cipherList.joined(separator: ":") + ":@SECLEVEL=0",
+            tls13CipherSuites: tls13.joined(separator: ":"),
+            serverPreference: profile.enforcesOrder(versions.first(where: { $0 < .tls13 }) ?? .tls12),
+            groups: groups.isEmpty ? nil : groups.joined(separator: ":"))
+    }
+
+    /// A CA and a leaf for the profile's host (and localhost / the bind address), of the profile's key type.
+    public static func credentials(for profile: ServerProfile, extraNames: [String], bindAddress: String) throws -> (ca: PEMCredential, leaf: PEMCredential) {
+        let ca = try CertificateFactory.makeCA(commonName: "tlsfit Lab Root CA")
+        let keyType: CertificateKeyType = (profile.certificateKeyType?.uppercased() == "EC") ? .ecdsaP256 : .rsa2048
+        var names = [profile.host, "localhost"] + extraNames
+        var seen = Set<String>()
+        names = names.filter { seen.insert($0.lowercased()).inserted }
+        let ips = ["127.0.0.1", bindAddress].filter { $0 != "0.0.0.0" }
+        let leaf = try CertificateFactory.issue(
+            CertificateSpec(commonName: profile.host, dnsNames: names, ipAddresses: Array(Set(ips)), keyType: keyType), issuer: ca)
+        return (ca, leaf)
+    }
+}
