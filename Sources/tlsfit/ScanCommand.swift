@@ -66,6 +66,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Scan N times in one process, printing memory and open files after each round on stderr (soak tests).", valueName: "n"))
+    var `repeat`: Int = 1
+
     func run() async throws {
         let targets: [ScanTarget]
         do {
@@ -77,9 +80,27 @@ struct ScanCommand: AsyncParsableCommand {
         let options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
             toolName: "tlsfit \(TLSFit.configuration.version)")
+        guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
+        Interruption.shared.install()
         let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
-        let profiles = await ServerScanner.scan(targets, options: options) { progress.update($0) }
+        var profiles: [ServerProfile] = []
+        for round in 1...`repeat` {
+            profiles = await ServerScanner.scan(
+                targets, options: options, progress: { progress.update($0) },
+                isCancelled: { Interruption.shared.isInterrupted })
+            if `repeat` > 1 {
+                let usage = ProcessUsage.current()
+                FileHandle.standardError.write(Data("round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n".utf8))
+            }
+            if Interruption.shared.isInterrupted { break }
+        }
         progress.finish()
+        if Interruption.shared.isInterrupted {
+            // Say what was done; write no --save file from a partial scan.
+            FileHandle.standardError.write(Data("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n".utf8))
+            if format == .text { print(ScanTextRenderer.render(profiles), terminator: "") }
+            throw ExitCode(130)
+        }
 
         switch format {
         case .json:

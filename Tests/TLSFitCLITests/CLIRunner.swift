@@ -61,3 +61,32 @@ enum CLI {
         return dict
     }
 }
+
+extension CLI {
+    /// Starts tlsfit, sends SIGINT after `after` seconds, and waits for it to end.
+    static func runInterrupted(_ arguments: [String], after: TimeInterval, timeout: TimeInterval = 30) throws -> (CLIResult, TimeInterval) {
+        let process = Process()
+        process.executableURL = executableURL
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: after)
+        let sent = Date()
+        kill(process.processIdentifier, SIGINT)
+        nonisolated(unsafe) var errData = Data()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        if done.wait(timeout: .now() + timeout) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let result = CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                               stderr: String(decoding: errData, as: UTF8.self))
+        return (result, Date().timeIntervalSince(sent))
+    }
+}

@@ -17,10 +17,13 @@ final class ScanScheduler: @unchecked Sendable {
     private var outstanding = 0
     private let perHost: Int
     private let workers: Int
+    /// Checked before each job starts: once true, jobs not yet started are dropped (Ctrl-C).
+    private let isCancelled: @Sendable () -> Bool
 
-    init(workers: Int, perHost: Int) {
+    init(workers: Int, perHost: Int, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.workers = max(1, workers)
         self.perHost = max(1, perHost)
+        self.isCancelled = isCancelled
     }
 
     func add(host: Int, _ work: @escaping @Sendable () -> Void) {
@@ -53,6 +56,11 @@ final class ScanScheduler: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
+            if !pending.isEmpty, isCancelled() {
+                outstanding -= pending.count
+                pending.removeAll()
+                condition.broadcast()
+            }
             if let index = pending.firstIndex(where: { running[$0.host, default: 0] < perHost }) {
                 let job = pending.remove(at: index)
                 running[job.host, default: 0] += 1

@@ -8,13 +8,16 @@ import TLSFitCore
 public enum ServerScanner {
     /// Scans every target; the result is in the order of `targets`.
     ///
-    /// `progress` is called from worker threads as each host finishes.
+    /// `progress` is called from worker threads as each host finishes. When `isCancelled` turns
+    /// true, no new connection starts; the hosts already finished are returned.
     public static func scan(
-        _ targets: [ScanTarget], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)? = nil
+        _ targets: [ScanTarget], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
     ) -> [ServerProfile] {
         guard !targets.isEmpty else { return [] }
         let scheduler = ScanScheduler(
-            workers: min(options.concurrency, targets.count * options.perHost), perHost: options.perHost)
+            workers: min(options.concurrency, targets.count * options.perHost), perHost: options.perHost,
+            isCancelled: isCancelled)
         let collector = ResultCollector(count: targets.count, progress: progress)
         for (index, target) in targets.enumerated() {
             let host = HostScan(target: target, options: options) { profile in collector.store(profile, at: index) }
@@ -26,11 +29,12 @@ public enum ServerScanner {
 
     /// The same, off the caller's thread, for async callers.
     public static func scan(
-        _ targets: [ScanTarget], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)? = nil
+        _ targets: [ScanTarget], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
     ) async -> [ServerProfile] {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: scan(targets, options: options, progress: progress))
+                continuation.resume(returning: scan(targets, options: options, progress: progress, isCancelled: isCancelled))
             }
         }
     }

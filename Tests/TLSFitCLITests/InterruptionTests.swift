@@ -1,0 +1,28 @@
+import Foundation
+import TLSFitHandshake
+import TLSFitTestSupport
+import Testing
+
+/// Ctrl-C during a scan: it stops cleanly, says what was done, and leaves no output file.
+@Suite("Interruptions")
+struct InterruptionTests {
+    @Test func ctrlCDuringAScanStopsCleanlyAndSavesNothing() throws {
+        let pki = TestPKI.shared
+        let live = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))
+        // Silent servers: each connection takes the whole timeout, so the scan is still running at Ctrl-C.
+        let silent = (0..<4).map { _ in RawTCPServer { fd in _ = RawTCPServer.readSome(fd); sleep(3) } }
+        defer { silent.forEach { $0.stop() } }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let save = dir.appendingPathComponent("scan.json").path
+        let hosts = ["127.0.0.1:\(live.port)"] + silent.map { "127.0.0.1:\($0.port)" }
+        let (result, elapsed) = try CLI.runInterrupted(
+            ["scan"] + hosts + ["--timeout", "2", "--concurrency", "2", "--per-host", "1", "--save", save],
+            after: 0.8)
+        #expect(result.exitCode == 130, "\(result.stderr)")
+        #expect(result.stderr.contains("scan interrupted"))
+        #expect(elapsed < 4, "in-flight handshakes end within their timeout")
+        #expect(!FileManager.default.fileExists(atPath: save))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file left")
+    }
+}
