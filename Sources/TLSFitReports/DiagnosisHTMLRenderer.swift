@@ -43,19 +43,5 @@ public enum DiagnosisHTMLRenderer {
     }
 
     /// Escapes text for HTML element content and attribute values.
-    public static func h(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func h(_ s: String) -> String { Escaping.html(s) }
 }

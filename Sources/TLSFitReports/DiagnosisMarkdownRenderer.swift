@@ -32,14 +32,7 @@ public enum DiagnosisMarkdownRenderer {
         return out
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }
-            out.append(c == "\n" ? " " : c)
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { Escaping.markdown(s) }
 
     static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "\n", with: " ") }
 }

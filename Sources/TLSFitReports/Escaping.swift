@@ -34,8 +34,14 @@ public enum Escaping {
         return value
     }
 
-    /// A Markdown table cell: pipes and line breaks would break the table; HTML is neutralized.
-    public static func markdownCell(_ s: String) -> String {
-        html(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    /// Markdown text, in a paragraph or a table cell: Markdown and HTML syntax characters are
+    /// backslash-escaped (so `<script>` shows as text), line breaks become spaces.
+    public static func markdown(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }
+            out.append(c == "\n" || c == "\r" ? " " : c)
+        }
+        return out
     }
 }

@@ -101,21 +101,21 @@ enum CompatibilityMarkdownRenderer {
         out.write("\(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s), generated \(ISO8601DateFormatter().string(from: r.generatedAt)).\n\n")
         out.write("## Summary\n\n| candidate | verdict | working | failing |\n|---|---|---|---|\n")
         for s in r.summary {
-            out.write("| \(Escaping.markdownCell(s.candidate)) | \(s.safe ? "**safe**" : "**not safe**") | \(s.okCells) | \(s.failingCells) |\n")
+            out.write("| \(Escaping.markdown(s.candidate)) | \(s.safe ? "**safe**" : "**not safe**") | \(s.okCells) | \(s.failingCells) |\n")
         }
         for candidate in r.candidates {
-            out.write("\n## \(Escaping.markdownCell(candidate.name))\n\n")
-            out.write("| release | " + r.hosts.map(Escaping.markdownCell).joined(separator: " | ") + " |\n")
+            out.write("\n## \(Escaping.markdown(candidate.name))\n\n")
+            out.write("| release | " + r.hosts.map(Escaping.markdown).joined(separator: " | ") + " |\n")
             out.write("|---|" + String(repeating: "---|", count: r.hosts.count) + "\n")
             for release in r.windowsReleases {
                 let cells = r.hosts.map {
-                    Escaping.markdownCell(CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0)))
+                    Escaping.markdown(CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0)))
                 }
                 out.write("| \(release.rawValue) | " + cells.joined(separator: " | ") + " |\n")
             }
             if let s = r.summary.first(where: { $0.candidate == candidate.name }), !s.safe {
                 out.write("\nWhy it fails:\n\n")
-                for reason in s.reasons { out.write("- \(Escaping.markdownCell(reason))\n") }
+                for reason in s.reasons { out.write("- \(Escaping.markdown(reason))\n") }
             }
         }
         if let groups = r.groups {
@@ -123,7 +123,7 @@ enum CompatibilityMarkdownRenderer {
             for g in groups {
                 let failing = g.verdicts.filter { $0.verdict == .fails }
                 let verdict = failing.isEmpty ? "ok" : "fails: " + Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")
-                out.write("| \(Escaping.markdownCell(g.id)) | \(g.windowsRelease.rawValue) | \(g.machineCount) | \(Escaping.markdownCell(verdict)) |\n")
+                out.write("| \(Escaping.markdown(g.id)) | \(g.windowsRelease.rawValue) | \(g.machineCount) | \(Escaping.markdown(verdict)) |\n")
             }
         }
     }
