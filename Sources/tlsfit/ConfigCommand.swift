@@ -90,7 +90,7 @@ enum ConfigInputLoader {
     }
 
     static func tooBig(_ name: String, _ size: Int) -> InputError {
-        InputError(source: name, message: "the file is \(size / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
+        InputError(source: name, message: "the file is \(size / (1 << 20)) MiB; tlsfit reads input files up to 64 MiB")
     }
 
     static func readFile(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {

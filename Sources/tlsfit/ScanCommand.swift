@@ -127,10 +127,9 @@ struct ScanCommand: AsyncParsableCommand {
         guard (1...16).contains(perHost) else { throw InputError(source: "--per-host", message: "must be from 1 to 16") }
         var list = try HostList.parse(arguments: hosts)
         if let hostsFile {
-            guard let data = FileManager.default.contents(atPath: hostsFile) else {
-                throw InputError(source: hostsFile, message: "cannot read the file")
-            }
-            list += try HostList.parse(String(decoding: data, as: UTF8.self), source: hostsFile)
+            // Read with the same size limit as every input file.
+            let file = try ConfigInputLoader.readFile(hostsFile)
+            list += try HostList.parse(String(decoding: file.bytes, as: UTF8.self), source: hostsFile)
         }
         let targets = try ScanTarget.list(hosts: list, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
                                           connectAppliesToAll: false)
