@@ -125,4 +125,16 @@ struct FuzzRegressionTests {
         let document = try RegFileParser.parse(text: text, source: "f")
         #expect(RegistrySnapshot(documents: [document]).allKeys.isEmpty)
     }
+
+    /// The fuzzer's seeds for saved profiles must decode, or it starts from nothing: this fails
+    /// when `ServerProfile` changes shape and the seeds in Fuzz/seeds/server-profile/ do not.
+    @Test(arguments: ["full.json", "minimal.json"])
+    func serverProfileSeedDecodes(_ name: String) throws {
+        let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/seeds/server-profile").standardized
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let profile = try decoder.decode(ServerProfile.self, from: Data(contentsOf: seeds.appendingPathComponent(name)))
+        #expect(profile.host.isEmpty == false)
+    }
 }
