@@ -5,7 +5,9 @@ let package = Package(
     name: "tlsfit",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "tlsfit", targets: ["tlsfit"])
+        .executable(name: "tlsfit", targets: ["tlsfit"]),
+        // For the fuzzing package in Fuzz/, which builds the parsers with the fuzzer runtime.
+        .library(name: "TLSFitCore", targets: ["TLSFitCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

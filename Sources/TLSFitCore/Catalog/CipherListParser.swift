@@ -9,6 +9,9 @@ public enum CipherListSpec: Sendable, Hashable {
 /// Reads cipher lists in the syntaxes people paste: OpenSSL (`A:B:C`), the GPO field and
 /// `Get-TlsCipherSuite` output (commas, spaces, newlines, quotes), and hex code points.
 public enum CipherListParser {
+    /// Unknown names listed (with suggestions) in the error; the rest are counted.
+    static let maximumListedUnknown = 20
+
     /// Accepts OpenSSL syntax (`A:B:C`, names are OpenSSL names), comma/space/newline separated IANA or Windows
     /// names, hex code points; a colon list made only of known names becomes `.suites`; one with OpenSSL
     /// keywords/operators becomes `.openssl`. Unknown names throw an `InputError` listing each with its closest known names.
@@ -43,11 +46,15 @@ public enum CipherListParser {
         }
         if !unknown.isEmpty {
             var seenUnknown = Set<String>()
-            let lines = unknown.filter { seenUnknown.insert($0).inserted }.map { name -> String in
+            let distinct = unknown.filter { seenUnknown.insert($0).inserted }
+            // A suggestion compares the name with every catalog name: only the first few names are
+            // listed, so a pasted file of garbage fails at once instead of after minutes (found by fuzzing).
+            var lines = distinct.prefix(maximumListedUnknown).map { name -> String in
                 let close = catalog.suggestions(for: name, limit: 3)
                 return close.isEmpty ? "  \(name)" : "  \(name) (did you mean \(close.joined(separator: ", "))?)"
             }
-            let noun = lines.count == 1 ? "unknown cipher suite" : "\(lines.count) unknown cipher suites"
+            if distinct.count > maximumListedUnknown { lines.append("  and \(distinct.count - maximumListedUnknown) more") }
+            let noun = distinct.count == 1 ? "unknown cipher suite" : "\(distinct.count) unknown cipher suites"
             throw InputError(source: source, message: "\(noun):\n" + lines.joined(separator: "\n"))
         }
         if isExpression { return .openssl(items.joined(separator: ":")) }

@@ -1,7 +1,8 @@
 /// Ranks known names by how close they are to a name the user typed.
 enum NameDistance {
     static func closest(to name: String, among names: [String], limit: Int) -> [String] {
-        guard limit > 0 else { return [] }
+        // No suite name is near this long; comparing one would cost length × every name (found by fuzzing).
+        guard limit > 0, name.utf8.count <= 128 else { return [] }
         let query = normalize(name)
         guard !query.isEmpty else { return [] }
         let queryTokens = Set(tokens(name))

@@ -21,7 +21,25 @@ public struct RegistrySnapshot: Sendable, Hashable {
     /// Folded key path -> key.
     private var keys: [String: Key] = [:]
 
+    /// Folded key path -> folded paths of its direct subkeys, existing or implied by a deeper key,
+    /// so that deleting a key visits its subtree instead of every key (a `.reg` of N keys and N
+    /// deletions took quadratic time; found by fuzzing with large inputs). Not part of equality.
+    private var subtrees: [String: Set<String>] = [:]
+
     public init() {}
+
+    public static func == (lhs: RegistrySnapshot, rhs: RegistrySnapshot) -> Bool { lhs.keys == rhs.keys }
+    public func hash(into hasher: inout Hasher) { hasher.combine(keys) }
+
+    /// Links a key to its parent, and so on up until a link that already exists.
+    private mutating func link(_ folded: String) {
+        var child = folded
+        while let separator = child.lastIndex(of: "\\") {
+            let parent = String(child[..<separator])
+            guard subtrees[parent, default: []].insert(child).inserted else { return }
+            child = parent
+        }
+    }
 
     public init(documents: [WindowsConfigDocument]) {
         for document in documents { apply(document.operations) }
@@ -36,12 +54,17 @@ public struct RegistrySnapshot: Sendable, Hashable {
         let folded = RegistryPath.folded(op.key)
         switch op.action {
         case .createKey:
-            if keys[folded] == nil { keys[folded] = Key(path: op.key) }
+            if keys[folded] == nil {
+                keys[folded] = Key(path: op.key)
+                link(folded)
+            }
         case .setValue(let name, let data):
+            if keys[folded] == nil { link(folded) }
             keys[folded, default: Key(path: op.key)].values[name.lowercased()] =
                 Entry(name: name, data: data, provenance: op.provenance, itemLines: op.itemLines, format: op.format)
         case .setValueIfAbsent(let name, let data):
             if keys[folded]?.values[name.lowercased()] == nil {
+                if keys[folded] == nil { link(folded) }
                 keys[folded, default: Key(path: op.key)].values[name.lowercased()] =
                     Entry(name: name, data: data, provenance: op.provenance, itemLines: op.itemLines, format: op.format)
             }
@@ -50,8 +73,12 @@ public struct RegistrySnapshot: Sendable, Hashable {
         case .deleteAllValues:
             keys[folded]?.values = [:]
         case .deleteKey:
-            let prefix = folded + "\\"
-            keys = keys.filter { $0.key != folded && !$0.key.hasPrefix(prefix) }
+            var pending = [folded]
+            while let path = pending.popLast() {
+                keys[path] = nil
+                if let children = subtrees.removeValue(forKey: path) { pending.append(contentsOf: children) }
+            }
+            if let separator = folded.lastIndex(of: "\\") { subtrees[String(folded[..<separator])]?.remove(folded) }
         }
     }
 

@@ -1,0 +1,2 @@
+// Declarations only: LLVMFuzzerRunDriver is defined by the fuzzer runtime.
+#include "CFuzzerDriver.h"

@@ -1,0 +1,70 @@
+import Foundation
+import TLSFitCore
+
+/// The fuzz targets: each takes libFuzzer's bytes, feeds them to one parser and, when the parser
+/// accepts them, to what consumes its result. A target may see `InputError`; anything else
+/// (a trap, a hang, unbounded memory) is a bug the fuzzer reports.
+public enum FuzzTargets {
+    /// `.reg` files written by regedit (REGEDIT4 and version 5, UTF-8 or UTF-16).
+    public static func regedit(_ bytes: [UInt8]) {
+        evaluate { () throws(InputError) in try RegFileParser.parse(bytes, source: "fuzz.reg") }
+    }
+
+    /// Registry.pol files from a GPO backup.
+    public static func pol(_ bytes: [UInt8]) {
+        evaluate { () throws(InputError) in try RegistryPolParser.parse(bytes, source: "fuzz.pol") }
+    }
+
+    /// `gpresult /x` XML reports.
+    public static func gpresult(_ bytes: [UInt8]) {
+        evaluate { () throws(InputError) in try GPResultParser.parse(bytes, source: "fuzz.xml") }
+    }
+
+    /// `Get-TlsCipherSuite` as a table, as `Format-List`, and a plain list of names (one a line or
+    /// comma-separated, as in the GPO field): the same bytes go to each of the three.
+    public static func suitesText(_ bytes: [UInt8]) {
+        evaluate { () throws(InputError) in try SuiteListParser.parseTable(bytes, source: "fuzz.txt") }
+        evaluate { () throws(InputError) in try SuiteListParser.parseListFormat(bytes, source: "fuzz.txt") }
+        evaluate { () throws(InputError) in try SuiteListParser.parsePlainList(bytes, source: "fuzz.txt") }
+    }
+
+    /// `Get-TlsCipherSuite | ConvertTo-Json`.
+    public static func suitesJSON(_ bytes: [UInt8]) {
+        evaluate { () throws(InputError) in try SuiteListParser.parseJSON(bytes, source: "fuzz.json") }
+    }
+
+    /// A cipher list in any syntax tlsfit accepts (`--ciphers`).
+    public static func cipherList(_ bytes: [UInt8]) {
+        _ = try? CipherListParser.parse(String(decoding: bytes, as: UTF8.self), source: "--ciphers")
+    }
+
+    /// `host`, `host:port`, `[v6]:port` as typed on the command line.
+    public static func hostPort(_ bytes: [UInt8]) {
+        if let parsed = try? HostPort(parsing: String(decoding: bytes, as: UTF8.self)) {
+            _ = parsed.description
+        }
+    }
+
+    /// A saved server profile (JSON, dates in ISO 8601), decoded as the CLI decodes it, then
+    /// encoded again.
+    public static func serverProfile(_ bytes: [UInt8]) {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let profile = try? decoder.decode(ServerProfile.self, from: Data(bytes)) else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        _ = try? encoder.encode(profile)
+    }
+
+    /// Any Windows configuration file, format detected from content, as `tlsfit config` reads it.
+    public static func windowsConfig(_ bytes: [UInt8]) {
+        _ = try? WindowsConfigReader.read([.init(name: "fuzz", bytes: bytes)], release: nil)
+    }
+
+    /// Parses, then evaluates what parsed, so the evaluator sees every shape the parser lets through.
+    private static func evaluate(_ parse: () throws(InputError) -> WindowsConfigDocument) {
+        guard let document = try? parse() else { return }
+        _ = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [document]), release: .windows7,
+                                      suggestNames: false)
+    }
+}
