@@ -106,10 +106,12 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
     public var groups: [FleetGroup]?
     /// Where each host's server profile came from (`scan`, `file`, `built-in`).
     public var serverSources: [String: String]
+    /// Fleet mode only: exports that could not be read (file, line, reason).
+    public var skipped: [SkippedInput]?
 
     public init(
         generatedAt: Date = Date(), candidates: [CandidateInfo], windowsReleases: [WindowsRelease], hosts: [String],
-        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:]
+        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:], skipped: [SkippedInput]? = nil
     ) {
         self.schemaVersion = JSONOutput.schemaVersion
         self.generatedAt = generatedAt
@@ -119,6 +121,7 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
         self.cells = cells
         self.groups = groups
         self.serverSources = serverSources
+        self.skipped = skipped
         self.summary = Self.summarize(candidates: candidates, cells: cells)
     }
 
@@ -129,9 +132,34 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
         cells.first { $0.candidate == candidate && $0.windowsRelease == release && $0.host == host }
     }
 
+    /// The cells by (candidate, release, host), for renderers that look up many cells (a fleet has thousands).
+    public func cellIndex() -> CellIndex { CellIndex(cells) }
+
+    /// Constant-time cell lookup.
+    public struct CellIndex: Sendable {
+        struct Key: Hashable {
+            var candidate: String
+            var release: WindowsRelease
+            var host: String
+        }
+        private var cells: [Key: MatrixCell] = [:]
+
+        init(_ list: [MatrixCell]) {
+            cells.reserveCapacity(list.count)
+            for c in list where cells[Key(candidate: c.candidate, release: c.windowsRelease, host: c.host)] == nil {
+                cells[Key(candidate: c.candidate, release: c.windowsRelease, host: c.host)] = c
+            }
+        }
+
+        public func cell(candidate: String, release: WindowsRelease, host: String) -> MatrixCell? {
+            cells[Key(candidate: candidate, release: release, host: host)]
+        }
+    }
+
     static func summarize(candidates: [CandidateInfo], cells: [MatrixCell]) -> [CandidateSummary] {
-        candidates.map { candidate in
-            let mine = cells.filter { $0.candidate == candidate.name }
+        let byCandidate = Dictionary(grouping: cells, by: \.candidate)
+        return candidates.map { candidate in
+            let mine = byCandidate[candidate.name] ?? []
             let failing = mine.filter { $0.verdict == .fails }
             var reasons: [String] = []
             var seen = Set<String>()
