@@ -158,7 +158,10 @@ struct ReportCommand: AsyncParsableCommand {
             let (profiles, builtIns) = try loadProfiles()
             let provider = DiagnoseCommand.provider(profiles: profiles, builtIns: builtIns)
             var sources: [ScanTarget: ServerProfile] = [:]
-            for t in targets { sources[t] = provider(t) }
+            for t in targets {
+                // A profile standing for several hosts (built-in windows-update) speaks of the host it is used for.
+                sources[t] = provider(t).map { p in var p = p; p.host = t.host; p.port = t.port; return p }
+            }
             if offline, let missing = targets.first(where: { sources[$0] == nil }) {
                 throw InputError(source: "--offline", message: "no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
             }
