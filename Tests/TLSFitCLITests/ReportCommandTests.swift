@@ -203,6 +203,34 @@ struct ReportCommandTests {
         #expect(none.stderr.contains("a.reg"))
     }
 
+    @Test func ctrlCStopsCleanlyAndWritesNothing() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fleet = dir.appendingPathComponent("fleet")
+        for i in 0..<4000 {
+            let folder = fleet.appendingPathComponent("windows-11/site\(i % 20)")
+            if i < 20 { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+            let text = Self.reg(["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_\(i % 2 == 0 ? 128 : 256)_GCM_SHA\(i % 2 == 0 ? 256 : 384)\""])
+            try text.write(to: folder.appendingPathComponent("pc\(i).reg"), atomically: false, encoding: .utf8)
+        }
+        let out = dir.appendingPathComponent("report.json")
+        let process = Process()
+        process.executableURL = CLI.executableURL
+        process.arguments = ["report", "--fleet", fleet.path, "--offline", "--server-profile", "windows-update", "--format", "json", "--output", out.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("interrupted:"))
+        #expect(stderr.contains("no report written"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["fleet"])
+    }
+
     // MARK: On the wire
 
     @Test func liveServerConfirmsCellsOnTheWire() throws {

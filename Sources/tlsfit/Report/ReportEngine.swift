@@ -168,7 +168,7 @@ struct ReportEngine: Sendable {
         let reading = FleetGrouping.group(
             machines,
             load: { machine throws(InputError) in
-                try machine.files.map { file throws(InputError) in try ConfigInputLoader.readFile(root + "/" + file) }
+                try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
             },
             isCancelled: { Interruption.shared.isInterrupted },
             progress: { done, total in display.update(done, total, "reading exports") })
@@ -181,6 +181,17 @@ struct ReportEngine: Sendable {
         var representative: [String: [String]] = [:]
         for g in reading.groups { representative[g.id] = g.machines.first.flatMap { filesByName[$0] } ?? [] }
         return (reading, representative)
+    }
+
+    /// One export, up to the size limit: one open and one read (no stat: a fleet has thousands).
+    static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(source: path, message: "cannot open the file (permissions?)")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
+        guard data.count <= WindowsConfigReader.maximumFileSize else { throw ConfigInputLoader.tooBig(path, data.count) }
+        return .init(name: path, bytes: [UInt8](data))
     }
 
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }
