@@ -259,6 +259,22 @@ struct ReportCommandTests {
         #expect(lab.windowsUpdate.handshakes > before)
     }
 
+    @Test func unreachableHostWithoutProfileFailsWithTheNetworkCause() throws {
+        let result = try CLI.run(["report", DiagnoseLab.host, "--candidate", "balanced.reg", "--candidate", "again=balanced.reg",
+                                  "--windows", "win11,server-2022", "--connect", "127.0.0.1:1", "--timeout", "2", "--format", "json"],
+                                 currentDirectory: Self.fixtures)
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let json = try CLI.json(result)
+        #expect((json["serverSources"] as? [String: String])?["\(DiagnoseLab.host):443"] == "unreachable")
+        let cells = try #require(json["cells"] as? [[String: Any]])
+        #expect(cells.count == 4)
+        for cell in cells {
+            #expect(cell["causes"] as? [String] == ["tcp-blocked"])
+            #expect(cell["windowsError"] as? String == "0x80072EFD")
+            #expect(cell["confirmed"] is NSNull)
+        }
+    }
+
     @Test func disagreementWithTheWireIsShown() throws {
         let lab = DiagnoseLab.shared
         let good = try lab.reg("good.reg", ["; release defaults"])

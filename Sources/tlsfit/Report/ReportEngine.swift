@@ -89,14 +89,23 @@ struct ReportEngine: Sendable {
             var seen = Set<String>()
             for t in plan.targets {
                 for c in clients {
-                    let key = Self.pairKey(c.profile, t, reachable: servers[t] != nil)
+                    let key = Self.pairKey(c.profile, t)
                     if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
                 }
             }
+            // A host that cannot be reached fails the same way for every client: one handshake shows it.
+            var networkFailure: [String: HandshakeOutcome] = [:]
             for (i, pair) in pairs.enumerated() {
                 if Interruption.shared.isInterrupted { throw Interrupted(done: "\(i) of \(pairs.count) confirming handshakes done") }
-                progress.update(i + 1, pairs.count, "handshake with \(Self.label(pair.target))")
-                observed[pair.key] = engine.handshake(pair.client, pair.target)
+                let host = Self.label(pair.target)
+                if let failed = networkFailure[host] {
+                    observed[pair.key] = failed
+                    continue
+                }
+                progress.update(i + 1, pairs.count, "handshake with \(host)")
+                let outcome = engine.handshake(pair.client, pair.target)
+                observed[pair.key] = outcome
+                if Self.isNetworkFailure(outcome) { networkFailure[host] = outcome }
             }
         }
 
@@ -112,11 +121,9 @@ struct ReportEngine: Sendable {
             progress.update(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
             for t in plan.targets {
                 let server = servers[t]
-                var outcome = observed[Self.pairKey(c.profile, t, reachable: server != nil)]
+                var outcome = observed[Self.pairKey(c.profile, t)]
                 // A host with a saved profile that cannot be reached now: the simulation stands, unconfirmed.
-                if let o = outcome, server != nil, let f = o.failure,
-                    f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil)
-                {
+                if let o = outcome, server != nil, Self.isNetworkFailure(o) {
                     unconfirmed.insert(Self.label(t))
                     outcome = nil
                 }
@@ -196,9 +203,13 @@ struct ReportEngine: Sendable {
 
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }
 
-    /// Handshakes are shared by clients sending the same ClientHello; an unreachable host needs only one.
-    static func pairKey(_ client: ClientProfile, _ t: ScanTarget, reachable: Bool) -> String {
-        reachable ? label(t) + "|" + client.wireFingerprint : label(t) + "|unreachable"
+    /// Handshakes are shared by clients sending the same ClientHello.
+    static func pairKey(_ client: ClientProfile, _ t: ScanTarget) -> String { label(t) + "|" + client.wireFingerprint }
+
+    /// The host was not reached (no name, no TCP connection, no answer): nothing about TLS was learnt.
+    static func isNetworkFailure(_ o: HandshakeOutcome) -> Bool {
+        guard let f = o.failure else { return false }
+        return f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil)
     }
 }
 
