@@ -89,7 +89,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCLITests",
-            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
+            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"],
+            // Read from the source tree (#filePath), so TLSFIT_UPDATE_GOLDEN=1 can rewrite the golden files.
+            exclude: ["Fixtures", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

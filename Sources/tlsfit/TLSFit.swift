@@ -20,6 +20,7 @@ struct TLSFit: AsyncParsableCommand {
             ConfigCommand.self,
             ScanCommand.self,
             DiagnoseCommand.self,
+            ReportCommand.self,
             ServeCommand.self,
             DemoCommand.self,
         ]

@@ -21,12 +21,15 @@ enum CLI {
     }
 
     /// Runs tlsfit with `arguments`; `timeout` kills a hung run so a test fails instead of hanging.
-    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CLIResult {
+    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60, currentDirectory: URL? = nil,
+                    environment extra: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.executableURL = executableURL
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -43,6 +43,23 @@ public struct MatrixCell: Sendable, Hashable, Codable {
     }
 }
 
+extension MatrixCell {
+    // Absent values are written as null, so every documented field is always there.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(candidate, forKey: .candidate)
+        try c.encode(windowsRelease, forKey: .windowsRelease)
+        try c.encode(host, forKey: .host)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(`protocol`, forKey: .protocol)
+        try c.encode(cipher, forKey: .cipher)
+        try c.encode(causes, forKey: .causes)
+        try c.encode(windowsError, forKey: .windowsError)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(confirmed, forKey: .confirmed)
+    }
+}
+
 /// A candidate configuration: a name and the files it was read from.
 public struct CandidateInfo: Sendable, Hashable, Codable {
     public var name: String
@@ -106,10 +123,12 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
     public var groups: [FleetGroup]?
     /// Where each host's server profile came from (`scan`, `file`, `built-in`).
     public var serverSources: [String: String]
+    /// Fleet mode only: exports that could not be read (file, line, reason).
+    public var skipped: [SkippedInput]?
 
     public init(
         generatedAt: Date = Date(), candidates: [CandidateInfo], windowsReleases: [WindowsRelease], hosts: [String],
-        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:]
+        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:], skipped: [SkippedInput]? = nil
     ) {
         self.schemaVersion = JSONOutput.schemaVersion
         self.generatedAt = generatedAt
@@ -119,7 +138,23 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
         self.cells = cells
         self.groups = groups
         self.serverSources = serverSources
+        self.skipped = skipped
         self.summary = Self.summarize(candidates: candidates, cells: cells)
+    }
+
+    // `groups` and `skipped` are null outside fleet mode: every documented field is always there.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(generatedAt, forKey: .generatedAt)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encode(windowsReleases, forKey: .windowsReleases)
+        try c.encode(hosts, forKey: .hosts)
+        try c.encode(cells, forKey: .cells)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(serverSources, forKey: .serverSources)
+        try c.encode(skipped, forKey: .skipped)
     }
 
     /// True when every cell is ok.
@@ -129,9 +164,34 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
         cells.first { $0.candidate == candidate && $0.windowsRelease == release && $0.host == host }
     }
 
+    /// The cells by (candidate, release, host), for renderers that look up many cells (a fleet has thousands).
+    public func cellIndex() -> CellIndex { CellIndex(cells) }
+
+    /// Constant-time cell lookup.
+    public struct CellIndex: Sendable {
+        struct Key: Hashable {
+            var candidate: String
+            var release: WindowsRelease
+            var host: String
+        }
+        private var cells: [Key: MatrixCell] = [:]
+
+        init(_ list: [MatrixCell]) {
+            cells.reserveCapacity(list.count)
+            for c in list where cells[Key(candidate: c.candidate, release: c.windowsRelease, host: c.host)] == nil {
+                cells[Key(candidate: c.candidate, release: c.windowsRelease, host: c.host)] = c
+            }
+        }
+
+        public func cell(candidate: String, release: WindowsRelease, host: String) -> MatrixCell? {
+            cells[Key(candidate: candidate, release: release, host: host)]
+        }
+    }
+
     static func summarize(candidates: [CandidateInfo], cells: [MatrixCell]) -> [CandidateSummary] {
-        candidates.map { candidate in
-            let mine = cells.filter { $0.candidate == candidate.name }
+        let byCandidate = Dictionary(grouping: cells, by: \.candidate)
+        return candidates.map { candidate in
+            let mine = byCandidate[candidate.name] ?? []
             let failing = mine.filter { $0.verdict == .fails }
             var reasons: [String] = []
             var seen = Set<String>()

@@ -6,6 +6,51 @@ public enum RegistryPath {
     /// Other hives keep their prefix, so they never match an HKLM key. Case is kept for display;
     /// compare with `folded(_:)`.
     public static func normalize(_ raw: String) -> String {
+        // Most calls pass an already normalized constant (every registry lookup does): skip the split.
+        isNormalized(raw) ? raw : normalizeBySplitting(raw)
+    }
+
+    /// True when `normalizeBySplitting(raw) == raw`: no empty or blank component, no hive or
+    /// `Computer` prefix, no `SYSTEM\ControlSetNNN`. Bytes only, no allocation.
+    static func isNormalized(_ raw: String) -> Bool {
+        let backslash = UInt8(ascii: "\\"), space = UInt8(ascii: " ")
+        let utf8 = raw.utf8
+        guard let first = utf8.first, let last = utf8.last, first != backslash, first != space, last != backslash else { return false }
+        var previous: UInt8 = 0
+        var component = 0
+        var start = utf8.startIndex
+        var firstComponent: Substring.UTF8View?
+        var secondComponent: Substring.UTF8View?
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == backslash {
+                if previous == backslash { return false }
+                if component == 0 { firstComponent = raw[start..<index].utf8 }
+                if component == 1 { secondComponent = raw[start..<index].utf8 }
+                component += 1
+                start = utf8.index(after: index)
+            } else if byte == space, previous == backslash {
+                return false
+            } else if byte >= 0x80, component < 2 {
+                return false  // Unicode case folding in the first components: the slow path decides
+            }
+            previous = byte
+            index = utf8.index(after: index)
+        }
+        if component == 0 { firstComponent = raw[start...].utf8 } else if component == 1 { secondComponent = raw[start...].utf8 }
+        func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View?, _ word: String) -> Bool {
+            guard let bytes, bytes.count == word.utf8.count else { return false }
+            return zip(bytes, word.utf8).allSatisfy { a, b in (a | 0x20) == b || a == b }
+        }
+        for prefix in ["computer", "hkey_local_machine", "hklm", "hklm:"] where equalsIgnoringASCIICase(firstComponent, prefix) { return false }
+        if equalsIgnoringASCIICase(firstComponent, "system"), let second = secondComponent, second.count == 13 {
+            return false  // maybe ControlSet001: let the slow path decide
+        }
+        return true
+    }
+
+    static func normalizeBySplitting(_ raw: String) -> String {
         var parts: [Substring] = []
         for part in raw.split(separator: "\\", omittingEmptySubsequences: true) {
             let trimmed = part.drop(while: { $0 == " " })

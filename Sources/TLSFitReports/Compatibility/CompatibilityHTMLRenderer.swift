@@ -55,6 +55,11 @@ enum CompatibilityHTMLRenderer {
             }
             out.write("</tbody></table>\n")
         }
+        if let skipped = r.skipped, !skipped.isEmpty {
+            out.write("<h2>Skipped exports</h2>\n<ul>\n")
+            for item in skipped { out.write("<li><code>\(Escaping.html(item.description))</code></li>\n") }
+            out.write("</ul>\n")
+        }
         let hosts = r.hosts.map { "<option value=\"\(Escaping.html($0))\">\(Escaping.html($0))</option>" }.joined()
         out.write("""
             <h2>Matrix</h2>

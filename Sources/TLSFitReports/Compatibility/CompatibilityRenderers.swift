@@ -33,11 +33,12 @@ public enum CompatibilityRenderer {
 
     /// Cells in a stable order: candidate, release, host, as given in the report.
     static func orderedCells(_ report: CompatibilityReport) -> [MatrixCell] {
+        let index = report.cellIndex()
         var out: [MatrixCell] = []
         for candidate in report.candidates {
             for release in report.windowsReleases {
                 for host in report.hosts {
-                    if let c = report.cell(candidate: candidate.name, release: release, host: host) { out.append(c) }
+                    if let c = index.cell(candidate: candidate.name, release: release, host: host) { out.append(c) }
                 }
             }
         }
@@ -47,13 +48,15 @@ public enum CompatibilityRenderer {
 
 enum CompatibilityTextRenderer {
     static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        let index = r.cellIndex()
         out.write("Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)\n")
         for candidate in r.candidates {
             out.write("\nCandidate \(candidate.name) (\(candidate.files.joined(separator: ", ")))\n")
             var rows: [[String]] = [["release"] + r.hosts]
-            for release in r.windowsReleases {
+            // Fleet groups run one release each: rows without any cell are left out.
+            for release in r.windowsReleases where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil }) {
                 rows.append([release.rawValue] + r.hosts.map {
-                    CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0))
+                    CompatibilityRenderer.cellText(index.cell(candidate: candidate.name, release: release, host: $0))
                 })
             }
             TextTable.write(rows, indent: "  ", into: &out)
@@ -66,6 +69,11 @@ enum CompatibilityTextRenderer {
                 let sample = g.machines.prefix(3).joined(separator: ", ") + (g.machineCount > 3 ? ", ..." : "")
                 out.write("  \(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]\n")
             }
+        }
+        if let skipped = r.skipped, !skipped.isEmpty {
+            out.write("\nSkipped \(skipped.count) export(s) that could not be read:\n")
+            for item in skipped.prefix(20) { out.write("  \(item.description)\n") }
+            if skipped.count > 20 { out.write("  ... and \(skipped.count - 20) more\n") }
         }
         out.write("\nSummary:\n")
         for s in r.summary {
@@ -97,6 +105,7 @@ enum TextTable {
 
 enum CompatibilityMarkdownRenderer {
     static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+        let index = r.cellIndex()
         out.write("# TLS compatibility report\n\n")
         out.write("\(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s), generated \(ISO8601DateFormatter().string(from: r.generatedAt)).\n\n")
         out.write("## Summary\n\n| candidate | verdict | working | failing |\n|---|---|---|---|\n")
@@ -107,9 +116,9 @@ enum CompatibilityMarkdownRenderer {
             out.write("\n## \(Escaping.markdown(candidate.name))\n\n")
             out.write("| release | " + r.hosts.map(Escaping.markdown).joined(separator: " | ") + " |\n")
             out.write("|---|" + String(repeating: "---|", count: r.hosts.count) + "\n")
-            for release in r.windowsReleases {
+            for release in r.windowsReleases where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil }) {
                 let cells = r.hosts.map {
-                    Escaping.markdown(CompatibilityRenderer.cellText(r.cell(candidate: candidate.name, release: release, host: $0)))
+                    Escaping.markdown(CompatibilityRenderer.cellText(index.cell(candidate: candidate.name, release: release, host: $0)))
                 }
                 out.write("| \(release.rawValue) | " + cells.joined(separator: " | ") + " |\n")
             }
@@ -125,6 +134,10 @@ enum CompatibilityMarkdownRenderer {
                 let verdict = failing.isEmpty ? "ok" : "fails: " + Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")
                 out.write("| \(Escaping.markdown(g.id)) | \(g.windowsRelease.rawValue) | \(g.machineCount) | \(Escaping.markdown(verdict)) |\n")
             }
+        }
+        if let skipped = r.skipped, !skipped.isEmpty {
+            out.write("\n## Skipped exports\n\n")
+            for item in skipped { out.write("- \(Escaping.markdown(item.description))\n") }
         }
     }
 }

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One machine of a fleet: its name, the Windows release it runs and the files of its export.
+public struct FleetMachine: Sendable, Hashable {
+    /// The path relative to the fleet folder, without extension (a GPO backup: its folder).
+    public var name: String
+    public var release: WindowsRelease
+    /// Paths relative to the fleet folder, applied in order.
+    public var files: [String]
+
+    public init(name: String, release: WindowsRelease, files: [String]) {
+        self.name = name
+        self.release = release
+        self.files = files
+    }
+}
+
+/// How a fleet folder maps to machines. Pure: works on the relative paths of the files found.
+public enum FleetLayout {
+    /// The export formats read (case-insensitive).
+    public static let extensions: Set<String> = ["reg", "pol", "xml", "txt", "json"]
+
+    /// The machines among `relativeFiles` (paths of regular files, `/`-separated, relative to the
+    /// fleet folder): one machine per export file; a GPO backup folder (one with
+    /// `DomainSysvol/GPO/Machine/registry.pol` inside) is one machine, read from that registry.pol.
+    /// The release comes from the deepest folder named after a release or alias (`windows-7/pc1.reg`),
+    /// else `defaultRelease`. Sorted by name. Linear in the number of files.
+    public static func machines(relativeFiles: [String], defaultRelease: WindowsRelease) -> [FleetMachine] {
+        // GPO backup roots: the folder above "DomainSysvol".
+        var gpoRoots: [String: String] = [:]  // root -> registry.pol path
+        for path in relativeFiles {
+            let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            let lower = components.map { $0.lowercased() }
+            guard lower.count >= 4, lower.suffix(4) == ["domainsysvol", "gpo", "machine", "registry.pol"] else { continue }
+            let root = components.dropLast(4).joined(separator: "/")
+            if gpoRoots[root] == nil { gpoRoots[root] = path }
+        }
+        var machines: [FleetMachine] = []
+        var releaseCache: [String: WindowsRelease?] = [:]
+        func release(of folders: ArraySlice<String>) -> WindowsRelease {
+            for folder in folders.reversed() {
+                let found: WindowsRelease?
+                if let cached = releaseCache[folder] { found = cached } else {
+                    found = WindowsRelease(userText: folder)
+                    releaseCache[folder] = found
+                }
+                if let found { return found }
+            }
+            return defaultRelease
+        }
+        for (root, pol) in gpoRoots {
+            let components = root.split(separator: "/").map(String.init)
+            let name = root.isEmpty ? "." : root
+            // The backup's own folder name is a GUID, not a release: look above it.
+            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [pol]))
+        }
+        for path in relativeFiles {
+            let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            guard let file = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            // Inside a GPO backup: part of that machine.
+            if !gpoRoots.isEmpty {
+                var inside = gpoRoots[""] != nil
+                var prefix = ""
+                for c in components.dropLast() where !inside {
+                    prefix = prefix.isEmpty ? c : prefix + "/" + c
+                    if gpoRoots[prefix] != nil { inside = true }
+                }
+                if inside { continue }
+            }
+            guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased()) else { continue }
+            let stem = String(file[..<dot])
+            let name = (components.dropLast() + [stem]).joined(separator: "/")
+            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path]))
+        }
+        return machines.sorted { $0.name < $1.name }
+    }
+}
+
+/// Machines with identical effective configurations.
+public struct FleetConfigurationGroup: Sendable {
+    /// `cfg-` and 8 hex digits of the fingerprint: stable from run to run.
+    public var id: String
+    public var fingerprint: String
+    public var release: WindowsRelease
+    /// The configuration of the first machine (by name): its files are the evidence shown.
+    public var configuration: WindowsTLSConfig
+    public var client: ClientProfile
+    public var machines: [String]
+}
+
+/// The result of reading a fleet.
+public struct FleetReading: Sendable {
+    public var groups: [FleetConfigurationGroup]
+    public var skipped: [SkippedInput]
+    public var machinesRead: Int
+    /// True when `isCancelled` stopped the reading early.
+    public var cancelled: Bool
+}
+
+/// Reads, evaluates and groups a fleet's exports in parallel. Pure apart from the injected `load`.
+public enum FleetGrouping {
+    public typealias Loader = @Sendable (FleetMachine) throws(InputError) -> [WindowsConfigReader.InputFile]
+
+    private struct Partial: Sendable {
+        var order: [String] = []
+        var groups: [String: FleetConfigurationGroup] = [:]
+        var skipped: [SkippedInput] = []
+        var read = 0
+    }
+
+    private final class Slots: @unchecked Sendable {
+        let lock = NSLock()
+        var partials: [Partial]
+        var done = 0
+        init(count: Int) { partials = Array(repeating: Partial(), count: count) }
+    }
+
+    /// Parses every machine's files (in chunks, on every core), evaluates its configuration with
+    /// `suggestNames: false`, and groups machines by `ClientProfile.configurationFingerprint`.
+    /// `progress(done, total)` is called after each chunk. Groups are sorted by machine count
+    /// (largest first), then id; machines within a group and skipped files by name.
+    public static func group(
+        _ machines: [FleetMachine], load: Loader, chunkSize: Int = 64,
+        isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> FleetReading {
+        let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map { $0..<min($0 + max(1, chunkSize), machines.count) }
+        let slots = Slots(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            var partial = Partial()
+            for machine in machines[chunks[index]] {
+                if isCancelled() { break }
+                do throws(InputError) {
+                    let files = try load(machine)
+                    let documents = try WindowsConfigReader.parse(files)
+                    let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents), release: machine.release,
+                                                           suggestNames: false)
+                    let client = ClientProfile(config: config)
+                    let fingerprint = client.configurationFingerprint
+                    if partial.groups[fingerprint] == nil {
+                        partial.order.append(fingerprint)
+                        partial.groups[fingerprint] = FleetConfigurationGroup(
+                            id: groupID(fingerprint), fingerprint: fingerprint, release: machine.release, configuration: config,
+                            client: client, machines: [])
+                    }
+                    partial.groups[fingerprint]?.machines.append(machine.name)
+                    partial.read += 1
+                } catch {
+                    partial.skipped.append(SkippedInput(error, file: machine.files.first ?? machine.name))
+                }
+            }
+            let done = slots.lock.withLock {
+                slots.partials[index] = partial
+                slots.done += chunks[index].count
+                return slots.done
+            }
+            progress?(done, machines.count)
+        }
+        // Merge in chunk order, so the representative of a group is its first machine by name.
+        var merged: [String: FleetConfigurationGroup] = [:]
+        var skipped: [SkippedInput] = []
+        var read = 0
+        for partial in slots.partials {
+            read += partial.read
+            skipped += partial.skipped
+            for fingerprint in partial.order {
+                guard let g = partial.groups[fingerprint] else { continue }
+                if merged[fingerprint] == nil { merged[fingerprint] = g } else { merged[fingerprint]?.machines += g.machines }
+            }
+        }
+        let groups = merged.values.map { g -> FleetConfigurationGroup in
+            var g = g
+            g.machines.sort()
+            return g
+        }.sorted { ($0.machines.count, $1.id) > ($1.machines.count, $0.id) }
+        return FleetReading(groups: groups, skipped: skipped.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
+                            machinesRead: read, cancelled: isCancelled())
+    }
+
+    /// FNV-1a (64 bits) of the fingerprint, 8 hex digits.
+    public static func groupID(_ fingerprint: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in fingerprint.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash >> 32, radix: 16)
+        return "cfg-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+
+/// Everything `tlsfit report` was asked to do, validated.
+struct ReportPlan: Sendable {
+    struct Candidate: Sendable {
+        var name: String
+        var files: [String]
+        var registry: RegistrySnapshot
+    }
+
+    var candidates: [Candidate]
+    var releases: [WindowsRelease]
+    /// False when `releases` are the defaults.
+    var releasesGiven: Bool
+    var fleet: String?
+    var targets: [ScanTarget]
+    /// Saved or built-in profiles, by target; the others are scanned live (or offline: refused earlier).
+    var profiles: [ScanTarget: ServerProfile]
+    var offline: Bool
+    var timeout: Double
+    var caFile: String?
+    var generatedAt: Date
+}
+
+/// Runs a report: reads the fleet, measures the servers that have no profile (once per host),
+/// makes one real handshake per distinct ClientHello and host, and diagnoses every cell.
+struct ReportEngine: Sendable {
+    struct Interrupted: Error {
+        /// What was done, for the message.
+        var done: String
+    }
+
+    /// One client of the matrix: a candidate on a release, or a fleet group.
+    struct Client: Sendable {
+        var name: String
+        var release: WindowsRelease
+        var config: WindowsTLSConfig
+        var profile: ClientProfile
+    }
+
+    var plan: ReportPlan
+    var progress: ReportProgress
+
+    func run() async throws -> CompatibilityReport {
+        // Clients: candidates x releases, then fleet groups.
+        var clients: [Client] = []
+        var candidateInfo: [CandidateInfo] = []
+        for c in plan.candidates {
+            candidateInfo.append(CandidateInfo(name: c.name, files: c.files))
+            for r in plan.releases {
+                let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: false)
+                clients.append(Client(name: c.name, release: r, config: config, profile: ClientProfile(config: config)))
+            }
+        }
+        var reading: FleetReading?
+        var representativeFiles: [String: [String]] = [:]
+        if let fleet = plan.fleet {
+            let read: FleetReading
+            (read, representativeFiles) = try readFleet(fleet)
+            reading = read
+            for g in read.groups {
+                clients.append(Client(name: g.id, release: g.release, config: g.configuration, profile: g.client))
+            }
+        }
+        if Interruption.shared.isInterrupted { throw Interrupted(done: "while reading the fleet") }
+
+        // Server side: saved or built-in profiles, else one live scan per host.
+        var servers = plan.profiles
+        let missing = plan.targets.filter { servers[$0] == nil }
+        if !missing.isEmpty, !plan.offline {
+            let options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: "tlsfit \(TLSFit.configuration.version)")
+            let display = progress
+            let scanned = await ServerScanner.scan(missing, options: options) { p in
+                display.update(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
+            }
+            for (t, profile) in zip(missing, scanned) where !profile.protocols.isEmpty { servers[t] = profile }
+        }
+        if Interruption.shared.isInterrupted { throw Interrupted(done: "after scanning \(missing.count) host(s), before any cell") }
+        var serverSources: [String: String] = [:]
+        for t in plan.targets { serverSources[Self.label(t)] = servers[t]?.source ?? "unreachable" }
+
+        // One real handshake per distinct ClientHello and host; an unreachable host gets one in all.
+        var observed: [String: HandshakeOutcome] = [:]
+        if !plan.offline {
+            let engine = DiagnoseEngine(timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
+            var pairs: [(key: String, client: ClientProfile, target: ScanTarget)] = []
+            var seen = Set<String>()
+            for t in plan.targets {
+                for c in clients {
+                    let key = Self.pairKey(c.profile, t)
+                    if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
+                }
+            }
+            // A host that cannot be reached fails the same way for every client: one handshake shows it.
+            var networkFailure: [String: HandshakeOutcome] = [:]
+            for (i, pair) in pairs.enumerated() {
+                if Interruption.shared.isInterrupted { throw Interrupted(done: "\(i) of \(pairs.count) confirming handshakes done") }
+                let host = Self.label(pair.target)
+                if let failed = networkFailure[host] {
+                    observed[pair.key] = failed
+                    continue
+                }
+                progress.update(i + 1, pairs.count, "handshake with \(host)")
+                let outcome = engine.handshake(pair.client, pair.target)
+                observed[pair.key] = outcome
+                if Self.isNetworkFailure(outcome) { networkFailure[host] = outcome }
+            }
+        }
+
+        // Every cell: the simulation, checked against the wire when there is a handshake.
+        var cells: [MatrixCell] = []
+        var unconfirmed = Set<String>()
+        let total = clients.count * plan.targets.count
+        cells.reserveCapacity(total)
+        for (i, c) in clients.enumerated() {
+            if Interruption.shared.isInterrupted {
+                throw Interrupted(done: "\(cells.count) of \(total) cells done")
+            }
+            progress.update(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
+            for t in plan.targets {
+                let server = servers[t]
+                var outcome = observed[Self.pairKey(c.profile, t)]
+                // A host with a saved profile that cannot be reached now: the simulation stands, unconfirmed.
+                if let o = outcome, server != nil, Self.isNetworkFailure(o) {
+                    unconfirmed.insert(Self.label(t))
+                    outcome = nil
+                }
+                let required = plan.caFile == nil && DiagnoseEngine.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+                let diagnosis = Diagnoser.diagnose(host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
+                                                   requiredRootSubject: required)
+                cells.append(CompatibilityMatrix.cell(candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
+            }
+        }
+        for host in unconfirmed.sorted() {
+            CLIErrors.warn("\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire")
+        }
+
+        // Fleet groups, and the report.
+        var groups: [FleetGroup]?
+        var releases = plan.candidates.isEmpty ? [] : plan.releases
+        if let reading {
+            let byClient = Dictionary(grouping: cells, by: \.candidate)
+            groups = reading.groups.map {
+                FleetGroup(id: $0.id, windowsRelease: $0.release, machines: $0.machines, candidate: $0.id, verdicts: byClient[$0.id] ?? [])
+            }
+            let used = Set(reading.groups.map(\.release))
+            releases += WindowsRelease.allCases.filter { used.contains($0) && !releases.contains($0) }
+            for g in reading.groups {
+                candidateInfo.append(CandidateInfo(name: g.id, files: representativeFiles[g.id] ?? []))
+            }
+        }
+        return CompatibilityReport(
+            generatedAt: plan.generatedAt, candidates: candidateInfo, windowsReleases: releases, hosts: plan.targets.map(Self.label),
+            cells: cells, groups: groups, serverSources: serverSources, skipped: reading?.skipped)
+    }
+
+    /// Reads every export under `folder`; nothing readable is bad input.
+    /// Also returns the export files of each group's first machine, by group id.
+    func readFleet(_ folder: String) throws -> (FleetReading, [String: [String]]) {
+        let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        var relative: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: root) {
+            while let item = walker.nextObject() as? String {
+                if (walker.fileAttributes?[.type] as? FileAttributeType) == .typeRegular { relative.append(item) }
+            }
+        }
+        let defaultRelease = plan.releasesGiven ? plan.releases[0] : WindowsConfigReader.defaultRelease
+        let machines = FleetLayout.machines(relativeFiles: relative, defaultRelease: defaultRelease)
+        guard !machines.isEmpty else {
+            throw InputError(source: folder, message: "no export found (.reg, .pol, .xml, .txt, .json or GPO backup folders)")
+        }
+        let display = progress
+        let reading = FleetGrouping.group(
+            machines,
+            load: { machine throws(InputError) in
+                try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
+            },
+            isCancelled: { Interruption.shared.isInterrupted },
+            progress: { done, total in display.update(done, total, "reading exports") })
+        if reading.cancelled { throw Interrupted(done: "\(reading.machinesRead) of \(machines.count) exports read") }
+        guard reading.machinesRead > 0 else {
+            for item in reading.skipped.prefix(20) { CLIErrors.warn("skipped \(item.description)") }
+            throw InputError(source: folder, message: "none of the \(machines.count) export(s) could be read")
+        }
+        let filesByName = Dictionary(machines.map { ($0.name, $0.files.map { root + "/" + $0 }) }, uniquingKeysWith: { a, _ in a })
+        var representative: [String: [String]] = [:]
+        for g in reading.groups { representative[g.id] = g.machines.first.flatMap { filesByName[$0] } ?? [] }
+        return (reading, representative)
+    }
+
+    /// One export, up to the size limit: one open and one read (no stat: a fleet has thousands).
+    static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(source: path, message: "cannot open the file (permissions?)")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
+        guard data.count <= WindowsConfigReader.maximumFileSize else { throw ConfigInputLoader.tooBig(path, data.count) }
+        return .init(name: path, bytes: [UInt8](data))
+    }
+
+    static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }
+
+    /// Handshakes are shared by clients sending the same ClientHello.
+    static func pairKey(_ client: ClientProfile, _ t: ScanTarget) -> String { label(t) + "|" + client.wireFingerprint }
+
+    /// The host was not reached (no name, no TCP connection, no answer): nothing about TLS was learnt.
+    static func isNetworkFailure(_ o: HandshakeOutcome) -> Bool {
+        guard let f = o.failure else { return false }
+        return f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil)
+    }
+}
+
+/// "[n/N] what" on standard error, for terminals; throttled to ten updates a second.
+final class ReportProgress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var shown = false
+    private var last = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ done: Int, _ total: Int, _ what: String) {
+        guard enabled else { return }
+        lock.withLock {
+            let now = Date()
+            guard done == total || now.timeIntervalSince(last) > 0.1 else { return }
+            last = now
+            FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(what)".utf8))
+            shown = true
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            shown = false
+        }
+    }
+}

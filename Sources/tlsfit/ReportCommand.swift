@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+import TLSFitHandshake
+import TLSFitReports
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// `tlsfit report`: a compatibility matrix of candidate configurations x Windows releases x hosts,
+/// before a GPO rollout, or across a fleet's exports.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Compatibility report: candidate configurations (or a fleet's exports) x Windows releases x hosts.",
+        discussion: """
+            Each cell is the protocol and suite the client would negotiate with the host, or the \
+            cause of failure (the diagnose vocabulary). The summary says which candidates are safe \
+            to roll out and why not for the others.
+
+            Server side per host: --server-profile (a saved scan or a built-in name such as \
+            windows-update), else one live scan per host. Every distinct ClientHello is confirmed \
+            with one real handshake per host when the host is reachable (not with --offline).
+
+            Windows releases default to windows-10-22h2, windows-11, server-2019, server-2022. \
+            Hosts default to the Windows Update hosts.
+
+            Fleet mode (--fleet DIR) reads every export under DIR (.reg, .pol, .xml, .txt, .json; a \
+            GPO backup folder is one machine), takes each machine's release from a folder named \
+            after a release (DIR/windows-7/pc1.reg) or else the first --windows (default \
+            server-2022), groups machines with identical effective configurations, and reports a \
+            verdict per group. Unreadable exports are listed as skipped.
+
+            Example: tlsfit report --candidate strict=gpo-strict.reg --candidate legacy.reg --offline --server-profile windows-update
+            Example: tlsfit report --fleet exports/ --offline --server-profile windows-update --format json --output fleet.json
+
+            Exit codes: 0 every cell works, 1 a cell fails, 2 bad input, 130 interrupted.
+            """
+    )
+
+    @Argument(help: "Hosts (HOST or HOST:PORT). Default: the Windows Update hosts.")
+    var hosts: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A candidate configuration: [NAME=]FILE[,FILE...] (files applied in order; GPO backup folders too). Repeatable.", valueName: "[name=]file[,file...]"))
+    var candidate: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Windows releases to test (repeatable or comma-separated). Default: windows-10-22h2, windows-11, server-2019, server-2022.", valueName: "release"))
+    var windows: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Fleet mode: every export under this folder is a machine.", valueName: "dir"))
+    var fleet: String?
+
+    @Flag(name: .long, help: "Report on the Windows Update hosts (the default without HOST arguments).")
+    var windowsUpdate = false
+
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    var serverProfile: [String] = []
+
+    @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
+    var resolve: [String] = []
+
+    @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
+    var connect: String?
+
+    @Option(name: .long, help: "PEM file of trusted roots (default: the system store).")
+    var caFile: String?
+
+    @Option(name: .long, help: "Seconds per connection.")
+    var timeout: Double = 5
+
+    @Flag(name: .long, help: "No connections: every host needs a --server-profile (windows-update covers the update hosts).")
+    var offline = false
+
+    @Option(name: .long, help: "Output format: text, markdown, html, json, junit or csv.")
+    var format: ReportFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "No progress display.")
+    var quiet = false
+
+    @Option(name: .long, help: ArgumentHelp("The report's date, ISO 8601 (for reproducible output; also TLSFIT_REPORT_DATE).", visibility: .hidden))
+    var generatedAt: String?
+
+    static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
+
+    func run() async throws {
+        Interruption.shared.install()
+        let progress = ReportProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let plan = try makePlan()
+        let engine = ReportEngine(plan: plan, progress: progress)
+        let report: CompatibilityReport
+        do {
+            report = try await engine.run()
+        } catch let stop as ReportEngine.Interrupted {
+            progress.finish()
+            FileHandle.standardError.write(Data("tlsfit: interrupted: \(stop.done); no report written\n".utf8))
+            throw ExitCode(130)
+        } catch let error as InputError {
+            progress.finish()
+            throw Self.fail(error.description)
+        }
+        progress.finish()
+
+        var text = ""
+        try CompatibilityRenderer.render(report, as: format, into: &text)
+        if Interruption.shared.isInterrupted {
+            FileHandle.standardError.write(Data("tlsfit: interrupted: every cell was done; no report written\n".utf8))
+            throw ExitCode(130)
+        }
+        if let output {
+            do {
+                try AtomicFile.write(text, to: output)
+            } catch {
+                throw Self.fail("--output: cannot write \(output): \(error)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let disagreements = report.cells.filter { $0.confirmed == false }.count
+        if disagreements > 0 {
+            CLIErrors.warn("\(disagreements) cell(s) where the real handshake disagrees with the simulation (see the cells' summaries)")
+        }
+        if !report.allOK { throw ExitCode(1) }
+    }
+
+    /// Validates every input and reads the candidates; everything wrong here exits with 2.
+    func makePlan() throws -> ReportPlan {
+        guard !candidate.isEmpty || fleet != nil else {
+            throw Self.fail("report: name at least one --candidate [NAME=]FILE[,FILE...] or a --fleet DIR")
+        }
+        guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        var releases: [WindowsRelease] = []
+        for item in windows.flatMap({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }) where !item.isEmpty {
+            guard let r = WindowsRelease(userText: item) else {
+                throw Self.fail("--windows: unknown release '\(item)'; known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !releases.contains(r) { releases.append(r) }
+        }
+        let date = try reportDate()
+        if let output {
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw Self.fail("--output: the folder \(folder) does not exist")
+            }
+        }
+        do {
+            let candidates = try readCandidates()
+            let list = try HostList.parse(arguments: hosts)
+            let targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
+                                              connect: connect, connectAppliesToAll: true)
+            let (profiles, builtIns) = try loadProfiles()
+            let provider = DiagnoseCommand.provider(profiles: profiles, builtIns: builtIns)
+            var sources: [ScanTarget: ServerProfile] = [:]
+            for t in targets {
+                // A profile standing for several hosts (built-in windows-update) speaks of the host it is used for.
+                sources[t] = provider(t).map { p in var p = p; p.host = t.host; p.port = t.port; return p }
+            }
+            if offline, let missing = targets.first(where: { sources[$0] == nil }) {
+                throw InputError(source: "--offline", message: "no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
+            }
+            if let fleet {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw InputError(source: "--fleet", message: "\(fleet) is not a folder")
+                }
+            }
+            return ReportPlan(
+                candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
+                releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
+                timeout: timeout, caFile: caFile, generatedAt: date)
+        } catch let error as InputError {
+            throw Self.fail(error.description)
+        }
+    }
+
+    func reportDate() throws -> Date {
+        guard let text = generatedAt ?? ProcessInfo.processInfo.environment["TLSFIT_REPORT_DATE"], !text.isEmpty else { return Date() }
+        guard let date = ISO8601DateFormatter().date(from: text) else {
+            throw Self.fail("--generated-at: '\(text)' is not an ISO 8601 date such as 2026-01-01T00:00:00Z")
+        }
+        return date
+    }
+
+    /// `[NAME=]FILE[,FILE...]`: the name defaults to the first file's name without extension.
+    func readCandidates() throws(InputError) -> [ReportPlan.Candidate] {
+        var result: [ReportPlan.Candidate] = []
+        for spec in candidate {
+            var name: String?
+            var rest = spec
+            if let equals = spec.firstIndex(of: "="), !spec[..<equals].contains("/"), !FileManager.default.fileExists(atPath: spec) {
+                name = String(spec[..<equals]).trimmingCharacters(in: .whitespaces)
+                rest = String(spec[spec.index(after: equals)...])
+            }
+            let files = rest.split(separator: ",").map(String.init).filter { !$0.isEmpty }
+            guard !files.isEmpty else { throw InputError(source: "--candidate", message: "'\(spec)': name at least one file") }
+            let label = name ?? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
+            guard !label.isEmpty else { throw InputError(source: "--candidate", message: "'\(spec)': empty name") }
+            guard !result.contains(where: { $0.name == label }) else {
+                throw InputError(source: "--candidate", message: "two candidates are named '\(label)'; name them: --candidate NAME=FILE")
+            }
+            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files))
+            result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
+        }
+        return result
+    }
+
+    func loadProfiles() throws(InputError) -> ([ServerProfile], [BuiltInServerProfile]) {
+        var profiles: [ServerProfile] = []
+        var builtIns: [BuiltInServerProfile] = []
+        for item in serverProfile {
+            if !FileManager.default.fileExists(atPath: item), let b = BuiltInServerProfile.named(item) {
+                builtIns.append(b)
+                continue
+            }
+            let file = try ConfigInputLoader.readFile(item)
+            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
+        }
+        return (profiles, builtIns)
+    }
+}
