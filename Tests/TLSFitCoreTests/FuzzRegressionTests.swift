@@ -23,11 +23,7 @@ struct FuzzRegressionTests {
         "suites-json": { b in evaluate { () throws(InputError) in try SuiteListParser.parseJSON(b, source: "f") } },
         "cipherlist": { b in _ = try? CipherListParser.parse(String(decoding: b, as: UTF8.self), source: "f") },
         "hostport": { b in _ = try? HostPort(parsing: String(decoding: b, as: UTF8.self)) },
-        "server-profile": { b in
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            _ = try? decoder.decode(ServerProfile.self, from: Data(b))
-        },
+        "server-profile": { b in _ = try? ServerProfileStore.load(bytes: b, source: "f") },
         "windows-config": { b in _ = try? WindowsConfigReader.read([.init(name: "f", bytes: b)], release: nil) },
     ]
 
@@ -126,15 +122,14 @@ struct FuzzRegressionTests {
         #expect(RegistrySnapshot(documents: [document]).allKeys.isEmpty)
     }
 
-    /// The fuzzer's seeds for saved profiles must decode, or it starts from nothing: this fails
+    /// The fuzzer's seeds for saved profiles must load, or it starts from nothing: this fails
     /// when `ServerProfile` changes shape and the seeds in Fuzz/seeds/server-profile/ do not.
     @Test(arguments: ["full.json", "minimal.json"])
-    func serverProfileSeedDecodes(_ name: String) throws {
+    func serverProfileSeedLoads(_ name: String) throws {
         let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Fuzz/seeds/server-profile").standardized
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let profile = try decoder.decode(ServerProfile.self, from: Data(contentsOf: seeds.appendingPathComponent(name)))
-        #expect(profile.host.isEmpty == false)
+        let bytes = try [UInt8](Data(contentsOf: seeds.appendingPathComponent(name)))
+        let profiles = try ServerProfileStore.load(bytes: bytes, source: name)
+        #expect(profiles.first?.host.isEmpty == false)
     }
 }

@@ -45,15 +45,10 @@ public enum FuzzTargets {
         }
     }
 
-    /// A saved server profile (JSON, dates in ISO 8601), decoded as the CLI decodes it, then
-    /// encoded again.
+    /// A saved server profile, loaded and validated as `--server-profile` loads it, then saved again.
     public static func serverProfile(_ bytes: [UInt8]) {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        guard let profile = try? decoder.decode(ServerProfile.self, from: Data(bytes)) else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        _ = try? encoder.encode(profile)
+        guard let profiles = try? ServerProfileStore.load(bytes: bytes, source: "fuzz") else { return }
+        _ = try? ServerProfileStore.encode(profiles)
     }
 
     /// Any Windows configuration file, format detected from content, as `tlsfit config` reads it.
