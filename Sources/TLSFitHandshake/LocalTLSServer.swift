@@ -63,7 +63,7 @@ public final class LocalTLSServer: @unchecked Sendable {
     public var handshakes: Int { lock.withLock { _handshakes } }
 
     public init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
-        _ = ignoreSIGPIPEServer
+        _ = ignoreSIGPIPE
         self.bindAddress = bindAddress
         ctx = try Self.makeContext(configuration)
         var address = sockaddr_in()
@@ -217,8 +217,3 @@ enum PEMBlocks {
         return blocks
     }
 }
-
-private let ignoreSIGPIPEServer: Void = {
-    signal(SIGPIPE, SIG_IGN)
-    return ()
-}()

@@ -28,7 +28,7 @@ public enum TLSClient {
 
     /// One handshake: DNS, TCP, TLS, certificate verification. Never throws; every failure is data.
     public static func handshake(_ request: HandshakeRequest) -> HandshakeOutcome {
-        ignoreSIGPIPE
+        _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: request.timeout)
         var outcome = HandshakeOutcome(
@@ -315,8 +315,9 @@ public enum TLSClient {
     }
 }
 
-/// Writing to a socket the peer has reset raises SIGPIPE, which would kill the process.
-private let ignoreSIGPIPE: Void = {
+/// Writing to a socket the peer has reset raises SIGPIPE, which would kill the process; OpenSSL's
+/// socket writes do not ask for MSG_NOSIGNAL, so the signal is ignored once for the process.
+let ignoreSIGPIPE: Void = {
     signal(SIGPIPE, SIG_IGN)
     return ()
 }()

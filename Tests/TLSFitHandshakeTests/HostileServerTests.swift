@@ -185,3 +185,43 @@ struct CertificateVerificationTests {
         #expect(o.certificate?.chain.first?.keyCurve == "prime256v1")
     }
 }
+
+/// A scan that meets hostile servers among live ones: each hostile host becomes an error entry
+/// within its timeout, and the live host is measured completely.
+@Suite("Scan among hostile servers")
+struct HostileScanTests {
+    @Test func hostileHostsDoNotStopTheScan() throws {
+        let pki = TestPKI.shared
+        let live = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12,
+                                                                          cipherString: "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA"))
+        let silent = RawTCPServer { fd in _ = RawTCPServer.readSome(fd); sleep(4) }
+        let http = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
+        }
+        let storm = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            for _ in 0..<100 { RawTCPServer.write(fd, TLSBytes.warningAlert(112)) }
+        }
+        defer { [silent, http, storm].forEach { $0.stop() } }
+        let targets = [live.port, silent.port, http.port, storm.port].map {
+            ScanTarget(host: "127.0.0.1", port: $0)
+        }
+        let start = Date()
+        let profiles = ServerScanner.scan(targets, options: ScanOptions(timeout: 1, caFile: pki.caFile))
+        #expect(Date().timeIntervalSince(start) < 4)
+        #expect(profiles.count == 4)
+        #expect(profiles[0].errors.isEmpty)
+        #expect(profiles[0].cipherSuites(for: .tls12) == ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"])
+        for hostile in profiles[1...] {
+            // The silent and the HTTP server measured nothing; the alert storm spoke TLS but
+            // accepted no protocol.
+            #expect(hostile.acceptedVersions.isEmpty)
+            #expect(hostile.errors.count == 1)
+        }
+        #expect(profiles[1].protocols.isEmpty && profiles[2].protocols.isEmpty)
+        #expect(profiles[1].errors.first?.contains("timeout") == true)
+        #expect(profiles[2].errors.first?.contains("not-tls") == true)
+        #expect(profiles[3].errors.first?.contains("alert") == true)
+    }
+}
