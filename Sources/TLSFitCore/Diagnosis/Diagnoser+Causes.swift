@@ -70,7 +70,9 @@ extension Diagnoser {
         return Cause(
             code: .protocolDisabled,
             summary: "\(target.schannelKeyName) is not offered by this client, and \(server.host) accepts only \(accepted)",
-            explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common; the server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE.",
+            explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common; " + (client.protocols.isEmpty
+                ? "with no protocol enabled the client cannot even send a ClientHello, and Windows Update reports 0x80072EFE."
+                : "the server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE."),
             evidence: evidence,
             fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes))
     }
