@@ -82,17 +82,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
         let configuration: WindowsTLSConfig
         let targets: [ScanTarget]
-        let profiles: [ServerProfile]
-        let builtIns: [BuiltInServerProfile]
+        let provider: DiagnoseEngine.ProfileProvider
         do {
             let inputs = try ConfigInputLoader.load(config)
             configuration = try WindowsConfigReader.read(inputs, release: release)
             targets = try makeTargets()
-            (profiles, builtIns) = try loadProfiles()
+            provider = try ServerProfileInputs(serverProfile).provider
         } catch {
             throw Self.fail(error.description)
         }
-        let provider = Self.provider(profiles: profiles, builtIns: builtIns)
         if offline, let missing = targets.first(where: { provider($0) == nil }) {
             throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
         }
@@ -123,31 +121,5 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let list = try HostList.parse(arguments: hosts)
         return try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve, connect: connect,
                                    connectAppliesToAll: true)
-    }
-
-    func loadProfiles() throws(InputError) -> ([ServerProfile], [BuiltInServerProfile]) {
-        var profiles: [ServerProfile] = []
-        var builtIns: [BuiltInServerProfile] = []
-        for item in serverProfile {
-            if !FileManager.default.fileExists(atPath: item), let b = BuiltInServerProfile.named(item) {
-                builtIns.append(b)
-                continue
-            }
-            let file = try ConfigInputLoader.readFile(item)
-            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
-        }
-        return (profiles, builtIns)
-    }
-
-    /// Files first (by host name), then built-in profiles (by the hosts they stand for); a single
-    /// profile given alone applies to every host.
-    static func provider(profiles: [ServerProfile], builtIns: [BuiltInServerProfile]) -> DiagnoseEngine.ProfileProvider {
-        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : nil
-        return { t in
-            let host = t.host.lowercased()
-            if let p = profiles.first(where: { $0.host.lowercased() == host }) { return p }
-            if let b = builtIns.first(where: { $0.hosts.contains { $0.lowercased() == host } }) { return b.profile }
-            return single
-        }
     }
 }

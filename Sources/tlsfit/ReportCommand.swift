@@ -155,8 +155,7 @@ struct ReportCommand: AsyncParsableCommand {
             let list = try HostList.parse(arguments: hosts)
             let targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
                                               connect: connect, connectAppliesToAll: true)
-            let (profiles, builtIns) = try loadProfiles()
-            let provider = DiagnoseCommand.provider(profiles: profiles, builtIns: builtIns)
+            let provider = try ServerProfileInputs(serverProfile).provider
             var sources: [ScanTarget: ServerProfile] = [:]
             for t in targets {
                 // A profile standing for several hosts (built-in windows-update) speaks of the host it is used for.
@@ -209,19 +208,5 @@ struct ReportCommand: AsyncParsableCommand {
             result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
         }
         return result
-    }
-
-    func loadProfiles() throws(InputError) -> ([ServerProfile], [BuiltInServerProfile]) {
-        var profiles: [ServerProfile] = []
-        var builtIns: [BuiltInServerProfile] = []
-        for item in serverProfile {
-            if !FileManager.default.fileExists(atPath: item), let b = BuiltInServerProfile.named(item) {
-                builtIns.append(b)
-                continue
-            }
-            let file = try ConfigInputLoader.readFile(item)
-            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
-        }
-        return (profiles, builtIns)
     }
 }

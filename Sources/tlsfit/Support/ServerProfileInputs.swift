@@ -1,0 +1,35 @@
+import Foundation
+import TLSFitCore
+
+/// The `--server-profile` values of `diagnose` and `report`: saved scans (files) and built-in
+/// profile names, and which one stands for a given host.
+struct ServerProfileInputs: Sendable {
+    var profiles: [ServerProfile] = []
+    var builtIns: [BuiltInServerProfile] = []
+
+    /// Each item is a file (a saved scan) or, when no such file exists, a built-in profile name.
+    init(_ items: [String]) throws(InputError) {
+        for item in items {
+            if !FileManager.default.fileExists(atPath: item), let builtIn = BuiltInServerProfile.named(item) {
+                builtIns.append(builtIn)
+                continue
+            }
+            let file = try ConfigInputLoader.readFile(item)
+            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
+        }
+    }
+
+    /// Files first (by host name), then built-in profiles (by the hosts they stand for); a single
+    /// profile given alone applies to every host.
+    var provider: DiagnoseEngine.ProfileProvider {
+        let profiles = profiles
+        let builtIns = builtIns
+        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : nil
+        return { t in
+            let host = t.host.lowercased()
+            if let p = profiles.first(where: { $0.host.lowercased() == host }) { return p }
+            if let b = builtIns.first(where: { $0.hosts.contains { $0.lowercased() == host } }) { return b.profile }
+            return single
+        }
+    }
+}
