@@ -23,7 +23,8 @@ enum CompatibilityHTMLRenderer {
             .ok { background: #e3f5e1; } .fails { background: #fbe3e1; }
             .badge { font-weight: bold; } .ok .badge::before { content: "\\2714 "; } .fails .badge::before { content: "\\2718 "; }
             .filters { margin: 1rem 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-            code { font-family: ui-monospace, monospace; word-break: break-all; }
+            code { font-family: ui-monospace, monospace; white-space: nowrap; }
+            #matrix td:nth-child(2), #matrix td:nth-child(3), #matrix td:nth-child(4), #matrix td:nth-child(7) { white-space: nowrap; }
             .table-wrap { overflow-x: auto; }
             .summary li { margin: 0.25rem 0; }
             </style>
