@@ -11,7 +11,7 @@ public enum DiagnosisHTMLRenderer {
             <style>body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em}
             table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
             .fails{color:#b00020;font-weight:bold}.ok{color:#1b5e20}pre{background:#f4f4f4;padding:.6em;overflow-x:auto}
-            code{background:#f4f4f4}</style></head><body>
+            code{background:#f4f4f4}li,p{overflow-wrap:anywhere}</style></head><body>
             <h1>tlsfit diagnosis</h1>
 
             """
