@@ -53,6 +53,22 @@ struct ProbeCommandTests {
         #expect(json["sni"] as? String == TestPKI.updateHost)
     }
 
+    @Test func groupsSigalgsAndSNIOptionsReachTheWire() throws {
+        let server = try server("ECDHE-RSA-AES128-GCM-SHA256")
+        let result = try probe(server.port, ["--tls1.2", "--groups", "NistP384", "--sigalgs", "RSA+SHA256", "--format", "json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try CLI.json(result)
+        #expect(json["group"] as? String == "secp384r1")
+        let offered = try #require(json["offered"] as? [String: Any])
+        #expect(offered["groups"] as? String == "P-384")
+        #expect(offered["signatureAlgorithms"] as? String == "RSA+SHA256")
+        let noSNI = try probe(server.port, ["--no-sni", "--format", "json"])
+        #expect(try CLI.json(noSNI)["sni"] == nil)
+        let badSigalgs = try probe(server.port, ["--sigalgs", "NOPE+SHA999"])
+        #expect(badSigalgs.exitCode == 2)
+        #expect(badSigalgs.stderr.contains("--sigalgs"))
+    }
+
     @Test func codePointsAndOpenSSLSyntaxAreAccepted() throws {
         let server = try server("AES128-SHA")
         let hex = try probe(server.port, ["--ciphers", "0x002F"])
