@@ -37,8 +37,9 @@ struct ScannerTests {
         #expect(profile.certificate?.chain.first?.keyType == "RSA")
         #expect(profile.address == "127.0.0.1:\(server.port)")
         // One full handshake, 4 accepted + 1 refusal + 1 order check, one refusal for each other
-        // protocol, 2 groups + 1 refusal.
-        #expect(profile.connections == 1 + 6 + 3 + 3)
+        // protocol, 2 groups + 1 refusal, and one refused raw ClientHello (legacy suites) for each
+        // of TLS 1.0, 1.1 and 1.2.
+        #expect(profile.connections == 1 + 6 + 3 + 3 + 3)
     }
 
     @Test func clientOrderServerIsReportedInStrengthOrder() throws {
