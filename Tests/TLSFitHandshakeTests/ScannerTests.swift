@@ -37,8 +37,9 @@ struct ScannerTests {
         #expect(profile.certificate?.chain.first?.keyType == "RSA")
         #expect(profile.address == "127.0.0.1:\(server.port)")
         // One full handshake, 4 accepted + 1 refusal + 1 order check, one refusal for each other
-        // protocol, 2 groups + 1 refusal.
-        #expect(profile.connections == 1 + 6 + 3 + 3)
+        // protocol, 2 groups + 1 refusal, and one refused raw ClientHello (legacy suites) for each
+        // of TLS 1.0, 1.1 and 1.2.
+        #expect(profile.connections == 1 + 6 + 3 + 3 + 3)
     }
 
     @Test func clientOrderServerIsReportedInStrengthOrder() throws {
@@ -125,6 +126,64 @@ struct ScannerTests {
         #expect(profile.serverPreference["TLSv1.2"] == false)
         #expect(Set(profile.groups) == ["secp256r1", "x25519"])
         #expect(profile.certificate?.chain.first?.keyType == "EC")
+    }
+
+    /// RC4 and 3DES suites GnuTLS serves with an RSA certificate: the linked OpenSSL cannot offer
+    /// them, the raw ClientHellos find them.
+    static let gnutlsLegacyRSA: Set<String> = [
+        "TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+        "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+    ]
+
+    func gnutlsRSA(priority: String, name: String) throws -> ExternalServer {
+        let gnutls = try #require(ExternalServer.find("gnutls-serv"))
+        let files = try pki.write(pki.rsaLeaf, name: name)
+        let port = freePort()
+        return try ExternalServer(
+            executable: gnutls,
+            arguments: ["--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority", priority],
+            port: port)
+    }
+
+    @Test func gnutlsLegacySuitesAlongsideModernOnes() throws {
+        let server = try gnutlsRSA(priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+RSA:-VERS-ALL:+VERS-TLS1.2", name: "scan-gnutls-legacy")
+        defer { server.stop() }
+        let profile = try scan(server.port)
+        #expect(profile.errors.isEmpty)
+        #expect(profile.acceptedVersions == [.tls12])
+        let suites = profile.cipherSuites(for: .tls12)
+        #expect(Set(suites).count == suites.count)
+        let opensslCodes = Set(OpenSSLCipherTable.all().map(\.code))
+        let legacy = Set(suites.filter { !opensslCodes.contains(Catalog.shared.suite(named: $0)!.code) })
+        #expect(legacy == Self.gnutlsLegacyRSA)
+        #expect(suites.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
+        #expect(suites.contains("TLS_RSA_WITH_AES_128_CBC_SHA"))
+        // GnuTLS follows the client's order unless told otherwise: strength order, legacy last.
+        #expect(profile.serverPreference["TLSv1.2"] == false)
+        #expect(suites == CipherSuiteStrength.sorted(ianaNames: suites))
+        #expect(Array(suites.suffix(legacy.count)).allSatisfy { legacy.contains($0) })
+        #expect(profile.certificate?.chain.first?.keyType == "RSA")
+    }
+
+    @Test func gnutlsOnlyRC4And3DESIsAcceptedTLS12() throws {
+        let server = try gnutlsRSA(
+            priority: "NONE:+VERS-TLS1.2:+ARCFOUR-128:+3DES-CBC:+RSA:+ECDHE-RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL",
+            name: "scan-gnutls-rc4-only")
+        defer { server.stop() }
+        let profile = try scan(server.port)
+        #expect(profile.acceptedVersions == [.tls12])
+        #expect(Set(profile.cipherSuites(for: .tls12)) == [
+            "TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+            "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+        ])
+        #expect(profile.cipherSuites(for: .tls12).count == 4)
+        #expect(profile.serverPreference["TLSv1.2"] == false)
+        // OpenSSL never completes a handshake here: no certificate, and that one error.
+        #expect(profile.certificate == nil)
+        #expect(profile.errors.count == 1 && profile.errors[0].hasPrefix("certificate:"))
+        // The full handshake, one OpenSSL refusal for each of TLS 1.3-1.0, one for groups; raw:
+        // 4 accepted + 1 refusal + 1 order check for TLS 1.2, one refusal each for 1.1 and 1.0.
+        #expect(profile.connections == 1 + 4 + 1 + 6 + 2)
     }
 
     @Test func deadHostIsAnErrorEntryAndOthersComplete() throws {

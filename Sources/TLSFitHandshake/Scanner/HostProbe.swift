@@ -20,6 +20,11 @@ final class HostProbe: @unchecked Sendable {
 
     var connections: Int { lock.withLock { _connections } }
 
+    /// The address later probes dial: the pinned one, else the target's.
+    var dialHost: String { lock.withLock { _pinnedAddress } ?? target.connectAddress ?? target.host }
+
+    func countConnection() { lock.withLock { _connections += 1 } }
+
     func pin(address: String?) {
         guard let address else { return }
         // `127.0.0.1:443` or `[::1]:443`: keep the host part.

@@ -18,7 +18,7 @@ final class ScanScheduler: @unchecked Sendable {
     private let perHost: Int
     private let workers: Int
     /// Checked before each job starts: once true, jobs not yet started are dropped (Ctrl-C).
-    private let isCancelled: @Sendable () -> Bool
+    let isCancelled: @Sendable () -> Bool
 
     init(workers: Int, perHost: Int, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.workers = max(1, workers)

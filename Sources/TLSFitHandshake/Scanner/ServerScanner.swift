@@ -115,7 +115,20 @@ private final class HostScan: @unchecked Sendable {
         for version in versions {
             scheduler.add(host: index) { [self] in
                 let result = SuiteElimination.run(version, probe: probe)
-                record(result)
+                if LegacySuiteElimination.versions.contains(version) {
+                    // Then the suites OpenSSL cannot offer, with hand-built ClientHellos, as a job
+                    // of its own: the per-host limit and Ctrl-C apply to it as to the others.
+                    lock.withLock { remainingJobs += 1 }
+                    scheduler.add(host: index) { [self] in
+                        var merged = result
+                        let legacy = LegacySuiteElimination.run(version, probe: probe, isCancelled: scheduler.isCancelled)
+                        LegacySuiteElimination.merge(legacy, into: &merged)
+                        record(merged)
+                        jobDone()
+                    }
+                } else {
+                    record(result)
+                }
                 if version == .tls13, options.scanGroups {
                     scheduler.add(host: index) { [self] in
                         let groups = GroupElimination.run(probe: probe, useTLS13: result.accepted)
@@ -149,11 +162,15 @@ private final class HostScan: @unchecked Sendable {
 
     private func finish() {
         let result = lock.withLock {
-            if profile.certificate == nil, let version = profile.acceptedVersions.first {
-                // The first handshake offered everything and failed; try again with what is known to work.
-                let suite = profile.cipherSuites(for: version).first.flatMap { Catalog.shared.suite(named: $0)?.openssl }
+            // The first handshake offered everything and failed; try again with what is known to work:
+            // a suite OpenSSL can offer (a protocol found only by raw hellos has none).
+            let retry = profile.acceptedVersions.lazy.compactMap { version in
+                self.profile.cipherSuites(for: version).lazy.compactMap { Catalog.shared.suite(named: $0) }
+                    .first { !LegacySuiteElimination.legacyCodes.contains($0.code) }?.openssl.map { (version, $0) }
+            }.first
+            if profile.certificate == nil, let (version, suite) = retry {
                 let outcome = probe.handshake(
-                    min: version, max: version, cipherString: version == .tls13 ? nil : suite.map { $0 + ":@SECLEVEL=0" },
+                    min: version, max: version, cipherString: version == .tls13 ? nil : suite + ":@SECLEVEL=0",
                     tls13CipherSuites: version == .tls13 ? suite : nil, stopAfterServerHello: false, verify: true)
                 profile.certificate = outcome.certificate
             }

@@ -1,0 +1,190 @@
+import Foundation
+import TLSFitCore
+
+/// A TLS 1.0-1.2 ClientHello built byte by byte, and the parsing of the server's first answer.
+///
+/// The linked OpenSSL cannot offer RC4, DES, 3DES, IDEA or export suites, so a full handshake can
+/// never negotiate them; a server's ServerHello still says whether it would. Pure functions on
+/// byte arrays: no sockets here (see `RawHelloProbe` for the connection).
+public enum RawClientHello {
+    /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV: stands for an empty renegotiation_info extension.
+    public static let renegotiationSCSV: UInt16 = 0x00FF
+    /// x25519, secp256r1, secp384r1, secp521r1.
+    public static let groups: [UInt16] = [0x001D, 0x0017, 0x0018, 0x0019]
+    /// rsa_pkcs1 and ecdsa with SHA-256/384/512, rsa_pss_rsae, then the SHA-1 and DSA schemes old servers need.
+    public static let signatureSchemes: [UInt16] = [
+        0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0201, 0x0203, 0x0402, 0x0202,
+    ]
+
+    public enum Extension {
+        public static let serverName: UInt16 = 0x0000
+        public static let supportedGroups: UInt16 = 0x000A
+        public static let ecPointFormats: UInt16 = 0x000B
+        public static let signatureAlgorithms: UInt16 = 0x000D
+        public static let extendedMasterSecret: UInt16 = 0x0017
+    }
+
+    /// The wire version: 0x0301 for TLS 1.0 ... 0x0303 for TLS 1.2; SSLv3 is 0x0300.
+    public static func wireVersion(_ version: TLSVersion) -> UInt16 {
+        switch version {
+        case .ssl3: 0x0300
+        case .tls10: 0x0301
+        case .tls11: 0x0302
+        case .tls12: 0x0303
+        case .tls13: 0x0304
+        }
+    }
+
+    /// One handshake record holding a ClientHello: `client_version` is `version`, the record
+    /// layer says TLS 1.0 (as OpenSSL and browsers do, for old servers). `serverName` is sent only
+    /// when it is a name, not a numeric address. `random` must be 32 bytes.
+    public static func build(
+        version: TLSVersion, suites: [UInt16], serverName: String?, random: [UInt8]
+    ) -> [UInt8] {
+        precondition(random.count == 32, "the random is 32 bytes")
+        var body: [UInt8] = []
+        body.append(u16: wireVersion(version))
+        body += random
+        body.append(0)  // empty session id
+        let offered = suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV]
+        body.append(u16: UInt16(offered.count * 2))
+        for code in offered { body.append(u16: code) }
+        body += [1, 0]  // one compression method: null
+
+        var extensions: [UInt8] = []
+        func add(_ type: UInt16, _ data: [UInt8]) {
+            extensions.append(u16: type)
+            extensions.append(u16: UInt16(data.count))
+            extensions += data
+        }
+        if let name = serverName, !name.isEmpty, !TCPConnector.isNumericAddress(name) {
+            let host = Array(name.utf8)
+            var entry: [UInt8] = [0]  // host_name
+            entry.append(u16: UInt16(host.count))
+            entry += host
+            var list: [UInt8] = []
+            list.append(u16: UInt16(entry.count))
+            list += entry
+            add(Extension.serverName, list)
+        }
+        var groupList: [UInt8] = []
+        groupList.append(u16: UInt16(groups.count * 2))
+        for group in groups { groupList.append(u16: group) }
+        add(Extension.supportedGroups, groupList)
+        add(Extension.ecPointFormats, [1, 0])  // uncompressed
+        if version == .tls12 {
+            // RFC 5246 7.4.1.4.1: only a TLS 1.2 client sends signature_algorithms.
+            var schemes: [UInt8] = []
+            schemes.append(u16: UInt16(signatureSchemes.count * 2))
+            for scheme in signatureSchemes { schemes.append(u16: scheme) }
+            add(Extension.signatureAlgorithms, schemes)
+        }
+        add(Extension.extendedMasterSecret, [])
+        body.append(u16: UInt16(extensions.count))
+        body += extensions
+
+        var handshake: [UInt8] = [1, UInt8((body.count >> 16) & 0xFF), UInt8((body.count >> 8) & 0xFF), UInt8(body.count & 0xFF)]
+        handshake += body
+        var record: [UInt8] = [0x16]
+        record.append(u16: 0x0301)
+        record.append(u16: UInt16(handshake.count))
+        return record + handshake
+    }
+}
+
+/// What the server's first bytes said.
+public enum RawServerAnswer: Sendable, Hashable {
+    case serverHello(RawServerHello)
+    /// level (1 warning, 2 fatal) and description (40 handshake_failure, 70 protocol_version...).
+    case alert(level: UInt8, description: UInt8)
+}
+
+public struct RawServerHello: Sendable, Hashable {
+    public var version: UInt16
+    public var random: [UInt8]
+    public var sessionID: [UInt8]
+    public var cipherSuite: UInt16
+    public var compression: UInt8
+}
+
+/// The parse of the bytes received so far.
+public enum RawParseResult: Sendable, Hashable {
+    case complete(RawServerAnswer)
+    /// Nothing wrong yet; more bytes are needed.
+    case needMore
+    /// Not a TLS answer to a ClientHello (HTTP, SSLv2, another handshake message, bad lengths).
+    case invalid(String)
+}
+
+public enum RawServerHelloParser {
+    /// The largest record TLS allows (2^14 plus expansion); a longer length is not TLS.
+    static let maxRecordLength = 16384 + 2048
+    /// A ServerHello far longer than any real one is not believed.
+    static let maxServerHelloLength = 65536
+
+    /// Reads records from the start of `bytes`: handshake records are joined until the first
+    /// handshake message (it must be a ServerHello) is whole; an alert record before that is the
+    /// answer. Never reads past `bytes.count`; trailing bytes (a Certificate in the same record,
+    /// further records) are ignored.
+    public static func parse(_ bytes: [UInt8]) -> RawParseResult {
+        var offset = 0
+        var handshake: [UInt8] = []
+        /// The answer once the joined handshake bytes hold a whole ServerHello or cannot be one.
+        func whole() -> RawParseResult? {
+            guard let type = handshake.first else { return nil }
+            guard type == 2 else { return .invalid("the first handshake message is type \(type), not ServerHello") }
+            guard handshake.count >= 4 else { return nil }
+            let length = Int(handshake[1]) << 16 | Int(handshake[2]) << 8 | Int(handshake[3])
+            guard length <= maxServerHelloLength else { return .invalid("a ServerHello of \(length) bytes") }
+            guard handshake.count >= 4 + length else { return nil }
+            return parseServerHello(Array(handshake[4..<(4 + length)]))
+        }
+        while true {
+            if let answer = whole() { return answer }
+            guard bytes.count - offset >= 5 else { return .needMore }
+            let type = bytes[offset]
+            let major = bytes[offset + 1]
+            let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
+            guard type == 0x15 || type == 0x16 else {
+                return .invalid(String(format: "record type 0x%02X is not a handshake or an alert", type))
+            }
+            guard major == 3 else { return .invalid("record version \(major).\(bytes[offset + 2]) is not TLS") }
+            guard length <= maxRecordLength else { return .invalid("a record of \(length) bytes") }
+            if type == 0x15 {
+                guard handshake.isEmpty else { return .invalid("an alert inside a split ServerHello") }
+                guard length >= 2 else { return .invalid("an alert record of \(length) bytes") }
+                guard bytes.count - offset >= 7 else { return .needMore }
+                return .complete(.alert(level: bytes[offset + 5], description: bytes[offset + 6]))
+            }
+            guard length > 0 else { return .invalid("an empty handshake record") }
+            let available = min(length, bytes.count - offset - 5)
+            handshake += bytes[(offset + 5)..<(offset + 5 + available)]
+            // A partial record: its first bytes may already hold the whole ServerHello.
+            guard available == length else { return whole() ?? .needMore }
+            offset += 5 + length
+        }
+    }
+
+    /// The ServerHello body: version, random, session id, suite, compression; extensions ignored.
+    static func parseServerHello(_ body: [UInt8]) -> RawParseResult {
+        guard body.count >= 2 + 32 + 1 else { return .invalid("a ServerHello of \(body.count) bytes") }
+        let version = UInt16(body[0]) << 8 | UInt16(body[1])
+        let random = Array(body[2..<34])
+        let sessionLength = Int(body[34])
+        guard sessionLength <= 32, body.count >= 35 + sessionLength + 3 else {
+            return .invalid("a ServerHello of \(body.count) bytes with a session id of \(sessionLength)")
+        }
+        let sessionID = Array(body[35..<(35 + sessionLength)])
+        let at = 35 + sessionLength
+        let suite = UInt16(body[at]) << 8 | UInt16(body[at + 1])
+        return .complete(.serverHello(RawServerHello(
+            version: version, random: random, sessionID: sessionID, cipherSuite: suite, compression: body[at + 2])))
+    }
+}
+
+extension [UInt8] {
+    fileprivate mutating func append(u16 value: UInt16) {
+        append(UInt8(value >> 8))
+        append(UInt8(value & 0xFF))
+    }
+}
