@@ -2,7 +2,6 @@
 #include <openssl/err.h>
 #include <string.h>
 
-unsigned long tlsfit_openssl_version_number(void) { return OPENSSL_VERSION_NUMBER; }
 
 void tlsfit_trace_reset(tlsfit_trace *t) {
     memset(t, 0, sizeof(*t));

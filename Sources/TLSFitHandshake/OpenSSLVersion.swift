@@ -5,7 +5,6 @@ internal import COpenSSLShims
 public enum OpenSSLLibrary {
     /// `OpenSSL 3.0.19 27 Jan 2026`.
     public static var versionText: String { cString(OpenSSL_version(OPENSSL_VERSION)) ?? "OpenSSL" }
-    public static var versionNumber: UInt { UInt(tlsfit_openssl_version_number()) }
 }
 
 extension OpenSSLLibrary {

@@ -30,7 +30,6 @@ typedef struct tlsfit_trace {
     long bytes_read;           /* handshake-layer bytes read (messages) */
 } tlsfit_trace;
 
-unsigned long tlsfit_openssl_version_number(void);
 
 void tlsfit_trace_reset(tlsfit_trace *trace);
 /* Install a message callback that fills `trace` (owned by the caller, must outlive the SSL). */

@@ -26,5 +26,4 @@ public struct TLSAlert: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public static let handshakeFailure = TLSAlert(code: 40)
     public static let protocolVersion = TLSAlert(code: 70)
-    public static let insufficientSecurity = TLSAlert(code: 71)
 }
