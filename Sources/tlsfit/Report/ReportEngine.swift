@@ -93,20 +93,7 @@ struct ReportEngine: Sendable {
                     if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
                 }
             }
-            // A host that cannot be reached fails the same way for every client: one handshake shows it.
-            var networkFailure: [String: HandshakeOutcome] = [:]
-            for (i, pair) in pairs.enumerated() {
-                if Interruption.shared.isInterrupted { throw Interrupted(done: "\(i) of \(pairs.count) confirming handshakes done") }
-                let host = Self.label(pair.target)
-                if let failed = networkFailure[host] {
-                    observed[pair.key] = failed
-                    continue
-                }
-                progress.update(i + 1, pairs.count, "handshake with \(host)")
-                let outcome = engine.handshake(pair.client, pair.target)
-                observed[pair.key] = outcome
-                if Self.isNetworkFailure(outcome) { networkFailure[host] = outcome }
-            }
+            observed = try Self.confirm(pairs, engine: engine, progress: progress)
         }
 
         // Every cell: the simulation, checked against the wire when there is a handshake.
@@ -204,6 +191,52 @@ struct ReportEngine: Sendable {
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }
 
     /// Handshakes are shared by clients sending the same ClientHello.
+    /// The confirming handshakes, hosts in parallel (at most 8 at once, one connection per host at
+    /// a time). A host that cannot be reached fails the same way for every client: its first
+    /// handshake shows it, and its other pairs reuse that outcome.
+    static func confirm(
+        _ pairs: [(key: String, client: ClientProfile, target: ScanTarget)], engine: DiagnoseEngine, progress: ReportProgress
+    ) throws -> [String: HandshakeOutcome] {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var observed: [String: HandshakeOutcome] = [:]
+            var done = 0
+        }
+        let results = Results()
+        var byHost: [String: [(key: String, client: ClientProfile, target: ScanTarget)]] = [:]
+        var hostOrder: [String] = []
+        for pair in pairs {
+            let host = label(pair.target)
+            if byHost[host] == nil { hostOrder.append(host) }
+            byHost[host, default: []].append(pair)
+        }
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 8
+        for host in hostOrder {
+            let hostPairs = byHost[host] ?? []
+            queue.addOperation {
+                var networkFailure: HandshakeOutcome?
+                for pair in hostPairs {
+                    if Interruption.shared.isInterrupted { return }
+                    let outcome = networkFailure ?? engine.handshake(pair.client, pair.target)
+                    if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
+                    let done = results.lock.withLock {
+                        results.observed[pair.key] = outcome
+                        results.done += 1
+                        return results.done
+                    }
+                    progress.update(done, pairs.count, "handshake with \(host)")
+                }
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        let (observed, done) = results.lock.withLock { (results.observed, results.done) }
+        if Interruption.shared.isInterrupted {
+            throw Interrupted(done: "\(done) of \(pairs.count) confirming handshakes done")
+        }
+        return observed
+    }
+
     static func pairKey(_ client: ClientProfile, _ t: ScanTarget) -> String { label(t) + "|" + client.wireFingerprint }
 
     /// The host was not reached (no name, no TCP connection, no answer): nothing about TLS was learnt.
