@@ -95,3 +95,67 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         self.openssl = openssl
     }
 }
+
+// Every field written, null when absent: see JSONOutput.
+extension ProbeReport {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(host, forKey: .host)
+        try c.encode(port, forKey: .port)
+        try c.encode(address, forKey: .address)
+        try c.encode(sni, forKey: .sni)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(`protocol`, forKey: .protocol)
+        try c.encode(cipher, forKey: .cipher)
+        try c.encode(group, forKey: .group)
+        try c.encode(certificate, forKey: .certificate)
+        try c.encode(failure, forKey: .failure)
+        try c.encode(windowsError, forKey: .windowsError)
+        try c.encode(timings, forKey: .timings)
+        try c.encode(offered, forKey: .offered)
+        try c.encode(openssl, forKey: .openssl)
+    }
+}
+
+extension ProbeReport.Cipher {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(iana, forKey: .iana)
+        try c.encode(openssl, forKey: .openssl)
+        try c.encode(code, forKey: .code)
+    }
+}
+
+extension ProbeReport.Certificate {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(chain, forKey: .chain)
+        try c.encode(verified, forKey: .verified)
+        try c.encode(verifyError, forKey: .verifyError)
+    }
+}
+
+extension ProbeReport.Failure {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(alert, forKey: .alert)
+        try c.encode(alertCode, forKey: .alertCode)
+        try c.encode(detail, forKey: .detail)
+    }
+}
+
+extension ProbeReport.Offer {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(minVersion, forKey: .minVersion)
+        try c.encode(maxVersion, forKey: .maxVersion)
+        try c.encode(cipherList, forKey: .cipherList)
+        try c.encode(tls13CipherSuites, forKey: .tls13CipherSuites)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(signatureAlgorithms, forKey: .signatureAlgorithms)
+        try c.encode(notNegotiable, forKey: .notNegotiable)
+    }
+}

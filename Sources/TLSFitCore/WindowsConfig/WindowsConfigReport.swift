@@ -99,3 +99,65 @@ public struct WindowsConfigReport: Encodable, Sendable {
         warnings = config.warnings
     }
 }
+
+// Every field written, null when absent: see JSONOutput.
+extension WindowsConfigReport {
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, inputs, protocols, winHTTP,
+            winHTTPWow64, offeredProtocols, cipherSuiteOrderSource, cipherSuites, removedCipherSuites, curves,
+            curvesSource, warnings
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(windowsRelease, forKey: .windowsRelease)
+        try c.encode(windowsReleaseName, forKey: .windowsReleaseName)
+        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(protocols, forKey: .protocols)
+        try c.encode(winHTTP, forKey: .winHTTP)
+        try c.encode(winHTTPWow64, forKey: .winHTTPWow64)
+        try c.encode(offeredProtocols, forKey: .offeredProtocols)
+        try c.encode(cipherSuiteOrderSource, forKey: .cipherSuiteOrderSource)
+        try c.encode(cipherSuites, forKey: .cipherSuites)
+        try c.encode(removedCipherSuites, forKey: .removedCipherSuites)
+        try c.encode(curves, forKey: .curves)
+        try c.encode(curvesSource, forKey: .curvesSource)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+extension WindowsConfigReport.ProtocolEntry {
+    enum CodingKeys: String, CodingKey {
+        case client, supported, clientEnabled, clientDisabledByDefault, server, source, evidence
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(client, forKey: .client)
+        try c.encode(supported, forKey: .supported)
+        try c.encode(clientEnabled, forKey: .clientEnabled)
+        try c.encode(clientDisabledByDefault, forKey: .clientDisabledByDefault)
+        try c.encode(server, forKey: .server)
+        try c.encode(source, forKey: .source)
+        try c.encode(evidence, forKey: .evidence)
+    }
+}
+
+extension WindowsConfigReport.SuiteEntry {
+    enum CodingKeys: String, CodingKey {
+        case iana, windows, code, openssl, source, line, pinnedCurves
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(iana, forKey: .iana)
+        try c.encode(windows, forKey: .windows)
+        try c.encode(code, forKey: .code)
+        try c.encode(openssl, forKey: .openssl)
+        try c.encode(source, forKey: .source)
+        try c.encode(line, forKey: .line)
+        try c.encode(pinnedCurves, forKey: .pinnedCurves)
+    }
+}

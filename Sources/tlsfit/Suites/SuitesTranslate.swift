@@ -136,4 +136,15 @@ struct TranslateJSON: Encodable {
     var windowsRelease: String?
     var suites: [Suite]
     var result: String
+
+    enum CodingKeys: String, CodingKey { case schemaVersion, to, windowsRelease, suites, result }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(to, forKey: .to)
+        try c.encode(windowsRelease, forKey: .windowsRelease)
+        try c.encode(suites, forKey: .suites)
+        try c.encode(result, forKey: .result)
+    }
 }
