@@ -166,7 +166,9 @@ struct DiagnoseCommandTests {
         let causes = try #require(host["causes"] as? [[String: Any]])
         let cause = try #require(causes.first)
         #expect(cause["code"] as? String == c.code)
-        #expect(cause["windowsError"] as? String == "0x80072EFE")
+        // A client left with no protocol fails before any ClientHello: a secure failure.
+        let sendsNoHello = (host["observedFailure"] as? [String: Any])?["kind"] as? String == "no-protocol-offered"
+        #expect(cause["windowsError"] as? String == (sendsNoHello ? "0x80072F8F" : "0x80072EFE"))
         let evidence = try #require(cause["evidence"] as? [[String: Any]])
         #expect(evidence.contains { $0["file"] as? String == config && $0["line"] as? Int == c.evidenceLine }, "\(evidence)")
         #expect((cause["fix"] as? [String: Any])?["verified"] as? Bool == true)
@@ -286,7 +288,11 @@ struct DiagnoseCommandTests {
         let result = try CLI.run(["demo"], timeout: 30)
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("every example behaved as expected"))
-        for code in ["no-shared-cipher", "protocol-disabled", "unsupported-by-release"] { #expect(result.stdout.contains("[\(code), 0x80072EFE]")) }
+        // Rejected by the server: 0x80072EFE; nothing to offer, so no ClientHello at all: 0x80072F8F.
+        for tag in ["[no-shared-cipher, 0x80072EFE]", "[protocol-disabled, 0x80072EFE]", "[protocol-disabled, 0x80072F8F]",
+                    "[unsupported-by-release, 0x80072F8F]"] {
+            #expect(result.stdout.contains(tag), "\(tag)")
+        }
         #expect(result.stdout.contains("Confirmed on the wire"))
         #expect(Date().timeIntervalSince(start) < 15)
     }

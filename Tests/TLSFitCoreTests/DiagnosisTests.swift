@@ -144,7 +144,9 @@ struct DiagnosisTests {
         #expect(d.outcome == "fails")
         let first = try #require(d.causes.first)
         #expect(first.code == c.code, "\(d.causes.map(\.code))")
-        #expect(first.windowsError == "0x80072EFE")
+        // A client left with no protocol fails before any ClientHello: a secure failure.
+        let sendsNoHello = ClientProfile(config: config).protocols.isEmpty
+        #expect(first.windowsError == (sendsNoHello ? "0x80072F8F" : "0x80072EFE"))
         if let line = c.line {
             #expect(first.evidence.contains { $0.file == "test.reg" && $0.line == line }, "\(first.evidence)")
         } else {

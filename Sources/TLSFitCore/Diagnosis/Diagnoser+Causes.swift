@@ -59,22 +59,28 @@ extension Diagnoser {
 
         let serverOn = p.serverEnabled == true || p.serverDisabledByDefault == false
         let offered = client.protocols.isEmpty ? "nothing" : client.protocols.map(\.rawValue).joined(separator: ", ")
+        // With no protocol left at all, Schannel cannot even create a client credential (event
+        // 36871, internal error 10013): no ClientHello is sent and WinHTTP reports a secure failure.
+        let consequence = client.protocols.isEmpty
+            ? "With no protocol enabled Schannel cannot create a client credential (System log, Schannel event 36871), no ClientHello is sent, and Windows Update reports 0x80072F8F (ERROR_WINHTTP_SECURE_FAILURE)."
+            : "The server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE."
+
         if serverOn, let serverSource = p.serverSource {
             return Cause(
                 code: .serverOnlySetting,
                 summary: "\(target.schannelKeyName) is enabled under Server, but Windows Update is a client and the Client key leaves it off",
-                explanation: "\(serverSource.location) enables \(target.schannelKeyName) under Protocols\\\(target.schannelKeyName)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(target.schannelKeyName)\\Client, where the protocol is still off; the client offers \(offered) while \(server.host) requires \(accepted). The server aborts the handshake and Windows Update reports 0x80072EFE.",
+                explanation: "\(serverSource.location) enables \(target.schannelKeyName) under Protocols\\\(target.schannelKeyName)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(target.schannelKeyName)\\Client, where the protocol is still off; the client offers \(offered) while \(server.host) requires \(accepted). " + consequence,
                 evidence: [Evidence(serverSource)] + evidence,
-                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes))
+                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes)
+            ).withNoHelloError(client)
         }
         return Cause(
             code: .protocolDisabled,
             summary: "\(target.schannelKeyName) is not offered by this client, and \(server.host) accepts only \(accepted)",
-            explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common; " + (client.protocols.isEmpty
-                ? "with no protocol enabled the client cannot even send a ClientHello, and Windows Update reports 0x80072EFE."
-                : "the server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE."),
+            explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common. " + consequence,
             evidence: evidence,
-            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes))
+            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes)
+        ).withNoHelloError(client)
     }
 
     // MARK: Suites
@@ -230,4 +236,15 @@ extension Diagnoser {
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension Cause {
+    /// A client that offers no protocol fails before any ClientHello: a secure failure, not an
+    /// aborted connection.
+    func withNoHelloError(_ client: ClientProfile) -> Cause {
+        var cause = self
+        let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted]
+        if client.protocols.isEmpty, !network.contains(code) { cause.windowsError = WindowsErrorMapping.secureFailure }
+        return cause
+    }
 }

@@ -58,6 +58,11 @@ public enum Diagnoser {
         if result.fixVerified == nil, !result.causes.isEmpty, result.causes.contains(where: { $0.fix?.changes.isEmpty == false }) {
             result.fixVerified = result.causes.last?.fix?.verified ?? false
         }
+        // A client with nothing to offer fails before any ClientHello: the configuration causes
+        // then show as a secure failure, not as an aborted connection.
+        if client.protocols.isEmpty {
+            result.causes = result.causes.map { $0.withNoHelloError(client) }
+        }
         return result
     }
 

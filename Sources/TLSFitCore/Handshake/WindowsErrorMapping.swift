@@ -21,6 +21,9 @@ public enum WindowsErrorMapping {
         case .tls:
             switch failure.kind {
             case .timeout: return timeout
+            // Nothing to offer: Schannel fails to create the client credential before any
+            // ClientHello (event 36871), which WinHTTP reports as a secure failure.
+            case .noProtocolOffered: return secureFailure
             default: return connectionAborted
             }
         }
