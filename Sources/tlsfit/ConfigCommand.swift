@@ -94,6 +94,7 @@ enum ConfigInputLoader {
     }
 
     static func readFile(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
+        guard FileManager.default.fileExists(atPath: path) else { throw InputError(source: path, message: "no such file") }
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
         guard size <= WindowsConfigReader.maximumFileSize else { throw tooBig(path, size) }
         guard let handle = FileHandle(forReadingAtPath: path) else {

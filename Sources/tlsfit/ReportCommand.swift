@@ -151,6 +151,12 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }
         do {
+            if let fleet {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw InputError(source: "--fleet", message: "\(fleet) is not a folder")
+                }
+            }
             let candidates = try readCandidates()
             let list = try HostList.parse(arguments: hosts)
             let targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
@@ -163,12 +169,6 @@ struct ReportCommand: AsyncParsableCommand {
             }
             if offline, let missing = targets.first(where: { sources[$0] == nil }) {
                 throw InputError(source: "--offline", message: "no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
-            }
-            if let fleet {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw InputError(source: "--fleet", message: "\(fleet) is not a folder")
-                }
             }
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
