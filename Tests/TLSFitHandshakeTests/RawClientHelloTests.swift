@@ -138,4 +138,41 @@ struct RawClientHelloTests {
         #expect(RawServerHelloParser.parse(TLSBytes.warningAlert(112)) == .complete(.alert(level: 1, description: 112)))
         #expect(RawServerHelloParser.parse([0x15, 3, 1, 0, 2, 2]) == .needMore)
     }
+
+    /// Hostile servers write these bytes: random, truncated and mutated answers (seeded, so a
+    /// failure reproduces) must give a result, never a crash or an endless loop.
+    @Test func randomAndMutatedAnswersNeverCrash() {
+        var rng = SplitMix64(seed: 0x7151_F17)
+        let valid = TLSBytes.serverHello() + TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 11, [0, 0, 0]))
+        var complete = 0
+        for round in 0..<5_000 {
+            var bytes: [UInt8]
+            switch round % 3 {
+            case 0:
+                bytes = (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            case 1:
+                bytes = Array(valid.prefix(Int(rng.next() % UInt64(valid.count + 1))))
+            default:
+                bytes = valid
+                for _ in 0..<(1 + Int(rng.next() % 4)) {
+                    bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
+                }
+            }
+            if case .complete = RawServerHelloParser.parse(bytes) { complete += 1 }
+        }
+        #expect(complete > 0, "some mutated answers still parse")
+    }
+}
+
+/// A small deterministic generator for reproducible fuzz-style tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
