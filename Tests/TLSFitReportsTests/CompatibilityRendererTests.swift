@@ -132,3 +132,32 @@ enum Chromium {
         return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// `probe --format json`: every stored property of the report and its parts is written.
+@Suite("Probe JSON fields")
+struct ProbeJSONFieldsTests {
+    static func keys<T: Encodable>(_ value: T) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(value).utf8))
+        return Set((object as? [String: Any] ?? [:]).keys)
+    }
+
+    static func properties(_ value: Any) -> Set<String> {
+        Set(Mirror(reflecting: value).children.compactMap { $0.label.map { $0.hasPrefix("`") ? String($0.dropFirst().dropLast()) : $0 } })
+    }
+
+    @Test func everyFieldIsWritten() throws {
+        let outcome = HandshakeOutcome(
+            host: "h", port: 443, address: nil, sni: nil, negotiated: NegotiatedParameters(version: .tls12, cipherCode: 0xC030),
+            certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .alertReceived, alert: .handshakeFailure, detail: "d"),
+            timings: HandshakeTimings(totalMs: 1))
+        let offer = ProbeReport.Offer(minVersion: .tls12, maxVersion: .tls12, cipherList: nil, tls13CipherSuites: nil,
+                                      groups: nil, signatureAlgorithms: nil, notNegotiable: [])
+        let report = ProbeReport(outcome: outcome, offer: offer, openssl: "OpenSSL")
+        #expect(try Self.keys(report) == Self.properties(report))
+        #expect(try Self.keys(offer) == Self.properties(offer))
+        let cipher = try #require(report.cipher)
+        #expect(try Self.keys(cipher) == Self.properties(cipher))
+        let failure = try #require(report.failure)
+        #expect(try Self.keys(failure) == Self.properties(failure))
+    }
+}
