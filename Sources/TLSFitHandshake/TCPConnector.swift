@@ -13,6 +13,9 @@ struct ResolvedAddress: Sendable {
     var length: socklen_t
     var family: Int32
 
+    /// `127.0.0.1:443` or `[::1]:443`.
+    func display(port: Int) -> String { family == AF_INET6 ? "[\(numericHost)]:\(port)" : "\(numericHost):\(port)" }
+
     /// `127.0.0.1` or `::1`.
     var numericHost: String {
         var s = storage
@@ -128,6 +131,21 @@ enum TCPConnector {
             return .failure(classify(errno: soError, address: address))
         }
         return .success(fd)
+    }
+
+    /// Connects to each address in turn while time remains; returns the socket and the address
+    /// that answered, or the last failure (with the last address tried).
+    static func connect(toFirstOf addresses: [ResolvedAddress], deadline: Deadline)
+        -> (result: Result<Int32, HandshakeFailure>, address: ResolvedAddress?)
+    {
+        var last: (Result<Int32, HandshakeFailure>, ResolvedAddress?) =
+            (.failure(HandshakeFailure(stage: .tcp, kind: .other, detail: "no address to connect to")), nil)
+        for address in addresses {
+            last = (connect(to: address, deadline: deadline), address)
+            if case .success = last.0 { return last }
+            if deadline.expired { break }
+        }
+        return last
     }
 
     static func classify(errno err: Int32, address: ResolvedAddress) -> HandshakeFailure {

@@ -52,18 +52,13 @@ public enum TLSClient {
 
         // TCP: try each address in turn while time remains.
         let connectStart = Deadline.now
-        var fd: Int32 = -1
-        var lastFailure = HandshakeFailure(stage: .tcp, kind: .other, detail: "no address to connect to")
-        for address in addresses {
-            outcome.address = address.family == AF_INET6
-                ? "[\(address.numericHost)]:\(request.dialPort)" : "\(address.numericHost):\(request.dialPort)"
-            switch TCPConnector.connect(to: address, deadline: deadline) {
-            case .success(let socket): fd = socket
-            case .failure(let failure): lastFailure = failure
-            }
-            if fd >= 0 || deadline.expired { break }
+        let (connected, address) = TCPConnector.connect(toFirstOf: addresses, deadline: deadline)
+        outcome.address = address?.display(port: request.dialPort)
+        let fd: Int32
+        switch connected {
+        case .success(let socket): fd = socket
+        case .failure(let failure): return finish(failure)
         }
-        guard fd >= 0 else { return finish(lastFailure) }
         defer { close(fd) }
         outcome.timings.connectMs = Deadline.millisecondsSince(connectStart)
 

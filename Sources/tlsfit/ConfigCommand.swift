@@ -37,8 +37,7 @@ struct ConfigCommand: AsyncParsableCommand {
         if let windows {
             guard let r = WindowsRelease(userText: windows) else {
                 let known = WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")
-                FileHandle.standardError.write(Data("tlsfit: error: --windows: unknown release '\(windows)'; known: \(known)\n".utf8))
-                throw ExitCode(2)
+                throw CLIErrors.badInput("--windows: unknown release '\(windows)'; known: \(known)")
             }
             release = r
         }
@@ -51,8 +50,7 @@ struct ConfigCommand: AsyncParsableCommand {
                                                release: release ?? WindowsConfigReader.defaultRelease,
                                                releaseAssumed: release == nil)
         } catch {
-            FileHandle.standardError.write(Data("tlsfit: error: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw CLIErrors.badInput(error.description)
         }
         switch format {
         case .json:

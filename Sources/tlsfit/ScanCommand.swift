@@ -74,8 +74,7 @@ struct ScanCommand: AsyncParsableCommand {
         do {
             targets = try makeTargets()
         } catch {
-            FileHandle.standardError.write(Data("tlsfit: error: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw CLIErrors.badInput(error)
         }
         let options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
@@ -112,8 +111,7 @@ struct ScanCommand: AsyncParsableCommand {
             do {
                 try AtomicFile.write(try ServerProfileStore.encode(profiles), to: save)
             } catch {
-                FileHandle.standardError.write(Data("tlsfit: error: --save: cannot write \(save): \(error)\n".utf8))
-                throw ExitCode(2)
+                throw CLIErrors.badInput("--save: cannot write \(save): \(error)")
             }
         }
         // A host that could not be reached measured nothing: its protocols are empty.

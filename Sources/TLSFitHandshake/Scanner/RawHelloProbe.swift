@@ -33,16 +33,11 @@ extension HostProbe {
         case .failure(let failure): return .failed(failure.detail)
         }
         countConnection()
-        var fd: Int32 = -1
-        var lastFailure = "no address to connect to"
-        for address in addresses {
-            switch TCPConnector.connect(to: address, deadline: deadline) {
-            case .success(let socket): fd = socket
-            case .failure(let failure): lastFailure = failure.detail
-            }
-            if fd >= 0 || deadline.expired { break }
+        let fd: Int32
+        switch TCPConnector.connect(toFirstOf: addresses, deadline: deadline).result {
+        case .success(let socket): fd = socket
+        case .failure(let failure): return .failed(failure.detail)
         }
-        guard fd >= 0 else { return .failed(lastFailure) }
         defer { close(fd) }
 
         var random = [UInt8](repeating: 0, count: 32)

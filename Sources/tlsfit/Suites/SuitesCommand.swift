@@ -35,14 +35,7 @@ extension SuitesCommand {
     }
 
     /// Prints `tlsfit: error: ...` to stderr and returns the exit code for bad input.
-    static func badInput(_ message: String) -> ExitCode {
-        printError("error: \(message)")
-        return ExitCode(2)
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("tlsfit: \(message)\n".utf8))
-    }
+    static func badInput(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     static func release(_ text: String) throws -> WindowsRelease {
         guard let release = WindowsRelease(userText: text) else {

@@ -52,12 +52,12 @@ extension SuitesCommand {
                 dropped = suites.filter { suite in catalog.gpoNames([suite], release: release).isEmpty }
                 result = names.joined(separator: to == .gpo ? "," : "\n")
                 if to == .gpo, result.count > 1023 {
-                    SuitesCommand.printError("warning: the string is \(result.count) characters; the policy editor field holds at most 1023")
+                    CLIErrors.warn("the string is \(result.count) characters; the policy editor field holds at most 1023")
                 }
             }
             for suite in dropped {
                 let why = to == .openssl ? "OpenSSL has no name for it" : release.map { "\($0.displayName) does not support it" } ?? "Windows never supported it"
-                SuitesCommand.printError("warning: left out \(suite.iana) (\(suite.codeString)): \(why)")
+                CLIErrors.warn("left out \(suite.iana) (\(suite.codeString)): \(why)")
             }
 
             switch output.format {
@@ -104,7 +104,7 @@ extension SuitesCommand {
                     if let suite = Catalog.shared.suite(code: entry.code) {
                         suites.append(suite)
                     } else {
-                        SuitesCommand.printError("warning: OpenSSL's \(entry.openssl) (\(CipherSuite.codeString(entry.code))) is not in the catalog")
+                        CLIErrors.warn("OpenSSL's \(entry.openssl) (\(CipherSuite.codeString(entry.code))) is not in the catalog")
                     }
                 }
                 return suites
