@@ -7,44 +7,14 @@ import Testing
 /// `tlsfit scan` as a user runs it, against servers the test starts on 127.0.0.1.
 @Suite("tlsfit scan")
 struct ScanCommandTests {
-    static let host = "fe2.update.microsoft.com"
+    static let host = TestPKI.updateHost
 
-    /// A CA file and an RSA leaf for the update host, made once.
-    struct PKI: Sendable {
-        let leaf: PEMCredential
-        let caFile: String
-        let directory: URL
-
-        static let shared: PKI = {
-            do {
-                let ca = try CertificateFactory.makeCA(commonName: "tlsfit scan test CA")
-                let leaf = try CertificateFactory.issue(
-                    CertificateSpec(commonName: ScanCommandTests.host, dnsNames: [ScanCommandTests.host]), issuer: ca)
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-scan-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let caFile = directory.appendingPathComponent("ca.pem").path
-                try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-                return PKI(leaf: leaf, caFile: caFile, directory: directory)
-            } catch {
-                fatalError("cannot make the test PKI: \(error)")
-            }
-        }()
-    }
-
-    let pki = PKI.shared
+    let pki = TestPKI.shared
 
     func server(_ suites: String = "ECDHE-RSA-AES256-GCM-SHA384:AES128-GCM-SHA256") throws -> LocalTLSServer {
         try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.leaf], minVersion: .tls12, maxVersion: .tls13, cipherString: suites, serverPreference: true,
+            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13, cipherString: suites, serverPreference: true,
             groups: "X25519:P-256"))
-    }
-
-    /// A port nothing listens on.
-    func deadPort() -> Int {
-        let listener = try! LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.leaf]))
-        let port = listener.port
-        listener.stop()
-        return port
     }
 
     @Test func resolveWithCAFileGivesJSONFields() throws {
@@ -95,7 +65,7 @@ struct ScanCommandTests {
 
     @Test func deadHostAmongLiveOnesExitsOne() throws {
         let live = try server()
-        let dead = deadPort()
+        let dead = freePort()
         let result = try CLI.run([
             "scan", "127.0.0.1:\(live.port)", "127.0.0.1:\(dead)", "--format", "json", "--timeout", "2", "--ca-file", pki.caFile,
         ])
@@ -132,7 +102,7 @@ struct ScanCommandTests {
         #expect(loadedTwo.map(\.host) == [Self.host, "sls.update.microsoft.com"])
         #expect(loadedTwo[1].cipherSuites(for: .tls12) == loadedTwo[0].cipherSuites(for: .tls12))
         // No temporary file left behind.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: pki.directory.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: pki.directory.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
 
