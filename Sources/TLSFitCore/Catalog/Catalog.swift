@@ -31,7 +31,7 @@ public final class Catalog: Sendable {
     /// Alias key (see `WindowsRelease.aliasKey`) -> release identifier.
     let releaseAliases: [String: String]
     /// Every distinct spelling, for suggestions.
-    private let allNames: [String]
+    private let allNames: NameDistance.Index
 
     /// Parses and cross-checks the five data files; the first problem is thrown with its file and line.
     public init(
@@ -55,7 +55,7 @@ public final class Catalog: Sendable {
         self.suites = suites
         self.byCode = byCode
         self.byName = byName
-        self.allNames = allNames
+        self.allNames = NameDistance.Index(allNames)
 
         let (releases, aliases) = try CatalogLoader.releases(
             releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, byName: byName, byCode: byCode)

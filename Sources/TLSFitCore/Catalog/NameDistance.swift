@@ -1,15 +1,24 @@
 /// Ranks known names by how close they are to a name the user typed.
 enum NameDistance {
-    static func closest(to name: String, among names: [String], limit: Int) -> [String] {
+    /// Known names with their comparison forms, computed once (not on every lookup).
+    struct Index: Sendable {
+        let entries: [(name: String, normalized: [UInt8], tokens: Set<String>)]
+
+        init(_ names: [String]) {
+            entries = names.map { ($0, NameDistance.normalize($0), Set(NameDistance.tokens($0))) }
+        }
+    }
+
+    static func closest(to name: String, among index: Index, limit: Int) -> [String] {
         // No suite name is near this long; comparing one would cost length × every name (found by fuzzing).
         guard limit > 0, name.utf8.count <= 128 else { return [] }
         let query = normalize(name)
         guard !query.isEmpty else { return [] }
         let queryTokens = Set(tokens(name))
-        let scored = names.map { candidate -> (String, Int) in
-            let distance = levenshtein(query, normalize(candidate))
-            let shared = queryTokens.intersection(tokens(candidate)).count
-            return (candidate, distance * 4 - shared * 3)
+        let scored = index.entries.map { candidate -> (String, Int) in
+            let distance = levenshtein(query, candidate.normalized)
+            let shared = queryTokens.intersection(candidate.tokens).count
+            return (candidate.name, distance * 4 - shared * 3)
         }
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
     }
