@@ -71,16 +71,14 @@ extension Diagnoser {
                 summary: "\(target.schannelKeyName) is enabled under Server, but Windows Update is a client and the Client key leaves it off",
                 explanation: "\(serverSource.location) enables \(target.schannelKeyName) under Protocols\\\(target.schannelKeyName)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(target.schannelKeyName)\\Client, where the protocol is still off; the client offers \(offered) while \(server.host) requires \(accepted). " + consequence,
                 evidence: [Evidence(serverSource)] + evidence,
-                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes)
-            ).withNoHelloError(client)
+                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes))
         }
         return Cause(
             code: .protocolDisabled,
             summary: "\(target.schannelKeyName) is not offered by this client, and \(server.host) accepts only \(accepted)",
             explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common. " + consequence,
             evidence: evidence,
-            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes)
-        ).withNoHelloError(client)
+            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes))
     }
 
     // MARK: Suites
@@ -239,12 +237,12 @@ extension Array {
 }
 
 extension Cause {
-    /// A client that offers no protocol fails before any ClientHello: a secure failure, not an
-    /// aborted connection.
-    func withNoHelloError(_ client: ClientProfile) -> Cause {
+    /// For a client that offers no protocol: it fails before any ClientHello, a secure failure
+    /// rather than an aborted connection (network and certificate causes keep their codes).
+    func sentNoClientHello() -> Cause {
         var cause = self
         let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted]
-        if client.protocols.isEmpty, !network.contains(code) { cause.windowsError = WindowsErrorMapping.secureFailure }
+        if !network.contains(code) { cause.windowsError = WindowsErrorMapping.secureFailure }
         return cause
     }
 }

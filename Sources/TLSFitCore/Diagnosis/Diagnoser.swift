@@ -61,7 +61,7 @@ public enum Diagnoser {
         // A client with nothing to offer fails before any ClientHello: the configuration causes
         // then show as a secure failure, not as an aborted connection.
         if client.protocols.isEmpty {
-            result.causes = result.causes.map { $0.withNoHelloError(client) }
+            result.causes = result.causes.map { $0.sentNoClientHello() }
         }
         return result
     }
