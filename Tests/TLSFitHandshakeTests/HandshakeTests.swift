@@ -91,6 +91,7 @@ struct HandshakeTests {
         r.tls13CipherSuites = "TLS_AES_128_GCM_SHA256"
         let failure = try #require(TLSClient.handshake(r).failure)
         #expect(failure.kind == .noSharedCipher)
+        #expect(failure.windowsError == "0x80072F8F", "no ClientHello is sent: a secure failure")
     }
 
     @Test func untrustedCertificateIsACertificateFailure() throws {

@@ -21,9 +21,9 @@ public enum WindowsErrorMapping {
         case .tls:
             switch failure.kind {
             case .timeout: return timeout
-            // Nothing to offer: Schannel fails to create the client credential before any
-            // ClientHello (event 36871), which WinHTTP reports as a secure failure.
-            case .noProtocolOffered: return secureFailure
+            // Nothing to offer (no protocol, or no suite for the protocols): Schannel fails before
+            // any ClientHello (event 36871), which WinHTTP reports as a secure failure.
+            case .noProtocolOffered, .noSharedCipher: return secureFailure
             default: return connectionAborted
             }
         }
