@@ -9,7 +9,7 @@ struct WindowsConfigFuzzTests {
         "regedit/export-utf16le-bom.reg", "regedit/export-utf8.reg", "regedit/regedit4-win7.reg",
         "regedit/concatenated.reg", "pol/machine-registry.pol", "gpresult/gpresult-utf16.xml",
         "tls/get-tlsciphersuite.json", "tls/get-tlsciphersuite-table.txt", "tls/get-tlsciphersuite-list.txt",
-        "lists/gpo-field.txt",
+        "lists/gpo-field.txt", "proxy/netsh-proxy.txt", "proxy/winhttp-proxy-bypass.reg",
     ]
 
     static let parsers: [(String, @Sendable ([UInt8]) throws(InputError) -> WindowsConfigDocument)] = [
@@ -20,6 +20,7 @@ struct WindowsConfigFuzzTests {
         ("table", { b throws(InputError) in try SuiteListParser.parseTable(b, source: "f") }),
         ("list", { b throws(InputError) in try SuiteListParser.parseListFormat(b, source: "f") }),
         ("plain", { b throws(InputError) in try SuiteListParser.parsePlainList(b, source: "f") }),
+        ("netsh", { b throws(InputError) in try NetshProxyParser.parse(b, source: "f") }),
         ("detect", { b throws(InputError) in try WindowsConfigFormatDetector.parse(b, source: "f") }),
     ]
 

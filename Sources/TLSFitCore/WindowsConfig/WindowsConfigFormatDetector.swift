@@ -11,6 +11,7 @@ public enum WindowsConfigFormatDetector {
         }
         let lines = TextDecoding.lines(text).map { (number: $0.number, bytes: $0.bytes.trimmed()) }.filter { !$0.bytes.isEmpty }
         guard let first = lines.first?.bytes else { throw InputError(source: source, line: 1, message: "the file holds only blank lines") }
+        if NetshProxyParser.looksLikeNetsh(firstLine: first) { return .netshWinHTTPProxy }
         if first.hasPrefixIgnoringCase("Windows Registry Editor") || first.hasPrefixIgnoringCase("REGEDIT4") { return .regedit }
         if first.hasPrefixIgnoringCase("[HKEY_") || first.hasPrefixIgnoringCase("[-HKEY_") || first.hasPrefixIgnoringCase("[HKLM") { return .regedit }
         if first.hasPrefixIgnoringCase("<?xml") || first.hasPrefixIgnoringCase("<Rsop") || first.first == UInt8(ascii: "<") { return .gpresultXML }
@@ -58,6 +59,7 @@ public enum WindowsConfigFormatDetector {
         case .tlsCipherSuiteTable: return try SuiteListParser.parseTable(bytes, source: source)
         case .tlsCipherSuiteList: return try SuiteListParser.parseListFormat(bytes, source: source)
         case .cipherList: return try SuiteListParser.parsePlainList(bytes, source: source)
+        case .netshWinHTTPProxy: return try NetshProxyParser.parse(bytes, source: source)
         }
     }
 }
