@@ -41,26 +41,18 @@ public enum TLSClient {
             return outcome
         }
 
-        // DNS
-        let dnsStart = Deadline.now
-        let addresses: [ResolvedAddress]
-        switch TCPConnector.resolve(request.dialHost, port: request.dialPort, deadline: deadline) {
-        case .success(let list): addresses = list
-        case .failure(let failure): return finish(failure)
-        }
-        outcome.timings.dnsMs = Deadline.millisecondsSince(dnsStart)
-
-        // TCP: try each address in turn while time remains.
-        let connectStart = Deadline.now
-        let (connected, address) = TCPConnector.connect(toFirstOf: addresses, deadline: deadline)
-        outcome.address = address?.display(port: request.dialPort)
+        // DNS, TCP and, through a proxy, the CONNECT tunnel: a socket that carries the server's bytes.
+        outcome.path = request.path.description
+        let dialed = Dialer.open(dialHost: request.dialHost, dialPort: request.dialPort, path: request.path, deadline: deadline,
+                                 timings: &outcome.timings)
+        outcome.address = dialed.address
+        outcome.proxy = dialed.exchange
         let fd: Int32
-        switch connected {
+        switch dialed.result {
         case .success(let socket): fd = socket
         case .failure(let failure): return finish(failure)
         }
         defer { close(fd) }
-        outcome.timings.connectMs = Deadline.millisecondsSince(connectStart)
 
         // TLS
         let tlsStart = Deadline.now
@@ -92,7 +84,12 @@ public enum TLSClient {
             }
         }
 
-        let result = drive(ssl: ssl, fd: fd, trace: trace, request: request, deadline: deadline)
+        var result = drive(ssl: ssl, fd: fd, trace: trace, request: request, deadline: deadline)
+        if var failure = result, let proxy = request.path.proxy, failure.kind == .reset || failure.kind == .unexpectedClose {
+            // Through a tunnel the proxy, not only the server, may have ended it.
+            failure.detail += " (through the tunnel of \(proxy): the proxy or the server ended it)"
+            result = failure
+        }
         outcome.negotiated = negotiated(ssl: ssl, trace: trace.pointee, completed: result == nil)
         outcome.timings.handshakeMs = Deadline.millisecondsSince(tlsStart)
         if let failure = result { return finish(failure) }

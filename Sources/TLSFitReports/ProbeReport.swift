@@ -67,6 +67,10 @@ public struct ProbeReport: Sendable, Codable, Hashable {
     public var timings: HandshakeTimings
     public var offered: Offer
     public var openssl: String
+    /// `direct`, or the proxy the connection went through (`http://10.0.0.8:3128`, no credentials).
+    public var path: String
+    /// The `CONNECT` exchange with the proxy; null when direct.
+    public var proxy: ProxyExchange?
 
     public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String) {
         schemaVersion = JSONOutput.schemaVersion
@@ -93,6 +97,8 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         timings = o.timings
         offered = offer
         self.openssl = openssl
+        path = o.path
+        proxy = o.proxy
     }
 }
 
@@ -115,6 +121,8 @@ extension ProbeReport {
         try c.encode(timings, forKey: .timings)
         try c.encode(offered, forKey: .offered)
         try c.encode(openssl, forKey: .openssl)
+        try c.encode(path, forKey: .path)
+        try c.encode(proxy, forKey: .proxy)
     }
 }
 

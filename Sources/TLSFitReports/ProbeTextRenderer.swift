@@ -7,6 +7,13 @@ public enum ProbeTextRenderer {
         let target = r.address.map { "\(r.host):\(r.port) (\($0))" } ?? "\(r.host):\(r.port)"
         out.write("Probe   \(target)\n")
         out.write("SNI     \(r.sni ?? "(none)")\n")
+        if let p = r.proxy {
+            let answer = p.statusLine.map { " -> \($0)" } ?? ""
+            out.write("Path    through \(p.proxy)\(p.credentialsSent ? " (Basic credentials sent)" : ""): \(p.request)\(answer)\n")
+            if !p.authenticateSchemes.isEmpty { out.write("        Proxy-Authenticate: \(p.authenticateSchemes.joined(separator: ", "))\n") }
+        } else {
+            out.write("Path    \(r.path)\n")
+        }
         out.write("Offered \(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)")
         if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
         if let list = r.offered.tls13CipherSuites { out.write(", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)") }

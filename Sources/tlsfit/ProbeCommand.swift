@@ -42,6 +42,8 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Send HOST[:PORT] to ADDRESS[:PORT] instead, keeping its name (repeatable; curl's --resolve).", valueName: "HOST=ADDRESS[:PORT]"))
     var resolve: [String] = []
 
+    @OptionGroup var network: ProxyOptions
+
     @Option(help: "Send this SNI name instead of HOST.")
     var sni: String?
 
@@ -197,11 +199,12 @@ struct ProbeCommand: AsyncParsableCommand {
             }
             groupList = names.joined(separator: ":")
         }
-        let request = HandshakeRequest(
+        var request = HandshakeRequest(
             host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort,
             sni: noSNI ? nil : (sni ?? target.host), minVersion: minVersion, maxVersion: maxVersion,
             cipherString: cipherString, tls13CipherSuites: tls13Suites, groups: groupList, signatureAlgorithms: sigalgs,
             timeout: timeout, caFile: caFile, verifyCertificate: !noVerify)
+        request.path = (try network.path() ?? .direct).route(host: target.host, port: target.port)
         let offer = ProbeReport.Offer(
             minVersion: minVersion, maxVersion: maxVersion, cipherList: cipherString, tls13CipherSuites: tls13Suites,
             groups: groupList, signatureAlgorithms: sigalgs, notNegotiable: notNegotiable)

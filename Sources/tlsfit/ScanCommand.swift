@@ -48,6 +48,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"))
     var caFile: String?
 
+    @OptionGroup var network: ProxyOptions
+
     @Option(name: .long, help: "Seconds for each connection.")
     var timeout: Double = 5
 
@@ -71,14 +73,17 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let targets: [ScanTarget]
+        let path: NetworkPath
         do {
             targets = try makeTargets()
+            path = try network.path() ?? .direct
         } catch {
             throw CLIErrors.badInput(error)
         }
-        let options = ScanOptions(
+        var options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
             toolName: "tlsfit \(TLSFit.configuration.version)")
+        options.path = path
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
         Interruption.shared.install()
         let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)

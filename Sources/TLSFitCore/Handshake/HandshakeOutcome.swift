@@ -6,6 +6,8 @@ public enum FailureStage: String, Sendable, Hashable, Codable, CaseIterable {
     case tcp
     case tls
     case certificate
+    /// The HTTP proxy in the path: reaching it, or its answer to the `CONNECT` request.
+    case proxy
 }
 
 /// Why a connection attempt stopped: a fixed vocabulary, documented in the README, that only grows.
@@ -50,6 +52,14 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     case certificateInvalid = "certificate-invalid"
     /// An OS-level error without a better name.
     case other
+    /// The proxy refused the `CONNECT` (403, or another 4xx): its policy or allow-list.
+    case proxyForbidden = "proxy-forbidden"
+    /// The proxy asks for authentication (407).
+    case proxyAuthRequired = "proxy-auth-required"
+    /// The proxy could not reach the server itself (5xx: name not resolved, connection refused upstream).
+    case proxyUpstreamError = "proxy-upstream-error"
+    /// The proxy's answer is not an HTTP response, or too large.
+    case proxyBadResponse = "proxy-bad-response"
 }
 
 /// A failed connection attempt, as data.
@@ -169,6 +179,50 @@ public struct NegotiatedParameters: Sendable, Hashable, Codable {
     }
 }
 
+/// The `CONNECT` exchange with an HTTP proxy, as seen on the wire (never with credentials).
+public struct ProxyExchange: Sendable, Hashable, Codable {
+    /// The proxy (`http://10.0.0.8:3128`).
+    public var proxy: String
+    /// The proxy's address actually dialled (`10.0.0.8:3128`); nil when its name did not resolve.
+    public var proxyAddress: String?
+    /// The request line sent (`CONNECT fe2.update.microsoft.com:443 HTTP/1.1`).
+    public var request: String
+    /// Whether Basic credentials were offered (their value is never recorded).
+    public var credentialsSent: Bool
+    /// The proxy's HTTP status; nil when no answer was read.
+    public var status: Int?
+    /// The status line as sent (`HTTP/1.1 403 Forbidden`).
+    public var statusLine: String?
+    /// The schemes of the `Proxy-Authenticate` headers, in order (`NTLM`, `Negotiate`, `Basic`).
+    public var authenticateSchemes: [String]
+    /// The first non-empty line of the answer's body (an error page's title or message).
+    public var bodyFirstLine: String?
+
+    public init(proxy: String, proxyAddress: String?, request: String, credentialsSent: Bool, status: Int? = nil,
+                statusLine: String? = nil, authenticateSchemes: [String] = [], bodyFirstLine: String? = nil) {
+        self.proxy = proxy
+        self.proxyAddress = proxyAddress
+        self.request = request
+        self.credentialsSent = credentialsSent
+        self.status = status
+        self.statusLine = statusLine
+        self.authenticateSchemes = authenticateSchemes
+        self.bodyFirstLine = bodyFirstLine
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(proxy, forKey: .proxy)
+        try c.encode(proxyAddress, forKey: .proxyAddress)
+        try c.encode(request, forKey: .request)
+        try c.encode(credentialsSent, forKey: .credentialsSent)
+        try c.encode(status, forKey: .status)
+        try c.encode(statusLine, forKey: .statusLine)
+        try c.encode(authenticateSchemes, forKey: .authenticateSchemes)
+        try c.encode(bodyFirstLine, forKey: .bodyFirstLine)
+    }
+}
+
 /// The result of one handshake attempt.
 public struct HandshakeOutcome: Sendable, Hashable, Codable {
     public var host: String
@@ -183,10 +237,15 @@ public struct HandshakeOutcome: Sendable, Hashable, Codable {
     /// Nil on success.
     public var failure: HandshakeFailure?
     public var timings: HandshakeTimings
+    /// The path taken: `direct`, or the proxy (`http://10.0.0.8:3128`).
+    public var path: String
+    /// The `CONNECT` exchange, when the path is a proxy.
+    public var proxy: ProxyExchange?
 
     public init(
         host: String, port: Int, address: String?, sni: String?, negotiated: NegotiatedParameters,
-        certificate: CertificateReport?, failure: HandshakeFailure?, timings: HandshakeTimings
+        certificate: CertificateReport?, failure: HandshakeFailure?, timings: HandshakeTimings, path: String = "direct",
+        proxy: ProxyExchange? = nil
     ) {
         self.host = host
         self.port = port
@@ -196,6 +255,8 @@ public struct HandshakeOutcome: Sendable, Hashable, Codable {
         self.certificate = certificate
         self.failure = failure
         self.timings = timings
+        self.path = path
+        self.proxy = proxy
     }
 
     public var succeeded: Bool { failure == nil }

@@ -31,6 +31,8 @@ public struct HandshakeRequest: Sendable, Hashable {
     public var verifyCertificate: Bool
     /// Stop reading once the ServerHello told us what we need (scans): saves a round trip.
     public var stopAfterServerHello: Bool
+    /// How to reach the server: direct, or through an HTTP proxy (already routed: the bypass list applied).
+    public var path: NetworkPath = .direct
 
     public init(
         host: String, port: Int = 443, connectAddress: String? = nil, connectPort: Int? = nil, sni: String? = nil,

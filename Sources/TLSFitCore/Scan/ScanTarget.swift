@@ -67,6 +67,8 @@ public struct ScanOptions: Sendable, Hashable {
     public var scanGroups: Bool
     /// Recorded in each profile's `sourceDetail` (`tlsfit 0.1.0`).
     public var toolName: String
+    /// Direct, or through an HTTP proxy (each host routed by its bypass list).
+    public var path: NetworkPath = .direct
 
     public init(
         timeout: Double = 5, caFile: String? = nil, concurrency: Int = 8, perHost: Int = 2, scanGroups: Bool = true,

@@ -42,6 +42,9 @@ public struct ServerProfile: Sendable, Hashable, Codable {
     public var durationMs: Double
     /// Problems met during the scan (a timeout on one probe...), as text; the scan goes on.
     public var errors: [String]
+    /// The path the scan took: `direct`, or the proxy (`http://10.0.0.8:3128`); nil for built-in
+    /// profiles and files saved before tlsfit recorded it.
+    public var path: String?
 
     public init(
         host: String, port: Int, address: String? = nil, scannedAt: Date = Date(), scannedFrom: String? = nil,
@@ -100,5 +103,6 @@ extension ServerProfile {
         try c.encode(connections, forKey: .connections)
         try c.encode(durationMs, forKey: .durationMs)
         try c.encode(errors, forKey: .errors)
+        try c.encode(path, forKey: .path)
     }
 }

@@ -13,9 +13,13 @@ final class HostProbe: @unchecked Sendable {
     /// measures the same machine and DNS is asked once.
     private var _pinnedAddress: String?
 
+    /// The path to this target: the scan's, with the proxy's bypass list applied.
+    let path: NetworkPath
+
     init(target: ScanTarget, options: ScanOptions) {
         self.target = target
         self.options = options
+        path = options.path.route(host: target.host, port: target.port)
     }
 
     var connections: Int { lock.withLock { _connections } }
@@ -26,7 +30,8 @@ final class HostProbe: @unchecked Sendable {
     func countConnection() { lock.withLock { _connections += 1 } }
 
     func pin(address: String?) {
-        guard let address else { return }
+        // Through a proxy the address dialled is the proxy's: the CONNECT keeps naming the target.
+        guard let address, path.proxy == nil else { return }
         // `127.0.0.1:443` or `[::1]:443`: keep the host part.
         var host = address
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
@@ -43,12 +48,13 @@ final class HostProbe: @unchecked Sendable {
         groups: String? = nil, stopAfterServerHello: Bool = true, verify: Bool = false
     ) -> HandshakeOutcome {
         let pinned = lock.withLock { _pinnedAddress }
-        let request = HandshakeRequest(
+        var request = HandshakeRequest(
             host: target.host, port: target.port, connectAddress: pinned ?? target.connectAddress,
             connectPort: target.connectPort, sni: target.host, minVersion: min, maxVersion: max,
             cipherString: cipherString, tls13CipherSuites: tls13CipherSuites, groups: groups,
             timeout: options.timeout, caFile: options.caFile, verifyCertificate: verify,
             stopAfterServerHello: stopAfterServerHello)
+        request.path = path
         lock.withLock { _connections += 1 }
         return TLSClient.handshake(request)
     }
@@ -71,7 +77,7 @@ final class HostProbe: @unchecked Sendable {
         }
         guard let failure = outcome.failure else { return .refused }
         switch failure.stage {
-        case .dns, .tcp: return .failed(failure.detail)
+        case .dns, .tcp, .proxy: return .failed(failure.detail)
         case .tls where failure.kind == .timeout: return .failed(failure.detail)
         default: return .refused
         }

@@ -27,14 +27,10 @@ extension HostProbe {
         _ = ignoreSIGPIPE
         let deadline = Deadline(seconds: options.timeout)
         let port = target.connectPort ?? target.port
-        let addresses: [ResolvedAddress]
-        switch TCPConnector.resolve(dialHost, port: port, deadline: deadline) {
-        case .success(let list): addresses = list
-        case .failure(let failure): return .failed(failure.detail)
-        }
+        var timings = HandshakeTimings(totalMs: 0)
         countConnection()
         let fd: Int32
-        switch TCPConnector.connect(toFirstOf: addresses, deadline: deadline).result {
+        switch Dialer.open(dialHost: dialHost, dialPort: port, path: path, deadline: deadline, timings: &timings).result {
         case .success(let socket): fd = socket
         case .failure(let failure): return .failed(failure.detail)
         }

@@ -97,9 +97,10 @@ private final class HostScan: @unchecked Sendable {
             min: OpenSSLLibrary.canOfferSSLv3 ? .ssl3 : .tls10, max: .tls13,
             cipherString: "ALL:COMPLEMENTOFALL:@SECLEVEL=0", stopAfterServerHello: false, verify: true)
         profile.address = outcome.address
+        profile.path = outcome.path
         profile.certificate = outcome.certificate
         if let failure = outcome.failure, failure.stage != .certificate {
-            let fatal = failure.stage == .dns || failure.stage == .tcp || failure.kind == .timeout || failure.kind == .notTLS
+            let fatal = failure.stage == .dns || failure.stage == .tcp || failure.stage == .proxy || failure.kind == .timeout || failure.kind == .notTLS
             if fatal {
                 profile.errors.append("\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)")
                 finish()

@@ -1,0 +1,185 @@
+import Foundation
+import TLSFitCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The HTTP `CONNECT` exchange on a socket connected to a proxy (RFC 9110, 9.3.6): one request,
+/// one response head read with a size cap and the connection's deadline. On a 2xx the socket is
+/// a tunnel to the target; anything else is a failure with the proxy's own words.
+enum ProxyTunnel {
+    /// The most a response head may hold.
+    static let headLimit = 16 * 1024
+    /// The most of an error body read to find its first line.
+    static let bodyLimit = 8 * 1024
+
+    struct Answer {
+        var status: Int?
+        var statusLine: String?
+        var authenticateSchemes: [String] = []
+        var bodyFirstLine: String?
+        /// Nil when the tunnel is open.
+        var failure: HandshakeFailure?
+    }
+
+    /// `CONNECT host:port HTTP/1.1` (IPv6 literals in brackets).
+    static func requestLine(_ target: HostPort) -> String { "CONNECT \(target.description) HTTP/1.1" }
+
+    static func request(_ target: HostPort, proxy: HTTPProxy) -> String {
+        var text = requestLine(target) + "\r\nHost: \(target.description)\r\n"
+        if let credentials = proxy.credentials { text += "Proxy-Authorization: \(credentials.basicAuthorization)\r\n" }
+        text += "User-Agent: tlsfit\r\nProxy-Connection: Keep-Alive\r\n\r\n"
+        return text
+    }
+
+    static func connect(fd: Int32, target: HostPort, proxy: HTTPProxy, deadline: Deadline) -> Answer {
+        var answer = Answer()
+        let where_ = "proxy \(proxy)"
+        if let error = SocketIO.writeAll(fd, Array(request(target, proxy: proxy).utf8), deadline: deadline) {
+            answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(where_): the CONNECT request could not be sent: \(error.text)")
+            return answer
+        }
+        // The head, a byte at a time: nothing past its end may be consumed, it belongs to the tunnel.
+        var head: [UInt8] = []
+        while !head.ends(with: [13, 10, 13, 10]) {
+            guard head.count < headLimit else {
+                answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(where_): no end of the response head in \(headLimit) bytes")
+                return answer
+            }
+            switch SocketIO.read(fd, max: 1, deadline: deadline) {
+            case .bytes(let b): head += b
+            case .closed:
+                answer.failure = HandshakeFailure(stage: .proxy, kind: head.isEmpty ? .unexpectedClose : .proxyBadResponse,
+                    detail: "\(where_) closed the connection \(head.isEmpty ? "without answering the CONNECT request" : "in the middle of its answer")")
+                return answer
+            case .timeout:
+                answer.failure = HandshakeFailure(stage: .proxy, kind: .timeout,
+                    detail: "\(where_) did not answer the CONNECT request before the timeout (\(head.count) bytes received)")
+                return answer
+            case .error(let kind, let text):
+                answer.failure = HandshakeFailure(stage: .proxy, kind: kind, detail: "\(where_): \(text)")
+                return answer
+            }
+        }
+        let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let statusLine = lines.first ?? ""
+        answer.statusLine = statusLine
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status) else {
+            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse,
+                detail: "\(where_): the answer to CONNECT is not HTTP: \(statusLine.prefix(120).debugDescription)")
+            return answer
+        }
+        answer.status = status
+        var contentLength: Int?
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name == "proxy-authenticate", let scheme = value.split(separator: " ").first.map({ String($0.prefix { $0 != "," }) }), !scheme.isEmpty {
+                answer.authenticateSchemes.append(scheme)
+            }
+            if name == "content-length" { contentLength = Int(value) }
+        }
+        if (200...299).contains(status) { return answer }
+
+        answer.bodyFirstLine = firstLine(of: readBody(fd, contentLength: contentLength, deadline: deadline))
+        // The body's first line, unless it only repeats the status line.
+        let body = answer.bodyFirstLine.flatMap { statusLine.hasSuffix($0) ? nil : $0 }
+        let said = statusLine + (body.map { ": \($0)" } ?? "")
+        switch status {
+        case 407:
+            let schemes = answer.authenticateSchemes.isEmpty ? "no Proxy-Authenticate header" : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
+            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
+                detail: "\(where_) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
+        case 400...499:
+            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(where_) refused CONNECT \(target): \(said)")
+        default:
+            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError,
+                detail: "\(where_) could not open a tunnel to \(target): \(said)")
+        }
+        return answer
+    }
+
+    /// Reads an error body: `Content-Length` bytes, or until the proxy closes, at most `bodyLimit`
+    /// bytes and at most a second (the verdict does not wait for an error page).
+    static func readBody(_ fd: Int32, contentLength: Int?, deadline: Deadline) -> [UInt8] {
+        let limit = min(contentLength ?? bodyLimit, bodyLimit)
+        let bodyDeadline = Deadline(seconds: min(1.0, Double(deadline.remainingMilliseconds) / 1000))
+        var body: [UInt8] = []
+        while body.count < limit {
+            guard case .bytes(let b) = SocketIO.read(fd, max: limit - body.count, deadline: bodyDeadline) else { break }
+            body += b
+        }
+        return body
+    }
+
+    /// The first line of text in an error body: an HTML page's title, else its first non-empty line without tags.
+    static func firstLine(of body: [UInt8]) -> String? {
+        var text = String(decoding: body, as: UTF8.self)
+        if let open = text.range(of: "<title>", options: .caseInsensitive),
+            let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+        {
+            text = String(text[open.upperBound..<close.lowerBound])
+        } else if text.contains("<") {
+            text = text.replacingOccurrences(of: "<[^>]*>", with: "\n", options: .regularExpression)
+        }
+        let line = text.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+        return line.map { String($0.prefix(200)) }
+    }
+}
+
+/// Reads and writes on a non-blocking socket with a deadline.
+enum SocketIO {
+    enum ReadResult {
+        case bytes([UInt8])
+        case closed
+        case timeout
+        case error(FailureKind, String)
+    }
+
+    static func read(_ fd: Int32, max: Int, deadline: Deadline) -> ReadResult {
+        var buffer = [UInt8](repeating: 0, count: Swift.max(1, max))
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { return .bytes(Array(buffer[0..<n])) }
+            if n == 0 { return .closed }
+            let err = errno
+            if err == EINTR { continue }
+            guard err == EAGAIN || err == EWOULDBLOCK else {
+                return .error(err == ECONNRESET ? .reset : .other, String(cString: strerror(err)))
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
+            if ready < 0, errno == EINTR { continue }
+            if ready <= 0 { return .timeout }
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], deadline: Deadline) -> (kind: FailureKind, text: String)? {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                sent += n
+                continue
+            }
+            let err = errno
+            if n < 0, err == EINTR { continue }
+            if n < 0, err == EAGAIN || err == EWOULDBLOCK {
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&pfd, 1, deadline.remainingMilliseconds) <= 0, deadline.expired { return (.timeout, "timed out") }
+                continue
+            }
+            return (err == ECONNRESET || err == EPIPE ? .reset : .other, String(cString: strerror(err)))
+        }
+        return nil
+    }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}
