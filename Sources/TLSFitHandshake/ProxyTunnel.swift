@@ -91,7 +91,7 @@ enum ProxyTunnel {
         let body = answer.bodyFirstLine.flatMap { statusLine.hasSuffix($0) ? nil : $0 }
         let said = statusLine + (body.map { ": \($0)" } ?? "")
         switch status {
-        case 407:
+        case 407, 401:  // some proxies (tinyproxy) answer refused credentials with 401
             let schemes = answer.authenticateSchemes.isEmpty ? "no Proxy-Authenticate header" : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
             answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
                 detail: "\(where_) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")

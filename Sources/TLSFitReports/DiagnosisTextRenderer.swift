@@ -28,6 +28,12 @@ public enum DiagnosisTextRenderer {
         } else {
             out += "  Handshake:  not tried (offline)\n"
         }
+        if let path = h.path {
+            var line = "  Path:       \(path)"
+            if let p = h.proxy { line += " (\(p.request)\(p.statusLine.map { " -> \($0)" } ?? ""))" }
+            if let d = h.directOutcome { line += "; direct for comparison: \(d)\(h.directFailure.map { " (\($0.stage): \($0.kind))" } ?? "")" }
+            out += line + "\n"
+        }
         if let p = h.predicted {
             out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
         } else if let f = h.predictedFailure {

@@ -17,6 +17,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             checked by simulating again with it applied, and on the wire when the host is reachable.
 
             Without HOST arguments, diagnoses the Windows Update hosts (--windows-update).
+            Connections take the path the machine's update agent takes: WinHTTP's proxy when the inputs \
+            hold one (a regedit export with WinHttpSettings, or `netsh winhttp show proxy` output), \
+            else direct; --proxy overrides it, --no-proxy goes direct.
             The server side comes from --server-profile (a saved scan, or a built-in profile name such as \
             windows-update) or from a short live measurement.
 
@@ -51,6 +54,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
     var resolve: [String] = []
 
+    @OptionGroup(title: "Network path (default: the machine's WinHTTP proxy from --config, else direct)") var network: ProxyOptions
+
     @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).")
     var caFile: String?
 
@@ -83,9 +88,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let configuration: WindowsTLSConfig
         let targets: [ScanTarget]
         let provider: DiagnoseEngine.ProfileProvider
+        let machineProxy: MachineProxyConfiguration
+        let path: NetworkPath
         do {
             let inputs = try ConfigInputLoader.load(config)
             configuration = try WindowsConfigReader.read(inputs, release: release)
+            machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
+            path = try network.path() ?? machineProxy.winHTTPPath
             targets = try makeTargets()
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
@@ -94,7 +103,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if offline, let missing = targets.first(where: { provider($0) == nil }) {
             throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
         }
-        let engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        engine.path = path
+        engine.machineProxy = machineProxy
         let hosts = await engine.run(config: configuration, targets: targets)
         let report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)

@@ -65,6 +65,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
     var connect: String?
 
+    @OptionGroup(title: "Network path") var network: ProxyOptions
+
     @Option(name: .long, help: "PEM file of trusted roots (default: the system store).")
     var caFile: String?
 
@@ -173,7 +175,7 @@ struct ReportCommand: AsyncParsableCommand {
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
                 releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
-                timeout: timeout, caFile: caFile, generatedAt: date)
+                timeout: timeout, caFile: caFile, generatedAt: date, path: try network.path() ?? .direct)
         } catch let error as InputError {
             throw Self.fail(error.description)
         }

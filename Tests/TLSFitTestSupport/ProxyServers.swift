@@ -90,7 +90,8 @@ public final class ProxyProcess: @unchecked Sendable {
     }
 
     /// squid (Debian's squid-openssl) with `ssl_bump` as asked, denying CONNECT to `deny` names.
-    public static func squid(tls: SquidTLS = .tunnel, deny: [String] = [], lifetime: Int = 120) throws -> ProxyProcess {
+    /// `hosts` are names squid resolves itself (its `hosts_file`), such as names the client cannot resolve.
+    public static func squid(tls: SquidTLS = .tunnel, deny: [String] = [], hosts: [String: String] = [:], lifetime: Int = 120) throws -> ProxyProcess {
         guard let exe = ExternalServer.find("squid") else { throw CocoaError(.fileNoSuchFile) }
         let dir = try makeDirectory("squid")
         let port = freePort()
@@ -131,6 +132,9 @@ public final class ProxyProcess: @unchecked Sendable {
 
                 """
         }
+        let hostsFile = dir.appendingPathComponent("hosts")
+        try write(hosts.map { "\($0.value) \($0.key)" }.joined(separator: "\n") + "\n", to: hostsFile)
+        conf += "hosts_file \(hostsFile.path)\n"
         if !deny.isEmpty { conf += "acl blocked dstdomain \(deny.joined(separator: " "))\nhttp_access deny CONNECT blocked\n" }
         conf += """
             http_access allow all

@@ -29,6 +29,14 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     case serverOnlySetting = "server-only-setting"
     /// The server aborted the handshake for a reason tlsfit cannot pin on the configuration.
     case tlsAborted = "tls-aborted"
+    /// The proxy refuses the `CONNECT` (403, or the host is not on its allow-list).
+    case proxyBlocked = "proxy-blocked"
+    /// The proxy itself cannot be reached.
+    case proxyUnreachable = "proxy-unreachable"
+    /// The proxy asks for authentication (407) the update agent cannot give.
+    case proxyAuth = "proxy-auth"
+    /// WinHTTP has no proxy, but this network reaches the host only through one.
+    case winHTTPProxyMissing = "winhttp-proxy-missing"
 
     /// The Windows Update error this cause shows as.
     public var windowsError: String {
@@ -37,6 +45,9 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .timeout: WindowsErrorMapping.timeout
         case .dns: WindowsErrorMapping.nameNotResolved
         case .certificateUntrusted: WindowsErrorMapping.secureFailure
+        case .proxyBlocked: WindowsErrorMapping.httpForbidden
+        case .proxyUnreachable, .winHTTPProxyMissing: WindowsErrorMapping.cannotConnect
+        case .proxyAuth: WindowsErrorMapping.httpProxyAuthRequired
         default: WindowsErrorMapping.connectionAborted
         }
     }

@@ -241,7 +241,8 @@ extension Cause {
     /// rather than an aborted connection (network and certificate causes keep their codes).
     func sentNoClientHello() -> Cause {
         var cause = self
-        let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted]
+        let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted, .proxyBlocked, .proxyUnreachable, .proxyAuth,
+                                       .winHTTPProxyMissing]
         if !network.contains(code) { cause.windowsError = WindowsErrorMapping.secureFailure }
         return cause
     }

@@ -8,8 +8,10 @@ public enum Diagnoser {
     ///   - observed: the real handshake made as this client; nil offline.
     ///   - requiredRootSubject: text the root certificate's subject must contain (`Microsoft` for
     ///     update hosts checked against the system store); nil to rely on chain verification alone.
+    ///   - direct: through a proxy, the same handshake made directly, for comparison; nil when not tried.
     public static func diagnose(host: String, port: Int, config: WindowsTLSConfig, server: ServerProfile?,
-                                observed: HandshakeOutcome?, requiredRootSubject: String? = nil) -> HostDiagnosis {
+                                observed: HandshakeOutcome?, requiredRootSubject: String? = nil,
+                                direct: HandshakeOutcome? = nil) -> HostDiagnosis {
         let client = ClientProfile(config: config)
         let predicted = server.map { NegotiationSimulator.simulate(client: client, server: $0) }
         var result = HostDiagnosis(
@@ -27,20 +29,25 @@ public enum Diagnoser {
                 result.observedFailure = .init(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: f.alert?.description,
                                                detail: f.detail, windowsError: f.windowsError)
             }
-            if let predicted, observed.failure?.stage != .dns, observed.failure?.stage != .tcp, observed.failure?.kind != .timeout {
+            if let predicted, observed.failure?.stage != .dns, observed.failure?.stage != .tcp, observed.failure?.stage != .proxy,
+                observed.failure?.kind != .timeout
+            {
                 result.agrees = agrees(observed, predicted)
             }
             result.certificateRoot = rootSubject(observed.certificate)
+            recordPath(observed, direct: direct, into: &result)
         }
 
         // Did it work?
         if let observed {
             if let failure = observed.failure {
-                result.causes = causes(for: failure, observed: observed, config: config, server: server, predicted: predicted)
+                result.causes = proxyCauses(for: failure, observed: observed, direct: direct)
+                    ?? causes(for: failure, observed: observed, config: config, server: server, predicted: predicted)
             } else if let required = requiredRootSubject, let root = result.certificateRoot,
                 !root.localizedLowercase.contains(required.localizedLowercase)
             {
-                result.causes = [inspectionCause(observed, root: root, required: required)]
+                result.causes = [observed.proxy != nil ? proxyInspectionCause(observed, root: root, direct: direct)
+                                                       : inspectionCause(observed, root: root, required: required)]
             } else {
                 result.outcome = "ok"
             }

@@ -52,6 +52,14 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var fixVerified: Bool?
     /// True when a real handshake made with every fix applied succeeded; nil when not tried (offline, or no verified fix).
     public var fixConfirmedOnWire: Bool?
+    /// The path the real handshake took: `direct`, or the proxy (`http://10.0.0.8:3128`); nil offline.
+    public var path: String? = nil
+    /// The `CONNECT` exchange with the proxy; nil when direct or offline.
+    public var proxy: ProxyExchange? = nil
+    /// Through a proxy, the same handshake made directly for comparison: `ok` or `fails`; nil when not tried.
+    public var directOutcome: String? = nil
+    /// That direct handshake's failure; nil when it succeeded or was not tried.
+    public var directFailure: ObservedFailure? = nil
 
     public var succeeded: Bool { outcome == "ok" }
 
@@ -72,6 +80,10 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         try c.encode(causes, forKey: .causes)
         try c.encode(fixVerified, forKey: .fixVerified)
         try c.encode(fixConfirmedOnWire, forKey: .fixConfirmedOnWire)
+        try c.encode(path, forKey: .path)
+        try c.encode(proxy, forKey: .proxy)
+        try c.encode(directOutcome, forKey: .directOutcome)
+        try c.encode(directFailure, forKey: .directFailure)
     }
 }
 

@@ -142,6 +142,11 @@ public struct MachineProxyConfiguration: Sendable, Hashable {
         public var path: NetworkPath
     }
 
+    public init(winHTTP: Setting? = nil, user: Setting? = nil) {
+        self.winHTTP = winHTTP
+        self.user = user
+    }
+
     /// `WinHttpSettings`; nil when the inputs do not set it (then WinHTTP goes direct).
     public var winHTTP: Setting?
     /// The user's `DefaultConnectionSettings` (HKCU), when the inputs hold it.

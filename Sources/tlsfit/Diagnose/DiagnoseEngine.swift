@@ -13,9 +13,16 @@ struct DiagnoseEngine: Sendable {
     var caFile: String?
     var offline: Bool
     var profileProvider: ProfileProvider
+    /// The path every connection takes (each host routed by the bypass list): the machine's
+    /// WinHTTP proxy by default, `--proxy` or `--no-proxy` when given.
+    var path: NetworkPath = .direct
+    /// What the inputs say about the machine's proxies (for the missing-proxy finding).
+    var machineProxy = MachineProxyConfiguration()
     /// Live measurement: the scan engine, for one host (nil when the host could not be reached).
-    var measure: @Sendable (ScanTarget, Double, String?) -> ServerProfile? = { target, timeout, caFile in
-        let profile = ServerScanner.scan([target], options: ScanOptions(timeout: timeout, caFile: caFile)).first
+    var measure: @Sendable (ScanTarget, Double, String?, NetworkPath) -> ServerProfile? = { target, timeout, caFile, path in
+        var options = ScanOptions(timeout: timeout, caFile: caFile)
+        options.path = path
+        let profile = ServerScanner.scan([target], options: options).first
         return profile.flatMap { $0.protocols.isEmpty ? nil : $0 }
     }
 
@@ -32,24 +39,34 @@ struct DiagnoseEngine: Sendable {
 
     func diagnose(config: WindowsTLSConfig, target t: ScanTarget) -> HostDiagnosis {
         let client = ClientProfile(config: config)
+        let route = path.route(host: t.host, port: t.port)
         var server = profileProvider(t)
-        if server == nil, !offline { server = measure(t, timeout, caFile) }
+        if server == nil, !offline { server = measure(t, timeout, caFile, route) }
         var observed: HandshakeOutcome?
+        var direct: HandshakeOutcome?
         if !offline {
-            observed = handshake(client, t)
+            observed = handshake(client, t, path: route)
+            // Through a proxy, a failure the proxy may have caused is compared with a direct handshake.
+            if route.proxy != nil, let f = observed?.failure, f.stage == .certificate || (f.stage == .tls && observed?.negotiated.version == nil) {
+                direct = handshake(client, t, path: .direct)
+            }
         }
         // The update service endpoints (*.update.microsoft.com), checked against the system store,
         // must chain to a Microsoft root: the update client pins them. Content hosts (download...,
         // go.microsoft.com) use public CAs and are not checked this way.
         let required = caFile == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
-                                        requiredRootSubject: required)
+                                        requiredRootSubject: required, direct: direct)
+        if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
+            result.causes.insert(missing, at: 0)
+            result.outcome = "fails"
+        }
         // Confirm the fix on the wire: apply it, emulate the fixed client, handshake again.
         if !offline, result.fixVerified == true {
             var snapshot = config.registry
             Diagnoser.apply(result.causes.flatMap { $0.fix?.changes ?? [] }, to: &snapshot)
             let fixed = WindowsTLSConfig.evaluate(registry: snapshot, release: config.release, suggestNames: false)
-            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t).succeeded
+            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t, path: route).succeeded
         }
         return result
     }
@@ -59,16 +76,42 @@ struct DiagnoseEngine: Sendable {
         return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
 
-    func handshake(_ client: ClientProfile, _ t: ScanTarget) -> HandshakeOutcome {
+    /// WinHTTP goes direct (no proxy in its setting) where the network needs a proxy: the direct
+    /// handshake fails at the network while a known proxy (`--proxy`, or the user's proxy in the
+    /// export) gets through. Nil when that is not the case, or nothing is known to compare.
+    func missingProxyFinding(_ client: ClientProfile, _ t: ScanTarget, route: NetworkPath, observed: HandshakeOutcome) -> Cause? {
+        guard machineProxy.winHTTPPath.route(host: t.host, port: t.port) == .direct else { return nil }
+        func networkFailure(_ o: HandshakeOutcome) -> HandshakeFailure? {
+            guard let f = o.failure, f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil) else { return nil }
+            return f
+        }
+        let viaProxy: HandshakeOutcome
+        let directFailure: HandshakeFailure
+        if route.proxy != nil {
+            // --proxy given where WinHTTP has none: how does the machine's own (direct) path fare?
+            guard observed.failure?.stage != .proxy, let f = networkFailure(handshake(client, t, path: .direct)) else { return nil }
+            (viaProxy, directFailure) = (observed, f)
+        } else {
+            guard let f = networkFailure(observed), let user = machineProxy.user?.path, user.route(host: t.host, port: t.port).proxy != nil else { return nil }
+            let through = handshake(client, t, path: user)
+            guard through.failure?.stage != .proxy else { return nil }
+            (viaProxy, directFailure) = (through, f)
+        }
+        return Diagnoser.missingWinHTTPProxyCause(host: t.host, port: t.port, directFailure: directFailure, via: viaProxy,
+                                                  winHTTPSource: machineProxy.winHTTP?.source, userProxySource: machineProxy.user?.source)
+    }
+
+    func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> HandshakeOutcome {
         guard !client.protocols.isEmpty else {
             // Windows would not even send a ClientHello.
             return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
                                     certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
                                     detail: "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"),
-                                    timings: HandshakeTimings(totalMs: 0))
+                                    timings: HandshakeTimings(totalMs: 0), path: path.description)
         }
-        let request = client.handshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+        var request = client.handshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
                                               timeout: timeout, caFile: caFile)
+        request.path = path
         return TLSClient.handshake(request)
     }
 }

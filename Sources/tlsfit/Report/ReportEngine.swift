@@ -22,6 +22,8 @@ struct ReportPlan: Sendable {
     var timeout: Double
     var caFile: String?
     var generatedAt: Date
+    /// Direct, or through `--proxy` (each host routed by the bypass list).
+    var path: NetworkPath = .direct
 }
 
 /// Runs a report: reads the fleet, measures the servers that have no profile (once per host),
@@ -70,7 +72,8 @@ struct ReportEngine: Sendable {
         var servers = plan.profiles
         let missing = plan.targets.filter { servers[$0] == nil }
         if !missing.isEmpty, !plan.offline {
-            let options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: "tlsfit \(TLSFit.configuration.version)")
+            var options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: "tlsfit \(TLSFit.configuration.version)")
+            options.path = plan.path
             let display = progress
             let scanned = await ServerScanner.scan(missing, options: options) { p in
                 display.update(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
@@ -84,7 +87,8 @@ struct ReportEngine: Sendable {
         // One real handshake per distinct ClientHello and host; an unreachable host gets one in all.
         var observed: [String: HandshakeOutcome] = [:]
         if !plan.offline {
-            let engine = DiagnoseEngine(timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
+            var engine = DiagnoseEngine(timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
+            engine.path = plan.path
             var pairs: [(key: String, client: ClientProfile, target: ScanTarget)] = []
             var seen = Set<String>()
             for t in plan.targets {
@@ -218,7 +222,7 @@ struct ReportEngine: Sendable {
                 var networkFailure: HandshakeOutcome?
                 for pair in hostPairs {
                     if Interruption.shared.isInterrupted { return }
-                    let outcome = networkFailure ?? engine.handshake(pair.client, pair.target)
+                    let outcome = networkFailure ?? engine.handshake(pair.client, pair.target, path: engine.path.route(host: pair.target.host, port: pair.target.port))
                     if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
                     let done = results.lock.withLock {
                         results.observed[pair.key] = outcome
@@ -242,7 +246,7 @@ struct ReportEngine: Sendable {
     /// The host was not reached (no name, no TCP connection, no answer): nothing about TLS was learnt.
     static func isNetworkFailure(_ o: HandshakeOutcome) -> Bool {
         guard let f = o.failure else { return false }
-        return f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil)
+        return f.stage == .dns || f.stage == .tcp || f.stage == .proxy || (f.kind == .timeout && o.negotiated.version == nil)
     }
 }
 
