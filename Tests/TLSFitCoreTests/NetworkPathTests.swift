@@ -1,4 +1,5 @@
 import Foundation
+import CipherSuites
 import Testing
 @testable import TLSFitCore
 
@@ -126,6 +127,14 @@ struct NetworkPathTests {
             }
         }
         #expect(decoded > 0)
+    }
+
+    @Test func theUpdateAgentProxyRulesLoad() throws {
+        let rules = try UpdateAgentProxyRule.load(CipherSuitesData.updateAgentProxyTSV)
+        #expect(rules.map(\.id) == ["service", "scan-fallback", "wsus-scan", "other"])
+        #expect(UpdateAgentProxyRule.all == rules)
+        #expect(UpdateAgentProxyRule.rule("service")?.proxy == "winhttp")
+        #expect(UpdateAgentProxyRule.rule("service")?.evidence.file == "CipherSuites/update-agent-proxy.tsv")
     }
 
     // MARK: netsh winhttp show proxy

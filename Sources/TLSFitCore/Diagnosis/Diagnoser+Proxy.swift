@@ -5,6 +5,12 @@ extension Diagnoser {
     static func recordPath(_ observed: HandshakeOutcome, direct: HandshakeOutcome?, into result: inout HostDiagnosis) {
         result.path = observed.path
         result.proxy = observed.proxy
+        // Through an inspecting proxy the handshake is with the proxy, not the server: nothing to compare with the prediction.
+        if observed.proxy != nil,
+            observed.failure?.stage == .certificate || (direct != nil && rootSubject(direct?.certificate) != rootSubject(observed.certificate))
+        {
+            result.agrees = nil
+        }
         if let direct {
             result.directOutcome = direct.succeeded ? "ok" : "fails"
             result.directFailure = direct.failure.map {
