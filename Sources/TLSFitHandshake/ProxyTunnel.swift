@@ -42,7 +42,21 @@ enum ProxyTunnel {
             answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(where_): the CONNECT request could not be sent: \(error.text)")
             return answer
         }
-        // The head, a byte at a time: nothing past its end may be consumed, it belongs to the tunnel.
+        answer = readAnswer(fd, deadline: deadline, where_: where_)
+        guard answer.failure == nil, let status = answer.status else { return answer }
+        if (200...299).contains(status) {
+            answer.bodyFirstLine = nil
+            return answer
+        }
+        answer.failure = failure(status: status, answer: answer, proxy: proxy, what: "CONNECT \(target)")
+            ?? HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(where_) answered CONNECT \(target) with \(answer.statusLine ?? "?"), not a tunnel")
+        return answer
+    }
+
+    /// Reads a response head (a byte at a time: nothing past its end may be consumed, it belongs to
+    /// the tunnel) and, for an error status, the first line of its body.
+    static func readAnswer(_ fd: Int32, deadline: Deadline, where_: String) -> Answer {
+        var answer = Answer()
         var head: [UInt8] = []
         while !head.ends(with: [13, 10, 13, 10]) {
             guard head.count < headLimit else {
@@ -53,11 +67,11 @@ enum ProxyTunnel {
             case .bytes(let b): head += b
             case .closed:
                 answer.failure = HandshakeFailure(stage: .proxy, kind: head.isEmpty ? .unexpectedClose : .proxyBadResponse,
-                    detail: "\(where_) closed the connection \(head.isEmpty ? "without answering the CONNECT request" : "in the middle of its answer")")
+                    detail: "\(where_) closed the connection \(head.isEmpty ? "without answering the request" : "in the middle of its answer")")
                 return answer
             case .timeout:
                 answer.failure = HandshakeFailure(stage: .proxy, kind: .timeout,
-                    detail: "\(where_) did not answer the CONNECT request before the timeout (\(head.count) bytes received)")
+                    detail: "\(where_) did not answer the request before the timeout (\(head.count) bytes received)")
                 return answer
             case .error(let kind, let text):
                 answer.failure = HandshakeFailure(stage: .proxy, kind: kind, detail: "\(where_): \(text)")
@@ -70,7 +84,7 @@ enum ProxyTunnel {
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status) else {
             answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse,
-                detail: "\(where_): the answer to CONNECT is not HTTP: \(statusLine.prefix(120).debugDescription)")
+                detail: "\(where_): the answer is not HTTP: \(statusLine.prefix(120).debugDescription)")
             return answer
         }
         answer.status = status
@@ -84,24 +98,31 @@ enum ProxyTunnel {
             }
             if name == "content-length" { contentLength = Int(value) }
         }
-        if (200...299).contains(status) { return answer }
+        if status >= 400 {
+            answer.bodyFirstLine = firstLine(of: readBody(fd, contentLength: contentLength, deadline: deadline))
+        }
+        return answer
+    }
 
-        answer.bodyFirstLine = firstLine(of: readBody(fd, contentLength: contentLength, deadline: deadline))
+    /// The failure a proxy's error status means (`what` is the request it refused).
+    static func failure(status: Int, answer: Answer, proxy: HTTPProxy, what: String) -> HandshakeFailure? {
+        let where_ = "proxy \(proxy)"
+        let statusLine = answer.statusLine ?? "HTTP \(status)"
         // The body's first line, unless it only repeats the status line.
         let body = answer.bodyFirstLine.flatMap { statusLine.hasSuffix($0) ? nil : $0 }
         let said = statusLine + (body.map { ": \($0)" } ?? "")
         switch status {
         case 407, 401:  // some proxies (tinyproxy) answer refused credentials with 401
             let schemes = answer.authenticateSchemes.isEmpty ? "no Proxy-Authenticate header" : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
-            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
+            return HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
                 detail: "\(where_) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
         case 400...499:
-            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(where_) refused CONNECT \(target): \(said)")
+            return HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(where_) refused \(what): \(said)")
+        case 500...599:
+            return HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError, detail: "\(where_) could not serve \(what): \(said)")
         default:
-            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError,
-                detail: "\(where_) could not open a tunnel to \(target): \(said)")
+            return nil
         }
-        return answer
     }
 
     /// Reads an error body: `Content-Length` bytes, or until the proxy closes, at most `bodyLimit`

@@ -26,6 +26,26 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         public var detail: String
     }
 
+    /// A plain HTTP check (`--http`): the request sent and the answer's status.
+    public struct HTTPCheck: Sendable, Codable, Hashable {
+        public var request: String
+        public var status: Int?
+        public var statusLine: String?
+
+        public init(request: String, status: Int?, statusLine: String?) {
+            self.request = request
+            self.status = status
+            self.statusLine = statusLine
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(request, forKey: .request)
+            try c.encode(status, forKey: .status)
+            try c.encode(statusLine, forKey: .statusLine)
+        }
+    }
+
     /// What the client offered.
     public struct Offer: Sendable, Codable, Hashable {
         public var minVersion: TLSVersion
@@ -71,6 +91,8 @@ public struct ProbeReport: Sendable, Codable, Hashable {
     public var path: String
     /// The `CONNECT` exchange with the proxy; null when direct.
     public var proxy: ProxyExchange?
+    /// The plain HTTP check (`--http`); null for a TLS probe.
+    public var http: HTTPCheck?
 
     public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String) {
         schemaVersion = JSONOutput.schemaVersion
@@ -123,6 +145,7 @@ extension ProbeReport {
         try c.encode(openssl, forKey: .openssl)
         try c.encode(path, forKey: .path)
         try c.encode(proxy, forKey: .proxy)
+        try c.encode(http, forKey: .http)
     }
 }
 

@@ -6,7 +6,10 @@ public enum ProbeTextRenderer {
     public static func render(_ r: ProbeReport, catalog: Catalog = .shared, into out: inout some TextOutputStream) {
         let target = r.address.map { "\(r.host):\(r.port) (\($0))" } ?? "\(r.host):\(r.port)"
         out.write("Probe   \(target)\n")
-        out.write("SNI     \(r.sni ?? "(none)")\n")
+        if r.http == nil { out.write("SNI     \(r.sni ?? "(none)")\n") }
+        if let h = r.http {
+            out.write("HTTP    \(h.request)\(h.statusLine.map { " -> \($0)" } ?? "")\n")
+        }
         if let p = r.proxy {
             let answer = p.statusLine.map { " -> \($0)" } ?? ""
             out.write("Path    through \(p.proxy)\(p.credentialsSent ? " (Basic credentials sent)" : ""): \(p.request)\(answer)\n")
@@ -14,12 +17,14 @@ public enum ProbeTextRenderer {
         } else {
             out.write("Path    \(r.path)\n")
         }
-        out.write("Offered \(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)")
-        if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
-        if let list = r.offered.tls13CipherSuites { out.write(", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)") }
-        out.write("\n")
-        if !r.offered.notNegotiable.isEmpty {
-            out.write("        not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))\n")
+        if r.http == nil {
+            out.write("Offered \(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)")
+            if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
+            if let list = r.offered.tls13CipherSuites { out.write(", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)") }
+            out.write("\n")
+            if !r.offered.notNegotiable.isEmpty {
+                out.write("        not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))\n")
+            }
         }
         out.write("\n")
         if let p = r.protocol { out.write("Protocol      \(p.rawValue)\n") }
@@ -55,6 +60,8 @@ public enum ProbeTextRenderer {
                 let name = catalog.windowsError(w).map { " \($0.name)" } ?? ""
                 out.write("  A Windows Update client shows this as \(w)\(name).\n")
             }
+        } else if r.http != nil {
+            out.write("OK: the HTTP request was answered.\n")
         } else {
             out.write("OK: handshake succeeded.\n")
         }

@@ -44,6 +44,9 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @OptionGroup var network: ProxyOptions
 
+    @Flag(help: "A plain HTTP check instead of TLS: GET / (port 80 by default), through a proxy as an ordinary proxied request (absolute URI), as WinHTTP sends the update content downloads.")
+    var http = false
+
     @Option(help: "Send this SNI name instead of HOST.")
     var sni: String?
 
@@ -109,8 +112,17 @@ struct ProbeCommand: AsyncParsableCommand {
         for name in offer.notNegotiable {
             CLIErrors.warn("--ciphers: \(name) cannot be negotiated by \(OpenSSLLibrary.versionText) (not offered)")
         }
-        let outcome = await Task.detached { TLSClient.handshake(request) }.value
-        let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
+        let outcome: HandshakeOutcome
+        var httpCheck: ProbeReport.HTTPCheck?
+        if http {
+            let result = await Task.detached { PlainHTTPCheck.get(request) }.value
+            outcome = result.outcome
+            httpCheck = ProbeReport.HTTPCheck(request: result.requestLine, status: result.status, statusLine: result.statusLine)
+        } else {
+            outcome = await Task.detached { TLSClient.handshake(request) }.value
+        }
+        var report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
+        report.http = httpCheck
         switch format {
         case .json:
             print(try JSONOutput.encode(report))
@@ -124,7 +136,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// Turns the options into a request, resolving every name the user typed.
     func buildRequest() throws -> (HandshakeRequest, ProbeReport.Offer) {
-        let target = try HostPort(parsing: self.target, source: "HOST")
+        let target = try HostPort(parsing: self.target, defaultPort: http ? 80 : 443, source: "HOST")
         var connectAddress: String?
         var connectPort: Int?
         let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }

@@ -176,6 +176,36 @@ struct ProxyCommandTests {
         #expect(report.stdout.contains("proxy-unreachable"), "\(report.stdout.prefix(400)) \(report.stderr)")
     }
 
+    @Test(.enabled(if: ProxyProcess.tinyproxyInstalled))
+    func plainHTTPOnPort80GoesAsAProxiedRequest() throws {
+        let web = RawTCPServer { fd in
+            // The whole request head first: a proxy sends it in pieces.
+            var head: [UInt8] = []
+            while !head.suffix(4).elementsEqual([13, 10, 13, 10]), head.count < 16384 {
+                let chunk = RawTCPServer.readSome(fd, limit: 1)
+                if chunk.isEmpty { return }
+                head += chunk
+            }
+            RawTCPServer.write(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8))
+        }
+        defer { web.stop() }
+        let proxy = try ProxyProcess.tinyproxy(allow: ["^localhost$"])
+        defer { proxy.stop() }
+        let host = "download.windowsupdate.com"
+        let args = ["diagnose", "\(host):80", "--config", Self.healthy, "--resolve", "\(host):80=127.0.0.1:\(web.port)", "--format", "json"]
+        let blocked = try CLI.run(args + ["--proxy", proxy.url()])
+        #expect(blocked.exitCode == 1, "\(blocked.stdout)")
+        let h = try Self.hosts(blocked)[0]
+        #expect((h["proxy"] as? [String: Any])?["request"] as? String == "GET http://127.0.0.1:\(web.port)/ HTTP/1.1")
+        #expect(Self.causes(h).first?["code"] as? String == "proxy-blocked")
+        let direct = try CLI.run(args)
+        #expect(direct.exitCode == 0, "\(direct.stdout)")
+
+        let probe = try CLI.run(["probe", host, "--http", "--connect", "localhost:\(web.port)", "--proxy", proxy.url()])
+        #expect(probe.exitCode == 0, "\(probe.stdout)")
+        #expect(probe.stdout.contains("HTTP    GET http://localhost:\(web.port)/ HTTP/1.1 -> HTTP/1.1 200 OK"))
+    }
+
     @Test(arguments: [
         (["probe", "h", "--proxy", "https://p:443"], "--proxy"),
         (["probe", "h", "--proxy", "http://p:1", "--no-proxy"], "--no-proxy"),

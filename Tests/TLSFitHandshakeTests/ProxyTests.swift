@@ -175,3 +175,57 @@ struct ProxyTests {
         #expect(proxied.connections > 0 && proxied.connections == direct.connections)
     }
 }
+
+/// Plain HTTP (port 80 content downloads): direct `GET /`, through a proxy an absolute URI.
+@Suite("Plain HTTP through a proxy", .serialized)
+struct PlainHTTPProxyTests {
+    final class Seen: @unchecked Sendable {
+        let lock = NSLock()
+        var requests: [String] = []
+    }
+
+    static func httpServer(_ seen: Seen) -> RawTCPServer {
+        RawTCPServer { fd in
+            var head: [UInt8] = []
+            while !head.suffix(4).elementsEqual([13, 10, 13, 10]), head.count < 16384 {
+                let chunk = RawTCPServer.readSome(fd, limit: 1)
+                if chunk.isEmpty { return }
+                head += chunk
+            }
+            seen.lock.withLock { seen.requests.append(String(decoding: head, as: UTF8.self)) }
+            RawTCPServer.write(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8))
+        }
+    }
+
+    @Test(.enabled(if: ProxyProcess.tinyproxyInstalled))
+    func absoluteURIThroughTheProxyOriginFormDirect() throws {
+        let seen = Seen()
+        let server = Self.httpServer(seen)
+        defer { server.stop() }
+        let proxy = try ProxyProcess.tinyproxy(allow: ["^localhost$"])
+        defer { proxy.stop() }
+        let host = "download.windowsupdate.com"
+        var request = HandshakeRequest(host: host, port: 80, connectAddress: "127.0.0.1", connectPort: server.port, timeout: 5)
+
+        let direct = PlainHTTPCheck.get(request)
+        #expect(direct.outcome.succeeded)
+        #expect(direct.requestLine == "GET / HTTP/1.1")
+        #expect(direct.status == 200)
+
+        request.path = .proxy(try HTTPProxy(parsing: proxy.url()))
+        let blocked = PlainHTTPCheck.get(request)
+        #expect(blocked.requestLine == "GET http://127.0.0.1:\(server.port)/ HTTP/1.1")
+        #expect(blocked.outcome.failure?.stage == .proxy && blocked.outcome.failure?.kind == .proxyForbidden)
+        #expect(blocked.outcome.failure?.windowsError == "0x80244018")
+
+        request.connectAddress = "localhost"
+        let allowed = PlainHTTPCheck.get(request)
+        #expect(allowed.outcome.succeeded, "\(String(describing: allowed.outcome.failure))")
+        #expect(allowed.status == 200)
+        #expect(allowed.outcome.proxy?.request == "GET http://localhost:\(server.port)/ HTTP/1.1")
+        let requests = seen.lock.withLock { seen.requests }
+        #expect(requests.count == 2)
+        #expect(requests.allSatisfy { $0.contains("Host: \(host)\r\n") || $0.contains("Host: localhost") })
+        #expect(requests.first?.hasPrefix("GET / HTTP/1.1") == true)
+    }
+}

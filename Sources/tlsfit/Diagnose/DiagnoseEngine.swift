@@ -40,6 +40,7 @@ struct DiagnoseEngine: Sendable {
     func diagnose(config: WindowsTLSConfig, target t: ScanTarget) -> HostDiagnosis {
         let client = ClientProfile(config: config)
         let route = path.route(host: t.host, port: t.port)
+        if t.port == 80 { return plainHTTP(config: config, target: t, route: route) }
         var server = profileProvider(t)
         if server == nil, !offline { server = measure(t, timeout, caFile, route) }
         var observed: HandshakeOutcome?
@@ -69,6 +70,19 @@ struct DiagnoseEngine: Sendable {
             result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t, path: route).succeeded
         }
         return result
+    }
+
+    /// Port 80 (update content comes over HTTP): a plain request, through the proxy as an ordinary
+    /// proxied request; no TLS, so only network and proxy causes apply.
+    func plainHTTP(config: WindowsTLSConfig, target t: ScanTarget, route: NetworkPath) -> HostDiagnosis {
+        var observed: HandshakeOutcome?
+        if !offline {
+            var request = HandshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+                                           timeout: timeout)
+            request.path = route
+            observed = PlainHTTPCheck.get(request).outcome
+        }
+        return Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: nil, observed: observed)
     }
 
     static func isPinnedUpdateService(_ host: String) -> Bool {
