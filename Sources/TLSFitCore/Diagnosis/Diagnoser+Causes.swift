@@ -47,7 +47,7 @@ extension Diagnoser {
             if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
                 changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
             }
-        } else if winHTTP == nil, c.release == .windows7 || c.release == .server2008R2 {
+        } else if winHTTP == nil, WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release) {
             let mask = WinHTTPSetting.bit(for: .tls11) | bit
             evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
             changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
