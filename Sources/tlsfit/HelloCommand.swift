@@ -79,7 +79,8 @@ struct HelloCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
-                                       releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil)
+                                       releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
+                                       offered: built.profile.protocols)
         try Self.emit(report, format: format)
     }
 

@@ -76,8 +76,9 @@ public struct ClientHelloReport: Sendable, Encodable {
     /// For a decoded hello: the closest releases, best first; null for an emulated one.
     public var matches: [Match]?
 
+    /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
     public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
-                matches: [HelloMatch]?, catalog: Catalog = .shared) {
+                matches: [HelloMatch]?, offered: [TLSVersion]? = nil, catalog: Catalog = .shared) {
         func h16(_ v: UInt16) -> String { String(format: "0x%04X", v) }
         schemaVersion = JSONOutput.schemaVersion
         self.source = source
@@ -85,7 +86,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         windowsReleaseAssumed = releaseAssumed
         recordVersion = h16(hello.recordVersion)
         helloVersion = h16(hello.version)
-        offeredVersions = hello.offeredVersions.map(\.rawValue)
+        offeredVersions = (offered ?? hello.offeredVersions).map(\.rawValue)
         random = Digest.hex(hello.random)
         sessionID = Digest.hex(hello.sessionID)
         cipherSuites = hello.cipherSuites.map { code in
