@@ -28,6 +28,7 @@ public enum DiagnosisTextRenderer {
         } else {
             out += "  Handshake:  not tried (offline)\n"
         }
+        if let note = h.wireNote { out += "  Note:       \(note)\n" }
         if let p = h.predicted {
             out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
         } else if let f = h.predictedFailure {

@@ -29,10 +29,18 @@ public enum WindowsClientHelloBuilder {
         config: WindowsTLSConfig, serverName: String?, random: [UInt8] = [UInt8](repeating: 0, count: 32),
         sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:], applyGPOFieldLimit: Bool = true
     ) throws(NoHello) -> WindowsClientHello {
-        let profile = ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit)
-        let data = Catalog.shared.release(config.release).hello
+        try build(profile: ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit), serverName: serverName,
+                  random: random, sessionID: sessionID, keyShares: keyShares)
+    }
+
+    /// The same from a `ClientProfile` (what `ClientProfile(config:)` computed: protocols, suites, groups).
+    public static func build(
+        profile: ClientProfile, serverName: String?, random: [UInt8] = [UInt8](repeating: 0, count: 32),
+        sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:]
+    ) throws(NoHello) -> WindowsClientHello {
+        let data = Catalog.shared.release(profile.release).hello
         guard let highest = profile.protocols.last else {
-            throw NoHello(description: profile.suites.isEmpty && !config.offeredProtocols().isEmpty
+            throw NoHello(description: profile.suites.isEmpty && !profile.configuredProtocols.isEmpty
                 ? "no cipher suite can be used with the protocols WinHTTP offers: Schannel sends no ClientHello"
                 : "WinHTTP offers no protocol: Schannel cannot create a client credential and sends no ClientHello")
         }
@@ -131,10 +139,10 @@ public enum WindowsClientHelloBuilder {
             recordVersion: recordVersion, version: legacyVersion,
             random: random.count == 32 ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
             sessionID: session, cipherSuites: suites, compressionMethods: [0], extensions: extensions)
-        if config.winHTTPDefaultSecureProtocols == nil {
+        if !profile.winHTTPProtocolsExplicit {
             use("winhttp_protocols", data.winHTTPProtocols)
         }
-        return WindowsClientHello(hello: hello, release: config.release, profile: profile, assumptions: assumptions)
+        return WindowsClientHello(hello: hello, release: profile.release, profile: profile, assumptions: assumptions)
     }
 
     /// The length a group's public key has on the wire; a recognisable filler for printing.

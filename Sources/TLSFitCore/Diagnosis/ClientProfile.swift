@@ -26,6 +26,12 @@ public struct ClientProfile: Sendable, Hashable {
     public var signatureSchemes: [UInt16]
     /// OpenSSL signature-algorithm names for `signatureSchemes` (those OpenSSL knows).
     public var signatureAlgorithms: [String]
+    /// What WinHTTP and Schannel would offer before suites are considered (`WindowsTLSConfig.offeredProtocols()`).
+    public var configuredProtocols: [TLSVersion]
+    /// True when `DefaultSecureProtocols` set WinHTTP's protocols (not its defaults).
+    public var winHTTPProtocolsExplicit: Bool
+    /// The ClientHello profile of the release (`windows-hello.tsv`): extensions and their order.
+    public var helloProfile: String
     /// Suites the policy string names past the 1023-character Group Policy field limit: a
     /// GPO-delivered list keeps only what fits, so they are not offered.
     public var truncatedSuites: [Suite]
@@ -36,6 +42,9 @@ public struct ClientProfile: Sendable, Hashable {
         release = config.release
         let info = Catalog.shared.release(config.release)
         var protocols = config.offeredProtocols()
+        configuredProtocols = protocols
+        winHTTPProtocolsExplicit = config.winHTTPDefaultSecureProtocols != nil
+        helloProfile = info.helloProfile
         var truncatedCodes = Set<UInt16>()
         if applyGPOFieldLimit, case .policy = config.suiteOrderSource {
             truncatedCodes = ClientProfile.codesPastGPOLimit(config)

@@ -52,6 +52,9 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var fixVerified: Bool?
     /// True when a real handshake made with every fix applied succeeded; nil when not tried (offline, or no verified fix).
     public var fixConfirmedOnWire: Bool?
+    /// How the real handshake was read when it needs saying: the server chose a suite OpenSSL cannot speak, so
+    /// the certificate was not checked; nil otherwise.
+    public var wireNote: String? = nil
 
     public var succeeded: Bool { outcome == "ok" }
 
@@ -72,6 +75,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         try c.encode(causes, forKey: .causes)
         try c.encode(fixVerified, forKey: .fixVerified)
         try c.encode(fixConfirmedOnWire, forKey: .fixConfirmedOnWire)
+        try c.encode(wireNote, forKey: .wireNote)
     }
 }
 

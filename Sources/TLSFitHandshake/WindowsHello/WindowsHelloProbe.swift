@@ -11,7 +11,8 @@ public enum WindowsHelloProbe {
         /// Dial this address instead of resolving `host` (SNI stays `host`).
         public var connectAddress: String?
         public var connectPort: Int?
-        public var config: WindowsTLSConfig
+        /// The client: `ClientProfile(config:)` of the Windows configuration.
+        public var profile: ClientProfile
         public var timeout: Double
         public var caFile: String?
         /// Run the confirming OpenSSL handshake for the certificate when the server chose a suite OpenSSL speaks.
@@ -19,11 +20,17 @@ public enum WindowsHelloProbe {
 
         public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, config: WindowsTLSConfig,
                     timeout: Double, caFile: String?, confirm: Bool = true) {
+            self.init(host: host, port: port, connectAddress: connectAddress, connectPort: connectPort,
+                      profile: ClientProfile(config: config), timeout: timeout, caFile: caFile, confirm: confirm)
+        }
+
+        public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, profile: ClientProfile,
+                    timeout: Double, caFile: String?, confirm: Bool = true) {
             self.host = host
             self.port = port
             self.connectAddress = connectAddress
             self.connectPort = connectPort
-            self.config = config
+            self.profile = profile
             self.timeout = timeout
             self.caFile = caFile
             self.confirm = confirm
@@ -55,15 +62,16 @@ public enum WindowsHelloProbe {
             random[i] = UInt8.random(in: 0...255)
             session[i] = UInt8.random(in: 0...255)
         }
-        let profile = ClientProfile(config: request.config)
-        let shares = KeyShareGenerator.publicKeys(for: Catalog.shared.release(request.config.release).hello.keyShares.value
+        let profile = request.profile
+        let shares = KeyShareGenerator.publicKeys(for: Catalog.shared.release(profile.release).hello.keyShares.value
             .filter { profile.groupIDs.contains($0) })
         let built: WindowsClientHello
         do {
-            built = try WindowsClientHelloBuilder.build(config: request.config, serverName: request.host, random: random,
+            built = try WindowsClientHelloBuilder.build(profile: profile, serverName: request.host, random: random,
                                                         sessionID: session, keyShares: shares)
         } catch {
-            let kind: FailureKind = request.config.offeredProtocols().isEmpty ? .noProtocolOffered : .noSharedCipher
+            // Either way the client has no protocol it can use: Schannel sends nothing (as `ClientProfile.protocols` says).
+            let kind: FailureKind = .noProtocolOffered
             let outcome = HandshakeOutcome(
                 host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
                 certificate: nil, failure: HandshakeFailure(stage: .tls, kind: kind, detail: error.description),

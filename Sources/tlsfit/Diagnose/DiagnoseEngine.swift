@@ -35,8 +35,11 @@ struct DiagnoseEngine: Sendable {
         var server = profileProvider(t)
         if server == nil, !offline { server = measure(t, timeout, caFile) }
         var observed: HandshakeOutcome?
+        var wireNote: String?
         if !offline {
-            observed = handshake(client, t)
+            let wire = exchange(client, t)
+            observed = wire.outcome
+            wireNote = wire.confirmationSkipped
         }
         // The update service endpoints (*.update.microsoft.com), checked against the system store,
         // must chain to a Microsoft root: the update client pins them. Content hosts (download...,
@@ -44,6 +47,7 @@ struct DiagnoseEngine: Sendable {
         let required = caFile == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
                                         requiredRootSubject: required)
+        result.wireNote = wireNote
         // Confirm the fix on the wire: apply it, emulate the fixed client, handshake again.
         if !offline, result.fixVerified == true {
             var snapshot = config.registry
@@ -59,16 +63,12 @@ struct DiagnoseEngine: Sendable {
         return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
 
-    func handshake(_ client: ClientProfile, _ t: ScanTarget) -> HandshakeOutcome {
-        guard !client.protocols.isEmpty else {
-            // Windows would not even send a ClientHello.
-            return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
-                                    certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                                    detail: "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"),
-                                    timings: HandshakeTimings(totalMs: 0))
-        }
-        let request = client.handshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
-                                              timeout: timeout, caFile: caFile)
-        return TLSClient.handshake(request)
+    /// The handshake as the Windows client: its exact ClientHello decides what the server does; OpenSSL
+    /// checks the certificate when it can speak the suite the server chose.
+    func handshake(_ client: ClientProfile, _ t: ScanTarget) -> HandshakeOutcome { exchange(client, t).outcome }
+
+    func exchange(_ client: ClientProfile, _ t: ScanTarget) -> WindowsHelloProbe.Result {
+        WindowsHelloProbe.run(.init(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+                                    profile: client, timeout: timeout, caFile: caFile))
     }
 }
