@@ -127,6 +127,9 @@ enum ConfigTextRenderer {
         let defaultText = "default"
         out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
         out += c.releaseAssumed ? " - assumed; pass --windows to choose\n" : "\n"
+        if let d = c.detectedRelease {
+            out += "  the export says: \(d.summary) at \(d.evidence.location)\n"
+        }
         out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n\n"
 
         out += "Schannel client protocols:\n"

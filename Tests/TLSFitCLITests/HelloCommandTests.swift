@@ -137,3 +137,24 @@ struct HelloCommandTests {
         #expect((win11["windowsClient"] as? [String: Any])?["confirmingHandshake"] as? Bool == true)
     }
 }
+
+@Suite("tlsfit config reads the release from the export")
+struct ConfigReleaseFromExportTests {
+    @Test func configJSONNamesTheExportRelease() throws {
+        let path = TestPKI.shared.directory.appendingPathComponent("cv-\(UUID().uuidString).reg").path
+        try ("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\r\n"
+            + "\"CurrentBuild\"=\"22631\"\r\n\"UBR\"=dword:00001000\r\n\"DisplayVersion\"=\"23H2\"\r\n\"InstallationType\"=\"Client\"\r\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let json = try CLI.json(try CLI.run(["config", path, "--format", "json"]))
+        #expect(json["windowsRelease"] as? String == "windows-11-23h2")
+        #expect(json["windowsReleaseAssumed"] as? Bool == false)
+        let export = try #require(json["exportRelease"] as? [String: Any])
+        #expect(export["build"] as? Int == 22631 && export["ubr"] as? Int == 4096)
+        #expect(export["displayVersion"] as? String == "23H2")
+        #expect((export["evidence"] as? [String: Any])?["line"] as? Int == 4)
+        let text = try CLI.run(["config", path, "--windows", "server-2019"])
+        #expect(text.stdout.contains("[release-mismatch]"))
+        let plain = try CLI.json(try CLI.run(["config", "-", "--format", "json"], stdin: "TLS_RSA_WITH_AES_128_CBC_SHA\n"))
+        #expect(plain["exportRelease"] is NSNull)
+    }
+}

@@ -1,6 +1,6 @@
 /// Reads the Windows release from an export's `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`
 /// (`CurrentBuild`, `UBR`, `DisplayVersion`, `InstallationType`), so `--windows` can be left out.
-public struct DetectedRelease: Sendable, Hashable {
+public struct DetectedRelease: Sendable, Hashable, Codable {
     /// The release the build names; nil when tlsfit does not know the build.
     public var release: WindowsRelease?
     public var build: Int
@@ -22,6 +22,19 @@ public struct DetectedRelease: Sendable, Hashable {
     }
 
     public static let key = #"SOFTWARE\Microsoft\Windows NT\CurrentVersion"#
+
+    enum CodingKeys: String, CodingKey { case release, build, ubr, displayVersion, installationType, evidence }
+
+    // Every field written, null when absent: see JSONOutput.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(release, forKey: .release)
+        try c.encode(build, forKey: .build)
+        try c.encode(ubr, forKey: .ubr)
+        try c.encode(displayVersion, forKey: .displayVersion)
+        try c.encode(installationType, forKey: .installationType)
+        try c.encode(evidence, forKey: .evidence)
+    }
 
     /// nil when the export has no usable `CurrentBuild`.
     public static func detect(_ registry: RegistrySnapshot, catalog: Catalog = .shared) -> DetectedRelease? {
