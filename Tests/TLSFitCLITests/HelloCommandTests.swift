@@ -158,3 +158,38 @@ struct ConfigReleaseFromExportTests {
         #expect(plain["exportRelease"] is NSNull)
     }
 }
+
+@Suite("diagnose decides on the exact Windows ClientHello")
+struct DiagnoseExactHelloTests {
+    /// A server that accepts only 3DES: Windows 7's exact hello reaches it, OpenSSL cannot confirm the
+    /// certificate, and the diagnosis says so instead of guessing.
+    @Test func tripleDESOnlyServerReachedByWindows7() throws {
+        let pki = TestPKI.shared
+        let gnutls = try #require(ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
+        let files = try pki.write(pki.rsaLeaf, name: "diag-3des")
+        let port = freePort()
+        let server = try ExternalServer(executable: gnutls, arguments: [
+            "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
+            "--priority", "NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL",
+        ], port: port)
+        defer { server.stop() }
+        let reg = pki.directory.appendingPathComponent("diag-win7-\(UUID().uuidString).reg").path
+        try "Windows Registry Editor Version 5.00\r\n\r\n".write(toFile: reg, atomically: true, encoding: .utf8)
+        let host = "legacy.contoso.test"
+        let result = try CLI.run(["diagnose", host, "--windows", "windows-7", "--resolve", "\(host)=127.0.0.1:\(port)",
+                                  "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json"])
+        let json = try CLI.json(result)
+        let entry = try #require((json["hosts"] as? [[String: Any]])?.first)
+        #expect(entry["outcome"] as? String == "ok", "\(result.stdout)")
+        #expect((entry["negotiated"] as? [String: Any])?["cipher"] as? String == "TLS_RSA_WITH_3DES_EDE_CBC_SHA")
+        #expect((entry["wireNote"] as? String)?.contains("OpenSSL cannot speak TLS_RSA_WITH_3DES_EDE_CBC_SHA") == true)
+
+        // Windows 10 22H2 offers no 3DES: the server refuses its exact hello.
+        let win10 = try CLI.json(try CLI.run(["diagnose", host, "--windows", "windows-10-22h2", "--resolve", "\(host)=127.0.0.1:\(port)",
+                                              "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json"]))
+        let failing = try #require((win10["hosts"] as? [[String: Any]])?.first)
+        #expect(failing["outcome"] as? String == "fails")
+        #expect((failing["observedFailure"] as? [String: Any])?["kind"] as? String == "alert-received")
+        #expect(failing["wireNote"] is NSNull)
+    }
+}
