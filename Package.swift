@@ -35,6 +35,7 @@ let package = Package(
                 .embedInCode("suites.tsv"),
                 .embedInCode("windows-releases.tsv"),
                 .embedInCode("windows-suites.tsv"),
+                .embedInCode("windows-hello.tsv"),
                 .embedInCode("update-hosts.tsv"),
                 .embedInCode("windows-errors.tsv"),
                 .embedInCode("update-agent-proxy.tsv"),

@@ -8,6 +8,8 @@ public enum CipherSuitesData {
     public static let windowsReleasesTSV = text(PackageResources.windows_releases_tsv)
     /// `windows-suites.tsv`: Schannel suites per release list, default ones in priority order.
     public static let windowsSuitesTSV = text(PackageResources.windows_suites_tsv)
+    /// `windows-hello.tsv`: what Schannel puts into its ClientHello besides the suites, per release profile.
+    public static let windowsHelloTSV = text(PackageResources.windows_hello_tsv)
     /// `update-hosts.tsv`: Windows Update host patterns and concrete hosts.
     public static let updateHostsTSV = text(PackageResources.update_hosts_tsv)
     /// `windows-errors.tsv`: Windows error codes and what they mean for a TLS client.

@@ -34,6 +34,7 @@ public enum DiagnosisTextRenderer {
             if let d = h.directOutcome { line += "; direct for comparison: \(d)\(h.directFailure.map { " (\($0.stage): \($0.kind))" } ?? "")" }
             out += line + "\n"
         }
+        if let note = h.wireNote { out += "  Note:       \(note)\n" }
         if let p = h.predicted {
             out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
         } else if let f = h.predictedFailure {

@@ -71,6 +71,37 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         }
     }
 
+    /// `probe --windows`: the exact Windows ClientHello that was sent and how its answer was read.
+    public struct WindowsClient: Sendable, Codable, Hashable {
+        public var release: String
+        public var releaseAssumed: Bool
+        /// The ClientHello sent, hex; null when the configuration sends none.
+        public var helloHex: String?
+        public var ja3: String?
+        public var ja4: String?
+        /// The server answered with a HelloRetryRequest (it wants another key share): its choice of version and suite stands.
+        public var helloRetryRequest: Bool
+        /// True when the confirming OpenSSL handshake (for the certificate) ran.
+        public var confirmingHandshake: Bool
+        /// Why the certificate was not checked, when it was not (OpenSSL cannot speak the chosen suite...); null otherwise.
+        public var confirmationNote: String?
+        /// Facts the hello rests on that are assumed (CipherSuites/windows-hello.tsv).
+        public var assumptions: [String]
+
+        public init(release: String, releaseAssumed: Bool, helloHex: String?, ja3: String?, ja4: String?, helloRetryRequest: Bool,
+                    confirmingHandshake: Bool, confirmationNote: String?, assumptions: [String]) {
+            self.release = release
+            self.releaseAssumed = releaseAssumed
+            self.helloHex = helloHex
+            self.ja3 = ja3
+            self.ja4 = ja4
+            self.helloRetryRequest = helloRetryRequest
+            self.confirmingHandshake = confirmingHandshake
+            self.confirmationNote = confirmationNote
+            self.assumptions = assumptions
+        }
+    }
+
     public var schemaVersion: Int
     public var host: String
     public var port: Int
@@ -93,8 +124,11 @@ public struct ProbeReport: Sendable, Codable, Hashable {
     public var proxy: ProxyExchange?
     /// The plain HTTP check (`--http`); null for a TLS probe.
     public var http: HTTPCheck?
+    /// Set by `probe --windows`; null otherwise.
+    public var windowsClient: WindowsClient?
 
-    public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String) {
+    public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String, windowsClient: WindowsClient? = nil) {
+        self.windowsClient = windowsClient
         schemaVersion = JSONOutput.schemaVersion
         host = o.host
         port = o.port
@@ -146,6 +180,22 @@ extension ProbeReport {
         try c.encode(path, forKey: .path)
         try c.encode(proxy, forKey: .proxy)
         try c.encode(http, forKey: .http)
+        try c.encode(windowsClient, forKey: .windowsClient)
+    }
+}
+
+extension ProbeReport.WindowsClient {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(release, forKey: .release)
+        try c.encode(releaseAssumed, forKey: .releaseAssumed)
+        try c.encode(helloHex, forKey: .helloHex)
+        try c.encode(ja3, forKey: .ja3)
+        try c.encode(ja4, forKey: .ja4)
+        try c.encode(helloRetryRequest, forKey: .helloRetryRequest)
+        try c.encode(confirmingHandshake, forKey: .confirmingHandshake)
+        try c.encode(confirmationNote, forKey: .confirmationNote)
+        try c.encode(assumptions, forKey: .assumptions)
     }
 }
 

@@ -19,10 +19,20 @@ public enum ProbeTextRenderer {
         }
         if r.http == nil {
             out.write("Offered \(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)")
-            if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
+            if r.windowsClient != nil, let list = r.offered.cipherList {
+                let count = list.isEmpty ? 0 : list.split(separator: ",").count
+                out.write(", \(count) suites (\(r.offered.notNegotiable.count) of them OpenSSL cannot offer; `tlsfit hello` lists them)")
+            } else if let list = r.offered.cipherList { out.write(", ciphers \(list.isEmpty ? "(none)" : list)") }
             if let list = r.offered.tls13CipherSuites { out.write(", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)") }
             out.write("\n")
-            if !r.offered.notNegotiable.isEmpty {
+            if let w = r.windowsClient {
+                let name = WindowsRelease(rawValue: w.release)?.displayName ?? w.release
+                out.write("Client  \(name) (\(w.release))\(w.releaseAssumed ? " [release assumed]" : ""): its exact WinHTTP ClientHello\n")
+                if let ja3 = w.ja3, let ja4 = w.ja4 { out.write("        JA3 \(ja3)  JA4 \(ja4)\n") }
+                if w.helloRetryRequest { out.write("        the server asked for another key share (HelloRetryRequest); its choice stands\n") }
+                if let note = w.confirmationNote { out.write("        \(note)\n") }
+                for a in w.assumptions { out.write("        assumed: \(a)\n") }
+            } else if !r.offered.notNegotiable.isEmpty {
                 out.write("        not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))\n")
             }
         }

@@ -26,7 +26,7 @@ struct ConfigCommand: AsyncParsableCommand {
     @Argument(help: "Files or GPO backup folders, applied in order.")
     var files: [String]
 
-    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: server-2022.")
+    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.")
     var windows: String?
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -36,8 +36,7 @@ struct ConfigCommand: AsyncParsableCommand {
         var release: WindowsRelease? = nil
         if let windows {
             guard let r = WindowsRelease(userText: windows) else {
-                let known = WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")
-                throw CLIErrors.badInput("--windows: unknown release '\(windows)'; known: \(known)")
+                throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows))
             }
             release = r
         }
@@ -46,9 +45,7 @@ struct ConfigCommand: AsyncParsableCommand {
         do {
             let inputs = try ConfigInputLoader.load(files)
             documents = try WindowsConfigReader.parse(inputs)
-            config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents),
-                                               release: release ?? WindowsConfigReader.defaultRelease,
-                                               releaseAssumed: release == nil)
+            config = WindowsConfigReader.evaluate(documents, release: release)
         } catch {
             throw CLIErrors.badInput(error.description)
         }
@@ -130,6 +127,9 @@ enum ConfigTextRenderer {
         let defaultText = "default"
         out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
         out += c.releaseAssumed ? " - assumed; pass --windows to choose\n" : "\n"
+        if let d = c.detectedRelease {
+            out += "  the export says: \(d.summary) at \(d.evidence.location)\n"
+        }
         out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n\n"
 
         out += "Schannel client protocols:\n"

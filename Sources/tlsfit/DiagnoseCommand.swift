@@ -78,7 +78,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var release: WindowsRelease?
         if let windows {
             guard let r = WindowsRelease(userText: windows) else {
-                throw Self.fail("--windows: unknown release '\(windows)'; known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(windows))
             }
             release = r
         }

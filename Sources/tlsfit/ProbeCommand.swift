@@ -26,6 +26,12 @@ struct ProbeCommand: AsyncParsableCommand {
               tlsfit probe fe2.update.microsoft.com
               tlsfit probe fe2.update.microsoft.com --ciphers "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_CBC_SHA"
               tlsfit probe fe2.update.microsoft.com --connect 127.0.0.1:8443 --ca-file lab-ca.pem --format json
+              tlsfit probe fe2.update.microsoft.com --windows windows-7 --config schannel.reg
+
+            With --windows or --config, the handshake is that Windows client's: tlsfit sends the exact \
+            ClientHello the release sends through WinHTTP for the configuration (suites OpenSSL cannot offer \
+            included), reads the server's answer to those bytes, and, when OpenSSL can speak the suite the \
+            server chose, checks the certificate chain with a second, confirming OpenSSL handshake.
             """
     )
 
@@ -89,7 +95,23 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @Option(name: .long, help: "Handshake as this Windows release's WinHTTP client, with its exact ClientHello (default with --config: the export's CurrentBuild, else server-2022).")
+    var windows: String?
+
+    @Option(name: .long, help: "The Windows client's configuration files (.reg, Registry.pol, GPO backup...); repeatable. Implies the Windows client.")
+    var config: [String] = []
+
+    var windowsMode: Bool { windows != nil || !config.isEmpty }
+
     func validate() throws {
+        if windowsMode {
+            let clash = [("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
+                         ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
+                         ("--sigalgs", sigalgs != nil), ("--sni", sni != nil), ("--no-sni", noSNI), ("--http", http)].filter(\.1).map(\.0)
+            if !clash.isEmpty {
+                throw ValidationError("--windows/--config send the Windows client's own hello: \(clash.joined(separator: ", ")) cannot be combined with them")
+            }
+        }
         if tls12 && tls13 { throw ValidationError("--tls1.2 and --tls1.3 exclude each other") }
         if (tls12 || tls13) && (minTLS != nil || maxTLS != nil) {
             throw ValidationError("--tls1.2/--tls1.3 and --min-tls/--max-tls exclude each other")
@@ -99,6 +121,7 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if windowsMode { return try await runAsWindows() }
         let request: HandshakeRequest
         let offer: ProbeReport.Offer
         do {
@@ -123,6 +146,70 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         var report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
         report.http = httpCheck
+        switch format {
+        case .json:
+            print(try JSONOutput.encode(report))
+        case .text:
+            var text = ""
+            ProbeTextRenderer.render(report, into: &text)
+            print(text, terminator: "")
+        }
+        if !outcome.succeeded { throw ExitCode(1) }
+    }
+
+    /// `--windows` / `--config`: one connection with the exact Windows ClientHello.
+    func runAsWindows() async throws {
+        var release: WindowsRelease?
+        if let windows {
+            guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
+            release = r
+        }
+        let configuration: WindowsTLSConfig
+        let target: HostPort
+        var connectAddress: String?
+        var connectPort: Int?
+        let path: NetworkPath
+        do {
+            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            target = try HostPort(parsing: self.target, source: "HOST")
+            let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
+            if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {
+                connectAddress = match.address
+                connectPort = match.addressPort ?? target.port
+            }
+            if let connect {
+                let c = try HostPort(parsing: connect, defaultPort: target.port, source: "--connect")
+                connectAddress = c.host
+                connectPort = c.port
+            }
+            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                throw InputError(source: "--ca-file", message: "cannot read \(caFile)")
+            }
+            path = (try network.path() ?? .direct).route(host: target.host, port: target.port)
+        } catch let error as InputError {
+            throw CLIErrors.badInput(error)
+        }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        var request = WindowsHelloProbe.Request(
+            host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort, config: configuration,
+            timeout: timeout, caFile: caFile, confirm: true)
+        request.path = path
+        let result = await Task.detached { WindowsHelloProbe.run(request) }.value
+        var outcome = result.outcome
+        if noVerify, outcome.failure?.stage == .certificate { outcome.failure = nil }
+        let profile = result.hello?.profile ?? ClientProfile(config: configuration)
+        let offer = ProbeReport.Offer(
+            minVersion: profile.protocols.first ?? .tls12, maxVersion: profile.protocols.last ?? .tls12,
+            cipherList: profile.suites.map(\.suite.iana).joined(separator: ","), tls13CipherSuites: nil,
+            groups: profile.groups.joined(separator: ","),
+            signatureAlgorithms: profile.signatureSchemes.map(SignatureScheme.name).joined(separator: ","),
+            notNegotiable: profile.suites.filter { $0.openssl == nil }.map(\.suite.iana))
+        let client = ProbeReport.WindowsClient(
+            release: configuration.release.rawValue, releaseAssumed: configuration.releaseAssumed,
+            helloHex: result.hello.map { Digest.hex($0.hello.encode()) }, ja3: result.hello?.hello.ja3, ja4: result.hello?.hello.ja4,
+            helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false, confirmingHandshake: result.confirmation != nil,
+            confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [])
+        let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText, windowsClient: client)
         switch format {
         case .json:
             print(try JSONOutput.encode(report))

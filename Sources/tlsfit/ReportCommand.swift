@@ -140,7 +140,7 @@ struct ReportCommand: AsyncParsableCommand {
         var releases: [WindowsRelease] = []
         for item in windows.flatMap({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }) where !item.isEmpty {
             guard let r = WindowsRelease(userText: item) else {
-                throw Self.fail("--windows: unknown release '\(item)'; known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(item))
             }
             if !releases.contains(r) { releases.append(r) }
         }

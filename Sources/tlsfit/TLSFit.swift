@@ -16,6 +16,7 @@ struct TLSFit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ProbeCommand.self,
+            HelloCommand.self,
             SuitesCommand.self,
             ConfigCommand.self,
             ScanCommand.self,

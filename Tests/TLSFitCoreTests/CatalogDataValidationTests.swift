@@ -10,11 +10,12 @@ import TLSFitCore
         var windowsSuites = CipherSuitesData.windowsSuitesTSV
         var hosts = CipherSuitesData.updateHostsTSV
         var errors = CipherSuitesData.windowsErrorsTSV
+        var hello = CipherSuitesData.windowsHelloTSV
 
         func load() throws(InputError) -> Catalog {
             try Catalog(
                 suitesTSV: suites, windowsReleasesTSV: releases, windowsSuitesTSV: windowsSuites,
-                updateHostsTSV: hosts, windowsErrorsTSV: errors)
+                updateHostsTSV: hosts, windowsErrorsTSV: errors, windowsHelloTSV: hello)
         }
     }
 
@@ -109,12 +110,38 @@ import TLSFitCore
         expectFailure(unknown, file: "windows-releases.tsv", line: line, containing: "windows-12")
 
         var badList = Files()
+        let listLine = Self.line(of: "\twin11\t", in: badList.releases)
         badList.releases = Self.replacing("\twin11\t", with: "\twin12\t", in: badList.releases)
-        expectFailure(badList, file: "windows-releases.tsv", line: line, containing: "win12")
+        expectFailure(badList, file: "windows-releases.tsv", line: listLine, containing: "win12")
+
+        var badBuild = Files()
+        let buildLine = Self.line(of: "windows-10-22h2\t", in: badBuild.releases)
+        badBuild.releases = Self.replacing("\t19045\t", with: "\t19044\t", in: badBuild.releases)
+        expectFailure(badBuild, file: "windows-releases.tsv", line: buildLine, containing: "build 19044")
+
+        var badProfile = Files()
+        badProfile.releases = Self.replacing("\tschannel-win81\t", with: "\tschannel-win9\t", in: badProfile.releases)
+        expectFailure(badProfile, file: "windows-hello.tsv", line: nil, containing: "schannel-win9")
 
         var missing = Files()
         missing.releases = missing.releases.split(separator: "\n").filter { !$0.hasPrefix("server-2025\t") }.joined(separator: "\n")
         expectFailure(missing, file: "windows-releases.tsv", line: nil, containing: "server-2025")
+    }
+
+    @Test func helloRows() {
+        var noSource = Files()
+        let line = Self.line(of: "schannel-win10\tpoint_formats", in: noSource.hello)
+        noSource.hello = Self.replacing("schannel-win10\tpoint_formats\t00\tcaptured\ttestssl.sh \"IE 11 Win 10\"", with: "schannel-win10\tpoint_formats\t00\tcaptured\t-", in: noSource.hello)
+        expectFailure(noSource, file: "windows-hello.tsv", line: line, containing: "source")
+
+        var badHex = Files()
+        let sigLine = Self.line(of: "schannel-win10\tsignature_algorithms", in: badHex.hello)
+        badHex.hello = Self.replacing("0401,0501,0201,0403,0503,0203,0202,0601,0603", with: "0401,05,0201", in: badHex.hello)
+        expectFailure(badHex, file: "windows-hello.tsv", line: sigLine, containing: "'05'")
+
+        var badConfidence = Files()
+        badConfidence.hello = Self.replacing("\tTLSv1.2,TLSv1.3\tassumed\t", with: "\tTLSv1.2,TLSv1.3\tguessed\t", in: badConfidence.hello)
+        expectFailure(badConfidence, file: "windows-hello.tsv", line: Self.line(of: "server-2025\twinhttp_protocols", in: badConfidence.hello), containing: "confidence")
     }
 
     @Test func hostsAndErrors() {

@@ -38,7 +38,8 @@ import TLSFitCore
     @Test func tls13OnlyFromWindows11AndServer2022() {
         for release in WindowsRelease.allCases {
             let info = catalog.release(release)
-            let has13 = [WindowsRelease.windows11, .server2022, .server2025].contains(release)
+            let has13 = [WindowsRelease.windows11_21H2, .windows11_22H2, .windows11_23H2, .windows11_24H2, .windows11,
+                         .server2022, .server23H2, .server2025].contains(release)
             #expect(info.defaultClientProtocols.contains(.tls13) == has13, "\(release)")
             #expect(info.defaultOrder.contains { $0.suite.isTLS13 } == has13, "\(release)")
         }

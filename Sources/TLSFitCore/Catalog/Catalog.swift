@@ -11,7 +11,8 @@ public final class Catalog: Sendable {
                 windowsReleasesTSV: CipherSuitesData.windowsReleasesTSV,
                 windowsSuitesTSV: CipherSuitesData.windowsSuitesTSV,
                 updateHostsTSV: CipherSuitesData.updateHostsTSV,
-                windowsErrorsTSV: CipherSuitesData.windowsErrorsTSV
+                windowsErrorsTSV: CipherSuitesData.windowsErrorsTSV,
+                windowsHelloTSV: CipherSuitesData.windowsHelloTSV
             )
         } catch {
             fatalError("embedded catalog data is malformed: \(error)")
@@ -39,7 +40,8 @@ public final class Catalog: Sendable {
         windowsReleasesTSV: String,
         windowsSuitesTSV: String,
         updateHostsTSV: String,
-        windowsErrorsTSV: String
+        windowsErrorsTSV: String,
+        windowsHelloTSV: String = CipherSuitesData.windowsHelloTSV
     ) throws(InputError) {
         let suites = try CatalogLoader.suites(suitesTSV)
         var byCode: [UInt16: CipherSuite] = [:]
@@ -58,7 +60,7 @@ public final class Catalog: Sendable {
         self.allNames = NameDistance.Index(allNames)
 
         let (releases, aliases) = try CatalogLoader.releases(
-            releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, byName: byName, byCode: byCode)
+            releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, helloText: windowsHelloTSV, byName: byName, byCode: byCode)
         self.releases = releases
         self.releaseAliases = aliases
         (self.updateHostPatterns, self.updateHosts) = try CatalogLoader.updateHosts(updateHostsTSV)
@@ -90,6 +92,13 @@ public final class Catalog: Sendable {
     public func release(_ r: WindowsRelease) -> WindowsReleaseInfo {
         guard let info = releases[r] else { fatalError("catalog has no entry for \(r.rawValue)") }
         return info
+    }
+
+    /// The release a `CurrentBuild` number names; `server` picks between a client and a server
+    /// release of the same build (7601, 9200, 9600, 14393, 17763, 26100). nil for a build tlsfit does not know.
+    public func release(forBuild build: Int, server: Bool) -> WindowsRelease? {
+        let matches = WindowsRelease.allCases.filter { release($0).build == build }
+        return matches.first(where: { release($0).isServer == server }) ?? matches.first
     }
 
     /// The Windows releases that support a suite, with their entries for it.

@@ -56,10 +56,12 @@ enum CatalogLoader {
     // MARK: windows-releases.tsv + windows-suites.tsv
 
     static func releases(
-        releasesText: String, suitesText: String, byName: [String: UInt16], byCode: [UInt16: CipherSuite]
+        releasesText: String, suitesText: String, helloText: String, byName: [String: UInt16], byCode: [UInt16: CipherSuite]
     ) throws(InputError) -> ([WindowsRelease: WindowsReleaseInfo], [String: String]) {
         let lists = try suiteLists(suitesText, byName: byName, byCode: byCode)
-        let table = try TSVTable(releasesText, source: "windows-releases.tsv", columns: 8)
+        let helloRows = try HelloProfileLoader.rows(helloText)
+        let table = try TSVTable(releasesText, source: "windows-releases.tsv", columns: 13)
+        var builds: [String: String] = [:]
         var releases: [WindowsRelease: WindowsReleaseInfo] = [:]
         var aliases: [String: String] = [:]
         for row in table.rows {
@@ -83,10 +85,23 @@ enum CatalogLoader {
                 if let other = aliases[key], other != release.rawValue { throw table.error(row, "alias '\(alias)' already names \(other)") }
                 aliases[key] = release.rawValue
             }
+            guard let build = Int(f[8]), build > 0 else { throw table.error(row, "build '\(f[8])' is not a number") }
+            guard f[9] == "client" || f[9] == "server" else { throw table.error(row, "edition must be client or server, not '\(f[9])'") }
+            // 22000 Windows 11 21H2 and 25398 Server 23H2 are unique; a shared build is one client and one server.
+            if let other = builds["\(build)-\(f[9])"] { throw table.error(row, "build \(build) (\(f[9])) is already \(other)") }
+            builds["\(build)-\(f[9])"] = release.rawValue
+            var documented: [WindowsSuiteSupport]?
+            if f[11] != "-" {
+                guard let list = lists[f[11]] else { throw table.error(row, "documented list '\(f[11])' is not in windows-suites.tsv") }
+                documented = list.filter(\.enabledByDefault)
+            }
+            let hello = try HelloProfileLoader.profile(f[10], release: release.rawValue, rows: helloRows)
             releases[release] = WindowsReleaseInfo(
                 release: release, displayName: f[1], supported: supported,
                 defaultOrder: supported.filter(\.enabledByDefault), defaultClientProtocols: clientProtocols,
-                supportedProtocols: supportedProtocols, defaultCurves: curves, usesCurveSuffixes: f[6] == "yes")
+                supportedProtocols: supportedProtocols, defaultCurves: curves, usesCurveSuffixes: f[6] == "yes",
+                build: build, isServer: f[9] == "server", helloProfile: f[10], documentedOrder: documented,
+                note: f[12] == "-" ? nil : f[12], hello: hello)
         }
         if let missing = WindowsRelease.allCases.first(where: { releases[$0] == nil }) {
             throw InputError(source: "windows-releases.tsv", message: "release \(missing.rawValue) has no row")

@@ -4,15 +4,34 @@ import Foundation
 public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
     case windows7 = "windows-7"
     case server2008R2 = "server-2008r2"
+    case windows8 = "windows-8"
+    case server2012 = "server-2012"
     case windows81 = "windows-8.1"
     case server2012R2 = "server-2012r2"
+    case windows10_1507 = "windows-10-1507"
+    case windows10_1511 = "windows-10-1511"
     case windows10_1607 = "windows-10-1607"
     case server2016 = "server-2016"
+    case windows10_1703 = "windows-10-1703"
+    case windows10_1709 = "windows-10-1709"
+    case windows10_1803 = "windows-10-1803"
     case windows10_1809 = "windows-10-1809"
     case server2019 = "server-2019"
+    case windows10_1903 = "windows-10-1903"
+    case windows10_1909 = "windows-10-1909"
+    case windows10_2004 = "windows-10-2004"
+    case windows10_20H2 = "windows-10-20h2"
+    case windows10_21H1 = "windows-10-21h1"
+    case windows10_21H2 = "windows-10-21h2"
     case windows10_22H2 = "windows-10-22h2"
+    case windows11_21H2 = "windows-11-21h2"
+    case windows11_22H2 = "windows-11-22h2"
+    case windows11_23H2 = "windows-11-23h2"
+    case windows11_24H2 = "windows-11-24h2"
+    /// The current Windows 11 release (25H2).
     case windows11 = "windows-11"
     case server2022 = "server-2022"
+    case server23H2 = "server-23h2"
     case server2025 = "server-2025"
 
     /// Accepts the identifiers and the aliases of `windows-releases.tsv` ("win7", "2012r2", "win11"...), case-insensitive.
@@ -28,6 +47,29 @@ public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// "Windows Server 2012 R2".
     public var displayName: String { Catalog.shared.release(self).displayName }
+
+    /// Known identifiers closest to a mistyped one, best first ("windows-10-22h" -> "windows-10-22h2").
+    public static func suggestions(for text: String, limit: Int = 3) -> [String] {
+        let key = aliasKey(text)
+        let ids = allCases.map(\.rawValue)
+        let aliases = Array(Catalog.shared.releaseAliases.keys)
+        var result: [String] = []
+        for name in NameDistance.closest(to: key, among: NameDistance.Index(ids + aliases), limit: limit * 2) {
+            let id = WindowsRelease(userText: name)?.rawValue ?? name
+            if !result.contains(id) { result.append(id) }
+        }
+        return Array(result.prefix(limit))
+    }
+
+    /// The message for a release nobody knows: "did you mean" plus the known identifiers.
+    public static func unknownMessage(_ text: String) -> String {
+        let close = suggestions(for: text)
+        let hint = close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)"
+        return "unknown Windows release '\(text)'\(hint); known: \(allCases.map(\.rawValue).joined(separator: ", "))"
+    }
+
+    /// Before Windows 10 (curve-suffixed names, DisabledByDefault also hides a protocol from WinHTTP).
+    public var isPreWindows10: Bool { Catalog.shared.release(self).build < 10240 }
 
     /// Lower-cased with spaces, underscores and a "microsoft"/"windows" prefix variance folded, so
     /// "Windows Server 2019", "server_2019" and "ws2019" meet.
@@ -95,6 +137,18 @@ public struct WindowsReleaseInfo: Sendable {
     public var defaultCurves: [String]
     /// True before Windows 10: ECDHE suite names carry the curve (`_P256`...).
     public var usesCurveSuffixes: Bool
+    /// `CurrentBuild` (7601, 19045, 26100...).
+    public var build: Int
+    /// A server release (InstallationType `Server` or `Server Core`).
+    public var isServer: Bool
+    /// The ClientHello profile in `windows-hello.tsv`.
+    public var helloProfile: String
+    /// Microsoft's own default list where tlsfit follows real captures instead (Windows 7: see `note`).
+    public var documentedOrder: [WindowsSuiteSupport]?
+    /// Where the release's data comes from, when it needs saying; nil otherwise.
+    public var note: String?
+    /// What its ClientHello holds besides the suites (WinHTTP stack).
+    public var hello: WindowsHelloProfile
 
     /// The release's entry for an exact Schannel name, case-insensitive.
     public func support(forWindowsName name: String) -> WindowsSuiteSupport? {

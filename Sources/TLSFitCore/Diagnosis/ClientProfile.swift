@@ -20,8 +20,18 @@ public struct ClientProfile: Sendable, Hashable {
     public var suites: [Suite]
     /// IANA group names (`x25519`, `secp256r1`) in client order.
     public var groups: [String]
-    /// OpenSSL signature-algorithm names, in the order Schannel sends them.
+    /// The same groups as code points, as the ClientHello carries them.
+    public var groupIDs: [UInt16]
+    /// Signature schemes in Schannel's wire order (`windows-hello.tsv`).
+    public var signatureSchemes: [UInt16]
+    /// OpenSSL signature-algorithm names for `signatureSchemes` (those OpenSSL knows).
     public var signatureAlgorithms: [String]
+    /// What WinHTTP and Schannel would offer before suites are considered (`WindowsTLSConfig.offeredProtocols()`).
+    public var configuredProtocols: [TLSVersion]
+    /// True when `DefaultSecureProtocols` set WinHTTP's protocols (not its defaults).
+    public var winHTTPProtocolsExplicit: Bool
+    /// The ClientHello profile of the release (`windows-hello.tsv`): extensions and their order.
+    public var helloProfile: String
     /// Suites the policy string names past the 1023-character Group Policy field limit: a
     /// GPO-delivered list keeps only what fits, so they are not offered.
     public var truncatedSuites: [Suite]
@@ -32,6 +42,9 @@ public struct ClientProfile: Sendable, Hashable {
         release = config.release
         let info = Catalog.shared.release(config.release)
         var protocols = config.offeredProtocols()
+        configuredProtocols = protocols
+        winHTTPProtocolsExplicit = config.winHTTPDefaultSecureProtocols != nil
+        helloProfile = info.helloProfile
         var truncatedCodes = Set<UInt16>()
         if applyGPOFieldLimit, case .policy = config.suiteOrderSource {
             truncatedCodes = ClientProfile.codesPastGPOLimit(config)
@@ -63,23 +76,16 @@ public struct ClientProfile: Sendable, Hashable {
         } else {
             curves = config.curves
         }
-        var groups: [String] = []
+        var ids: [UInt16] = []
         for c in curves {
-            guard let id = NamedGroup.id(forName: c), NamedGroup.opensslName(forID: id) != nil else { continue }
-            let name = NamedGroup.name(forID: id)
-            if !groups.contains(name) { groups.append(name) }
+            guard let id = NamedGroup.id(forName: c), !ids.contains(UInt16(id)) else { continue }
+            ids.append(UInt16(id))
         }
-        self.groups = groups
-        signatureAlgorithms = ClientProfile.schannelSignatureAlgorithms(config.release)
-    }
-
-    /// Signature algorithms typical of Schannel's ClientHello (RSA-PSS from Windows 10 on).
-    static func schannelSignatureAlgorithms(_ release: WindowsRelease) -> [String] {
-        var list = ["RSA+SHA256", "RSA+SHA384", "RSA+SHA1", "ECDSA+SHA256", "ECDSA+SHA384", "ECDSA+SHA1"]
-        if !WindowsTLSConfig.isPreWindows10(release) {
-            list += ["rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512"]
-        }
-        return list + ["RSA+SHA512", "ECDSA+SHA512"]
+        self.groupIDs = ids
+        self.groups = ids.map { NamedGroup.name(forID: Int($0)) }
+        // One source of truth with the exact ClientHello: the release's profile in windows-hello.tsv.
+        signatureSchemes = info.hello.signatureAlgorithms.value
+        signatureAlgorithms = signatureSchemes.compactMap(SignatureScheme.opensslName)
     }
 
     /// Codes of the suites whose names start past the GPO field limit in the policy string.

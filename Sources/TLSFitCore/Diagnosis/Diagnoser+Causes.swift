@@ -47,7 +47,17 @@ extension Diagnoser {
             if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
                 changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
             }
-        } else if winHTTP == nil, c.release == .windows7 || c.release == .server2008R2 {
+        } else if winHTTP == nil, !WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release),
+            !WindowsTLSConfig.winHTTPDefaultProtocols(c.release).contains(target)
+        {
+            // Windows 11's WinHTTP offers TLS 1.2 and 1.3 only unless DefaultSecureProtocols names more.
+            let defaults = WindowsTLSConfig.winHTTPDefaultProtocols(c.release)
+            let mask = defaults.reduce(bit) { $0 | WinHTTPSetting.bit(for: $1) }
+            evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers \(defaults.map(\.rawValue).joined(separator: ", ")) only"))
+            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (adds \(target.schannelKeyName) to WinHTTP's own \(defaults.map(\.rawValue).joined(separator: ", ")))")
+        } else if winHTTP == nil, WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release) {
             let mask = WinHTTPSetting.bit(for: .tls11) | bit
             evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
             changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))

@@ -60,6 +60,9 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var directOutcome: String? = nil
     /// That direct handshake's failure; nil when it succeeded or was not tried.
     public var directFailure: ObservedFailure? = nil
+    /// How the real handshake was read when it needs saying: the server chose a suite OpenSSL cannot speak, so
+    /// the certificate was not checked; nil otherwise.
+    public var wireNote: String? = nil
 
     public var succeeded: Bool { outcome == "ok" }
 
@@ -84,6 +87,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         try c.encode(proxy, forKey: .proxy)
         try c.encode(directOutcome, forKey: .directOutcome)
         try c.encode(directFailure, forKey: .directFailure)
+        try c.encode(wireNote, forKey: .wireNote)
     }
 }
 

@@ -29,6 +29,7 @@ extension ClientProfile {
         s += ";s=" + suites.map { String($0.suite.code, radix: 16) }.joined(separator: ",")
         s += ";g=" + groups.joined(separator: ",")
         s += ";a=" + signatureAlgorithms.joined(separator: ",")
+        s += ";h=" + helloProfile  // the extensions Schannel sends around them
         return s
     }
 

@@ -31,9 +31,30 @@ public enum WindowsConfigReader {
     /// Parses the files, merges them in order (later over earlier, as policy applies over local
     /// settings) and evaluates the client for `release` (default: Server 2022, marked as assumed).
     public static func read(_ files: [InputFile], release: WindowsRelease?, catalog: Catalog = .shared) throws(InputError) -> WindowsTLSConfig {
-        let documents = try parse(files)
+        evaluate(try parse(files), release: release, catalog: catalog)
+    }
+
+    /// Merges parsed documents and evaluates them. The release is `release` when given, else the one
+    /// the export's `CurrentVersion` names (`CurrentBuild`), else Server 2022 (marked as assumed). When
+    /// both are given and disagree, `release` wins and a `release-mismatch` warning says so.
+    public static func evaluate(_ documents: [WindowsConfigDocument], release: WindowsRelease?, catalog: Catalog = .shared) -> WindowsTLSConfig {
         let snapshot = RegistrySnapshot(documents: documents)
-        return WindowsTLSConfig.evaluate(registry: snapshot, release: release ?? defaultRelease,
-                                         releaseAssumed: release == nil, catalog: catalog)
+        let detected = DetectedRelease.detect(snapshot, catalog: catalog)
+        let chosen = release ?? detected?.release ?? defaultRelease
+        var config = WindowsTLSConfig.evaluate(registry: snapshot, release: chosen,
+                                               releaseAssumed: release == nil && detected?.release == nil, catalog: catalog)
+        config.detectedRelease = detected
+        if let detected {
+            if let requested = release, let found = detected.release, found != requested {
+                config.warnings.insert(ConfigWarning(.releaseMismatch,
+                    "--windows says \(requested.rawValue), but the export's CurrentVersion says \(detected.summary): \(found.rawValue); tlsfit follows --windows",
+                    evidence: [detected.evidence]), at: 0)
+            } else if detected.release == nil {
+                config.warnings.insert(ConfigWarning(.releaseMismatch,
+                    "the export's CurrentVersion says \(detected.summary), a build tlsfit does not know; evaluated as \(chosen.rawValue)\(release == nil ? " (assumed)" : "")",
+                    evidence: [detected.evidence]), at: 0)
+            }
+        }
+        return config
     }
 }

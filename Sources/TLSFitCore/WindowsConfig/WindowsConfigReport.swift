@@ -43,6 +43,8 @@ public struct WindowsConfigReport: Encodable, Sendable {
     public var windowsRelease: String
     public var windowsReleaseName: String
     public var windowsReleaseAssumed: Bool
+    /// What the export's `CurrentVersion` key says (`CurrentBuild`...); null when it has none.
+    public var exportRelease: DetectedRelease?
     public var inputs: [Input]
     public var protocols: [String: ProtocolEntry]
     public var winHTTP: WinHTTPEntry?
@@ -63,6 +65,7 @@ public struct WindowsConfigReport: Encodable, Sendable {
         windowsRelease = config.release.rawValue
         windowsReleaseName = config.release.displayName
         windowsReleaseAssumed = config.releaseAssumed
+        exportRelease = config.detectedRelease
         self.inputs = inputs.map { Input(file: $0.source, format: $0.format) }
         var protocols: [String: ProtocolEntry] = [:]
         for (v, p) in config.protocols where p.supported || p.clientEnabledSource != nil {
@@ -103,7 +106,7 @@ public struct WindowsConfigReport: Encodable, Sendable {
 // Every field written, null when absent: see JSONOutput.
 extension WindowsConfigReport {
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, inputs, protocols, winHTTP,
+        case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, exportRelease, inputs, protocols, winHTTP,
             winHTTPWow64, offeredProtocols, cipherSuiteOrderSource, cipherSuites, removedCipherSuites, curves,
             curvesSource, warnings
     }
@@ -114,6 +117,7 @@ extension WindowsConfigReport {
         try c.encode(windowsRelease, forKey: .windowsRelease)
         try c.encode(windowsReleaseName, forKey: .windowsReleaseName)
         try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
+        try c.encode(exportRelease, forKey: .exportRelease)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(protocols, forKey: .protocols)
         try c.encode(winHTTP, forKey: .winHTTP)

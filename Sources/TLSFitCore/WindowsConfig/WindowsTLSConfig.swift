@@ -25,11 +25,13 @@ public struct WindowsTLSConfig: Sendable {
     public var curves: [String]
     public var curvesSource: Provenance?
     public var warnings: [ConfigWarning]
+    /// What the export's `CurrentVersion` key says about the release, when it has one.
+    public var detectedRelease: DetectedRelease? = nil
 
     /// The protocols WinHTTP (and so the Windows Update client) offers, lowest first.
     ///
-    /// `DefaultSecureProtocols`, when present, replaces WinHTTP's defaults (Windows 7 / 2008 R2:
-    /// SSL 3.0 and TLS 1.0; later releases: the Schannel defaults). Schannel's `Enabled=0` always
+    /// `DefaultSecureProtocols`, when present, replaces WinHTTP's defaults (Windows 7 / 8 / 2008 R2 /
+    /// 2012: SSL 3.0 and TLS 1.0; Windows 11: TLS 1.2 and 1.3; others: the Schannel defaults). Schannel's `Enabled=0` always
     /// wins. Before Windows 10, a client `DisabledByDefault=1` also removes the protocol (the
     /// KB3140245 guidance); from Windows 10 on, a protocol WinHTTP names explicitly is used.
     public func offeredProtocols() -> [TLSVersion] {
@@ -38,10 +40,8 @@ public struct WindowsTLSConfig: Sendable {
         let base: [TLSVersion]
         if let explicit {
             base = explicit
-        } else if release == .windows7 || release == .server2008R2 {
-            base = [.ssl3, .tls10]
         } else {
-            base = TLSVersion.allCases
+            base = WindowsTLSConfig.winHTTPDefaultProtocols(release)
         }
         return base.filter { v in
             guard let p = protocols[v], p.supported, p.clientEnabled else { return false }
@@ -55,8 +55,17 @@ public struct WindowsTLSConfig: Sendable {
         protocols.values.filter(\.clientOffered).map(\.version).sorted()
     }
 
-    static func isPreWindows10(_ r: WindowsRelease) -> Bool {
-        r == .windows7 || r == .server2008R2 || r == .windows81 || r == .server2012R2
+    static func isPreWindows10(_ r: WindowsRelease) -> Bool { r.isPreWindows10 }
+
+    /// WinHTTP's own protocols when `DefaultSecureProtocols` is not set (`windows-hello.tsv`):
+    /// SSL 3.0 and TLS 1.0 on Windows 7 / 8 / 2008 R2 / 2012, TLS 1.2 and 1.3 on Windows 11.
+    public static func winHTTPDefaultProtocols(_ r: WindowsRelease) -> [TLSVersion] {
+        Catalog.shared.release(r).hello.winHTTPProtocols.value
+    }
+
+    /// WinHTTP cannot use TLS 1.2 without `DefaultSecureProtocols` (Windows 7 / 8 / 2008 R2 / 2012, KB3140245).
+    static func winHTTPNeedsDefaultSecureProtocols(_ r: WindowsRelease) -> Bool {
+        !winHTTPDefaultProtocols(r).contains(.tls12)
     }
 }
 
@@ -172,6 +181,7 @@ public struct ConfigWarning: Sendable, Hashable, Codable {
         case unknownCurve = "unknown-curve"
         case onlyRC4Suites = "only-rc4-suites"
         case wrongValueType = "wrong-value-type"
+        case releaseMismatch = "release-mismatch"
     }
 
     public var code: Code

@@ -25,38 +25,17 @@ public enum RawClientHello {
     }
 
     /// The wire version: 0x0301 for TLS 1.0 ... 0x0303 for TLS 1.2; SSLv3 is 0x0300.
-    public static func wireVersion(_ version: TLSVersion) -> UInt16 {
-        switch version {
-        case .ssl3: 0x0300
-        case .tls10: 0x0301
-        case .tls11: 0x0302
-        case .tls12: 0x0303
-        case .tls13: 0x0304
-        }
-    }
+    public static func wireVersion(_ version: TLSVersion) -> UInt16 { version.wireValue }
 
     /// One handshake record holding a ClientHello: `client_version` is `version`, the record
     /// layer says TLS 1.0 (as OpenSSL and browsers do, for old servers). `serverName` is sent only
-    /// when it is a name, not a numeric address. `random` must be 32 bytes.
+    /// when it is a name, not a numeric address. `random` must be 32 bytes. Written by
+    /// `ClientHello.encode()`, the one encoder (the Windows client's hello uses it too).
     public static func build(
         version: TLSVersion, suites: [UInt16], serverName: String?, random: [UInt8]
     ) -> [UInt8] {
         precondition(random.count == 32, "the random is 32 bytes")
-        var body: [UInt8] = []
-        body.append(u16: wireVersion(version))
-        body += random
-        body.append(0)  // empty session id
-        let offered = suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV]
-        body.append(u16: UInt16(offered.count * 2))
-        for code in offered { body.append(u16: code) }
-        body += [1, 0]  // one compression method: null
-
-        var extensions: [UInt8] = []
-        func add(_ type: UInt16, _ data: [UInt8]) {
-            extensions.append(u16: type)
-            extensions.append(u16: UInt16(data.count))
-            extensions += data
-        }
+        var extensions: [TLSExtension] = []
         if let name = serverName, !name.isEmpty, !TCPConnector.isNumericAddress(name) {
             let host = Array(name.utf8)
             var entry: [UInt8] = [0]  // host_name
@@ -65,30 +44,26 @@ public enum RawClientHello {
             var list: [UInt8] = []
             list.append(u16: UInt16(entry.count))
             list += entry
-            add(Extension.serverName, list)
+            extensions.append(TLSExtension(type: Extension.serverName, data: list))
         }
         var groupList: [UInt8] = []
         groupList.append(u16: UInt16(groups.count * 2))
         for group in groups { groupList.append(u16: group) }
-        add(Extension.supportedGroups, groupList)
-        add(Extension.ecPointFormats, [1, 0])  // uncompressed
+        extensions.append(TLSExtension(type: Extension.supportedGroups, data: groupList))
+        extensions.append(TLSExtension(type: Extension.ecPointFormats, data: [1, 0]))  // uncompressed
         if version == .tls12 {
             // RFC 5246 7.4.1.4.1: only a TLS 1.2 client sends signature_algorithms.
             var schemes: [UInt8] = []
             schemes.append(u16: UInt16(signatureSchemes.count * 2))
             for scheme in signatureSchemes { schemes.append(u16: scheme) }
-            add(Extension.signatureAlgorithms, schemes)
+            extensions.append(TLSExtension(type: Extension.signatureAlgorithms, data: schemes))
         }
-        add(Extension.extendedMasterSecret, [])
-        body.append(u16: UInt16(extensions.count))
-        body += extensions
-
-        var handshake: [UInt8] = [1, UInt8((body.count >> 16) & 0xFF), UInt8((body.count >> 8) & 0xFF), UInt8(body.count & 0xFF)]
-        handshake += body
-        var record: [UInt8] = [0x16]
-        record.append(u16: 0x0301)
-        record.append(u16: UInt16(handshake.count))
-        return record + handshake
+        extensions.append(TLSExtension(type: Extension.extendedMasterSecret, data: []))
+        let hello = ClientHello(
+            recordVersion: 0x0301, version: wireVersion(version), random: random, sessionID: [],
+            cipherSuites: suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV], compressionMethods: [0],
+            extensions: extensions)
+        return hello.encode()
     }
 }
 
@@ -105,6 +80,28 @@ public struct RawServerHello: Sendable, Hashable {
     public var sessionID: [UInt8]
     public var cipherSuite: UInt16
     public var compression: UInt8
+    /// The extensions, when they parse (empty otherwise: the scan reads only the fields above).
+    public var extensions: [TLSExtension] = []
+
+    /// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
+    static let helloRetryRandom: [UInt8] = [
+        0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+        0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+    ]
+
+    /// The version the server chose: supported_versions when present (TLS 1.3), else `version`.
+    public var negotiatedVersion: UInt16 {
+        guard let data = extensions.first(where: { $0.type == 0x002B })?.data, data.count == 2 else { return version }
+        return UInt16(data[0]) << 8 | UInt16(data[1])
+    }
+
+    public var isHelloRetryRequest: Bool { random == Self.helloRetryRandom }
+
+    /// The key_share group a TLS 1.3 ServerHello (or HelloRetryRequest) names.
+    public var keyShareGroup: UInt16? {
+        guard let data = extensions.first(where: { $0.type == 0x0033 })?.data, data.count >= 2 else { return nil }
+        return UInt16(data[0]) << 8 | UInt16(data[1])
+    }
 }
 
 /// The parse of the bytes received so far.
@@ -177,8 +174,24 @@ public enum RawServerHelloParser {
         let sessionID = Array(body[35..<(35 + sessionLength)])
         let at = 35 + sessionLength
         let suite = UInt16(body[at]) << 8 | UInt16(body[at + 1])
+        var extensions: [TLSExtension] = []
+        var offset = at + 3
+        if body.count >= offset + 2 {
+            let total = Int(body[offset]) << 8 | Int(body[offset + 1])
+            offset += 2
+            if total == body.count - offset {
+                while body.count - offset >= 4 {
+                    let type = UInt16(body[offset]) << 8 | UInt16(body[offset + 1])
+                    let length = Int(body[offset + 2]) << 8 | Int(body[offset + 3])
+                    guard body.count - offset - 4 >= length else { extensions = []; break }
+                    extensions.append(TLSExtension(type: type, data: Array(body[(offset + 4)..<(offset + 4 + length)])))
+                    offset += 4 + length
+                }
+            }
+        }
         return .complete(.serverHello(RawServerHello(
-            version: version, random: random, sessionID: sessionID, cipherSuite: suite, compression: body[at + 2])))
+            version: version, random: random, sessionID: sessionID, cipherSuite: suite, compression: body[at + 2],
+            extensions: extensions)))
     }
 }
 

@@ -45,8 +45,11 @@ struct DiagnoseEngine: Sendable {
         if server == nil, !offline { server = measure(t, timeout, caFile, route) }
         var observed: HandshakeOutcome?
         var direct: HandshakeOutcome?
+        var wireNote: String?
         if !offline {
-            observed = handshake(client, t, path: route)
+            let wire = exchange(client, t, path: route)
+            observed = wire.outcome
+            wireNote = wire.confirmationSkipped
             // Through a proxy, a failure the proxy may have caused is compared with a direct handshake.
             if route.proxy != nil, let f = observed?.failure, f.stage == .certificate || (f.stage == .tls && observed?.negotiated.version == nil) {
                 direct = handshake(client, t, path: .direct)
@@ -58,6 +61,7 @@ struct DiagnoseEngine: Sendable {
         let required = caFile == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
                                         requiredRootSubject: required, direct: direct)
+        result.wireNote = wireNote
         if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
             result.causes.insert(missing, at: 0)
             result.outcome = "fails"
@@ -115,17 +119,16 @@ struct DiagnoseEngine: Sendable {
                                                   winHTTPSource: machineProxy.winHTTP?.source, userProxySource: machineProxy.user?.source)
     }
 
+    /// The handshake as the Windows client: its exact ClientHello decides what the server does; OpenSSL
+    /// checks the certificate when it can speak the suite the server chose. Along `path` (direct or a proxy).
     func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> HandshakeOutcome {
-        guard !client.protocols.isEmpty else {
-            // Windows would not even send a ClientHello.
-            return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
-                                    certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                                    detail: "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"),
-                                    timings: HandshakeTimings(totalMs: 0), path: path.description)
-        }
-        var request = client.handshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
-                                              timeout: timeout, caFile: caFile)
+        exchange(client, t, path: path).outcome
+    }
+
+    func exchange(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> WindowsHelloProbe.Result {
+        var request = WindowsHelloProbe.Request(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+                                                profile: client, timeout: timeout, caFile: caFile)
         request.path = path
-        return TLSClient.handshake(request)
+        return WindowsHelloProbe.run(request)
     }
 }

@@ -39,7 +39,7 @@ extension SuitesCommand {
 
     static func release(_ text: String) throws -> WindowsRelease {
         guard let release = WindowsRelease(userText: text) else {
-            throw badInput("unknown Windows release '\(text)' (known: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw badInput(WindowsRelease.unknownMessage(text))
         }
         return release
     }

@@ -6,7 +6,7 @@ extension SuitesCommand {
         static let configuration = CommandConfiguration(
             commandName: "defaults",
             abstract: "Show a Windows release's default cipher suites in priority order, client protocols and curves.",
-            discussion: "RELEASE is windows-7, server-2008r2, windows-8.1, server-2012r2, windows-10-1607, server-2016, windows-10-1809, server-2019, windows-10-22h2, windows-11, server-2022 or server-2025 (or an alias such as win7, 2012r2, win11)."
+            discussion: "RELEASE is one of \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")) (or an alias such as win7, 2012r2, win11, 22h2). windows-11 is the current Windows 11 release (25H2)."
         )
 
         @Argument(help: "The Windows release.")
@@ -27,7 +27,11 @@ extension SuitesCommand {
                     defaultClientProtocols: info.defaultClientProtocols.map(\.rawValue),
                     supportedProtocols: info.supportedProtocols.map(\.rawValue), defaultCurves: info.defaultCurves,
                     usesCurveSuffixes: info.usesCurveSuffixes, defaultOrder: info.defaultOrder.map(WindowsEntryJSON.init),
-                    supportedNotDefault: all ? others.map(WindowsEntryJSON.init) : nil))
+                    supportedNotDefault: all ? others.map(WindowsEntryJSON.init) : nil,
+                    build: info.build, edition: info.isServer ? "server" : "client", note: info.note,
+                    documentedOrder: info.documentedOrder?.map(WindowsEntryJSON.init),
+                    winHTTPDefaultProtocols: info.hello.winHTTPProtocols.value.map(\.rawValue),
+                    winHTTPDefaultProtocolsConfidence: info.hello.winHTTPProtocols.confidence.rawValue))
             case .text:
                 print("\(info.displayName) (\(info.release.rawValue))")
                 print(SuitesCommand.table([
@@ -35,7 +39,17 @@ extension SuitesCommand {
                     ["Supported protocols:", info.supportedProtocols.map(\.rawValue).joined(separator: ", ")],
                     ["Default curves:", info.defaultCurves.joined(separator: ", ")],
                     ["Curve-suffixed suite names:", info.usesCurveSuffixes ? "yes (before Windows 10)" : "no"],
+                    ["Build (CurrentBuild):", "\(info.build) (\(info.isServer ? "server" : "client"))"],
+                    ["WinHTTP default protocols:", info.hello.winHTTPProtocols.value.map(\.rawValue).joined(separator: ", ")
+                        + (info.hello.winHTTPProtocols.confidence == .assumed ? " (assumed: Microsoft does not name this release)" : "")],
                 ]))
+                if let note = info.note { print("Note: \(note)") }
+                if let documented = info.documentedOrder {
+                    let shown = Set(info.defaultOrder.map { $0.windowsName.uppercased() })
+                    let extra = documented.filter { !shown.contains($0.windowsName.uppercased()) }
+                    print("Sources: this list follows real captures; Microsoft's page is kept as a second source"
+                        + (extra.isEmpty ? "." : " and also lists: " + extra.map { "\($0.windowsName) (\($0.defaultPriority.map(String.init) ?? "-"))" }.joined(separator: ", ")))
+                }
                 print("")
                 print("Default cipher suites, in priority order:")
                 print(SuitesCommand.table(info.defaultOrder.map(row)))
@@ -70,4 +84,41 @@ struct DefaultsJSON: Encodable {
     var usesCurveSuffixes: Bool
     var defaultOrder: [WindowsEntryJSON]
     var supportedNotDefault: [WindowsEntryJSON]?
+    /// `CurrentBuild` of the release.
+    var build: Int
+    /// client or server.
+    var edition: String
+    /// Where the data comes from, when it needs saying; null otherwise.
+    var note: String?
+    /// Microsoft's documented default order where tlsfit follows real captures instead (Windows 7); null otherwise.
+    var documentedOrder: [WindowsEntryJSON]?
+    var winHTTPDefaultProtocols: [String]
+    /// captured, documented, reported or assumed.
+    var winHTTPDefaultProtocolsConfidence: String
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, release, displayName, defaultClientProtocols, supportedProtocols, defaultCurves, usesCurveSuffixes,
+            defaultOrder, supportedNotDefault, build, edition, note, documentedOrder, winHTTPDefaultProtocols,
+            winHTTPDefaultProtocolsConfidence
+    }
+
+    // Every field written, null when it does not apply.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(release, forKey: .release)
+        try c.encode(displayName, forKey: .displayName)
+        try c.encode(defaultClientProtocols, forKey: .defaultClientProtocols)
+        try c.encode(supportedProtocols, forKey: .supportedProtocols)
+        try c.encode(defaultCurves, forKey: .defaultCurves)
+        try c.encode(usesCurveSuffixes, forKey: .usesCurveSuffixes)
+        try c.encode(defaultOrder, forKey: .defaultOrder)
+        try c.encode(supportedNotDefault, forKey: .supportedNotDefault)
+        try c.encode(build, forKey: .build)
+        try c.encode(edition, forKey: .edition)
+        try c.encode(note, forKey: .note)
+        try c.encode(documentedOrder, forKey: .documentedOrder)
+        try c.encode(winHTTPDefaultProtocols, forKey: .winHTTPDefaultProtocols)
+        try c.encode(winHTTPDefaultProtocolsConfidence, forKey: .winHTTPDefaultProtocolsConfidence)
+    }
 }

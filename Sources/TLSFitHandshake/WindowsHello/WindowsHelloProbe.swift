@@ -1,0 +1,187 @@
+import Foundation
+import TLSFitCore
+
+/// One connection as a Windows client: the exact ClientHello the configuration makes Schannel send
+/// (WinHTTP), and the server's answer to those bytes. When OpenSSL can speak the suite the server chose,
+/// a second, confirming OpenSSL handshake fetches and checks the certificate chain.
+public enum WindowsHelloProbe {
+    public struct Request: Sendable {
+        public var host: String
+        public var port: Int
+        /// Dial this address instead of resolving `host` (SNI stays `host`).
+        public var connectAddress: String?
+        public var connectPort: Int?
+        /// The client: `ClientProfile(config:)` of the Windows configuration.
+        public var profile: ClientProfile
+        public var timeout: Double
+        public var caFile: String?
+        /// Run the confirming OpenSSL handshake for the certificate when the server chose a suite OpenSSL speaks.
+        public var confirm: Bool
+        /// Direct, or through an HTTP proxy (`CONNECT`); the confirming handshake takes the same path.
+        public var path: NetworkPath = .direct
+
+        public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, config: WindowsTLSConfig,
+                    timeout: Double, caFile: String?, confirm: Bool = true) {
+            self.init(host: host, port: port, connectAddress: connectAddress, connectPort: connectPort,
+                      profile: ClientProfile(config: config), timeout: timeout, caFile: caFile, confirm: confirm)
+        }
+
+        public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, profile: ClientProfile,
+                    timeout: Double, caFile: String?, confirm: Bool = true) {
+            self.host = host
+            self.port = port
+            self.connectAddress = connectAddress
+            self.connectPort = connectPort
+            self.profile = profile
+            self.timeout = timeout
+            self.caFile = caFile
+            self.confirm = confirm
+        }
+    }
+
+    public struct Result: Sendable {
+        /// The hello sent; nil when the configuration sends none (no protocol or no suite).
+        public var hello: WindowsClientHello?
+        /// The bytes on the wire.
+        public var bytes: [UInt8]
+        /// What the server did with those bytes (no certificate: the exchange stops at the ServerHello).
+        public var answer: HandshakeOutcome
+        /// The ServerHello, when one came.
+        public var serverHello: RawServerHello?
+        /// The confirming OpenSSL handshake, when it ran.
+        public var confirmation: HandshakeOutcome?
+        /// Why there was no confirming handshake, when there was none after a ServerHello.
+        public var confirmationSkipped: String?
+        /// The server's decision from the exact bytes, with the certificate (and its failures) from the
+        /// confirming handshake: what the Windows client would see.
+        public var outcome: HandshakeOutcome
+    }
+
+    public static func run(_ request: Request) -> Result {
+        var random = [UInt8](repeating: 0, count: 32)
+        var session = [UInt8](repeating: 0, count: 32)
+        for i in 0..<32 {
+            random[i] = UInt8.random(in: 0...255)
+            session[i] = UInt8.random(in: 0...255)
+        }
+        let profile = request.profile
+        let shares = KeyShareGenerator.publicKeys(for: Catalog.shared.release(profile.release).hello.keyShares.value
+            .filter { profile.groupIDs.contains($0) })
+        let built: WindowsClientHello
+        do {
+            built = try WindowsClientHelloBuilder.build(profile: profile, serverName: request.host, random: random,
+                                                        sessionID: session, keyShares: shares)
+        } catch {
+            // Either way the client has no protocol it can use: Schannel sends nothing (as `ClientProfile.protocols` says).
+            let kind: FailureKind = .noProtocolOffered
+            let outcome = HandshakeOutcome(
+                host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
+                certificate: nil, failure: HandshakeFailure(stage: .tls, kind: kind, detail: error.description),
+                timings: HandshakeTimings(totalMs: 0))
+            return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
+                          confirmationSkipped: nil, outcome: outcome)
+        }
+        let bytes = built.hello.encode()
+        let exchange = RawExchange.run(host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
+                                       bytes: bytes, timeout: request.timeout, path: request.path)
+        var answer = HandshakeOutcome(
+            host: request.host, port: request.port, address: exchange.address,
+            sni: TCPConnector.isNumericAddress(request.host) ? nil : request.host,
+            negotiated: NegotiatedParameters(), certificate: nil, failure: nil,
+            timings: HandshakeTimings(dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
+                                      totalMs: exchange.totalMs),
+            path: request.path.description, proxy: exchange.proxy)
+        var serverHello: RawServerHello?
+        switch exchange.answer {
+        case .serverHello(let hello):
+            serverHello = hello
+            answer.negotiated = negotiated(hello)
+            if let failure = check(hello, against: built.hello) { answer.failure = failure }
+        case .alert(let level, let description):
+            let alert = TLSAlert(code: Int(description))
+            answer.failure = HandshakeFailure(stage: .tls, kind: .alertReceived, alert: alert,
+                                              detail: "the server answered the ClientHello with a \(level == 2 ? "fatal" : "warning") alert \(alert)")
+        case .invalid(let why):
+            answer.failure = HandshakeFailure(stage: .tls, kind: .notTLS, detail: "not a ServerHello: \(why)")
+        case .closed(let received):
+            answer.failure = HandshakeFailure(stage: .tls, kind: .unexpectedClose, detail: "the server closed the connection after the ClientHello (\(received) bytes received)")
+        case .reset(let why):
+            answer.failure = HandshakeFailure(stage: .tls, kind: .reset, detail: "the connection was reset after the ClientHello: \(why)")
+        case .silence(let received):
+            answer.failure = HandshakeFailure(stage: .tls, kind: .timeout, detail: "no answer to the ClientHello before the timeout (\(received) bytes received)")
+        case .connectFailed(let failure):
+            answer.failure = failure
+        case .writeFailed(let why, let timeout):
+            answer.failure = HandshakeFailure(stage: .tls, kind: timeout ? .timeout : .reset, detail: why)
+        }
+        var result = Result(hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
+                            confirmationSkipped: nil, outcome: answer)
+        guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else { return result }
+        guard let suite = Catalog.shared.suite(code: code), let name = suite.openssl, !suite.opensslNameIsLegacy else {
+            let label = Catalog.shared.suite(code: code)?.iana ?? String(format: "0x%04X", code)
+            result.confirmationSkipped = "OpenSSL cannot speak \(label), which the server chose: the certificate chain was not fetched or checked"
+            return result
+        }
+        guard request.confirm else {
+            result.confirmationSkipped = "no confirming handshake was asked for"
+            return result
+        }
+        // The confirming handshake offers only what the server chose, so it reaches the same place.
+        let groups = profile.opensslGroups
+        var confirmRequest = HandshakeRequest(
+            host: request.host, port: request.port, connectAddress: request.connectAddress ?? (request.path.proxy == nil ? answer.address.map(Self.hostPart) : nil),
+            connectPort: request.connectPort, sni: request.host, minVersion: version, maxVersion: version,
+            cipherString: suite.isTLS13 ? nil : name, tls13CipherSuites: suite.isTLS13 ? name : nil,
+            groups: groups.isEmpty ? "ffdhe2048" : groups.joined(separator: ":"),
+            signatureAlgorithms: profile.signatureAlgorithms.joined(separator: ":"),
+            timeout: request.timeout, caFile: request.caFile, verifyCertificate: true)
+        confirmRequest.path = request.path
+        let confirmation = TLSClient.handshake(confirmRequest)
+        result.confirmation = confirmation
+        var combined = answer
+        combined.certificate = confirmation.certificate
+        combined.timings.totalMs += confirmation.timings.totalMs
+        if let failure = confirmation.failure {
+            if failure.stage == FailureStage.certificate {
+                combined.failure = failure
+            } else {
+                result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the server's choice stands, the certificate was not checked"
+            }
+        }
+        if let group = confirmation.negotiated.group, combined.negotiated.group == nil { combined.negotiated.group = group }
+        result.outcome = combined
+        return result
+    }
+
+    /// What the ServerHello says was chosen.
+    static func negotiated(_ hello: RawServerHello) -> NegotiatedParameters {
+        let suite = Catalog.shared.suite(code: hello.cipherSuite)
+        return NegotiatedParameters(
+            version: TLSVersion(wireValue: hello.negotiatedVersion), cipherCode: hello.cipherSuite,
+            cipherOpenSSLName: suite?.openssl, cipherIANAName: suite?.iana,
+            group: hello.keyShareGroup.map { NamedGroup.name(forID: Int($0)) })
+    }
+
+    /// A ServerHello that picks what was not offered is a protocol error (Schannel aborts: illegal_parameter).
+    static func check(_ server: RawServerHello, against hello: ClientHello) -> HandshakeFailure? {
+        let version = server.negotiatedVersion
+        guard let chosen = TLSVersion(wireValue: version), hello.offeredVersions.contains(chosen) else {
+            return HandshakeFailure(stage: .tls, kind: .protocolError,
+                                    detail: String(format: "the server chose version 0x%04X, which the ClientHello did not offer", version))
+        }
+        guard hello.cipherSuites.contains(server.cipherSuite) else {
+            return HandshakeFailure(stage: .tls, kind: .protocolError,
+                                    detail: String(format: "the server chose suite 0x%04X, which the ClientHello did not offer", server.cipherSuite))
+        }
+        return nil
+    }
+
+    /// `127.0.0.1:443` or `[::1]:443` -> the host part.
+    static func hostPart(_ address: String) -> String {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<close])
+        }
+        if let colon = address.lastIndex(of: ":") { return String(address[..<colon]) }
+        return address
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import TLSFitCore
+
+/// The JSON shape of `tlsfit hello --format json`: a public interface, documented in the README.
+public struct ClientHelloReport: Sendable, Encodable {
+    public struct Suite: Sendable, Encodable {
+        /// `"0xC030"`.
+        public var code: String
+        /// IANA name; null for a value tlsfit does not know (GREASE, 0x00FF).
+        public var iana: String?
+        /// OpenSSL's name; null when OpenSSL 3 cannot negotiate it (RC4, 3DES...).
+        public var openssl: String?
+        enum CodingKeys: String, CodingKey { case code, iana, openssl }
+    }
+
+    public struct Extension: Sendable, Encodable {
+        /// `"0x000A"`.
+        public var type: String
+        public var name: String
+        public var length: Int
+        /// The extension's bytes, hex.
+        public var data: String
+    }
+
+    public struct Named: Sendable, Encodable {
+        public var code: String
+        public var name: String
+    }
+
+    public struct KeyShare: Sendable, Encodable {
+        public var group: String
+        public var name: String
+        public var length: Int
+    }
+
+    public struct Match: Sendable, Encodable {
+        public var releases: [String]
+        public var score: Int
+        public var identical: Bool
+        /// `defaults`, or the `DefaultSecureProtocols` value that makes the protocols agree.
+        public var configuration: String
+        public var differences: [HelloDifference]
+        public var assumptions: [String]
+    }
+
+    public var schemaVersion: Int
+    /// `emulated` (built from --windows/--config) or `decoded` (from --decode).
+    public var source: String
+    /// The release the hello was built for; null for a decoded hello.
+    public var windowsRelease: String?
+    public var windowsReleaseAssumed: Bool?
+    public var recordVersion: String
+    public var helloVersion: String
+    /// Protocols the hello offers (supported_versions, or up to the hello version).
+    public var offeredVersions: [String]
+    public var random: String
+    public var sessionID: String
+    public var cipherSuites: [Suite]
+    public var compressionMethods: [Int]
+    public var extensions: [Extension]
+    public var serverName: String?
+    public var supportedGroups: [Named]
+    public var keyShares: [KeyShare]
+    public var signatureAlgorithms: [Named]
+    public var pointFormats: [Int]?
+    public var supportedVersions: [String]
+    public var alpn: [String]
+    public var ja3: String
+    public var ja3Hash: String
+    public var ja4: String
+    public var ja4Raw: String
+    /// The whole record(s), hex.
+    public var hex: String
+    /// Facts of `windows-hello.tsv` the emulated hello rests on that are assumed; empty for a decoded hello.
+    public var assumptions: [String]
+    /// For a decoded hello: the closest releases, best first; null for an emulated one.
+    public var matches: [Match]?
+
+    /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
+    public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
+                matches: [HelloMatch]?, offered: [TLSVersion]? = nil, catalog: Catalog = .shared) {
+        func h16(_ v: UInt16) -> String { String(format: "0x%04X", v) }
+        schemaVersion = JSONOutput.schemaVersion
+        self.source = source
+        windowsRelease = release?.rawValue
+        windowsReleaseAssumed = releaseAssumed
+        recordVersion = h16(hello.recordVersion)
+        helloVersion = h16(hello.version)
+        offeredVersions = (offered ?? hello.offeredVersions).map(\.rawValue)
+        random = Digest.hex(hello.random)
+        sessionID = Digest.hex(hello.sessionID)
+        cipherSuites = hello.cipherSuites.map { code in
+            let s = catalog.suite(code: code)
+            return Suite(code: h16(code), iana: s?.iana, openssl: (s?.opensslNameIsLegacy ?? true) ? nil : s?.openssl)
+        }
+        compressionMethods = hello.compressionMethods.map(Int.init)
+        extensions = hello.extensions.map { Extension(type: h16($0.type), name: TLSExtensionNames.name($0.type), length: $0.data.count, data: Digest.hex($0.data)) }
+        serverName = hello.serverName
+        supportedGroups = hello.supportedGroups.map { Named(code: h16($0), name: ClientHello.isGREASE($0) ? "GREASE" : NamedGroup.name(forID: Int($0))) }
+        keyShares = hello.keyShares.map { KeyShare(group: h16($0.group), name: ClientHello.isGREASE($0.group) ? "GREASE" : NamedGroup.name(forID: Int($0.group)), length: $0.keyExchange.count) }
+        signatureAlgorithms = hello.signatureAlgorithms.map { Named(code: h16($0), name: SignatureScheme.name($0)) }
+        pointFormats = hello.pointFormats.map { $0.map(Int.init) }
+        supportedVersions = hello.supportedVersions.map(h16)
+        alpn = hello.alpn
+        ja3 = hello.ja3String
+        ja3Hash = hello.ja3
+        ja4 = hello.ja4
+        ja4Raw = hello.ja4Raw
+        hex = Digest.hex(hello.encode())
+        self.assumptions = assumptions
+        self.matches = matches?.map {
+            Match(releases: $0.releases.map(\.rawValue), score: $0.score, identical: $0.identical, configuration: $0.configuration,
+                  differences: $0.differences, assumptions: $0.assumptions)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, source, windowsRelease, windowsReleaseAssumed, recordVersion, helloVersion, offeredVersions, random,
+            sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares, signatureAlgorithms,
+            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches
+    }
+
+    // Every field written, null when it does not apply.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(source, forKey: .source)
+        try c.encode(windowsRelease, forKey: .windowsRelease)
+        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
+        try c.encode(recordVersion, forKey: .recordVersion)
+        try c.encode(helloVersion, forKey: .helloVersion)
+        try c.encode(offeredVersions, forKey: .offeredVersions)
+        try c.encode(random, forKey: .random)
+        try c.encode(sessionID, forKey: .sessionID)
+        try c.encode(cipherSuites, forKey: .cipherSuites)
+        try c.encode(compressionMethods, forKey: .compressionMethods)
+        try c.encode(extensions, forKey: .extensions)
+        try c.encode(serverName, forKey: .serverName)
+        try c.encode(supportedGroups, forKey: .supportedGroups)
+        try c.encode(keyShares, forKey: .keyShares)
+        try c.encode(signatureAlgorithms, forKey: .signatureAlgorithms)
+        try c.encode(pointFormats, forKey: .pointFormats)
+        try c.encode(supportedVersions, forKey: .supportedVersions)
+        try c.encode(alpn, forKey: .alpn)
+        try c.encode(ja3, forKey: .ja3)
+        try c.encode(ja3Hash, forKey: .ja3Hash)
+        try c.encode(ja4, forKey: .ja4)
+        try c.encode(ja4Raw, forKey: .ja4Raw)
+        try c.encode(hex, forKey: .hex)
+        try c.encode(assumptions, forKey: .assumptions)
+        try c.encode(matches, forKey: .matches)
+    }
+}
+
+extension ClientHelloReport.Suite {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(iana, forKey: .iana)
+        try c.encode(openssl, forKey: .openssl)
+    }
+}
+
+/// `tlsfit hello` as text: the decoded hello, its fingerprints, and (for a capture) the closest releases.
+public enum ClientHelloTextRenderer {
+    public static func render(_ r: ClientHelloReport, into out: inout some TextOutputStream) {
+        if let release = r.windowsRelease {
+            let name = WindowsRelease(rawValue: release)?.displayName ?? release
+            out.write("ClientHello of \(name) (\(release))\(r.windowsReleaseAssumed == true ? " [release assumed]" : ""), WinHTTP\n")
+        } else {
+            out.write("Decoded ClientHello\n")
+        }
+        out.write("  record version   \(r.recordVersion)    hello version \(r.helloVersion)\n")
+        out.write("  offers           \(r.offeredVersions.joined(separator: ", "))\n")
+        out.write("  server name      \(r.serverName ?? "(none)")\n")
+        out.write("  session id       \(r.sessionID.isEmpty ? "(empty)" : "\(r.sessionID.count / 2) bytes")\n")
+        out.write("\nCipher suites (\(r.cipherSuites.count), in order):\n")
+        for (i, s) in r.cipherSuites.enumerated() {
+            let openssl = s.iana == nil ? "" : (s.openssl.map { "  \($0)" } ?? "  (OpenSSL cannot offer it)")
+            let name = s.iana ?? (s.code == "0x00FF" ? "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" : "unknown")
+            out.write("  \(pad("\(i + 1).", 4)) \(s.code)  \(openssl.isEmpty ? name : pad(name, 42))\(openssl)\n")
+        }
+        out.write("\nExtensions (\(r.extensions.count), in order):\n")
+        for e in r.extensions {
+            var detail = ""
+            switch e.name {
+            case "server_name": detail = r.serverName ?? ""
+            case "supported_groups": detail = r.supportedGroups.map(\.name).joined(separator: ", ")
+            case "ec_point_formats": detail = (r.pointFormats ?? []).map { $0 == 0 ? "uncompressed" : "\($0)" }.joined(separator: ", ")
+            case "signature_algorithms": detail = r.signatureAlgorithms.map(\.name).joined(separator: ", ")
+            case "supported_versions": detail = r.supportedVersions.map { TLSVersion(wireValue: UInt16($0.dropFirst(2), radix: 16) ?? 0)?.rawValue ?? $0 }.joined(separator: ", ")
+            case "key_share": detail = r.keyShares.map { "\($0.name) (\($0.length) bytes)" }.joined(separator: ", ")
+            case "application_layer_protocol_negotiation": detail = r.alpn.joined(separator: ", ")
+            case "renegotiation_info": detail = "empty (initial handshake)"
+            default: detail = e.length == 0 ? "empty" : e.data.count > 40 ? "\(e.length) bytes" : e.data
+            }
+            out.write("  \(e.type) \(pad(e.name, 24)) \(detail)\n")
+        }
+        out.write("\nJA3  \(r.ja3Hash)\n     \(r.ja3)\n")
+        out.write("JA4  \(r.ja4)\n")
+        if !r.assumptions.isEmpty {
+            out.write("\nAssumed (no capture or document says so; see CipherSuites/windows-hello.tsv):\n")
+            for a in r.assumptions { out.write("  - \(a)\n") }
+        }
+        if let matches = r.matches {
+            out.write("\nClosest Windows releases (WinHTTP), best first:\n")
+            for (i, m) in matches.enumerated() {
+                let verdict = m.identical ? "identical" : "score \(m.score)"
+                out.write("  \(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(m.configuration)]\n")
+                for d in m.differences { out.write("       \(d.kind): \(d.detail)\n") }
+            }
+        }
+        out.write("\nHex (\(r.hex.count / 2) bytes):\n")
+        var i = r.hex.startIndex
+        while i < r.hex.endIndex {
+            let end = r.hex.index(i, offsetBy: 64, limitedBy: r.hex.endIndex) ?? r.hex.endIndex
+            out.write("  \(r.hex[i..<end])\n")
+            i = end
+        }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}

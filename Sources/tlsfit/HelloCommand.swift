@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import TLSFitCore
+import TLSFitReports
+
+/// `tlsfit hello`: the exact ClientHello a Windows client sends (WinHTTP), or the decode of a captured one.
+struct HelloCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hello",
+        abstract: "Print the exact ClientHello a Windows client sends, or decode a captured one and name the closest releases.",
+        discussion: """
+            Without --decode: builds the ClientHello that the Windows release (--windows, else the export's \
+            CurrentBuild, else server-2022) sends through WinHTTP, the stack the Windows Update agent uses, for the \
+            configuration in the --config files (protocol keys, DefaultSecureProtocols, cipher/hash/key-exchange \
+            switches, suite order, EccCurves): versions, suites with names, extensions, groups, key shares, \
+            signature algorithms, the hex bytes, JA3 and JA4. The random, session id and key shares are placeholders \
+            (zeros); JA3 and JA4 do not depend on them.
+
+            With --decode: reads a ClientHello (a TLS record or a handshake message) as hex, or from @FILE (hex text \
+            or raw bytes), prints its decode and fingerprints, and ranks the Windows releases whose hello is closest, \
+            saying what differs.
+
+            Examples:
+              tlsfit hello --windows windows-10-22h2
+              tlsfit hello --windows windows-7 --config schannel.reg --format hex
+              tlsfit hello --decode @clienthello.hex
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, hex
+    }
+
+    @Option(name: .long, help: "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022.")
+    var windows: String?
+
+    @Option(name: .long, help: "A configuration file (.reg, Registry.pol, GPO backup, gpresult, Get-TlsCipherSuite); repeatable, applied in order.")
+    var config: [String] = []
+
+    @Option(name: .long, help: "The server name the hello carries (server_name).")
+    var host: String = "fe3.delivery.mp.microsoft.com"
+
+    @Option(name: .long, help: ArgumentHelp("Decode a captured ClientHello: hex, or @FILE (hex text or raw bytes).", valueName: "HEX|@FILE"))
+    var decode: String?
+
+    @Option(help: "Output format: text, json or hex.")
+    var format: Format = .text
+
+    func run() async throws {
+        if let decode {
+            guard windows == nil, config.isEmpty else { throw CLIErrors.badInput("--decode: a decoded hello takes no --windows or --config") }
+            let bytes = try Self.readDecodeArgument(decode)
+            let hello: ClientHello
+            do {
+                hello = try ClientHello.decode(bytes)
+            } catch {
+                throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)")
+            }
+            try Self.printDecoded(hello, format: format)
+            return
+        }
+        var release: WindowsRelease?
+        if let windows {
+            guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
+            release = r
+        }
+        let configuration: WindowsTLSConfig
+        do {
+            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+        } catch {
+            throw CLIErrors.badInput(error.description)
+        }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        let built: WindowsClientHello
+        do {
+            built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host)
+        } catch {
+            FileHandle.standardError.write(Data("tlsfit: \(configuration.release.displayName): \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
+                                       releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
+                                       offered: built.profile.protocols)
+        try Self.emit(report, format: format)
+    }
+
+    /// The decode, fingerprints and closest releases of a captured hello (`--decode`, and `--pcap` per hello).
+    static func printDecoded(_ hello: ClientHello, format: Format) throws {
+        let report = ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
+                                       matches: WindowsHelloMatcher.rank(hello, limit: 5))
+        try emit(report, format: format)
+    }
+
+    static func emit(_ report: ClientHelloReport, format: Format) throws {
+        switch format {
+        case .json: print(try JSONOutput.encode(report))
+        case .hex: print(report.hex)
+        case .text:
+            var text = ""
+            ClientHelloTextRenderer.render(report, into: &text)
+            print(text, terminator: "")
+        }
+    }
+
+    /// Hex (spaces, colons, newlines and a 0x prefix allowed) or @FILE holding hex text or raw bytes.
+    static func readDecodeArgument(_ argument: String) throws -> [UInt8] {
+        var text = argument
+        var source = "--decode"
+        if argument.hasPrefix("@") {
+            let path = String(argument.dropFirst())
+            source = path
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIErrors.badInput("\(path): no such file") }
+            let bytes = [UInt8](data)
+            if let first = bytes.first, first == 0x16 || first == 0x01 { return bytes }  // raw bytes
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.lowercased().hasPrefix("0x") { t.removeFirst(2) }
+        let digits = t.filter { !" \t\r\n:".contains($0) }
+        guard !digits.isEmpty, digits.count % 2 == 0 else { throw CLIErrors.badInput("\(source): give the ClientHello as an even number of hex digits") }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            guard let byte = UInt8(digits[index..<next], radix: 16) else {
+                throw CLIErrors.badInput("\(source): '\(digits[index..<next])' at character \(digits.distance(from: digits.startIndex, to: index) + 1) is not hex")
+            }
+            out.append(byte)
+            index = next
+        }
+        return out
+    }
+}
