@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCaptureTests",
-            dependencies: ["TLSFitCapture", "TLSFitHandshake", "TLSFitTestSupport"]
+            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
         ),
         .testTarget(
             name: "TLSFitReportsTests",

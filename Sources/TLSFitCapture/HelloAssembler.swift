@@ -26,6 +26,8 @@ struct HelloAssembler {
         var segments = 0
         var dataSegments = 0
         var truncated = false
+        /// A FIN or RST was seen from this side.
+        var closed = false
         var lastPacket: Int
     }
 
@@ -37,8 +39,9 @@ struct HelloAssembler {
 
     let streamLimit: Int
     let openStreamLimit: Int
-    /// Without its SYN, a stream's first segment may still be on its way: wait this many segments.
-    let synlessPatience = 16
+    /// Without its SYN, a stream's first segment may still be on its way (reordered): wait this
+    /// many segments (or `streamLimit` bytes) before deciding the stream holds no hello.
+    let synlessPatience = 64
     /// Most warnings kept; the rest are counted.
     let warningLimit = 100
 
@@ -79,6 +82,10 @@ struct HelloAssembler {
                 makeRoom()
             }
         }
+        if segment.fin || segment.rst, case .following(var stream)? = flows[key] {
+            stream.closed = true
+            store(stream, key)
+        }
         guard !segment.payload.isEmpty else { return }
         let dataStart = segment.syn ? segment.sequence &+ 1 : segment.sequence
 
@@ -97,6 +104,7 @@ struct HelloAssembler {
         stream.lastPacket = number
         stream.segments += 1
         if segment.truncated { stream.truncated = true }
+        if segment.fin || segment.rst { stream.closed = true }
 
         let offset = Int(Int32(bitPattern: dataStart &- stream.reference))
         var payload = segment.payload
@@ -126,7 +134,9 @@ struct HelloAssembler {
                     packetNumber: number, segmentCount: stream.dataSegments))
             setFlow(key, .done)
         case .notHello:
-            if stream.synSeen || stream.segments >= synlessPatience {
+            if stream.synSeen || stream.segments >= synlessPatience
+                || stream.assembled.count + stream.pendingBytes >= streamLimit
+            {
                 setFlow(key, .done)
             } else {
                 store(stream, key)
@@ -234,6 +244,8 @@ struct HelloAssembler {
             why = "segments are missing from the capture"
         } else if dropped {
             why = "too many streams were open at once"
+        } else if stream.closed {
+            why = "the client closed the connection before it was whole"
         } else {
             why = "the capture ends before it is whole"
         }

@@ -1,0 +1,319 @@
+import Foundation
+import TLSFitHandshake
+import TLSFitTestSupport
+import Testing
+@testable import TLSFitCapture
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One real capture, taken once: tcpdump on lo while the test sends hellos whose bytes it knows
+/// to a listener on 127.0.0.1. Several tests read it and its rewrites.
+struct SampleCapture: Sendable {
+    struct Sent: Sendable {
+        var hello: [UInt8]
+        var serverName: String
+        var clientPort: Int
+        var segments: Int
+    }
+
+    let path: String
+    let serverPort: Int
+    /// The hellos the capture must hold, in the order they were sent.
+    let sent: [Sent]
+    /// The client port of the connection that sent only the first 100 bytes of a hello.
+    let cutOffPort: Int
+    let started: Double
+    let ended: Double
+
+    static let shared: Result<SampleCapture, CaptureTestError> = {
+        do { return .success(try SampleCapture()) } catch {
+            return .failure(CaptureTestError("the sample capture could not be taken: \(error)"))
+        }
+    }()
+
+    static func get() throws -> SampleCapture { try shared.get() }
+
+    private init() throws {
+        let directory = try captureDirectory()
+        path = directory.appendingPathComponent("sample.pcap").path
+        let listener = try SinkListener()
+        serverPort = listener.port
+        let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)")
+        started = Date().timeIntervalSince1970
+        var sent: [Sent] = []
+        // A: one hello, one write.
+        let a = Hellos.simple(serverName: "a.example", seed: 1)
+        sent.append(Sent(hello: a, serverName: "a.example", clientPort: try send([a], to: listener), segments: 1))
+        // B: one hello in 40-byte writes.
+        let b = Hellos.simple(serverName: "b.example", suites: Array(0xC000...0xC040), seed: 2)
+        let bChunks = Hellos.chunks(b, size: 40)
+        sent.append(Sent(hello: b, serverName: "b.example", clientPort: try send(bChunks, to: listener), segments: bChunks.count))
+        // Plain HTTP on the same port: not a hello.
+        try send([Array("GET / HTTP/1.0\r\nHost: x\r\n\r\n".utf8)], to: listener)
+        // C: one hello in two records (the handshake header in the first), written in two pieces
+        // that cut the second record's header.
+        let c = Hellos.split(Hellos.simple(serverName: "c.example", seed: 3), recordSize: 60)
+        let cut = 5 + 60 + 3
+        sent.append(
+            Sent(
+                hello: c, serverName: "c.example",
+                clientPort: try send([Array(c[..<cut]), Array(c[cut...])], to: listener), segments: 2))
+        // E: a 20 KB hello in two records, in 1400-byte writes.
+        let e = Hellos.large(size: 20000, serverName: "large.example")
+        let eChunks = Hellos.chunks(e, size: 1400)
+        sent.append(
+            Sent(hello: e, serverName: "large.example", clientPort: try send(eChunks, to: listener, pause: 5000), segments: eChunks.count))
+        // F: the first 100 bytes of a hello, then the connection closes.
+        cutOffPort = try send([Array(Hellos.simple(serverName: "f.example", seed: 6)[..<100])], to: listener)
+        let received = listener.connections(6)
+        ended = Date().timeIntervalSince1970
+        capture.stop(expectingHellos: 4)
+        // The listener must have received what was sent, or the capture cannot hold it either.
+        for hello in sent where !received.contains(hello.hello) {
+            throw CaptureTestError("the listener did not receive the hello for \(hello.serverName)")
+        }
+        self.sent = sent
+    }
+}
+
+@Suite("Reading real captures taken by tcpdump", .serialized)
+struct LiveCaptureTests {
+    /// Every hello the sample capture holds, byte for byte, with its addresses, SNI and packet.
+    func expectSample(_ hellos: [CapturedClientHello], _ sample: SampleCapture, sameFrames: Bool = true) {
+        #expect(hellos.count == sample.sent.count)
+        for (found, sent) in zip(hellos, sample.sent) {
+            #expect(found.bytes == sent.hello, "the hello for \(sent.serverName)")
+            #expect(found.serverName == sent.serverName)
+            #expect(found.source == "127.0.0.1:\(sent.clientPort)")
+            #expect(found.destination == "127.0.0.1:\(sample.serverPort)")
+            #expect(found.timestamp >= sample.started - 1 && found.timestamp <= sample.ended + 1)
+            if sameFrames { #expect(found.segmentCount == sent.segments, "segments of \(sent.serverName)") }
+        }
+        #expect(hellos.map(\.packetNumber) == hellos.map(\.packetNumber).sorted())
+    }
+
+    @Test func readsEveryHelloByteForByte() throws {
+        let sample = try SampleCapture.get()
+        let contents = try CaptureReader.read(path: sample.path)
+        #expect(contents.linkType == "EN10MB")
+        expectSample(contents.clientHellos, sample)
+        #expect(try CaptureReader.clientHellos(path: sample.path) == contents.clientHellos)
+        // The packet numbers are the frames that completed each hello: the frame's payload is the hello's end.
+        let packets = try CaptureFileWriter.packets(of: sample.path)
+        for hello in contents.clientHellos {
+            guard case .tcp(let segment) = PacketDecoder.decode(packets[hello.packetNumber - 1].data, link: .ethernet) else {
+                Issue.record("packet \(hello.packetNumber) is not a TCP segment")
+                continue
+            }
+            #expect(!segment.payload.isEmpty && hello.bytes.suffix(segment.payload.count) == segment.payload)
+        }
+    }
+
+    @Test func warnsAboutAHelloCutOffMidway() throws {
+        let sample = try SampleCapture.get()
+        let warnings = try CaptureReader.read(path: sample.path).warnings
+        let cutOff = warnings.filter { $0.message.contains("127.0.0.1:\(sample.cutOffPort) ->") }
+        #expect(cutOff.count == 1, "\(warnings)")
+        #expect(cutOff.first?.message.contains("incomplete ClientHello (100 bytes") == true)
+        #expect(cutOff.first?.message.contains("closed the connection") == true)
+        #expect(warnings.count == 1, "\(warnings)")
+    }
+
+    @Test func readsTheSamePacketsAsPcapng() throws {
+        let sample = try SampleCapture.get()
+        let packets = try CaptureFileWriter.packets(of: sample.path)
+        let path = try captureDirectory().appendingPathComponent("sample.pcapng").path
+        try Data(CaptureFileWriter.pcapng(packets, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+        let pcap = try CaptureReader.clientHellos(path: sample.path)
+        let pcapng = try CaptureReader.clientHellos(path: path)
+        expectSample(pcapng, sample)
+        #expect(pcapng.map(\.packetNumber) == pcap.map(\.packetNumber))
+        for (a, b) in zip(pcapng, pcap) { #expect(abs(a.timestamp - b.timestamp) < 1e-6) }
+    }
+
+    @Test(.enabled(if: ExternalServer.find("editcap") != nil, "editcap (Wireshark's tools) is not installed"))
+    func readsPcapngWrittenByEditcap() throws {
+        let sample = try SampleCapture.get()
+        let path = try captureDirectory().appendingPathComponent("editcap.pcapng").path
+        let result = try run(ExternalServer.find("editcap")!, ["-F", "pcapng", sample.path, path])
+        #expect(result.status == 0, "\(result.error)")
+        let head = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)).prefix(4))
+        #expect(head == [0x0A, 0x0D, 0x0D, 0x0A], "editcap wrote a pcapng section header")
+        expectSample(try CaptureReader.clientHellos(path: path), sample)
+    }
+
+    enum Framing: String, CaseIterable, Sendable {
+        case raw, ipv4, null, loop, linuxSLL, linuxSLL2, vlan, qinq, ethernetTrailer
+    }
+
+    @Test(arguments: Framing.allCases)
+    func readsEveryLinkLayer(_ framing: Framing) throws {
+        let sample = try SampleCapture.get()
+        let packets = try CaptureFileWriter.packets(of: sample.path)
+        func rewrite(_ transform: ([UInt8]) -> [UInt8]) -> [WrittenPacket] {
+            packets.map { WrittenPacket(timestamp: $0.timestamp, data: transform($0.data)) }
+        }
+        let file: [UInt8]
+        let name: String
+        switch framing {
+        case .raw: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.raw), linkType: .raw), "RAW")
+        case .ipv4: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.raw), linkType: .ipv4), "IPV4")
+        case .null: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.null), linkType: .null), "NULL")
+        case .loop: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.loop), linkType: .loop), "LOOP")
+        case .linuxSLL: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.linuxSLL), linkType: .linuxSLL), "LINUX_SLL")
+        case .linuxSLL2: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.linuxSLL2), linkType: .linuxSLL2), "LINUX_SLL2")
+        case .vlan: (file, name) = (CaptureFileWriter.pcap(rewrite { Reframe.vlan($0, double: false) }, linkType: .ethernet), "EN10MB")
+        case .qinq: (file, name) = (CaptureFileWriter.pcapng(rewrite { Reframe.vlan($0, double: true) }, linkType: .ethernet), "EN10MB")
+        case .ethernetTrailer: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.trailer), linkType: .ethernet), "EN10MB")
+        }
+        let path = try captureDirectory().appendingPathComponent("\(framing).cap").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        let contents = try CaptureReader.read(path: path)
+        #expect(contents.linkType == name)
+        expectSample(contents.clientHellos, sample)
+    }
+
+    /// The client's data segments of each connection in reverse order, every one sent twice, and
+    /// (optionally) without the SYNs, as a capture that starts late sees them.
+    @Test(arguments: [false, true])
+    func reassemblesOutOfOrderAndRetransmittedSegments(dropSYNs: Bool) throws {
+        let sample = try SampleCapture.get()
+        let packets = try CaptureFileWriter.packets(of: sample.path)
+        var output: [WrittenPacket] = []
+        var held: [WrittenPacket] = []
+        for packet in packets {
+            guard case .tcp(let segment) = PacketDecoder.decode(packet.data, link: .ethernet) else {
+                output.append(packet)
+                continue
+            }
+            let fromClient = Int(segment.destination.port) == sample.serverPort
+            if segment.syn, fromClient, dropSYNs { continue }
+            if fromClient, !segment.payload.isEmpty {
+                held.append(packet)
+            } else {
+                if segment.fin, fromClient {
+                    // Let the held segments out before the FIN: reversed, each one twice; the
+                    // second copy of each has its last payload byte changed (the first copy wins).
+                    for late in held.reversed() {
+                        output.append(late)
+                        var copy = late
+                        copy.data[copy.data.count - 1] ^= 0xFF
+                        output.append(copy)
+                    }
+                    held = []
+                }
+                output.append(packet)
+            }
+        }
+        let path = try captureDirectory().appendingPathComponent("reordered.pcap").path
+        try Data(CaptureFileWriter.pcap(output, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+        let hellos = try CaptureReader.clientHellos(path: path)
+        expectSample(hellos, sample, sameFrames: true)
+    }
+
+    /// A file cut at any point: no crash, and the hellos found are the first ones of the whole file.
+    @Test func readsTruncatedFiles() throws {
+        let sample = try SampleCapture.get()
+        let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sample.path)))
+        let full = try CaptureReader.clientHellos(path: sample.path)
+        let directory = try captureDirectory()
+        var sawWarning = false
+        for (index, length) in stride(from: 24, to: whole.count, by: max(1, whole.count / 150)).enumerated() {
+            let path = directory.appendingPathComponent("cut-\(index).pcap").path
+            try Data(whole[..<length]).write(to: URL(fileURLWithPath: path))
+            let contents = try CaptureReader.read(path: path)
+            #expect(Array(full.prefix(contents.clientHellos.count)) == contents.clientHellos, "cut at \(length)")
+            if contents.warnings.contains(where: { $0.message.contains("ends in the middle of a packet") }) { sawWarning = true }
+        }
+        #expect(sawWarning)
+        // Cut inside the header: not a capture.
+        let path = directory.appendingPathComponent("header.pcap").path
+        try Data(whole[..<10]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CaptureError.self) { try CaptureReader.read(path: path) }
+    }
+
+    @Test func readsIPv6WithExtensionHeaders() throws {
+        let listener: SinkListener
+        do { listener = try SinkListener(ipv6: true) } catch {
+            // A machine without IPv6 on lo: say so rather than pass silently.
+            Issue.record("IPv6 loopback (::1) is not available: \(error)")
+            return
+        }
+        let path = try captureDirectory().appendingPathComponent("ipv6.pcap").path
+        let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)")
+        let one = Hellos.simple(serverName: "v6.example", seed: 11)
+        let two = Hellos.split(Hellos.simple(serverName: "v6-split.example", seed: 12), recordSize: 100)
+        let portOne = try send([one], to: listener)
+        let portTwo = try send(Hellos.chunks(two, size: 70), to: listener)
+        _ = listener.connections(2)
+        capture.stop(expectingHellos: 2)
+
+        let hellos = try CaptureReader.clientHellos(path: path)
+        #expect(hellos.map(\.bytes) == [one, two])
+        #expect(hellos.map(\.source) == ["[::1]:\(portOne)", "[::1]:\(portTwo)"])
+        #expect(hellos.map(\.destination) == ["[::1]:\(listener.port)", "[::1]:\(listener.port)"])
+        #expect(hellos.map(\.serverName) == ["v6.example", "v6-split.example"])
+
+        let packets = try CaptureFileWriter.packets(of: path).map {
+            WrittenPacket(timestamp: $0.timestamp, data: Reframe.ipv6ExtensionHeaders($0.data))
+        }
+        let extended = try captureDirectory().appendingPathComponent("ipv6-ext.pcapng").path
+        try Data(CaptureFileWriter.pcapng(packets, linkType: .ethernet)).write(to: URL(fileURLWithPath: extended))
+        #expect(try CaptureReader.clientHellos(path: extended) == hellos)
+    }
+
+    /// A real client: openssl s_client to openssl s_server; s_client's -msg trace shows the bytes it sent.
+    @Test func readsOpenSSLClientHello() throws {
+        let openssl = try #require(ExternalServer.find("openssl"))
+        let pki = TestPKI.shared
+        let files = try pki.write(pki.rsaLeaf, name: "capture-s_server")
+        let port = freePort()
+        let path = try captureDirectory().appendingPathComponent("openssl.pcap").path
+        let capture = try TcpdumpCapture(path: path, interface: "any", filter: "tcp port \(port)")
+        let server = try ExternalServer(
+            executable: openssl,
+            arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-quiet", "-naccept", "10"],
+            port: port)
+        defer { server.stop() }
+        let client = try run(
+            openssl, ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", TestPKI.updateHost, "-msg", "-CAfile", pki.caFile])
+        capture.stop(expectingHellos: 1)
+
+        // The lines after ">>> ... ClientHello" are the handshake message in hex.
+        var message: [UInt8] = []
+        var inHello = false
+        for line in client.output.split(separator: "\n") {
+            if line.hasPrefix(">>>") || line.hasPrefix("<<<") {
+                if inHello { break }
+                inHello = line.hasPrefix(">>>") && line.contains("ClientHello")
+                continue
+            }
+            if inHello { message += line.split(separator: " ").compactMap { UInt8($0, radix: 16) } }
+        }
+        #expect(message.count > 100, "s_client -msg printed the ClientHello: \(client.output.prefix(400))")
+
+        let contents = try CaptureReader.read(path: path)
+        #expect(contents.linkType == "LINUX_SLL2" || contents.linkType == "LINUX_SLL")
+        let hello = try #require(contents.clientHellos.first)
+        #expect(ClientHelloRecords.handshakeMessage(hello.bytes) == message)
+        #expect(hello.bytes.count == message.count + 5)
+        #expect(hello.serverName == TestPKI.updateHost)
+        #expect(hello.destination == "127.0.0.1:\(port)")
+    }
+
+    /// tcpdump -s 100 cuts every packet: the hello is reported as cut short, never invented.
+    @Test func warnsWhenTheSnapshotLengthCutsTheHello() throws {
+        let listener = try SinkListener()
+        let path = try captureDirectory().appendingPathComponent("snaplen.pcap").path
+        let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)", snapshotLength: 120)
+        let port = try send([Hellos.simple(serverName: "snap.example")], to: listener)
+        _ = listener.connections(1)
+        capture.stop(settle: 0.5)
+        let contents = try CaptureReader.read(path: path)
+        #expect(contents.clientHellos.isEmpty)
+        #expect(contents.warnings.contains { $0.message.contains("127.0.0.1:\(port) ->") && $0.message.contains("snapshot length") })
+        #expect(contents.warnings.contains { $0.message.contains("cut short by the capture's snapshot length (120 bytes)") })
+    }
+}
