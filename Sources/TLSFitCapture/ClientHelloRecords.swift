@@ -5,6 +5,8 @@
 enum ClientHelloRecords {
     /// The largest record TLS allows (2^14 plus the expansion TLS 1.2 permits).
     static let maxRecordLength = 16384 + 2048
+    /// The shortest ClientHello body: version, random, empty session id, one suite, one compression method.
+    static let minimumMessageLength = 2 + 32 + 1 + 2 + 2 + 1 + 1
 
     enum Scan: Sendable, Hashable {
         /// The stream does not start with a ClientHello (another protocol, or a TLS stream joined late).
@@ -55,6 +57,9 @@ enum ClientHelloRecords {
             messageBytes += available
             if messageLength == nil, header.count == 4 {
                 let declared = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+                guard declared >= minimumMessageLength else {
+                    return .broken("a ClientHello of \(declared) bytes, too short to hold a version, a random and a suite")
+                }
                 guard declared + 4 <= limit else {
                     return .broken("a ClientHello of \(declared) bytes, more than the \(limit) bytes the reader follows")
                 }
