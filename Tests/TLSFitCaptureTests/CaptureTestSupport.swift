@@ -13,9 +13,22 @@ struct CaptureTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// The directory of this test run's files; made once, after removing what earlier runs left.
+let captureRoot: URL = {
+    let temporary = FileManager.default.temporaryDirectory
+    let prefix = "tlsfit-capture-tests-"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+        // A directory whose process is gone (kill with signal 0 only asks whether it exists).
+        if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 {
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
+    }
+    return temporary.appendingPathComponent("\(prefix)\(getpid())")
+}()
+
 /// A fresh directory for one test's files.
 func captureDirectory() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-capture-\(UUID().uuidString)")
+    let directory = captureRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory
 }

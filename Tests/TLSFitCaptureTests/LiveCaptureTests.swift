@@ -144,6 +144,21 @@ struct LiveCaptureTests {
         expectSample(try CaptureReader.clientHellos(path: path), sample)
     }
 
+    /// Wireshark's dissector, asked independently: the same frames complete the same hellos.
+    @Test(.enabled(if: ExternalServer.find("tshark") != nil, "tshark is not installed"))
+    func agreesWithTshark() throws {
+        let sample = try SampleCapture.get()
+        let result = try run(
+            ExternalServer.find("tshark")!,
+            ["-r", sample.path, "-d", "tcp.port==\(sample.serverPort),tls", "-Y", "tls.handshake.type == 1", "-T", "fields",
+             "-e", "frame.number", "-e", "tls.handshake.extensions_server_name"])
+        #expect(result.status == 0, "\(result.error)")
+        let rows = result.output.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let hellos = try CaptureReader.clientHellos(path: sample.path)
+        #expect(rows.map { $0.first.flatMap { Int($0) } } == hellos.map(\.packetNumber))
+        #expect(rows.map { $0.count > 1 ? $0[1] : nil } == hellos.map(\.serverName))
+    }
+
     enum Framing: String, CaseIterable, Sendable {
         case raw, ipv4, null, loop, linuxSLL, linuxSLL2, vlan, qinq, ethernetTrailer
     }
