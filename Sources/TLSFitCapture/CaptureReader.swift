@@ -39,7 +39,7 @@ public enum CaptureReader {
             warnings.append(
                 CaptureWarning(
                     packetNumber: summary.packetCount + 1,
-                    message: "the file ends in the middle of a packet or is damaged; read \(summary.packetCount) packets (libpcap: \(failure))"))
+                    message: "reading stopped here: the file ends in the middle of a packet or is damaged (libpcap: \(failure)); the \(summary.packetCount) packets before were read"))
         }
         if cutShort > 0 {
             warnings.append(

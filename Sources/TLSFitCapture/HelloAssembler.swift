@@ -33,8 +33,9 @@ struct HelloAssembler {
 
     enum Flow {
         case following(Stream)
-        /// Decided: its hello was found, or it does not start with one.
-        case done
+        /// Decided: its hello was found, or it does not start with one. `synStart` is the first
+        /// sequence number of a connection whose SYN was seen, so a copy of that SYN is known again.
+        case done(synStart: UInt32?)
     }
 
     let streamLimit: Int
@@ -42,6 +43,8 @@ struct HelloAssembler {
     /// Without its SYN, a stream's first segment may still be on its way (reordered): wait this
     /// many segments (or `streamLimit` bytes) before deciding the stream holds no hello.
     let synlessPatience = 64
+    /// A stream whose hello is still not whole after this many segments is given up.
+    let maxSegments = 4096
     /// Most warnings kept; the rest are counted.
     let warningLimit = 100
 
@@ -71,11 +74,12 @@ struct HelloAssembler {
         let key = FlowKey(source: segment.source, destination: segment.destination)
         if segment.syn {
             let start = segment.sequence &+ 1
-            if case .following(let stream)? = flows[key], stream.synSeen,
-                stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start
-            {
-                // A retransmitted SYN of the same connection.
-            } else {
+            switch flows[key] {
+            case .following(let stream)? where stream.synSeen && stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start:
+                break  // a retransmitted SYN of the connection being followed
+            case .done(let synStart)? where synStart == start:
+                break  // a retransmitted (or twice captured) SYN of a connection already decided
+            default:
                 // A new connection (or the same four-tuple used again).
                 if case .following(let old)? = flows[key] { finish(old, key: key) }
                 setFlow(key, .following(Stream(reference: start, origin: 0, synSeen: true, lastPacket: number)))
@@ -84,45 +88,41 @@ struct HelloAssembler {
         }
         if segment.fin || segment.rst, case .following(var stream)? = flows[key] {
             stream.closed = true
-            store(stream, key)
+            flows[key] = .following(stream)
         }
         guard !segment.payload.isEmpty else { return }
         let dataStart = segment.syn ? segment.sequence &+ 1 : segment.sequence
 
+        // The stream is taken out of the table while it changes, so its arrays are not copied.
         var stream: Stream
         switch flows[key] {
         case .done?:
             return
         case .following(let existing)?:
             stream = existing
+            flows[key] = nil
+            followingCount -= 1
         case nil:
             // Joined late: the lowest sequence number seen is the start until an earlier one comes.
             stream = Stream(reference: dataStart, origin: 0, synSeen: false, lastPacket: number)
-            setFlow(key, .following(stream))
-            makeRoom()
         }
         stream.lastPacket = number
         stream.segments += 1
         if segment.truncated { stream.truncated = true }
-        if segment.fin || segment.rst { stream.closed = true }
 
         let offset = Int(Int32(bitPattern: dataStart &- stream.reference))
-        var payload = segment.payload
-        if offset < stream.origin {
-            if stream.synSeen {
-                // Before the stream's first byte: a retransmission overlapping the SYN, or junk.
-                let skip = stream.origin - offset
-                guard skip < payload.count else { return store(stream, key) }
-                payload = payload.dropFirst(skip)
-                place(&stream, payload, at: stream.origin)
-            } else {
-                rebase(&stream, to: offset)
-                place(&stream, payload, at: offset)
-            }
-        } else {
-            place(&stream, payload, at: offset)
+        if offset >= stream.origin {
+            place(&stream, segment.payload, at: offset)
+        } else if !stream.synSeen {
+            rebase(&stream, to: offset)
+            place(&stream, segment.payload, at: offset)
+        } else if stream.origin - offset < segment.payload.count {
+            // Starts before the stream's first byte (a retransmission overlapping the SYN): the rest counts.
+            place(&stream, segment.payload.dropFirst(stream.origin - offset), at: stream.origin)
         }
 
+        let synStart = stream.synSeen ? stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) : nil
+        let next: Flow
         switch ClientHelloRecords.scan(stream.assembled, limit: streamLimit) {
         case .complete(let length):
             let bytes = Array(stream.assembled[0..<length])
@@ -132,33 +132,31 @@ struct HelloAssembler {
                     bytes: bytes, source: segment.source.description, destination: segment.destination.description,
                     serverName: ClientHelloRecords.serverName(inHandshake: message), timestamp: timestamp,
                     packetNumber: number, segmentCount: stream.dataSegments))
-            setFlow(key, .done)
+            next = .done(synStart: synStart)
         case .notHello:
-            if stream.synSeen || stream.segments >= synlessPatience
-                || stream.assembled.count + stream.pendingBytes >= streamLimit
-            {
-                setFlow(key, .done)
-            } else {
-                store(stream, key)
-            }
+            let waited = stream.segments >= synlessPatience || stream.assembled.count + stream.pendingBytes >= streamLimit
+            next = stream.synSeen || waited ? .done(synStart: synStart) : .following(stream)
         case .broken(let reason):
-            warn(
-                number,
-                "\(segment.source) -> \(segment.destination): not read as a ClientHello: \(reason)")
-            setFlow(key, .done)
+            warn(number, "\(segment.source) -> \(segment.destination): not read as a ClientHello: \(reason)")
+            next = .done(synStart: synStart)
         case .needMore:
             if stream.assembled.count >= streamLimit || stream.pendingBytes >= 2 * streamLimit {
                 warn(
                     number,
                     "\(segment.source) -> \(segment.destination): a ClientHello longer than the \(streamLimit) bytes the reader follows; skipped"
                 )
-                setFlow(key, .done)
-            } else if stream.segments >= 4096 {
-                setFlow(key, .done)
+                next = .done(synStart: synStart)
+            } else if stream.segments >= maxSegments {
+                warn(
+                    number,
+                    "\(segment.source) -> \(segment.destination): a ClientHello still not whole after \(maxSegments) segments; skipped")
+                next = .done(synStart: synStart)
             } else {
-                store(stream, key)
+                next = .following(stream)
             }
         }
+        setFlow(key, next)
+        makeRoom()
     }
 
     /// Call once after the last packet: warns about hellos that never became whole.
@@ -191,10 +189,6 @@ struct HelloAssembler {
 
     // MARK: - Streams
 
-    private mutating func store(_ stream: Stream, _ key: FlowKey) {
-        flows[key] = .following(stream)
-    }
-
     private mutating func setFlow(_ key: FlowKey, _ flow: Flow) {
         switch flows[key] {
         case .following?: followingCount -= 1
@@ -219,7 +213,7 @@ struct HelloAssembler {
             }.sorted { $0.1.lastPacket < $1.1.lastPacket }
             for (key, stream) in open.prefix(open.count / 2) {
                 finish(stream, key: key, dropped: true)
-                setFlow(key, .done)
+                setFlow(key, .done(synStart: nil))
             }
         }
         if doneCount > 16 * openStreamLimit {

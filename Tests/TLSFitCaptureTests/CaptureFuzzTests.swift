@@ -185,3 +185,61 @@ struct CaptureFuzzTests {
         #expect(contents.warnings.contains { $0.packetNumber == 1 && $0.message.contains("more than the 65536 bytes") })
     }
 }
+
+@Suite("Streams built in code")
+struct SyntheticStreamTests {
+    func read(_ packets: [WrittenPacket]) throws -> CaptureContents {
+        let path = try captureDirectory().appendingPathComponent("synthetic.pcap").path
+        try Data(CaptureFileWriter.pcap(packets, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+        return try CaptureReader.read(path: path)
+    }
+
+    /// One four-tuple used by two connections, one after the other: two hellos.
+    @Test func sameFourTupleTwice() throws {
+        let first = Hellos.simple(serverName: "first.example", seed: 1)
+        let second = Hellos.simple(serverName: "second.example", seed: 2)
+        let contents = try read([
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 100, flags: 0x02, payload: [])),
+            WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: 101, payload: first)),
+            WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(sequence: 101 + UInt32(first.count), flags: 0x11, payload: [])),
+            WrittenPacket(timestamp: 4, data: SyntheticFrame.tcp(sequence: 90_000, flags: 0x02, payload: [])),
+            WrittenPacket(timestamp: 5, data: SyntheticFrame.tcp(sequence: 90_001, payload: second)),
+        ])
+        #expect(contents.clientHellos.map(\.bytes) == [first, second])
+        #expect(contents.clientHellos.map(\.packetNumber) == [2, 5])
+        #expect(contents.clientHellos.map(\.timestamp) == [2, 5])
+        #expect(contents.warnings.isEmpty)
+    }
+
+    /// Sequence numbers that wrap past 2^32 inside the hello.
+    @Test func sequenceNumbersWrap() throws {
+        let hello = Hellos.simple(serverName: "wrap.example", suites: Array(0xC000...0xC030))
+        let chunks = Hellos.chunks(hello, size: 50)
+        var packets = [WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: UInt32.max - 70, flags: 0x02, payload: []))]
+        var sequence = UInt32.max - 69
+        for chunk in chunks {
+            packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: sequence, payload: chunk)))
+            sequence &+= UInt32(chunk.count)
+        }
+        // The second chunk wraps past 2^32; the third (wholly after the wrap) comes first.
+        packets.swapAt(1, 3)
+        let contents = try read(packets)
+        #expect(contents.clientHellos.map(\.bytes) == [hello])
+        #expect(contents.clientHellos.first?.segmentCount == chunks.count)
+    }
+
+    /// A server's answer (ServerHello) and other protocols are not ClientHellos; a TLS stream
+    /// joined after its hello is not one either.
+    @Test func onlyClientHellos() throws {
+        let serverHello: [UInt8] = [0x16, 0x03, 0x03, 0x00, 0x30, 0x02, 0x00, 0x00, 0x2C] + [UInt8](repeating: 3, count: 44)
+        let applicationData: [UInt8] = [0x17, 0x03, 0x03, 0x00, 0x10] + [UInt8](repeating: 9, count: 16)
+        let contents = try read([
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(source: (0x1401_0203, 443), destination: (0x0A00_0005, 5000), sequence: 1, payload: serverHello)),
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 1, flags: 0x02, payload: [])),
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 2, payload: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))),
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(source: (7, 7), sequence: 5, payload: applicationData)),
+        ])
+        #expect(contents.clientHellos.isEmpty)
+        #expect(contents.warnings.isEmpty)
+    }
+}

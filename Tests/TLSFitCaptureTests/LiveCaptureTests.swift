@@ -228,6 +228,19 @@ struct LiveCaptureTests {
         expectSample(hellos, sample, sameFrames: true)
     }
 
+    /// Every packet twice, as a capture on two components (pktmon --comp all) or two interfaces
+    /// records it: each hello once, completed by the first copy.
+    @Test func everyPacketCapturedTwice() throws {
+        let sample = try SampleCapture.get()
+        let packets = try CaptureFileWriter.packets(of: sample.path)
+        let path = try captureDirectory().appendingPathComponent("twice.pcapng").path
+        try Data(CaptureFileWriter.pcapng(packets.flatMap { [$0, $0] }, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+        let once = try CaptureReader.clientHellos(path: sample.path)
+        let twice = try CaptureReader.clientHellos(path: path)
+        expectSample(twice, sample)
+        #expect(twice.map(\.packetNumber) == once.map { 2 * $0.packetNumber - 1 })
+    }
+
     /// A file cut at any point: no crash, and the hellos found are the first ones of the whole file.
     @Test func readsTruncatedFiles() throws {
         let sample = try SampleCapture.get()
