@@ -30,6 +30,10 @@ public struct CapturedClientHello: Sendable, Hashable {
         self.packetNumber = packetNumber
         self.segmentCount = segmentCount
     }
+
+    /// The ClientHello handshake message (type 1, its 3-byte length, then the body), joined from
+    /// the records' fragments: what a decoder reads when the record layer does not matter.
+    public var handshakeMessage: [UInt8] { ClientHelloRecords.handshakeMessage(bytes) }
 }
 
 /// Something in a capture that was read past rather than believed: a hello cut off by the snapshot

@@ -78,6 +78,17 @@ struct SampleCapture: Sendable {
     }
 }
 
+/// The number of records in a run of whole records.
+func recordCount(_ records: [UInt8]) -> Int {
+    var offset = 0
+    var count = 0
+    while offset + 5 <= records.count {
+        offset += 5 + (Int(records[offset + 3]) << 8 | Int(records[offset + 4]))
+        count += 1
+    }
+    return count
+}
+
 @Suite("Reading real captures taken by tcpdump", .serialized)
 struct LiveCaptureTests {
     /// Every hello the sample capture holds, byte for byte, with its addresses, SNI and packet.
@@ -85,6 +96,7 @@ struct LiveCaptureTests {
         #expect(hellos.count == sample.sent.count)
         for (found, sent) in zip(hellos, sample.sent) {
             #expect(found.bytes == sent.hello, "the hello for \(sent.serverName)")
+            #expect(found.handshakeMessage.first == 1 && found.handshakeMessage.count == sent.hello.count - 5 * recordCount(sent.hello))
             #expect(found.serverName == sent.serverName)
             #expect(found.source == "127.0.0.1:\(sent.clientPort)")
             #expect(found.destination == "127.0.0.1:\(sample.serverPort)")
@@ -325,7 +337,7 @@ struct LiveCaptureTests {
         let contents = try CaptureReader.read(path: path)
         #expect(contents.linkType == "LINUX_SLL2" || contents.linkType == "LINUX_SLL")
         let hello = try #require(contents.clientHellos.first)
-        #expect(ClientHelloRecords.handshakeMessage(hello.bytes) == message)
+        #expect(hello.handshakeMessage == message)
         #expect(hello.bytes.count == message.count + 5)
         #expect(hello.serverName == TestPKI.updateHost)
         #expect(hello.destination == "127.0.0.1:\(port)")
