@@ -17,11 +17,15 @@ public struct CapturedClientHello: Sendable, Hashable {
     /// How many TCP segments with data carried the hello (more than one for a hello split by the
     /// client or the network); retransmitted copies are not counted.
     public var segmentCount: Int
+    /// When the client went through an HTTP proxy: the target of its `CONNECT` request
+    /// (`fe2.update.microsoft.com:443`); `destination` is then the proxy. Nil for a direct connection.
+    public var proxyConnectTarget: String?
 
     public init(
         bytes: [UInt8], source: String, destination: String, serverName: String?, timestamp: Double,
-        packetNumber: Int, segmentCount: Int = 1
+        packetNumber: Int, segmentCount: Int = 1, proxyConnectTarget: String? = nil
     ) {
+        self.proxyConnectTarget = proxyConnectTarget
         self.bytes = bytes
         self.source = source
         self.destination = destination

@@ -19,19 +19,20 @@ enum ClientHelloRecords {
         case broken(String)
     }
 
-    /// Reads `stream` from its first byte. `limit` bounds the hello's size in the stream.
-    static func scan(_ stream: [UInt8], limit: Int) -> Scan {
+    /// Reads `stream` from byte `start` (0, or past an HTTP proxy's CONNECT request). `limit`
+    /// bounds the hello's size in the stream. Lengths in the answer count from `start`.
+    static func scan(_ stream: [UInt8], from start: Int = 0, limit: Int) -> Scan {
         // The first record: handshake (22), version 3.x with x <= 4, a non-empty body, and a
         // ClientHello (type 1) as its first handshake message. Decided on as few bytes as possible.
         let prefix: [(Int, (UInt8) -> Bool)] = [
             (0, { $0 == 0x16 }), (1, { $0 == 0x03 }), (2, { $0 <= 0x04 }), (5, { $0 == 0x01 }),
         ]
-        for (index, test) in prefix where index < stream.count {
-            if !test(stream[index]) { return .notHello }
+        for (index, test) in prefix where start + index < stream.count {
+            if !test(stream[start + index]) { return .notHello }
         }
-        if stream.count >= 5, stream[3] == 0, stream[4] == 0 { return .notHello }
+        if stream.count >= start + 5, stream[start + 3] == 0, stream[start + 4] == 0 { return .notHello }
 
-        var offset = 0
+        var offset = start
         var header: [UInt8] = []  // the 4-byte handshake header, gathered across records
         var messageBytes = 0  // handshake bytes seen, header included
         var messageLength: Int?
@@ -68,11 +69,59 @@ enum ClientHelloRecords {
             if let messageLength, messageBytes >= messageLength + 4 {
                 // The message ends inside this record.
                 let beyond = messageBytes - (messageLength + 4)
-                return .complete(length: offset + 5 + available - beyond)
+                return .complete(length: offset + 5 + available - beyond - start)
             }
             guard available == length else { return .needMore(messageLength: messageLength) }
             offset += 5 + length
         }
+    }
+
+    /// What precedes the TLS bytes in a stream.
+    enum Tunnel: Sendable, Hashable {
+        /// The stream starts with TLS (or with something else): read it from its first byte.
+        case none
+        /// A CONNECT request whose header is not whole yet.
+        case needMore
+        /// `length` bytes of CONNECT request(s) to `target` (`host:port`) come before the TLS bytes.
+        case connect(length: Int, target: String)
+    }
+
+    /// The most CONNECT requests read before the hello (a 407 answer makes the client ask again
+    /// with credentials, on the same connection), and the longest request header.
+    static let maxConnectRequests = 4
+    static let maxConnectHeader = 16384
+    private static let connectMethod = Array("CONNECT ".utf8)
+
+    /// A client behind an HTTP proxy (as WinHTTP is, for Windows Update, when a proxy is set)
+    /// sends `CONNECT host:443 HTTP/1.1` and its headers, then its ClientHello in the same stream.
+    static func tunnel(_ stream: [UInt8]) -> Tunnel {
+        var offset = 0
+        var target = ""
+        for _ in 0..<maxConnectRequests {
+            let available = min(stream.count - offset, connectMethod.count)
+            guard available > 0, stream[offset..<(offset + available)].elementsEqual(connectMethod[..<available]) else {
+                break
+            }
+            guard available == connectMethod.count else { return .needMore }
+            // The request line's target, then the end of the header (an empty line).
+            let searchEnd = min(stream.count, offset + maxConnectHeader)
+            var end: Int?
+            var index = offset
+            while index + 3 < searchEnd {
+                if stream[index] == 0x0D, stream[index + 1] == 0x0A, stream[index + 2] == 0x0D, stream[index + 3] == 0x0A {
+                    end = index + 4
+                    break
+                }
+                index += 1
+            }
+            guard let end else {
+                return searchEnd - offset >= maxConnectHeader ? (offset == 0 ? .none : .connect(length: offset, target: target)) : .needMore
+            }
+            let line = stream[(offset + connectMethod.count)..<end].prefix { $0 != 0x20 && $0 != 0x0D }
+            if line.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { target = String(decoding: line, as: UTF8.self) }
+            offset = end
+        }
+        return offset == 0 ? .none : .connect(length: offset, target: target)
     }
 
     /// The handshake message (header included) carried by the records of a complete hello.

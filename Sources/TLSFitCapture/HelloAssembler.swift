@@ -123,15 +123,16 @@ struct HelloAssembler {
 
         let synStart = stream.synSeen ? stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) : nil
         let next: Flow
-        switch ClientHelloRecords.scan(stream.assembled, limit: streamLimit) {
+        let (scan, skip, target) = examine(stream)
+        switch scan {
         case .complete(let length):
-            let bytes = Array(stream.assembled[0..<length])
+            let bytes = Array(stream.assembled[skip..<(skip + length)])
             let message = ClientHelloRecords.handshakeMessage(bytes)
             hellos.append(
                 CapturedClientHello(
                     bytes: bytes, source: segment.source.description, destination: segment.destination.description,
                     serverName: ClientHelloRecords.serverName(inHandshake: message), timestamp: timestamp,
-                    packetNumber: number, segmentCount: stream.dataSegments))
+                    packetNumber: number, segmentCount: stream.dataSegments, proxyConnectTarget: target))
             next = .done(synStart: synStart)
         case .notHello:
             let waited = stream.segments >= synlessPatience || stream.assembled.count + stream.pendingBytes >= streamLimit
@@ -228,7 +229,8 @@ struct HelloAssembler {
     /// A stream set aside before its hello was whole: warn when it had started one.
     private mutating func finish(_ stream: Stream, key: FlowKey, dropped: Bool = false) {
         if dropped { droppedStreams += 1 }
-        guard !stream.assembled.isEmpty, case .needMore(let messageLength) = ClientHelloRecords.scan(stream.assembled, limit: streamLimit)
+        let (scan, skip, _) = examine(stream)
+        guard stream.assembled.count > skip, stream.assembled[skip] == 0x16, case .needMore(let messageLength) = scan
         else { return }
         let expected = messageLength.map { " of a \($0 + 4)-byte handshake message" } ?? ""
         let why: String
@@ -245,7 +247,7 @@ struct HelloAssembler {
         }
         warn(
             stream.lastPacket,
-            "\(key.source) -> \(key.destination): an incomplete ClientHello (\(stream.assembled.count) bytes\(expected)): \(why)")
+            "\(key.source) -> \(key.destination): an incomplete ClientHello (\(stream.assembled.count - skip) bytes\(expected)): \(why)")
     }
 
     private mutating func warn(_ packet: Int?, _ message: String) {
@@ -253,6 +255,19 @@ struct HelloAssembler {
             droppedWarnings += 1
         } else {
             warnings.append(CaptureWarning(packetNumber: packet, message: message))
+        }
+    }
+
+    /// The stream's bytes read as a ClientHello, after the CONNECT request(s) of an HTTP proxy
+    /// tunnel when there are any (`skip` bytes of them, to `target`).
+    private func examine(_ stream: Stream) -> (scan: ClientHelloRecords.Scan, skip: Int, target: String?) {
+        switch ClientHelloRecords.tunnel(stream.assembled) {
+        case .none:
+            return (ClientHelloRecords.scan(stream.assembled, limit: streamLimit), 0, nil)
+        case .needMore:
+            return (.needMore(messageLength: nil), 0, nil)
+        case .connect(let length, let target):
+            return (ClientHelloRecords.scan(stream.assembled, from: length, limit: streamLimit), length, target)
         }
     }
 

@@ -228,6 +228,28 @@ struct SyntheticStreamTests {
         #expect(contents.clientHellos.first?.segmentCount == chunks.count)
     }
 
+    /// A CONNECT request cut anywhere, the hello after it in the same segment as the request's end.
+    @Test func connectRequestSplitAcrossSegments() throws {
+        let hello = Hellos.simple(serverName: "tunnel.example")
+        let stream = Array("CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n".utf8) + hello
+        let cuts = [4, 40, 60, 70]
+        var packets: [WrittenPacket] = [WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 0, flags: 0x02, payload: []))]
+        var previous = 0
+        for cut in cuts + [stream.count] {
+            packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: 1 + UInt32(previous), payload: Array(stream[previous..<cut]))))
+            previous = cut
+        }
+        // A CONNECT that never carries a hello (the proxy refused it), on another connection.
+        let refused = Array("CONNECT other.example:443 HTTP/1.1\r\n\r\n".utf8)
+        packets.append(WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 0, flags: 0x02, payload: [])))
+        packets.append(WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 1, flags: 0x19, payload: refused)))
+        let contents = try read(packets)
+        #expect(contents.clientHellos.map(\.bytes) == [hello])
+        #expect(contents.clientHellos.first?.proxyConnectTarget == "tunnel.example:443")
+        #expect(contents.clientHellos.first?.packetNumber == 6)
+        #expect(contents.warnings.isEmpty, "\(contents.warnings)")
+    }
+
     /// A server's answer (ServerHello) and other protocols are not ClientHellos; a TLS stream
     /// joined after its hello is not one either.
     @Test func onlyClientHellos() throws {
