@@ -45,7 +45,7 @@ public enum CaptureReader {
             warnings.append(
                 CaptureWarning(
                     packetNumber: nil,
-                    message: "\(cutShort) packets were cut short by the capture's snapshot length (\(snapshotLength) bytes); take the capture again with the full packet size (tcpdump -s 0, pktmon --pkt-size 0)"))
+                    message: "\(cutShort == 1 ? "1 packet was" : "\(cutShort) packets were") cut short by the capture's snapshot length (\(snapshotLength) bytes); take the capture again with the full packet size (tcpdump -s 0, pktmon --pkt-size 0)"))
         }
         return CaptureContents(
             clientHellos: assembler.hellos, warnings: assembler.warnings + warnings, packetCount: summary.packetCount,
@@ -81,7 +81,7 @@ public enum CaptureReader {
         guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw CaptureError(code: .notACapture, path: path, reason: notACaptureReason(message))
+            throw CaptureError(code: .notACapture, path: path, reason: notACaptureReason(message, head: head(of: path)))
         }
         defer { pcap_close(handle) }
 
@@ -147,11 +147,29 @@ public enum CaptureReader {
         }
     }
 
-    private static func notACaptureReason(_ libpcap: String) -> String {
-        if libpcap.contains("unknown file format") {
-            return "not a pcap or pcapng capture file (libpcap: \(libpcap)); "
-                + "an .etl file from pktmon must be converted first: pktmon etl2pcap FILE.etl -o FILE.pcapng"
+    private static func notACaptureReason(_ libpcap: String, head: [UInt8]) -> String {
+        guard libpcap.contains("unknown file format") else {
+            return "not a capture file libpcap can read (libpcap: \(libpcap))"
         }
-        return "not a capture file libpcap can read (libpcap: \(libpcap))"
+        let what: String
+        if head.starts(with: [0x1F, 0x8B]) {
+            what = "a gzip-compressed file: decompress it first (gunzip)"
+        } else if head.starts(with: Array("PK".utf8) + [3, 4]) {
+            what = "a zip archive: extract the capture from it first"
+        } else if head.starts(with: Array("GMBU".utf8)) || head.starts(with: Array("RTSS".utf8)) {
+            what = "a Microsoft Network Monitor capture: open it in Wireshark and save it as pcapng"
+        } else {
+            what = "if it is a pktmon .etl file, convert it first: pktmon etl2pcap FILE.etl -o FILE.pcapng"
+        }
+        return "not a pcap or pcapng capture file (libpcap: \(libpcap)); \(what)"
+    }
+
+    /// The first bytes of the file, to name what it is when it is not a capture.
+    private static func head(of path: String) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { return [] }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 8)
+        let count = fread(&bytes, 1, bytes.count, file)
+        return Array(bytes.prefix(count))
     }
 }

@@ -55,7 +55,19 @@ struct CaptureErrorTests {
         let failure = try #require(error(path))
         #expect(failure.code == .notACapture)
         #expect(failure.description.hasPrefix(path + ": not a pcap or pcapng capture file"))
-        #expect(failure.reason.contains("pktmon etl2pcap"))
+        #expect(failure.reason.hasSuffix("; if it is a pktmon .etl file, convert it first: pktmon etl2pcap FILE.etl -o FILE.pcapng"))
+    }
+
+    @Test(arguments: [
+        ("gzip", [0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0, count: 60), "a gzip-compressed file"),
+        ("zip", Array("PK".utf8) + [3, 4] + [UInt8](repeating: 0, count: 60), "a zip archive"),
+        ("netmon", Array("GMBU".utf8) + [0, 2] + [UInt8](repeating: 0, count: 60), "a Microsoft Network Monitor capture"),
+    ])
+    func namesWhatTheFileIs(name: String, bytes: [UInt8], what: String) throws {
+        let path = try write(bytes, "\(name).cap")
+        let failure = try #require(error(path))
+        #expect(failure.code == .notACapture)
+        #expect(failure.reason.contains(what), "\(failure)")
     }
 
     @Test func truncatedHeader() throws {
