@@ -45,6 +45,8 @@ struct HelloAssembler {
     let synlessPatience = 64
     /// A stream whose hello is still not whole after this many segments is given up.
     let maxSegments = 4096
+    /// The most out-of-order segments held for one stream.
+    let maxPendingSegments = 512
     /// Most warnings kept; the rest are counted.
     let warningLimit = 100
 
@@ -300,13 +302,16 @@ struct HelloAssembler {
             }
         } else {
             if let existing = stream.pending[offset] {
+                // The first copy wins: only what the new one adds past it is kept.
                 guard bytes.count > existing.count else { return }
-                stream.pendingBytes -= existing.count
-            } else {
-                stream.dataSegments += 1
+                place(&stream, bytes.dropFirst(existing.count), at: offset + existing.count)
+                return
             }
-            stream.pending[offset] = bytes
+            guard stream.pending.count < maxPendingSegments else { return }
+            // A copy: a slice would keep the whole captured frame alive.
+            stream.pending[offset] = ArraySlice(Array(bytes))
             stream.pendingBytes += bytes.count
+            stream.dataSegments += 1
             return
         }
         // Join what the new bytes made contiguous.

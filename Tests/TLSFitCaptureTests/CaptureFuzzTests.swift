@@ -168,6 +168,25 @@ struct CaptureFuzzTests {
         #expect(contents.warnings.count <= 104)
     }
 
+    /// A hello whose first segment never comes, followed by thousands of 1-byte segments with gaps
+    /// in large frames: held segments are capped, and the hello is reported as missing segments.
+    @Test func gapsEverywhere() throws {
+        let hello = Hellos.simple(serverName: "gaps.example")
+        var packets = [WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 0, flags: 0x02, payload: []))]
+        packets.append(WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 1, payload: Array(hello[..<20]))))
+        for index in 0..<3000 {
+            // Each frame carries 20 KB after its IP packet (as padding): only the payload byte counts.
+            let frame = SyntheticFrame.tcp(sequence: 40 + 2 * UInt32(index), payload: [0x41]) + [UInt8](repeating: 0, count: 20000)
+            packets.append(WrittenPacket(timestamp: 2, data: frame))
+        }
+        let start = Date()
+        let path = try captureDirectory().appendingPathComponent("gaps.pcap").path
+        let contents = try #require(try read(CaptureFileWriter.pcap(packets, linkType: .ethernet), at: path))
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(contents.clientHellos.isEmpty)
+        #expect(contents.warnings.map(\.message) == ["10.0.0.5:49712 -> 20.1.2.3:443: an incomplete ClientHello (20 bytes of a \(hello.count - 5)-byte handshake message): segments are missing from the capture"])
+    }
+
     /// A hello that declares more than the reader follows, and one spread over 1-byte records.
     @Test func oversizedAndFragmentedHellos() throws {
         var huge: [UInt8] = [0x16, 0x03, 0x01, 0x40, 0x00, 0x01, 0x7F, 0xFF, 0xFF]
