@@ -409,6 +409,11 @@ struct LiveCaptureTests {
         #expect(hello.destination == "127.0.0.1:\(proxyPort)")
         #expect(hello.serverName == TestPKI.updateHost)
         #expect(contents.warnings.isEmpty, "\(contents.warnings)")
+        // A real proxy answers "200 Connection established", so Wireshark decodes the tunnel too.
+        if let tshark = ExternalServer.find("tshark") {
+            let result = try run(tshark, ["-r", path, "-Y", "tls.handshake.type == 1", "-T", "fields", "-e", "frame.number"])
+            #expect(result.output.split(separator: "\n") == ["\(hello.packetNumber)"], "\(result.error)")
+        }
     }
 
     /// The handshake message after ">>> ... ClientHello" in `openssl s_client -msg` output.
