@@ -193,11 +193,12 @@ final class SinkListener: @unchecked Sendable {
         self.port = Int(port)
         host = ipv6 ? "::1" : "127.0.0.1"
         let listener = fd
-        Thread.detachNewThread { [self] in
+        // Weak: the listener stops (and its thread ends) when the test lets go of it.
+        Thread.detachNewThread { [weak self] in
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 { return }
-                Thread.detachNewThread { [self] in
+                Thread.detachNewThread { [weak self] in
                     var bytes: [UInt8] = []
                     var buffer = [UInt8](repeating: 0, count: 65536)
                     while true {
@@ -206,6 +207,7 @@ final class SinkListener: @unchecked Sendable {
                         bytes += buffer[0..<n]
                     }
                     close(client)
+                    guard let self else { return }
                     lock.withLock { received.append(bytes) }
                     arrivals.signal()
                 }
@@ -220,9 +222,15 @@ final class SinkListener: @unchecked Sendable {
         return lock.withLock { received }
     }
 
+    private var stopped = false
+
     func stop() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
+        lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(fd, Int32(SHUT_RDWR))
+            close(fd)
+        }
     }
 
     deinit { stop() }
