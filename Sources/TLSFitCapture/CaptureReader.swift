@@ -41,6 +41,14 @@ public enum CaptureReader {
                     packetNumber: summary.packetCount + 1,
                     message: "reading stopped here: the file ends in the middle of a packet or is damaged (libpcap: \(failure)); the \(summary.packetCount) packets before were read"))
         }
+        if summary.packetCount > 0, assembler.tcpSegments == 0 {
+            warnings.append(
+                CaptureWarning(
+                    packetNumber: nil,
+                    message: "none of the \(summary.packetCount) packets is a TCP segment over IPv4 or IPv6 that the reader can decode "
+                        + "(a capture filtered to other traffic, or frames that are not what the link type \(summary.linkTypeName) says: "
+                        + "pktmon is known to write Wi-Fi frames as Ethernet frames that do not decode; capture on a wired adapter or with Wireshark)"))
+        }
         if cutShort > 0 {
             warnings.append(
                 CaptureWarning(

@@ -52,6 +52,8 @@ struct HelloAssembler {
 
     private(set) var hellos: [CapturedClientHello] = []
     private(set) var warnings: [CaptureWarning] = []
+    /// How many packets were TCP segments the decoder could read.
+    private(set) var tcpSegments = 0
     private var flows: [FlowKey: Flow] = [:]
     private var followingCount = 0
     private var doneCount = 0
@@ -66,7 +68,9 @@ struct HelloAssembler {
 
     mutating func add(_ packet: DecodedPacket, number: Int, timestamp: Double) {
         switch packet {
-        case .tcp(let segment): add(segment, number: number, timestamp: timestamp)
+        case .tcp(let segment):
+            tcpSegments += 1
+            add(segment, number: number, timestamp: timestamp)
         case .fragment: fragments += 1
         case .other: break
         }

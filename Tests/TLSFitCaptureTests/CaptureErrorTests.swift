@@ -92,6 +92,14 @@ struct CaptureErrorTests {
         }
     }
 
+    /// Packets, but none a TCP segment: said, so an empty answer is not mistaken for "no hello sent".
+    @Test func captureWithoutTCP() throws {
+        let arp = WrittenPacket(timestamp: 1, data: [UInt8](repeating: 0xFF, count: 12) + [0x08, 0x06] + [UInt8](repeating: 0, count: 28))
+        let contents = try CaptureReader.read(path: try write(CaptureFileWriter.pcap([arp, arp], linkType: .ethernet), "arp.pcap"))
+        #expect(contents.clientHellos.isEmpty)
+        #expect(contents.warnings.map(\.message).first?.hasPrefix("none of the 2 packets is a TCP segment") == true)
+    }
+
     @Test func captureWithoutPackets() throws {
         for (file, name) in [
             (CaptureFileWriter.pcap([], linkType: .ethernet), "none.pcap"),
