@@ -332,6 +332,17 @@ struct LiveCaptureTests {
         let extendedHellos = try CaptureReader.clientHellos(path: extended)
         #expect(extendedHellos.map { withoutTime($0) } == hellos.map { withoutTime($0) })
         for (a, b) in zip(extendedHellos, hellos) { #expect(abs(a.timestamp - b.timestamp) < 1e-6) }
+
+        // The same IPv6 packets as raw IP and behind BSD loopback headers (AF_INET6 = 30, macOS).
+        let original = try CaptureFileWriter.packets(of: path)
+        for (file, name) in [
+            (CaptureFileWriter.pcap(original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.raw($0.data)) }, linkType: .raw), "v6-raw.pcap"),
+            (CaptureFileWriter.pcap(original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.null($0.data)) }, linkType: .null), "v6-null.pcap"),
+        ] {
+            let reframed = try captureDirectory().appendingPathComponent(name).path
+            try Data(file).write(to: URL(fileURLWithPath: reframed))
+            #expect(try CaptureReader.clientHellos(path: reframed).map(\.bytes) == [one, two], "\(name)")
+        }
     }
 
     /// A real client: openssl s_client to openssl s_server; s_client's -msg trace shows the bytes it sent.
