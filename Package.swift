@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "tlsfit", targets: ["tlsfit"]),
         // For the fuzzing package in Fuzz/, which builds the parsers with the fuzzer runtime.
         .library(name: "TLSFitCore", targets: ["TLSFitCore"]),
+        // For the fuzzing package too: the capture reader.
+        .library(name: "TLSFitCapture", targets: ["TLSFitCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -58,6 +60,18 @@ let package = Package(
             name: "TLSFitHandshake",
             dependencies: ["TLSFitCore", "COpenSSL", "COpenSSLShims"]
         ),
+        // libpcap from the system (Debian: libpcap-dev), for reading capture files.
+        .systemLibrary(
+            name: "CPcap",
+            path: "Sources/CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        // The only module that touches libpcap: the ClientHellos in a pcap or pcapng file. No OpenSSL.
+        .target(
+            name: "TLSFitCapture",
+            dependencies: ["CPcap"]
+        ),
         // Renderers: text, JSON, Markdown, HTML, JUnit, CSV.
         .target(
             name: "TLSFitReports",
@@ -84,6 +98,10 @@ let package = Package(
         .testTarget(
             name: "TLSFitHandshakeTests",
             dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "COpenSSL", "COpenSSLShims"]
+        ),
+        .testTarget(
+            name: "TLSFitCaptureTests",
+            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
         ),
         .testTarget(
             name: "TLSFitReportsTests",

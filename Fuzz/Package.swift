@@ -5,7 +5,7 @@
 import PackageDescription
 
 /// One executable per parser, `fuzz-<name>`, its `main` in Sources/fuzz-<name>/Entry.swift.
-let names = ["regedit", "pol", "gpresult", "suites-text", "suites-json", "cipherlist", "hostport", "server-profile", "windows-config"]
+let names = ["regedit", "pol", "gpresult", "suites-text", "suites-json", "cipherlist", "hostport", "server-profile", "windows-config", "capture"]
 
 let package = Package(
     name: "tlsfit-fuzz",
@@ -17,7 +17,9 @@ let package = Package(
         // What each target feeds its input to; shared so the regression tests and the fuzzers agree.
         .target(
             name: "FuzzTargets",
-            dependencies: [.product(name: "TLSFitCore", package: "tlsfit")]
+            dependencies: [
+                .product(name: "TLSFitCore", package: "tlsfit"), .product(name: "TLSFitCapture", package: "tlsfit"),
+            ]
         ),
         // Declares libFuzzer's driver entry, which the runtime defines.
         .target(name: "CFuzzerDriver"),

@@ -16,7 +16,7 @@ budget="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(regedit pol gpresult suites-text suites-json cipherlist hostport server-profile windows-config)
+    targets=(regedit pol gpresult suites-text suites-json cipherlist hostport server-profile windows-config capture)
 fi
 
 # -use-ld=lld: gold aborts ("internal error in format_file_lineno") on these links.
@@ -39,6 +39,7 @@ seeds() {
         cipherlist) echo "$here/seeds/cipherlist $fixtures/lists" ;;
         hostport) echo "$here/seeds/hostport" ;;
         server-profile) echo "$here/seeds/server-profile" ;;
+        capture) echo "$here/seeds/capture" ;;
         windows-config) echo "$fixtures/regedit $fixtures/pol $fixtures/gpresult $fixtures/tls $fixtures/lists $fixtures/broken" ;;
     esac
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TLSFitCapture
 import TLSFitCore
 
 /// The fuzz targets: each takes libFuzzer's bytes, feeds them to one parser and, when the parser
@@ -55,6 +56,23 @@ public enum FuzzTargets {
     public static func windowsConfig(_ bytes: [UInt8]) {
         _ = try? WindowsConfigReader.read([.init(name: "fuzz", bytes: bytes)], release: nil)
     }
+
+    /// A capture file (pcap or pcapng), read as `tlsfit hello --pcap` reads it. libpcap reads
+    /// files, so the bytes go through one file per process (in /dev/shm when it exists).
+    public static func capture(_ bytes: [UInt8]) {
+        let path = captureScratchPath
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let contents = try? CaptureReader.read(path: path) else { return }
+        for hello in contents.clientHellos where hello.bytes.count > CaptureReader.streamLimit || hello.bytes.first != 0x16 {
+            fatalError("a ClientHello the reader should not have returned: \(hello.bytes.count) bytes")
+        }
+    }
+
+    private static let captureScratchPath: String = {
+        let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        return "\(directory)/tlsfit-fuzz-capture-\(ProcessInfo.processInfo.processIdentifier).pcap"
+    }()
 
     /// Parses, then evaluates what parsed, so the evaluator sees every shape the parser lets through.
     private static func evaluate(_ parse: () throws(InputError) -> WindowsConfigDocument) {
