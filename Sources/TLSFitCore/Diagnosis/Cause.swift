@@ -29,6 +29,14 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     case serverOnlySetting = "server-only-setting"
     /// The server aborted the handshake for a reason tlsfit cannot pin on the configuration.
     case tlsAborted = "tls-aborted"
+    /// A host that serves update content over plain HTTP cannot be reached on port 80.
+    case httpBlocked = "http-blocked"
+    /// Revocation checks fail offline: the disallowed-certificate list (`AuthRoot\AutoUpdate`
+    /// `DisallowedCertLastSyncTime`) is more than 24 hours old (CRYPT_E_REVOCATION_OFFLINE 0x80092013 underneath).
+    case revocationOffline = "revocation-offline"
+    /// .NET Framework (a WSUS server's sync) offers only old protocols: `SchUseStrongCrypto` /
+    /// `SystemDefaultTlsVersions` are not set.
+    case dotNetLegacyTLS = "dotnet-legacy-tls"
 
     /// The Windows Update error this cause shows as.
     public var windowsError: String {
@@ -37,6 +45,8 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .timeout: WindowsErrorMapping.timeout
         case .dns: WindowsErrorMapping.nameNotResolved
         case .certificateUntrusted: WindowsErrorMapping.secureFailure
+        case .httpBlocked: WindowsErrorMapping.cannotConnect
+        case .revocationOffline: WindowsErrorMapping.secureFailure
         default: WindowsErrorMapping.connectionAborted
         }
     }
