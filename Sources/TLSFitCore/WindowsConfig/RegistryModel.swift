@@ -14,6 +14,8 @@ public enum WindowsConfigFormat: String, Sendable, Hashable, Codable, CaseIterab
     case tlsCipherSuiteList
     /// A plain list of suite names, as typed in the GPO field.
     case cipherList
+    /// What `reg query KEY [/s]` prints (cmd or PowerShell, any encoding).
+    case regQuery
 
     /// True for the `Get-TlsCipherSuite` shapes: they show a machine's effective list, not a setting.
     public var isObservedSuiteList: Bool {
