@@ -141,6 +141,33 @@ struct UpdateIncidentTests {
         #expect(client.2["observedFailure"] is NSNull)
     }
 
+    // 4. Server 2022 images whose Functions lacked ECDSA suites broke PowerShell Gallery installs
+    //    (d365fo.tools #874, #877). The gallery front end is played as TLS 1.2 only with an ECDSA
+    //    certificate (an assumption of this test: TLS 1.3 would have saved these machines).
+    @Test func incident4Server2022WithoutECDSAAgainstAnECDSAHost() throws {
+        let host = "www.powershellgallery.com"
+        let ca = try CertificateFactory.makeCA(commonName: "tlsfit Gallery Test CA")
+        let leaf = try CertificateFactory.issue(CertificateSpec(commonName: host, dnsNames: [host], ipAddresses: ["127.0.0.1"], keyType: .ecdsaP256), issuer: ca)
+        let server = try LocalTLSServer(configuration: ServerConfiguration(
+            credentials: [leaf], minVersion: .tls12, maxVersion: .tls12, cipherString: "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"))
+        defer { server.stop() }
+        let lab = try HostLab(host: "slscr.update.microsoft.com")  // for its folder
+        let caFile = try lab.file("gallery-ca.pem", ca.certificatePEM)
+        let config = try lab.reg("server2022.reg", Self.noECDSAPolicy)
+        let result = try CLI.run(["diagnose", host, "--config", config, "--windows", "server-2022", "--resolve", "\(host)=127.0.0.1:\(server.port)",
+                                  "--ca-file", caFile, "--format", "json"])
+        #expect(result.exitCode == 1)
+        let json = try CLI.json(result)
+        let h = try #require((json["hosts"] as? [[String: Any]])?.first)
+        #expect(h["builtInProfile"] is NSNull)
+        #expect(h["allowListPattern"] is NSNull)
+        let cause = try #require(Self.causes(h).first)
+        #expect(cause["code"] as? String == "no-shared-cipher")
+        #expect(cause["windowsError"] as? String == "0x80072EFE")
+        #expect(((cause["fix"] as? [String: Any])?["gpo"] as? String)?.contains("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384") == true)
+        #expect(h["fixConfirmedOnWire"] as? Bool == true)
+    }
+
     // 5. Windows 10 22H2: DisallowedCertLastSyncTime over 24 h old -> revocation offline -> 0x80072F8F,
     //    read from reg query output (PowerShell, UTF-16LE) and a WindowsUpdate.log with *FAILED* lines.
     @Test func incident5StaleDisallowedListFromRegQueryAndLog() throws {
