@@ -66,7 +66,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
     var checkPin = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.")
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
@@ -110,7 +110,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
 
         var configuration: WindowsTLSConfig
-        let targets: [ScanTarget]
+        var targets: [ScanTarget]
         let provider: DiagnoseEngine.ProfileProvider
         var updateLog: WindowsUpdateLog?
         var logRelease: (release: WindowsRelease, exact: Bool)?
@@ -130,7 +130,17 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } catch {
             throw Self.fail(error.description)
         }
-        if offline, let missing = targets.first(where: { provider($0) == nil && BuiltInServerProfile.forHost($0.host) == nil && !DiagnoseEngine.isPlainHTTP($0) }) {
+        func known(_ t: ScanTarget) -> Bool { provider(t) != nil || BuiltInServerProfile.forHost(t.host) != nil || DiagnoseEngine.isPlainHTTP(t) }
+
+        if offline, hosts.isEmpty, updateLog?.failures.isEmpty ?? true {
+            // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
+            let unknown = targets.filter { !known($0) }
+            if !unknown.isEmpty {
+                CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
+                targets = targets.filter(known)
+            }
+        }
+        if offline, let missing = targets.first(where: { !known($0) }) {
             throw Self.fail("--offline: no --server-profile for \(missing.host) and no built-in profile; save one with `tlsfit scan --save` or name a built-in one (\(BuiltInServerProfile.all.map(\.name).joined(separator: ", ")))")
         }
         // The moment the inputs describe: the newest of the log's lines, a gpresult report's time, --as-of.
@@ -143,6 +153,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
         // Offline, plain-HTTP hosts cannot be judged: there is no TLS to simulate.
         let checked = offline ? targets.filter { !DiagnoseEngine.isPlainHTTP($0) } : targets
+        if checked.count < targets.count {
+            CLIErrors.warn("--offline: \(targets.filter(DiagnoseEngine.isPlainHTTP).map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
+        }
         var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
         engine.checkPin = checkPin
         engine.revocation = revocation
