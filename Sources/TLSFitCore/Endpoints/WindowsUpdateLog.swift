@@ -48,7 +48,7 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             var thread = ""
             if fields.count >= 2, let time = timestamp(String(fields[0]), String(fields[1])) {
                 stampedLines += 1
-                if log.newestTime.map({ time > $0 }) ?? true {
+                if log.newestTime.map({ time >= $0 }) ?? true {
                     log.newestTime = time
                     log.newestTimeLine = number
                 }
