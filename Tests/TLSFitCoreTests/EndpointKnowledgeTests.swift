@@ -136,4 +136,33 @@ import Testing
             """)
         #expect(off.offeredProtocols() == [.tls10, .tls11])
     }
+
+    // MARK: The update chain pin
+
+    static func chain(_ intermediate: String, _ root: String) -> CertificateReport {
+        func info(_ subject: String, _ issuer: String) -> CertificateInfo {
+            CertificateInfo(subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "EC", keyBits: 256, keyCurve: nil,
+                            signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "", isSelfSigned: false)
+        }
+        return CertificateReport(chain: [info("CN=slscr.update.microsoft.com", "CN=\(intermediate),O=Microsoft Corporation,C=US"),
+                                         info("CN=\(intermediate),O=Microsoft Corporation,C=US", "CN=\(root),O=Microsoft Corporation,C=US")],
+                                 verified: true, verifyError: nil, verifyCode: 0, verifiedName: "slscr.update.microsoft.com")
+    }
+
+    @Test func pinAcceptsTheKnownChainAndMicrosoftRotationsButNotAProxy() throws {
+        let slscr = try #require(BuiltInServerProfile.named("slscr"))
+        let genuine = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018")
+        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: genuine) == nil)
+        #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: genuine) == nil)
+        // Microsoft moves to a new intermediate: not interception, but drift.
+        let rotated = Self.chain("Microsoft ECC Update Secure Server CA 2.2", "Microsoft ECC Product Root Certificate Authority 2018")
+        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: rotated) == nil)
+        #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: rotated)?.contains("live Microsoft ECC Update Secure Server CA 2.2") == true)
+        let proxy = Self.chain("Zscaler Intermediate Root CA", "Zscaler Root CA")
+        let cause = try #require(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: proxy))
+        #expect(cause.code == .certificateUntrusted)
+        #expect(cause.windowsError == "0x80072F8F")
+        #expect(cause.evidence.map(\.value).contains { $0.hasPrefix("Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018") })
+        #expect(cause.evidence.map(\.value).contains { $0.contains("Zscaler Intermediate Root CA") && $0.contains("Zscaler Root CA") })
+    }
 }

@@ -18,6 +18,9 @@ public enum UpdateCertificatePin {
         let intermediateOK = intermediate.map { commonName($0).caseInsensitiveCompare(expectedIntermediate) == .orderedSame } ?? false
         let rootOK = root.map { commonName($0).caseInsensitiveCompare(expectedRoot) == .orderedSame } ?? false
         if intermediateOK && rootOK { return nil }
+        // A chain that still runs through Microsoft's own CAs, just not the ones tlsfit knows, is
+        // Microsoft rotating its certificates: drift in tlsfit's knowledge, not interception.
+        if isMicrosoft(intermediate), isMicrosoft(root) { return nil }
         let fact = builtIn.fact("certificate")
         let seenText = "\(intermediate ?? "?") -> \(root ?? "?")"
         return Cause(
@@ -30,6 +33,22 @@ public enum UpdateCertificatePin {
             ],
             rootSubject: root,
             fix: Fix(description: "Exempt the Windows Update hosts (*.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com) from TLS inspection on the proxy or firewall."))
+    }
+
+    /// The chain differs from the known one (by common name), whatever the verdict: for drift reports.
+    public static func differs(builtIn: BuiltInServerProfile, certificate: CertificateReport?) -> String? {
+        guard let expectedIntermediate = builtIn.expectedIntermediate, let expectedRoot = builtIn.expectedRoot,
+            let certificate, !certificate.chain.isEmpty
+        else { return nil }
+        let (intermediate, root) = seen(certificate)
+        let a = intermediate.map(commonName) ?? "?", b = root.map(commonName) ?? "?"
+        guard a.caseInsensitiveCompare(expectedIntermediate) != .orderedSame || b.caseInsensitiveCompare(expectedRoot) != .orderedSame else { return nil }
+        return "certificate chain: built-in \(expectedIntermediate) -> \(expectedRoot), live \(a) -> \(b)"
+    }
+
+    static func isMicrosoft(_ subject: String?) -> Bool {
+        guard let subject else { return false }
+        return commonName(subject).hasPrefix("Microsoft ")
     }
 
     /// `Microsoft ECC Update Secure Server CA 2.1` from `CN=Microsoft ECC Update Secure Server CA 2.1,O=Microsoft Corporation,...`.

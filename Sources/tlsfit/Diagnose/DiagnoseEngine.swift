@@ -93,6 +93,12 @@ struct DiagnoseEngine: Sendable {
         result.scheme = "https"
         result.builtInProfile = builtIn?.name
         result.assumedFacts = usedBuiltIn?.assumedFacts
+        // The chain the real handshake saw, against the known one (a rotation by Microsoft shows here).
+        if let builtIn, let observed, pinning, let line = UpdateCertificatePin.differs(builtIn: builtIn, certificate: observed.certificate),
+            !(drift ?? []).contains(where: { $0.hasPrefix("certificate issuer:") })
+        {
+            drift = (drift ?? []) + [line]
+        }
         result.drift = drift
         result.allowListPattern = AllowList.match(t.host)
         return result
