@@ -204,4 +204,24 @@ import Testing
         #expect(InputTime.gpresultReadTime(Array(xml.utf8)) == InputTime.parseISO("2023-05-04T11:00:00Z"))
         #expect(InputTime.gpresultReadTime(Array("<Rsop/>".utf8)) == nil)
     }
+
+    // MARK: Fixture files (as the tools write them)
+
+    @Test("reg query fixtures", arguments: ["regquery/seed-article-powershell.txt", "regquery/seed-article-cmd.txt"])
+    func regQueryFixture(name: String) throws {
+        let bytes = try WindowsFixtures.bytes(name)
+        let doc = try WindowsConfigFormatDetector.parse(bytes, source: name)
+        #expect(doc.format == .regQuery)
+        #expect(doc.operations.count == 5)
+        let sync = RevocationListSync.evaluate(registry: RegistrySnapshot(documents: [doc]), reference: (InputTime.parseISO("2024-09-12T08:00:00Z")!, "t"))
+        #expect(sync?.stale == true)
+    }
+
+    @Test func windowsUpdateLogFixture() throws {
+        let log = try WindowsUpdateLog.parse(try WindowsFixtures.bytes("wulog/WindowsUpdate.log"), source: "WindowsUpdate.log")
+        #expect(log.failures.map(\.host) == ["slscr.update.microsoft.com"])
+        #expect(log.failures[0].errors == ["0x80072EFE", "0x80072F8F"])  // *FAILED* on another thread: the last URL of the log
+        #expect(log.build == 19045)
+        #expect(log.newestTimeLine == 4)
+    }
 }

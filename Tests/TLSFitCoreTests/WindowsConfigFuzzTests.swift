@@ -9,7 +9,7 @@ struct WindowsConfigFuzzTests {
         "regedit/export-utf16le-bom.reg", "regedit/export-utf8.reg", "regedit/regedit4-win7.reg",
         "regedit/concatenated.reg", "pol/machine-registry.pol", "gpresult/gpresult-utf16.xml",
         "tls/get-tlsciphersuite.json", "tls/get-tlsciphersuite-table.txt", "tls/get-tlsciphersuite-list.txt",
-        "lists/gpo-field.txt",
+        "lists/gpo-field.txt", "regquery/seed-article-powershell.txt", "regquery/seed-article-cmd.txt", "wulog/WindowsUpdate.log",
     ]
 
     static let parsers: [(String, @Sendable ([UInt8]) throws(InputError) -> WindowsConfigDocument)] = [
@@ -21,6 +21,7 @@ struct WindowsConfigFuzzTests {
         ("list", { b throws(InputError) in try SuiteListParser.parseListFormat(b, source: "f") }),
         ("plain", { b throws(InputError) in try SuiteListParser.parsePlainList(b, source: "f") }),
         ("detect", { b throws(InputError) in try WindowsConfigFormatDetector.parse(b, source: "f") }),
+        ("regquery", { b throws(InputError) in try RegQueryParser.parse(b, source: "f") }),
     ]
 
     /// Feeds one input to every parser, and evaluates what parses.
@@ -34,6 +35,10 @@ struct WindowsConfigFuzzTests {
             } catch {
                 #expect(!error.source.isEmpty)
             }
+        }
+        // WindowsUpdate.log is not a configuration, but it is read from files people did not write either.
+        if let log = try? WindowsUpdateLog.parse(bytes, source: "f") {
+            _ = log.failures.count + log.requestedHosts.count + (log.build ?? 0)
         }
         return parsed
     }
