@@ -29,7 +29,9 @@ public enum DiagnosisTextRenderer {
         } else {
             out += "  Handshake:  not tried (offline)\n"
         }
-        if let p = h.predicted {
+        if h.scheme == "http" {
+            out += "  Predicted:  no TLS to simulate (plain HTTP)"
+        } else if let p = h.predicted {
             out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
         } else if let f = h.predictedFailure {
             out += "  Predicted:  fails: \(f)"

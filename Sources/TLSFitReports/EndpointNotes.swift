@@ -24,7 +24,8 @@ public enum EndpointNotes {
         }
         if let sync = r.revocationListSync { lines.append("Revocation list: \(sync.note)") }
         for port in r.blockedPorts ?? [] {
-            lines.append("Port \(port) is blocked: every connection to port \(port) failed at TCP (0x80072EFD); the seed article asks to allow the update URLs on ports 80 and 443")
+            lines.append("Port \(port) is blocked: every connection to port \(port) failed at TCP (0x80072EFD)"
+                + (port == 80 || port == 443 ? "; the seed article asks to allow the update URLs on ports 80 and 443" : ""))
         }
         return lines
     }
@@ -32,7 +33,7 @@ public enum EndpointNotes {
     /// Host-level lines.
     public static func host(_ h: HostDiagnosis) -> [String] {
         var lines: [String] = []
-        if h.scheme == "http" { lines.append("Checked over plain HTTP (TCP \(h.port) and one request): Windows Update downloads this content without TLS") }
+        if h.scheme == "http" { lines.append("Checked over plain HTTP (TCP \(h.port) and one request): Windows Update uses this host without TLS") }
         if let facts = h.assumedFacts, let name = h.builtInProfile ?? (facts.isEmpty ? nil : "built-in") {
             if facts.isEmpty {
                 lines.append("Server side from the built-in profile '\(name)': every fact documented or observed")

@@ -159,6 +159,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
         engine.checkPin = checkPin
         engine.revocation = revocation
+        engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
         if let updateLog {
             for i in hosts.indices {

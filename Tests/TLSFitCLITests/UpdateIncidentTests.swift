@@ -350,4 +350,26 @@ struct UpdateIncidentTests {
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("notes.txt:1: not a WindowsUpdate.log"))
     }
+
+    // A log naming a plain-HTTP server (an internal WSUS on 8530): checked over HTTP, and the log's error compared.
+    @Test func logWithAnHTTPURLIsCheckedWithoutTLS() throws {
+        let http = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            RawTCPServer.write(fd, Array("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".utf8))
+        }
+        defer { http.stop() }
+        let lab = try HostLab(host: "slscr.update.microsoft.com")  // for its folder
+        let log = try lab.file("WindowsUpdate.log", """
+            2024/09/12 09:00:00.0000000 1111  2222  ProtocolTalker  Making request with URL http://wsus.contoso.test:\(http.port)/ClientWebService/client.asmx
+            2024/09/12 09:00:01.0000000 1111  2222  ProtocolTalker  *FAILED* [80072EFD] Send request
+
+            """)
+        let result = try CLI.run(["diagnose", "--log", log, "--resolve", "wsus.contoso.test=127.0.0.1", "--timeout", "3", "--format", "json"])
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let host = try #require((try CLI.json(result)["hosts"] as? [[String: Any]])?.first)
+        #expect(host["scheme"] as? String == "http")
+        #expect(host["outcome"] as? String == "ok")  // any HTTP answer, even 403, means the path is open
+        #expect(host["logErrors"] as? [String] == ["0x80072EFD"])
+        #expect(host["matchesLog"] as? Bool == false)
+    }
 }

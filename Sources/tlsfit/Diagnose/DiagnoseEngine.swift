@@ -22,6 +22,8 @@ struct DiagnoseEngine: Sendable {
     var checkPin = false
     /// The disallowed-certificate list's age, when the inputs hold it.
     var revocation: RevocationListSync?
+    /// `host:port` of other targets known to speak plain HTTP (a WindowsUpdate.log `http://` URL).
+    var plainHTTPTargets: Set<String> = []
     /// Live measurement: the scan engine, for one host (nil when the host could not be reached).
     var measure: @Sendable (ScanTarget, Double, String?) -> ServerProfile? = { target, timeout, caFile in
         let profile = ServerScanner.scan([target], options: ScanOptions(timeout: timeout, caFile: caFile)).first
@@ -45,7 +47,7 @@ struct DiagnoseEngine: Sendable {
     }
 
     func diagnose(config: WindowsTLSConfig, target t: ScanTarget) -> HostDiagnosis {
-        if Self.isPlainHTTP(t) { return plainHTTP(t) }
+        if Self.isPlainHTTP(t) || plainHTTPTargets.contains("\(t.host.lowercased()):\(t.port)") { return plainHTTP(t) }
         let builtIn = BuiltInServerProfile.forHost(t.host)
         let client = ClientProfile(config: config)
         var server = profileProvider(t)
@@ -120,8 +122,8 @@ struct DiagnoseEngine: Sendable {
                                    evidence: [seen], fix: Fix(description: "Make \(t.host) resolvable from this machine (DNS forwarders, filtering policy)."))]
         } else {
             result.causes = [Cause(
-                code: .httpBlocked, summary: "update content from \(t.host) comes over plain HTTP, and port \(t.port) is blocked",
-                explanation: "Windows Update downloads content from \(t.host) over HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
+                code: .httpBlocked, summary: "\(t.host) serves Windows Update over plain HTTP, and port \(t.port) is blocked",
+                explanation: "Windows Update talks to \(t.host) over plain HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization downloads may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
                 evidence: [seen] + (result.allowListPattern.map { [Evidence(file: nil, key: "allow-list", value: "covered by \($0): allow it on port 80 as well as 443")] } ?? []),
                 fix: Fix(description: "Allow outgoing TCP \(t.port) to \(t.host) (allow-list entry \(result.allowListPattern ?? t.host)) in the firewall or proxy."))]
         }
