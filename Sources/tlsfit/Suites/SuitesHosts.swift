@@ -38,7 +38,7 @@ extension SuitesCommand {
                 try SuitesCommand.emitJSON(HostsJSON(schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns, hosts: entries))
             case .text:
                 print(UpdateHostEntry.text(entries), terminator: "")
-                print("Allow-list (seed article, ports 80 and 443): \(Catalog.shared.updateHostPatterns.joined(separator: ", "))")
+                print("Allow-list (the seed article, and windows-update-security.md for the delivery hosts; ports 80 and 443): \(Catalog.shared.updateHostPatterns.joined(separator: ", "))")
             }
         }
     }
