@@ -373,4 +373,27 @@ struct UpdateIncidentTests {
         #expect(host["logErrors"] as? [String] == ["0x80072EFD"])
         #expect(host["matchesLog"] as? Bool == false)
     }
+
+    // The time a gpresult report was read is the moment the inputs describe, when nothing newer is given.
+    @Test func gpresultReadTimeJudgesTheRevocationListAge() throws {
+        let gpresult = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TLSFitCoreTests/Fixtures/windows/gpresult/gpresult-utf16.xml").path
+        let lab = try HostLab(host: "slscr.update.microsoft.com")  // for its folder
+        let lastSync = try #require(InputTime.parseISO("2026-11-18T09:00:00Z"))  // 49 hours before ReadTime
+        let hex = RevocationListSync.filetime(lastSync).map { String(format: "%02X", $0) }.joined()
+        let query = try lab.file("autoupdate.txt", "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\AutoUpdate\n    DisallowedCertLastSyncTime    REG_BINARY    \(hex)\n")
+        let result = try CLI.run(["diagnose", "slscr.update.microsoft.com", "--config", gpresult, query, "--windows", "win10", "--offline",
+                                  "--server-profile", "windows-update", "--format", "json"])
+        let json = try CLI.json(result)
+        let sync = try #require(json["revocationListSync"] as? [String: Any])
+        #expect(sync["referenceSource"] as? String == "\(gpresult) ReadTime")
+        #expect(sync["ageHours"] as? Double == 49)
+        #expect(sync["stale"] as? Bool == true)
+        let host = try #require((json["hosts"] as? [[String: Any]])?.first)
+        #expect(Self.causes(host).contains { $0["code"] as? String == "revocation-offline" })
+        // --as-of wins when it is newer; an older one does not move the reference back.
+        let older = try CLI.json(try CLI.run(["diagnose", "slscr.update.microsoft.com", "--config", gpresult, query, "--windows", "win10", "--offline",
+                                              "--as-of", "2026-11-18T10:00:00Z", "--format", "json"]))
+        #expect((older["revocationListSync"] as? [String: Any])?["referenceSource"] as? String == "\(gpresult) ReadTime")
+    }
 }

@@ -224,4 +224,9 @@ import Testing
         #expect(log.build == 19045)
         #expect(log.newestTimeLine == 4)
     }
+
+    @Test func gpresultFixtureCarriesItsReadTime() throws {
+        // UTF-16 with a BOM, as gpresult /x writes it.
+        #expect(InputTime.gpresultReadTime(try WindowsFixtures.bytes("gpresult/gpresult-utf16.xml")) == InputTime.parseISO("2026-11-20T10:00:00Z"))
+    }
 }
