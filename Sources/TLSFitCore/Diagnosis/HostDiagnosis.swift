@@ -56,7 +56,8 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var fixConfirmedOnWire: Bool?
     /// `https`, or `http` for a content host checked on port 80 without TLS.
     public var scheme: String?
-    /// The built-in profile tlsfit has for this host (`slscr`), nil when none.
+    /// The built-in profile tlsfit has for this host (`slscr`), or the one used for it (a built-in
+    /// name given as `--server-profile` for another host); nil when none.
     public var builtInProfile: String?
     /// The assumed (not documented, not observed) facts the verdict rests on: set when the built-in
     /// profile decided it; nil when a live scan or a saved profile did.

@@ -93,7 +93,7 @@ struct DiagnoseEngine: Sendable {
             result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t).succeeded
         }
         result.scheme = "https"
-        result.builtInProfile = builtIn?.name
+        result.builtInProfile = builtIn?.name ?? usedBuiltIn?.name
         result.assumedFacts = usedBuiltIn?.assumedFacts
         // The chain the real handshake saw, against the known one (a rotation by Microsoft shows here).
         if let builtIn, let observed, pinning, let line = UpdateCertificatePin.differs(builtIn: builtIn, certificate: observed.certificate),
