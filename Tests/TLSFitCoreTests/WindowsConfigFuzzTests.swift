@@ -9,8 +9,10 @@ struct WindowsConfigFuzzTests {
         "regedit/export-utf16le-bom.reg", "regedit/export-utf8.reg", "regedit/regedit4-win7.reg",
         "regedit/concatenated.reg", "pol/machine-registry.pol", "gpresult/gpresult-utf16.xml",
         "tls/get-tlsciphersuite.json", "tls/get-tlsciphersuite-table.txt", "tls/get-tlsciphersuite-list.txt",
-        "lists/gpo-field.txt", "regquery/seed-article-powershell.txt", "regquery/seed-article-cmd.txt", "wulog/WindowsUpdate.log",
+        "lists/gpo-field.txt",
     ]
+    /// The inputs admins have (reg query output, WindowsUpdate.log): fewer rounds, they are small.
+    static let adminFixtures = ["regquery/seed-article-powershell.txt", "regquery/seed-article-cmd.txt", "wulog/WindowsUpdate.log"]
 
     static let parsers: [(String, @Sendable ([UInt8]) throws(InputError) -> WindowsConfigDocument)] = [
         ("regedit", { b throws(InputError) in try RegFileParser.parse(b, source: "f") }),
@@ -67,6 +69,23 @@ struct WindowsConfigFuzzTests {
                     case 0: bytes[i] = interesting.randomElement(using: &rng)!
                     case 1: bytes[i] = UInt8.random(in: 0...255, using: &rng)
                     default: bytes.remove(at: i)
+                    }
+                }
+                _ = Self.feed(bytes)
+            }
+        }
+    }
+
+    @Test func truncationsAndMutationsOfAdminInputs() throws {
+        var rng = SplitMix64(seed: 0x12)
+        for name in Self.adminFixtures {
+            let original = try WindowsFixtures.bytes(name)
+            for round in 0..<60 {
+                var bytes = Array(original[..<Int.random(in: 0...original.count, using: &rng)])
+                if round % 2 == 1 {
+                    bytes = original
+                    for _ in 0..<Int.random(in: 1...6, using: &rng) where !bytes.isEmpty {
+                        bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
                     }
                 }
                 _ = Self.feed(bytes)
