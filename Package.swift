@@ -44,10 +44,9 @@ let package = Package(
                 .embedInCode("server-profiles.json"),
                 .embedInCode("examples/examples.tsv"),
                 .embedInCode("examples/healthy.reg"),
-                .embedInCode("examples/ecdsa-only-gpo.reg"),
-                .embedInCode("examples/tls12-client-disabled.reg"),
-                .embedInCode("examples/windows7-defaults.reg"),
-                .embedInCode("examples/windows7-win10-gpo.reg"),
+                .embedInCode("examples/slscr-no-ecdsa-policy.reg"),
+                .embedInCode("examples/wsus-2012r2-no-ecdhe-rsa.reg"),
+                .embedInCode("examples/windows7-tls12-no-winhttp.reg"),
             ]
         ),
         // Pure model and logic: no sockets, no OpenSSL.

@@ -24,10 +24,9 @@ public enum CipherSuitesData {
     public static let examplesTSV = text(PackageResources.examples_tsv)
     public static let examples: [String: String] = [
         "healthy.reg": text(PackageResources.healthy_reg),
-        "ecdsa-only-gpo.reg": text(PackageResources.ecdsa_only_gpo_reg),
-        "tls12-client-disabled.reg": text(PackageResources.tls12_client_disabled_reg),
-        "windows7-defaults.reg": text(PackageResources.windows7_defaults_reg),
-        "windows7-win10-gpo.reg": text(PackageResources.windows7_win10_gpo_reg),
+        "slscr-no-ecdsa-policy.reg": text(PackageResources.slscr_no_ecdsa_policy_reg),
+        "wsus-2012r2-no-ecdhe-rsa.reg": text(PackageResources.wsus_2012r2_no_ecdhe_rsa_reg),
+        "windows7-tls12-no-winhttp.reg": text(PackageResources.windows7_tls12_no_winhttp_reg),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var serverPreference: Bool
     /// OpenSSL groups list; nil for OpenSSL's default.
     public var groups: String?
+    /// Refuse like sws.update.microsoft.com: a ClientHello with no version and suite in this table
+    /// (suite code points per version) gets a TCP reset instead of an alert. nil: OpenSSL's alert.
+    public var resetUnlessOffered: [TLSVersion: Set<UInt16>]?
 
     public init(
         credentials: [PEMCredential], chainPEM: String? = nil, minVersion: TLSVersion = .tls12,
@@ -61,10 +64,29 @@ public final class LocalTLSServer: @unchecked Sendable {
 
     /// Number of completed handshakes so far.
     public var handshakes: Int { lock.withLock { _handshakes } }
+    private var _resets = 0
+    /// Number of ClientHellos answered with a TCP reset (`resetUnlessOffered`).
+    public var resets: Int { lock.withLock { _resets } }
+    private let configuration: ServerConfiguration
+
+    /// Peeks at the first record (without consuming it) and tells whether the hello can be served.
+    static func helloAcceptable(_ fd: Int32, _ accepted: [TLSVersion: Set<UInt16>]) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16_384 + 5)
+        for _ in 0..<50 {
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
+            guard n > 0 else { return false }
+            let head = Array(buffer[0..<n])
+            guard let total = ClientHelloPeek.recordLength(head) else { return true }  // not TLS: let OpenSSL answer
+            if n >= total { return ClientHelloPeek.parse(head)?.negotiable(accepted) != nil }
+            usleep(20_000)
+        }
+        return true
+    }
 
     public init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
         _ = ignoreSIGPIPE
         self.bindAddress = bindAddress
+        self.configuration = configuration
         ctx = try Self.makeContext(configuration)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -137,6 +159,13 @@ public final class LocalTLSServer: @unchecked Sendable {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let accepted = configuration.resetUnlessOffered, !Self.helloAcceptable(fd, accepted) {
+            // SO_LINGER 0: close() sends a TCP reset, not a FIN (the deferred close does it).
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            lock.withLock { _resets += 1 }
+            return
+        }
         guard let ssl = SSL_new(ctx) else { return }
         defer {
             SSL_free(ssl)

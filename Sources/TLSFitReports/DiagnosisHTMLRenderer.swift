@@ -16,6 +16,8 @@ public enum DiagnosisHTMLRenderer {
 
             """
         out += "<p>Client: <b>\(h(release))</b>\(report.windowsReleaseAssumed ? " (assumed)" : ""); configuration: \(report.inputs.map { "<code>\(h($0))</code>" }.joined(separator: ", "))</p>\n"
+        let notes = EndpointNotes.report(report)
+        if !notes.isEmpty { out += "<ul>\n" + notes.map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n" }
         out += "<table><tr><th>host</th><th>outcome</th><th>negotiated</th><th>predicted</th><th>agrees</th></tr>\n"
         for host in report.hosts {
             let n = host.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
@@ -23,8 +25,10 @@ public enum DiagnosisHTMLRenderer {
             out += "<tr><td>\(h(host.host)):\(host.port)</td><td class=\"\(host.succeeded ? "ok" : "fails")\">\(host.succeeded ? "ok" : "fails")</td><td>\(h(n))</td><td>\(h(p))</td><td>\(host.agrees.map { $0 ? "yes" : "<b>no</b>" } ?? "-")</td></tr>\n"
         }
         out += "</table>\n"
-        for host in report.hosts where !host.causes.isEmpty {
+        for host in report.hosts where !host.causes.isEmpty || !EndpointNotes.host(host).isEmpty {
             out += "<h2>\(h(host.host)):\(host.port)</h2>\n"
+            let hostNotes = EndpointNotes.host(host)
+            if !hostNotes.isEmpty { out += "<ul>\n" + hostNotes.map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n" }
             for c in host.causes {
                 out += "<h3><code>\(h(c.code.rawValue))</code> (\(h(c.windowsError))): \(h(c.summary))</h3>\n<p>\(h(c.explanation))</p>\n"
                 if !c.evidence.isEmpty {

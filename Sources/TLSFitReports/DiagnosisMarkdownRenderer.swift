@@ -6,15 +6,19 @@ public enum DiagnosisMarkdownRenderer {
         var out = "# tlsfit diagnosis\n\n"
         let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
         out += "- Client: **\(escape(release))**\(report.windowsReleaseAssumed ? " (assumed)" : "")\n"
-        out += "- Configuration: \(report.inputs.map { "`\(code($0))`" }.joined(separator: ", "))\n\n"
+        out += "- Configuration: \(report.inputs.map { "`\(code($0))`" }.joined(separator: ", "))\n"
+        for line in EndpointNotes.report(report) { out += "- \(escape(line))\n" }
+        out += "\n"
         out += "| host | outcome | negotiated | predicted | agrees |\n| --- | --- | --- | --- | --- |\n"
         for h in report.hosts {
             let n = h.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
             let p = h.predicted.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
             out += "| \(escape(h.host)):\(h.port) | \(h.succeeded ? "ok" : "**fails**") | \(escape(n)) | \(escape(p)) | \(h.agrees.map { $0 ? "yes" : "**no**" } ?? "-") |\n"
         }
-        for h in report.hosts where !h.causes.isEmpty {
+        for h in report.hosts where !h.causes.isEmpty || !EndpointNotes.host(h).isEmpty {
             out += "\n## \(escape(h.host)):\(h.port)\n"
+            let notes = EndpointNotes.host(h)
+            if !notes.isEmpty { out += "\n" + notes.map { "- \(escape($0))\n" }.joined() }
             for c in h.causes {
                 out += "\n### `\(c.code.rawValue)` (\(c.windowsError)): \(escape(c.summary))\n\n\(escape(c.explanation))\n\n"
                 if !c.evidence.isEmpty {

@@ -7,6 +7,7 @@ public enum DiagnosisTextRenderer {
         let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
         out += "Client: \(release)\(report.windowsReleaseAssumed ? " (assumed; pass --windows to choose)" : "")"
         out += report.inputs.isEmpty ? "\n" : ", configuration from \(report.inputs.joined(separator: ", "))\n"
+        for line in EndpointNotes.report(report) { out += line + "\n" }
         for host in report.hosts {
             out += "\n" + renderHost(host)
         }
@@ -21,7 +22,7 @@ public enum DiagnosisTextRenderer {
         out += "\(h.host):\(h.port)  \(h.succeeded ? "OK" : "FAILS")"
         if !h.succeeded, let windowsError { out += " - Windows Update would report \(windowsError)" }
         out += "\n"
-        if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
+        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == "certificate" {
             out += "  Handshake:  \(n.tlsProtocol ?? "?") \(n.cipher ?? "?")\(n.group.map { " (\($0))" } ?? "")\(h.address.map { " via \($0)" } ?? "")\n"
         } else if let f = h.observedFailure {
             out += "  Handshake:  failed at \(f.stage): \(f.kind)\(f.alert.map { ", \($0)" } ?? "") - \(f.detail)\n"
@@ -35,7 +36,9 @@ public enum DiagnosisTextRenderer {
             out += line + "\n"
         }
         if let note = h.wireNote { out += "  Note:       \(note)\n" }
-        if let p = h.predicted {
+        if h.scheme == "http" {
+            out += "  Predicted:  no TLS to simulate (plain HTTP)"
+        } else if let p = h.predicted {
             out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
         } else if let f = h.predictedFailure {
             out += "  Predicted:  fails: \(f)"
@@ -44,6 +47,7 @@ public enum DiagnosisTextRenderer {
         }
         if let source = h.serverProfileSource { out += " [server profile: \(source)]" }
         out += "\n"
+        for line in EndpointNotes.host(h) { out += "  \(line)\n" }
         if let agrees = h.agrees {
             out += agrees ? "  Prediction and real handshake agree.\n"
                 : "  WARNING: the prediction and the real handshake DISAGREE; trust the real handshake and re-measure the server.\n"

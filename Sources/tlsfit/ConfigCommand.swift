@@ -148,7 +148,9 @@ enum ConfigTextRenderer {
             out += "WinHTTP DefaultSecureProtocols (Wow6432Node): 0x\(String(w.value, radix: 16)) from \(w.source)\n"
         }
         let offered = c.offeredProtocols()
-        out += "WinHTTP (Windows Update) offers: \(offered.isEmpty ? "nothing" : offered.map(\.rawValue).joined(separator: ", "))\n\n"
+        out += "WinHTTP (Windows Update) offers: \(offered.isEmpty ? "nothing" : offered.map(\.rawValue).joined(separator: ", "))\n"
+        let dotNet = DotNetFrameworkTLS(registry: c.registry)
+        out += ".NET Framework (WSUS sync) offers: \(dotNet.offeredProtocols(c).map(\.rawValue).joined(separator: ", ").nonEmpty ?? "nothing") - \(dotNet.explanation(c))\n\n"
 
         switch c.suiteOrderSource {
         case .policy(let p): out += "Cipher suites (policy order from \(p.location)):\n"
@@ -167,6 +169,7 @@ enum ConfigTextRenderer {
         }
         out += "\nCurves: \(c.curves.joined(separator: ", ")) (\(c.curvesSource?.description ?? defaultText))\n"
 
+        out += updateHosts(c)
         out += "\nWarnings (\(c.warnings.count)):\n"
         if c.warnings.isEmpty { out += "  none\n" }
         for w in c.warnings {
@@ -178,6 +181,42 @@ enum ConfigTextRenderer {
     }
 }
 
+extension ConfigTextRenderer {
+    /// The update hosts of the release's agent (and WSUS sync), simulated against tlsfit's built-in
+    /// knowledge, with the confidence of the facts used (`tlsfit suites hosts` lists their sources).
+    static func updateHosts(_ c: WindowsTLSConfig) -> String {
+        var rows: [[String]] = [["host", "role", "certificate", "suites known", "predicted"]]
+        for role in UpdateRole.allCases {
+            var config = c
+            config.stack = role.stack
+            let client = ClientProfile(config: config)
+            for h in role.hosts(release: c.release) {
+                guard let p = BuiltInServerProfile.forHost(h.host) else {
+                    rows.append([h.host, role.rawValue, h.isPlainHTTP ? "plain HTTP (port \(h.port))" : "-", "-", h.isPlainHTTP ? "no TLS: port 80 must be open" : "not known: scan it"])
+                    continue
+                }
+                let sim = NegotiationSimulator.simulate(client: client, server: p.profile)
+                let key = p.profile.certificateKeyType == "EC" ? "ECDSA" : (p.profile.certificateKeyType ?? "?")
+                let suites = p.fact("suites").map { "\($0.confidence.rawValue) \($0.date)" } ?? "?"
+                let predicted = sim.succeeded ? "ok \(sim.version?.rawValue ?? "") \(sim.suite?.iana ?? "")" : "FAILS \(sim.failure?.rawValue ?? "")"
+                rows.append([h.host, role.rawValue, "\(key), \(p.expectedRoot ?? "?")", suites, predicted])
+            }
+        }
+        var out = "\nWindows Update hosts for \(c.release.displayName) (built-in knowledge, simulated; sources: tlsfit suites hosts):\n"
+        guard let width = rows.map(\.count).max() else { return out }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            var line = "  "
+            for (i, cell) in row.enumerated() { line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) }
+            out += line + "\n"
+        }
+        return out
+    }
+}
+
 extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+
     fileprivate func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -5,17 +5,19 @@ import TLSFitCore
 import TLSFitHandshake
 import TLSFitReports
 
-/// `tlsfit demo`: a local server that behaves like a Windows Update front end, and bundled
-/// configurations diagnosed against it with real handshakes. No network needed.
+/// `tlsfit demo`: the real Windows Update incidents, each against a local server that plays the
+/// host involved (its key type, suites, chain names and way of refusing). No network needed.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Diagnose bundled example configurations against a local server that plays Windows Update.",
+        abstract: "Replay real Windows Update incidents against local servers that play the update hosts.",
         discussion: """
-            Starts an OpenSSL server on 127.0.0.1 that accepts what the Windows Update front ends \
-            are assumed to accept (built-in profile windows-update, RSA certificate from a private \
-            CA made on the fly), then diagnoses example Windows configurations against it with real \
-            handshakes and prints the explanations. Needs no network.
+            For each bundled example (CipherSuites/examples/), starts an OpenSSL server on 127.0.0.1 \
+            that plays the host of that incident from tlsfit's built-in knowledge: slscr with an ECDSA \
+            certificate under lab copies of Microsoft's ECC update chain, sws accepting four ECDHE-RSA \
+            suites and refusing with a TCP reset, a TLS-inspecting proxy that re-signs the chain. Each \
+            Windows configuration is emulated with OpenSSL and diagnosed with real handshakes; every \
+            proposed registry fix is confirmed on the wire. Needs no network.
 
             Exit code 0 when every example behaved as expected.
             """
@@ -24,6 +26,9 @@ struct DemoCommand: AsyncParsableCommand {
     struct Example: Sendable {
         var file: String
         var release: WindowsRelease
+        var role: UpdateRole
+        var host: String
+        var lab: String
         var expected: String
         var title: String
     }
@@ -32,49 +37,86 @@ struct DemoCommand: AsyncParsableCommand {
         CipherSuitesData.examplesTSV.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#") else { return nil }
             let f = line.split(separator: "\t").map(String.init)
-            guard f.count >= 4, let r = WindowsRelease(rawValue: f[1]) else { return nil }
-            return Example(file: f[0], release: r, expected: f[2], title: f[3])
+            guard f.count >= 7, let r = WindowsRelease(rawValue: f[1]), let role = UpdateRole(rawValue: f[2]) else { return nil }
+            return Example(file: f[0], release: r, role: role, host: f[3], lab: f[4], expected: f[5], title: f[6])
         }
     }
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: DiagnoseCommand.OutputFormat = .text
 
+    /// A local server playing one update host, and the roots the emulated machine trusts.
+    struct Lab {
+        var server: LocalTLSServer
+        var caFile: String
+        var description: String
+    }
+
+    static func lab(for example: Example, in dir: URL, index: Int) throws -> Lab {
+        guard let builtIn = BuiltInServerProfile.forHost(example.host),
+            let intermediate = builtIn.expectedIntermediate, let root = builtIn.expectedRoot
+        else { throw CLIErrors.badInput("demo: no built-in profile with a chain for \(example.host)") }
+        let keyType = builtIn.profile.certificateKeyType ?? "RSA"
+        let chain: LabChain
+        var description: String
+        if example.lab == "inspecting-proxy" {
+            // The proxy mints a certificate for the host (same key type) under its own CA, which the machine trusts.
+            chain = try LabChain.make(host: example.host, intermediateName: "Contoso TLS Inspection Issuing CA",
+                                      rootName: "Contoso TLS Inspection Root CA", keyType: keyType)
+            description = "a TLS-inspecting proxy in front of \(example.host): the host's certificate re-signed by Contoso TLS Inspection Issuing CA -> Contoso TLS Inspection Root CA (trusted by the machine)"
+        } else {
+            chain = try LabChain.make(host: example.host, intermediateName: intermediate, rootName: root, keyType: keyType)
+            description = "\(example.host) (built-in profile '\(builtIn.name)'): \(keyType == "EC" ? "ECDSA" : "RSA") certificate, lab copies of \(intermediate) -> \(root), refuses by \(builtIn.refusal == "reset" ? "TCP reset" : "alert")"
+        }
+        let caFile = dir.appendingPathComponent("roots-\(index).pem").path
+        try chain.root.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let configuration = ServerProfileServer.configuration(builtIn.profile, credentials: [chain.leaf], chainPEM: chain.intermediate.certificatePEM,
+                                                              refusal: builtIn.refusal)
+        let server = try LocalTLSServer(configuration: configuration)
+        description += " on 127.0.0.1:\(server.port)"
+        return Lab(server: server, caFile: caFile, description: description)
+    }
+
     func run() async throws {
-        guard let builtIn = BuiltInServerProfile.named("windows-update") else { throw ExitCode(2) }
-        let host = builtIn.profile.host
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (ca, leaf) = try ServerProfileServer.credentials(for: builtIn.profile, extraNames: builtIn.hosts, bindAddress: "127.0.0.1")
-        let caFile = dir.appendingPathComponent("ca.pem").path
-        try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-        let server = try LocalTLSServer(configuration: ServerProfileServer.configuration(builtIn.profile, credentials: [leaf]))
-        defer { server.stop() }
-
-        let profile = builtIn.profile
-        let engine = DiagnoseEngine(timeout: 5, caFile: caFile, offline: false, profileProvider: { _ in profile })
-        let target = ScanTarget(host: host, port: 443, connectAddress: "127.0.0.1", connectPort: server.port)
         var allAsExpected = true
         var reports: [DiagnosisReport] = []
         if format == .text {
-            print("tlsfit demo: a local server on 127.0.0.1:\(server.port) plays \(host) (built-in profile '\(builtIn.name)': \(builtIn.description)).")
-            print("Each example configuration is emulated with OpenSSL and diagnosed with a real handshake.\n")
+            print("tlsfit demo: real Windows Update incidents, each against a local server that plays the host involved.")
+            print("Each example machine sends its exact Windows ClientHello to the local server, and is diagnosed from the answer; no network.\n")
         }
         for (i, example) in Self.examples().enumerated() {
+            let lab = try Self.lab(for: example, in: dir, index: i)
+            defer { lab.server.stop() }
             let name = "examples/\(example.file)"
             let bytes = Array((CipherSuitesData.examples[example.file] ?? "").utf8)
-            let config = try WindowsConfigReader.read([.init(name: name, bytes: bytes)], release: example.release)
+            var config = try WindowsConfigReader.read([.init(name: name, bytes: bytes)], release: example.release)
+            config.stack = example.role.stack
+            // The server side: tlsfit's built-in knowledge of the host; the handshake goes to the lab server.
+            var engine = DiagnoseEngine(timeout: 5, caFile: lab.caFile, offline: false, profileProvider: { _ in nil })
+            engine.measure = { _, _, _, _ in nil }
+            engine.checkPin = true
+            let target = ScanTarget(host: example.host, port: 443, connectAddress: "127.0.0.1", connectPort: lab.server.port)
             let hosts = await engine.run(config: config, targets: [target])
-            let report = DiagnosisReport(windowsRelease: example.release, windowsReleaseAssumed: false, inputs: [name], hosts: hosts)
+            var report = DiagnosisReport(windowsRelease: example.release, windowsReleaseAssumed: false, inputs: [name], hosts: hosts)
+            report.role = example.role.rawValue
+            report.stack = example.role.stack.rawValue
             reports.append(report)
             let got = hosts.first.map { $0.succeeded ? "ok" : ($0.causes.first?.code.rawValue ?? "fails") } ?? "?"
-            let fixOK = hosts.allSatisfy { $0.succeeded || $0.fixConfirmedOnWire == true }
+            // Registry fixes must make the real handshake succeed; a network fix (a proxy bypass) cannot be tried here.
+            let fixOK = hosts.allSatisfy { h in
+                h.succeeded || h.fixConfirmedOnWire == true || !h.causes.contains { $0.fix?.changes.isEmpty == false }
+            }
             let asExpected = got == example.expected && fixOK && hosts.allSatisfy { $0.agrees != false }
             allAsExpected = allAsExpected && asExpected
             if format == .text {
                 print(String(repeating: "=", count: 100))
-                print("Example \(i + 1): \(example.title) (\(name), \(example.release.displayName))")
+                print("Example \(i + 1): \(example.title)")
+                print("Machine: \(name), \(example.release.displayName), role \(example.role.rawValue)")
+                print("Server:  \(lab.description)")
+                if lab.server.resets > 0 { print("         (it answered \(lab.server.resets) ClientHello(s) with a TCP reset)") }
                 print("Expected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")")
                 print(String(repeating: "=", count: 100))
                 print(DiagnosisTextRenderer.render(report))

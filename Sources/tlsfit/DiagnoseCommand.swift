@@ -16,14 +16,27 @@ struct DiagnoseCommand: AsyncParsableCommand {
             (file and line), and the smallest fix as words, a .reg snippet and a GPO string. Each fix is \
             checked by simulating again with it applied, and on the wire when the host is reachable.
 
-            Without HOST arguments, diagnoses the Windows Update hosts (--windows-update).
+            Without HOST arguments, diagnoses the Windows Update hosts of the role (--windows-update): \
+            --role client (the default: the Windows Update agent over WinHTTP; Windows 10/11 start at \
+            slscr.update.microsoft.com) or --role wsus (a WSUS server's upstream sync from \
+            sws.update.microsoft.com over .NET Framework, whose protocols follow SchUseStrongCrypto and \
+            SystemDefaultTlsVersions). Content hosts served over plain HTTP are checked on port 80.
+
+            The server side: --server-profile (a saved scan, or a built-in name), else a live scan, else \
+            tlsfit's built-in profile of the host (offline). The output names every assumed fact a verdict \
+            rests on, and where a measured profile differs from the built-in one.
+
+            --log WindowsUpdate.log (Get-WindowsUpdateLog) picks the hosts the agent failed to reach and \
+            the release from the OS build in its request URLs, and says whether tlsfit's predicted error \
+            matches the log's.
+
             Connections take the path the machine's update agent takes: WinHTTP's proxy when the inputs \
             hold one (a regedit export with WinHttpSettings, or `netsh winhttp show proxy` output), \
             else direct; --proxy overrides it, --no-proxy goes direct.
-            The server side comes from --server-profile (a saved scan, or a built-in profile name such as \
-            windows-update) or from a short live measurement.
 
             Example: tlsfit diagnose fe2.update.microsoft.com --config schannel.reg gpo-backup/ --windows windows-7 --fix-out fix.reg
+            Example: tlsfit diagnose --log WindowsUpdate.log --config reg-query.txt --offline
+            Example: tlsfit diagnose --role wsus --config wsus-2012r2.reg --windows server-2012r2 --offline
 
             Exit codes: 0 every host is reachable, 1 a host fails, 2 bad input.
             """
@@ -42,10 +55,22 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Windows release to emulate. Default: server-2022.")
     var windows: String?
 
-    @Flag(name: .long, help: "Diagnose the Windows Update hosts (the default without HOST arguments).")
+    @Flag(name: .long, help: "Diagnose the Windows Update hosts of the role (the default without HOST arguments).")
     var windowsUpdate = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    @Option(name: .long, help: "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework).")
+    var role: UpdateRole = .client
+
+    @Option(name: .long, help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
+    var log: String?
+
+    @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
+    var asOf: String?
+
+    @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
+    var checkPin = false
+
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.")
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
@@ -74,7 +99,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
-        guard !config.isEmpty else { throw Self.fail("--config: name at least one configuration file") }
+        guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
         var release: WindowsRelease?
         if let windows {
             guard let r = WindowsRelease(userText: windows) else {
@@ -84,31 +109,87 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        var asOfDate: Date?
+        if let asOf {
+            guard let d = InputTime.parseISO(asOf) else { throw Self.fail("--as-of: '\(asOf)' is not an ISO 8601 time (2023-05-04T10:00:00Z)") }
+            asOfDate = d
+        }
 
-        let configuration: WindowsTLSConfig
-        let targets: [ScanTarget]
+        var configuration: WindowsTLSConfig
+        var targets: [ScanTarget]
         let provider: DiagnoseEngine.ProfileProvider
+        var updateLog: WindowsUpdateLog?
+        var logRelease: (release: WindowsRelease, exact: Bool)?
+        var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
         do {
-            let inputs = try ConfigInputLoader.load(config)
-            configuration = try WindowsConfigReader.read(inputs, release: release)
+            if let log {
+                let file = try ConfigInputLoader.readFile(log)
+                updateLog = try WindowsUpdateLog.parse(file.bytes, source: log)
+                logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            }
+            inputs = try ConfigInputLoader.load(config)
+            configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
+            if release == nil, logRelease != nil { configuration.releaseAssumed = false }
+            configuration.stack = role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             path = try network.path() ?? machineProxy.winHTTPPath
-            targets = try makeTargets()
+            targets = try makeTargets(release: configuration.release, log: updateLog)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
             throw Self.fail(error.description)
         }
-        if offline, let missing = targets.first(where: { provider($0) == nil }) {
-            throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
+        func known(_ t: ScanTarget) -> Bool { provider(t) != nil || BuiltInServerProfile.forHost(t.host) != nil || DiagnoseEngine.isPlainHTTP(t) }
+
+        if offline, hosts.isEmpty, updateLog?.failures.isEmpty ?? true {
+            // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
+            let unknown = targets.filter { !known($0) }
+            if !unknown.isEmpty {
+                CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
+                targets = targets.filter(known)
+            }
+        }
+        if offline, let missing = targets.first(where: { !known($0) }) {
+            throw Self.fail("--offline: no --server-profile for \(missing.host) and no built-in profile; save one with `tlsfit scan --save` or name a built-in one (\(BuiltInServerProfile.all.map(\.name).joined(separator: ", ")))")
+        }
+        // The moment the inputs describe: the newest of the log's lines, a gpresult report's time, --as-of.
+        var references: [(date: Date, source: String)] = []
+        if let t = updateLog?.newestTime, let log { references.append((t, "\(log):\(updateLog?.newestTimeLine ?? 0)")) }
+        for input in inputs { if let t = InputTime.gpresultReadTime(input.bytes) { references.append((t, "\(input.name) ReadTime")) } }
+        if let asOfDate { references.append((asOfDate, "--as-of")) }
+        let reference = references.max { $0.date < $1.date }
+        let revocation = RevocationListSync.evaluate(registry: configuration.registry, reference: reference)
+
+        // Offline, plain-HTTP hosts cannot be judged: there is no TLS to simulate.
+        let checked = offline ? targets.filter { !DiagnoseEngine.isPlainHTTP($0) } : targets
+        if checked.count < targets.count {
+            CLIErrors.warn("--offline: \(targets.filter(DiagnoseEngine.isPlainHTTP).map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
         }
         var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
         engine.path = path
         engine.machineProxy = machineProxy
-        let hosts = await engine.run(config: configuration, targets: targets)
-        let report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
+        engine.checkPin = checkPin
+        engine.revocation = revocation
+        engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
+        var hosts = await engine.run(config: configuration, targets: checked)
+        if let updateLog {
+            for i in hosts.indices {
+                guard let failure = updateLog.failures.first(where: { $0.host == hosts[i].host.lowercased() }) else { continue }
+                hosts[i].logErrors = failure.errors
+                hosts[i].matchesLog = hosts[i].predictedWindowsError.map { failure.errors.contains($0) } ?? false
+            }
+        }
+        var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)
+        report.role = role.rawValue
+        report.stack = role.stack.rawValue
+        report.revocationListSync = revocation
+        report.blockedPorts = Self.blockedPorts(hosts)
+        if let updateLog, let log {
+            report.log = DiagnosisReport.LogSummary(file: log, osVersion: updateLog.osVersions.first, windowsRelease: logRelease?.release.rawValue,
+                                                    windowsReleaseExact: logRelease?.exact, failures: updateLog.failures, newestTime: updateLog.newestTime)
+        }
         if let fixOut {
             let changes = DiagnosisReport.combinedChanges(hosts)
             let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
@@ -128,9 +209,27 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
 
-    func makeTargets() throws(InputError) -> [ScanTarget] {
-        let list = try HostList.parse(arguments: hosts)
-        return try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve, connect: connect,
-                                   connectAppliesToAll: true)
+    /// Ports whose every connection failed at TCP (refused, unreachable, reset, timeout): 80 or 443 blocked.
+    static func blockedPorts(_ hosts: [HostDiagnosis]) -> [Int]? {
+        var byPort: [Int: [HostDiagnosis]] = [:]
+        for h in hosts where h.observedFailure != nil || h.succeeded { byPort[h.port, default: []].append(h) }
+        let blocked = byPort.filter { _, hs in
+            !hs.isEmpty && hs.allSatisfy { $0.observedFailure?.stage == "tcp" }
+        }.keys.sorted()
+        return blocked.isEmpty ? nil : blocked
+    }
+
+    /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
+    /// release, or the hosts a WindowsUpdate.log shows failing.
+    func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
+        var list = try HostList.parse(arguments: hosts)
+        if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
+            list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
+        } else if list.isEmpty || windowsUpdate {
+            list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
+        }
+        return try ScanTarget.list(hosts: list, windowsUpdate: false, resolve: resolve, connect: connect, connectAppliesToAll: true)
     }
 }
+
+extension UpdateRole: ExpressibleByArgument {}

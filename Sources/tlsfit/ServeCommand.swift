@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "A built-in profile name (windows-update, windows-update-tls13) or a ServerProfile JSON file.")
+    @Option(name: .long, help: "A built-in profile name (slscr, fe2cr, fe3cr, fe3, fe2-sls, sws, windows-update-tls13; windows-update = fe2-sls) or a ServerProfile JSON file.")
     var profile: String
 
     @Option(name: .long, help: "Port to listen on (0 picks a free one).")
@@ -38,9 +38,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw DiagnoseCommand.fail("--port: give a number from 0 to 65535") }
         let serverProfile: ServerProfile
         var names: [String] = []
+        var refusal = "alert"
         if !FileManager.default.fileExists(atPath: profile), let b = BuiltInServerProfile.named(profile) {
             serverProfile = b.profile
             names = b.hosts
+            refusal = b.refusal
         } else {
             do throws(InputError) {
                 let file = try ConfigInputLoader.readFile(profile)
@@ -67,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server: LocalTLSServer
         do {
-            server = try LocalTLSServer(configuration: ServerProfileServer.configuration(serverProfile, credentials: [leaf]),
+            server = try LocalTLSServer(configuration: ServerProfileServer.configuration(serverProfile, credentials: [leaf], refusal: refusal),
                                         bindAddress: bind, port: port)
         } catch {
             throw DiagnoseCommand.fail(error.description)

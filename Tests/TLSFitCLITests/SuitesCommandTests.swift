@@ -122,3 +122,37 @@ import Testing
         #expect(win.stdout.contains("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P521"))
     }
 }
+
+/// `tlsfit suites hosts`: the host table with sources and confidence.
+@Suite struct SuitesHostsTests {
+    @Test func textAndJSONShowFactsWithConfidence() throws {
+        let text = try CLI.run(["suites", "hosts"])
+        #expect(text.exitCode == 0)
+        #expect(text.stdout.contains("slscr.update.microsoft.com:443 (https)  service-locator; contacted by: windows-10+"))
+        #expect(text.stdout.contains("built-in profile 'slscr': ECDSA certificate, Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018"))
+        #expect(text.stdout.contains("refusal: DOCUMENTED (2020-08)"))
+        #expect(text.stdout.contains("download.windowsupdate.com:80 (http)"))
+        let json = try CLI.json(try CLI.run(["suites", "hosts", "--role", "wsus", "--windows", "2012r2", "--format", "json"]))
+        let hosts = try #require(json["hosts"] as? [[String: Any]])
+        #expect(hosts.map { $0["host"] as? String } == ["sws.update.microsoft.com", "download.windowsupdate.com"])
+        #expect(hosts[0]["refusal"] as? String == "reset")
+        #expect((hosts[0]["facts"] as? [[String: Any]])?.first { $0["name"] as? String == "suites" }?["confidence"] as? String == "documented")
+        #expect(hosts[1]["profile"] is NSNull)
+        #expect((json["patterns"] as? [String])?.contains("*.update.microsoft.com") == true)
+    }
+
+    @Test func configShowsTheUpdateHostsForTheRelease() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("policy.reg").path
+        try "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let out = try CLI.run(["config", file, "--windows", "win10"])
+        #expect(out.exitCode == 0)
+        let slscr = out.stdout.split(separator: "\n").first { $0.contains("slscr.update.microsoft.com") && $0.contains("client") }
+        #expect(slscr?.contains("documented 2024-09-12") == true)
+        #expect(slscr?.hasSuffix("FAILS no-shared-cipher") == true)
+        #expect(out.stdout.contains(".NET Framework (WSUS sync) offers:"))
+    }
+}

@@ -150,6 +150,14 @@ import TLSFitCore
         hosts.hosts = Self.replacing("\tfe2.update.microsoft.com\t443", with: "\tfe2.update.microsoft.com\thttps", in: hosts.hosts)
         expectFailure(hosts, file: "update-hosts.tsv", line: hostLine, containing: "port")
 
+        var scheme = Files()
+        scheme.hosts = Self.replacing("\tfe2.update.microsoft.com\t443\thttps", with: "\tfe2.update.microsoft.com\t443\tftp", in: scheme.hosts)
+        expectFailure(scheme, file: "update-hosts.tsv", line: hostLine, containing: "scheme")
+
+        var role = Files()
+        role.hosts = Self.replacing("\tfe2.update.microsoft.com\t443\thttps\tclient-metadata", with: "\tfe2.update.microsoft.com\t443\thttps\tmetadata", in: role.hosts)
+        expectFailure(role, file: "update-hosts.tsv", line: hostLine, containing: "unknown role 'metadata'")
+
         var errors = Files()
         let errorLine = Self.line(of: "0x80072EFE\t", in: errors.errors)
         errors.errors = Self.replacing("0x80072EFE\t", with: "80072EFE\t", in: errors.errors)

@@ -64,7 +64,10 @@ import Testing
         #expect(catalog.windowsError("12030")?.code == "0x80072EFE")
         #expect(catalog.windowsError("-2147012866")?.code == "0x80072EFE")
         #expect(catalog.windowsError("0x12345678") == nil)
-        #expect(catalog.updateHosts.allSatisfy { $0.port == 443 })
+        // HTTPS hosts on 443, content served in the clear on 80.
+        #expect(catalog.updateHosts.allSatisfy { ($0.scheme == "https" && $0.port == 443) || ($0.scheme == "http" && $0.port == 80) })
+        #expect(catalog.updateHosts.first { $0.host == "download.windowsupdate.com" }?.isPlainHTTP == true)
+        #expect(catalog.updateHosts.first { $0.host == "sws.update.microsoft.com" }?.agents == ["wsus"])
         #expect(catalog.updateHosts.contains { $0.host == "fe3.delivery.mp.microsoft.com" })
         #expect(catalog.updateHostPatterns.contains("*.windowsupdate.com"))
     }

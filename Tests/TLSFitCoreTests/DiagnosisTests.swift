@@ -32,7 +32,14 @@ struct DiagnosisTests {
                              groups: groups, certificate: cert)
     }
 
-    static let windowsUpdate = BuiltInServerProfile.named("windows-update")!.profile
+    /// The older update front ends' built-in profile (`windows-update` = `fe2-sls`) at TLS 1.2 only:
+    /// a TLS 1.2-only RSA server for the generic diagnosis cases.
+    static let windowsUpdate: ServerProfile = {
+        var p = BuiltInServerProfile.named("windows-update")!.profile
+        p.protocols = p.protocols.filter { $0.key == "TLSv1.2" }
+        p.serverPreference = p.serverPreference.filter { $0.key == "TLSv1.2" }
+        return p
+    }()
 
     // MARK: Simulation
 
@@ -240,14 +247,17 @@ struct DiagnosisTests {
             "tcp-blocked", "timeout", "dns", "protocol-disabled", "no-shared-cipher", "cipher-disabled", "hash-disabled",
             "key-exchange-disabled", "unsupported-by-release", "no-shared-group", "policy-truncated", "certificate-untrusted",
             "server-only-setting", "tls-aborted", "proxy-blocked", "proxy-unreachable", "proxy-auth", "winhttp-proxy-missing",
+            "http-blocked", "revocation-offline", "dotnet-legacy-tls",
         ])
     }
 
     @Test func builtInProfilesLoad() {
-        #expect(BuiltInServerProfile.all.map(\.name).contains("windows-update"))
+        // The old single profile's name still loads: it is an alias of the older RSA front ends.
+        #expect(BuiltInServerProfile.named("windows-update")?.name == "fe2-sls")
+        #expect(BuiltInServerProfile.isUpdateServiceAlias("windows-update"))
         #expect(Self.windowsUpdate.source == "built-in")
         #expect(Self.windowsUpdate.certificateKeyType == "RSA")
-        #expect(Self.windowsUpdate.sourceDetail?.contains("verify with `tlsfit scan --windows-update`") == true)
+        #expect(Self.windowsUpdate.sourceDetail?.localizedCaseInsensitiveContains("verify with `tlsfit scan --windows-update`") == true)
     }
 
     @Test func jsonShape() throws {

@@ -11,6 +11,8 @@ struct WindowsConfigFuzzTests {
         "tls/get-tlsciphersuite.json", "tls/get-tlsciphersuite-table.txt", "tls/get-tlsciphersuite-list.txt",
         "lists/gpo-field.txt", "proxy/netsh-proxy.txt", "proxy/winhttp-proxy-bypass.reg",
     ]
+    /// The inputs admins have (reg query output, WindowsUpdate.log): fewer rounds, they are small.
+    static let adminFixtures = ["regquery/seed-article-powershell.txt", "regquery/seed-article-cmd.txt", "wulog/WindowsUpdate.log"]
 
     static let parsers: [(String, @Sendable ([UInt8]) throws(InputError) -> WindowsConfigDocument)] = [
         ("regedit", { b throws(InputError) in try RegFileParser.parse(b, source: "f") }),
@@ -22,6 +24,7 @@ struct WindowsConfigFuzzTests {
         ("plain", { b throws(InputError) in try SuiteListParser.parsePlainList(b, source: "f") }),
         ("netsh", { b throws(InputError) in try NetshProxyParser.parse(b, source: "f") }),
         ("detect", { b throws(InputError) in try WindowsConfigFormatDetector.parse(b, source: "f") }),
+        ("regquery", { b throws(InputError) in try RegQueryParser.parse(b, source: "f") }),
     ]
 
     /// Feeds one input to every parser, and evaluates what parses.
@@ -35,6 +38,10 @@ struct WindowsConfigFuzzTests {
             } catch {
                 #expect(!error.source.isEmpty)
             }
+        }
+        // WindowsUpdate.log is not a configuration, but it is read from files people did not write either.
+        if let log = try? WindowsUpdateLog.parse(bytes, source: "f") {
+            _ = log.failures.count + log.requestedHosts.count + (log.build ?? 0)
         }
         return parsed
     }
@@ -63,6 +70,23 @@ struct WindowsConfigFuzzTests {
                     case 0: bytes[i] = interesting.randomElement(using: &rng)!
                     case 1: bytes[i] = UInt8.random(in: 0...255, using: &rng)
                     default: bytes.remove(at: i)
+                    }
+                }
+                _ = Self.feed(bytes)
+            }
+        }
+    }
+
+    @Test func truncationsAndMutationsOfAdminInputs() throws {
+        var rng = SplitMix64(seed: 0x12)
+        for name in Self.adminFixtures {
+            let original = try WindowsFixtures.bytes(name)
+            for round in 0..<60 {
+                var bytes = Array(original[..<Int.random(in: 0...original.count, using: &rng)])
+                if round % 2 == 1 {
+                    bytes = original
+                    for _ in 0..<Int.random(in: 1...6, using: &rng) where !bytes.isEmpty {
+                        bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
                     }
                 }
                 _ = Self.feed(bytes)

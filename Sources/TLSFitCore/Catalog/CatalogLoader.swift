@@ -163,8 +163,13 @@ enum CatalogLoader {
 
     // MARK: update-hosts.tsv
 
+    static let knownRoles: Set<String> = [
+        "service-locator", "client-metadata", "wsus-upstream", "content", "trust-lists", "delivery-optimization", "web-site", "other",
+    ]
+    static let knownAgents: Set<String> = ["windows-10+", "before-windows-10", "all", "wsus"]
+
     static func updateHosts(_ text: String) throws(InputError) -> ([String], [UpdateHost]) {
-        let table = try TSVTable(text, source: "update-hosts.tsv", columns: 4)
+        let table = try TSVTable(text, source: "update-hosts.tsv", columns: 8)
         var patterns: [String] = []
         var hosts: [UpdateHost] = []
         for row in table.rows {
@@ -180,7 +185,17 @@ enum CatalogLoader {
             case "host":
                 guard !name.contains("*") else { throw table.error(row, "a concrete host has no wildcard: '\(f[1])'") }
                 guard let port = Int(f[2]), (1...65535).contains(port) else { throw table.error(row, "port '\(f[2])' is not a number from 1 to 65535") }
-                hosts.append(UpdateHost(host: name, port: port, purpose: f[3]))
+                guard f[3] == "https" || f[3] == "http" else { throw table.error(row, "scheme must be https or http, not '\(f[3])'") }
+                let roles = f[4] == "-" ? [] : f[4].split(separator: ",").map { $0.trimmingSpaces }
+                if let bad = roles.first(where: { !knownRoles.contains($0) }) {
+                    throw table.error(row, "unknown role '\(bad)' (known: \(knownRoles.sorted().joined(separator: ", ")))")
+                }
+                let agents = f[5] == "-" ? [] : f[5].split(separator: ",").map { $0.trimmingSpaces }
+                if let bad = agents.first(where: { !knownAgents.contains($0) }) {
+                    throw table.error(row, "unknown agent '\(bad)' (known: \(knownAgents.sorted().joined(separator: ", ")))")
+                }
+                guard !hosts.contains(where: { $0.host == name }) else { throw table.error(row, "host \(name) appears twice") }
+                hosts.append(UpdateHost(host: name, port: port, purpose: f[6], scheme: f[3], roles: roles, agents: agents, source: f[7]))
             default:
                 throw table.error(row, "kind must be pattern or host, not '\(f[0])'")
             }

@@ -37,6 +37,14 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     case proxyAuth = "proxy-auth"
     /// WinHTTP has no proxy, but this network reaches the host only through one.
     case winHTTPProxyMissing = "winhttp-proxy-missing"
+    /// A host that serves update content over plain HTTP cannot be reached on port 80.
+    case httpBlocked = "http-blocked"
+    /// Revocation checks fail offline: the disallowed-certificate list (`AuthRoot\AutoUpdate`
+    /// `DisallowedCertLastSyncTime`) is more than 24 hours old (CRYPT_E_REVOCATION_OFFLINE 0x80092013 underneath).
+    case revocationOffline = "revocation-offline"
+    /// .NET Framework (a WSUS server's sync) offers only old protocols: `SchUseStrongCrypto` /
+    /// `SystemDefaultTlsVersions` are not set.
+    case dotNetLegacyTLS = "dotnet-legacy-tls"
 
     /// The Windows Update error this cause shows as.
     public var windowsError: String {
@@ -48,6 +56,8 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .proxyBlocked: WindowsErrorMapping.httpForbidden
         case .proxyUnreachable, .winHTTPProxyMissing: WindowsErrorMapping.cannotConnect
         case .proxyAuth: WindowsErrorMapping.httpProxyAuthRequired
+        case .httpBlocked: WindowsErrorMapping.cannotConnect
+        case .revocationOffline: WindowsErrorMapping.secureFailure
         default: WindowsErrorMapping.connectionAborted
         }
     }

@@ -161,6 +161,7 @@ public enum Diagnoser {
             guard var fix = cause.fix, !fix.changes.isEmpty else { causes.append(cause); break }
             apply(fix.changes, to: &snapshot)
             current = WindowsTLSConfig.evaluate(registry: snapshot, release: config.release, releaseAssumed: config.releaseAssumed, suggestNames: false)
+            current.stack = config.stack
             fix.verified = NegotiationSimulator.simulate(client: ClientProfile(config: current), server: server).succeeded
             cause.fix = fix
             causes.append(cause)
@@ -181,6 +182,7 @@ public enum Diagnoser {
     static func explain(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, simulated: SimulatedHandshake) -> Cause? {
         switch simulated.failure {
         case .noClientProtocol, .noCommonProtocol:
+            if c.stack == .dotNetFramework, let cause = dotNetCause(c, server: server) { return cause }
             return protocolCause(c, client: client, server: server)
         case .noSharedCipher:
             return suiteCause(c, client: client, server: server, version: simulated.version ?? .tls12)

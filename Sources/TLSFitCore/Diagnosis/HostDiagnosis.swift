@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `tlsfit diagnose` found about one host: data first, text later.
 public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// A negotiated (or predicted) protocol and suite.
@@ -63,8 +65,29 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// How the real handshake was read when it needs saying: the server chose a suite OpenSSL cannot speak, so
     /// the certificate was not checked; nil otherwise.
     public var wireNote: String? = nil
+    /// `https`, or `http` for a content host checked on port 80 without TLS.
+    public var scheme: String?
+    /// The built-in profile tlsfit has for this host (`slscr`), or the one used for it (a built-in
+    /// name given as `--server-profile` for another host); nil when none.
+    public var builtInProfile: String?
+    /// The assumed (not documented, not observed) facts the verdict rests on: set when the built-in
+    /// profile decided it; nil when a live scan or a saved profile did.
+    public var assumedFacts: [EndpointFact]?
+    /// Where the measured (or saved) profile differs from the built-in one; nil when not compared.
+    public var drift: [String]?
+    /// The seed article's allow-list pattern that covers the host; nil when none does.
+    public var allowListPattern: String?
+    /// The error codes WindowsUpdate.log shows for this host (`--log`); nil without.
+    public var logErrors: [String]?
+    /// Whether the Windows error tlsfit predicts is one the log shows; nil without log errors.
+    public var matchesLog: Bool?
 
     public var succeeded: Bool { outcome == "ok" }
+
+    /// The Windows error this host would show: the first cause's, or the observed failure's; nil when it works.
+    public var predictedWindowsError: String? {
+        succeeded ? nil : (causes.first?.windowsError ?? observedFailure?.windowsError)
+    }
 
     // Absent values are written as null, so every documented field is always there.
     public func encode(to encoder: any Encoder) throws {
@@ -88,6 +111,13 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         try c.encode(directOutcome, forKey: .directOutcome)
         try c.encode(directFailure, forKey: .directFailure)
         try c.encode(wireNote, forKey: .wireNote)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(builtInProfile, forKey: .builtInProfile)
+        try c.encode(assumedFacts, forKey: .assumedFacts)
+        try c.encode(drift, forKey: .drift)
+        try c.encode(allowListPattern, forKey: .allowListPattern)
+        try c.encode(logErrors, forKey: .logErrors)
+        try c.encode(matchesLog, forKey: .matchesLog)
     }
 }
 
@@ -98,6 +128,49 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     public var windowsReleaseAssumed: Bool
     public var inputs: [String]
     public var hosts: [HostDiagnosis]
+    /// `client` (the Windows Update agent over WinHTTP) or `wsus` (a WSUS server's sync over .NET Framework).
+    public var role: String?
+    /// The stack whose protocol choice was modelled: `winhttp` or `dotnet-framework`.
+    public var stack: String?
+    /// `DisallowedCertLastSyncTime` and its age, when the inputs hold it.
+    public var revocationListSync: RevocationListSync?
+    /// What `--log WindowsUpdate.log` showed, when given.
+    public var log: LogSummary?
+    /// Ports whose every connection was refused or blocked (80 for content, 443 for the service): 0x80072EFD.
+    public var blockedPorts: [Int]?
+
+    /// The WindowsUpdate.log facts a diagnosis used.
+    public struct LogSummary: Sendable, Hashable, Codable {
+        public var file: String
+        /// `10.0.19045.2728`, from the request URLs.
+        public var osVersion: String?
+        /// The release that build maps to, and whether the build is exactly that release's.
+        public var windowsRelease: String?
+        public var windowsReleaseExact: Bool?
+        /// Hosts the agent failed to reach, with their error codes.
+        public var failures: [WindowsUpdateLog.HostFailure]
+        public var newestTime: Date?
+
+        public init(file: String, osVersion: String?, windowsRelease: String?, windowsReleaseExact: Bool?,
+                    failures: [WindowsUpdateLog.HostFailure], newestTime: Date?) {
+            self.file = file
+            self.osVersion = osVersion
+            self.windowsRelease = windowsRelease
+            self.windowsReleaseExact = windowsReleaseExact
+            self.failures = failures
+            self.newestTime = newestTime
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(osVersion, forKey: .osVersion)
+            try c.encode(windowsRelease, forKey: .windowsRelease)
+            try c.encode(windowsReleaseExact, forKey: .windowsReleaseExact)
+            try c.encode(failures, forKey: .failures)
+            try c.encode(newestTime, forKey: .newestTime)
+        }
+    }
 
     public init(windowsRelease: WindowsRelease, windowsReleaseAssumed: Bool, inputs: [String], hosts: [HostDiagnosis]) {
         schemaVersion = JSONOutput.schemaVersion
@@ -105,6 +178,21 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.windowsReleaseAssumed = windowsReleaseAssumed
         self.inputs = inputs
         self.hosts = hosts
+    }
+
+    // Absent values are written as null, so every documented field is always there.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(windowsRelease, forKey: .windowsRelease)
+        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(hosts, forKey: .hosts)
+        try c.encode(role, forKey: .role)
+        try c.encode(stack, forKey: .stack)
+        try c.encode(revocationListSync, forKey: .revocationListSync)
+        try c.encode(log, forKey: .log)
+        try c.encode(blockedPorts, forKey: .blockedPorts)
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
@@ -130,5 +218,22 @@ extension RegistryOperation.Action {
         case .setValue(let name, _), .setValueIfAbsent(let name, _), .deleteValue(let name): name
         default: nil
         }
+    }
+}
+
+extension HostDiagnosis {
+    /// A host with nothing measured yet (for checks that are not TLS handshakes, such as plain HTTP).
+    public init(host: String, port: Int, outcome: String) {
+        self.init(host: host, port: port, address: nil, serverProfileSource: nil, outcome: outcome, negotiated: nil, predicted: nil,
+                  predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil,
+                  fixConfirmedOnWire: nil)
+    }
+}
+
+extension HostDiagnosis.ObservedFailure {
+    /// A plain-HTTP check's failure: a DNS error, or a connection Windows shows as 0x80072EFD.
+    public static func plainHTTP(_ f: HandshakeFailure) -> Self {
+        Self(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: nil, detail: f.detail,
+             windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
     }
 }

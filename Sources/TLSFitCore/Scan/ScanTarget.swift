@@ -25,7 +25,8 @@ public struct ScanTarget: Sendable, Hashable {
         catalog: Catalog = .shared
     ) throws(InputError) -> [ScanTarget] {
         var list = hosts
-        if windowsUpdate { list += catalog.updateHosts.map { HostPort(host: $0.host, port: $0.port) } }
+        // The TLS hosts: content served over plain HTTP (port 80) is not scanned with TLS.
+        if windowsUpdate { list += catalog.updateHosts.filter { !$0.isPlainHTTP }.map { HostPort(host: $0.host, port: $0.port) } }
         list = HostList.deduplicated(list)
         var overrides: [ResolveOverride] = []
         for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }

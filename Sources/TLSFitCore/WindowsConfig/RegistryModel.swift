@@ -16,6 +16,8 @@ public enum WindowsConfigFormat: String, Sendable, Hashable, Codable, CaseIterab
     case cipherList
     /// `netsh winhttp show proxy` output: WinHTTP's machine proxy.
     case netshWinHTTPProxy
+    /// What `reg query KEY [/s]` prints (cmd or PowerShell, any encoding).
+    case regQuery
 
     /// True for the `Get-TlsCipherSuite` shapes: they show a machine's effective list, not a setting.
     public var isObservedSuiteList: Bool {

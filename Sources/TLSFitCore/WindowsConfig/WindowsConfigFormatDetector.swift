@@ -21,6 +21,10 @@ public enum WindowsConfigFormatDetector {
             if afterBracket.isEmpty || afterBracket.first == UInt8(ascii: "{") || afterBracket.first == UInt8(ascii: "]") { return .tlsCipherSuiteJSON }
             return .regedit
         }
+        // `reg query` output: a key path at the margin and indented `name    REG_TYPE    data` lines.
+        // Checked on the raw lines: the values' indentation is what tells them apart from a cipher list.
+        let rawLines = TextDecoding.lines(text).filter { !$0.bytes.trimmed().isEmpty }
+        if RegQueryParser.looks(rawLines) { return .regQuery }
         for (index, line) in lines.enumerated() {
             if index + 1 < lines.count, SuiteListParser.dashRowColumns(header: line.bytes, dashes: lines[index + 1].bytes) != nil { return .tlsCipherSuiteTable }
             if let colon = line.bytes.firstIndex(of: UInt8(ascii: ":")), line.bytes[..<colon].trimmed().count == 4,
@@ -60,6 +64,7 @@ public enum WindowsConfigFormatDetector {
         case .tlsCipherSuiteList: return try SuiteListParser.parseListFormat(bytes, source: source)
         case .cipherList: return try SuiteListParser.parsePlainList(bytes, source: source)
         case .netshWinHTTPProxy: return try NetshProxyParser.parse(bytes, source: source)
+        case .regQuery: return try RegQueryParser.parse(bytes, source: source)
         }
     }
 }

@@ -27,6 +27,9 @@ public struct WindowsTLSConfig: Sendable {
     public var warnings: [ConfigWarning]
     /// What the export's `CurrentVersion` key says about the release, when it has one.
     public var detectedRelease: DetectedRelease? = nil
+    /// The networking stack that makes the connection: WinHTTP (the update agent, the default) or
+    /// .NET Framework (a WSUS server's upstream sync; see `DotNetFrameworkTLS`).
+    public var stack: ClientStack = .winHTTP
 
     /// The protocols WinHTTP (and so the Windows Update client) offers, lowest first.
     ///
@@ -35,6 +38,7 @@ public struct WindowsTLSConfig: Sendable {
     /// wins. Before Windows 10, a client `DisabledByDefault=1` also removes the protocol (the
     /// KB3140245 guidance); from Windows 10 on, a protocol WinHTTP names explicitly is used.
     public func offeredProtocols() -> [TLSVersion] {
+        if stack == .dotNetFramework { return DotNetFrameworkTLS(registry: registry).offeredProtocols(self) }
         let legacy = WindowsTLSConfig.isPreWindows10(release)
         let explicit = winHTTPDefaultSecureProtocols?.protocols
         let base: [TLSVersion]

@@ -19,8 +19,9 @@ struct SuitesCommand: AsyncParsableCommand {
               tlsfit suites show 0xC030
               tlsfit suites translate --to gpo --windows win7 ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384
               tlsfit suites defaults windows-7 --format json
+              tlsfit suites hosts --role wsus
             """,
-        subcommands: [Show.self, Translate.self, Defaults.self, List.self]
+        subcommands: [Show.self, Translate.self, Defaults.self, List.self, Hosts.self]
     )
 }
 

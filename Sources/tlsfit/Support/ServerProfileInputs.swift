@@ -6,10 +6,20 @@ import TLSFitCore
 struct ServerProfileInputs: Sendable {
     var profiles: [ServerProfile] = []
     var builtIns: [BuiltInServerProfile] = []
+    /// `windows-update` (the old single profile's name): every update host gets its own built-in
+    /// profile, and any other host the profile the name now stands for (`fe2-sls`).
+    var aliasFallback: ServerProfile?
 
     /// Each item is a file (a saved scan) or, when no such file exists, a built-in profile name.
     init(_ items: [String]) throws(InputError) {
         for item in items {
+            if !FileManager.default.fileExists(atPath: item), BuiltInServerProfile.isUpdateServiceAlias(item),
+                let target = BuiltInServerProfile.named(item)
+            {
+                builtIns += BuiltInServerProfile.all.filter { !$0.hosts.isEmpty && !builtIns.contains($0) }
+                aliasFallback = target.profile
+                continue
+            }
             if !FileManager.default.fileExists(atPath: item), let builtIn = BuiltInServerProfile.named(item) {
                 builtIns.append(builtIn)
                 continue
@@ -24,7 +34,7 @@ struct ServerProfileInputs: Sendable {
     var provider: DiagnoseEngine.ProfileProvider {
         let profiles = profiles
         let builtIns = builtIns
-        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : nil
+        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : aliasFallback
         return { t in
             let host = t.host.lowercased()
             if let p = profiles.first(where: { $0.host.lowercased() == host }) { return p }

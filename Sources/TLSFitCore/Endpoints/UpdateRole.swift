@@ -1,0 +1,36 @@
+/// Which Windows Update client is diagnosed: the agent of a Windows machine, or a WSUS server
+/// syncing from Microsoft. Each contacts its own hosts through its own TLS stack.
+public enum UpdateRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The Windows Update agent, over WinHTTP.
+    case client
+    /// A WSUS server's upstream sync (`sws.update.microsoft.com`), over .NET Framework.
+    case wsus
+
+    /// The stack that makes the connections.
+    public var stack: ClientStack { self == .wsus ? .dotNetFramework : .winHTTP }
+
+    /// The update hosts this role contacts on `release`, in catalog order.
+    ///
+    /// - client: hosts whose agents are `all`, plus `windows-10+` hosts from Windows 10 1607 / Server
+    ///   2016 on, `before-windows-10` hosts before (which hosts an older agent uses is assumed).
+    /// - wsus: `sws.update.microsoft.com` and the content hosts every machine downloads from.
+    public func hosts(release: WindowsRelease, catalog: Catalog = .shared) -> [UpdateHost] {
+        let modern = !WindowsTLSConfig.isPreWindows10(release) && release != .windows7 && release != .server2008R2
+        return catalog.updateHosts.filter { h in
+            switch self {
+            case .client:
+                return h.agents.contains("all") || h.agents.contains(modern ? "windows-10+" : "before-windows-10")
+            case .wsus:
+                return h.agents.contains("wsus") || (h.agents.contains("all") && h.roles.contains("content"))
+            }
+        }
+    }
+}
+
+/// The Windows networking stack whose protocol choice is modelled.
+public enum ClientStack: String, Sendable, Hashable, Codable {
+    /// WinHTTP (the Windows Update agent): `DefaultSecureProtocols` over Schannel.
+    case winHTTP = "winhttp"
+    /// .NET Framework 4.x (WSUS, Configuration Manager): `SchUseStrongCrypto`, `SystemDefaultTlsVersions`.
+    case dotNetFramework = "dotnet-framework"
+}
