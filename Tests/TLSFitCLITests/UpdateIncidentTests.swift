@@ -342,8 +342,8 @@ struct UpdateIncidentTests {
             """)
         let result = try CLI.run(["diagnose", "--log", log, "--config", config, "--offline"])
         #expect(result.exitCode == 1)
-        #expect(result.stdout.contains("Client: Windows 11, configuration from"))
-        #expect(result.stdout.contains("WindowsUpdate.log \(log): OS 10.0.22631.4169 -> Windows 11; failed: slscr.update.microsoft.com 0x80072EFE"))
+        #expect(result.stdout.contains("Client: Windows 11 23H2, configuration from"))
+        #expect(result.stdout.contains("WindowsUpdate.log \(log): OS 10.0.22631.4169 -> Windows 11 23H2; failed: slscr.update.microsoft.com 0x80072EFE"))
         #expect(result.stdout.contains("WindowsUpdate.log shows 0x80072EFE; tlsfit predicts 0x80072EFE: matches"))
         // A log that is not one: exit 2, the file named.
         let bad = try lab.file("notes.txt", "just some text\n")

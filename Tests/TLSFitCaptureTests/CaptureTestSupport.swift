@@ -295,7 +295,14 @@ enum Hellos {
     /// The same handshake message cut into records of at most `recordSize` bytes (with 0x0301 on
     /// each record header, as the builder writes).
     static func split(_ hello: [UInt8], recordSize: Int) -> [UInt8] {
-        let message = Array(hello[5...])
+        // The handshake message, joined from the record(s) the builder wrote (it cuts at 16384 bytes).
+        var message: [UInt8] = []
+        var at = 0
+        while at + 5 <= hello.count {
+            let length = Int(hello[at + 3]) << 8 | Int(hello[at + 4])
+            message += hello[(at + 5)..<min(at + 5 + length, hello.count)]
+            at += 5 + length
+        }
         var records: [UInt8] = []
         var offset = 0
         while offset < message.count {
