@@ -37,6 +37,7 @@ let package = Package(
                 .embedInCode("windows-suites.tsv"),
                 .embedInCode("update-hosts.tsv"),
                 .embedInCode("windows-errors.tsv"),
+                .embedInCode("cause-errors.tsv"),
                 .embedInCode("server-profiles.json"),
                 .embedInCode("examples/examples.tsv"),
                 .embedInCode("examples/healthy.reg"),

@@ -12,6 +12,8 @@ public enum CipherSuitesData {
     public static let updateHostsTSV = text(PackageResources.update_hosts_tsv)
     /// `windows-errors.tsv`: Windows error codes and what they mean for a TLS client.
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
+    /// `cause-errors.tsv`: the Windows error(s) each cause code shows as, with the evidence.
+    public static let causeErrorsTSV = text(PackageResources.cause_errors_tsv)
 
     /// `server-profiles.json`: built-in server profiles (the Windows Update front ends), assumed from public scans.
     public static let serverProfilesJSON = text(PackageResources.server_profiles_json)

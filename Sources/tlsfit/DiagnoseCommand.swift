@@ -66,6 +66,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: OutputFormat = .text
 
+    @OptionGroup var terminal: TerminalOptions
+
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
@@ -79,6 +81,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        // Before any handshake: a fix file that cannot be written would only be found out at the end.
+        if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
+        try HostAfterConfigHint.check(config)
 
         let configuration: WindowsTLSConfig
         let targets: [ScanTarget]
@@ -94,11 +99,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if offline, let missing = targets.first(where: { provider($0) == nil }) {
             throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
         }
-        let engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        let progress = ReportProgress(enabled: !terminal.quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
+        engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         let hosts = await engine.run(config: configuration, targets: targets)
+        progress.finish()
         let report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)
-        if let fixOut {
+        if let fixOut, DiagnosisReport.combinedChanges(hosts).isEmpty {
+            CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written")
+        } else if let fixOut {
             let changes = DiagnosisReport.combinedChanges(hosts)
             let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
             let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
@@ -109,7 +119,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             }
         }
         switch format {
-        case .text: print(DiagnosisTextRenderer.render(report), terminator: "")
+        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
         case .json: print(try JSONOutput.encode(report))
         case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
         case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")

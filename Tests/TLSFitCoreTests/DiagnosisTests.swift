@@ -239,7 +239,7 @@ struct DiagnosisTests {
         #expect(CauseCode.allCases.map(\.rawValue) == [
             "tcp-blocked", "timeout", "dns", "protocol-disabled", "no-shared-cipher", "cipher-disabled", "hash-disabled",
             "key-exchange-disabled", "unsupported-by-release", "no-shared-group", "policy-truncated", "certificate-untrusted",
-            "server-only-setting", "tls-aborted",
+            "server-only-setting", "tls-aborted", "winhttp-default-protocols", "curve-suffix-missing",
         ])
     }
 

@@ -38,7 +38,7 @@ public struct WindowsTLSConfig: Sendable {
         let base: [TLSVersion]
         if let explicit {
             base = explicit
-        } else if release == .windows7 || release == .server2008R2 {
+        } else if WindowsTLSConfig.hasLegacyWinHTTPDefaults(release) {
             base = [.ssl3, .tls10]
         } else {
             base = TLSVersion.allCases
@@ -53,6 +53,12 @@ public struct WindowsTLSConfig: Sendable {
     /// The protocols Schannel offers to an application that asks for the system defaults.
     public func schannelDefaultProtocols() -> [TLSVersion] {
         protocols.values.filter(\.clientOffered).map(\.version).sorted()
+    }
+
+    /// Releases whose WinHTTP offers SSL 3.0 and TLS 1.0 only until `DefaultSecureProtocols` is set
+    /// (KB3140245): Windows 7, Server 2008 R2, and Windows 8 / Server 2012 when the catalog has them.
+    public static func hasLegacyWinHTTPDefaults(_ r: WindowsRelease) -> Bool {
+        ["windows-7", "server-2008r2", "windows-8", "server-2012"].contains(r.rawValue)
     }
 
     static func isPreWindows10(_ r: WindowsRelease) -> Bool {

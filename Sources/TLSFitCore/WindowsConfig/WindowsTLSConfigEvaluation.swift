@@ -147,7 +147,7 @@ struct Evaluator {
                     "DefaultSecureProtocols is 0x\(String(w.value, radix: 16)) for 64-bit and 0x\(String(wow.value, radix: 16)) for 32-bit (Wow6432Node) applications",
                     evidence: [w.source, wow.source]))
             }
-        } else if release == .windows7 || release == .server2008R2 {
+        } else if WindowsTLSConfig.hasLegacyWinHTTPDefaults(release) {
             let tls12 = config.protocols[.tls12]
             let evidence = [tls12?.clientSource, config.winHTTPDefaultSecureProtocolsWow64?.source].compactMap { $0 }
             warnings.append(ConfigWarning(.winHTTPLegacyDefaults,

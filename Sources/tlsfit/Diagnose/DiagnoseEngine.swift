@@ -19,13 +19,19 @@ struct DiagnoseEngine: Sendable {
         return profile.flatMap { $0.protocols.isEmpty ? nil : $0 }
     }
 
+    /// Called after each host: hosts done, total, the host just done.
+    var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
+
     func run(config: WindowsTLSConfig, targets: [ScanTarget]) async -> [HostDiagnosis] {
         await withTaskGroup(of: (Int, HostDiagnosis).self) { group in
             for (i, t) in targets.enumerated() {
                 group.addTask { (i, diagnose(config: config, target: t)) }
             }
             var results: [(Int, HostDiagnosis)] = []
-            for await r in group { results.append(r) }
+            for await r in group {
+                results.append(r)
+                progress(results.count, targets.count, r.1.host)
+            }
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
