@@ -14,6 +14,8 @@ public enum CipherSuitesData {
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
     /// `cause-errors.tsv`: the Windows error(s) each cause code shows as, with the evidence.
     public static let causeErrorsTSV = text(PackageResources.cause_errors_tsv)
+    /// `schannel-switches.tsv`: the SCHANNEL Ciphers/Hashes/KeyExchangeAlgorithms key names Schannel reads.
+    public static let schannelSwitchesTSV = text(PackageResources.schannel_switches_tsv)
 
     /// `server-profiles.json`: built-in server profiles (the Windows Update front ends), assumed from public scans.
     public static let serverProfilesJSON = text(PackageResources.server_profiles_json)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSFitCore
+import TLSFitReports
 
 /// `tlsfit config`: the effective Schannel client configuration of registry exports, Registry.pol
 /// files, GPO backups, gpresult reports and Get-TlsCipherSuite output.
@@ -57,7 +58,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion)
             print(try JSONOutput.encode(report))
         case .text:
-            print(ConfigTextRenderer.render(config, documents: documents), terminator: "")
+            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents)), terminator: "")
         }
     }
 }

@@ -119,7 +119,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw Self.fail("--output: cannot write \(output): \(error)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            // Text for a terminal: control characters from files and servers are shown, not obeyed.
+            FileHandle.standardOutput.write(Data((format == .text ? Escaping.terminal(text) : text).utf8))
         }
         let disagreements = report.cells.filter { $0.confirmed == false }.count
         if disagreements > 0 {
@@ -143,13 +144,8 @@ struct ReportCommand: AsyncParsableCommand {
             if !releases.contains(r) { releases.append(r) }
         }
         let date = try reportDate()
-        if let output {
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw Self.fail("--output: the folder \(folder) does not exist")
-            }
-        }
+        // Before any handshake: the folder exists and is writable, the path is not a folder.
+        if let output { try OutputPath.check(output, option: "--output") }
         do {
             if let fleet {
                 var isDirectory: ObjCBool = false

@@ -76,6 +76,8 @@ struct ScanCommand: AsyncParsableCommand {
         } catch {
             throw CLIErrors.badInput(error)
         }
+        // Before any handshake: a --save file that cannot be written would only be found out at the end.
+        if let save { try OutputPath.check(save, option: "--save") }
         let options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
             toolName: "tlsfit \(TLSFit.configuration.version)")
@@ -97,7 +99,7 @@ struct ScanCommand: AsyncParsableCommand {
         if Interruption.shared.isInterrupted {
             // Say what was done; write no --save file from a partial scan.
             FileHandle.standardError.write(Data("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n".utf8))
-            if format == .text { print(ScanTextRenderer.render(profiles), terminator: "") }
+            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "") }
             throw ExitCode(130)
         }
 
@@ -105,7 +107,7 @@ struct ScanCommand: AsyncParsableCommand {
         case .json:
             print(try JSONOutput.encode(ServerProfileDocument(hosts: profiles)))
         case .text:
-            print(ScanTextRenderer.render(profiles), terminator: "")
+            print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "")
         }
         if let save {
             do {

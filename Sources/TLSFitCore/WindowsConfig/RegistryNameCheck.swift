@@ -1,0 +1,103 @@
+/// Strict input: key and value names under the keys tlsfit reads (SCHANNEL, Cryptography\Configuration,
+/// WinHTTP, .NET) that Windows does not read, with the name that was probably meant. Windows ignores a
+/// misspelt name silently; tlsfit warns with the file and line.
+extension Evaluator {
+    static let schannelSubkeys = ["Protocols", "Ciphers", "Hashes", "KeyExchangeAlgorithms", "CipherSuites", "Messaging"]
+    static let protocolNames = ["Multi-Protocol Unified Hello", "PCT 1.0", "SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
+                                "DTLS 1.0", "DTLS 1.2", "DTLS 1.3"]
+    static let keyExchangeValues = ["Enabled", "ClientMinKeyBitLength", "ServerMinKeyBitLength", "ClientMaxKeyBitLength"]
+    static let suiteOrderValues = ["Functions", "EccCurves"]
+    static let winHTTPValues = ["DefaultSecureProtocols", "WinHttpSettings"]
+    static let dotNetValues = ["SchUseStrongCrypto", "SystemDefaultTlsVersions"]
+
+    mutating func checkNames() {
+        let before = warnings.count
+        defer {
+            // In file and line order, as the admin reads the export.
+            let found = warnings[before...].sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+            warnings.replaceSubrange(before..., with: found)
+        }
+        var warnedKeys = Set<String>()
+        let schannel = RegistryPath.folded(RegistryPath.schannel) + "\\"
+        let policyConfig = RegistryPath.folded(#"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL"#) + "\\"
+        let localConfig = RegistryPath.folded(#"SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL"#) + "\\"
+        let winHTTP = [RegistryPath.winHTTP, RegistryPath.winHTTPWow64].map(RegistryPath.folded)
+        let dotNet = [#"SOFTWARE\Microsoft\.NETFramework\v4.0.30319"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319"#,
+                      #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#].map(RegistryPath.folded)
+
+        for (key, entry) in registry.allValues {
+            let folded = RegistryPath.folded(RegistryPath.normalize(key))
+            let p = entry.provenance
+            func keyWarning(_ message: String) {
+                guard warnedKeys.insert(folded).inserted else { return }
+                warnings.append(ConfigWarning(.unknownRegistryName, message, evidence: [p]))
+            }
+            func valueWarning(_ known: [String], typosOnly: Bool = false) {
+                guard !known.contains(where: { $0.lowercased() == entry.name.lowercased() }) else { return }
+                let near = Self.nearest(entry.name, among: known)
+                if typosOnly, near == nil { return }
+                warnings.append(ConfigWarning(.unknownRegistryName,
+                    "\"\(entry.name)\" under \(key) is not a value Windows reads there; it is ignored\(near.map { " (did you mean \"\($0)\"?)" } ?? "")",
+                    evidence: [p]))
+            }
+            if folded.hasPrefix(schannel) {
+                let original = RegistryPath.normalize(key)
+                let comps = original.dropFirst(RegistryPath.schannel.count + 1).split(separator: "\\").map(String.init)
+                guard let first = comps.first else { continue }
+                guard let sub = Self.schannelSubkeys.first(where: { $0.lowercased() == first.lowercased() }) else {
+                    let near = Self.nearest(first, among: Self.schannelSubkeys)
+                    keyWarning("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
+                    continue
+                }
+                switch sub {
+                case "Protocols":
+                    guard comps.count >= 2 else { continue }
+                    guard Self.protocolNames.contains(where: { $0.lowercased() == comps[1].lowercased() }) else {
+                        let near = Self.nearest(comps[1], among: Self.protocolNames)
+                        keyWarning("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
+                        continue
+                    }
+                    guard comps.count == 3, ["client", "server"].contains(comps[2].lowercased()) else {
+                        keyWarning("\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
+                        continue
+                    }
+                    valueWarning(["Enabled", "DisabledByDefault"])
+                case "Ciphers", "Hashes", "KeyExchangeAlgorithms":
+                    guard comps.count >= 2 else { continue }
+                    if let e = SchannelSwitchCatalog.shared.entry(kind: sub, name: comps[1]) {
+                        if !e.read {
+                            keyWarning("\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off")
+                            continue
+                        }
+                    } else {
+                        let near = Self.nearest(comps[1], among: SchannelSwitchCatalog.shared.names(kind: sub))
+                        keyWarning("\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")")
+                        continue
+                    }
+                    valueWarning(sub == "KeyExchangeAlgorithms" ? Self.keyExchangeValues : ["Enabled"])
+                default:
+                    continue
+                }
+            } else if folded.hasPrefix(policyConfig) || folded.hasPrefix(localConfig) {
+                let last = folded.split(separator: "\\").last.map(String.init) ?? ""
+                if last == "00010002" || last == "00010003" {
+                    valueWarning(Self.suiteOrderValues)
+                } else {
+                    keyWarning("\(key) is not read: the cipher suite and curve order live under ...\\SSL\\00010002")
+                }
+            } else if winHTTP.contains(folded) {
+                valueWarning(Self.winHTTPValues, typosOnly: true)
+            } else if dotNet.contains(folded) {
+                valueWarning(Self.dotNetValues, typosOnly: true)
+            }
+        }
+    }
+
+    /// The known name closest to `name`, when it is close enough to be a typo (a few edits, case aside).
+    static func nearest(_ name: String, among known: [String]) -> String? {
+        let query = Array(name.lowercased().utf8)
+        let scored = known.map { ($0, NameDistance.levenshtein(query, Array($0.lowercased().utf8))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 > 0, best.1 <= max(2, min(4, name.count / 4)) else { return nil }
+        return best.0
+    }
+}
