@@ -8,8 +8,9 @@ public enum DiagnosisTextRenderer {
     public static func render(_ report: DiagnosisReport, layout: TextLayout = TextLayout()) -> String {
         var out = ""
         let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
-        out += "Client: \(t(release))\(report.windowsReleaseAssumed ? " (assumed; pass --windows to choose)" : "")"
-        out += report.inputs.isEmpty ? "\n" : ", configuration from \(report.inputs.map(t).joined(separator: ", "))\n"
+        var client = "Client: \(t(release))\(report.windowsReleaseAssumed ? " (assumed; pass --windows to choose)" : "")"
+        if !report.inputs.isEmpty { client += ", configuration from \(report.inputs.map(t).joined(separator: ", "))" }
+        out += layout.wrap(client, first: "", indent: "  ")
         out += renderFindings(report, layout: layout)
         if !layout.quiet {
             for host in report.hosts {
@@ -51,9 +52,8 @@ public enum DiagnosisTextRenderer {
     public static func renderHost(_ h: HostDiagnosis, layout: TextLayout = TextLayout()) -> String {
         var out = ""
         let windowsError = h.causes.first?.windowsError ?? h.observedFailure?.windowsError
-        out += "\(t(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))"
-        if !h.succeeded, let windowsError { out += " - Windows Update would most likely report \(windowsError)" }
-        out += "\n"
+        out += "\(t(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))\n"
+        if !h.succeeded, let windowsError { out += "  Windows Update would most likely report \(windowsError)\n" }
         if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
             out += "  Handshake:  \(t(n.tlsProtocol ?? "?")) \(t(n.cipher ?? "?"))\(n.group.map { " (\(t($0)))" } ?? "")\(h.address.map { " via \(t($0))" } ?? "")\n"
         } else if let f = h.observedFailure {

@@ -1,0 +1,115 @@
+import Foundation
+import TLSFitHandshake
+import TLSFitTestSupport
+import Testing
+
+/// Issue #13 and #15 from the command line: terminal escapes, output paths checked first, no empty
+/// fix file, the --config hint, colour, width, --quiet, and `suites translate --to gpo` on an empty list.
+@Suite("Admin output")
+struct AdminOutputTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("TLSFitCoreTests/Fixtures/windows/causes")
+
+    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+
+    static func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-admin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func anEscapeSequenceInACertificateNameIsShownNotObeyed() throws {
+        let pki = TestPKI.shared
+        let ca = try CertificateFactory.makeCA(commonName: "tlsfit Escape CA")
+        let leaf = try CertificateFactory.issue(
+            CertificateSpec(commonName: TestPKI.updateHost, dnsNames: [TestPKI.updateHost, "evil\u{1B}[2J\u{1B}]0;owned\u{07}.example"], ipAddresses: []),
+            issuer: ca)
+        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [leaf], cipherString: "DEFAULT"))
+        defer { server.stop() }
+        for command in [["probe", TestPKI.updateHost], ["scan", TestPKI.updateHost]] {
+            let result = try CLI.run(command + ["--connect", "127.0.0.1:\(server.port)", "--timeout", "5", "--ca-file", pki.caFile])
+            #expect(!result.stdout.contains("\u{1B}"), "\(command[0]) printed a raw ESC")
+            #expect(!result.stdout.contains("\u{07}"))
+            #expect(result.stdout.contains("evil\\u{1B}[2J"), "\(command[0]): \(result.stdout)")
+        }
+    }
+
+    @Test func anEscapeSequenceInAnExportIsShownNotObeyed() throws {
+        let file = Self.fixture("escape-sequence.reg")
+        let config = try CLI.run(["config", file, "--windows", "windows-10-22h2"])
+        #expect(!config.stdout.contains("\u{1B}"))
+        #expect(config.stdout.contains("\\u{1B}"))
+        let diagnose = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", file, "--offline", "--server-profile", "windows-update",
+                                    "--color", "never"])
+        #expect(!diagnose.stdout.contains("\u{1B}"))
+        #expect(!diagnose.stdout.contains("\u{07}"))
+    }
+
+    @Test func theFixFileIsCheckedBeforeAnyHandshakeAndNotWrittenWhenNothingIsToFix() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A folder that does not exist: refused at once, before the (silent) host could time out.
+        let start = Date()
+        let bad = try CLI.run(["diagnose", "192.0.2.1", "--config", Self.fixture("aes-both-off.reg"), "--timeout", "30",
+                               "--fix-out", dir.appendingPathComponent("missing/fix.reg").path])
+        #expect(bad.exitCode == 2)
+        #expect(bad.stderr.contains("--fix-out") && bad.stderr.contains("no such folder"))
+        #expect(Date().timeIntervalSince(start) < 10)
+        // Nothing to fix: no file.
+        let healthy = dir.appendingPathComponent("healthy.reg")
+        try Data("Windows Registry Editor Version 5.00\r\n\r\n".utf8).write(to: healthy)
+        let out = dir.appendingPathComponent("fix.reg").path
+        let ok = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", healthy.path, "--offline", "--server-profile", "windows-update",
+                              "--fix-out", out])
+        #expect(ok.exitCode == 0, "\(ok.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(ok.stderr.contains("nothing to fix"))
+    }
+
+    @Test func outputPathsOfScanAndReportAreCheckedFirst() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scan = try CLI.run(["scan", "192.0.2.1", "--timeout", "30", "--save", dir.path])
+        #expect(scan.exitCode == 2)
+        #expect(scan.stderr.contains("--save") && scan.stderr.contains("is a folder"))
+        let report = try CLI.run(["report", "--candidate", Self.fixture("aes-both-off.reg"), "--offline", "--server-profile", "windows-update",
+                                  "--output", dir.appendingPathComponent("no/such/report.html").path])
+        #expect(report.exitCode == 2)
+        #expect(report.stderr.contains("--output"))
+    }
+
+    @Test func aHostAfterConfigGetsAHint() throws {
+        let result = try CLI.run(["diagnose", "--config", Self.fixture("aes-both-off.reg"), "fe2.update.microsoft.com", "--offline",
+                                  "--server-profile", "windows-update"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("looks like a host"), "\(result.stderr)")
+        #expect(result.stderr.contains("before --config"))
+    }
+
+    @Test func colourWidthAndQuiet() throws {
+        let base = ["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("win7-enable-tls12-script.reg"), "--windows", "windows-7",
+                    "--offline", "--server-profile", "windows-update"]
+        let plain = try CLI.run(base)
+        #expect(plain.exitCode == 1)
+        #expect(!plain.stdout.contains("\u{1B}"))
+        // Not a terminal: prose wraps at 80 columns; the .reg lines and evidence paths stay whole.
+        let long = plain.stdout.split(separator: "\n").map(String.init).filter { $0.count > 80 }
+        #expect(long.allSatisfy { $0.hasPrefix("      ") || !$0.trimmingCharacters(in: .whitespaces).contains(" ") }, "\(long)")
+        #expect(plain.stdout.contains("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp]"))
+        #expect(plain.stdout.contains("Findings"))
+        #expect(plain.stdout.contains("[error] winhttp-default-protocols"))
+        let always = try CLI.run(base + ["--color", "always"])
+        #expect(always.stdout.contains("\u{1B}[31mFAILS\u{1B}[0m"))
+        let quiet = try CLI.run(base + ["--quiet"])
+        #expect(quiet.stdout.contains("winhttp-default-protocols"))
+        #expect(!quiet.stdout.contains("Evidence:"))
+        #expect(quiet.stdout.hasSuffix("0 of 1 host(s) reachable with this configuration.\n"))
+    }
+
+    @Test func translateToGPORefusesAnEmptyList() throws {
+        let result = try CLI.run(["suites", "translate", "--to", "gpo", "--windows", "windows-7", "TLS_AES_128_GCM_SHA256"])
+        #expect(result.exitCode == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("empty SSL Cipher Suite Order string"))
+    }
+}
