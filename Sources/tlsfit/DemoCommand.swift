@@ -37,8 +37,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    @Option(name: .long, help: "Output format: text or json.")
+    @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: DiagnoseCommand.OutputFormat = .text
+
+    @OptionGroup var terminal: TerminalOptions
 
     func run() async throws {
         guard let builtIn = BuiltInServerProfile.named("windows-update") else { throw ExitCode(2) }
@@ -57,6 +59,14 @@ struct DemoCommand: AsyncParsableCommand {
         let target = ScanTarget(host: host, port: 443, connectAddress: "127.0.0.1", connectPort: server.port)
         var allAsExpected = true
         var reports: [DiagnosisReport] = []
+        var document = ""
+        let layout = terminal.layout()
+        let intro = "A local server on 127.0.0.1:\(server.port) plays \(host) (built-in profile '\(builtIn.name)': \(builtIn.description)). Each example configuration is emulated with OpenSSL and diagnosed with a real handshake."
+        switch format {
+        case .markdown: document = "# tlsfit demo\n\n\(Escaping.markdown(intro))\n\n"
+        case .html: document = "<h1>tlsfit demo</h1>\n<p>\(Escaping.html(intro))</p>\n"
+        default: break
+        }
         if format == .text {
             print("tlsfit demo: a local server on 127.0.0.1:\(server.port) plays \(host) (built-in profile '\(builtIn.name)': \(builtIn.description)).")
             print("Each example configuration is emulated with OpenSSL and diagnosed with a real handshake.\n")
@@ -72,19 +82,35 @@ struct DemoCommand: AsyncParsableCommand {
             let fixOK = hosts.allSatisfy { $0.succeeded || $0.fixConfirmedOnWire == true }
             let asExpected = got == example.expected && fixOK && hosts.allSatisfy { $0.agrees != false }
             allAsExpected = allAsExpected && asExpected
-            if format == .text {
-                print(String(repeating: "=", count: 100))
-                print("Example \(i + 1): \(example.title) (\(name), \(example.release.displayName))")
-                print("Expected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")")
-                print(String(repeating: "=", count: 100))
-                print(DiagnosisTextRenderer.render(report))
+            let title = "Example \(i + 1): \(example.title) (\(name), \(example.release.displayName))"
+            let verdict = "Expected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")"
+            switch format {
+            case .text:
+                if !terminal.quiet || !asExpected {
+                    print(String(repeating: "=", count: layout.width))
+                    print(Escaping.terminal(title))
+                    print(verdict)
+                    print(String(repeating: "=", count: layout.width))
+                    print(DiagnosisTextRenderer.render(report, layout: layout))
+                }
+            case .markdown:
+                document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacingOccurrences(of: "\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
+            case .html:
+                document += DiagnosisHTMLRenderer.section(report, level: 2, title: title) + "<p>\(Escaping.html(verdict))</p>\n"
+            case .json:
+                break
             }
         }
-        if format == .json {
+        let closing = allAsExpected ? "Demo finished: every example behaved as expected." : "Demo finished: some examples did NOT behave as expected."
+        if format == .markdown {
+            print(document + closing)
+        } else if format == .html {
+            print(DiagnosisHTMLRenderer.page(title: "tlsfit demo", body: document + "<p>\(closing)</p>\n"), terminator: "")
+        } else if format == .json {
             struct Demo: Encodable { var schemaVersion: Int; var asExpected: Bool; var examples: [DiagnosisReport] }
             print(try JSONOutput.encode(Demo(schemaVersion: JSONOutput.schemaVersion, asExpected: allAsExpected, examples: reports)))
         } else {
-            print(allAsExpected ? "Demo finished: every example behaved as expected." : "Demo finished: some examples did NOT behave as expected.")
+            print(closing)
         }
         if !allAsExpected { throw ExitCode(1) }
     }

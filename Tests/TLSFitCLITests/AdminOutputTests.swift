@@ -113,3 +113,33 @@ struct AdminOutputTests {
         #expect(result.stderr.contains("empty SSL Cipher Suite Order string"))
     }
 }
+
+/// `demo` and `diagnose` Markdown and HTML carry what the text carries.
+@Suite("Markdown and HTML parity")
+struct MarkdownHTMLParityTests {
+    @Test("demo", arguments: ["markdown", "html"])
+    func demo(format: String) throws {
+        let result = try CLI.run(["demo", "--format", format])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        for label in ["Findings", "Client offers", "Server accepts", "Nearest fix", "GPO \"SSL Cipher Suite Order\" string".replacingOccurrences(of: "\"", with: format == "html" ? "&quot;" : "\""),
+                      ".reg", "Fix", "Checked by simulation", "Confirmed on the wire", "Evidence", "Windows Update would most likely report",
+                      "Expected: protocol-disabled; got: protocol-disabled", "Demo finished"] {
+            #expect(result.stdout.contains(label), "\(format) lacks \(label)")
+        }
+        if format == "html" {
+            #expect(result.stdout.hasPrefix("<!DOCTYPE html>"))
+            #expect(!result.stdout.contains("<script"))
+        }
+    }
+
+    @Test("diagnose", arguments: ["markdown", "html"])
+    func diagnose(format: String) throws {
+        let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", AdminOutputTests.fixture("win81-gpo-without-suffixes.reg"),
+                                  "--windows", "windows-8.1", "--offline", "--server-profile", "windows-update", "--format", format])
+        #expect(result.exitCode == 1)
+        for label in ["Findings", "curve-suffix-missing", "Client offers", "Server accepts", "Nearest fix", ".reg", "assumed: no public report",
+                      "knows it as TLS", "Handshake", "not tried (offline)"] {
+            #expect(result.stdout.contains(label), "\(format) lacks \(label)")
+        }
+    }
+}
