@@ -24,10 +24,10 @@ struct ConfigCommand: AsyncParsableCommand {
         case text, json
     }
 
-    @Argument(help: "Files or GPO backup folders, applied in order.")
+    @Argument(help: "Files or GPO backup folders, applied in order.", completion: Completions.configFiles)
     var files: [String]
 
-    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: server-2022.")
+    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: server-2022.", completion: Completions.releases)
     var windows: String?
 
     @Option(name: .long, help: "Output format: text or json.")

@@ -33,16 +33,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "Hosts to diagnose (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).", completion: Completions.configFiles)
     var config: [String] = []
 
-    @Option(name: .long, help: "The Windows release to emulate. Default: server-2022.")
+    @Option(name: .long, help: "The Windows release to emulate. Default: server-2022.", completion: Completions.releases)
     var windows: String?
 
     @Flag(name: .long, help: "Diagnose the Windows Update hosts (the default without HOST arguments).")
     var windowsUpdate = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
@@ -51,7 +51,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
     var resolve: [String] = []
 
-    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).")
+    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Option(name: .long, help: "Seconds per connection.")
@@ -60,7 +60,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
 
-    @Option(name: .long, help: "Write every proposed registry change to this .reg file.")
+    @Option(name: .long, help: "Write every proposed registry change to this .reg file.", completion: .file(extensions: ["reg"]))
     var fixOut: String?
 
     @Option(name: .long, help: "Output format: text, json, markdown or html.")

@@ -75,7 +75,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Seconds for DNS, connect and handshake together.")
     var timeout: Double = 10
 
-    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).")
+    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Flag(name: .customLong("no-verify"), help: "Do not verify the certificate (it is still shown).")

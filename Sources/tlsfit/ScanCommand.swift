@@ -45,7 +45,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Dial this address for the one host given.", valueName: "address[:port]"))
     var connect: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"))
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"), completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Option(name: .long, help: "Seconds for each connection.")
@@ -60,7 +60,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"), completion: .file(extensions: ["json"]))
     var save: String?
 
     @Flag(name: .long, help: "No progress display.")

@@ -143,3 +143,26 @@ struct MarkdownHTMLParityTests {
         }
     }
 }
+
+@Suite("Shell completions")
+struct CompletionTests {
+    @Test("release names and files in every shell's script", arguments: ["bash", "zsh", "fish"])
+    func scripts(shell: String) throws {
+        let result = try CLI.run(["--generate-completion-script", shell])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("windows-10-22h2") && result.stdout.contains("server-2008r2"), "\(shell): no release names")
+        #expect(result.stdout.contains("---completion"), "\(shell): no custom completion for --server-profile")
+    }
+
+    @Test func serverProfilesCompleteBuiltInNamesAndJSONFiles() throws {
+        let dir = try AdminOutputTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("wu-scan.json"))
+        try Data("x".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let result = try CLI.run(["---completion", "diagnose", "--", "--server-profile", "1", "0", "tlsfit", "--server-profile", ""], currentDirectory: dir)
+        let offered = result.stdout.split(separator: "\n").map(String.init)
+        #expect(offered.contains("windows-update"))
+        #expect(offered.contains("wu-scan.json"))
+        #expect(!offered.contains("notes.txt"))
+    }
+}

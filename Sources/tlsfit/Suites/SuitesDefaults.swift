@@ -9,7 +9,7 @@ extension SuitesCommand {
             discussion: "RELEASE is windows-7, server-2008r2, windows-8.1, server-2012r2, windows-10-1607, server-2016, windows-10-1809, server-2019, windows-10-22h2, windows-11, server-2022 or server-2025 (or an alias such as win7, 2012r2, win11)."
         )
 
-        @Argument(help: "The Windows release.")
+        @Argument(help: "The Windows release.", completion: Completions.releases)
         var release: String
 
         @Flag(help: "Also list the suites the release supports but does not enable by default.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSFitCore
 import TLSFitReports
 
 /// `--color` and `--quiet` for commands that print text for a person, and the terminal's width.
@@ -66,4 +67,22 @@ enum HostAfterConfigHint {
             }
         }
     }
+}
+
+/// Shell completions for the values people type: files, release names, profile names.
+enum Completions {
+    /// Every Windows release identifier (`windows-7` ... `server-2025`).
+    static var releases: CompletionKind { .list(WindowsRelease.allCases.map(\.rawValue)) }
+
+    /// Built-in profile names and the `.json` files of the current folder.
+    static var serverProfiles: CompletionKind {
+        .custom { _, _, prefix in
+            let names = BuiltInServerProfile.all.map(\.name)
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: ".").filter { $0.lowercased().hasSuffix(".json") }) ?? []
+            return (names + files.sorted()).filter { $0.hasPrefix(prefix) }
+        }
+    }
+
+    /// Configuration exports (and GPO backup folders, which file completion offers too).
+    static var configFiles: CompletionKind { .file(extensions: ["reg", "pol", "xml", "json", "txt"]) }
 }
