@@ -106,7 +106,8 @@ enum ConfigInputLoader {
         return .init(name: path, bytes: [UInt8](data))
     }
 
-    /// The machine Registry.pol files of a GPO backup folder (searched case-insensitively).
+    /// The files of a folder: the machine Registry.pol files of a GPO backup (searched case-insensitively),
+    /// or else the exports at the top level of a folder of exports.
     static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
         var relative: [String] = []
         if let walker = FileManager.default.enumerator(atPath: folder) {
@@ -115,12 +116,16 @@ enum ConfigInputLoader {
                 relative.append(item)
             }
         }
-        let found = GPOBackupLayout.machinePolicyFiles(among: relative)
-        guard !found.isEmpty else {
-            throw InputError(source: folder, message: "a folder, but not a GPO backup: no DomainSysvol/GPO/Machine/registry.pol inside")
+        // The two documented layouts: a GPO backup (its machine Registry.pol files) and a folder of
+        // exports (files at the top level). Nothing else is read.
+        // A GPO backup also holds Backup.xml and bkupInfo.xml at its top level: they are not exports.
+        let policies = GPOBackupLayout.machinePolicyFiles(among: relative)
+        let exports = policies.isEmpty ? GPOBackupLayout.exportFiles(among: relative) : []
+        guard !policies.isEmpty || !exports.isEmpty else {
+            throw InputError(source: folder, message: "a folder, but neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports (no .\(GPOBackupLayout.exportExtensions.joined(separator: ", .")) file at its top level)")
         }
         let base = folder.hasSuffix("/") ? folder : folder + "/"
-        return found.map { base + $0 }
+        return (exports + policies).map { base + $0 }
     }
 }
 

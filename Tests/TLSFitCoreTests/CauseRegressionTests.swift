@@ -238,3 +238,43 @@ struct CauseRegressionTests {
         #expect(json["warnings"] as? [String] == [])
     }
 }
+
+@Suite("Group Policy precedence")
+struct GroupPolicyPrecedenceTests {
+    /// A Registry.pol (PReg) with one DWORD value.
+    static func pol(key: String, name: String, dword: UInt32) -> [UInt8] {
+        func utf16z(_ s: String) -> [UInt8] { Array((s + "\u{0}").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) }
+        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * UInt32($0))) & 0xFF) } }
+        let sep: [UInt8] = [0x3B, 0]
+        var bytes: [UInt8] = Array("PReg".utf8) + le32(1)
+        bytes += [0x5B, 0]
+        bytes += utf16z(key)
+        bytes += sep
+        bytes += utf16z(name)
+        bytes += sep
+        bytes += le32(4)
+        bytes += sep
+        bytes += le32(4)
+        bytes += sep
+        bytes += le32(dword)
+        bytes += [0x5D, 0]
+        return bytes
+    }
+
+    @Test func deliveredPolicyWinsWhateverThePathOrder() throws {
+        let key = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#
+        let policy = WindowsConfigReader.InputFile(name: "Registry.pol", bytes: Self.pol(key: key, name: "Enabled", dword: 1))
+        let local = WindowsConfigReader.InputFile(name: "local.reg", bytes: Array((DiagnosisTests.header + "[HKEY_LOCAL_MACHINE\\\(key)]\r\n\"Enabled\"=dword:00000000\r\n").utf8))
+        for order in [[policy, local], [local, policy]] {
+            let config = try WindowsConfigReader.read(order, release: .windows10_22H2)
+            let tls12 = try #require(config.protocols[.tls12])
+            #expect(tls12.clientEnabled, "\(order.map(\.name))")
+            #expect(tls12.clientEnabledSource?.file == "Registry.pol")
+        }
+    }
+
+    @Test func aFolderOfExportsReadsOnlyTopLevelExports() {
+        let files = ["a.reg", "b.POL", "notes.md", "sub/c.reg", "gpresult.xml", "list.txt", "scan.json", "image.png"]
+        #expect(GPOBackupLayout.exportFiles(among: files) == ["a.reg", "b.POL", "gpresult.xml", "list.txt", "scan.json"])
+    }
+}
