@@ -44,7 +44,7 @@ public enum DiagnosisHTMLRenderer {
         for host in report.hosts where !host.causes.isEmpty || !host.warnings.isEmpty {
             out += "<h\(sub)>\(h(host.host)):\(host.port)</h\(sub)>\n<ul>\n"
             if let f = host.observedFailure {
-                out += "<li><span class=\"label\">Handshake</span> (measured from the machine running tlsfit): failed at \(h(f.stage)): \(h(f.kind))\(f.alert.map { ", \(h($0))" } ?? "") - \(h(f.detail))</li>\n"
+                out += "<li><span class=\"label\">Handshake</span>\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(h(f.stage)): \(h(f.kind))\(f.alert.map { ", \(h($0))" } ?? "") - \(h(f.detail))</li>\n"
             } else if let n = host.negotiated {
                 out += "<li><span class=\"label\">Handshake</span>: \(h(n.tlsProtocol ?? "?")) \(h(n.cipher ?? "?"))</li>\n"
             } else {

@@ -27,7 +27,7 @@ public enum DiagnosisMarkdownRenderer {
         for h in report.hosts where !h.causes.isEmpty || !h.warnings.isEmpty {
             out += "\n\(h1)# \(escape(h.host)):\(h.port)\n\n"
             if let f = h.observedFailure {
-                out += "- Handshake (measured from the machine running tlsfit): failed at \(escape(f.stage)): \(escape(f.kind))\(f.alert.map { ", \(escape($0))" } ?? "") - \(escape(f.detail))\n"
+                out += "- Handshake\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(escape(f.stage)): \(escape(f.kind))\(f.alert.map { ", \(escape($0))" } ?? "") - \(escape(f.detail))\n"
             } else if let n = h.negotiated {
                 out += "- Handshake: \(escape(n.tlsProtocol ?? "?")) \(escape(n.cipher ?? "?"))\n"
             } else {

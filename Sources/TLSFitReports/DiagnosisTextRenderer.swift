@@ -57,7 +57,7 @@ public enum DiagnosisTextRenderer {
         if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
             out += "  Handshake:  \(t(n.tlsProtocol ?? "?")) \(t(n.cipher ?? "?"))\(n.group.map { " (\(t($0)))" } ?? "")\(h.address.map { " via \(t($0))" } ?? "")\n"
         } else if let f = h.observedFailure {
-            out += layout.wrap("failed at \(t(f.stage)): \(t(f.kind))\(f.alert.map { ", \(t($0))" } ?? "") - \(t(f.detail)) (measured from the machine running tlsfit)",
+            out += layout.wrap("failed at \(t(f.stage)): \(t(f.kind))\(f.alert.map { ", \(t($0))" } ?? "") - \(t(f.detail))\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : "")",
                                first: "  Handshake:  ", indent: "              ")
         } else {
             out += "  Handshake:  not tried (offline)\n"

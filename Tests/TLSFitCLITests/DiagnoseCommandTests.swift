@@ -167,7 +167,7 @@ struct DiagnoseCommandTests {
         let cause = try #require(causes.first)
         #expect(cause["code"] as? String == c.code)
         // A client left with no protocol fails before any ClientHello: a secure failure.
-        let sendsNoHello = (host["observedFailure"] as? [String: Any])?["kind"] as? String == "no-protocol-offered"
+        let sendsNoHello = ((host["observedFailure"] as? [String: Any])?["detail"] as? String)?.contains("no ClientHello is sent") == true
         #expect(cause["windowsError"] as? String == (sendsNoHello ? "0x80072F8F" : "0x80072EFE"))
         let evidence = try #require(cause["evidence"] as? [[String: Any]])
         #expect(evidence.contains { $0["file"] as? String == config && $0["line"] as? Int == c.evidenceLine }, "\(evidence)")

@@ -15,6 +15,12 @@ public enum Diagnoser {
         // A saved profile with no accepted protocol (the host was unreachable when it was saved)
         // says nothing about the server: unknown, not "accepts nothing".
         var server = server
+        // A built-in or shared profile stands for this host: name the host diagnosed in the text.
+        if var s = server, s.host != host {
+            s.host = host
+            s.port = port
+            server = s
+        }
         if let s = server, s.acceptedVersions.isEmpty {
             warnings.append("the server profile of \(s.host):\(s.port) (\(s.source ?? "file")) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`")
             server = nil

@@ -42,7 +42,7 @@ struct DiagnoseEngine: Sendable {
         if server == nil, !offline { server = measure(t, timeout, caFile) }
         var observed: HandshakeOutcome?
         if !offline {
-            observed = handshake(client, t)
+            observed = handshake(client, t, config: config)
         }
         // The update service endpoints (*.update.microsoft.com), checked against the system store,
         // must chain to a Microsoft root: the update client pins them. Content hosts (download...,
@@ -55,7 +55,7 @@ struct DiagnoseEngine: Sendable {
             var snapshot = config.registry
             Diagnoser.apply(result.causes.flatMap { $0.fix?.changes ?? [] }, to: &snapshot)
             let fixed = WindowsTLSConfig.evaluate(registry: snapshot, release: config.release, suggestNames: false)
-            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t).succeeded
+            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t, config: fixed).succeeded
         }
         return result
     }
@@ -65,13 +65,18 @@ struct DiagnoseEngine: Sendable {
         return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
 
-    func handshake(_ client: ClientProfile, _ t: ScanTarget) -> HandshakeOutcome {
+    func handshake(_ client: ClientProfile, _ t: ScanTarget, config: WindowsTLSConfig? = nil) -> HandshakeOutcome {
         guard !client.protocols.isEmpty else {
-            // Windows would not even send a ClientHello.
+            // Windows would not even send a ClientHello. Say which is missing: protocols are
+            // enabled but no suite can be used with them is not "no protocol offered".
+            let enabled = config?.offeredProtocols() ?? []
+            let failure = enabled.isEmpty
+                ? HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
+                                   detail: "the configuration enables no protocol (or no suite to use with one); no ClientHello is sent")
+                : HandshakeFailure(stage: .tls, kind: .noSharedCipher,
+                                   detail: "WinHTTP would offer \(enabled.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent")
             return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
-                                    certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                                    detail: "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"),
-                                    timings: HandshakeTimings(totalMs: 0))
+                                    certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0))
         }
         let request = client.handshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
                                               timeout: timeout, caFile: caFile)
