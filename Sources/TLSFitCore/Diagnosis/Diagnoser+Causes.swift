@@ -272,8 +272,8 @@ extension Diagnoser {
         let change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "EccCurves", data: .multiString(curves)))
         return Cause(
             code: .noSharedGroup,
-            summary: "no elliptic curve in common with \(server.host): the client offers \(client.groups.joined(separator: ", ")), the server needs \(server.groups.joined(separator: ", "))",
-            explanation: "The suites both sides have at \(v.rawValue) need an ECDHE key exchange, and the ECC Curve Order (EccCurves) lets this client offer only \(c.curves.joined(separator: ", ")). \(server.host) accepts \(server.groups.joined(separator: ", ")), so the server aborts the handshake.",
+            summary: "no elliptic curve in common with \(server.host): the client offers \(client.groups.isEmpty ? "no curve tlsfit can name" : client.groups.joined(separator: ", ")), the server needs \(server.groups.joined(separator: ", "))",
+            explanation: "The suites both sides have at \(v.rawValue) need an ECDHE key exchange, and the ECC Curve Order (EccCurves) lets this client offer only \(c.curves.isEmpty ? "curves tlsfit cannot name" : c.curves.joined(separator: ", ")). \(server.host) accepts \(server.groups.joined(separator: ", ")), so the server aborts the handshake.",
             evidence: evidence,
             fix: Fix(description: "Add \(windowsName) to the ECC Curve Order (EccCurves = \(curves.joined(separator: ", "))).", changes: [change]))
     }
