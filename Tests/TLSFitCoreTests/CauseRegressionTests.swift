@@ -278,3 +278,19 @@ struct GroupPolicyPrecedenceTests {
         #expect(GPOBackupLayout.exportFiles(among: files) == ["a.reg", "b.POL", "gpresult.xml", "list.txt", "scan.json"])
     }
 }
+
+@Suite("Unknown is not empty")
+struct UnknownIsNotEmptyTests {
+    /// A gpresult report whose ECC Curve Order comes in a layout tlsfit does not read (ListBox
+    /// elements instead of MultiText strings): the curves are unknown, with a warning, never "the
+    /// client offers ,".
+    @Test func anUnreadableGPResultCurveLayoutIsUnknown() throws {
+        let config = try WindowsFixtures.config(["causes/gpresult-curves-listbox.xml"], release: .windows10_22H2)
+        let warning = try #require(config.warnings.first { $0.code == .curvesUnreadable })
+        #expect(warning.file == "causes/gpresult-curves-listbox.xml")
+        #expect(warning.message.contains("unknown"))
+        #expect(config.curves == ["curve25519", "NistP256", "NistP384"])
+        let client = ClientProfile(config: config)
+        #expect(!client.groups.isEmpty)
+    }
+}
