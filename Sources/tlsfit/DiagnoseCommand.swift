@@ -96,6 +96,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } catch {
             throw Self.fail(error.description)
         }
+        // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
+        // with the file and line, since the diagnosis rests on what Windows does read.
+        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable {
+            let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            CLIErrors.warn(Escaping.terminal("\(place.isEmpty ? "" : place + ": ")\(w.message)"))
+        }
         if offline, let missing = targets.first(where: { provider($0) == nil }) {
             throw Self.fail("--offline: no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
         }

@@ -106,6 +106,15 @@ struct AdminOutputTests {
         #expect(quiet.stdout.hasSuffix("0 of 1 host(s) reachable with this configuration.\n"))
     }
 
+    @Test func diagnoseWarnsAboutNamesWindowsIgnores() throws {
+        let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("typos.reg"), "--offline",
+                                  "--server-profile", "windows-update", "--quiet"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("typos.reg:10: \"Enable\""))
+        #expect(result.stderr.contains("did you mean \"DisabledByDefault\"?"))
+        #expect(result.stderr.contains("typos.reg:4: Ciphers\\AES 256/265"))
+    }
+
     @Test func translateToGPORefusesAnEmptyList() throws {
         let result = try CLI.run(["suites", "translate", "--to", "gpo", "--windows", "windows-7", "TLS_AES_128_GCM_SHA256"])
         #expect(result.exitCode == 2)
