@@ -175,3 +175,47 @@ struct CompletionTests {
         #expect(!offered.contains("notes.txt"))
     }
 }
+
+/// On a terminal (a pseudo-terminal made by `script`), diagnose shows progress and colours by default;
+/// NO_COLOR turns the colours off.
+@Suite("diagnose on a terminal")
+struct DiagnoseTerminalTests {
+    static func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        let command = ([CLI.executableURL.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        process.arguments = ["-qec", command, "/dev/null"]
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NO_COLOR")
+        env["TERM"] = "xterm"
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-tty-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try handle.close()
+        return String(decoding: try Data(contentsOf: out), as: UTF8.self)
+    }
+
+    @Test func progressAndColour() throws {
+        let args = ["diagnose", "a.example", "b.example", "--config", AdminOutputTests.fixture("aes-both-off.reg"), "--offline",
+                    "--server-profile", "windows-update"]
+        let output = try Self.onTerminal(args)
+        #expect(output.contains("[2/2]"), "no progress: \(output.prefix(200))")
+        #expect(output.contains("\u{1B}[31mFAILS"))
+        let noColor = try Self.onTerminal(args, environment: ["NO_COLOR": "1"])
+        #expect(!noColor.contains("\u{1B}[31m"))
+        #expect(noColor.contains("FAILS"))
+    }
+}
