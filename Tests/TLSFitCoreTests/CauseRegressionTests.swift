@@ -273,6 +273,40 @@ struct GroupPolicyPrecedenceTests {
         }
     }
 
+    /// A Registry.pol with one REG_SZ value.
+    static func pol(key: String, name: String, string: String) -> [UInt8] {
+        func utf16z(_ s: String) -> [UInt8] { Array((s + "\u{0}").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) }
+        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * UInt32($0))) & 0xFF) } }
+        let sep: [UInt8] = [0x3B, 0]
+        let data = utf16z(string)
+        var bytes: [UInt8] = Array("PReg".utf8) + le32(1)
+        bytes += [0x5B, 0]
+        bytes += utf16z(key)
+        bytes += sep
+        bytes += utf16z(name)
+        bytes += sep
+        bytes += le32(1)
+        bytes += sep
+        bytes += le32(UInt32(data.count))
+        bytes += sep
+        bytes += data
+        bytes += [0x5D, 0]
+        return bytes
+    }
+
+    /// policy-truncated from a Registry.pol: what was delivered holds the whole string, so the
+    /// verdict is a risk resting on an assumption, and the explanation says what was delivered.
+    @Test func policyTruncatedFromWhatWasDelivered() throws {
+        let key = #"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"#
+        let file = WindowsConfigReader.InputFile(name: "Registry.pol", bytes: Self.pol(key: key, name: "Functions", string: DiagnosisTests.longPolicy))
+        let config = try WindowsConfigReader.read([file], release: .windows10_22H2)
+        let d = Diagnoser.diagnose(host: "h", port: 443, config: config, server: CauseRegressionTests.windowsUpdate, observed: nil)
+        let cause = try #require(d.causes.first)
+        #expect(cause.code == .policyTruncated)
+        #expect(cause.explanation.contains("is what Group Policy delivered"), "\(cause.explanation)")
+        #expect(cause.evidence.first?.record == 1)
+    }
+
     @Test func aFolderOfExportsReadsOnlyTopLevelExports() {
         let files = ["a.reg", "b.POL", "notes.md", "sub/c.reg", "gpresult.xml", "list.txt", "scan.json", "image.png"]
         #expect(GPOBackupLayout.exportFiles(among: files) == ["a.reg", "b.POL", "gpresult.xml", "list.txt", "scan.json"])
