@@ -72,7 +72,8 @@ struct DiagnoseEngine: Sendable {
             let enabled = config?.offeredProtocols() ?? []
             let failure = enabled.isEmpty
                 ? HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                                   detail: "the configuration enables no protocol (or no suite to use with one); no ClientHello is sent")
+                                   detail: config == nil ? "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"
+                                       : "the configuration enables no protocol for WinHTTP; no ClientHello is sent")
                 : HandshakeFailure(stage: .tls, kind: .noSharedCipher,
                                    detail: "WinHTTP would offer \(enabled.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent")
             return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
