@@ -25,8 +25,11 @@ extension Evaluator {
         let dotNet = [#"SOFTWARE\Microsoft\.NETFramework\v4.0.30319"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319"#,
                       #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#].map(RegistryPath.folded)
 
+        var foldedByKey: [String: String] = [:]
         for (key, entry) in registry.allValues {
-            let folded = RegistryPath.folded(RegistryPath.normalize(key))
+            // Many values share a key: fold each key once (evaluate runs thousands of times in a fleet).
+            let folded = foldedByKey[key] ?? RegistryPath.folded(RegistryPath.normalize(key))
+            foldedByKey[key] = folded
             let p = entry.provenance
             func keyWarning(_ message: String) {
                 guard warnedKeys.insert(folded).inserted else { return }
