@@ -13,7 +13,7 @@ public enum DiagnosisHTMLRenderer {
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(h(title))</title>
         <style>body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em}
-        table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
         .fails,.error{color:#b00020;font-weight:bold}.ok{color:#1b5e20}.risk{color:#8a5a00;font-weight:bold}
         pre{background:#f4f4f4;padding:.6em;overflow-x:auto}code{background:#f4f4f4}li,p,td{overflow-wrap:anywhere}
         .label{font-weight:bold}</style></head><body>

@@ -190,8 +190,9 @@ extension Diagnoser {
                 let evidence = unsupported.map { Evidence(file: entry.provenance.file, line: $0.line, record: entry.provenance.record, key: entry.provenance.key,
                                                           value: $0.suffixed.isEmpty ? $0.name : "\($0.name) (\(c.release.displayName) knows it as \($0.suffixed.joined(separator: ", ")))") }
                 if !suffixMissing.isEmpty {
-                    let toAdd = extra.flatMap { s in info.support(for: s).map(\.windowsName).filter { CipherSuite.curveSuffix(of: $0) != nil } }
-                    let fixWords = "Write the names with their curve suffix, as \(c.release.displayName) knows them (\(toAdd.prefix(4).joined(separator: ", ")))"
+                    // The same names the proposed GPO string carries.
+                    let toAdd = catalog.gpoNames(extra, release: c.release)
+                    let fixWords = "Write the names with their curve suffix, as \(c.release.displayName) knows them (\(toAdd.joined(separator: ", ")))"
                     return Cause(
                         code: .curveSuffixMissing,
                         summary: "the list names \(suffixMissing.map(\.name).joined(separator: ", ")) without the _P256/_P384 suffix \(c.release.displayName) needs",
