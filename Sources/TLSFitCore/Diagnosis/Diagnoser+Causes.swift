@@ -253,7 +253,10 @@ extension Diagnoser {
         } else {
             change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "Functions", data: .string(gpo)))
         }
-        return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet).", changes: [change], gpo: gpo)
+        var dropped: [String] = []
+        for s in suites where s.isInsecure && !dropped.contains(s.iana) { dropped.append(s.iana) }
+        let note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet)." + note, changes: [change], gpo: gpo)
     }
 
     // MARK: Curves
