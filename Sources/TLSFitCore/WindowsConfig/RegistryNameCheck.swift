@@ -11,13 +11,16 @@ extension Evaluator {
     static let dotNetValues = ["SchUseStrongCrypto", "SystemDefaultTlsVersions"]
 
     mutating func checkNames() {
-        let before = warnings.count
+        // Found in any order, reported in file and line order (as the admin reads the export), one
+        // warning per misspelt key (at its first line).
+        var found: [(dedupe: String?, warning: ConfigWarning)] = []
         defer {
-            // In file and line order, as the admin reads the export.
-            let found = warnings[before...].sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
-            warnings.replaceSubrange(before..., with: found)
+            var warnedKeys = Set<String>()
+            for item in found.sorted(by: { ($0.warning.file ?? "", $0.warning.line ?? 0, $0.warning.message) < ($1.warning.file ?? "", $1.warning.line ?? 0, $1.warning.message) }) {
+                if let key = item.dedupe, !warnedKeys.insert(key).inserted { continue }
+                warnings.append(item.warning)
+            }
         }
-        var warnedKeys = Set<String>()
         let schannel = RegistryPath.folded(RegistryPath.schannel) + "\\"
         let policyConfig = RegistryPath.folded(#"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL"#) + "\\"
         let localConfig = RegistryPath.folded(#"SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL"#) + "\\"
@@ -25,61 +28,56 @@ extension Evaluator {
         let dotNet = [#"SOFTWARE\Microsoft\.NETFramework\v4.0.30319"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319"#,
                       #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#].map(RegistryPath.folded)
 
-        var foldedByKey: [String: String] = [:]
-        for (key, entry) in registry.allValues {
-            // Many values share a key: fold each key once (evaluate runs thousands of times in a fleet).
-            let folded = foldedByKey[key] ?? RegistryPath.folded(RegistryPath.normalize(key))
-            foldedByKey[key] = folded
+        registry.forEachValue { folded, key, entry in
             let p = entry.provenance
             func keyWarning(_ message: String) {
-                guard warnedKeys.insert(folded).inserted else { return }
-                warnings.append(ConfigWarning(.unknownRegistryName, message, evidence: [p]))
+                found.append((folded, ConfigWarning(.unknownRegistryName, message, evidence: [p])))
             }
             func valueWarning(_ known: [String], typosOnly: Bool = false) {
                 guard !known.contains(where: { $0.lowercased() == entry.name.lowercased() }) else { return }
                 let near = Self.nearest(entry.name, among: known)
                 if typosOnly, near == nil { return }
-                warnings.append(ConfigWarning(.unknownRegistryName,
+                found.append((nil, ConfigWarning(.unknownRegistryName,
                     "\"\(entry.name)\" under \(key) is not a value Windows reads there; it is ignored\(near.map { " (did you mean \"\($0)\"?)" } ?? "")",
-                    evidence: [p]))
+                    evidence: [p])))
             }
             if folded.hasPrefix(schannel) {
                 let original = RegistryPath.normalize(key)
                 let comps = original.dropFirst(RegistryPath.schannel.count + 1).split(separator: "\\").map(String.init)
-                guard let first = comps.first else { continue }
+                guard let first = comps.first else { return }
                 guard let sub = Self.schannelSubkeys.first(where: { $0.lowercased() == first.lowercased() }) else {
                     let near = Self.nearest(first, among: Self.schannelSubkeys)
                     keyWarning("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
-                    continue
+                    return
                 }
                 switch sub {
                 case "Protocols":
-                    guard comps.count >= 2 else { continue }
+                    guard comps.count >= 2 else { return }
                     guard Self.protocolNames.contains(where: { $0.lowercased() == comps[1].lowercased() }) else {
                         let near = Self.nearest(comps[1], among: Self.protocolNames)
                         keyWarning("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
-                        continue
+                        return
                     }
                     guard comps.count == 3, ["client", "server"].contains(comps[2].lowercased()) else {
                         keyWarning("\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
-                        continue
+                        return
                     }
                     valueWarning(["Enabled", "DisabledByDefault"])
                 case "Ciphers", "Hashes", "KeyExchangeAlgorithms":
-                    guard comps.count >= 2 else { continue }
+                    guard comps.count >= 2 else { return }
                     if let e = SchannelSwitchCatalog.shared.entry(kind: sub, name: comps[1]) {
                         if !e.read {
                             keyWarning("\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off")
-                            continue
+                            return
                         }
                     } else {
                         let near = Self.nearest(comps[1], among: SchannelSwitchCatalog.shared.names(kind: sub))
                         keyWarning("\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")")
-                        continue
+                        return
                     }
                     valueWarning(sub == "KeyExchangeAlgorithms" ? Self.keyExchangeValues : ["Enabled"])
                 default:
-                    continue
+                    return
                 }
             } else if folded.hasPrefix(policyConfig) || folded.hasPrefix(localConfig) {
                 let last = folded.split(separator: "\\").last.map(String.init) ?? ""
