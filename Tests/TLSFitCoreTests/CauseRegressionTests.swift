@@ -119,6 +119,19 @@ struct CauseRegressionTests {
         #expect(d.fixVerified == true)
     }
 
+    @Test func windows7ListWithoutCurveSuffixes() throws {
+        let config = try DiagnosisTests.config([
+            "[\(DiagnosisTests.schannel)\\Protocols\\TLS 1.2\\Client]", "\"Enabled\"=dword:00000001", "\"DisabledByDefault\"=dword:00000000", "",
+            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#, "\"DefaultSecureProtocols\"=dword:00000a00", "",
+            "[\(DiagnosisTests.policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256\"",
+        ], .windows7)
+        let d = Diagnoser.diagnose(host: "h", port: 443, config: config, server: Self.windowsUpdate, observed: nil)
+        let cause = try #require(d.causes.first)
+        #expect(cause.code == .curveSuffixMissing, "\(d.causes.map(\.code))")
+        #expect(cause.evidence.allSatisfy { $0.line == 11 })
+        #expect(d.fixVerified == true)
+    }
+
     @Test func everySwitchThatMattersIsEvidence() throws {
         let (_, d) = try Self.diagnose("aes-both-off.reg", .windows10_22H2)
         let cause = try #require(d.causes.first)
