@@ -34,6 +34,8 @@ public struct SchannelSwitchCatalog: Sendable {
     }()
 
     public let entries: [Entry]
+    /// "kind\u{0}lower-cased name" -> entry: lookups run for every switch of every evaluated configuration.
+    private let byKindAndName: [String: Entry]
 
     public init(_ text: String) throws(InputError) {
         let table = try TSVTable(text, source: "schannel-switches.tsv", columns: 6)
@@ -53,11 +55,12 @@ public struct SchannelSwitchCatalog: Sendable {
                                  read: f[3] == "all", note: f[5] == "-" ? nil : f[5]))
         }
         self.entries = entries
+        byKindAndName = Dictionary(entries.map { ($0.kind + "\u{0}" + $0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The entry for a key name under `kind`, compared as the registry does (case-insensitive, otherwise exact).
     public func entry(kind: String, name: String) -> Entry? {
-        entries.first { $0.kind == kind && $0.name.lowercased() == name.lowercased() }
+        byKindAndName[kind + "\u{0}" + name.lowercased()]
     }
 
     /// The names Schannel reads under `kind`.

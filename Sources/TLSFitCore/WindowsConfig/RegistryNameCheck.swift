@@ -9,6 +9,9 @@ extension Evaluator {
     static let suiteOrderValues = ["Functions", "EccCurves"]
     static let winHTTPValues = ["DefaultSecureProtocols", "WinHttpSettings"]
     static let dotNetValues = ["SchUseStrongCrypto", "SystemDefaultTlsVersions"]
+    static let schannelSubkeysByLowercase = Dictionary(uniqueKeysWithValues: schannelSubkeys.map { ($0.lowercased(), $0) })
+    static let protocolNamesLowercased = Set(protocolNames.map { $0.lowercased() })
+    static let schannelPrefix = RegistryPath.folded(RegistryPath.schannel) + "\\"
 
     mutating func checkNames() {
         // Found in any order, reported in file and line order (as the admin reads the export), one
@@ -21,7 +24,7 @@ extension Evaluator {
                 warnings.append(item.warning)
             }
         }
-        let schannel = RegistryPath.folded(RegistryPath.schannel) + "\\"
+        let schannel = Self.schannelPrefix
         let policyConfig = RegistryPath.folded(#"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL"#) + "\\"
         let localConfig = RegistryPath.folded(#"SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL"#) + "\\"
         let winHTTP = [RegistryPath.winHTTP, RegistryPath.winHTTPWow64].map(RegistryPath.folded)
@@ -34,7 +37,8 @@ extension Evaluator {
                 found.append((folded, ConfigWarning(.unknownRegistryName, message, evidence: [p])))
             }
             func valueWarning(_ known: [String], typosOnly: Bool = false) {
-                guard !known.contains(where: { $0.lowercased() == entry.name.lowercased() }) else { return }
+                let lower = entry.name.lowercased()
+                guard !known.contains(where: { $0.count == lower.count && $0.lowercased() == lower }) else { return }
                 let near = Self.nearest(entry.name, among: known)
                 if typosOnly, near == nil { return }
                 found.append((nil, ConfigWarning(.unknownRegistryName,
@@ -45,7 +49,7 @@ extension Evaluator {
                 let original = RegistryPath.normalize(key)
                 let comps = original.dropFirst(RegistryPath.schannel.count + 1).split(separator: "\\").map(String.init)
                 guard let first = comps.first else { return }
-                guard let sub = Self.schannelSubkeys.first(where: { $0.lowercased() == first.lowercased() }) else {
+                guard let sub = Self.schannelSubkeysByLowercase[first.lowercased()] else {
                     let near = Self.nearest(first, among: Self.schannelSubkeys)
                     keyWarning("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
                     return
@@ -53,7 +57,7 @@ extension Evaluator {
                 switch sub {
                 case "Protocols":
                     guard comps.count >= 2 else { return }
-                    guard Self.protocolNames.contains(where: { $0.lowercased() == comps[1].lowercased() }) else {
+                    guard Self.protocolNamesLowercased.contains(comps[1].lowercased()) else {
                         let near = Self.nearest(comps[1], among: Self.protocolNames)
                         keyWarning("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
                         return
