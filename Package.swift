@@ -41,6 +41,8 @@ let package = Package(
                 .embedInCode("update-hosts.tsv"),
                 .embedInCode("windows-errors.tsv"),
                 .embedInCode("update-agent-proxy.tsv"),
+                .embedInCode("cause-errors.tsv"),
+                .embedInCode("schannel-switches.tsv"),
                 .embedInCode("server-profiles.json"),
                 .embedInCode("examples/examples.tsv"),
                 .embedInCode("examples/healthy.reg"),

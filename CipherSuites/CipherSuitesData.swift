@@ -16,6 +16,10 @@ public enum CipherSuitesData {
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
     /// `update-agent-proxy.tsv`: which proxy the Windows Update agent uses, per kind of connection.
     public static let updateAgentProxyTSV = text(PackageResources.update_agent_proxy_tsv)
+    /// `cause-errors.tsv`: the Windows error(s) each cause code shows as, with the evidence.
+    public static let causeErrorsTSV = text(PackageResources.cause_errors_tsv)
+    /// `schannel-switches.tsv`: the SCHANNEL Ciphers/Hashes/KeyExchangeAlgorithms key names Schannel reads.
+    public static let schannelSwitchesTSV = text(PackageResources.schannel_switches_tsv)
 
     /// `server-profiles.json`: built-in server profiles (the Windows Update front ends), assumed from public scans.
     public static let serverProfilesJSON = text(PackageResources.server_profiles_json)

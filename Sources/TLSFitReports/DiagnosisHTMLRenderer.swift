@@ -1,23 +1,41 @@
 import TLSFitCore
 
-/// `tlsfit diagnose --format html`: one self-contained page (no scripts, no external files).
-/// Everything that came from files or servers is escaped.
+/// `tlsfit diagnose --format html`: one self-contained page (no scripts, no external files), with
+/// everything the text output carries. Everything that came from files or servers is escaped.
 public enum DiagnosisHTMLRenderer {
     public static func render(_ report: DiagnosisReport) -> String {
-        let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>tlsfit diagnosis</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em}
-            table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
-            .fails{color:#b00020;font-weight:bold}.ok{color:#1b5e20}pre{background:#f4f4f4;padding:.6em;overflow-x:auto}
-            code{background:#f4f4f4}li,p{overflow-wrap:anywhere}</style></head><body>
-            <h1>tlsfit diagnosis</h1>
+        page(title: "tlsfit diagnosis", body: section(report, level: 1))
+    }
 
-            """
+    /// A full page around `body`.
+    public static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(h(title))</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em}
+        table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+        .fails,.error{color:#b00020;font-weight:bold}.ok{color:#1b5e20}.risk{color:#8a5a00;font-weight:bold}
+        pre{background:#f4f4f4;padding:.6em;overflow-x:auto}code{background:#f4f4f4}li,p,td{overflow-wrap:anywhere}
+        .label{font-weight:bold}</style></head><body>
+
+        """ + body + "</body></html>\n"
+    }
+
+    /// The report as a section (`level` is the heading level of its title).
+    public static func section(_ report: DiagnosisReport, level: Int, title: String = "tlsfit diagnosis") -> String {
+        let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
+        var out = "<h\(level)>\(h(title))</h\(level)>\n"
+        let sub = min(level + 1, 6), subsub = min(level + 2, 6)
         out += "<p>Client: <b>\(h(release))</b>\(report.windowsReleaseAssumed ? " (assumed)" : ""); configuration: \(report.inputs.map { "<code>\(h($0))</code>" }.joined(separator: ", "))</p>\n"
         let notes = EndpointNotes.report(report)
         if !notes.isEmpty { out += "<ul>\n" + notes.map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n" }
+        if !report.findings.isEmpty {
+            out += "<h\(sub)>Findings</h\(sub)>\n<table><tr><th>severity</th><th>cause</th><th>hosts</th><th>Windows error</th><th>also seen</th><th>evidence</th></tr>\n"
+            for f in report.findings {
+                out += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td><code>\(h(f.code.rawValue))</code>: \(h(f.title))</td><td>\(f.hostCount == 1 ? "1 host" : "\(f.hostCount) hosts fail for the same reason"): \(f.hosts.map(h).joined(separator: ", "))</td><td>\(h(f.windowsError))</td><td>\(h(f.otherWindowsErrors.joined(separator: ", ")))</td><td>\(h(f.windowsErrorEvidence))</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
         out += "<table><tr><th>host</th><th>outcome</th><th>negotiated</th><th>predicted</th><th>agrees</th></tr>\n"
         for host in report.hosts {
             let n = host.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
@@ -25,25 +43,51 @@ public enum DiagnosisHTMLRenderer {
             out += "<tr><td>\(h(host.host)):\(host.port)</td><td class=\"\(host.succeeded ? "ok" : "fails")\">\(host.succeeded ? "ok" : "fails")</td><td>\(h(n))</td><td>\(h(p))</td><td>\(host.agrees.map { $0 ? "yes" : "<b>no</b>" } ?? "-")</td></tr>\n"
         }
         out += "</table>\n"
-        for host in report.hosts where !host.causes.isEmpty || !EndpointNotes.host(host).isEmpty {
-            out += "<h2>\(h(host.host)):\(host.port)</h2>\n"
-            let hostNotes = EndpointNotes.host(host)
-            if !hostNotes.isEmpty { out += "<ul>\n" + hostNotes.map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n" }
-            for c in host.causes {
-                out += "<h3><code>\(h(c.code.rawValue))</code> (\(h(c.windowsError))): \(h(c.summary))</h3>\n<p>\(h(c.explanation))</p>\n"
+        for host in report.hosts where !host.causes.isEmpty || !host.warnings.isEmpty || !EndpointNotes.host(host).isEmpty {
+            out += "<h\(sub)>\(h(host.host)):\(host.port)</h\(sub)>\n<ul>\n"
+            for line in EndpointNotes.host(host) { out += "<li>\(h(line))</li>\n" }
+            if let path = host.path { out += "<li><span class=\"label\">Path</span>: \(h(path))\(host.proxy.map { " (\(h($0.request))\($0.statusLine.map { " -&gt; \(h($0))" } ?? ""))" } ?? "")\(host.directOutcome.map { "; direct for comparison: \(h($0))" } ?? "")</li>\n" }
+            if let note = host.wireNote { out += "<li><span class=\"label\">Note</span>: \(h(note))</li>\n" }
+            if let f = host.observedFailure {
+                out += "<li><span class=\"label\">Handshake</span>\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(h(f.stage)): \(h(f.kind))\(f.alert.map { ", \(h($0))" } ?? "") - \(h(f.detail))</li>\n"
+            } else if let n = host.negotiated {
+                out += "<li><span class=\"label\">Handshake</span>: \(h(n.tlsProtocol ?? "?")) \(h(n.cipher ?? "?"))</li>\n"
+            } else {
+                out += "<li><span class=\"label\">Handshake</span>: not tried (offline)</li>\n"
+            }
+            out += "<li><span class=\"label\">Predicted</span>: \(host.predicted.map { h("\($0.tlsProtocol ?? "?") \($0.cipher ?? "(no suite)")") } ?? "no server profile")\(host.predictedFailure.map { " (fails: \(h($0)))" } ?? "")\(host.serverProfileSource.map { " [server profile: \(h($0))]" } ?? "")</li>\n"
+            if host.agrees == false { out += "<li class=\"risk\">Warning: the prediction and the real handshake disagree; trust the real handshake and re-measure the server.</li>\n" }
+            for w in host.warnings { out += "<li class=\"risk\">Warning: \(h(w))</li>\n" }
+            out += "</ul>\n"
+            for (i, c) in host.causes.enumerated() {
+                out += "<h\(subsub)>Cause \(i + 1): <code>\(h(c.code.rawValue))</code> (\(h(c.windowsError))): \(h(c.summary))</h\(subsub)>\n<p>\(h(c.explanation))</p>\n"
+                out += "<p>\(h(DiagnosisTextRenderer.errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence)))</p>\n"
                 if !c.evidence.isEmpty {
-                    out += "<ul>\n"
+                    out += "<p class=\"label\">Evidence</p>\n<ul>\n"
                     for e in c.evidence { out += "<li><code>\(h(e.location))</code> <code>[\(h(e.key))]</code> \(h(e.value))</li>\n" }
                     out += "</ul>\n"
                 }
+                var facts: [String] = []
+                if let client = c.clientSuites { facts.append("<li><span class=\"label\">Client offers</span>: \(client.isEmpty ? "(nothing)" : client.map { "<code>\(h($0))</code>" }.joined(separator: ", "))</li>") }
+                if let server = c.serverSuites { facts.append("<li><span class=\"label\">Server accepts</span>: \(server.isEmpty ? "unknown (no suite measured)" : server.map { "<code>\(h($0))</code>" }.joined(separator: ", "))</li>") }
+                if let nearest = c.nearestSuites, !nearest.isEmpty { facts.append("<li><span class=\"label\">Nearest fix</span>: \(nearest.map { "<code>\(h($0))</code>" }.joined(separator: ", "))</li>") }
+                if let root = c.rootSubject { facts.append("<li><span class=\"label\">Chain ends at</span>: \(h(root))</li>") }
+                if !facts.isEmpty { out += "<ul>\n" + facts.joined(separator: "\n") + "\n</ul>\n" }
                 if let fix = c.fix {
-                    out += "<p><b>Fix</b> (\(fix.verified ? "verified by simulation" : "not verified")): \(h(fix.description))</p>\n"
-                    if let gpo = fix.gpo { out += "<pre>\(h(gpo))</pre>\n" }
-                    if let reg = fix.reg { out += "<pre>\(h(reg.replacingOccurrences(of: "\r\n", with: "\n")))</pre>\n" }
+                    out += "<p><span class=\"label\">Fix</span>: \(h(fix.description))</p>\n"
+                    if fix.reg != nil {
+                        out += "<p>Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause").</p>\n"
+                    }
+                    if let gpo = fix.gpo { out += "<p class=\"label\">GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters)</p>\n<pre>\(h(gpo))</pre>\n" }
+                    if let reg = fix.reg { out += "<p class=\"label\">.reg</p>\n<pre>\(h(reg.replacingOccurrences(of: "\r\n", with: "\n")))</pre>\n" }
                 }
             }
+            if let confirmed = host.fixConfirmedOnWire {
+                out += confirmed ? "<p class=\"ok\">Confirmed on the wire: with the fix applied, a real handshake succeeds.</p>\n"
+                    : "<p class=\"fails\">Warning: with the fix applied, the real handshake still fails.</p>\n"
+            }
         }
-        return out + "</body></html>\n"
+        return out
     }
 
     /// Escapes text for HTML element content and attribute values.

@@ -1,98 +1,135 @@
 import TLSFitCore
 
-/// `tlsfit diagnose --format text`: plain words for an administrator.
+/// `tlsfit diagnose --format text`: plain words for an administrator. The findings come first (one
+/// per cause, with the hosts it hits), then each host in detail. Prose wraps to `layout.width`;
+/// copy-paste blocks (the `.reg` lines, the GPO string, evidence paths) are never broken. Every text
+/// that came from a file or a server is terminal-escaped.
 public enum DiagnosisTextRenderer {
-    public static func render(_ report: DiagnosisReport) -> String {
+    public static func render(_ report: DiagnosisReport, layout: TextLayout = TextLayout()) -> String {
         var out = ""
         let release = WindowsRelease(rawValue: report.windowsRelease)?.displayName ?? report.windowsRelease
-        out += "Client: \(release)\(report.windowsReleaseAssumed ? " (assumed; pass --windows to choose)" : "")"
-        out += report.inputs.isEmpty ? "\n" : ", configuration from \(report.inputs.joined(separator: ", "))\n"
-        for line in EndpointNotes.report(report) { out += line + "\n" }
-        for host in report.hosts {
-            out += "\n" + renderHost(host)
+        var client = "Client: \(t(release))\(report.windowsReleaseAssumed ? " (assumed; pass --windows to choose)" : "")"
+        if !report.inputs.isEmpty { client += ", configuration from \(report.inputs.map(t).joined(separator: ", "))" }
+        out += layout.wrap(client, first: "", indent: "  ")
+        for line in EndpointNotes.report(report) { out += layout.wrap(t(line), first: "", indent: "  ") }
+        out += renderFindings(report, layout: layout)
+        if !layout.quiet {
+            for host in report.hosts {
+                out += "\n" + renderHost(host, layout: layout)
+            }
         }
         let failing = report.hosts.filter { !$0.succeeded }.count
         out += "\n\(report.hosts.count - failing) of \(report.hosts.count) host(s) reachable with this configuration.\n"
         return out
     }
 
-    public static func renderHost(_ h: HostDiagnosis) -> String {
+    /// "Findings": one block per cause, with the number of hosts and their names.
+    public static func renderFindings(_ report: DiagnosisReport, layout: TextLayout = TextLayout()) -> String {
+        guard !report.findings.isEmpty else { return "" }
+        var out = "\n" + layout.paint("Findings", .bold) + "\n"
+        for f in report.findings {
+            let count = f.hostCount == 1 ? "1 host fails" : "\(f.hostCount) hosts fail for the same reason"
+            let severity = layout.paint("[\(f.severity.rawValue)]", f.severity == .error ? .red : .yellow)
+            out += layout.wrap("\(f.code.rawValue): \(t(f.title)) (\(count))", first: "  \(severity) ", indent: "          ")
+            out += layout.wrap(errorSentence(f.windowsError, others: f.otherWindowsErrors, evidence: f.windowsErrorEvidence),
+                               indent: "          ")
+            out += layout.wrap("Hosts: " + f.hosts.map(t).joined(separator: ", "), indent: "          ")
+        }
+        return out
+    }
+
+    /// "Windows Update would report X" with the confidence when it is not documented, and the other codes seen.
+    public static func errorSentence(_ primary: String, others: [String], evidence: String) -> String {
+        var s = "Windows Update would most likely report \(primary)"
+        switch evidence {
+        case "documented": s += " (documented by Microsoft)"
+        case "observed": s += " (observed in public reports; not documented by Microsoft)"
+        default: s += " (assumed: no public report confirms it)"
+        }
+        if !others.isEmpty { s += "; also seen for the same cause: \(others.joined(separator: ", "))" }
+        return s + "."
+    }
+
+    public static func renderHost(_ h: HostDiagnosis, layout: TextLayout = TextLayout()) -> String {
         var out = ""
         let windowsError = h.causes.first?.windowsError ?? h.observedFailure?.windowsError
-        out += "\(h.host):\(h.port)  \(h.succeeded ? "OK" : "FAILS")"
-        if !h.succeeded, let windowsError { out += " - Windows Update would report \(windowsError)" }
-        out += "\n"
-        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == "certificate" {
-            out += "  Handshake:  \(n.tlsProtocol ?? "?") \(n.cipher ?? "?")\(n.group.map { " (\($0))" } ?? "")\(h.address.map { " via \($0)" } ?? "")\n"
+        out += "\(t(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))\n"
+        if !h.succeeded, let windowsError { out += "  Windows Update would most likely report \(windowsError)\n" }
+        if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
+            out += "  Handshake:  \(t(n.tlsProtocol ?? "?")) \(t(n.cipher ?? "?"))\(n.group.map { " (\(t($0)))" } ?? "")\(h.address.map { " via \(t($0))" } ?? "")\n"
         } else if let f = h.observedFailure {
-            out += "  Handshake:  failed at \(f.stage): \(f.kind)\(f.alert.map { ", \($0)" } ?? "") - \(f.detail)\n"
+            out += layout.wrap("failed at \(t(f.stage)): \(t(f.kind))\(f.alert.map { ", \(t($0))" } ?? "") - \(t(f.detail))\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : "")",
+                               first: "  Handshake:  ", indent: "              ")
         } else {
             out += "  Handshake:  not tried (offline)\n"
         }
         if let path = h.path {
-            var line = "  Path:       \(path)"
+            var line = path
             if let p = h.proxy { line += " (\(p.request)\(p.statusLine.map { " -> \($0)" } ?? ""))" }
             if let d = h.directOutcome { line += "; direct for comparison: \(d)\(h.directFailure.map { " (\($0.stage): \($0.kind))" } ?? "")" }
-            out += line + "\n"
+            out += layout.wrap(t(line), first: "  Path:       ", indent: "              ")
         }
-        if let note = h.wireNote { out += "  Note:       \(note)\n" }
+        if let note = h.wireNote { out += layout.wrap(t(note), first: "  Note:       ", indent: "              ") }
+        var predicted: String
         if h.scheme == "http" {
-            out += "  Predicted:  no TLS to simulate (plain HTTP)"
+            predicted = "no TLS to simulate (plain HTTP)"
         } else if let p = h.predicted {
-            out += "  Predicted:  \(p.tlsProtocol ?? "?") \(p.cipher ?? "(no suite)")\(h.predictedFailure.map { " - fails: \($0)" } ?? "")"
+            predicted = "\(t(p.tlsProtocol ?? "?")) \(t(p.cipher ?? "(no suite)"))\(h.predictedFailure.map { " - fails: \(t($0))" } ?? "")"
         } else if let f = h.predictedFailure {
-            out += "  Predicted:  fails: \(f)"
+            predicted = "fails: \(t(f))"
         } else {
-            out += "  Predicted:  no server profile"
+            predicted = "no server profile"
         }
-        if let source = h.serverProfileSource { out += " [server profile: \(source)]" }
-        out += "\n"
-        for line in EndpointNotes.host(h) { out += "  \(line)\n" }
+        if let source = h.serverProfileSource { predicted += " [server profile: \(t(source))]" }
+        out += layout.wrap(predicted, first: "  Predicted:  ", indent: "              ")
+        for line in EndpointNotes.host(h) { out += layout.wrap(t(line), first: "  ", indent: "    ") }
         if let agrees = h.agrees {
             out += agrees ? "  Prediction and real handshake agree.\n"
-                : "  WARNING: the prediction and the real handshake DISAGREE; trust the real handshake and re-measure the server.\n"
+                : layout.wrap(layout.paint("WARNING:", .yellow) + " the prediction and the real handshake DISAGREE; trust the real handshake and re-measure the server.", indent: "  ")
+        }
+        for w in h.warnings {
+            out += layout.wrap(layout.paint("WARNING:", .yellow) + " " + t(w), indent: "  ")
         }
         for (i, c) in h.causes.enumerated() {
-            out += "\n  Cause \(i + 1) [\(c.code.rawValue), \(c.windowsError)]: \(c.summary)\n"
-            out += wrap(c.explanation, indent: "    ")
+            out += "\n"
+            out += layout.wrap("\(t(c.summary))", first: "  Cause \(i + 1) [\(c.code.rawValue), \(c.windowsError)]: ", indent: "    ")
+            out += layout.wrap(t(c.explanation), indent: "    ")
+            out += layout.wrap(errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence), indent: "    ")
             if !c.evidence.isEmpty {
                 out += "    Evidence:\n"
-                for e in c.evidence { out += "      \(e.location): [\(e.key)] \(e.value)\n" }
+                // One line each, unbroken: the location and key are copied into regedit or a search.
+                for e in c.evidence { out += "      \(t(e.location)): [\(t(e.key))] \(t(e.value))\n" }
             }
-            if let client = c.clientSuites { out += "    Client offers:  \(client.isEmpty ? "(nothing)" : client.joined(separator: ", "))\n" }
-            if let server = c.serverSuites { out += "    Server accepts: \(server.joined(separator: ", "))\n" }
-            if let nearest = c.nearestSuites, !nearest.isEmpty { out += "    Nearest fix:    \(nearest.joined(separator: ", "))\n" }
-            if let root = c.rootSubject { out += "    Chain ends at:  \(root)\n" }
+            if let client = c.clientSuites {
+                out += layout.wrap(client.isEmpty ? "(nothing)" : client.map(t).joined(separator: ", "), first: "    Client offers:  ", indent: "                    ")
+            }
+            if let server = c.serverSuites {
+                // An empty list is not a fact about the server: say it is unknown.
+                out += layout.wrap(server.isEmpty ? "unknown (no suite measured)" : server.map(t).joined(separator: ", "), first: "    Server accepts: ", indent: "                    ")
+            }
+            if let nearest = c.nearestSuites, !nearest.isEmpty {
+                out += layout.wrap(nearest.map(t).joined(separator: ", "), first: "    Nearest fix:    ", indent: "                    ")
+            }
+            if let root = c.rootSubject { out += "    Chain ends at:  \(t(root))\n" }
             if let fix = c.fix {
-                out += "    Fix: \(fix.description)\n"
+                out += layout.wrap(t(fix.description), first: "    Fix: ", indent: "      ")
                 if fix.reg != nil {
-                    out += "    Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause")\n"
+                    out += layout.wrap("Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause")", indent: "    ")
                 }
-                if let gpo = fix.gpo { out += "    GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n      \(gpo)\n" }
+                if let gpo = fix.gpo { out += "    GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n      \(t(gpo))\n" }
                 if let reg = fix.reg {
                     out += "    .reg:\n"
-                    for line in reg.split(separator: "\r\n", omittingEmptySubsequences: true) { out += "      \(line)\n" }
+                    for line in reg.split(separator: "\r\n", omittingEmptySubsequences: true) { out += "      \(t(String(line)))\n" }
                 }
             }
         }
         if let confirmed = h.fixConfirmedOnWire {
             out += confirmed ? "\n  Confirmed on the wire: with the fix applied, a real handshake succeeds.\n"
-                : "\n  WARNING: with the fix applied, the real handshake still fails.\n"
+                : "\n  " + layout.paint("WARNING:", .yellow) + " with the fix applied, the real handshake still fails.\n"
         }
         return out
     }
 
-    static func wrap(_ text: String, indent: String, width: Int = 100) -> String {
-        var out = ""
-        var line = indent
-        for word in text.split(separator: " ") {
-            if line.count + word.count + 1 > width, line != indent {
-                out += line + "\n"
-                line = indent
-            }
-            line += (line == indent ? "" : " ") + word
-        }
-        if line != indent { out += line + "\n" }
-        return out
-    }
+    /// Terminal-escapes text from files and servers.
+    static func t(_ s: String) -> String { Escaping.terminal(s) }
 }

@@ -44,4 +44,21 @@ public enum Escaping {
         }
         return out
     }
+
+    /// Text for a terminal: every control character except the line feed (C0, DEL, C1) and the
+    /// bidirectional overrides is shown as `\u{1B}`-style text, so an ESC sequence in a certificate
+    /// name or an export cannot move the cursor, recolour or rewrite what the admin reads.
+    public static func terminal(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c.value {
+            case 0x0A: out.unicodeScalars.append(c)
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
+                out += "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
 }

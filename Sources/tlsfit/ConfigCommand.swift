@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSFitCore
+import TLSFitReports
 
 /// `tlsfit config`: the effective Schannel client configuration of registry exports, Registry.pol
 /// files, GPO backups, gpresult reports and Get-TlsCipherSuite output.
@@ -23,10 +24,10 @@ struct ConfigCommand: AsyncParsableCommand {
         case text, json
     }
 
-    @Argument(help: "Files or GPO backup folders, applied in order.")
+    @Argument(help: "Files or GPO backup folders, applied in order.", completion: Completions.configFiles)
     var files: [String]
 
-    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.")
+    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.", completion: Completions.releases)
     var windows: String?
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -54,7 +55,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion)
             print(try JSONOutput.encode(report))
         case .text:
-            print(ConfigTextRenderer.render(config, documents: documents), terminator: "")
+            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents)), terminator: "")
         }
     }
 }
@@ -102,7 +103,8 @@ enum ConfigInputLoader {
         return .init(name: path, bytes: [UInt8](data))
     }
 
-    /// The machine Registry.pol files of a GPO backup folder (searched case-insensitively).
+    /// The files of a folder: the machine Registry.pol files of a GPO backup (searched case-insensitively),
+    /// or else the exports at the top level of a folder of exports.
     static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
         var relative: [String] = []
         if let walker = FileManager.default.enumerator(atPath: folder) {
@@ -111,12 +113,16 @@ enum ConfigInputLoader {
                 relative.append(item)
             }
         }
-        let found = GPOBackupLayout.machinePolicyFiles(among: relative)
-        guard !found.isEmpty else {
-            throw InputError(source: folder, message: "a folder, but not a GPO backup: no DomainSysvol/GPO/Machine/registry.pol inside")
+        // The two documented layouts: a GPO backup (its machine Registry.pol files) and a folder of
+        // exports (files at the top level). Nothing else is read.
+        // A GPO backup also holds Backup.xml and bkupInfo.xml at its top level: they are not exports.
+        let policies = GPOBackupLayout.machinePolicyFiles(among: relative)
+        let exports = policies.isEmpty ? GPOBackupLayout.exportFiles(among: relative) : []
+        guard !policies.isEmpty || !exports.isEmpty else {
+            throw InputError(source: folder, message: "a folder, but neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports (no .\(GPOBackupLayout.exportExtensions.joined(separator: ", .")) file at its top level)")
         }
         let base = folder.hasSuffix("/") ? folder : folder + "/"
-        return found.map { base + $0 }
+        return (exports + policies).map { base + $0 }
     }
 }
 

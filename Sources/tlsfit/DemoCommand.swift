@@ -42,8 +42,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    @Option(name: .long, help: "Output format: text or json.")
+    @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: DiagnoseCommand.OutputFormat = .text
+
+    @OptionGroup var terminal: TerminalOptions
 
     /// A local server playing one update host, and the roots the emulated machine trusts.
     struct Lab {
@@ -83,9 +85,14 @@ struct DemoCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: dir) }
         var allAsExpected = true
         var reports: [DiagnosisReport] = []
-        if format == .text {
-            print("tlsfit demo: real Windows Update incidents, each against a local server that plays the host involved.")
-            print("Each example machine sends its exact Windows ClientHello to the local server, and is diagnosed from the answer; no network.\n")
+        var document = ""
+        let layout = terminal.layout()
+        let intro = "Real Windows Update incidents, each against a local server on 127.0.0.1 that plays the host involved (its certificate key type and chain, its suites, its way of refusing). Each example machine sends its exact Windows ClientHello and is diagnosed from the answer; no network."
+        switch format {
+        case .markdown: document = "# tlsfit demo\n\n\(Escaping.markdown(intro))\n\n"
+        case .html: document = "<h1>tlsfit demo</h1>\n<p>\(Escaping.html(intro))</p>\n"
+        case .text: print(layout.wrap("tlsfit demo: " + intro, first: "", indent: ""))
+        case .json: break
         }
         for (i, example) in Self.examples().enumerated() {
             let lab = try Self.lab(for: example, in: dir, index: i)
@@ -111,22 +118,37 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let asExpected = got == example.expected && fixOK && hosts.allSatisfy { $0.agrees != false }
             allAsExpected = allAsExpected && asExpected
-            if format == .text {
-                print(String(repeating: "=", count: 100))
-                print("Example \(i + 1): \(example.title)")
-                print("Machine: \(name), \(example.release.displayName), role \(example.role.rawValue)")
-                print("Server:  \(lab.description)")
-                if lab.server.resets > 0 { print("         (it answered \(lab.server.resets) ClientHello(s) with a TCP reset)") }
-                print("Expected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")")
-                print(String(repeating: "=", count: 100))
-                print(DiagnosisTextRenderer.render(report))
+            let title = "Example \(i + 1): \(example.title) (\(name), \(example.release.displayName), role \(example.role.rawValue))"
+            var verdict = "Server: \(lab.description)"
+            if lab.server.resets > 0 { verdict += " (it answered \(lab.server.resets) ClientHello(s) with a TCP reset)" }
+            verdict += "\nExpected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")"
+            switch format {
+            case .text:
+                if !terminal.quiet || !asExpected {
+                    print(String(repeating: "=", count: layout.width))
+                    print(Escaping.terminal(title))
+                    print(verdict)
+                    print(String(repeating: "=", count: layout.width))
+                    print(DiagnosisTextRenderer.render(report, layout: layout))
+                }
+            case .markdown:
+                document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacingOccurrences(of: "\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
+            case .html:
+                document += DiagnosisHTMLRenderer.section(report, level: 2, title: title) + "<p>\(Escaping.html(verdict))</p>\n"
+            case .json:
+                break
             }
         }
-        if format == .json {
+        let closing = allAsExpected ? "Demo finished: every example behaved as expected." : "Demo finished: some examples did NOT behave as expected."
+        if format == .markdown {
+            print(document + closing)
+        } else if format == .html {
+            print(DiagnosisHTMLRenderer.page(title: "tlsfit demo", body: document + "<p>\(closing)</p>\n"), terminator: "")
+        } else if format == .json {
             struct Demo: Encodable { var schemaVersion: Int; var asExpected: Bool; var examples: [DiagnosisReport] }
             print(try JSONOutput.encode(Demo(schemaVersion: JSONOutput.schemaVersion, asExpected: allAsExpected, examples: reports)))
         } else {
-            print(allAsExpected ? "Demo finished: every example behaved as expected." : "Demo finished: some examples did NOT behave as expected.")
+            print(closing)
         }
         if !allAsExpected { throw ExitCode(1) }
     }

@@ -49,10 +49,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "Hosts to diagnose (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).", completion: Completions.configFiles)
     var config: [String] = []
 
-    @Option(name: .long, help: "The Windows release to emulate. Default: server-2022.")
+    @Option(name: .long, help: "The Windows release to emulate. Default: the export's CurrentBuild, else the build in --log, else server-2022.", completion: Completions.releases)
     var windows: String?
 
     @Flag(name: .long, help: "Diagnose the Windows Update hosts of the role (the default without HOST arguments).")
@@ -70,7 +70,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
     var checkPin = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.")
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
@@ -81,7 +81,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Network path (default: the machine's WinHTTP proxy from --config, else direct)") var network: ProxyOptions
 
-    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).")
+    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Option(name: .long, help: "Seconds per connection.")
@@ -90,11 +90,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
 
-    @Option(name: .long, help: "Write every proposed registry change to this .reg file.")
+    @Option(name: .long, help: "Write every proposed registry change to this .reg file.", completion: .file(extensions: ["reg"]))
     var fixOut: String?
 
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: OutputFormat = .text
+
+    @OptionGroup var terminal: TerminalOptions
 
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
@@ -109,6 +111,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        // Before any handshake: a fix file that cannot be written would only be found out at the end.
+        if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
+        try HostAfterConfigHint.check(config)
         var asOfDate: Date?
         if let asOf {
             guard let d = InputTime.parseISO(asOf) else { throw Self.fail("--as-of: '\(asOf)' is not an ISO 8601 time (2023-05-04T10:00:00Z)") }
@@ -166,13 +171,22 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if checked.count < targets.count {
             CLIErrors.warn("--offline: \(targets.filter(DiagnoseEngine.isPlainHTTP).map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
         }
+        // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
+        // with the file and line, since the diagnosis rests on what Windows does read.
+        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable {
+            let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            CLIErrors.warn(Escaping.terminal("\(place.isEmpty ? "" : place + ": ")\(w.message)"))
+        }
         var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
+        let progress = ReportProgress(enabled: !terminal.quiet && checked.count > 1 && isatty(STDERR_FILENO) == 1)
+        engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         engine.path = path
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
         engine.revocation = revocation
         engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
+        progress.finish()
         if let updateLog {
             for i in hosts.indices {
                 guard let failure = updateLog.failures.first(where: { $0.host == hosts[i].host.lowercased() }) else { continue }
@@ -190,7 +204,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             report.log = DiagnosisReport.LogSummary(file: log, osVersion: updateLog.osVersions.first, windowsRelease: logRelease?.release.rawValue,
                                                     windowsReleaseExact: logRelease?.exact, failures: updateLog.failures, newestTime: updateLog.newestTime)
         }
-        if let fixOut {
+        if let fixOut, DiagnosisReport.combinedChanges(hosts).isEmpty {
+            CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written")
+        } else if let fixOut {
             let changes = DiagnosisReport.combinedChanges(hosts)
             let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
             let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
@@ -201,7 +217,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             }
         }
         switch format {
-        case .text: print(DiagnosisTextRenderer.render(report), terminator: "")
+        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
         case .json: print(try JSONOutput.encode(report))
         case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
         case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")

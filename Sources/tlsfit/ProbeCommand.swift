@@ -86,7 +86,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Seconds for DNS, connect and handshake together.")
     var timeout: Double = 10
 
-    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).")
+    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Flag(name: .customLong("no-verify"), help: "Do not verify the certificate (it is still shown).")
@@ -216,7 +216,7 @@ struct ProbeCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             ProbeTextRenderer.render(report, into: &text)
-            print(text, terminator: "")
+            print(Escaping.terminal(text), terminator: "")
         }
         if !outcome.succeeded { throw ExitCode(1) }
     }

@@ -44,19 +44,19 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: "Hosts (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A candidate configuration: [NAME=]FILE[,FILE...] (files applied in order; GPO backup folders too). Repeatable.", valueName: "[name=]file[,file...]"))
+    @Option(name: .long, help: ArgumentHelp("A candidate configuration: [NAME=]FILE[,FILE...] (files applied in order; GPO backup folders too). Repeatable.", valueName: "[name=]file[,file...]"), completion: Completions.configFiles)
     var candidate: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Windows releases to test (repeatable or comma-separated). Default: windows-10-22h2, windows-11, server-2019, server-2022.", valueName: "release"))
+    @Option(name: .long, help: ArgumentHelp("Windows releases to test (repeatable or comma-separated). Default: windows-10-22h2, windows-11, server-2019, server-2022.", valueName: "release"), completion: Completions.releases)
     var windows: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Fleet mode: every export under this folder is a machine.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Fleet mode: every export under this folder is a machine.", valueName: "dir"), completion: .directory)
     var fleet: String?
 
     @Flag(name: .long, help: "Report on the Windows Update hosts (the default without HOST arguments).")
     var windowsUpdate = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.")
+    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, markdown, html, json, junit or csv.")
     var format: ReportFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @Flag(name: .long, help: "No progress display.")
@@ -121,7 +121,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw Self.fail("--output: cannot write \(output): \(error)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            // Text for a terminal: control characters from files and servers are shown, not obeyed.
+            FileHandle.standardOutput.write(Data((format == .text ? Escaping.terminal(text) : text).utf8))
         }
         let disagreements = report.cells.filter { $0.confirmed == false }.count
         if disagreements > 0 {
@@ -145,13 +146,8 @@ struct ReportCommand: AsyncParsableCommand {
             if !releases.contains(r) { releases.append(r) }
         }
         let date = try reportDate()
-        if let output {
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw Self.fail("--output: the folder \(folder) does not exist")
-            }
-        }
+        // Before any handshake: the folder exists and is writable, the path is not a folder.
+        if let output { try OutputPath.check(output, option: "--output") }
         do {
             if let fleet {
                 var isDirectory: ObjCBool = false

@@ -45,7 +45,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Dial this address for the one host given.", valueName: "address[:port]"))
     var connect: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"))
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"), completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @OptionGroup var network: ProxyOptions
@@ -62,7 +62,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"), completion: .file(extensions: ["json"]))
     var save: String?
 
     @Flag(name: .long, help: "No progress display.")
@@ -80,6 +80,8 @@ struct ScanCommand: AsyncParsableCommand {
         } catch {
             throw CLIErrors.badInput(error)
         }
+        // Before any handshake: a --save file that cannot be written would only be found out at the end.
+        if let save { try OutputPath.check(save, option: "--save") }
         var options = ScanOptions(
             timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
             toolName: "tlsfit \(TLSFit.configuration.version)")
@@ -102,7 +104,7 @@ struct ScanCommand: AsyncParsableCommand {
         if Interruption.shared.isInterrupted {
             // Say what was done; write no --save file from a partial scan.
             FileHandle.standardError.write(Data("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n".utf8))
-            if format == .text { print(ScanTextRenderer.render(profiles), terminator: "") }
+            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "") }
             throw ExitCode(130)
         }
 
@@ -110,7 +112,7 @@ struct ScanCommand: AsyncParsableCommand {
         case .json:
             print(try JSONOutput.encode(ServerProfileDocument(hosts: profiles)))
         case .text:
-            print(ScanTextRenderer.render(profiles), terminator: "")
+            print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "")
         }
         if let save {
             do {

@@ -99,9 +99,18 @@ struct WindowsConfigCommandTests {
         let release = try CLI.run(["config", Self.path("lists/gpo-field.txt"), "--windows", "windows-95"])
         #expect(release.exitCode == 2)
         #expect(release.stderr.contains("windows-95"))
-        let folder = try CLI.run(["config", Self.path("lists")])
+        // A folder that is neither documented layout (a GPO backup, a folder of exports) is refused.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("notes".utf8).write(to: dir.appendingPathComponent("README.md"))
+        try Data("Windows Registry Editor Version 5.00\r\n".utf8).write(to: dir.appendingPathComponent("sub/nested.reg"))
+        let folder = try CLI.run(["config", dir.path])
         #expect(folder.exitCode == 2)
-        #expect(folder.stderr.contains("GPO backup"))
+        #expect(folder.stderr.contains("GPO backup") && folder.stderr.contains("folder of exports"))
+        // A folder of exports: the lists at its top level are read.
+        let exports = try CLI.run(["config", Self.path("lists"), "--format", "json"])
+        #expect(exports.exitCode == 0, "\(exports.stderr)")
     }
 
     @Test func binaryAndEmptyFilesExit2() throws {

@@ -167,7 +167,7 @@ struct DiagnoseCommandTests {
         let cause = try #require(causes.first)
         #expect(cause["code"] as? String == c.code)
         // A client left with no protocol fails before any ClientHello: a secure failure.
-        let sendsNoHello = (host["observedFailure"] as? [String: Any])?["kind"] as? String == "no-protocol-offered"
+        let sendsNoHello = ((host["observedFailure"] as? [String: Any])?["detail"] as? String)?.contains("no ClientHello is sent") == true
         #expect(cause["windowsError"] as? String == (sendsNoHello ? "0x80072F8F" : "0x80072EFE"))
         let evidence = try #require(cause["evidence"] as? [[String: Any]])
         #expect(evidence.contains { $0["file"] as? String == config && $0["line"] as? Int == c.evidenceLine }, "\(evidence)")
@@ -213,6 +213,13 @@ struct DiagnoseCommandTests {
         #expect(cause["code"] as? String == code)
         let expected = ["tcp-blocked": "0x80072EFD", "timeout": "0x80072EE2", "dns": "0x80072EE7"][code]
         #expect(cause["windowsError"] as? String == expected)
+        // Measured from this machine, phrased as a prediction for the Windows one.
+        #expect((cause["explanation"] as? String)?.contains("measured here, not on the Windows machine") == true)
+        if code == "timeout" {
+            // The silent listener accepts the TCP connection: not a closed port, so not "allow TCP 443".
+            #expect((cause["summary"] as? String)?.contains("accepted the TCP connection") == true, "\(cause)")
+            #expect(((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("Allow outgoing TCP") == false)
+        }
     }
 
     @Test func disagreementBetweenProfileAndServerIsReported() throws {

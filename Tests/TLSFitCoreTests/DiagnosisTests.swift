@@ -246,7 +246,8 @@ struct DiagnosisTests {
         #expect(CauseCode.allCases.map(\.rawValue) == [
             "tcp-blocked", "timeout", "dns", "protocol-disabled", "no-shared-cipher", "cipher-disabled", "hash-disabled",
             "key-exchange-disabled", "unsupported-by-release", "no-shared-group", "policy-truncated", "certificate-untrusted",
-            "server-only-setting", "tls-aborted", "proxy-blocked", "proxy-unreachable", "proxy-auth", "winhttp-proxy-missing",
+            "server-only-setting", "tls-aborted", "winhttp-default-protocols", "curve-suffix-missing",
+            "proxy-blocked", "proxy-unreachable", "proxy-auth", "winhttp-proxy-missing",
             "http-blocked", "revocation-offline", "dotnet-legacy-tls",
         ])
     }

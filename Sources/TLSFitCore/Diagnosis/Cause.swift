@@ -29,6 +29,13 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     case serverOnlySetting = "server-only-setting"
     /// The server aborted the handshake for a reason tlsfit cannot pin on the configuration.
     case tlsAborted = "tls-aborted"
+    /// Schannel's Client key has the protocol on, but WinHTTP (Windows 7 / 2008 R2 / 8 / 2012) does
+    /// not use it: `DefaultSecureProtocols` is absent or leaves it out (KB3140245).
+    case winHTTPDefaultProtocols = "winhttp-default-protocols"
+    /// A Windows 7 / 8.1 list names ECDHE suites without the `_P256`/`_P384` suffix those releases
+    /// know them by, so Schannel ignores them.
+    case curveSuffixMissing = "curve-suffix-missing"
+
     /// The proxy refuses the `CONNECT` (403, or the host is not on its allow-list).
     case proxyBlocked = "proxy-blocked"
     /// The proxy itself cannot be reached.
@@ -46,21 +53,8 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// `SystemDefaultTlsVersions` are not set.
     case dotNetLegacyTLS = "dotnet-legacy-tls"
 
-    /// The Windows Update error this cause shows as.
-    public var windowsError: String {
-        switch self {
-        case .tcpBlocked: WindowsErrorMapping.cannotConnect
-        case .timeout: WindowsErrorMapping.timeout
-        case .dns: WindowsErrorMapping.nameNotResolved
-        case .certificateUntrusted: WindowsErrorMapping.secureFailure
-        case .proxyBlocked: WindowsErrorMapping.httpForbidden
-        case .proxyUnreachable, .winHTTPProxyMissing: WindowsErrorMapping.cannotConnect
-        case .proxyAuth: WindowsErrorMapping.httpProxyAuthRequired
-        case .httpBlocked: WindowsErrorMapping.cannotConnect
-        case .revocationOffline: WindowsErrorMapping.secureFailure
-        default: WindowsErrorMapping.connectionAborted
-        }
-    }
+    /// The Windows Update error this cause most likely shows as (from `cause-errors.tsv`).
+    public var windowsError: String { CauseErrorCatalog.shared.errors(for: self).primary }
 }
 
 /// One setting (or observation) that shows a cause: where it is and what it says.
@@ -151,7 +145,14 @@ public struct Cause: Sendable, Hashable, Codable {
     public var summary: String
     /// What happens and why, in plain words, for an administrator.
     public var explanation: String
+    /// The Windows error this cause most likely shows as.
     public var windowsError: String
+    /// Other errors observed for the same cause (never a contradiction of `windowsError`: the same failure seen differently).
+    public var otherWindowsErrors: [String]
+    /// How sure the error mapping is: `documented`, `observed` or `assumed` (`cause-errors.tsv`).
+    public var windowsErrorEvidence: String
+    /// Where the error mapping comes from.
+    public var windowsErrorSource: String
     public var evidence: [Evidence]
     /// For suite causes: the client's suites (IANA names, client order) at the negotiated version.
     public var clientSuites: [String]?
@@ -168,12 +169,66 @@ public struct Cause: Sendable, Hashable, Codable {
         self.code = code
         self.summary = summary
         self.explanation = explanation
-        self.windowsError = code.windowsError
+        let errors = CauseErrorCatalog.shared.errors(for: code)
+        self.windowsError = errors.primary
+        self.otherWindowsErrors = errors.others
+        self.windowsErrorEvidence = errors.evidence.rawValue
+        self.windowsErrorSource = errors.source
         self.evidence = evidence
         self.clientSuites = clientSuites
         self.serverSuites = serverSuites
         self.nearestSuites = nearestSuites
         self.rootSubject = rootSubject
         self.fix = fix
+    }
+
+    /// Uses the errors of another context (`cause-errors.tsv`), e.g. when no ClientHello is sent.
+    public mutating func applyErrors(context: String) {
+        let errors = CauseErrorCatalog.shared.errors(for: code, context: context)
+        windowsError = errors.primary
+        otherWindowsErrors = errors.others.filter { $0 != errors.primary }
+        windowsErrorEvidence = errors.evidence.rawValue
+        windowsErrorSource = errors.source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, summary, explanation, windowsError, otherWindowsErrors, windowsErrorEvidence, windowsErrorSource, evidence
+        case clientSuites, serverSuites, nearestSuites, rootSubject, fix
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(CauseCode.self, forKey: .code)
+        summary = try c.decode(String.self, forKey: .summary)
+        explanation = try c.decode(String.self, forKey: .explanation)
+        let errors = CauseErrorCatalog.shared.errors(for: code)
+        windowsError = try c.decodeIfPresent(String.self, forKey: .windowsError) ?? errors.primary
+        otherWindowsErrors = try c.decodeIfPresent([String].self, forKey: .otherWindowsErrors) ?? errors.others
+        windowsErrorEvidence = try c.decodeIfPresent(String.self, forKey: .windowsErrorEvidence) ?? errors.evidence.rawValue
+        windowsErrorSource = try c.decodeIfPresent(String.self, forKey: .windowsErrorSource) ?? errors.source
+        evidence = try c.decode([Evidence].self, forKey: .evidence)
+        clientSuites = try c.decodeIfPresent([String].self, forKey: .clientSuites)
+        serverSuites = try c.decodeIfPresent([String].self, forKey: .serverSuites)
+        nearestSuites = try c.decodeIfPresent([String].self, forKey: .nearestSuites)
+        rootSubject = try c.decodeIfPresent(String.self, forKey: .rootSubject)
+        fix = try c.decodeIfPresent(Fix.self, forKey: .fix)
+    }
+
+    // Every documented field, null when it does not apply.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(explanation, forKey: .explanation)
+        try c.encode(windowsError, forKey: .windowsError)
+        try c.encode(otherWindowsErrors, forKey: .otherWindowsErrors)
+        try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
+        try c.encode(windowsErrorSource, forKey: .windowsErrorSource)
+        try c.encode(evidence, forKey: .evidence)
+        try c.encode(clientSuites, forKey: .clientSuites)
+        try c.encode(serverSuites, forKey: .serverSuites)
+        try c.encode(nearestSuites, forKey: .nearestSuites)
+        try c.encode(rootSubject, forKey: .rootSubject)
+        try c.encode(fix, forKey: .fix)
     }
 }

@@ -22,30 +22,37 @@ extension Diagnoser {
         }
         guard let p = c.protocols[target] else { return nil }
         let legacy = WindowsTLSConfig.isPreWindows10(c.release)
+        let name = target.schannelKeyName
         let clientKey = RegistryPath.protocolKey(target, client: true)
-        var evidence: [Evidence] = []
-        var changes: [RegFileWriter.Change] = []
+        // The Schannel side (Protocols\<name>\Client) and the WinHTTP side (DefaultSecureProtocols)
+        // are kept apart: which of them leaves the protocol off decides the cause.
+        var schannelEvidence: [Evidence] = []
+        var schannelChanges: [RegFileWriter.Change] = []
         var words: [String] = []
         if !p.clientEnabled {
-            evidence.append(p.clientEnabledSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "Enabled=0"))
-            changes.append(dword(clientKey, "Enabled", 1))
-            words.append("set Enabled=1 under Protocols\\\(target.schannelKeyName)\\Client")
+            schannelEvidence.append(p.clientEnabledSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "Enabled=0"))
+            schannelChanges.append(dword(clientKey, "Enabled", 1))
+            words.append("set Enabled=1 under Protocols\\\(name)\\Client")
         }
         let winHTTP = c.winHTTPDefaultSecureProtocols
         // DisabledByDefault=1 hides the protocol from WinHTTP unless WinHTTP names it (Windows 10+),
         // and always before Windows 10.
         if p.clientDisabledByDefault, legacy || winHTTP.map({ !$0.protocols.contains(target) }) ?? true {
-            evidence.append(p.clientDisabledByDefaultSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "DisabledByDefault=1"))
-            changes.append(dword(clientKey, "DisabledByDefault", 0))
-            words.append(words.isEmpty ? "set DisabledByDefault=0 under Protocols\\\(target.schannelKeyName)\\Client" : "set DisabledByDefault=0 there")
+            schannelEvidence.append(p.clientDisabledByDefaultSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "DisabledByDefault=1"))
+            schannelChanges.append(dword(clientKey, "DisabledByDefault", 0))
+            words.append(words.isEmpty ? "set DisabledByDefault=0 under Protocols\\\(name)\\Client" : "set DisabledByDefault=0 there")
         }
+        var winHTTPEvidence: [Evidence] = []
+        var winHTTPChanges: [RegFileWriter.Change] = []
         let bit = WinHTTPSetting.bit(for: target)
         if let w = winHTTP, !w.protocols.contains(target) {
-            evidence.append(Evidence(w.source))
-            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", w.value | bit))
-            words.append("add \(target.schannelKeyName) to WinHTTP DefaultSecureProtocols (0x\(String(w.value | bit, radix: 16, uppercase: true)))")
+            let named = w.protocols.map(\.rawValue).joined(separator: ", ")
+            winHTTPEvidence.append(Evidence(file: w.source.file, line: w.source.line, record: w.source.record, key: w.source.key,
+                                            value: "\(w.source.value) (0x\(String(w.value, radix: 16, uppercase: true)): \(named.isEmpty ? "no protocol" : named), not \(name))"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", w.value | bit))
+            words.append("add \(name) to WinHTTP DefaultSecureProtocols (0x\(String(w.value | bit, radix: 16, uppercase: true)))")
             if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
-                changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
+                winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
             }
         } else if winHTTP == nil, !WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release),
             !WindowsTLSConfig.winHTTPDefaultProtocols(c.release).contains(target)
@@ -53,42 +60,61 @@ extension Diagnoser {
             // Windows 11's WinHTTP offers TLS 1.2 and 1.3 only unless DefaultSecureProtocols names more.
             let defaults = WindowsTLSConfig.winHTTPDefaultProtocols(c.release)
             let mask = defaults.reduce(bit) { $0 | WinHTTPSetting.bit(for: $1) }
-            evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers \(defaults.map(\.rawValue).joined(separator: ", ")) only"))
-            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
-            changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
+                                                   value: "absent: WinHTTP offers \(defaults.map(\.rawValue).joined(separator: ", ")) only"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
             words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (adds \(target.schannelKeyName) to WinHTTP's own \(defaults.map(\.rawValue).joined(separator: ", ")))")
         } else if winHTTP == nil, WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release) {
             let mask = WinHTTPSetting.bit(for: .tls11) | bit
-            evidence.append(defaultEvidence(c, key: RegistryPath.winHTTP, value: "DefaultSecureProtocols not set: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
-            changes.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
-            changes.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
+                                                   value: "absent: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
             words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (TLS 1.1 and 1.2; needs update KB3140245)")
         }
+        let changes = schannelChanges + winHTTPChanges
         // Nothing to switch on: the protocol is on, but no suite can be used with it.
         guard !changes.isEmpty else { return suiteCause(c, client: client, server: server, version: target) }
 
         let serverOn = p.serverEnabled == true || p.serverDisabledByDefault == false
         let offered = client.protocols.isEmpty ? "nothing" : client.protocols.map(\.rawValue).joined(separator: ", ")
         // With no protocol left at all, Schannel cannot even create a client credential (event
-        // 36871, internal error 10013): no ClientHello is sent and WinHTTP reports a secure failure.
+        // 36871, internal error 10013): no ClientHello is sent.
         let consequence = client.protocols.isEmpty
-            ? "With no protocol enabled Schannel cannot create a client credential (System log, Schannel event 36871), no ClientHello is sent, and Windows Update reports 0x80072F8F (ERROR_WINHTTP_SECURE_FAILURE)."
-            : "The server aborts the handshake after the ClientHello and Windows Update reports 0x80072EFE."
+            ? "With no protocol enabled Schannel cannot create a client credential (System log, Schannel event 36871) and no ClientHello is sent."
+            : "The server aborts the handshake after the ClientHello."
+        let clientExplicitlyOff = p.clientEnabledSource != nil && !p.clientEnabled
+        let clientAbsent = p.clientEnabledSource == nil && p.clientDisabledByDefaultSource == nil
 
-        if serverOn, let serverSource = p.serverSource {
+        // Protocols\<name>\Client\Enabled=0 is an explicit "off", whatever the Server key says.
+        if !clientExplicitlyOff, clientAbsent, serverOn, !schannelChanges.isEmpty, let serverSource = p.serverSource {
             return Cause(
                 code: .serverOnlySetting,
-                summary: "\(target.schannelKeyName) is enabled under Server, but Windows Update is a client and the Client key leaves it off",
-                explanation: "\(serverSource.location) enables \(target.schannelKeyName) under Protocols\\\(target.schannelKeyName)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(target.schannelKeyName)\\Client, where the protocol is still off; the client offers \(offered) while \(server.host) requires \(accepted). " + consequence,
-                evidence: [Evidence(serverSource)] + evidence,
-                fix: Fix(description: "Enable \(target.schannelKeyName) for the client: " + words.joined(separator: "; ") + ".", changes: changes))
+                summary: "\(name) is enabled under Server, but Windows Update is a client and there is no Client key, so it stays off",
+                explanation: "\(serverSource.location) enables \(name) under Protocols\\\(name)\\Server. That key only affects connections this machine accepts. Windows Update connects out, so Schannel reads Protocols\\\(name)\\Client, which the inputs do not set, and \(c.release.displayName) leaves \(name) off for clients by default; the client offers \(offered) while \(server.host) requires \(accepted). " + consequence,
+                evidence: [Evidence(serverSource)] + schannelEvidence + winHTTPEvidence,
+                fix: Fix(description: "Enable \(name) for the client: " + words.joined(separator: "; ") + ".", changes: changes))
+        }
+        if schannelChanges.isEmpty {
+            // Schannel's Client key has the protocol on; WinHTTP does not use it.
+            let clientOn = [p.clientEnabledSource, p.clientDisabledByDefaultSource].compactMap { $0 }.map { Evidence($0) }
+            let absent = winHTTP == nil
+            return Cause(
+                code: .winHTTPDefaultProtocols,
+                summary: absent
+                    ? "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols is absent, so Windows Update still offers only \(offered)"
+                    : "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols leaves it out",
+                explanation: "Protocols\\\(name)\\Client has \(name) on\(clientOn.isEmpty ? "" : " (\(clientOn.map(\.location).joined(separator: ", ")))"), which is what `tlsfit config` shows for Schannel. Windows Update does not ask Schannel for its defaults: it uses WinHTTP, and on \(c.release.displayName) WinHTTP offers the protocols in DefaultSecureProtocols, \(absent ? "which is absent, so SSL 3.0 and TLS 1.0 only (update KB3140245 adds the value; the usual \"enable TLS 1.2\" scripts and the IIS Crypto templates set only the Schannel keys)" : "which does not name \(name)"). The client offers \(offered) while \(server.host) requires \(accepted). " + (client.protocols.isEmpty ? consequence : "The server refuses that ClientHello (a protocol_version alert or a reset)."),
+                evidence: winHTTPEvidence + clientOn,
+                fix: Fix(description: "Let WinHTTP offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
         }
         return Cause(
             code: .protocolDisabled,
-            summary: "\(target.schannelKeyName) is not offered by this client, and \(server.host) accepts only \(accepted)",
+            summary: "\(name) is not offered by this client, and \(server.host) accepts only \(accepted)",
             explanation: "WinHTTP, which Windows Update uses, offers \(offered) on this machine. \(server.host) accepts \(accepted), so there is no protocol in common. " + consequence,
-            evidence: evidence,
-            fix: Fix(description: "Offer \(target.schannelKeyName): " + words.joined(separator: "; ") + ".", changes: changes))
+            evidence: schannelEvidence + winHTTPEvidence,
+            fix: Fix(description: "Offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
     }
 
     // MARK: Suites
@@ -107,61 +133,94 @@ extension Diagnoser {
         let nearest = Array(supportedHere.prefix(2))
         let orderEvidence = c.suiteOrderSource.provenance.map { [Evidence($0)] } ?? []
 
-        // A switch removes the suites the server needs.
-        if let removed = serverSuites.lazy.compactMap({ s in c.removedSuites.first { $0.suite.code == s.code && !$0.reason.hasPrefix("PSK") } }).first {
+        // A switch removes the suites the server needs. Every switch that does is evidence and is
+        // turned back on by the fix (AES 128/128 and AES 256/256 both off: both are named).
+        let blocking = c.removedSuites.filter { !$0.reason.hasPrefix("PSK") && serverCodes.contains($0.suite.code) }
+        if let removed = blocking.first {
             let code: CauseCode = removed.reason.contains("\\Hashes\\") ? .hashDisabled
                 : removed.reason.contains("\\KeyExchangeAlgorithms\\") ? .keyExchangeDisabled : .cipherDisabled
-            let sameSwitch = c.removedSuites.filter { $0.reason == removed.reason && serverCodes.contains($0.suite.code) }.map(\.windowsName)
-            let key = RegistryPath.normalize(removed.evidence.key)
-            let name = key.split(separator: "\\").last.map(String.init) ?? key
+            var switches: [RemovedSuite] = []
+            for r in blocking where !switches.contains(where: { $0.reason == r.reason }) { switches.append(r) }
+            let names = switches.map { s -> (key: String, name: String) in
+                let key = RegistryPath.normalize(s.evidence.key)
+                return (key, key.split(separator: "\\").last.map(String.init) ?? key)
+            }
+            let removedNames = blocking.map(\.windowsName)
+            let switchWords = names.map(\.name).joined(separator: " and ")
             return Cause(
                 code: code,
-                summary: "\(removed.reason) removes the suites \(server.host) needs",
-                explanation: "The suite order names \(sameSwitch.joined(separator: ", ")), which \(server.host) accepts, but \(removed.evidence.location) switches off \(name) (\(removed.reason)), and Schannel drops every suite that uses it. What is left (\(clientNames.isEmpty ? "nothing" : clientNames.joined(separator: ", "))) is nothing the server accepts, so it aborts the handshake: 0x80072EFE.",
-                evidence: [Evidence(removed.evidence)] + orderEvidence,
-                clientSuites: clientNames, serverSuites: serverNames, nearestSuites: sameSwitch,
-                fix: Fix(description: "Turn \(name) back on: set Enabled=0xffffffff under \(key) (or delete the value).",
-                         changes: [dword(key, "Enabled", 0xFFFF_FFFF)]))
+                summary: "\(switches.map(\.reason).joined(separator: "; ")) remove\(switches.count == 1 ? "s" : "") the suites \(server.host) needs",
+                explanation: "The suite order names \(removedNames.joined(separator: ", ")), which \(server.host) accepts, but \(switches.map { "\($0.evidence.location) switches off \(RegistryPath.normalize($0.evidence.key).split(separator: "\\").last.map(String.init) ?? "") (\($0.reason))" }.joined(separator: ", and ")), and Schannel drops every suite that uses \(switches.count == 1 ? "it" : "them"). What is left (\(clientNames.isEmpty ? "nothing" : clientNames.joined(separator: ", "))) is nothing the server accepts, so it aborts the handshake.",
+                evidence: switches.map { Evidence($0.evidence) } + orderEvidence,
+                clientSuites: clientNames, serverSuites: serverNames, nearestSuites: removedNames,
+                fix: Fix(description: "Turn \(switchWords) back on: set Enabled=0xffffffff under \(names.map(\.key).joined(separator: " and ")) (or delete the value).",
+                         changes: names.map { dword($0.key, "Enabled", 0xFFFF_FFFF) }))
         }
 
         // Named past the 1023-character policy limit.
         let lost = client.truncatedSuites.filter { serverCodes.contains($0.suite.code) }
         if !lost.isEmpty, let entry = c.registry.value(RegistryPath.policySSL, "Functions") {
             let needed = lost.map(\.suite)
-            var kept = client.suites.map(\.suite).filter { s in !needed.contains { $0.code == s.code } }
+            var kept = client.suites.map(\.suite).filter { s in !s.isInsecure && !needed.contains { $0.code == s.code } }
             var gpo = catalog.gpoString(kept + needed, release: c.release)
             while gpo.count > WindowsTLSConfig.gpoFieldLimit, !kept.isEmpty {
                 kept.removeLast()
                 gpo = catalog.gpoString(kept + needed, release: c.release)
             }
             let text: String = if case .string(let s) = entry.data { s } else { "" }
+            let lostNames = lost.map(\.windowsName).joined(separator: ", ")
+            let delivered = entry.format.isDeliveredPolicy
+                ? " \(entry.provenance.location) is what Group Policy delivered, and it holds the whole \(text.count)-character string: Schannel received the suites past the limit, but whether it reads them is not documented."
+                : ""
             return Cause(
                 code: .policyTruncated,
-                summary: "\(lost.map(\.windowsName).joined(separator: ", ")) is named past the 1023-character limit of the SSL Cipher Suite Order policy",
-                explanation: "The policy string at \(entry.provenance.location) is \(text.count) characters long; the Group Policy field keeps only \(WindowsTLSConfig.gpoFieldLimit), and \(lost.map(\.windowsName).joined(separator: ", ")) comes after that point. The only suites \(server.host) accepts are among the lost ones, so the handshake fails with 0x80072EFE.",
-                evidence: [Evidence(entry.provenance)] + lost.map { Evidence(file: entry.provenance.file, line: $0.line ?? entry.provenance.line, key: entry.provenance.key, value: "\($0.windowsName) starts past character \(WindowsTLSConfig.gpoFieldLimit)") },
+                summary: "\(lostNames) \(lost.count == 1 ? "is" : "are") named past character \(WindowsTLSConfig.gpoFieldLimit) of the SSL Cipher Suite Order policy: a risk, not a certainty",
+                explanation: "The policy string at \(entry.provenance.location) is \(text.count) characters long. The Group Policy editor's field keeps only \(WindowsTLSConfig.gpoFieldLimit) characters, so editing this GPO drops \(lostNames); what Schannel does with a longer registry value is not documented.\(delivered) tlsfit assumes the suites past the limit are lost; the only suites \(server.host) accepts are among them, so under that assumption the server aborts the handshake. Check what was delivered (gpresult /h, or the Registry.pol of the GPO) and keep the string short.",
+                evidence: [Evidence(file: entry.provenance.file, line: entry.provenance.line, record: entry.provenance.record, key: entry.provenance.key,
+                                    value: "\(text.count) characters; the Group Policy editor's field keeps \(WindowsTLSConfig.gpoFieldLimit)")]
+                    + lost.map { Evidence(file: entry.provenance.file, line: $0.line ?? entry.provenance.line, key: entry.provenance.key, value: "\($0.windowsName) starts past character \(WindowsTLSConfig.gpoFieldLimit)") },
                 clientSuites: clientNames, serverSuites: serverNames, nearestSuites: needed.map(\.iana),
                 fix: orderFix(c, suites: kept + needed, gpo: gpo, words: "Shorten the SSL Cipher Suite Order string below \(WindowsTLSConfig.gpoFieldLimit) characters with \(needed.map(\.iana).joined(separator: ", ")) inside it"))
         }
 
         // Named, but this release does not have them (or not under that spelling).
         if let entry = orderEntry(c), let names = entry.data.stringList {
-            var unsupported: [(name: String, line: Int?)] = []
+            var unsupported: [(name: String, line: Int?, suffixed: [String])] = []
             for (i, name) in names.enumerated() {
                 let s = catalog.suite(named: name) ?? catalog.suite(named: CipherSuite.stripCurveSuffix(name))
                 guard let s, serverCodes.contains(s.code), !client.suites.contains(where: { $0.suite.code == s.code }) else { continue }
-                unsupported.append((name, entry.itemLines?[safe: i] ?? entry.provenance.line))
+                // Windows 7 / 8.1 know ECDHE suites only with a curve suffix: the release has the
+                // suite, under another name.
+                let variants = info.usesCurveSuffixes && CipherSuite.curveSuffix(of: name) == nil
+                    ? info.support(for: s).map(\.windowsName).filter { CipherSuite.curveSuffix(of: $0) != nil } : []
+                unsupported.append((name, entry.itemLines?[safe: i] ?? entry.provenance.line, variants))
             }
             if !unsupported.isEmpty {
                 let extra = nearest.filter { n in !client.suites.contains { $0.suite.code == n.code } }
+                let suffixMissing = unsupported.filter { !$0.suffixed.isEmpty }
+                let evidence = unsupported.map { Evidence(file: entry.provenance.file, line: $0.line, record: entry.provenance.record, key: entry.provenance.key,
+                                                          value: $0.suffixed.isEmpty ? $0.name : "\($0.name) (\(c.release.displayName) knows it as \($0.suffixed.joined(separator: ", ")))") }
+                if !suffixMissing.isEmpty {
+                    // The same names the proposed GPO string carries.
+                    let toAdd = catalog.gpoNames(extra, release: c.release)
+                    let fixWords = "Write the names with their curve suffix, as \(c.release.displayName) knows them (\(toAdd.joined(separator: ", ")))"
+                    return Cause(
+                        code: .curveSuffixMissing,
+                        summary: "the list names \(suffixMissing.map(\.name).joined(separator: ", ")) without the _P256/_P384 suffix \(c.release.displayName) needs",
+                        explanation: "\(c.release.displayName) has the suites \(server.host) accepts, but only under curve-suffixed names (\(suffixMissing.flatMap(\.suffixed).prefix(4).joined(separator: ", "))): before Windows 10 the suffix picks the curve. The order at \(entry.provenance.location) was written for Windows 10 and later, without suffixes, so Schannel ignores those names; the client offers \(clientNames.isEmpty ? "nothing usable" : clientNames.joined(separator: ", ")) and the server aborts the handshake.",
+                        evidence: evidence,
+                        clientSuites: clientNames, serverSuites: serverNames, nearestSuites: extra.map(\.iana),
+                        fix: extra.isEmpty ? Fix(description: fixWords + ".")
+                            : orderFix(c, suites: client.suites.map(\.suite) + extra, gpo: nil, words: fixWords))
+                }
                 let fixWords = extra.isEmpty
                     ? "No suite \(server.host) accepts exists on \(c.release.displayName): upgrade the client or widen the server"
                     : "Add \(catalog.gpoNames(extra, release: c.release).joined(separator: ", ")), which \(c.release.displayName) has and \(server.host) accepts"
                 return Cause(
                     code: .unsupportedByRelease,
                     summary: "the list names \(unsupported.map(\.name).joined(separator: ", ")), which \(c.release.displayName) does not have",
-                    explanation: "The suites \(server.host) accepts appear in the order at \(entry.provenance.location) only under names \(c.release.displayName)'s Schannel does not implement (\(unsupported.map(\.name).joined(separator: ", "))); Schannel ignores them, so the client offers \(clientNames.isEmpty ? "nothing usable" : clientNames.joined(separator: ", ")) and the server aborts: 0x80072EFE.",
-                    evidence: unsupported.map { Evidence(file: entry.provenance.file, line: $0.line, record: entry.provenance.record, key: entry.provenance.key, value: $0.name) },
+                    explanation: "The suites \(server.host) accepts appear in the order at \(entry.provenance.location) only under names \(c.release.displayName)'s Schannel does not implement (\(unsupported.map(\.name).joined(separator: ", "))); Schannel ignores them, so the client offers \(clientNames.isEmpty ? "nothing usable" : clientNames.joined(separator: ", ")) and the server aborts the handshake.",
+                    evidence: evidence,
                     clientSuites: clientNames, serverSuites: serverNames, nearestSuites: extra.map(\.iana),
                     fix: extra.isEmpty ? Fix(description: fixWords + ".")
                         : orderFix(c, suites: client.suites.map(\.suite) + extra, gpo: nil, words: fixWords))
@@ -176,7 +235,7 @@ extension Diagnoser {
         return Cause(
             code: .noSharedCipher,
             summary: "no cipher suite in common with \(server.host) at \(v.rawValue)",
-            explanation: "At \(v.rawValue) this client offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")).\(certNote) With nothing in common the server aborts the handshake and Windows Update reports 0x80072EFE.",
+            explanation: "At \(v.rawValue) this client offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")).\(certNote) With nothing in common the server aborts the handshake.",
             evidence: orderEvidence.isEmpty ? [defaultEvidence(c, key: RegistryPath.policySSL, value: "Functions not set: the release's default order")] : orderEvidence,
             clientSuites: clientNames, serverSuites: serverNames, nearestSuites: nearest.map(\.iana),
             fix: nearest.isEmpty ? Fix(description: fixWords + ".")
@@ -195,7 +254,8 @@ extension Diagnoser {
     /// A fix that writes a new suite order where the current one lives (policy when none is set).
     static func orderFix(_ c: WindowsTLSConfig, suites: [CipherSuite], gpo: String?, words: String) -> Fix {
         var seen = Set<UInt16>()
-        let unique = suites.filter { seen.insert($0.code).inserted }
+        // A proposed order never keeps RC4, export, NULL, DES or 3DES suites, even when the current one has them.
+        let unique = suites.filter { !$0.isInsecure && seen.insert($0.code).inserted }
         let names = Catalog.shared.gpoNames(unique, release: c.release)
         let gpo = gpo ?? names.joined(separator: ",")
         let change: RegFileWriter.Change
@@ -204,7 +264,10 @@ extension Diagnoser {
         } else {
             change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "Functions", data: .string(gpo)))
         }
-        return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet).", changes: [change], gpo: gpo)
+        var dropped: [String] = []
+        for s in suites where s.isInsecure && !dropped.contains(s.iana) { dropped.append(s.iana) }
+        let note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet)." + note, changes: [change], gpo: gpo)
     }
 
     // MARK: Curves
@@ -224,8 +287,8 @@ extension Diagnoser {
         let change = RegFileWriter.Change(key: RegistryPath.policySSL, action: .setValue(name: "EccCurves", data: .multiString(curves)))
         return Cause(
             code: .noSharedGroup,
-            summary: "no elliptic curve in common with \(server.host): the client offers \(client.groups.joined(separator: ", ")), the server needs \(server.groups.joined(separator: ", "))",
-            explanation: "The suites both sides have at \(v.rawValue) need an ECDHE key exchange, and the ECC Curve Order (EccCurves) lets this client offer only \(c.curves.joined(separator: ", ")). \(server.host) accepts \(server.groups.joined(separator: ", ")), so the server aborts: 0x80072EFE.",
+            summary: "no elliptic curve in common with \(server.host): the client offers \(client.groups.isEmpty ? "no curve tlsfit can name" : client.groups.joined(separator: ", ")), the server needs \(server.groups.joined(separator: ", "))",
+            explanation: "The suites both sides have at \(v.rawValue) need an ECDHE key exchange, and the ECC Curve Order (EccCurves) lets this client offer only \(c.curves.isEmpty ? "curves tlsfit cannot name" : c.curves.joined(separator: ", ")). \(server.host) accepts \(server.groups.joined(separator: ", ")), so the server aborts the handshake.",
             evidence: evidence,
             fix: Fix(description: "Add \(windowsName) to the ECC Curve Order (EccCurves = \(curves.joined(separator: ", "))).", changes: [change]))
     }
@@ -252,8 +315,8 @@ extension Cause {
     func sentNoClientHello() -> Cause {
         var cause = self
         let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted, .proxyBlocked, .proxyUnreachable, .proxyAuth,
-                                       .winHTTPProxyMissing]
-        if !network.contains(code) { cause.windowsError = WindowsErrorMapping.secureFailure }
+                                       .winHTTPProxyMissing, .httpBlocked, .revocationOffline]
+        if !network.contains(code) { cause.applyErrors(context: CauseErrorCatalog.contextNoClientHello) }
         return cause
     }
 }

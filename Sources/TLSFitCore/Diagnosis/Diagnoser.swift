@@ -13,6 +13,20 @@ public enum Diagnoser {
                                 observed: HandshakeOutcome?, requiredRootSubject: String? = nil,
                                 direct: HandshakeOutcome? = nil) -> HostDiagnosis {
         let client = ClientProfile(config: config)
+        var warnings: [String] = []
+        // A saved profile with no accepted protocol (the host was unreachable when it was saved)
+        // says nothing about the server: unknown, not "accepts nothing".
+        var server = server
+        // A built-in or shared profile stands for this host: name the host diagnosed in the text.
+        if var s = server, s.host != host {
+            s.host = host
+            s.port = port
+            server = s
+        }
+        if let s = server, s.acceptedVersions.isEmpty {
+            warnings.append("the server profile of \(s.host):\(s.port) (\(s.source ?? "file")) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`")
+            server = nil
+        }
         let predicted = server.map { NegotiationSimulator.simulate(client: client, server: $0) }
         var result = HostDiagnosis(
             host: host, port: port, address: observed?.address, serverProfileSource: server?.source, outcome: "fails",
@@ -58,10 +72,11 @@ public enum Diagnoser {
                 (result.causes, result.fixVerified) = explainConfiguration(config: config, server: server)
             }
         } else {
-            result.causes = [Cause(code: .tlsAborted, summary: "no server profile and no handshake: nothing to compare",
-                                   explanation: "tlsfit had neither a measurement of \(host) nor a live handshake with it.",
+            result.causes = [Cause(code: .tlsAborted, summary: "no usable server profile and no handshake: what \(host) accepts is unknown",
+                                   explanation: "tlsfit had neither a usable measurement of \(host) nor a live handshake with it, so it cannot say whether this client can reach it.",
                                    evidence: [])]
         }
+        result.warnings = warnings
         if result.fixVerified == nil, !result.causes.isEmpty, result.causes.contains(where: { $0.fix?.changes.isEmpty == false }) {
             result.fixVerified = result.causes.last?.fix?.verified ?? false
         }
@@ -81,17 +96,21 @@ public enum Diagnoser {
         let seen = Evidence(file: nil, key: target + (observed.address.map { " (\($0))" } ?? ""), value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
         switch (failure.stage, failure.kind) {
         case (.dns, _):
-            return [Cause(code: .dns, summary: "\(observed.host) does not resolve",
-                          explanation: "The name \(observed.host) could not be resolved, so Windows Update never gets to TLS. Check the DNS servers and any split-horizon or filtering DNS the machine uses.",
-                          evidence: [seen], fix: Fix(description: "Make \(observed.host) resolvable from this machine (DNS forwarders, filtering policy, hosts file)."))]
-        case (_, .timeout) where failure.stage == .tcp || observed.negotiated.version == nil:
-            return [Cause(code: .timeout, summary: "\(target) did not answer in time",
-                          explanation: "The connection to \(target) got no answer before the timeout. A firewall that drops packets, a proxy that is required but not configured, or an overloaded appliance shows this way.",
-                          evidence: [seen], fix: Fix(description: "Allow outgoing TCP 443 to \(observed.host), or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
+            return [Cause(code: .dns, summary: "\(observed.host) does not resolve from the machine running tlsfit",
+                          explanation: "The name \(observed.host) could not be resolved from the machine that ran tlsfit, so the connection never got to TLS. This is measured here, not on the Windows machine: if that machine uses the same DNS servers, expect the same result there. Check the DNS servers and any split-horizon or filtering DNS it uses.",
+                          evidence: [seen], fix: Fix(description: "Make \(observed.host) resolvable from the Windows machine (DNS forwarders, filtering policy, hosts file)."))]
+        case (.tcp, .timeout):
+            return [Cause(code: .timeout, summary: "the TCP connection to \(target) got no answer in time (measured from the machine running tlsfit)",
+                          explanation: "From the machine that ran tlsfit, the TCP connection to \(target) was not answered before the timeout. A firewall that drops packets, a proxy that is required but not configured, or a route that goes nowhere shows this way. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+                          evidence: [seen], fix: Fix(description: "Allow outgoing TCP \(observed.port) to \(observed.host), or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
+        case (_, .timeout) where observed.negotiated.version == nil:
+            return [Cause(code: .timeout, summary: "\(target) accepted the TCP connection but did not answer the ClientHello in time",
+                          explanation: "From the machine that ran tlsfit, the TCP connection to \(target) was accepted, so no firewall refuses the port, but no TLS answer came before the timeout. Something that accepts the connection holds the handshake: an intrusion prevention system or TLS-inspecting firewall that stalls on this ClientHello, a transparent proxy, or an overloaded server. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+                          evidence: [seen], fix: Fix(description: "Find what accepts the connection to \(target) and holds the handshake (IPS, TLS inspection, transparent proxy); compare with a handshake from another network. Opening the port will not help: it is open."))]
         case (.tcp, _):
-            return [Cause(code: .tcpBlocked, summary: "the TCP connection to \(target) is refused or blocked",
-                          explanation: "The TCP connection to \(target) could not be made (\(failure.detail)). Windows Update shows 0x80072EFD. A firewall, a proxy or a closed port is in the way; TLS settings play no part yet.",
-                          evidence: [seen], fix: Fix(description: "Allow outgoing TCP 443 to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
+            return [Cause(code: .tcpBlocked, summary: "the TCP connection to \(target) is refused or blocked (measured from the machine running tlsfit)",
+                          explanation: "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+                          evidence: [seen], fix: Fix(description: "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
         case (.certificate, _):
             let root = rootSubject(observed.certificate) ?? "unknown"
             return [Cause(code: .certificateUntrusted,

@@ -28,6 +28,15 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         public var alert: String?
         public var detail: String
         public var windowsError: String
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(stage, forKey: .stage)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(alert, forKey: .alert)
+            try c.encode(detail, forKey: .detail)
+            try c.encode(windowsError, forKey: .windowsError)
+        }
     }
 
     public var host: String
@@ -81,6 +90,8 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var logErrors: [String]?
     /// Whether the Windows error tlsfit predicts is one the log shows; nil without log errors.
     public var matchesLog: Bool?
+    /// What tlsfit could not know for this host (an empty saved profile...), in words; empty when nothing is unknown.
+    public var warnings: [String] = []
 
     public var succeeded: Bool { outcome == "ok" }
 
@@ -118,6 +129,54 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         try c.encode(allowListPattern, forKey: .allowListPattern)
         try c.encode(logErrors, forKey: .logErrors)
         try c.encode(matchesLog, forKey: .matchesLog)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, address, serverProfileSource, outcome, negotiated, predicted, predictedFailure, agrees, observedFailure
+        case certificateRoot, causes, fixVerified, fixConfirmedOnWire, warnings
+        case path, proxy, directOutcome, directFailure, wireNote, scheme, builtInProfile, assumedFacts, drift, allowListPattern
+        case logErrors, matchesLog
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.decode(String.self, forKey: .host)
+        port = try c.decode(Int.self, forKey: .port)
+        address = try c.decodeIfPresent(String.self, forKey: .address)
+        serverProfileSource = try c.decodeIfPresent(String.self, forKey: .serverProfileSource)
+        outcome = try c.decode(String.self, forKey: .outcome)
+        negotiated = try c.decodeIfPresent(Negotiation.self, forKey: .negotiated)
+        predicted = try c.decodeIfPresent(Negotiation.self, forKey: .predicted)
+        predictedFailure = try c.decodeIfPresent(String.self, forKey: .predictedFailure)
+        agrees = try c.decodeIfPresent(Bool.self, forKey: .agrees)
+        observedFailure = try c.decodeIfPresent(ObservedFailure.self, forKey: .observedFailure)
+        certificateRoot = try c.decodeIfPresent(String.self, forKey: .certificateRoot)
+        causes = try c.decode([Cause].self, forKey: .causes)
+        fixVerified = try c.decodeIfPresent(Bool.self, forKey: .fixVerified)
+        fixConfirmedOnWire = try c.decodeIfPresent(Bool.self, forKey: .fixConfirmedOnWire)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        path = try c.decodeIfPresent(String.self, forKey: .path)
+        proxy = try c.decodeIfPresent(ProxyExchange.self, forKey: .proxy)
+        directOutcome = try c.decodeIfPresent(String.self, forKey: .directOutcome)
+        directFailure = try c.decodeIfPresent(ObservedFailure.self, forKey: .directFailure)
+        wireNote = try c.decodeIfPresent(String.self, forKey: .wireNote)
+        scheme = try c.decodeIfPresent(String.self, forKey: .scheme)
+        builtInProfile = try c.decodeIfPresent(String.self, forKey: .builtInProfile)
+        assumedFacts = try c.decodeIfPresent([EndpointFact].self, forKey: .assumedFacts)
+        drift = try c.decodeIfPresent([String].self, forKey: .drift)
+        allowListPattern = try c.decodeIfPresent(String.self, forKey: .allowListPattern)
+        logErrors = try c.decodeIfPresent([String].self, forKey: .logErrors)
+        matchesLog = try c.decodeIfPresent(Bool.self, forKey: .matchesLog)
+    }
+
+    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: String, negotiated: Negotiation?,
+                predicted: Negotiation?, predictedFailure: String?, agrees: Bool?, observedFailure: ObservedFailure?, certificateRoot: String?,
+                causes: [Cause], fixVerified: Bool?, fixConfirmedOnWire: Bool?, warnings: [String] = []) {
+        self.host = host; self.port = port; self.address = address; self.serverProfileSource = serverProfileSource
+        self.outcome = outcome; self.negotiated = negotiated; self.predicted = predicted; self.predictedFailure = predictedFailure
+        self.agrees = agrees; self.observedFailure = observedFailure; self.certificateRoot = certificateRoot; self.causes = causes
+        self.fixVerified = fixVerified; self.fixConfirmedOnWire = fixConfirmedOnWire; self.warnings = warnings
     }
 }
 
@@ -127,6 +186,8 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     public var windowsRelease: String
     public var windowsReleaseAssumed: Bool
     public var inputs: [String]
+    /// One finding per cause code, grouping the hosts that fail for it (most hosts first).
+    public var findings: [Finding]
     public var hosts: [HostDiagnosis]
     /// `client` (the Windows Update agent over WinHTTP) or `wsus` (a WSUS server's sync over .NET Framework).
     public var role: String?
@@ -178,6 +239,26 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.windowsReleaseAssumed = windowsReleaseAssumed
         self.inputs = inputs
         self.hosts = hosts
+        self.findings = Finding.group(hosts)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack, revocationListSync, log, blockedPorts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        windowsRelease = try c.decode(String.self, forKey: .windowsRelease)
+        windowsReleaseAssumed = try c.decode(Bool.self, forKey: .windowsReleaseAssumed)
+        inputs = try c.decode([String].self, forKey: .inputs)
+        hosts = try c.decode([HostDiagnosis].self, forKey: .hosts)
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? Finding.group(hosts)
+        role = try c.decodeIfPresent(String.self, forKey: .role)
+        stack = try c.decodeIfPresent(String.self, forKey: .stack)
+        revocationListSync = try c.decodeIfPresent(RevocationListSync.self, forKey: .revocationListSync)
+        log = try c.decodeIfPresent(LogSummary.self, forKey: .log)
+        blockedPorts = try c.decodeIfPresent([Int].self, forKey: .blockedPorts)
     }
 
     // Absent values are written as null, so every documented field is always there.
@@ -187,6 +268,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         try c.encode(windowsRelease, forKey: .windowsRelease)
         try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
         try c.encode(inputs, forKey: .inputs)
+        try c.encode(findings, forKey: .findings)
         try c.encode(hosts, forKey: .hosts)
         try c.encode(role, forKey: .role)
         try c.encode(stack, forKey: .stack)
@@ -235,5 +317,82 @@ extension HostDiagnosis.ObservedFailure {
     public static func plainHTTP(_ f: HandshakeFailure) -> Self {
         Self(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: nil, detail: f.detail,
              windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
+    }
+}
+
+/// One cause, with every host that fails for it: "14 hosts fail for the same reason".
+public struct Finding: Sendable, Hashable, Codable {
+    /// How much an administrator should care, a fixed vocabulary: `error` (the host fails for this
+    /// reason), `risk` (the failure rests on an undocumented assumption, e.g. `policy-truncated`).
+    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable {
+        case error, risk
+    }
+
+    public var code: CauseCode
+    public var severity: Severity
+    /// The cause in one line, without host names.
+    public var title: String
+    /// The error most hosts of this finding show as, and the others seen for the same cause.
+    public var windowsError: String
+    public var otherWindowsErrors: [String]
+    /// `documented`, `observed` or `assumed`.
+    public var windowsErrorEvidence: String
+    /// `host:port` of every host that fails for this cause, in the order of `hosts`.
+    public var hosts: [String]
+
+    public var hostCount: Int { hosts.count }
+
+    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hostCount, hosts }
+
+    public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
+                windowsErrorEvidence: String, hosts: [String]) {
+        self.code = code; self.severity = severity; self.title = title; self.windowsError = windowsError
+        self.otherWindowsErrors = otherWindowsErrors; self.windowsErrorEvidence = windowsErrorEvidence; self.hosts = hosts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(CauseCode.self, forKey: .code)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        title = try c.decode(String.self, forKey: .title)
+        windowsError = try c.decode(String.self, forKey: .windowsError)
+        otherWindowsErrors = try c.decode([String].self, forKey: .otherWindowsErrors)
+        windowsErrorEvidence = try c.decode(String.self, forKey: .windowsErrorEvidence)
+        hosts = try c.decode([String].self, forKey: .hosts)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(title, forKey: .title)
+        try c.encode(windowsError, forKey: .windowsError)
+        try c.encode(otherWindowsErrors, forKey: .otherWindowsErrors)
+        try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
+        try c.encode(hostCount, forKey: .hostCount)
+        try c.encode(hosts, forKey: .hosts)
+    }
+
+    /// Groups the failing hosts by cause code: one finding per code, most hosts first, then in order of first appearance.
+    public static func group(_ hosts: [HostDiagnosis]) -> [Finding] {
+        var findings: [Finding] = []
+        for h in hosts where !h.succeeded {
+            for cause in h.causes {
+                let target = "\(h.host):\(h.port)"
+                if let i = findings.firstIndex(where: { $0.code == cause.code }) {
+                    if !findings[i].hosts.contains(target) { findings[i].hosts.append(target) }
+                    for e in [cause.windowsError] + cause.otherWindowsErrors where e != findings[i].windowsError && !findings[i].otherWindowsErrors.contains(e) {
+                        findings[i].otherWindowsErrors.append(e)
+                    }
+                    continue
+                }
+                let row = CauseErrorCatalog.shared.errors(for: cause.code)
+                findings.append(Finding(code: cause.code, severity: cause.code == .policyTruncated ? .risk : .error, title: row.title,
+                                        windowsError: cause.windowsError, otherWindowsErrors: cause.otherWindowsErrors,
+                                        windowsErrorEvidence: cause.windowsErrorEvidence, hosts: [target]))
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: findings.enumerated().map { ($1.code, $0) })
+        return findings.sorted { ($0.hostCount, -order[$0.code]!) > ($1.hostCount, -order[$1.code]!) }
     }
 }

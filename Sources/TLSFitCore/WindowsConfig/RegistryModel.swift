@@ -23,6 +23,9 @@ public enum WindowsConfigFormat: String, Sendable, Hashable, Codable, CaseIterab
     public var isObservedSuiteList: Bool {
         self == .tlsCipherSuiteJSON || self == .tlsCipherSuiteTable || self == .tlsCipherSuiteList
     }
+
+    /// True for the shapes that show what Group Policy delivered (a `Registry.pol`, a `gpresult` report).
+    public var isDeliveredPolicy: Bool { self == .registryPol || self == .gpresultXML }
 }
 
 /// Where one setting came from: the file, its place in the file, and the key and value as written.

@@ -129,6 +129,19 @@ public enum GPOBackupLayout {
         if !strict.isEmpty { return strict.sorted() }
         return normalized.filter { $0.1 == "machine/registry.pol" || $0.1.hasSuffix("/machine/registry.pol") }.map(\.0).sorted()
     }
+
+    /// The extensions of the exports a "folder of exports" holds at its top level.
+    public static let exportExtensions = ["reg", "pol", "xml", "txt", "json"]
+
+    /// A folder of exports: the files at the top level (no subfolder) with an export extension, sorted.
+    /// Anything else in the folder is not read.
+    public static func exportFiles(among relativePaths: [String]) -> [String] {
+        relativePaths.filter { path in
+            let p = path.replacingBackslashes()
+            guard !p.contains("/"), let dot = p.lastIndex(of: ".") else { return false }
+            return exportExtensions.contains(p[p.index(after: dot)...].lowercased())
+        }.sorted()
+    }
 }
 
 extension String {

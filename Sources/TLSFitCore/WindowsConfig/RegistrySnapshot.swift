@@ -113,6 +113,14 @@ public struct RegistrySnapshot: Sendable, Hashable {
         }
     }
 
+    /// Every value with its folded key path and its path as written, in no particular order: for
+    /// checks that sort what they find themselves (cheaper than `allValues` in bulk evaluation).
+    func forEachValue(_ body: (_ folded: String, _ path: String, _ entry: Entry) -> Void) {
+        for (folded, key) in keys {
+            for entry in key.values.values { body(folded, key.path, entry) }
+        }
+    }
+
     /// All keys that exist, sorted.
     public var allKeys: [String] { keys.values.map(\.path).sorted { $0.lowercased() < $1.lowercased() } }
 }

@@ -28,8 +28,16 @@ public enum WindowsConfigReader {
         return documents
     }
 
-    /// Parses the files, merges them in order (later over earlier, as policy applies over local
-    /// settings) and evaluates the client for `release` (default: Server 2022, marked as assumed).
+    /// Group Policy precedence, not path order: what Group Policy delivered (`Registry.pol`, a
+    /// `gpresult` report) is applied after the local exports, so it wins wherever both set a value,
+    /// as on the machine, where policy is re-applied over local settings at every refresh. Within
+    /// each group the given order is kept (later over earlier).
+    public static func precedenceOrder(_ documents: [WindowsConfigDocument]) -> [WindowsConfigDocument] {
+        documents.filter { !$0.format.isDeliveredPolicy } + documents.filter { $0.format.isDeliveredPolicy }
+    }
+
+    /// Parses the files, merges them in Group Policy precedence (delivered policy over local
+    /// exports; otherwise later over earlier) and evaluates the client for `release` (default: Server 2022, marked as assumed).
     public static func read(_ files: [InputFile], release: WindowsRelease?, catalog: Catalog = .shared) throws(InputError) -> WindowsTLSConfig {
         evaluate(try parse(files), release: release, catalog: catalog)
     }
@@ -38,6 +46,8 @@ public enum WindowsConfigReader {
     /// the export's `CurrentVersion` names (`CurrentBuild`), else Server 2022 (marked as assumed). When
     /// both are given and disagree, `release` wins and a `release-mismatch` warning says so.
     public static func evaluate(_ documents: [WindowsConfigDocument], release: WindowsRelease?, catalog: Catalog = .shared) -> WindowsTLSConfig {
+        // Group Policy precedence, not path order: delivered policy over local exports.
+        let documents = precedenceOrder(documents)
         let snapshot = RegistrySnapshot(documents: documents)
         let detected = DetectedRelease.detect(snapshot, catalog: catalog)
         let chosen = release ?? detected?.release ?? defaultRelease

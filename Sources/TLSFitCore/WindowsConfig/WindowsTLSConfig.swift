@@ -186,6 +186,10 @@ public struct ConfigWarning: Sendable, Hashable, Codable {
         case onlyRC4Suites = "only-rc4-suites"
         case wrongValueType = "wrong-value-type"
         case releaseMismatch = "release-mismatch"
+        /// A key or value name under SCHANNEL, Cryptography\Configuration, WinHTTP or .NET that Windows does not read (a typo).
+        case unknownRegistryName = "unknown-registry-name"
+        /// An EccCurves value tlsfit could not read as a list of curves: the curves are unknown.
+        case curvesUnreadable = "curves-unreadable"
     }
 
     public var code: Code

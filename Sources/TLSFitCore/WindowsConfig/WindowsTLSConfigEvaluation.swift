@@ -44,6 +44,7 @@ struct Evaluator {
             suiteOrderSource: order, cipherSuites: suites, removedSuites: removed,
             curves: curves, curvesSource: curvesSource, warnings: [])
         checkValueTypes()
+        checkNames()
         checkProtocols(config)
         checkSuites(config)
         config.warnings = warnings
@@ -358,6 +359,10 @@ struct Evaluator {
                 warnings.append(ConfigWarning(.eccCurvesIgnored,
                     "EccCurves (ECC Curve Order) exists only from Windows 10; \(release.displayName) takes curves from the _P256/_P384 suffixes of the suite names",
                     evidence: [curveEntry.provenance]))
+            } else if config.curvesSource == nil, curveEntry.data.stringList != nil {
+                warnings.append(ConfigWarning(.curvesUnreadable,
+                    "EccCurves (\(curveEntry.data.displayText)) holds no curve name tlsfit could read: the curves this client offers are unknown; tlsfit assumes the \(release.displayName) defaults (\(info.defaultCurves.joined(separator: ", "))). Export the key with regedit to check",
+                    evidence: [curveEntry.provenance]))
             } else {
                 for curve in config.curves where !SchannelSwitches.knownCurves.contains(curve.lowercased()) {
                     warnings.append(ConfigWarning(.unknownCurve, "\(curve) is not a curve name Schannel knows; it is ignored", evidence: [curveEntry.provenance]))
@@ -369,50 +374,29 @@ struct Evaluator {
     func readCurves() -> ([String], Provenance?) {
         if info.usesCurveSuffixes { return (info.defaultCurves, nil) }
         let entry = registry.value(RegistryPath.policySSL, "EccCurves") ?? registry.value(RegistryPath.localSSL, "EccCurves")
-        if let entry, let list = entry.data.stringList { return (list, entry.provenance) }
+        let list = entry?.data.stringList?.map { $0.trimmingASCIIWhitespace() }.filter { !$0.isEmpty } ?? []
+        if let entry, !list.isEmpty { return (list, entry.provenance) }
+        // An empty or unreadable list is not "no curve": the curves are unknown (checkSuites warns).
         return (info.defaultCurves, nil)
     }
 }
 
 /// What each SCHANNEL switch key removes, by its key name.
 enum SchannelSwitches {
-    /// `SCHANNEL\Ciphers\<name>` -> suites whose bulk cipher it is.
-    static func cipherMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? {
-        let k = keyName.lowercased().trimmingASCIIWhitespace()
-        if k.hasPrefix("aes 128") { return { $0.encryption.hasPrefix("AES_128") } }
-        if k.hasPrefix("aes 256") { return { $0.encryption.hasPrefix("AES_256") } }
-        if k.hasPrefix("triple des") { return { $0.encryption.contains("3DES") } }
-        if k.hasPrefix("rc4 128") { return { $0.encryption == "RC4_128" } }
-        if k.hasPrefix("rc4 64") { return { $0.encryption == "RC4_64" } }
-        if k.hasPrefix("rc4 56") { return { $0.encryption == "RC4_56" } }
-        if k.hasPrefix("rc4 40") { return { $0.encryption == "RC4_40" } }
-        if k.hasPrefix("des 56") { return { $0.encryption == "DES_CBC" } }
-        if k.hasPrefix("des 40") { return { $0.encryption.hasPrefix("DES40") } }
-        if k.hasPrefix("rc2") { return { $0.encryption.hasPrefix("RC2") } }
-        if k == "null" { return { $0.encryption == "NULL" } }
-        return nil
-    }
+    /// `SCHANNEL\Ciphers\<name>` -> suites whose bulk cipher it is; nil for a name Schannel does not read.
+    static func cipherMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? { matcher("Ciphers", keyName) }
 
     /// `SCHANNEL\Hashes\<name>` -> suites whose record MAC is that HMAC. AEAD suites are not affected.
-    static func hashMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? {
-        switch keyName.lowercased().trimmingASCIIWhitespace() {
-        case "md5": return { $0.mac == "MD5" }
-        case "sha": return { $0.mac == "SHA" }
-        case "sha256": return { $0.mac == "SHA256" }
-        case "sha384": return { $0.mac == "SHA384" }
-        default: return nil
-        }
-    }
+    static func hashMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? { matcher("Hashes", keyName) }
 
     /// `SCHANNEL\KeyExchangeAlgorithms\<name>` -> suites using that key exchange. TLS 1.3 suites
     /// ("any") are not affected.
-    static func keyExchangeMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? {
-        switch keyName.lowercased().trimmingASCIIWhitespace() {
-        case "diffie-hellman": return { $0.keyExchange == "DHE" || $0.keyExchange == "DH" }
-        case "ecdh": return { $0.keyExchange == "ECDHE" || $0.keyExchange == "ECDH" }
-        case "pkcs": return { $0.keyExchange == "RSA" }
-        default: return nil
-        }
+    static func keyExchangeMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? { matcher("KeyExchangeAlgorithms", keyName) }
+
+    /// Exact key names from `schannel-switches.tsv`, as Schannel matches them.
+    static func matcher(_ kind: String, _ keyName: String) -> ((CipherSuite) -> Bool)? {
+        guard let entry = SchannelSwitchCatalog.shared.entry(kind: kind, name: keyName), entry.read else { return nil }
+        return { entry.removes($0) }
     }
 
     /// Curve names Schannel accepts in EccCurves (lower-cased).

@@ -16,16 +16,21 @@ enum CompatibilityHTMLRenderer {
             <style>
             body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1b1b1b; }
             h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-            table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-            th, td { border: 1px solid #ccc; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
-            th { background: #f0f0f0; cursor: pointer; user-select: none; }
-            th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
+            body { max-width: 1400px; }
+            table { border-collapse: collapse; width: 100%; font-size: 0.9rem; table-layout: fixed; }
+            th, td { border: 1px solid #ccc; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+            th { background: #f0f0f0; }
+            th.sortable { cursor: pointer; user-select: none; }
+            th.sortable::after { content: " \\21C5"; color: #888; } th[aria-sort="ascending"]::after { content: " \\25B2"; color: #000; } th[aria-sort="descending"]::after { content: " \\25BC"; color: #000; }
+            table.grid th:first-child { width: 14rem; } .grid td { font-size: 0.85rem; } .grid td small { display: block; color: #444; }
+            .host-block h3 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }
+            #matrix col.c-candidate { width: 9%; } #matrix col.c-release { width: 10%; } #matrix col.c-host { width: 15%; } #matrix col.c-verdict { width: 7%; }
+            #matrix col.c-protocol { width: 6%; } #matrix col.c-cipher { width: 17%; } #matrix col.c-cause { width: 10%; } #matrix col.c-error { width: 8%; }
+            #matrix col.c-confirmed { width: 6%; } #matrix col.c-explanation { width: 12%; }
             .ok { background: #e3f5e1; } .fails { background: #fbe3e1; }
             .badge { font-weight: bold; } .ok .badge::before { content: "\\2714 "; } .fails .badge::before { content: "\\2718 "; }
             .filters { margin: 1rem 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-            code { font-family: ui-monospace, monospace; white-space: nowrap; }
-            #matrix td:nth-child(2), #matrix td:nth-child(3), #matrix td:nth-child(4), #matrix td:nth-child(7) { white-space: nowrap; }
-            .table-wrap { overflow-x: auto; }
+            code { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
             .summary li { margin: 0.25rem 0; }
             </style>
             </head>
@@ -62,23 +67,53 @@ enum CompatibilityHTMLRenderer {
             out.write("</ul>\n")
         }
         let hosts = r.hosts.map { "<option value=\"\(Escaping.html($0))\">\(Escaping.html($0))</option>" }.joined()
+        let releases = r.windowsReleases.map { "<option value=\"\($0.rawValue)\">\(Escaping.html($0.displayName))</option>" }.joined()
         out.write("""
             <h2>Matrix</h2>
             <div class="filters">
+            <label>Release <select id="release-filter"><option value="">all</option>\(releases)</select></label>
             <label>Host <select id="host-filter"><option value="">all</option>\(hosts)</select></label>
             <label>Verdict <select id="verdict-filter"><option value="">all</option><option value="ok">ok</option><option value="fails">fails</option></select></label>
             <label>Search <input id="text-filter" type="search" placeholder="candidate, suite, cause..."></label>
             <span id="count"></span>
             </div>
-            <div class="table-wrap"><table id="matrix">
-            <thead><tr><th>candidate</th><th>Windows release</th><th>host</th><th>verdict</th><th>protocol</th><th>cipher suite</th><th>cause</th><th>Windows error</th><th>confirmed</th><th>explanation</th></tr></thead>
+
+            """)
+        // Per host: candidates down, releases across; each cell the verdict with what decides it.
+        for host in r.hosts {
+            out.write("<section class=\"host-block\" data-host=\"\(Escaping.html(host))\"><h3>\(Escaping.html(host))</h3>\n<table class=\"grid\"><thead><tr><th>candidate</th>")
+            for release in r.windowsReleases { out.write("<th data-release=\"\(release.rawValue)\">\(Escaping.html(release.displayName))</th>") }
+            out.write("</tr></thead><tbody>\n")
+            for candidate in r.candidates {
+                out.write("<tr data-candidate=\"\(Escaping.html(candidate.name))\"><th scope=\"row\">\(Escaping.html(candidate.name))</th>")
+                for release in r.windowsReleases {
+                    guard let c = cells.first(where: { $0.host == host && $0.candidate == candidate.name && $0.windowsRelease == release }) else {
+                        out.write("<td data-release=\"\(release.rawValue)\" data-verdict=\"\">-</td>")
+                        continue
+                    }
+                    let cls = c.verdict == .ok ? "ok" : "fails"
+                    let detail = c.verdict == .ok
+                        ? "\(c.protocol?.rawValue ?? "") <code>\(Escaping.html(c.cipher ?? ""))</code>"
+                        : "\(Escaping.html(c.causes.joined(separator: ", "))) \(Escaping.html(c.windowsError ?? ""))"
+                    out.write("<td class=\"\(cls)\" data-release=\"\(release.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\" title=\"\(Escaping.html(c.summary))\"><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span><small>\(detail)</small></td>")
+                }
+                out.write("</tr>\n")
+            }
+            out.write("</tbody></table></section>\n")
+        }
+        out.write("""
+            <h2>Every cell</h2>
+            <p>Click a column heading to sort (\u{21C5}: sortable, \u{25B2}/\u{25BC}: sorted).</p>
+            <table id="matrix">
+            <colgroup><col class="c-candidate"><col class="c-release"><col class="c-host"><col class="c-verdict"><col class="c-protocol"><col class="c-cipher"><col class="c-cause"><col class="c-error"><col class="c-confirmed"><col class="c-explanation"></colgroup>
+            <thead><tr><th class="sortable">candidate</th><th class="sortable">Windows release</th><th class="sortable">host</th><th class="sortable">verdict</th><th class="sortable">protocol</th><th class="sortable">cipher suite</th><th class="sortable">cause</th><th class="sortable">Windows error</th><th class="sortable">confirmed</th><th class="sortable">explanation</th></tr></thead>
             <tbody>
 
             """)
         for c in cells {
             let cls = c.verdict == .ok ? "ok" : "fails"
             let confirmed = c.confirmed.map { $0 ? "yes" : "NO (simulation disagreed)" } ?? "not tried"
-            out.write("<tr class=\"\(cls)\" data-host=\"\(Escaping.html(c.host))\" data-verdict=\"\(c.verdict.rawValue)\">")
+            out.write("<tr class=\"\(cls)\" data-host=\"\(Escaping.html(c.host))\" data-release=\"\(c.windowsRelease.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\">")
             out.write("<td>\(Escaping.html(c.candidate))</td><td>\(c.windowsRelease.rawValue)</td><td>\(Escaping.html(c.host))</td>")
             out.write("<td><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span></td><td>\(c.protocol?.rawValue ?? "")</td>")
             out.write("<td><code>\(Escaping.html(c.cipher ?? ""))</code></td><td>\(Escaping.html(c.causes.joined(separator: ", ")))</td>")
@@ -86,13 +121,15 @@ enum CompatibilityHTMLRenderer {
         }
         out.write("""
             </tbody>
-            </table></div>
+            </table>
             <script>
             (function () {
               "use strict";
               var table = document.getElementById("matrix");
               var rows = Array.prototype.slice.call(table.tBodies[0].rows);
               var host = document.getElementById("host-filter");
+              var release = document.getElementById("release-filter");
+              var blocks = Array.prototype.slice.call(document.querySelectorAll(".host-block"));
               var verdict = document.getElementById("verdict-filter");
               var text = document.getElementById("text-filter");
               var count = document.getElementById("count");
@@ -100,14 +137,29 @@ enum CompatibilityHTMLRenderer {
                 var shown = 0, needle = text.value.toLowerCase();
                 rows.forEach(function (row) {
                   var visible = (!host.value || row.getAttribute("data-host") === host.value) &&
+                    (!release.value || row.getAttribute("data-release") === release.value) &&
                     (!verdict.value || row.getAttribute("data-verdict") === verdict.value) &&
                     (!needle || row.textContent.toLowerCase().indexOf(needle) >= 0);
                   row.hidden = !visible;
                   if (visible) { shown += 1; }
                 });
                 count.textContent = shown + " of " + rows.length + " rows";
+                // The per-host grids: hide other hosts, other releases' columns, and rows without the verdict asked for.
+                blocks.forEach(function (block) {
+                  block.hidden = !!host.value && block.getAttribute("data-host") !== host.value;
+                  Array.prototype.forEach.call(block.querySelectorAll("[data-release]"), function (cell) {
+                    cell.hidden = !!release.value && cell.getAttribute("data-release") !== release.value;
+                  });
+                  Array.prototype.forEach.call(block.querySelectorAll("tbody tr"), function (row) {
+                    var cellsShown = Array.prototype.filter.call(row.querySelectorAll("td"), function (cell) {
+                      return !cell.hidden && (!verdict.value || cell.getAttribute("data-verdict") === verdict.value);
+                    });
+                    row.hidden = cellsShown.length === 0 ||
+                      (!!needle && row.textContent.toLowerCase().indexOf(needle) < 0 && row.getAttribute("data-candidate").toLowerCase().indexOf(needle) < 0);
+                  });
+                });
               }
-              [host, verdict].forEach(function (el) { el.addEventListener("change", apply); });
+              [host, release, verdict].forEach(function (el) { el.addEventListener("change", apply); });
               text.addEventListener("input", apply);
               Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
                 th.addEventListener("click", function () {

@@ -9,7 +9,7 @@ extension SuitesCommand {
             discussion: "RELEASE is one of \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")) (or an alias such as win7, 2012r2, win11, 22h2). windows-11 is the current Windows 11 release (25H2)."
         )
 
-        @Argument(help: "The Windows release.")
+        @Argument(help: "The Windows release.", completion: Completions.releases)
         var release: String
 
         @Flag(help: "Also list the suites the release supports but does not enable by default.")

@@ -25,7 +25,7 @@ extension SuitesCommand {
         @Option(help: "Target syntax: openssl, iana, windows or gpo.")
         var to: Target
 
-        @Option(name: .customLong("windows"), help: "Windows release the names are for (windows, gpo).")
+        @Option(name: .customLong("windows"), help: "Windows release the names are for (windows, gpo).", completion: Completions.releases)
         var windowsRelease: String?
 
         @OptionGroup var output: FormatOptions
@@ -51,6 +51,10 @@ extension SuitesCommand {
                 let names = catalog.gpoNames(suites, release: release)
                 dropped = suites.filter { suite in catalog.gpoNames([suite], release: release).isEmpty }
                 result = names.joined(separator: to == .gpo ? "," : "\n")
+                // An empty policy string is not "no change": pasted into the GPO it leaves the client no suite at all.
+                if to == .gpo, names.isEmpty {
+                    throw SuitesCommand.badInput("--to gpo: none of the \(suites.count) suite(s) exists on \(release?.displayName ?? "any Windows release"); an empty SSL Cipher Suite Order string would leave the client no suite at all, so none is printed")
+                }
                 if to == .gpo, result.count > 1023 {
                     CLIErrors.warn("the string is \(result.count) characters; the policy editor field holds at most 1023")
                 }
