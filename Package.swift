@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "tlsfit",
             dependencies: [
-                "TLSFitCore", "TLSFitHandshake", "TLSFitReports",
+                "TLSFitCore", "TLSFitHandshake", "TLSFitReports", "TLSFitCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCaptureTests",
-            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"]
+            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "tlsfit"]
         ),
         .testTarget(
             name: "TLSFitReportsTests",

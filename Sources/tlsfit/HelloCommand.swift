@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSFitCapture
 import TLSFitCore
 import TLSFitReports
 
@@ -20,10 +21,14 @@ struct HelloCommand: AsyncParsableCommand {
             or raw bytes), prints its decode and fingerprints, and ranks the Windows releases whose hello is closest, \
             saying what differs.
 
+            With --pcap: does the same for every ClientHello in a capture file (pcap or pcapng, as Wireshark, \
+            tcpdump and `pktmon etl2pcap` write them), with the packet number, time and addresses of each.
+
             Examples:
               tlsfit hello --windows windows-10-22h2
               tlsfit hello --windows windows-7 --config schannel.reg --format hex
               tlsfit hello --decode @clienthello.hex
+              tlsfit hello --pcap trace.pcapng
             """
     )
 
@@ -43,10 +48,20 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Decode a captured ClientHello: hex, or @FILE (hex text or raw bytes).", valueName: "HEX|@FILE"))
     var decode: String?
 
+    @Option(name: .long, help: ArgumentHelp("Decode every ClientHello of a capture file (pcap or pcapng) and rank the releases for each.", valueName: "FILE"),
+            completion: .file(extensions: ["pcap", "pcapng", "cap"]))
+    var pcap: String?
+
     @Option(help: "Output format: text, json or hex.")
     var format: Format = .text
 
     func run() async throws {
+        if let pcap {
+            guard windows == nil, config.isEmpty, decode == nil else {
+                throw CLIErrors.badInput("--pcap: a capture takes no --windows, --config or --decode")
+            }
+            return try Self.printCapture(pcap, format: format)
+        }
         if let decode {
             guard windows == nil, config.isEmpty else { throw CLIErrors.badInput("--decode: a decoded hello takes no --windows or --config") }
             let bytes = try Self.readDecodeArgument(decode)
@@ -86,9 +101,47 @@ struct HelloCommand: AsyncParsableCommand {
 
     /// The decode, fingerprints and closest releases of a captured hello (`--decode`, and `--pcap` per hello).
     static func printDecoded(_ hello: ClientHello, format: Format) throws {
-        let report = ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
-                                       matches: WindowsHelloMatcher.rank(hello, limit: 5))
-        try emit(report, format: format)
+        try emit(decodedReport(hello), format: format)
+    }
+
+    static func decodedReport(_ hello: ClientHello) -> ClientHelloReport {
+        ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
+                          matches: WindowsHelloMatcher.rank(hello, limit: 5))
+    }
+
+    /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
+    static func printCapture(_ file: String, format: Format) throws {
+        let contents: CaptureContents
+        do {
+            contents = try CaptureReader.read(path: file)
+        } catch let error as CaptureError {
+            throw CLIErrors.badInput(error.description)
+        }
+        let entries = contents.clientHellos.map { captured in
+            var entry = CaptureHelloReport.Entry(packetNumber: captured.packetNumber, timestamp: captured.timestamp, source: captured.source,
+                                                 destination: captured.destination, proxyConnectTarget: captured.proxyConnectTarget,
+                                                 hello: nil, error: nil)
+            do {
+                entry.hello = decodedReport(try ClientHello.decode(captured.bytes))
+            } catch {
+                entry.error = "\(error)"
+            }
+            return entry
+        }
+        let report = CaptureHelloReport(file: file, packetCount: contents.packetCount, linkType: contents.linkType,
+                                        warnings: contents.warnings.map(\.description), clientHellos: entries)
+        switch format {
+        case .json: print(try JSONOutput.encode(report))
+        case .hex: for entry in entries { print(entry.hello?.hex ?? "") }
+        case .text:
+            var text = ""
+            CaptureHelloTextRenderer.render(report, into: &text)
+            print(Escaping.terminal(text), terminator: "")
+        }
+        if entries.isEmpty {
+            CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
+            throw ExitCode(1)
+        }
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {
@@ -98,7 +151,7 @@ struct HelloCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             ClientHelloTextRenderer.render(report, into: &text)
-            print(text, terminator: "")
+            print(Escaping.terminal(text), terminator: "")
         }
     }
 

@@ -152,7 +152,7 @@ struct ProbeCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             ProbeTextRenderer.render(report, into: &text)
-            print(text, terminator: "")
+            print(Escaping.terminal(text), terminator: "")
         }
         if !outcome.succeeded { throw ExitCode(1) }
     }

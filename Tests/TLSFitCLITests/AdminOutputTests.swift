@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TLSFitHandshake
 import TLSFitTestSupport
 import Testing
@@ -7,6 +8,8 @@ import Testing
 /// fix file, the --config hint, colour, width, --quiet, and `suites translate --to gpo` on an empty list.
 @Suite("Admin output")
 struct AdminOutputTests {
+    /// Connections that sent bytes to a server that should never have been contacted.
+    static let contacted = Mutex(0)
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("TLSFitCoreTests/Fixtures/windows/causes")
 
@@ -39,7 +42,7 @@ struct AdminOutputTests {
         let config = try CLI.run(["config", file, "--windows", "windows-10-22h2"])
         #expect(!config.stdout.contains("\u{1B}"))
         #expect(config.stdout.contains("\\u{1B}"))
-        let diagnose = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", file, "--offline", "--server-profile", "windows-update",
+        let diagnose = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", file, "--offline", "--server-profile", "sws",
                                     "--color", "never"])
         #expect(!diagnose.stdout.contains("\u{1B}"))
         #expect(!diagnose.stdout.contains("\u{07}"))
@@ -48,18 +51,22 @@ struct AdminOutputTests {
     @Test func theFixFileIsCheckedBeforeAnyHandshakeAndNotWrittenWhenNothingIsToFix() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // A folder that does not exist: refused at once, before the (silent) host could time out.
-        let start = Date()
-        let bad = try CLI.run(["diagnose", "192.0.2.1", "--config", Self.fixture("aes-both-off.reg"), "--timeout", "30",
-                               "--fix-out", dir.appendingPathComponent("missing/fix.reg").path])
+        // A folder that does not exist: refused before any connection to the (silent, local) host.
+        let silent = RawTCPServer { fd in
+            let seen = RawTCPServer.readSome(fd)
+            Self.contacted.withLock { $0 += seen.isEmpty ? 0 : 1 }
+        }
+        defer { silent.stop() }
+        let bad = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--connect", "127.0.0.1:\(silent.port)", "--config",
+                               Self.fixture("aes-both-off.reg"), "--timeout", "30", "--fix-out", dir.appendingPathComponent("missing/fix.reg").path])
         #expect(bad.exitCode == 2)
         #expect(bad.stderr.contains("--fix-out") && bad.stderr.contains("no such folder"))
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Self.contacted.withLock { $0 } == 0, "a ClientHello was sent before the output path was checked")
         // Nothing to fix: no file.
         let healthy = dir.appendingPathComponent("healthy.reg")
         try Data("Windows Registry Editor Version 5.00\r\n\r\n".utf8).write(to: healthy)
         let out = dir.appendingPathComponent("fix.reg").path
-        let ok = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", healthy.path, "--offline", "--server-profile", "windows-update",
+        let ok = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", healthy.path, "--offline", "--server-profile", "sws",
                               "--fix-out", out])
         #expect(ok.exitCode == 0, "\(ok.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
@@ -69,10 +76,12 @@ struct AdminOutputTests {
     @Test func outputPathsOfScanAndReportAreCheckedFirst() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let scan = try CLI.run(["scan", "192.0.2.1", "--timeout", "30", "--save", dir.path])
+        let silent = RawTCPServer { fd in _ = RawTCPServer.readSome(fd) }
+        defer { silent.stop() }
+        let scan = try CLI.run(["scan", "127.0.0.1:\(silent.port)", "--timeout", "30", "--save", dir.path], timeout: 20)
         #expect(scan.exitCode == 2)
         #expect(scan.stderr.contains("--save") && scan.stderr.contains("is a folder"))
-        let report = try CLI.run(["report", "--candidate", Self.fixture("aes-both-off.reg"), "--offline", "--server-profile", "windows-update",
+        let report = try CLI.run(["report", "--candidate", Self.fixture("aes-both-off.reg"), "--offline", "--server-profile", "sws",
                                   "--output", dir.appendingPathComponent("no/such/report.html").path])
         #expect(report.exitCode == 2)
         #expect(report.stderr.contains("--output"))
@@ -80,7 +89,7 @@ struct AdminOutputTests {
 
     @Test func aHostAfterConfigGetsAHint() throws {
         let result = try CLI.run(["diagnose", "--config", Self.fixture("aes-both-off.reg"), "fe2.update.microsoft.com", "--offline",
-                                  "--server-profile", "windows-update"])
+                                  "--server-profile", "sws"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("looks like a host"), "\(result.stderr)")
         #expect(result.stderr.contains("before --config"))
@@ -88,7 +97,7 @@ struct AdminOutputTests {
 
     @Test func colourWidthAndQuiet() throws {
         let base = ["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("win7-enable-tls12-script.reg"), "--windows", "windows-7",
-                    "--offline", "--server-profile", "windows-update"]
+                    "--offline", "--server-profile", "sws"]
         let plain = try CLI.run(base)
         #expect(plain.exitCode == 1)
         #expect(!plain.stdout.contains("\u{1B}"))
@@ -108,7 +117,7 @@ struct AdminOutputTests {
 
     @Test func diagnoseWarnsAboutNamesWindowsIgnores() throws {
         let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("typos.reg"), "--offline",
-                                  "--server-profile", "windows-update", "--quiet"])
+                                  "--server-profile", "sws", "--quiet"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stderr.contains("typos.reg:10: \"Enable\""))
         #expect(result.stderr.contains("did you mean \"DisabledByDefault\"?"))
@@ -132,7 +141,7 @@ struct MarkdownHTMLParityTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         for label in ["Findings", "Client offers", "Server accepts", "Nearest fix", "GPO \"SSL Cipher Suite Order\" string".replacingOccurrences(of: "\"", with: format == "html" ? "&quot;" : "\""),
                       ".reg", "Fix", "Checked by simulation", "Confirmed on the wire", "Evidence", "Windows Update would most likely report",
-                      "Expected: protocol-disabled; got: protocol-disabled", "Demo finished"] {
+                      "Expected: winhttp-default-protocols; got: winhttp-default-protocols", "Demo finished"] {
             #expect(result.stdout.contains(label), "\(format) lacks \(label)")
         }
         if format == "html" {
@@ -144,7 +153,7 @@ struct MarkdownHTMLParityTests {
     @Test("diagnose", arguments: ["markdown", "html"])
     func diagnose(format: String) throws {
         let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", AdminOutputTests.fixture("win81-gpo-without-suffixes.reg"),
-                                  "--windows", "windows-8.1", "--offline", "--server-profile", "windows-update", "--format", format])
+                                  "--windows", "windows-8.1", "--offline", "--server-profile", "sws", "--format", format])
         #expect(result.exitCode == 1)
         for label in ["Findings", "curve-suffix-missing", "Client offers", "Server accepts", "Nearest fix", ".reg", "assumed: no public report",
                       "knows it as TLS", "Handshake", "not tried (offline)"] {
@@ -210,7 +219,7 @@ struct DiagnoseTerminalTests {
 
     @Test func progressAndColour() throws {
         let args = ["diagnose", "a.example", "b.example", "--config", AdminOutputTests.fixture("aes-both-off.reg"), "--offline",
-                    "--server-profile", "windows-update"]
+                    "--server-profile", "sws"]
         let output = try Self.onTerminal(args)
         #expect(output.contains("[2/2]"), "no progress: \(output.prefix(200))")
         #expect(output.contains("\u{1B}[31mFAILS"))

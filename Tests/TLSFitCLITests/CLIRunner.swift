@@ -93,3 +93,11 @@ extension CLI {
         return (result, Date().timeIntervalSince(sent))
     }
 }
+
+extension String {
+    /// The text with its wrapped lines joined again (a newline and the next line's indentation become
+    /// one space): diagnose wraps prose at 80 columns when not on a terminal.
+    var unwrapped: String {
+        replacingOccurrences(of: #"\n[ ]+"#, with: " ", options: .regularExpression)
+    }
+}

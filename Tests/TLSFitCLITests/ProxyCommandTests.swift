@@ -52,7 +52,7 @@ struct ProxyCommandTests {
         #expect(try Self.hosts(direct).allSatisfy { $0["path"] as? String == "direct" && $0["outcome"] as? String == "ok" })
 
         let text = try CLI.run(args)
-        #expect(text.stdout.contains("Path:       http://127.0.0.1:\(proxy.port) (CONNECT 127.0.0.1:\(port) HTTP/1.1 -> HTTP/1.1 403 Filtered)"))
+        #expect(text.stdout.unwrapped.contains("Path:       http://127.0.0.1:\(proxy.port) (CONNECT 127.0.0.1:\(port) HTTP/1.1 -> HTTP/1.1 403 Filtered)"))
         #expect(text.stdout.contains("Cause 1 [proxy-blocked, 0x80244018]"))
     }
 
@@ -85,8 +85,8 @@ struct ProxyCommandTests {
         let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
                                   "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", "http://127.0.0.1:\(ntlm.port)"])
         #expect(result.exitCode == 1)
-        #expect(result.stdout.contains("Cause 1 [proxy-auth, 0x8024401B]: the proxy http://127.0.0.1:\(ntlm.port) asks for authentication (407, NTLM, Negotiate)"))
-        #expect(result.stdout.contains("It accepts only Windows integrated"))
+        #expect(result.stdout.unwrapped.contains("Cause 1 [proxy-auth, 0x8024401B]: the proxy http://127.0.0.1:\(ntlm.port) asks for authentication (407, NTLM, Negotiate)"))
+        #expect(result.stdout.unwrapped.contains("It accepts only Windows integrated"))
     }
 
     @Test func unreachableProxy() throws {

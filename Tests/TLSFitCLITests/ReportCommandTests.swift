@@ -67,7 +67,7 @@ struct ReportCommandTests {
         // and 1.3 without DefaultSecureProtocols: one cell fails, with that cause.
         #expect(summary.first { $0["candidate"] as? String == "balanced" }?["safe"] as? Bool == false)
         #expect(cells.contains { $0["candidate"] as? String == "balanced" && $0["windowsRelease"] as? String == "windows-11"
-            && $0["host"] as? String == "legacy.contoso.test:443" && ($0["causes"] as? [String])?.first == "protocol-disabled" })
+            && $0["host"] as? String == "legacy.contoso.test:443" && ($0["causes"] as? [String])?.first == "winhttp-default-protocols" })
         #expect(summary.first { $0["candidate"] as? String == "ecdsa-only" }?["safe"] as? Bool == false)
         let sources = try #require(json["serverSources"] as? [String: String])
         #expect(sources["fe2.update.microsoft.com:443"] == "built-in")

@@ -98,9 +98,10 @@ struct ReportHTMLBrowserTests {
         #expect(r["rowsWindows11"] as? Int == 9)
         #expect(r["cellsLegacy"] as? Int == 9)
         #expect(r["rowsLegacy"] as? Int == 9)
-        // legacy.contoso.test: ecdsa-only and no-legacy fail on every release.
-        #expect(r["cellsLegacyFails"] as? Int == 6, "\(r)")
-        #expect(r["rowsLegacyFails"] as? Int == 6)
+        // legacy.contoso.test: ecdsa-only and no-legacy fail on every release, balanced on Windows 11 (its
+        // WinHTTP offers TLS 1.2 and 1.3 only): 7 failing rows; the grid keeps the 3 candidates' rows whole.
+        #expect(r["cellsLegacyFails"] as? Int == 9, "\(r)")
+        #expect(r["rowsLegacyFails"] as? Int == 7)
         #expect((r["sortCue"] as? String)?.contains("\u{21C5}") == true, "\(r)")
         #expect(r["sorted"] as? String == "ascending")
     }

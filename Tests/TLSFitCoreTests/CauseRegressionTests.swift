@@ -7,7 +7,8 @@ import Testing
 /// against the built-in windows-update profile.
 @Suite("Cause regressions")
 struct CauseRegressionTests {
-    static let windowsUpdate = BuiltInServerProfile.named("windows-update")!.profile
+    // A TLS 1.2-only RSA host: fe2/sls (`windows-update`) restricted to TLS 1.2 (the built-in one also takes TLS 1.0 and 1.1).
+    static let windowsUpdate = DiagnosisTests.windowsUpdate
 
     static func diagnose(_ fixture: String, _ release: WindowsRelease, server: ServerProfile = windowsUpdate) throws -> (WindowsTLSConfig, HostDiagnosis) {
         let config = try WindowsFixtures.config(["causes/" + fixture], release: release)

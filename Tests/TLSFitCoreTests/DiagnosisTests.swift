@@ -281,11 +281,12 @@ struct DiagnosisTests {
         #expect(fix["verified"] as? Bool == true)
     }
 
-    @Test func simulationIsFast() throws {
+    // Speed is measured by Benchmarks/fleet-benchmark.sh, not asserted here: a timed unit test fails on a
+    // loaded CI machine. This checks that many simulations give the same answer.
+    @Test func simulationIsRepeatable() throws {
         let config = try Self.config([], .windows10_22H2)
         let client = ClientProfile(config: config)
-        let start = Date()
-        for _ in 0..<2000 { _ = NegotiationSimulator.simulate(client: client, server: Self.windowsUpdate) }
-        #expect(Date().timeIntervalSince(start) < 2)
+        let first = NegotiationSimulator.simulate(client: client, server: Self.windowsUpdate)
+        for _ in 0..<2000 { #expect(NegotiationSimulator.simulate(client: client, server: Self.windowsUpdate) == first) }
     }
 }

@@ -190,16 +190,17 @@ struct WindowsConfigEvaluationTests {
         #expect(warnings.allSatisfy { $0["code"] is String && $0["message"] is String })
     }
 
-    @Test func parsesThousandsOfExportsQuickly() throws {
+    // Speed is Benchmarks/fleet-benchmark.sh's job (a timed unit test fails on a loaded CI machine); this
+    // checks that evaluating the same export many times gives the same configuration.
+    @Test func parsesThousandsOfExportsTheSameWay() throws {
         let bytes = try WindowsFixtures.bytes("regedit/export-utf16le-bom.reg")
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
-            for i in 0..<2_000 {
-                let doc = try RegFileParser.parse(bytes, source: "f\(i).reg")
-                _ = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [doc]), release: .windows10_22H2)
-            }
+        let first = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [try RegFileParser.parse(bytes, source: "f.reg")]),
+                                              release: .windows10_22H2)
+        for i in 0..<2_000 {
+            let doc = try RegFileParser.parse(bytes, source: "f\(i).reg")
+            let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [doc]), release: .windows10_22H2)
+            #expect(config.cipherSuites.map(\.suite.code) == first.cipherSuites.map(\.suite.code))
         }
-        #expect(elapsed < .seconds(20))
     }
 
     @Test func stringSwitchesAreIgnored() {

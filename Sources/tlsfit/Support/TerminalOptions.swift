@@ -77,7 +77,7 @@ enum Completions {
     /// Built-in profile names and the `.json` files of the current folder.
     static var serverProfiles: CompletionKind {
         .custom { _, _, prefix in
-            let names = BuiltInServerProfile.all.map(\.name)
+            let names = BuiltInServerProfile.all.map(\.name) + BuiltInServerProfile.aliases.keys.sorted()
             let files = (try? FileManager.default.contentsOfDirectory(atPath: ".").filter { $0.lowercased().hasSuffix(".json") }) ?? []
             return (names + files.sorted()).filter { $0.hasPrefix(prefix) }
         }
