@@ -25,4 +25,26 @@ struct InterruptionTests {
         #expect(!FileManager.default.fileExists(atPath: save))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file left")
     }
+
+    /// Storming servers (alerts and HelloRequests, slowly, so no record budget ends them early):
+    /// the first Ctrl-C stops the scan within one timeout, and each host costs one connection.
+    @Test func ctrlCStopsAScanOfStormingServers() throws {
+        let storms = (0..<3).map { _ in RawTCPServer.storm(.alertsAndHelloRequests, pause: 50_000, maxSeconds: 15) }
+        defer { storms.forEach { $0.stop() } }
+        let (result, elapsed) = try CLI.runInterrupted(
+            ["scan"] + storms.map { "127.0.0.1:\($0.port)" } + ["--timeout", "2", "--concurrency", "2", "--per-host", "1"],
+            after: 0.5)
+        #expect(result.exitCode == 130, "\(result.stderr)")
+        #expect(elapsed < 2 + 1, "in-flight handshakes end by their timeout whatever the server streams")
+    }
+
+    @Test func aStormingHostCostsOneTimeout() throws {
+        let storm = RawTCPServer.storm(.alertsAndHelloRequests, pause: 50_000, maxSeconds: 15)
+        defer { storm.stop() }
+        let start = Date()
+        let result = try CLI.run(["scan", "127.0.0.1:\(storm.port)", "--timeout", "1", "--format", "json"], timeout: 20)
+        #expect(Date().timeIntervalSince(start) < 1 + 1.5)
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("alert-storm"), "\(result.stdout)")
+    }
 }

@@ -53,6 +53,41 @@ struct HostileServerTests {
         #expect(elapsed < Self.timeout + Self.margin)
     }
 
+    /// Warning alerts interleaved with HelloRequests, streamed without end: OpenSSL keeps reading
+    /// inside SSL_connect as long as bytes arrive, so only a deadline on every read stops it.
+    @Test(arguments: [false, true])
+    func alertAndHelloRequestStormEndsAtTheTimeoutAndIsNamed(afterServerHello: Bool) throws {
+        let server = RawTCPServer.storm(.alertsAndHelloRequests, afterServerHello: afterServerHello)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect(failure.kind == .alertStorm, "\(failure)")
+        #expect(failure.detail.contains("HelloRequest"), "\(failure.detail)")
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    /// A storm slow enough to stay under the record budget ends at the deadline, and is named.
+    @Test func slowStormEndsAtTheTimeoutAndIsNamed() throws {
+        let server = RawTCPServer.storm(.alertsAndHelloRequests, pause: 100_000)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        #expect(outcome.failure?.kind == .alertStorm, "\(String(describing: outcome.failure))")
+        #expect(elapsed >= Self.timeout - 0.1)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test(arguments: [false, true])
+    func helloRequestStormEndsAtTheTimeoutAndIsNamed(afterServerHello: Bool) throws {
+        let server = RawTCPServer.storm(.helloRequests, afterServerHello: afterServerHello)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect(failure.kind == .helloRequestStorm, "\(failure)")
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
     @Test func enormousCertificateMessageIsRefusedWithoutReadingIt() throws {
         let server = RawTCPServer { fd in
             _ = RawTCPServer.readSome(fd)
@@ -223,5 +258,22 @@ struct HostileScanTests {
         #expect(profiles[1].errors.first?.contains("timeout") == true)
         #expect(profiles[2].errors.first?.contains("not-tls") == true)
         #expect(profiles[3].errors.first?.contains("alert") == true)
+    }
+
+    /// A storm costs one connection and one error, not one per probe: the scan gives up on the
+    /// host after the first storming connection.
+    @Test(arguments: [StormKind.alertsAndHelloRequests, .helloRequests])
+    func stormingHostIsGivenUpAfterOneConnection(kind: StormKind) throws {
+        let storm = RawTCPServer.storm(kind, afterServerHello: true)
+        defer { storm.stop() }
+        let start = Date()
+        let profiles = ServerScanner.scan([ScanTarget(host: "127.0.0.1", port: storm.port)], options: ScanOptions(timeout: 1))
+        #expect(Date().timeIntervalSince(start) < 2)
+        let profile = try #require(profiles.first)
+        #expect(profile.connections == 1)
+        #expect(profile.errors.count == 1, "\(profile.errors)")
+        let expected = kind == .helloRequests ? "hello-request-storm" : "alert-storm"
+        #expect(profile.errors.first?.contains(expected) == true, "\(profile.errors)")
+        #expect(profile.protocols.isEmpty)
     }
 }
