@@ -161,12 +161,11 @@ public enum TLSClient {
         // at a sane security level even though the handshake itself runs at level 0.
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
         if request.verifyCertificate {
-            if let caFile = request.caFile {
-                if SSL_CTX_load_verify_locations(ctx, caFile, nil) != 1 {
-                    throw fail("--ca-file", "cannot load trust anchors from \(caFile)")
-                }
-            } else {
-                SSL_CTX_set_default_verify_paths(ctx)
+            // Parsed once per run, shared by every context (see TrustStoreCache).
+            if let store = TrustStoreCache.shared.reference(caFile: request.caFile) {
+                SSL_CTX_set_cert_store(ctx, store)
+            } else if let caFile = request.caFile {
+                throw fail("--ca-file", "cannot load trust anchors from \(caFile)")
             }
             // Level 2, as Windows: RSA keys of 2048 bits and more, no SHA-1 or MD5 signatures.
             X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), 2)

@@ -214,6 +214,27 @@ struct CertificateVerificationTests {
         #expect(o.certificate?.chain.first?.signatureAlgorithm == "sha1WithRSAEncryption")
     }
 
+    /// The trust store is parsed once per run and shared by every verifying handshake, also when
+    /// many run at once.
+    @Test func trustStoreIsLoadedOncePerRun() throws {
+        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var outcomes: [HandshakeOutcome] = []
+        }
+        let results = Results()
+        let request = HandshakeRequest(
+            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile)
+        DispatchQueue.concurrentPerform(iterations: 12) { _ in
+            let outcome = TLSClient.handshake(request)
+            results.lock.withLock { results.outcomes.append(outcome) }
+        }
+        let outcomes = results.outcomes
+        #expect(outcomes.count == 12)
+        for outcome in outcomes { #expect(outcome.failure == nil, "\(String(describing: outcome.failure))") }
+        #expect(TrustStoreCache.shared.loads(caFile: pki.caFile) == 1)
+    }
+
     @Test func ecdsaLeafVerifies() throws {
         let o = try outcome(pki.ecdsaLeaf)
         #expect(o.failure == nil)
