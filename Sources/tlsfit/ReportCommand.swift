@@ -119,7 +119,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw Self.fail("--output: cannot write \(output): \(error)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardOutput.write(text)
         }
         let disagreements = report.cells.filter { $0.confirmed == false }.count
         if disagreements > 0 {
