@@ -44,6 +44,7 @@ public enum RegFileParser {
                 var delete = false
                 if inner.first == UInt8(ascii: "-") { delete = true; inner = inner.dropFirst() }
                 let keyText = inner.string
+                if let problem = RegistryLimits.problem(key: keyText) { throw fail(number, problem) }
                 let key = RegistryPath.normalize(keyText)
                 guard !key.isEmpty else { throw fail(number, "empty key name") }
                 let provenance = Provenance(file: source, line: number, key: keyText, value: delete ? "(key deleted)" : "(key)")
@@ -75,6 +76,7 @@ public enum RegFileParser {
                 name = text
                 rest = after
             }
+            if let problem = RegistryLimits.problem(valueName: name) { throw fail(number, problem) }
             rest = rest.trimmed()
             guard rest.first == UInt8(ascii: "=") else {
                 throw fail(number, "expected '=' after the value name")
