@@ -112,4 +112,22 @@ struct RegistryLimitsTests {
         #expect(snapshot.value("SOFTWARE\\Many", "v199999") != nil)
         #expect(Date().timeIntervalSince(start) < 60)
     }
+
+    /// REG_DWORD_BIG_ENDIAN (`hex(5)`) and unknown Registry.pol type numbers are not read as
+    /// little-endian DWORDs: they are reported as wrong-value-type, as other mistyped values are.
+    @Test func bigEndianAndUnknownTypesAreWrongValueTypes() throws {
+        let reg = Self.header + "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client]\r\n\"Enabled\"=hex(5):00,00,00,00\r\n"
+        let regConfig = WindowsTLSConfig.evaluate(
+            registry: RegistrySnapshot(documents: [try RegFileParser.parse(Array(reg.utf8), source: "be.reg")]), release: .server2019)
+        #expect(regConfig.warnings.contains { $0.code == .wrongValueType && $0.line == 4 }, "\(regConfig.warnings)")
+        #expect(regConfig.protocols[.tls12]?.clientOffered == true, "a value Windows ignores changes nothing")
+
+        let pol = Self.polHeader + Self.polRecord(
+            key: "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client",
+            value: "Enabled", type: 99, data: [0, 0, 0, 0])
+        let polConfig = WindowsTLSConfig.evaluate(
+            registry: RegistrySnapshot(documents: [try RegistryPolParser.parse(pol, source: "Registry.pol")]), release: .server2019)
+        #expect(polConfig.warnings.contains { $0.code == .wrongValueType }, "\(polConfig.warnings)")
+        #expect(polConfig.protocols[.tls12]?.clientOffered == true)
+    }
 }
