@@ -20,6 +20,9 @@ public struct HandshakeConfigurationError: Error, Sendable, CustomStringConverti
 /// Every call is synchronous and self-contained: the `SSL*` lives and dies inside it, so calls
 /// can run on any number of threads at once.
 public enum TLSClient {
+    /// True for an IPv4 or IPv6 address: OpenSSL sends no SNI for one (RFC 6066).
+    public static func isIPAddress(_ host: String) -> Bool { TCPConnector.isNumericAddress(host) }
+
     /// Checks that OpenSSL accepts the request's lists, without connecting.
     public static func validate(_ request: HandshakeRequest) throws(HandshakeConfigurationError) {
         let ctx = try makeContext(request)
@@ -31,8 +34,10 @@ public enum TLSClient {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: request.timeout)
+        // What is really sent: OpenSSL (as RFC 6066 requires) sends no SNI for an IP address.
+        let sentSNI = request.sni.flatMap { TCPConnector.isNumericAddress($0) || $0.isEmpty ? nil : $0 }
         var outcome = HandshakeOutcome(
-            host: request.host, port: request.port, address: nil, sni: request.sni, negotiated: NegotiatedParameters(),
+            host: request.host, port: request.port, address: nil, sni: sentSNI, negotiated: NegotiatedParameters(),
             certificate: nil, failure: nil, timings: HandshakeTimings(totalMs: 0))
 
         func finish(_ failure: HandshakeFailure?) -> HandshakeOutcome {
