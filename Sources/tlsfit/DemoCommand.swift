@@ -43,12 +43,16 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         guard let builtIn = BuiltInServerProfile.named("windows-update") else { throw ExitCode(2) }
         let host = builtIn.profile.host
+        // Ctrl-C removes the temporary folder and its CA file, then exits.
+        Interruption.shared.install(exitAtOnce: true)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-demo-\(UUID().uuidString)")
+        let caFile = dir.appendingPathComponent("ca.pem").path
+        Interruption.shared.registerTemporaryFile(dir.path)
+        Interruption.shared.registerTemporaryFile(caFile)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let (ca, leaf) = try ServerProfileServer.credentials(for: builtIn.profile, extraNames: builtIn.hosts, bindAddress: "127.0.0.1")
-        let caFile = dir.appendingPathComponent("ca.pem").path
-        try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        try ca.certificatePEM.write(toFile: caFile, atomically: false, encoding: .utf8)
         let server = try LocalTLSServer(configuration: ServerProfileServer.configuration(builtIn.profile, credentials: [leaf]))
         defer { server.stop() }
 

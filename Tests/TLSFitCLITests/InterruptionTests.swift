@@ -47,4 +47,29 @@ struct InterruptionTests {
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("alert-storm"), "\(result.stdout)")
     }
+
+    /// `demo` interrupted at any point leaves no temporary folder behind.
+    @Test(arguments: [0.05, 0.3, 0.8])
+    func interruptedDemoLeavesNoTemporaryFolder(after: Double) throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-demo-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let process = Process()
+        process.executableURL = CLI.executableURL
+        process.arguments = ["demo"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = tmp.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: after)
+        kill(process.processIdentifier, SIGINT)
+        let end = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < end { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "\(left)")
+    }
 }
