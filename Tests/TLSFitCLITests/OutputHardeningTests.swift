@@ -119,5 +119,40 @@ struct OutputHardeningTests {
         #expect(!stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(stderr.debugDescription)")
         #expect(stderr.contains("\\x1B"), "\(stderr)")
     }
-}
 
+    /// A fleet folder tlsfit cannot read is listed among the skipped inputs, not passed over.
+    /// Root reads every folder, so the run drops to `nobody` with setpriv.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func anUnreadableFleetFolderIsListed() throws {
+        let dir = try Self.tempDir()
+        defer {
+            chmod(dir.appendingPathComponent("locked").path, 0o755)
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let export = try String(contentsOf: Self.fixtures.appendingPathComponent("balanced.reg"), encoding: .utf8)
+        for folder in ["open", "locked"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try export.write(to: dir.appendingPathComponent("\(folder)/pc.reg"), atomically: false, encoding: .utf8)
+        }
+        chmod(dir.path, 0o755)
+        chmod(dir.appendingPathComponent("open").path, 0o755)
+        chmod(dir.appendingPathComponent("open/pc.reg").path, 0o644)
+        chmod(dir.appendingPathComponent("locked").path, 0o000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executableURL.path, "report", "--fleet", dir.path,
+                             "--offline", "--server-profile", "windows-update", "fe2.update.microsoft.com", "--format", "json"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stderr.contains("locked: cannot read the folder"), "\(stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
+        let skipped = try #require(json["skipped"] as? [[String: Any]])
+        #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("/locked") == true })
+    }
+}
