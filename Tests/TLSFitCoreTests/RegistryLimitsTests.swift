@@ -130,4 +130,29 @@ struct RegistryLimitsTests {
         #expect(polConfig.warnings.contains { $0.code == .wrongValueType }, "\(polConfig.warnings)")
         #expect(polConfig.protocols[.tls12]?.clientOffered == true)
     }
+
+}
+
+/// An incomplete chain (the server did not send its intermediate) has no known root: the
+/// intermediate named as the leaf's issuer must not be called the root.
+@Suite("Certificate root")
+struct CertificateRootTests {
+    static func info(subject: String, issuer: String) -> CertificateInfo {
+        CertificateInfo(subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "RSA", keyBits: 2048, keyCurve: nil,
+                        signatureAlgorithm: "sha256WithRSAEncryption", notBefore: nil, notAfter: nil, serialNumber: "01",
+                        sha256Fingerprint: "00", isSelfSigned: subject == issuer)
+    }
+
+    @Test func anIncompleteChainNamesNoRoot() {
+        let leaf = Self.info(subject: "CN=fe2.update.microsoft.com", issuer: "CN=Some Intermediate CA")
+        let incomplete = CertificateReport(chain: [leaf], verified: false, verifyError: "unable to get local issuer certificate",
+                                           verifyCode: 20, verifiedName: "fe2.update.microsoft.com")
+        #expect(Diagnoser.rootSubject(incomplete) == nil)
+        let complete = CertificateReport(chain: [leaf, Self.info(subject: "CN=Some Intermediate CA", issuer: "CN=Root")], verified: true,
+                                         verifyError: nil, verifyCode: 0, verifiedName: "fe2.update.microsoft.com")
+        #expect(Diagnoser.rootSubject(complete) == "CN=Root")
+        let selfSigned = CertificateReport(chain: [Self.info(subject: "CN=x", issuer: "CN=x")], verified: false,
+                                           verifyError: "self-signed certificate", verifyCode: 18, verifiedName: "x")
+        #expect(Diagnoser.rootSubject(selfSigned) == "CN=x")
+    }
 }
