@@ -107,6 +107,11 @@ public enum TLSClient {
 
         let result = drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline)
         outcome.negotiated = negotiated(ssl: ssl, trace: trace.pointee, completed: result == nil)
+        // A failed handshake reports no protocol the client did not offer (a ServerHello choosing
+        // TLS 1.3 for a 1.2-only hello is the server's mistake, said in the failure's detail).
+        if result != nil, let version = outcome.negotiated.version, !(request.minVersion...request.maxVersion).contains(version) {
+            outcome.negotiated.version = nil
+        }
         outcome.timings.handshakeMs = Deadline.millisecondsSince(tlsStart)
         if let failure = result { return finish(failure) }
 

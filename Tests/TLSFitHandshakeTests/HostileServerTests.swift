@@ -133,6 +133,24 @@ struct HostileServerTests {
         #expect(elapsed < Self.timeout + Self.margin)
     }
 
+    /// A ServerHello that selects TLS 1.3 (supported_versions) for a client that offered only 1.2:
+    /// the failed handshake must not report TLS 1.3 as its protocol.
+    @Test func aVersionThatWasNotOfferedIsNotReportedAsTheProtocol() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            var body: [UInt8] = [0x03, 0x03] + [UInt8](repeating: 0x11, count: 32) + [0] + [0x13, 0x01, 0]
+            body += [0, 6, 0x00, 0x2B, 0x00, 0x02, 0x03, 0x04]
+            RawTCPServer.write(fd, TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 2, body)))
+            sleep(3)
+        }
+        defer { server.stop() }
+        let outcome = TLSClient.handshake(HandshakeRequest(
+            host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
+            minVersion: .tls12, maxVersion: .tls12, timeout: Self.timeout, verifyCertificate: false))
+        #expect(outcome.failure != nil)
+        #expect(outcome.negotiated.version != .tls13, "\(outcome.negotiated)")
+    }
+
     @Test func cipherThatWasNotOfferedIsAProtocolError() throws {
         let server = RawTCPServer { fd in
             _ = RawTCPServer.readSome(fd)
