@@ -15,6 +15,9 @@ public enum RegFileParser {
         var sawHeader = false
         var regedit4 = false
         var currentKey: String? = nil
+        // The current key normalized once: every value line under it reuses it (normalizing the
+        // same key for each of a million values was most of the parse).
+        var currentNormalizedKey = ""
         var index = 0
 
         func fail(_ line: Int, _ message: String) -> InputError {
@@ -54,6 +57,7 @@ public enum RegFileParser {
                 } else {
                     operations.append(RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
                     currentKey = keyText
+                    currentNormalizedKey = key
                 }
                 continue
             }
@@ -86,7 +90,7 @@ public enum RegFileParser {
 
             if rest.first == UInt8(ascii: "-"), rest.dropFirst().trimmed().isEmpty {
                 let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) (deleted)")
-                operations.append(RegistryOperation(key: keyText, action: .deleteValue(name: name), provenance: p, format: .regedit))
+                operations.append(RegistryOperation(key: currentNormalizedKey, action: .deleteValue(name: name), provenance: p, format: .regedit))
                 continue
             }
 
@@ -144,7 +148,7 @@ public enum RegFileParser {
                 throw fail(number, "unknown value form '\(rest.prefix(20).string)'; expected \"string\", dword:, hex:, hex(N): or -")
             }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(key: keyText, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
+            operations.append(RegistryOperation(key: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
         }
         guard sawHeader else {
             throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")
