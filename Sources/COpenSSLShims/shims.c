@@ -1,6 +1,7 @@
 #include "COpenSSLShims.h"
 #include <openssl/err.h>
 #include <string.h>
+#include <time.h>
 
 
 void tlsfit_trace_reset(tlsfit_trace *t) {
@@ -79,9 +80,11 @@ static void trace_cb(int write_p, int version, int content_type, const void *buf
         } else {
             t->received_alert_level = p[0];
             t->received_alert = p[1];
+            if (p[0] == SSL3_AL_WARNING) t->warning_alerts++;
         }
     } else if (content_type == SSL3_RT_HANDSHAKE && !write_p && len >= 4) {
         t->bytes_read += (long)len;
+        if (p[0] == SSL3_MT_HELLO_REQUEST) t->hello_requests++;
         if (p[0] == SSL3_MT_SERVER_HELLO && !t->server_hello_seen) {
             parse_server_hello(t, p, len);
             if (!t->hello_retry_request) t->server_hello_seen = 1;
@@ -131,3 +134,49 @@ uint64_t tlsfit_ssl_op_allow_unsafe_legacy_renegotiation(void) { return SSL_OP_A
 int tlsfit_err_get_lib(unsigned long e) { return ERR_GET_LIB(e); }
 int tlsfit_err_get_reason(unsigned long e) { return ERR_GET_REASON(e); }
 unsigned long tlsfit_xn_flags_rfc2253_utf8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
+
+/* ---- Deadline and budgets on every read ---- */
+
+static uint64_t monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void tlsfit_guard_init(tlsfit_guard *g, const tlsfit_trace *trace, long timeout_ms, long max_bytes, long max_noise) {
+    memset(g, 0, sizeof(*g));
+    g->deadline_ns = monotonic_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
+    g->max_bytes = max_bytes;
+    g->max_noise = max_noise;
+    g->trace = trace;
+}
+
+/* Before a read: refuse it (no retry) once a limit is passed; after it: count the bytes. */
+static long guard_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, int ret, size_t *processed) {
+    (void)argp; (void)len; (void)argi; (void)argl;
+    tlsfit_guard *g = (tlsfit_guard *)BIO_get_callback_arg(b);
+    if (g == NULL) return ret;
+    if (oper == BIO_CB_READ) {
+        int reason = 0;
+        if (monotonic_ns() >= g->deadline_ns) reason = 1;
+        else if (g->max_bytes > 0 && g->bytes_in > g->max_bytes) reason = 2;
+        else if (g->trace != NULL && g->max_noise > 0 &&
+                 (g->trace->warning_alerts > g->max_noise || g->trace->hello_requests > g->max_noise)) reason = 3;
+        if (reason != 0) {
+            g->stop_reason = reason;
+            BIO_clear_retry_flags(b);
+            return -1;
+        }
+    } else if (oper == (BIO_CB_READ | BIO_CB_RETURN) && ret > 0 && processed != NULL) {
+        g->bytes_in += (long)*processed;
+    }
+    return ret;
+}
+
+BIO *tlsfit_guarded_socket_bio(int fd, tlsfit_guard *g) {
+    BIO *bio = BIO_new_socket(fd, BIO_NOCLOSE);
+    if (bio == NULL) return NULL;
+    BIO_set_callback_arg(bio, (char *)g);
+    BIO_set_callback_ex(bio, guard_cb);
+    return bio;
+}

@@ -48,26 +48,80 @@ public struct LocalServerError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
+/// One host a local server plays: the names that select it by SNI, and how it behaves.
+public struct VirtualHost: Sendable {
+    /// Host names (SNI) that select this host, compared without case. The first host also serves
+    /// clients that send no SNI or a name no host has.
+    public var names: [String]
+    public var configuration: ServerConfiguration
+
+    public init(names: [String], configuration: ServerConfiguration) {
+        self.names = names
+        self.configuration = configuration
+    }
+}
+
+/// Bounds on what clients may cost a local server.
+public struct ServerLimits: Sendable {
+    /// Connections served at once (one thread each); more are closed at once and logged.
+    public var maxConnections: Int
+    /// Seconds from accept to the end of the handshake; a client that drips bytes is cut off.
+    public var handshakeTimeout: Double
+
+    public init(maxConnections: Int = 256, handshakeTimeout: Double = 10) {
+        self.maxConnections = maxConnections
+        self.handshakeTimeout = handshakeTimeout
+    }
+}
+
+/// What happened on one connection to a local server, for its log.
+public struct ServerConnectionEvent: Sendable {
+    public enum Result: Sendable, Equatable {
+        /// The handshake completed with this version and suite (IANA name).
+        case negotiated(version: String, cipher: String)
+        /// The handshake failed: OpenSSL's reason, or what the client did.
+        case refused(String)
+        /// The handshake did not end by the deadline.
+        case timedOut(String)
+        /// Closed at once: this many connections were already being served.
+        case overCapacity(open: Int)
+    }
+
+    /// `127.0.0.1:53422`.
+    public var peer: String
+    /// The ClientHello as read from the first record; nil when none could be read.
+    public var offered: OfferedClientHello?
+    /// The first name of the host that served the connection; nil when none did.
+    public var servedHost: String?
+    public var result: Result
+}
+
 /// An OpenSSL TLS server on a local port, serving each connection on its own thread.
 ///
 /// Used by `tlsfit serve` and `tlsfit demo`, and by the tests as the in-process peer. After the
-/// handshake it answers one HTTP request with a short text, then closes.
+/// handshake it answers one HTTP request with a short text, then closes. Connections are bounded
+/// (`ServerLimits`), every handshake has a deadline checked on every read, and several hosts can
+/// be served on one port, chosen by the SNI of the ClientHello.
 public final class LocalTLSServer: @unchecked Sendable {
     public let port: Int
     public let bindAddress: String
+    public let limits: ServerLimits
     private let listener: Int32
-    private let ctx: OpaquePointer
+    /// One context per virtual host, the default first.
+    private let contexts: [(names: Set<String>, first: String?, ctx: OpaquePointer, reset: [TLSVersion: Set<UInt16>]?)]
+    private let log: (@Sendable (ServerConnectionEvent) -> Void)?
     private let lock = NSLock()
     private var stopped = false
     private var acceptThreadDone = DispatchSemaphore(value: 0)
     private var _handshakes = 0
+    private var _open = 0
+    private var _peakOpen = 0
 
     /// Number of completed handshakes so far.
     public var handshakes: Int { lock.withLock { _handshakes } }
     private var _resets = 0
     /// Number of ClientHellos answered with a TCP reset (`resetUnlessOffered`).
     public var resets: Int { lock.withLock { _resets } }
-    private let configuration: ServerConfiguration
 
     /// Peeks at the first record (without consuming it) and tells whether the hello can be served.
     static func helloAcceptable(_ fd: Int32, _ accepted: [TLSVersion: Set<UInt16>]) -> Bool {
@@ -82,17 +136,40 @@ public final class LocalTLSServer: @unchecked Sendable {
         }
         return true
     }
+    /// Connections being served now, and the most at once so far.
+    public var openConnections: Int { lock.withLock { _open } }
+    public var peakOpenConnections: Int { lock.withLock { _peakOpen } }
 
-    public init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
+    public convenience init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
+        try self.init(hosts: [VirtualHost(names: [], configuration: configuration)], bindAddress: bindAddress, port: port)
+    }
+
+    public init(
+        hosts: [VirtualHost], bindAddress: String = "127.0.0.1", port: Int = 0, limits: ServerLimits = ServerLimits(),
+        log: (@Sendable (ServerConnectionEvent) -> Void)? = nil
+    ) throws(LocalServerError) {
         _ = ignoreSIGPIPE
+        guard !hosts.isEmpty else { throw LocalServerError(description: "no host to serve") }
         self.bindAddress = bindAddress
-        self.configuration = configuration
-        ctx = try Self.makeContext(configuration)
+        self.limits = limits
+        self.log = log
+        var contexts: [(names: Set<String>, first: String?, ctx: OpaquePointer, reset: [TLSVersion: Set<UInt16>]?)] = []
+        func freeAll() { contexts.forEach { SSL_CTX_free($0.ctx) } }
+        for host in hosts {
+            do {
+                let ctx = try Self.makeContext(host.configuration)
+                contexts.append((Set(host.names.map { $0.lowercased() }), host.names.first, ctx, host.configuration.resetUnlessOffered))
+            } catch {
+                freeAll()
+                throw LocalServerError(description: host.names.first.map { "\($0): \(error.description)" } ?? error.description)
+            }
+        }
+        self.contexts = contexts
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, bindAddress, &address.sin_addr) == 1 else {
-            SSL_CTX_free(ctx)
+            freeAll()
             throw LocalServerError(description: "\(bindAddress) is not an IPv4 address")
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -105,7 +182,7 @@ public final class LocalTLSServer: @unchecked Sendable {
         guard fd >= 0, bound == 0, listen(fd, 128) == 0 else {
             let text = String(cString: strerror(errno))
             if fd >= 0 { close(fd) }
-            SSL_CTX_free(ctx)
+            freeAll()
             throw LocalServerError(description: "cannot listen on \(bindAddress):\(port): \(text)")
         }
         var actual = sockaddr_in()
@@ -122,7 +199,7 @@ public final class LocalTLSServer: @unchecked Sendable {
 
     deinit {
         stop()
-        SSL_CTX_free(ctx)
+        contexts.forEach { SSL_CTX_free($0.ctx) }
     }
 
     /// Stops accepting connections; connections in progress finish on their own.
@@ -141,47 +218,147 @@ public final class LocalTLSServer: @unchecked Sendable {
     private func acceptLoop() {
         defer { acceptThreadDone.signal() }
         while true {
-            let client = accept(listener, nil, nil)
+            var peerAddress = sockaddr_in()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let client = withUnsafeMutablePointer(to: &peerAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &peerLength) }
+            }
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
+                    // Out of descriptors: wait for connections to end instead of spinning or stopping.
+                    usleep(100_000)
+                    continue
+                }
                 return
             }
-            if lock.withLock({ stopped }) {
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            inet_ntop(AF_INET, &peerAddress.sin_addr, &text, socklen_t(text.count))
+            let peer = "\(String(cString: text)):\(UInt16(bigEndian: peerAddress.sin_port))"
+            let (isStopped, admitted, open) = lock.withLock { () -> (Bool, Bool, Int) in
+                if stopped { return (true, false, _open) }
+                guard _open < limits.maxConnections else { return (false, false, _open) }
+                _open += 1
+                _peakOpen = max(_peakOpen, _open)
+                return (false, true, _open)
+            }
+            if isStopped {
                 close(client)
                 return
             }
-            Thread.detachNewThread { [self] in serve(client) }
+            guard admitted else {
+                close(client)
+                log?(ServerConnectionEvent(peer: peer, offered: nil, servedHost: nil, result: .overCapacity(open: open)))
+                continue
+            }
+            Thread.detachNewThread { [self] in
+                serve(client, peer: peer)
+                lock.withLock { _open -= 1 }
+            }
         }
     }
 
-    private func serve(_ fd: Int32) {
+    /// Reads the first record without consuming it (MSG_PEEK), to choose the host by SNI and log
+    /// what was offered before OpenSSL reads it.
+    private func peekHello(_ fd: Int32, deadline: Deadline) -> (OfferedClientHello?, ServerConnectionEvent.Result?) {
+        var buffer = [UInt8](repeating: 0, count: 5 + 16384 + 2048)
+        var lastCount = -1
+        while true {
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
+            if n == 0 { return (nil, .refused("the client closed the connection before sending a ClientHello")) }
+            if n < 0 {
+                guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
+                    return (nil, .refused("reading the ClientHello: \(String(cString: strerror(errno)))"))
+                }
+            } else {
+                switch OfferedClientHello.parse(Array(buffer[0..<n])) {
+                case .hello(let hello): return (hello, nil)
+                case .notAClientHello: return (nil, nil)  // OpenSSL reads it and says why it is not TLS
+                case .incomplete:
+                    if n == lastCount {
+                        // Part of the record is there: poll would return at once, so wait a little.
+                        if deadline.expired { return (nil, .timedOut("the ClientHello did not arrive before the handshake deadline (\(n) bytes)")) }
+                        usleep(20_000)
+                        continue
+                    }
+                    lastCount = n
+                    continue
+                }
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
+            if ready == 0 || deadline.expired {
+                return (nil, .timedOut("no ClientHello before the handshake deadline"))
+            }
+        }
+    }
+
+    private func serve(_ fd: Int32, peer: String) {
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        if let accepted = configuration.resetUnlessOffered, !Self.helloAcceptable(fd, accepted) {
-            // SO_LINGER 0: close() sends a TCP reset, not a FIN (the deferred close does it).
+        let flags = fcntl(fd, F_GETFL, 0)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        let deadline = Deadline(seconds: limits.handshakeTimeout)
+        let (offered, early) = peekHello(fd, deadline: deadline)
+        let host = offered?.serverName.flatMap { name in contexts.first { $0.names.contains(name.lowercased()) } } ?? contexts[0]
+        func report(_ result: ServerConnectionEvent.Result) {
+            log?(ServerConnectionEvent(peer: peer, offered: offered, servedHost: host.first, result: result))
+        }
+        if let early { return report(early) }
+        if let accepted = host.reset, !Self.helloAcceptable(fd, accepted) {
+            // SO_LINGER 0: close() sends a TCP reset, not a FIN (the deferred close does it), as the host refuses.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
             lock.withLock { _resets += 1 }
-            return
+            return report(.refused("answered with a TCP reset: nothing offered is accepted"))
         }
-        guard let ssl = SSL_new(ctx) else { return }
+        guard let ssl = SSL_new(host.ctx) else { return report(.refused("SSL_new failed")) }
         defer {
             SSL_free(ssl)
             ERR_clear_error()
         }
-        SSL_set_fd(ssl, fd)
-        guard SSL_accept(ssl) == 1 else { return }
+        let guardState = UnsafeMutablePointer<tlsfit_guard>.allocate(capacity: 1)
+        defer { guardState.deallocate() }
+        tlsfit_guard_init(guardState, nil, Int(deadline.remainingMilliseconds), TLSClient.handshakeByteBudget, 0)
+        guard let bio = tlsfit_guarded_socket_bio(fd, guardState) else { return report(.refused("cannot make a BIO")) }
+        SSL_set_bio(ssl, bio, bio)
+        SSL_set_accept_state(ssl)
+        while true {
+            OpenSSLErrorQueue.clear()
+            let rc = SSL_accept(ssl)
+            if rc == 1 { break }
+            let code = SSL_get_error(ssl, rc)
+            let errors = OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; ")
+            if guardState.pointee.stop_reason == 1 {
+                return report(.timedOut("the handshake did not end before the deadline"))
+            }
+            guard code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE else {
+                return report(.refused(errors.isEmpty ? "the client ended the handshake" : errors))
+            }
+            var pfd = pollfd(fd: fd, events: Int16(code == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), revents: 0)
+            if poll(&pfd, 1, deadline.remainingMilliseconds) == 0 || deadline.expired {
+                return report(.timedOut("the handshake did not end before the deadline"))
+            }
+        }
         lock.withLock { _handshakes += 1 }
+        let version = cString(SSL_get_version(ssl)) ?? "?"
+        let cipher = SSL_get_current_cipher(ssl).flatMap { cString(SSL_CIPHER_standard_name($0)) } ?? "?"
+        report(.negotiated(version: version, cipher: cipher))
         // Answer one request, if the client sends one quickly.
-        var shortWait = timeval(tv_sec: 0, tv_usec: 300_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &shortWait, socklen_t(MemoryLayout<timeval>.size))
+        let answerBy = Deadline(seconds: 0.3)
+        tlsfit_guard_init(guardState, nil, Int(answerBy.remainingMilliseconds), 64 * 1024, 0)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        if SSL_read(ssl, &buffer, Int32(buffer.count)) > 0 {
-            let body = "tlsfit test server\n"
-            let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-            _ = Array(response.utf8).withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
+        while true {
+            let n = SSL_read(ssl, &buffer, Int32(buffer.count))
+            if n > 0 {
+                let body = "tlsfit test server\n"
+                let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                _ = Array(response.utf8).withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
+                break
+            }
+            guard SSL_get_error(ssl, n) == SSL_ERROR_WANT_READ else { break }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, answerBy.remainingMilliseconds) <= 0 || answerBy.expired { break }
         }
         SSL_shutdown(ssl)
     }

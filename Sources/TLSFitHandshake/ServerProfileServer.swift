@@ -26,6 +26,18 @@ public enum ServerProfileServer {
         return configuration
     }
 
+    /// A leaf for the profile's host (and `extraNames`, and localhost and the bind address when
+    /// given), of the profile's key type, issued by `ca`.
+    public static func leaf(for profile: ServerProfile, extraNames: [String], bindAddress: String?, ca: PEMCredential) throws -> PEMCredential {
+        let keyType: CertificateKeyType = (profile.certificateKeyType?.uppercased() == "EC") ? .ecdsaP256 : .rsa2048
+        var names = [profile.host] + (bindAddress == nil ? [] : ["localhost"]) + extraNames
+        var seen = Set<String>()
+        names = names.filter { seen.insert($0.lowercased()).inserted }
+        let ips = bindAddress.map { ["127.0.0.1", $0].filter { $0 != "0.0.0.0" } } ?? []
+        return try CertificateFactory.issue(
+            CertificateSpec(commonName: profile.host, dnsNames: names, ipAddresses: Array(Set(ips)), keyType: keyType), issuer: ca)
+    }
+
     /// A CA and a leaf for the profile's host (and localhost / the bind address), of the profile's key type.
     public static func credentials(for profile: ServerProfile, extraNames: [String], bindAddress: String) throws -> (ca: PEMCredential, leaf: PEMCredential) {
         let ca = try CertificateFactory.makeCA(commonName: "tlsfit Lab Root CA")

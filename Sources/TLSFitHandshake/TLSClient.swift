@@ -20,6 +20,9 @@ public struct HandshakeConfigurationError: Error, Sendable, CustomStringConverti
 /// Every call is synchronous and self-contained: the `SSL*` lives and dies inside it, so calls
 /// can run on any number of threads at once.
 public enum TLSClient {
+    /// True for an IPv4 or IPv6 address: OpenSSL sends no SNI for one (RFC 6066).
+    public static func isIPAddress(_ host: String) -> Bool { TCPConnector.isNumericAddress(host) }
+
     /// Checks that OpenSSL accepts the request's lists, without connecting.
     public static func validate(_ request: HandshakeRequest) throws(HandshakeConfigurationError) {
         let ctx = try makeContext(request)
@@ -31,8 +34,10 @@ public enum TLSClient {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: request.timeout)
+        // What is really sent: OpenSSL (as RFC 6066 requires) sends no SNI for an IP address.
+        let sentSNI = request.sni.flatMap { TCPConnector.isNumericAddress($0) || $0.isEmpty ? nil : $0 }
         var outcome = HandshakeOutcome(
-            host: request.host, port: request.port, address: nil, sni: request.sni, negotiated: NegotiatedParameters(),
+            host: request.host, port: request.port, address: nil, sni: sentSNI, negotiated: NegotiatedParameters(),
             certificate: nil, failure: nil, timings: HandshakeTimings(totalMs: 0))
 
         func finish(_ failure: HandshakeFailure?) -> HandshakeOutcome {
@@ -71,7 +76,15 @@ public enum TLSClient {
         defer { trace.deallocate() }
         tlsfit_trace_reset(trace)
         tlsfit_ssl_set_trace(ssl, trace)
-        SSL_set_fd(ssl, fd)
+        // Every read checks the deadline and the budgets: a peer that never stops sending keeps
+        // OpenSSL inside SSL_connect, where no poll(2) of ours runs.
+        let guardState = UnsafeMutablePointer<tlsfit_guard>.allocate(capacity: 1)
+        defer { guardState.deallocate() }
+        tlsfit_guard_init(guardState, trace, Int(deadline.remainingMilliseconds), Self.handshakeByteBudget, Self.noiseBudget)
+        guard let bio = tlsfit_guarded_socket_bio(fd, guardState) else {
+            return finish(HandshakeFailure(stage: .tls, kind: .other, detail: errorText(OpenSSLErrorQueue.drain())))
+        }
+        SSL_set_bio(ssl, bio, bio)
         SSL_set_connect_state(ssl)
         if let sni = request.sni, !TCPConnector.isNumericAddress(sni) {
             _ = tlsfit_ssl_set_tlsext_host_name(ssl, sni)
@@ -84,13 +97,18 @@ public enum TLSClient {
             }
         }
 
-        var result = drive(ssl: ssl, fd: fd, trace: trace, request: request, deadline: deadline)
+        var result = drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline)
         if var failure = result, let proxy = request.path.proxy, failure.kind == .reset || failure.kind == .unexpectedClose {
             // Through a tunnel the proxy, not only the server, may have ended it.
             failure.detail += " (through the tunnel of \(proxy): the proxy or the server ended it)"
             result = failure
         }
         outcome.negotiated = negotiated(ssl: ssl, trace: trace.pointee, completed: result == nil)
+        // A failed handshake reports no protocol the client did not offer (a ServerHello choosing
+        // TLS 1.3 for a 1.2-only hello is the server's mistake, said in the failure's detail).
+        if result != nil, let version = outcome.negotiated.version, !(request.minVersion...request.maxVersion).contains(version) {
+            outcome.negotiated.version = nil
+        }
         outcome.timings.handshakeMs = Deadline.millisecondsSince(tlsStart)
         if let failure = result { return finish(failure) }
 
@@ -150,12 +168,11 @@ public enum TLSClient {
         // at a sane security level even though the handshake itself runs at level 0.
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
         if request.verifyCertificate {
-            if let caFile = request.caFile {
-                if SSL_CTX_load_verify_locations(ctx, caFile, nil) != 1 {
-                    throw fail("--ca-file", "cannot load trust anchors from \(caFile)")
-                }
-            } else {
-                SSL_CTX_set_default_verify_paths(ctx)
+            // Parsed once per run, shared by every context (see TrustStoreCache).
+            if let store = TrustStoreCache.shared.reference(caFile: request.caFile) {
+                SSL_CTX_set_cert_store(ctx, store)
+            } else if let caFile = request.caFile {
+                throw fail("--ca-file", "cannot load trust anchors from \(caFile)")
             }
             // Level 2, as Windows: RSA keys of 2048 bits and more, no SHA-1 or MD5 signatures.
             X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), 2)
@@ -168,8 +185,8 @@ public enum TLSClient {
 
     /// Runs SSL_connect to completion or failure, waiting in poll(2) with the deadline.
     static func drive(
-        ssl: OpaquePointer, fd: Int32, trace: UnsafeMutablePointer<tlsfit_trace>, request: HandshakeRequest,
-        deadline: Deadline
+        ssl: OpaquePointer, fd: Int32, trace: UnsafeMutablePointer<tlsfit_trace>,
+        guard guardState: UnsafeMutablePointer<tlsfit_guard>, request: HandshakeRequest, deadline: Deadline
     ) -> HandshakeFailure? {
         while true {
             OpenSSLErrorQueue.clear()
@@ -179,6 +196,9 @@ public enum TLSClient {
             let code = SSL_get_error(ssl, rc)
             let savedErrno = errno
             let errors = OpenSSLErrorQueue.drain()
+            if guardState.pointee.stop_reason != 0 {
+                return stopped(reason: guardState.pointee.stop_reason, bytes: guardState.pointee.bytes_in, trace: trace.pointee)
+            }
             switch code {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                 if request.stopAfterServerHello, trace.pointee.server_hello_seen == 1,
@@ -190,6 +210,7 @@ public enum TLSClient {
                 var n: Int32
                 repeat { n = poll(&pfd, 1, deadline.remainingMilliseconds) } while n < 0 && errno == EINTR
                 if n == 0 {
+                    if let storm = storm(trace.pointee) { return storm }
                     let what = trace.pointee.server_hello_seen == 1
                         ? "the server stopped answering in the middle of the handshake"
                         : "the server accepted the TCP connection but sent no TLS answer before the timeout"
@@ -199,6 +220,46 @@ public enum TLSClient {
                 return classify(sslError: code, errno: savedErrno, errors: errors, trace: trace.pointee)
             }
         }
+    }
+
+    /// The most raw bytes a server may send before the handshake ends: a real first flight with a
+    /// long chain is far smaller (OpenSSL refuses certificate lists over 100 KiB anyway).
+    static let handshakeByteBudget = 1 << 20
+    /// The most warning alerts, and HelloRequests, a server may send during one handshake. OpenSSL
+    /// stops at 5 consecutive warning alerts, but any other record resets its count.
+    static let noiseBudget = 32
+    /// From this many, a handshake that did not finish is named after what the server streamed.
+    static let stormThreshold = 8
+
+    /// The failure for a connection the guard stopped (deadline or budget).
+    static func stopped(reason: Int32, bytes: Int, trace: tlsfit_trace) -> HandshakeFailure {
+        if let storm = storm(trace) { return storm }
+        if reason == 2 {
+            return HandshakeFailure(stage: .tls, kind: .protocolError,
+                detail: "the server sent more than \(handshakeByteBudget / 1024) KiB without finishing the handshake; the client gave up")
+        }
+        let what = trace.server_hello_seen == 1
+            ? "the server did not finish the handshake before the timeout (\(bytes) bytes received)"
+            : "the server sent \(bytes) bytes but no ServerHello before the timeout"
+        return HandshakeFailure(stage: .tls, kind: .timeout, detail: what)
+    }
+
+    /// An alert or HelloRequest storm, named after what the server streamed; nil when it did not.
+    static func storm(_ trace: tlsfit_trace) -> HandshakeFailure? {
+        let alerts = trace.warning_alerts
+        let requests = trace.hello_requests
+        let hellos = requests > 0 ? " interleaved with \(requests) HelloRequest(s)" : ""
+        if alerts >= stormThreshold {
+            let last = trace.received_alert >= 0 ? " (last: \(TLSAlert(code: Int(trace.received_alert))))" : ""
+            return HandshakeFailure(stage: .tls, kind: .alertStorm,
+                alert: trace.received_alert >= 0 ? TLSAlert(code: Int(trace.received_alert)) : nil,
+                detail: "the server streamed \(alerts) warning alerts\(last)\(hellos) instead of finishing the handshake; the client gave up")
+        }
+        if requests >= stormThreshold {
+            return HandshakeFailure(stage: .tls, kind: .helloRequestStorm,
+                detail: "the server streamed \(requests) HelloRequests instead of finishing the handshake; the client gave up")
+        }
+        return nil
     }
 
     static func classify(sslError: Int32, errno err: Int32, errors: [OpenSSLErrorEntry], trace: tlsfit_trace)

@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import TLSFitCore
 import TLSFitReports
 
@@ -66,9 +70,7 @@ enum ConfigInputLoader {
         var result: [WindowsConfigReader.InputFile] = []
         for path in paths {
             if path == "-" {
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                guard data.count <= WindowsConfigReader.maximumFileSize else { throw tooBig("<stdin>", data.count) }
-                result.append(.init(name: "<stdin>", bytes: [UInt8](data)))
+                result.append(.init(name: "<stdin>", bytes: try readStandardInput()))
                 continue
             }
             var isDirectory: ObjCBool = false
@@ -83,6 +85,24 @@ enum ConfigInputLoader {
             }
         }
         return result
+    }
+
+    /// Standard input, with the same 64 MiB limit as files: reading stops one byte past it, so
+    /// an endless stream is refused without being held in memory.
+    static func readStandardInput() throws(InputError) -> [UInt8] {
+        let limit = WindowsConfigReader.maximumFileSize
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, min($0.count, limit + 1 - bytes.count)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        guard bytes.count <= limit else {
+            throw InputError(source: "<stdin>", message: "more than 64 MiB on standard input; tlsfit reads inputs up to 64 MiB")
+        }
+        return bytes
     }
 
     static func tooBig(_ name: String, _ size: Int) -> InputError {

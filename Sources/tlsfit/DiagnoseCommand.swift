@@ -211,9 +211,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
             let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
             do {
-                try Data(bytes).write(to: URL(fileURLWithPath: fixOut), options: .atomic)
+                try AtomicFile.write(Data(bytes), to: fixOut)
             } catch {
-                throw Self.fail("--fix-out: cannot write \(fixOut): \(error.localizedDescription)")
+                throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
             }
         }
         switch format {

@@ -122,6 +122,9 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         if windowsMode { return try await runAsWindows() }
+        if let sni, TLSClient.isIPAddress(sni) {
+            CLIErrors.warn("--sni \(sni) is an IP address: TLS does not allow one in SNI (RFC 6066), so none is sent")
+        }
         let request: HandshakeRequest
         let offer: ProbeReport.Offer
         do {

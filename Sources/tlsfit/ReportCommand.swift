@@ -122,7 +122,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
         } else {
             // Text for a terminal: control characters from files and servers are shown, not obeyed.
-            FileHandle.standardOutput.write(Data((format == .text ? Escaping.terminal(text) : text).utf8))
+            StandardOutput.write(format == .text ? Escaping.terminal(text) : text)
         }
         let disagreements = report.cells.filter { $0.confirmed == false }.count
         if disagreements > 0 {

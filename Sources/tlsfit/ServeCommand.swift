@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "A built-in profile name (slscr, fe2cr, fe3cr, fe3, fe2-sls, sws, windows-update-tls13; windows-update = fe2-sls) or a ServerProfile JSON file.")
+    @Option(name: .long, help: "A built-in profile name (slscr, fe2cr, fe3cr, fe3, fe2-sls, sws, windows-update-tls13; windows-update = fe2-sls) or a ServerProfile JSON file (every host in it is served, chosen by SNI).")
     var profile: String
 
     @Option(name: .long, help: "Port to listen on (0 picks a free one).")
@@ -31,60 +31,100 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "IPv4 address to bind.")
     var bind: String = "127.0.0.1"
 
-    @Option(name: .long, help: "Folder to write ca.pem (and the leaf certificate) into.")
+    @Option(name: .long, help: "Folder to write ca.pem (and the leaf certificates) into.")
     var certOut: String?
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more are closed at once and logged.")
+    var maxConnections: Int = 64
+
+    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has from connecting to the end of its handshake.")
+    var handshakeTimeout: Double = 10
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw DiagnoseCommand.fail("--port: give a number from 0 to 65535") }
-        let serverProfile: ServerProfile
-        var names: [String] = []
-        var refusal = "alert"
+        guard (1...4096).contains(maxConnections) else { throw DiagnoseCommand.fail("--max-connections: give a number from 1 to 4096") }
+        guard handshakeTimeout > 0, handshakeTimeout <= 600 else {
+            throw DiagnoseCommand.fail("--handshake-timeout: must be more than 0 and at most 600 seconds")
+        }
+        var profiles: [(profile: ServerProfile, names: [String], refusal: String)] = []
         if !FileManager.default.fileExists(atPath: profile), let b = BuiltInServerProfile.named(profile) {
-            serverProfile = b.profile
-            names = b.hosts
-            refusal = b.refusal
+            var seen = Set<String>()
+            profiles = [(b.profile, ([b.profile.host] + b.hosts).filter { seen.insert($0.lowercased()).inserted }, b.refusal)]
         } else {
             do throws(InputError) {
                 let file = try ConfigInputLoader.readFile(profile)
-                guard let first = try ServerProfileStore.load(bytes: file.bytes, source: profile).first else {
-                    throw InputError(source: profile, message: "the file holds no server profile")
-                }
-                serverProfile = first
+                let loaded = try ServerProfileStore.load(bytes: file.bytes, source: profile)
+                guard !loaded.isEmpty else { throw InputError(source: profile, message: "the file holds no server profile") }
+                profiles = loaded.map { ($0, [$0.host], "alert") }
             } catch {
                 let known = BuiltInServerProfile.all.map(\.name).joined(separator: ", ")
                 throw DiagnoseCommand.fail("\(error.description) (built-in profiles: \(known))")
             }
         }
-        guard !serverProfile.acceptedVersions.isEmpty else { throw DiagnoseCommand.fail("\(profile): the profile accepts no protocol") }
-        let (ca, leaf) = try ServerProfileServer.credentials(for: serverProfile, extraNames: names, bindAddress: bind)
+        // Every host is served, or none: refuse to start rather than serve a part of the profile.
+        var seen: [String: Int] = [:]
+        for (entry, _, _) in profiles {
+            if let port = seen[entry.host.lowercased()] {
+                throw DiagnoseCommand.fail("\(profile): the host \(entry.host) appears twice (ports \(port) and \(entry.port)); serve chooses the host by SNI, so give one profile per host")
+            }
+            seen[entry.host.lowercased()] = entry.port
+            guard !entry.acceptedVersions.isEmpty else {
+                throw DiagnoseCommand.fail("\(profile): the profile of \(entry.host) accepts no protocol, so it cannot be served")
+            }
+        }
+        let ca: PEMCredential
+        var hosts: [VirtualHost] = []
+        var leaves: [(String, PEMCredential)] = []
+        do {
+            ca = try CertificateFactory.makeCA(commonName: "tlsfit Lab Root CA")
+            for (index, entry) in profiles.enumerated() {
+                let leaf = try ServerProfileServer.leaf(for: entry.profile, extraNames: Array(entry.names.dropFirst()),
+                                                        bindAddress: index == 0 ? bind : nil, ca: ca)
+                leaves.append((entry.profile.host, leaf))
+                hosts.append(VirtualHost(names: entry.names, configuration: ServerProfileServer.configuration(entry.profile, credentials: [leaf], refusal: entry.refusal)))
+            }
+        } catch {
+            throw DiagnoseCommand.fail("cannot make the lab certificates: \(error)")
+        }
         if let certOut {
             do {
                 try FileManager.default.createDirectory(atPath: certOut, withIntermediateDirectories: true)
                 let dir = URL(fileURLWithPath: certOut)
                 try Data(ca.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca.pem"), options: .atomic)
-                try Data(leaf.certificatePEM.utf8).write(to: dir.appendingPathComponent("leaf.pem"), options: .atomic)
+                for (index, (host, leaf)) in leaves.enumerated() {
+                    let name = index == 0 ? "leaf.pem" : "leaf-\(host.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }).pem"
+                    try Data(leaf.certificatePEM.utf8).write(to: dir.appendingPathComponent(name), options: .atomic)
+                }
             } catch {
                 throw DiagnoseCommand.fail("--cert-out: cannot write into \(certOut): \(error.localizedDescription)")
             }
         }
+        let logger = ServeLog()
         let server: LocalTLSServer
         do {
-            server = try LocalTLSServer(configuration: ServerProfileServer.configuration(serverProfile, credentials: [leaf], refusal: refusal),
-                                        bindAddress: bind, port: port)
+            server = try LocalTLSServer(
+                hosts: hosts, bindAddress: bind, port: port,
+                limits: ServerLimits(maxConnections: maxConnections, handshakeTimeout: handshakeTimeout),
+                log: { logger.say(ServeLog.line($0, maxConnections: maxConnections)) })
         } catch {
             throw DiagnoseCommand.fail(error.description)
         }
-        let versions = serverProfile.acceptedVersions.map(\.rawValue).joined(separator: ", ")
-        say("tlsfit serve: \(serverProfile.host) (\(serverProfile.source) profile) on \(bind):\(server.port): \(versions), \(serverProfile.certificateKeyType ?? "RSA") certificate")
-        if let certOut { say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)") }
-        say("Press Ctrl-C to stop.")
+        for (index, (entry, names, refusal)) in profiles.enumerated() {
+            let versions = entry.acceptedVersions.map(\.rawValue).joined(separator: ", ")
+            let sni = index == 0 ? (profiles.count > 1 ? " (also without SNI or with an unknown name)" : "") : ""
+            logger.say("tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(server.port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")")
+        }
+        logger.say("Limits: \(maxConnections) connection(s) at once, \(Self.seconds(handshakeTimeout)) per handshake.")
+        if let certOut { logger.say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)") }
+        logger.say("Press Ctrl-C to stop.")
         await Self.waitForSignal()
         server.stop()
-        say("tlsfit serve: stopped after \(server.handshakes) handshake(s).")
+        logger.say("tlsfit serve: stopped after \(server.handshakes) handshake(s).")
     }
 
-    /// Unbuffered, so a supervising process sees the port at once.
-    func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
 
     /// Suspends until SIGINT or SIGTERM.
     static func waitForSignal() async {
@@ -116,5 +156,60 @@ struct ServeCommand: AsyncParsableCommand {
             }
             c?.resume()
         }
+    }
+}
+
+/// The serve log: one line per event on standard output, flushed at once so a supervising process
+/// sees it. A closed or full output (`serve | head -1`) stops the log, never the server.
+final class ServeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var broken = false
+
+    func say(_ line: String) {
+        lock.withLock {
+            guard !broken else { return }
+            if !StandardOutput.writeNow(line + "\n") {
+                broken = true
+                CLIErrors.warn("serve: write error on standard output (\(String(cString: strerror(StandardOutput.lastErrno)))): the log stops, the server goes on")
+            }
+        }
+    }
+
+    /// `127.0.0.1:53422 SNI a.example offered TLSv1.0-TLSv1.3, 30 suites [guess] -> TLSv1.3 TLS_AES_256_GCM_SHA384`.
+    static func line(_ event: ServerConnectionEvent, maxConnections: Int) -> String {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        var text = "\(stamp) \(event.peer)"
+        if let hello = event.offered {
+            text += " SNI \(hello.serverName.map { TextSafe.escape($0) } ?? "(none)")"
+            let versions = hello.supportedVersions.isEmpty ? [hello.legacyVersion] : hello.supportedVersions.filter { $0 & 0x0F0F != 0x0A0A }
+            let names = versions.sorted().map { TLSVersion(wireValue: $0)?.rawValue ?? String(format: "0x%04X", $0) }
+            text += " offered \(names.first ?? "?")\(names.count > 1 ? "-" + names.last! : ""), \(hello.cipherSuites.count) suites"
+            text += " [\(ClientReleaseGuess.guess(hello))]"
+            if let served = event.servedHost, let name = hello.serverName, name.lowercased() != served.lowercased() {
+                text += " (no host named so: served as \(served))"
+            }
+        }
+        switch event.result {
+        case .negotiated(let version, let cipher): text += " -> \(version) \(cipher)"
+        case .refused(let reason): text += " -> refused: \(TextSafe.escape(reason))"
+        case .timedOut(let reason): text += " -> timeout: \(reason)"
+        case .overCapacity(let open): text += " -> refused: \(open) connections open (--max-connections \(maxConnections))"
+        }
+        return text
+    }
+}
+
+/// Control characters from the network never reach the terminal raw.
+enum TextSafe {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                out += String(format: "\\x%02X", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -28,7 +28,9 @@ struct TLSFit: AsyncParsableCommand {
     )
 
     /// Bad usage exits with 2 (ArgumentParser's default is 64), as the README documents.
+    /// Standard output is checked at the end of every command: a write error exits with 2.
     static func main() async {
+        StandardOutput.ignoreSIGPIPE()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -39,9 +41,12 @@ struct TLSFit: AsyncParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardOutput.finish()
                 Foundation.exit(2)
             }
+            StandardOutput.finish()
             exit(withError: error)
         }
+        StandardOutput.finish()
     }
 }

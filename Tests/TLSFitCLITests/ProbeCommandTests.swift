@@ -146,4 +146,17 @@ struct ProbeCommandTests {
         #expect(result.stderr.contains(expected), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
+
+    /// OpenSSL sends no SNI for an IP address (RFC 6066 forbids it): the report says what was sent.
+    @Test func anAddressIsNeverReportedAsTheSNISent() throws {
+        let server = try server("ECDHE-RSA-AES256-GCM-SHA384")
+        let direct = try CLI.run(["probe", "127.0.0.1:\(server.port)", "--no-verify", "--format", "json"])
+        #expect(direct.exitCode == 0, "\(direct.stderr)")
+        #expect(try CLI.json(direct)["sni"] is NSNull, "\(direct.stdout)")
+        let text = try CLI.run(["probe", "127.0.0.1:\(server.port)", "--no-verify"])
+        #expect(text.stdout.contains("SNI     (none)"), "\(text.stdout)")
+        let forced = try CLI.run(["probe", "127.0.0.1:\(server.port)", "--no-verify", "--sni", "10.1.2.3"])
+        #expect(forced.stderr.contains("--sni 10.1.2.3 is an IP address"), "\(forced.stderr)")
+        #expect(forced.stdout.contains("SNI     (none)"))
+    }
 }

@@ -53,6 +53,41 @@ struct HostileServerTests {
         #expect(elapsed < Self.timeout + Self.margin)
     }
 
+    /// Warning alerts interleaved with HelloRequests, streamed without end: OpenSSL keeps reading
+    /// inside SSL_connect as long as bytes arrive, so only a deadline on every read stops it.
+    @Test(arguments: [false, true])
+    func alertAndHelloRequestStormEndsAtTheTimeoutAndIsNamed(afterServerHello: Bool) throws {
+        let server = RawTCPServer.storm(.alertsAndHelloRequests, afterServerHello: afterServerHello)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect(failure.kind == .alertStorm, "\(failure)")
+        #expect(failure.detail.contains("HelloRequest"), "\(failure.detail)")
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    /// A storm slow enough to stay under the record budget ends at the deadline, and is named.
+    @Test func slowStormEndsAtTheTimeoutAndIsNamed() throws {
+        let server = RawTCPServer.storm(.alertsAndHelloRequests, pause: 100_000)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        #expect(outcome.failure?.kind == .alertStorm, "\(String(describing: outcome.failure))")
+        #expect(elapsed >= Self.timeout - 0.1)
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    @Test(arguments: [false, true])
+    func helloRequestStormEndsAtTheTimeoutAndIsNamed(afterServerHello: Bool) throws {
+        let server = RawTCPServer.storm(.helloRequests, afterServerHello: afterServerHello)
+        defer { server.stop() }
+        let (outcome, elapsed) = probe(server)
+        let failure = try #require(outcome.failure)
+        #expect(failure.stage == .tls)
+        #expect(failure.kind == .helloRequestStorm, "\(failure)")
+        #expect(elapsed < Self.timeout + Self.margin)
+    }
+
     @Test func enormousCertificateMessageIsRefusedWithoutReadingIt() throws {
         let server = RawTCPServer { fd in
             _ = RawTCPServer.readSome(fd)
@@ -96,6 +131,24 @@ struct HostileServerTests {
         #expect(failure.kind == .alertSent)
         #expect(failure.alert == .protocolVersion)
         #expect(elapsed < Self.timeout + Self.margin)
+    }
+
+    /// A ServerHello that selects TLS 1.3 (supported_versions) for a client that offered only 1.2:
+    /// the failed handshake must not report TLS 1.3 as its protocol.
+    @Test func aVersionThatWasNotOfferedIsNotReportedAsTheProtocol() throws {
+        let server = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            var body: [UInt8] = [0x03, 0x03] + [UInt8](repeating: 0x11, count: 32) + [0] + [0x13, 0x01, 0]
+            body += [0, 6, 0x00, 0x2B, 0x00, 0x02, 0x03, 0x04]
+            RawTCPServer.write(fd, TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 2, body)))
+            sleep(3)
+        }
+        defer { server.stop() }
+        let outcome = TLSClient.handshake(HandshakeRequest(
+            host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
+            minVersion: .tls12, maxVersion: .tls12, timeout: Self.timeout, verifyCertificate: false))
+        #expect(outcome.failure != nil)
+        #expect(outcome.negotiated.version != .tls13, "\(outcome.negotiated)")
     }
 
     @Test func cipherThatWasNotOfferedIsAProtocolError() throws {
@@ -179,6 +232,27 @@ struct CertificateVerificationTests {
         #expect(o.certificate?.chain.first?.signatureAlgorithm == "sha1WithRSAEncryption")
     }
 
+    /// The trust store is parsed once per run and shared by every verifying handshake, also when
+    /// many run at once.
+    @Test func trustStoreIsLoadedOncePerRun() throws {
+        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var outcomes: [HandshakeOutcome] = []
+        }
+        let results = Results()
+        let request = HandshakeRequest(
+            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile)
+        DispatchQueue.concurrentPerform(iterations: 12) { _ in
+            let outcome = TLSClient.handshake(request)
+            results.lock.withLock { results.outcomes.append(outcome) }
+        }
+        let outcomes = results.outcomes
+        #expect(outcomes.count == 12)
+        for outcome in outcomes { #expect(outcome.failure == nil, "\(String(describing: outcome.failure))") }
+        #expect(TrustStoreCache.shared.loads(caFile: pki.caFile) == 1)
+    }
+
     @Test func ecdsaLeafVerifies() throws {
         let o = try outcome(pki.ecdsaLeaf)
         #expect(o.failure == nil)
@@ -223,5 +297,22 @@ struct HostileScanTests {
         #expect(profiles[1].errors.first?.contains("timeout") == true)
         #expect(profiles[2].errors.first?.contains("not-tls") == true)
         #expect(profiles[3].errors.first?.contains("alert") == true)
+    }
+
+    /// A storm costs one connection and one error, not one per probe: the scan gives up on the
+    /// host after the first storming connection.
+    @Test(arguments: [StormKind.alertsAndHelloRequests, .helloRequests])
+    func stormingHostIsGivenUpAfterOneConnection(kind: StormKind) throws {
+        let storm = RawTCPServer.storm(kind, afterServerHello: true)
+        defer { storm.stop() }
+        let start = Date()
+        let profiles = ServerScanner.scan([ScanTarget(host: "127.0.0.1", port: storm.port)], options: ScanOptions(timeout: 1))
+        #expect(Date().timeIntervalSince(start) < 2)
+        let profile = try #require(profiles.first)
+        #expect(profile.connections == 1)
+        #expect(profile.errors.count == 1, "\(profile.errors)")
+        let expected = kind == .helloRequests ? "hello-request-storm" : "alert-storm"
+        #expect(profile.errors.first?.contains(expected) == true, "\(profile.errors)")
+        #expect(profile.protocols.isEmpty)
     }
 }

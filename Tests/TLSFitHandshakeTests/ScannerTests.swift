@@ -196,7 +196,7 @@ struct ScannerTests {
         #expect(profiles[1].errors.count == 1 && profiles[1].errors[0].contains("refused"))
         #expect(profiles[1].connections == 1)
         #expect(profiles[1].protocols.isEmpty)
-        #expect(profiles[2].errors.isEmpty && profiles[2].accepts(.tls12))
+        #expect(profiles[2].errors.isEmpty && profiles[2].accepts(.tls12), "\(profiles[2].errors)")
         #expect(profiles[2].certificate?.chain.first?.keyType == "EC")
     }
 

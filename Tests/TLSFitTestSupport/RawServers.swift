@@ -152,3 +152,42 @@ public enum TLSBytes {
     /// A warning-level alert record.
     public static func warningAlert(_ code: UInt8) -> [UInt8] { record(type: 0x15, [1, code]) }
 }
+
+extension TLSBytes {
+    /// A HelloRequest record (handshake type 0, empty body): a client in the middle of a handshake ignores it.
+    public static let helloRequest: [UInt8] = record(type: 0x16, handshake(type: 0, []))
+}
+
+/// Storms: what a server streams after the ClientHello to keep a client busy without ever finishing.
+public enum StormKind: Sendable {
+    /// Warning alerts (user_canceled) interleaved with HelloRequests: OpenSSL's warning-alert limit
+    /// resets on every HelloRequest.
+    case alertsAndHelloRequests
+    /// HelloRequests alone.
+    case helloRequests
+}
+
+extension RawTCPServer {
+    /// A server that reads the ClientHello, optionally answers with a ServerHello, then streams
+    /// `kind` until the client goes away or `maxSeconds` pass (so a test that fails does not hang).
+    /// With `pause` (microseconds), one unit at a time with that pause between: a slow storm.
+    public static func storm(
+        _ kind: StormKind, afterServerHello: Bool = false, pause: useconds_t = 0, maxSeconds: Double = 20
+    ) -> RawTCPServer {
+        RawTCPServer { fd in
+            _ = readSome(fd)
+            if afterServerHello { write(fd, TLSBytes.serverHello()) }
+            let unit: [UInt8] = switch kind {
+            case .alertsAndHelloRequests: TLSBytes.warningAlert(90) + TLSBytes.helloRequest
+            case .helloRequests: TLSBytes.helloRequest
+            }
+            let batch = [[UInt8]](repeating: unit, count: pause > 0 ? 1 : 512).flatMap { $0 }
+            let end = Date().addingTimeInterval(maxSeconds)
+            while Date() < end {
+                let n = batch.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return }
+                if pause > 0 { usleep(pause) }
+            }
+        }
+    }
+}

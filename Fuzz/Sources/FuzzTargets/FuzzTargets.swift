@@ -9,11 +9,34 @@ public enum FuzzTargets {
     /// `.reg` files written by regedit (REGEDIT4 and version 5, UTF-8 or UTF-16).
     public static func regedit(_ bytes: [UInt8]) {
         evaluate { () throws(InputError) in try RegFileParser.parse(bytes, source: "fuzz.reg") }
+        // Depth and size: the input as a key-name component repeated to hundreds of levels, and
+        // as a long value name, around Windows' limits (255 characters, 512 levels, 16,383).
+        let (key, name) = deepKeyAndName(bytes)
+        let text = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\\(key)]\r\n\"\(name)\"=dword:00000001\r\n"
+        evaluate { () throws(InputError) in try RegFileParser.parse(Array(text.utf8), source: "deep.reg") }
     }
 
     /// Registry.pol files from a GPO backup.
     public static func pol(_ bytes: [UInt8]) {
         evaluate { () throws(InputError) in try RegistryPolParser.parse(bytes, source: "fuzz.pol") }
+        // Depth and size, as for regedit: one record with a deep key and a long value name.
+        let (key, name) = deepKeyAndName(bytes)
+        func utf16z(_ s: String) -> [UInt8] { (Array(s.utf16) + [0]).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+        let record: [UInt8] = [0x5B, 0] + utf16z(key) + [0x3B, 0] + utf16z(name) + [0x3B, 0] + [4, 0, 0, 0] + [0x3B, 0]
+            + [4, 0, 0, 0] + [0x3B, 0] + [1, 0, 0, 0] + [0x5D, 0]
+        evaluate { () throws(InputError) in try RegistryPolParser.parse(Array("PReg".utf8) + [1, 0, 0, 0] + record, source: "deep.pol") }
+    }
+
+    /// A key of 1 to 1,024 levels whose components are made from the input (up to 300
+    /// characters), and a value name of up to 20,000 characters.
+    static func deepKeyAndName(_ bytes: [UInt8]) -> (key: String, name: String) {
+        let first = Int(bytes.first ?? 0), second = Int(bytes.dropFirst().first ?? 0)
+        let text = String(decoding: bytes.dropFirst(2).filter { $0 != 0x5C && $0 != 0x5D && $0 != 0x22 && $0 >= 0x20 }, as: UTF8.self)
+        let component = text.isEmpty ? "k" : String(text.prefix(300))
+        let levels = 1 + first * 4
+        let key = Array(repeating: component, count: levels).joined(separator: "\\")
+        let name = String(repeating: component, count: max(1, min(20_000, second * 80) / max(1, component.count)))
+        return (key, name)
     }
 
     /// `gpresult /x` XML reports.

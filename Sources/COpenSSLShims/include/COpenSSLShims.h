@@ -28,7 +28,25 @@ typedef struct tlsfit_trace {
     int server_dh_bits;        /* size of the DHE prime in a TLS 1.2 ServerKeyExchange, 0 when none */
     int server_hello_done;     /* 1 once the server's first flight ended (ServerHelloDone, or TLS 1.3 Finished) */
     long bytes_read;           /* handshake-layer bytes read (messages) */
+    long warning_alerts;       /* warning-level alerts received */
+    long hello_requests;       /* HelloRequest messages received (OpenSSL ignores them during a handshake) */
 } tlsfit_trace;
+
+/* Limits on one connection, checked before every read from the socket: OpenSSL keeps reading
+   inside SSL_connect as long as bytes arrive, so a poll(2) between calls is not enough. */
+typedef struct tlsfit_guard {
+    uint64_t deadline_ns;      /* CLOCK_MONOTONIC nanoseconds; reads fail once it has passed */
+    long max_bytes;            /* raw bytes the peer may send during the handshake */
+    long max_noise;            /* warning alerts, and HelloRequests, each */
+    const tlsfit_trace *trace; /* for the alert and HelloRequest counts */
+    long bytes_in;             /* raw bytes read so far */
+    int stop_reason;           /* 0 none, 1 deadline, 2 byte budget, 3 alert/HelloRequest budget */
+} tlsfit_guard;
+
+/* `timeout_ms` from now on CLOCK_MONOTONIC. */
+void tlsfit_guard_init(tlsfit_guard *guard, const tlsfit_trace *trace, long timeout_ms, long max_bytes, long max_noise);
+/* A socket BIO (BIO_NOCLOSE) whose every read first checks `guard` (owned by the caller, must outlive the BIO). */
+BIO *tlsfit_guarded_socket_bio(int fd, tlsfit_guard *guard);
 
 
 void tlsfit_trace_reset(tlsfit_trace *trace);

@@ -112,11 +112,14 @@ public enum Diagnoser {
                           explanation: "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
                           evidence: [seen], fix: Fix(description: "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
         case (.certificate, _):
-            let root = rootSubject(observed.certificate) ?? "unknown"
+            let root = rootSubject(observed.certificate)
+                ?? observed.certificate?.chain.last.map { "unknown: the chain stops at a certificate issued by \"\($0.issuer)\", which was not sent and is not trusted here (an intermediate or a root)" }
+                ?? "unknown"
             return [Cause(code: .certificateUntrusted,
                           summary: "the certificate of \(target) is not trusted (\(failure.kind.rawValue))",
                           explanation: "The handshake completed, but the certificate chain failed verification: \(failure.detail). The chain ends at \"\(root)\". If that is not a Microsoft root, something between this machine and Windows Update re-signs the connection (TLS inspection); the update client accepts only Microsoft's own roots.",
-                          evidence: [seen, Evidence(file: nil, key: "\(target) certificate root", value: root)], rootSubject: root,
+                          evidence: [seen, Evidence(file: nil, key: "\(target) certificate root", value: root)],
+                          rootSubject: rootSubject(observed.certificate),
                           fix: Fix(description: "Exempt the Windows Update hosts from TLS inspection on the proxy or firewall, or make the chain lead to a root this machine trusts."))]
         default:
             guard let server, let predicted else {
@@ -153,10 +156,15 @@ public enum Diagnoser {
         return .init(tlsProtocol: s.version?.rawValue, cipher: s.suite?.iana, group: s.group)
     }
 
-    /// The subject of the root the chain ends at (the last certificate's issuer, unless it is self-signed).
+    /// The subject of the root the chain ends at (the last certificate's issuer, unless it is
+    /// self-signed); nil when the chain is incomplete (OpenSSL found no issuer for the last
+    /// certificate sent, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)): that issuer may be an
+    /// intermediate the server did not send, not a root.
     static func rootSubject(_ report: CertificateReport?) -> String? {
-        guard let last = report?.chain.last else { return nil }
-        return last.isSelfSigned ? last.subject : last.issuer
+        guard let report, let last = report.chain.last else { return nil }
+        if last.isSelfSigned { return last.subject }
+        if report.verifyCode == 2 || report.verifyCode == 20 { return nil }
+        return last.issuer
     }
 
     // MARK: Configuration causes

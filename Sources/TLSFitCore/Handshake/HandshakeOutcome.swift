@@ -37,6 +37,11 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     case notTLS = "not-tls"
     /// The peer spoke TLS but broke the protocol.
     case protocolError = "protocol-error"
+    /// The peer streamed warning alerts (with or without HelloRequests between them) instead of
+    /// finishing the handshake; the client gave up at its deadline or record budget.
+    case alertStorm = "alert-storm"
+    /// The peer streamed HelloRequests instead of finishing the handshake.
+    case helloRequestStorm = "hello-request-storm"
     /// The certificate chain does not lead to a trusted root.
     case untrusted
     /// The certificate does not name the host.

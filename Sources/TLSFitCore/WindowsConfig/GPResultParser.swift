@@ -18,12 +18,20 @@ public enum GPResultParser {
         if trimmed.hasPrefix("<?xml"), let end = trimmed.range(of: "?>") {
             text = String(text[..<trimmed.startIndex]) + String(trimmed[end.upperBound...])
         }
+        // gpresult never writes a DTD; with one, entities would be dropped silently (a suite list
+        // written with an entity became empty). Refuse it, at its line.
+        if let doctype = text.range(of: "<!DOCTYPE") ?? text.range(of: "<!ENTITY") {
+            let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
+            throw InputError(source: source, line: line,
+                message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")
+        }
         let root = try XMLTree.parse(Data(text.utf8), source: source)
         guard root.name == "Rsop" || root.name == "RSOP" || root.name.lowercased() == "rsop" else {
             throw InputError(source: source, line: root.line, message: "not a gpresult /x report: the root element is <\(root.name)>, expected <Rsop>")
         }
         var operations: [RegistryOperation] = []
         walk(root, source: source, inUserResults: false, into: &operations)
+        try RegistryLimits.check(operations, source: source)
         return WindowsConfigDocument(source: source, format: .gpresultXML, operations: operations)
     }
 
@@ -197,7 +205,35 @@ enum XMLTree {
         case 73: return "a start tag is not closed with '>'"
         case 76: return "a closing tag does not match the open element"
         case 85: return "extra content after the root element"
-        default: return "XML error \(code)"
+        // The rest of libxml2's xmlParserErrors, in words.
+        case 1, 2: return "the XML parser failed (internal error or out of memory)"
+        case 3: return "the document does not start like XML"
+        case 6, 7, 8: return "an invalid character reference (&#...;)"
+        case 10, 11, 12, 13: return "a character reference in the wrong place"
+        case 14, 15, 16, 17, 18, 19, 20, 21: return "an entity reference in the wrong place"
+        case 22: return "a broken character reference"
+        case 24: return "a broken parameter-entity reference"
+        case 25, 27, 28, 29: return "an entity that is not declared or cannot be used"
+        case 30, 31, 80: return "an unknown or unsupported text encoding"
+        case 32, 33, 42, 43: return "a quoted string that is not closed"
+        case 34: return "a broken namespace declaration"
+        case 35, 36, 86, 87, 88, 89: return "a broken entity"
+        case 37: return "a '<' inside an attribute value"
+        case 44, 100: return "a comment that is not closed"
+        case 45, 46: return "a broken processing instruction (<?...?>)"
+        case 47, 48, 49, 50, 51, 52, 53, 54, 57, 58, 59, 60, 82, 93, 94: return "a broken document type declaration"
+        case 55, 56, 77, 78, 95, 96, 97: return "a broken XML declaration"
+        case 61, 62: return "a CDATA section that is not closed"
+        case 63: return "a reserved name (starting with 'xml')"
+        case 68, 69, 70, 90, 91: return "a missing or broken value"
+        case 71, 72, 74: return "a tag that is not written correctly ('<', '>' or '=' missing)"
+        case 75: return "a closing tag does not match the open element"
+        case 79: return "'--' inside a comment"
+        case 83: return "an attribute without a value"
+        case 84: return "the elements are not properly nested"
+        case 98: return "a name that is too long"
+        case 99: return "parsing was stopped"
+        default: return "XML error number \(code) (libxml2)"
         }
     }
 

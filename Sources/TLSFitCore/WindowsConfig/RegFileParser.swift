@@ -15,6 +15,9 @@ public enum RegFileParser {
         var sawHeader = false
         var regedit4 = false
         var currentKey: String? = nil
+        // The current key normalized once: every value line under it reuses it (normalizing the
+        // same key for each of a million values was most of the parse).
+        var currentNormalizedKey = ""
         var index = 0
 
         func fail(_ line: Int, _ message: String) -> InputError {
@@ -44,6 +47,7 @@ public enum RegFileParser {
                 var delete = false
                 if inner.first == UInt8(ascii: "-") { delete = true; inner = inner.dropFirst() }
                 let keyText = inner.string
+                if let problem = RegistryLimits.problem(key: keyText) { throw fail(number, problem) }
                 let key = RegistryPath.normalize(keyText)
                 guard !key.isEmpty else { throw fail(number, "empty key name") }
                 let provenance = Provenance(file: source, line: number, key: keyText, value: delete ? "(key deleted)" : "(key)")
@@ -53,6 +57,7 @@ public enum RegFileParser {
                 } else {
                     operations.append(RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
                     currentKey = keyText
+                    currentNormalizedKey = key
                 }
                 continue
             }
@@ -75,6 +80,7 @@ public enum RegFileParser {
                 name = text
                 rest = after
             }
+            if let problem = RegistryLimits.problem(valueName: name) { throw fail(number, problem) }
             rest = rest.trimmed()
             guard rest.first == UInt8(ascii: "=") else {
                 throw fail(number, "expected '=' after the value name")
@@ -84,7 +90,7 @@ public enum RegFileParser {
 
             if rest.first == UInt8(ascii: "-"), rest.dropFirst().trimmed().isEmpty {
                 let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) (deleted)")
-                operations.append(RegistryOperation(key: keyText, action: .deleteValue(name: name), provenance: p, format: .regedit))
+                operations.append(RegistryOperation(key: currentNormalizedKey, action: .deleteValue(name: name), provenance: p, format: .regedit))
                 continue
             }
 
@@ -142,7 +148,7 @@ public enum RegFileParser {
                 throw fail(number, "unknown value form '\(rest.prefix(20).string)'; expected \"string\", dword:, hex:, hex(N): or -")
             }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(key: keyText, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
+            operations.append(RegistryOperation(key: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
         }
         guard sawHeader else {
             throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")

@@ -95,7 +95,9 @@ public enum RegistryData: Sendable, Hashable {
         switch self {
         case .dword(let v): return UInt64(v)
         case .qword(let v): return v
-        case .binary(_, let bytes) where bytes.count == 4 || bytes.count == 8:
+        // REG_BINARY of a DWORD's or QWORD's size reads as little-endian. REG_DWORD_BIG_ENDIAN
+        // (hex(5)) and unknown type numbers are not numbers here: reported as wrong-value-type.
+        case .binary(let type, let bytes) where type == 3 && (bytes.count == 4 || bytes.count == 8):
             var v: UInt64 = 0
             for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
             return v

@@ -28,8 +28,13 @@ public enum RegistryPolParser {
             }
             offset += 2
             let key = try readString(bytes, &offset, record: record, field: "key", source: source)
+            if let problem = RegistryLimits.problem(key: key) { throw fail(start, "record \(record): \(problem)") }
             try expectSemicolon(bytes, &offset, record: record, after: "key", source: source)
             let valueName = try readString(bytes, &offset, record: record, field: "value name", source: source)
+            // `**del.NAME` and the other switches carry a value name after their prefix.
+            if let problem = RegistryLimits.problem(valueName: valueName.hasPrefix("**") ? String(valueName.drop { $0 != "." }.dropFirst()) : valueName) {
+                throw fail(start, "record \(record): \(problem)")
+            }
             try expectSemicolon(bytes, &offset, record: record, after: "value name", source: source)
             guard offset + 4 <= bytes.count else { throw fail(offset, "record \(record): truncated before the value type") }
             let type = readUInt32(bytes, offset); offset += 4

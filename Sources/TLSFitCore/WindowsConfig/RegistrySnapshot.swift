@@ -21,24 +21,77 @@ public struct RegistrySnapshot: Sendable, Hashable {
     /// Folded key path -> key.
     private var keys: [String: Key] = [:]
 
-    /// Folded key path -> folded paths of its direct subkeys, existing or implied by a deeper key,
-    /// so that deleting a key visits its subtree instead of every key (a `.reg` of N keys and N
-    /// deletions took quadratic time; found by fuzzing with large inputs). Not part of equality.
-    private var subtrees: [String: Set<String>] = [:]
+    /// The key tree as a trie of node numbers, so that deleting a key visits its subtree instead of
+    /// every key (a `.reg` of N keys and N deletions took quadratic time; found by fuzzing with
+    /// large inputs), and linking a key costs its length, not the sum of its ancestors' lengths
+    /// (a 512-level key made 512 path strings). Not part of equality.
+    private struct Tree: Sendable {
+        /// (parent node, folded component) -> node; node 0 is the root.
+        var child: [Node: Int] = [:]
+        /// node -> its child nodes.
+        var children: [Int: Set<Int>] = [:]
+        /// node -> the folded path of the key it stands for, for nodes that are keys.
+        var path: [Int: String] = [:]
+        var count = 1
+
+        struct Node: Hashable, Sendable {
+            var parent: Int
+            var name: Substring
+        }
+
+        /// The node of `folded`, made with its ancestors when missing.
+        mutating func node(_ folded: String) -> Int {
+            var current = 0
+            for name in folded.split(separator: "\\", omittingEmptySubsequences: false) {
+                let key = Node(parent: current, name: name)
+                if let next = child[key] {
+                    current = next
+                } else {
+                    let next = count
+                    count += 1
+                    child[key] = next
+                    children[current, default: []].insert(next)
+                    current = next
+                }
+            }
+            return current
+        }
+
+        /// Removes the subtree of `folded` and returns the paths of the keys it held: the nodes
+        /// go, so a later deletion never walks keys deleted before.
+        mutating func remove(_ folded: String) -> [String] {
+            var current = 0
+            var last: Node?
+            for name in folded.split(separator: "\\", omittingEmptySubsequences: false) {
+                let key = Node(parent: current, name: name)
+                guard let next = child[key] else { return [] }
+                last = key
+                current = next
+            }
+            if let last {
+                child[last] = nil
+                children[last.parent]?.remove(current)
+            }
+            var removed: [String] = []
+            var pending = [current]
+            while let node = pending.popLast() {
+                if let path = path.removeValue(forKey: node) { removed.append(path) }
+                if let below = children.removeValue(forKey: node) { pending.append(contentsOf: below) }
+            }
+            return removed
+        }
+    }
+
+    private var tree = Tree()
 
     public init() {}
 
     public static func == (lhs: RegistrySnapshot, rhs: RegistrySnapshot) -> Bool { lhs.keys == rhs.keys }
     public func hash(into hasher: inout Hasher) { hasher.combine(keys) }
 
-    /// Links a key to its parent, and so on up until a link that already exists.
+    /// Records the key in the tree (its ancestors are implied).
     private mutating func link(_ folded: String) {
-        var child = folded
-        while let separator = child.lastIndex(of: "\\") {
-            let parent = String(child[..<separator])
-            guard subtrees[parent, default: []].insert(child).inserted else { return }
-            child = parent
-        }
+        tree.path[tree.node(folded)] = folded
     }
 
     public init(documents: [WindowsConfigDocument]) {
@@ -73,12 +126,8 @@ public struct RegistrySnapshot: Sendable, Hashable {
         case .deleteAllValues:
             keys[folded]?.values = [:]
         case .deleteKey:
-            var pending = [folded]
-            while let path = pending.popLast() {
-                keys[path] = nil
-                if let children = subtrees.removeValue(forKey: path) { pending.append(contentsOf: children) }
-            }
-            if let separator = folded.lastIndex(of: "\\") { subtrees[String(folded[..<separator])]?.remove(folded) }
+            keys[folded] = nil
+            for path in tree.remove(folded) { keys[path] = nil }
         }
     }
 

@@ -15,14 +15,27 @@ final class HostProbe: @unchecked Sendable {
 
     /// The path to this target: the scan's, with the proxy's bypass list applied.
     let path: NetworkPath
+    /// Ctrl-C: once true, no further connection starts (a job of many handshakes stops at the next one).
+    let isCancelled: @Sendable () -> Bool
 
-    init(target: ScanTarget, options: ScanOptions) {
+    init(target: ScanTarget, options: ScanOptions, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.target = target
         self.options = options
+        self.isCancelled = isCancelled
         path = options.path.route(host: target.host, port: target.port)
     }
 
     var connections: Int { lock.withLock { _connections } }
+
+    /// The storm that made the scan give up on this host: later handshakes return it at once,
+    /// without connecting, so a storm costs one timeout, not one per probe.
+    private var _gaveUp: HandshakeFailure?
+    var gaveUp: HandshakeFailure? { lock.withLock { _gaveUp } }
+
+    /// Failures after which no further connection to the host is worth its timeout.
+    static func abandonsHost(_ failure: HandshakeFailure) -> Bool {
+        failure.kind == .alertStorm || failure.kind == .helloRequestStorm
+    }
 
     /// The address later probes dial: the pinned one, else the target's.
     var dialHost: String { lock.withLock { _pinnedAddress } ?? target.connectAddress ?? target.host }
@@ -47,7 +60,14 @@ final class HostProbe: @unchecked Sendable {
         min: TLSVersion, max: TLSVersion, cipherString: String? = nil, tls13CipherSuites: String? = nil,
         groups: String? = nil, stopAfterServerHello: Bool = true, verify: Bool = false
     ) -> HandshakeOutcome {
-        let pinned = lock.withLock { _pinnedAddress }
+        let (pinned, gaveUp) = lock.withLock { (_pinnedAddress, _gaveUp) }
+        if let gaveUp = gaveUp ?? (isCancelled()
+            ? HandshakeFailure(stage: .tls, kind: .timeout, detail: "not measured: the scan was interrupted") : nil)
+        {
+            return HandshakeOutcome(
+                host: target.host, port: target.port, address: nil, sni: target.host, negotiated: NegotiatedParameters(),
+                certificate: nil, failure: gaveUp, timings: HandshakeTimings(totalMs: 0))
+        }
         var request = HandshakeRequest(
             host: target.host, port: target.port, connectAddress: pinned ?? target.connectAddress,
             connectPort: target.connectPort, sni: target.host, minVersion: min, maxVersion: max,
@@ -56,7 +76,11 @@ final class HostProbe: @unchecked Sendable {
             stopAfterServerHello: stopAfterServerHello)
         request.path = path
         lock.withLock { _connections += 1 }
-        return TLSClient.handshake(request)
+        let outcome = TLSClient.handshake(request)
+        if let failure = outcome.failure, Self.abandonsHost(failure) {
+            lock.withLock { if _gaveUp == nil { _gaveUp = failure } }
+        }
+        return outcome
     }
 
     /// What one elimination handshake says.
@@ -78,7 +102,7 @@ final class HostProbe: @unchecked Sendable {
         guard let failure = outcome.failure else { return .refused }
         switch failure.stage {
         case .dns, .tcp, .proxy: return .failed(failure.detail)
-        case .tls where failure.kind == .timeout: return .failed(failure.detail)
+        case .tls where failure.kind == .timeout || abandonsHost(failure): return .failed(failure.detail)
         default: return .refused
         }
     }

@@ -44,7 +44,7 @@ enum LegacySuiteElimination {
         var remaining = candidates(for: version)
         let wire = RawClientHello.wireVersion(version)
         let label = "\(version.rawValue): legacy suites"
-        while !remaining.isEmpty, !isCancelled() {
+        while !remaining.isEmpty, !isCancelled(), probe.gaveUp == nil {
             switch probe.rawHello(version: version, suites: remaining.map(\.code)) {
             case .chose(let chosenVersion, let code):
                 // Another version means this one is refused (the server would downgrade).

@@ -20,7 +20,7 @@ public enum ServerScanner {
             isCancelled: isCancelled)
         let collector = ResultCollector(count: targets.count, progress: progress)
         for (index, target) in targets.enumerated() {
-            let host = HostScan(target: target, options: options) { profile in collector.store(profile, at: index) }
+            let host = HostScan(target: target, options: options, isCancelled: isCancelled) { profile in collector.store(profile, at: index) }
             scheduler.add(host: index) { host.start(scheduler: scheduler, index: index) }
         }
         scheduler.run()
@@ -80,8 +80,11 @@ private final class HostScan: @unchecked Sendable {
     private var remainingJobs = 0
     private var started: UInt64 = 0
 
-    init(target: ScanTarget, options: ScanOptions, completion: @escaping @Sendable (ServerProfile) -> Void) {
-        probe = HostProbe(target: target, options: options)
+    init(
+        target: ScanTarget, options: ScanOptions, isCancelled: @escaping @Sendable () -> Bool,
+        completion: @escaping @Sendable (ServerProfile) -> Void
+    ) {
+        probe = HostProbe(target: target, options: options, isCancelled: isCancelled)
         self.options = options
         self.completion = completion
         profile = ServerProfile(
@@ -101,6 +104,7 @@ private final class HostScan: @unchecked Sendable {
         profile.certificate = outcome.certificate
         if let failure = outcome.failure, failure.stage != .certificate {
             let fatal = failure.stage == .dns || failure.stage == .tcp || failure.stage == .proxy || failure.kind == .timeout || failure.kind == .notTLS
+                || HostProbe.abandonsHost(failure)
             if fatal {
                 profile.errors.append("\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)")
                 finish()
@@ -174,6 +178,11 @@ private final class HostScan: @unchecked Sendable {
                     min: version, max: version, cipherString: version == .tls13 ? nil : suite + ":@SECLEVEL=0",
                     tls13CipherSuites: version == .tls13 ? suite : nil, stopAfterServerHello: false, verify: true)
                 profile.certificate = outcome.certificate
+            }
+            // A storm met by a later probe: one error for the host, not one per probe that gave up.
+            if let storm = probe.gaveUp, profile.protocols.isEmpty == false {
+                profile.errors.removeAll { $0.hasSuffix(storm.detail) }
+                profile.errors.append("\(storm.stage.rawValue): \(storm.kind.rawValue): \(storm.detail) (the scan gave up on this host)")
             }
             // Stable order for readers: the errors of parallel jobs arrive in any order.
             profile.errors.sort()

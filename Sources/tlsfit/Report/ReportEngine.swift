@@ -151,26 +151,46 @@ struct ReportEngine: Sendable {
     /// Also returns the export files of each group's first machine, by group id.
     func readFleet(_ folder: String) throws -> (FleetReading, [String: [String]]) {
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        // Walked by hand: FileManager's enumerator skips a folder it cannot read without a word.
         var relative: [String] = []
-        if let walker = FileManager.default.enumerator(atPath: root) {
-            while let item = walker.nextObject() as? String {
-                if (walker.fileAttributes?[.type] as? FileAttributeType) == .typeRegular { relative.append(item) }
+        var unreadable: [SkippedInput] = []
+        var pending = [""]
+        while let folder = pending.popLast() {
+            let path = folder.isEmpty ? root : root + "/" + folder
+            guard let handle = opendir(path) else {
+                unreadable.append(SkippedInput(file: path, line: nil, reason: "cannot read the folder: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            closedir(handle)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            for name in names.sorted() {
+                let item = folder.isEmpty ? name : folder + "/" + name
+                var info = stat()
+                guard lstat(root + "/" + item, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: relative.append(item)
+                case S_IFDIR: pending.append(item)
+                default: break
+                }
             }
         }
+        for item in unreadable { CLIErrors.warn("skipped \(item.description)") }
         let defaultRelease = plan.releasesGiven ? plan.releases[0] : WindowsConfigReader.defaultRelease
         let machines = FleetLayout.machines(relativeFiles: relative, defaultRelease: defaultRelease)
         guard !machines.isEmpty else {
             throw InputError(source: folder, message: "no export found (.reg, .pol, .xml, .txt, .json or GPO backup folders)")
         }
         let display = progress
-        let reading = FleetGrouping.group(
+        let grouped = FleetGrouping.group(
             machines,
             load: { machine throws(InputError) in
                 try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
             },
             isCancelled: { Interruption.shared.isInterrupted },
             progress: { done, total in display.update(done, total, "reading exports") })
-        if reading.cancelled { throw Interrupted(done: "\(reading.machinesRead) of \(machines.count) exports read") }
+        if grouped.cancelled { throw Interrupted(done: "\(grouped.machinesRead) of \(machines.count) exports read") }
+        var reading = grouped
+        reading.skipped = (unreadable + reading.skipped).sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         guard reading.machinesRead > 0 else {
             for item in reading.skipped.prefix(20) { CLIErrors.warn("skipped \(item.description)") }
             throw InputError(source: folder, message: "none of the \(machines.count) export(s) could be read")

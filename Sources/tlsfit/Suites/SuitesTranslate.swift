@@ -82,8 +82,9 @@ extension SuitesCommand {
 
         private func readList() throws -> (String, String) {
             if list == ["-"] {
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                return (String(decoding: data, as: UTF8.self), "<stdin>")
+                let bytes: [UInt8]
+                do { bytes = try ConfigInputLoader.readStandardInput() } catch { throw CLIErrors.badInput(error) }
+                return (String(decoding: bytes, as: UTF8.self), "<stdin>")
             }
             guard !list.isEmpty else { throw SuitesCommand.badInput("give a cipher list, or - to read it from stdin") }
             return (list.joined(separator: " "), "LIST")

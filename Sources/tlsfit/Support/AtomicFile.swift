@@ -16,6 +16,18 @@ enum AtomicFile {
     }
 
     static func write(_ data: Data, to path: String) throws {
+        // Atomic replacement is for regular files: a FIFO, a device or /dev/stdout is written
+        // through (never replaced by a regular file, which as root replaced /dev/full).
+        var info = stat()
+        if stat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFIFO, S_IFCHR, S_IFSOCK: return try writeThrough(data, to: path)
+            case S_IFDIR: throw WriteError(description: "\(path): a folder, not a file")
+            default: throw WriteError(description: "\(path): not a regular file, a FIFO or a character device; refused")
+            }
+        }
+        let existingMode: mode_t? = stat(path, &info) == 0 ? info.st_mode & 0o7777 : nil
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -27,6 +39,8 @@ enum AtomicFile {
         defer { Interruption.shared.unregisterTemporaryFile(temporary.path) }
         do {
             try data.write(to: temporary, options: [])
+            // The replacement keeps the permissions of the file it replaces.
+            if let existingMode { chmod(temporary.path, existingMode) }
             guard rename(temporary.path, target.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
@@ -37,6 +51,21 @@ enum AtomicFile {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw WriteError(description: "\(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes into an existing FIFO or device as it is: no temporary file, no rename.
+    static func writeThrough(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(description: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        let bytes = [UInt8](data)
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw WriteError(description: "\(path): write error: \(String(cString: strerror(errno)))") }
+            offset += n
         }
     }
 }

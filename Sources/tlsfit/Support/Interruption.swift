@@ -16,9 +16,15 @@ final class Interruption: @unchecked Sendable {
 
     var isInterrupted: Bool { lock.withLock { interrupted } }
 
-    /// Takes over SIGINT and SIGTERM for the rest of the process. A second signal exits at once.
-    func install() {
+    /// When true, the first signal removes the temporary paths and exits (for commands with
+    /// nothing partial to report, such as `demo`).
+    private var exitOnFirstSignal = false
+
+    /// Takes over SIGINT and SIGTERM for the rest of the process. A second signal exits at once;
+    /// with `exitAtOnce`, the first does.
+    func install(exitAtOnce: Bool = false) {
         lock.withLock {
+            exitOnFirstSignal = exitOnFirstSignal || exitAtOnce
             guard sources.isEmpty else { return }
             for sig in [SIGINT, SIGTERM] {
                 signal(sig, SIG_IGN)
@@ -32,11 +38,13 @@ final class Interruption: @unchecked Sendable {
 
     private func handle(_ sig: Int32) {
         let (again, files) = lock.withLock {
-            let again = interrupted
+            let again = interrupted || exitOnFirstSignal
             interrupted = true
             return (again, temporaryFiles)
         }
+        // Files first, then the (now empty) temporary folders.
         for file in files { unlink(file) }
+        for file in files { rmdir(file) }
         if again {
             FileHandle.standardError.write(Data("\ntlsfit: interrupted again, exiting\n".utf8))
             exit(130)

@@ -1,0 +1,132 @@
+/// What a client offered in its ClientHello, read from the first TLS record (for `serve`'s log).
+public struct OfferedClientHello: Sendable, Hashable {
+    /// `legacy_version` of the hello (0x0303 for TLS 1.2 and 1.3 hellos).
+    public var legacyVersion: UInt16
+    /// `supported_versions`, when sent (TLS 1.3-capable clients).
+    public var supportedVersions: [UInt16]
+    public var cipherSuites: [UInt16]
+    /// `signature_algorithms`, in wire order.
+    public var signatureAlgorithms: [UInt16]
+    /// `supported_groups`, in wire order.
+    public var groups: [UInt16]
+    /// The host name of `server_name`, nil when none.
+    public var serverName: String?
+    /// Extension types in wire order.
+    public var extensions: [UInt16]
+
+    public init(legacyVersion: UInt16, supportedVersions: [UInt16] = [], cipherSuites: [UInt16], signatureAlgorithms: [UInt16] = [],
+                groups: [UInt16] = [], serverName: String? = nil, extensions: [UInt16] = []) {
+        self.legacyVersion = legacyVersion
+        self.supportedVersions = supportedVersions
+        self.cipherSuites = cipherSuites
+        self.signatureAlgorithms = signatureAlgorithms
+        self.groups = groups
+        self.serverName = serverName
+        self.extensions = extensions
+    }
+
+    /// The highest version offered.
+    public var highestVersion: UInt16 { supportedVersions.filter { $0 & 0x0A0A != 0x0A0A }.max() ?? legacyVersion }
+
+    public enum ParseResult: Sendable, Hashable {
+        case hello(OfferedClientHello)
+        /// The first record is not complete yet: at least this many bytes are needed.
+        case incomplete(needed: Int)
+        /// Not a TLS handshake record holding a ClientHello (or a hello split over records).
+        case notAClientHello(String)
+    }
+
+    /// Parses the ClientHello in the first TLS record of `bytes`. Never traps on any input.
+    public static func parse(_ bytes: [UInt8]) -> ParseResult {
+        guard bytes.count >= 5 else { return .incomplete(needed: 5) }
+        guard bytes[0] == 0x16, bytes[1] == 0x03 else { return .notAClientHello("not a TLS handshake record") }
+        let recordLength = Int(bytes[3]) << 8 | Int(bytes[4])
+        guard recordLength <= 16384 + 2048 else { return .notAClientHello("record too long") }
+        guard bytes.count >= 5 + recordLength else { return .incomplete(needed: 5 + recordLength) }
+        var r = Reader(bytes: bytes, position: 5, end: 5 + recordLength)
+        guard let type = r.u8(), type == 1, let length = r.u24() else { return .notAClientHello("not a ClientHello") }
+        guard length <= recordLength - 4 else { return .notAClientHello("the ClientHello spans more than one record") }
+        r.end = r.position + length
+        guard let legacy = r.u16(), r.skip(32), let sid = r.u8(), r.skip(Int(sid)), let suitesLength = r.u16(),
+            let suiteBytes = r.take(Int(suitesLength)), let compression = r.u8(), r.skip(Int(compression))
+        else { return .notAClientHello("truncated ClientHello") }
+        var hello = OfferedClientHello(legacyVersion: legacy, cipherSuites: pairs(suiteBytes))
+        if let extensionsLength = r.u16(), let extensionBytes = r.take(Int(extensionsLength)) {
+            var e = Reader(bytes: extensionBytes, position: 0, end: extensionBytes.count)
+            while let extensionType = e.u16(), let l = e.u16(), let data = e.take(Int(l)) {
+                hello.extensions.append(extensionType)
+                var d = Reader(bytes: data, position: 0, end: data.count)
+                switch extensionType {
+                case 0x0000:
+                    // server_name_list: length(2), then type(1) length(2) name.
+                    if d.skip(2), let nameType = d.u8(), nameType == 0, let n = d.u16(), let name = d.take(Int(n)) {
+                        hello.serverName = String(decoding: name, as: UTF8.self)
+                    }
+                case 0x000A:
+                    if let n = d.u16(), let list = d.take(Int(n)) { hello.groups = pairs(list) }
+                case 0x000D:
+                    if let n = d.u16(), let list = d.take(Int(n)) { hello.signatureAlgorithms = pairs(list) }
+                case 0x002B:
+                    if let n = d.u8(), let list = d.take(Int(n)) { hello.supportedVersions = pairs(list) }
+                default: break
+                }
+            }
+        }
+        return .hello(hello)
+    }
+
+    private static func pairs(_ bytes: [UInt8]) -> [UInt16] {
+        stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var position: Int
+        var end: Int
+        mutating func u8() -> UInt8? {
+            guard position < end else { return nil }
+            defer { position += 1 }
+            return bytes[position]
+        }
+        mutating func u16() -> UInt16? {
+            guard position + 2 <= end else { return nil }
+            defer { position += 2 }
+            return UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1])
+        }
+        mutating func u24() -> Int? {
+            guard position + 3 <= end else { return nil }
+            defer { position += 3 }
+            return Int(bytes[position]) << 16 | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2])
+        }
+        mutating func skip(_ n: Int) -> Bool {
+            guard n >= 0, position + n <= end else { return false }
+            position += n
+            return true
+        }
+        mutating func take(_ n: Int) -> [UInt8]? {
+            guard n >= 0, position + n <= end else { return nil }
+            defer { position += n }
+            return Array(bytes[position..<position + n])
+        }
+    }
+}
+
+/// A first guess at which Windows release sent a hello, from its signature algorithms (whose
+/// order is Schannel's own per release; see /work/shared/reference/schannel-clienthello.md) and
+/// its versions. A simple heuristic kept in one function, so a full hello matcher can replace it.
+public enum ClientReleaseGuess {
+    public static func guess(_ hello: OfferedClientHello) -> String {
+        let sigalgs = hello.signatureAlgorithms
+        func starts(_ prefix: [UInt16]) -> Bool { sigalgs.starts(with: prefix) }
+        if starts([0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201]) { return "Windows 11 / Server 2022 or later (Schannel signature algorithms)" }
+        if starts([0x0401, 0x0501, 0x0201, 0x0403, 0x0503, 0x0203, 0x0202, 0x0601, 0x0603]) {
+            return "Windows 10 / Server 2016-2019 (Schannel signature algorithms)"
+        }
+        if starts([0x0401, 0x0501, 0x0601, 0x0201, 0x0403]) { return "Windows 8.1 / Server 2012 R2 (Schannel signature algorithms)" }
+        if starts([0x0601, 0x0603, 0x0401, 0x0501, 0x0201, 0x0403]) { return "Windows 7 SP1 / Server 2008 R2 (Schannel signature algorithms)" }
+        if sigalgs.isEmpty, hello.legacyVersion <= 0x0302 {
+            return "a TLS 1.0/1.1-only client (Windows 7/8 WinHTTP defaults look like this), release unknown"
+        }
+        return "not a known Windows hello (another TLS stack, or a changed configuration)"
+    }
+}
