@@ -149,6 +149,12 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         var report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
         report.http = httpCheck
+        try emit(report)
+        if !outcome.succeeded { throw ExitCode(1) }
+    }
+
+    /// Prints the report in the chosen format (text escaped for the terminal).
+    func emit(_ report: ProbeReport) throws {
         switch format {
         case .json:
             print(try JSONOutput.encode(report))
@@ -157,7 +163,6 @@ struct ProbeCommand: AsyncParsableCommand {
             ProbeTextRenderer.render(report, into: &text)
             print(Escaping.terminal(text), terminator: "")
         }
-        if !outcome.succeeded { throw ExitCode(1) }
     }
 
     /// `--windows` / `--config`: one connection with the exact Windows ClientHello.
@@ -213,14 +218,7 @@ struct ProbeCommand: AsyncParsableCommand {
             helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false, confirmingHandshake: result.confirmation != nil,
             confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [])
         let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText, windowsClient: client)
-        switch format {
-        case .json:
-            print(try JSONOutput.encode(report))
-        case .text:
-            var text = ""
-            ProbeTextRenderer.render(report, into: &text)
-            print(Escaping.terminal(text), terminator: "")
-        }
+        try emit(report)
         if !outcome.succeeded { throw ExitCode(1) }
     }
 

@@ -36,78 +36,24 @@ public struct OfferedClientHello: Sendable, Hashable {
         case notAClientHello(String)
     }
 
-    /// Parses the ClientHello in the first TLS record of `bytes`. Never traps on any input.
+    /// Parses the ClientHello in the first TLS record of `bytes` with the one ClientHello decoder.
+    /// Never traps on any input.
     public static func parse(_ bytes: [UInt8]) -> ParseResult {
         guard bytes.count >= 5 else { return .incomplete(needed: 5) }
         guard bytes[0] == 0x16, bytes[1] == 0x03 else { return .notAClientHello("not a TLS handshake record") }
         let recordLength = Int(bytes[3]) << 8 | Int(bytes[4])
         guard recordLength <= 16384 + 2048 else { return .notAClientHello("record too long") }
         guard bytes.count >= 5 + recordLength else { return .incomplete(needed: 5 + recordLength) }
-        var r = Reader(bytes: bytes, position: 5, end: 5 + recordLength)
-        guard let type = r.u8(), type == 1, let length = r.u24() else { return .notAClientHello("not a ClientHello") }
-        guard length <= recordLength - 4 else { return .notAClientHello("the ClientHello spans more than one record") }
-        r.end = r.position + length
-        guard let legacy = r.u16(), r.skip(32), let sid = r.u8(), r.skip(Int(sid)), let suitesLength = r.u16(),
-            let suiteBytes = r.take(Int(suitesLength)), let compression = r.u8(), r.skip(Int(compression))
-        else { return .notAClientHello("truncated ClientHello") }
-        var hello = OfferedClientHello(legacyVersion: legacy, cipherSuites: pairs(suiteBytes))
-        if let extensionsLength = r.u16(), let extensionBytes = r.take(Int(extensionsLength)) {
-            var e = Reader(bytes: extensionBytes, position: 0, end: extensionBytes.count)
-            while let extensionType = e.u16(), let l = e.u16(), let data = e.take(Int(l)) {
-                hello.extensions.append(extensionType)
-                var d = Reader(bytes: data, position: 0, end: data.count)
-                switch extensionType {
-                case 0x0000:
-                    // server_name_list: length(2), then type(1) length(2) name.
-                    if d.skip(2), let nameType = d.u8(), nameType == 0, let n = d.u16(), let name = d.take(Int(n)) {
-                        hello.serverName = String(decoding: name, as: UTF8.self)
-                    }
-                case 0x000A:
-                    if let n = d.u16(), let list = d.take(Int(n)) { hello.groups = pairs(list) }
-                case 0x000D:
-                    if let n = d.u16(), let list = d.take(Int(n)) { hello.signatureAlgorithms = pairs(list) }
-                case 0x002B:
-                    if let n = d.u8(), let list = d.take(Int(n)) { hello.supportedVersions = pairs(list) }
-                default: break
-                }
-            }
+        let hello: ClientHello
+        do {
+            hello = try ClientHello.decode(Array(bytes[0..<(5 + recordLength)]))
+        } catch {
+            return .notAClientHello(error.description)
         }
-        return .hello(hello)
-    }
-
-    private static func pairs(_ bytes: [UInt8]) -> [UInt16] {
-        stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-    }
-
-    private struct Reader {
-        let bytes: [UInt8]
-        var position: Int
-        var end: Int
-        mutating func u8() -> UInt8? {
-            guard position < end else { return nil }
-            defer { position += 1 }
-            return bytes[position]
-        }
-        mutating func u16() -> UInt16? {
-            guard position + 2 <= end else { return nil }
-            defer { position += 2 }
-            return UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1])
-        }
-        mutating func u24() -> Int? {
-            guard position + 3 <= end else { return nil }
-            defer { position += 3 }
-            return Int(bytes[position]) << 16 | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2])
-        }
-        mutating func skip(_ n: Int) -> Bool {
-            guard n >= 0, position + n <= end else { return false }
-            position += n
-            return true
-        }
-        mutating func take(_ n: Int) -> [UInt8]? {
-            guard n >= 0, position + n <= end else { return nil }
-            defer { position += n }
-            return Array(bytes[position..<position + n])
-        }
+        return .hello(OfferedClientHello(
+            legacyVersion: hello.version, supportedVersions: hello.supportedVersions, cipherSuites: hello.cipherSuites,
+            signatureAlgorithms: hello.signatureAlgorithms, groups: hello.supportedGroups, serverName: hello.serverName,
+            extensions: hello.extensionTypes))
     }
 }
 
