@@ -47,19 +47,21 @@ struct ConfigCommand: AsyncParsableCommand {
         }
         let config: WindowsTLSConfig
         let documents: [WindowsConfigDocument]
+        let proxies: MachineProxyConfiguration
         do {
             let inputs = try ConfigInputLoader.load(files)
             documents = try WindowsConfigReader.parse(inputs)
             config = WindowsConfigReader.evaluate(documents, release: release)
+            proxies = try MachineProxyConfiguration.read(from: config.registry)
         } catch {
             throw CLIErrors.badInput(error.description)
         }
         switch format {
         case .json:
-            let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion)
+            let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
             print(try JSONOutput.encode(report))
         case .text:
-            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents)), terminator: "")
+            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies)), terminator: "")
         }
     }
 }
@@ -148,7 +150,7 @@ enum ConfigInputLoader {
 
 /// The `--format text` rendering.
 enum ConfigTextRenderer {
-    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument]) -> String {
+    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration()) -> String {
         var out = ""
         let defaultText = "default"
         out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
@@ -172,6 +174,14 @@ enum ConfigTextRenderer {
         }
         if let w = c.winHTTPDefaultSecureProtocolsWow64 {
             out += "WinHTTP DefaultSecureProtocols (Wow6432Node): 0x\(String(w.value, radix: 16)) from \(w.source)\n"
+        }
+        if let p = proxies.winHTTP {
+            out += "WinHTTP proxy (the update agent's path): \(p.path)\(p.settings.bypassList.isEmpty ? "" : ", bypass \(p.settings.bypassList)") from \(p.source)\n"
+        } else {
+            out += "WinHTTP proxy (the update agent's path): not set in the inputs (direct)\n"
+        }
+        if let p = proxies.user {
+            out += "User proxy (Internet Options; not used by the update agent): \(p.path) from \(p.source)\n"
         }
         let offered = c.offeredProtocols()
         out += "WinHTTP (Windows Update) offers: \(offered.isEmpty ? "nothing" : offered.map(\.rawValue).joined(separator: ", "))\n"

@@ -17,6 +17,29 @@ struct WindowsConfigCommandTests {
         return url.path
     }
 
+    /// The machine's WinHTTP proxy is shown (the update agent's path), from netsh output; a file without one says direct.
+    @Test func showsTheWinHTTPProxy() throws {
+        let netsh = try Self.temporaryFile("netsh.txt", Array("""
+            Current WinHTTP proxy settings:\r
+            \r
+                Proxy Server(s) :  10.0.0.8:3128\r
+                Bypass List     :  <local>;*.contoso.com\r
+
+            """.utf8))
+        let json = try CLI.json(try CLI.run(["config", netsh, "--format", "json"]))
+        let proxy = try #require(json["winHTTPProxy"] as? [String: Any])
+        #expect(proxy["path"] as? String == "http://10.0.0.8:3128")
+        #expect(proxy["bypassList"] as? String == "<local>;*.contoso.com")
+        #expect((proxy["source"] as? String)?.contains("netsh.txt:3") == true, "\(proxy)")
+        #expect(json["userProxy"] is NSNull)
+        let text = try CLI.run(["config", netsh])
+        #expect(text.stdout.contains("WinHTTP proxy (the update agent's path): http://10.0.0.8:3128, bypass <local>;*.contoso.com"))
+        let none = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg")])
+        #expect(none.stdout.contains("WinHTTP proxy (the update agent's path): not set in the inputs (direct)"))
+        let noneJSON = try CLI.json(try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"]))
+        #expect(noneJSON["winHTTPProxy"] is NSNull)
+    }
+
     @Test func jsonReport() throws {
         let result = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")

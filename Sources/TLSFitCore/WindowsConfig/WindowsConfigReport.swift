@@ -58,8 +58,29 @@ public struct WindowsConfigReport: Encodable, Sendable {
     public var curves: [String]
     public var curvesSource: String
     public var warnings: [ConfigWarning]
+    /// WinHTTP's proxy (`WinHttpSettings`, or `netsh winhttp show proxy`), the path the update agent
+    /// takes; null when the inputs do not set it (WinHTTP then goes direct).
+    public var winHTTPProxy: ProxyEntry?
+    /// The user's proxy (`DefaultConnectionSettings`), which the update agent does not use; null when absent.
+    public var userProxy: ProxyEntry?
 
-    public init(_ config: WindowsTLSConfig, inputs: [WindowsConfigDocument], schemaVersion: Int) {
+    /// A stored proxy setting: `path` is `direct` or the proxy (`http://10.0.0.8:3128`).
+    public struct ProxyEntry: Sendable, Hashable, Encodable {
+        public var path: String
+        public var bypassList: String
+        public var source: String
+
+        public init(_ setting: MachineProxyConfiguration.Setting) {
+            path = setting.path.description
+            bypassList = setting.settings.bypassList
+            source = setting.source.description
+        }
+    }
+
+    public init(_ config: WindowsTLSConfig, inputs: [WindowsConfigDocument], schemaVersion: Int,
+                proxies: MachineProxyConfiguration = MachineProxyConfiguration()) {
+        winHTTPProxy = proxies.winHTTP.map(ProxyEntry.init)
+        userProxy = proxies.user.map(ProxyEntry.init)
         let defaultText = "default (\(config.release.displayName))"
         self.schemaVersion = schemaVersion
         windowsRelease = config.release.rawValue
@@ -108,7 +129,7 @@ extension WindowsConfigReport {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, exportRelease, inputs, protocols, winHTTP,
             winHTTPWow64, offeredProtocols, cipherSuiteOrderSource, cipherSuites, removedCipherSuites, curves,
-            curvesSource, warnings
+            curvesSource, warnings, winHTTPProxy, userProxy
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -129,6 +150,8 @@ extension WindowsConfigReport {
         try c.encode(curves, forKey: .curves)
         try c.encode(curvesSource, forKey: .curvesSource)
         try c.encode(warnings, forKey: .warnings)
+        try c.encode(winHTTPProxy, forKey: .winHTTPProxy)
+        try c.encode(userProxy, forKey: .userProxy)
     }
 }
 
