@@ -235,7 +235,7 @@ public final class LocalTLSServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &peerAddress.sin_addr, &text, socklen_t(text.count))
-            let peer = "\(String(cString: text)):\(UInt16(bigEndian: peerAddress.sin_port))"
+            let peer = "\(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }):\(UInt16(bigEndian: peerAddress.sin_port))"
             let (isStopped, admitted, open) = lock.withLock { () -> (Bool, Bool, Int) in
                 if stopped { return (true, false, _open) }
                 guard _open < limits.maxConnections else { return (false, false, _open) }

@@ -202,7 +202,7 @@ struct DiagnoseTerminalTests {
         env.merge(environment) { _, new in new }
         process.environment = env
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-tty-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle

@@ -17,7 +17,7 @@ struct ReportHTMLBrowserTests {
                              "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-chromium-\(UUID().uuidString)").path] + arguments
         // Standard output goes to a file: no pipe to drain while waiting.
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-chromium-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outFile) }
         let handle = try FileHandle(forWritingTo: outFile)
         process.standardOutput = handle

@@ -24,7 +24,7 @@ public enum Diagnoser {
             server = s
         }
         if let s = server, s.acceptedVersions.isEmpty {
-            warnings.append("the server profile of \(s.host):\(s.port) (\(s.source ?? "file")) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`")
+            warnings.append("the server profile of \(s.host):\(s.port) (\(s.source)) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`")
             server = nil
         }
         let predicted = server.map { NegotiationSimulator.simulate(client: client, server: $0) }
