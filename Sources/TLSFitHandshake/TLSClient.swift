@@ -28,6 +28,12 @@ public enum TLSClient {
 
     /// One handshake: DNS, TCP, TLS, certificate verification. Never throws; every failure is data.
     public static func handshake(_ request: HandshakeRequest) -> HandshakeOutcome {
+        handshake(request, trustStore: nil)
+    }
+
+    /// The same, verifying against a trust store shared by the caller's handshakes (a scan run's),
+    /// instead of loading the trust anchors for this one.
+    static func handshake(_ request: HandshakeRequest, trustStore: TrustStore?) -> HandshakeOutcome {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: request.timeout)
@@ -58,7 +64,7 @@ public enum TLSClient {
         let tlsStart = Deadline.now
         let ctx: OpaquePointer
         do {
-            ctx = try makeContext(request)
+            ctx = try makeContext(request, trustStore: request.verifyCertificate ? trustStore?.pointer : nil)
         } catch {
             return finish(HandshakeFailure(stage: .tls, kind: .noSharedCipher, detail: error.description))
         }
@@ -111,7 +117,7 @@ public enum TLSClient {
 
     // MARK: - Context
 
-    static func makeContext(_ request: HandshakeRequest) throws(HandshakeConfigurationError) -> OpaquePointer {
+    static func makeContext(_ request: HandshakeRequest, trustStore: OpaquePointer? = nil) throws(HandshakeConfigurationError) -> OpaquePointer {
         guard let ctx = SSL_CTX_new(TLS_client_method()) else {
             throw HandshakeConfigurationError(option: "openssl", message: errorText(OpenSSLErrorQueue.drain()))
         }
@@ -150,7 +156,9 @@ public enum TLSClient {
         // at a sane security level even though the handshake itself runs at level 0.
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
         if request.verifyCertificate {
-            if let caFile = request.caFile {
+            if let trustStore {
+                SSL_CTX_set1_cert_store(ctx, trustStore)
+            } else if let caFile = request.caFile {
                 if SSL_CTX_load_verify_locations(ctx, caFile, nil) != 1 {
                     throw fail("--ca-file", "cannot load trust anchors from \(caFile)")
                 }

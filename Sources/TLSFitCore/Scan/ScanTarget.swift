@@ -69,10 +69,16 @@ public struct ScanOptions: Sendable, Hashable {
     public var toolName: String
     /// Direct, or through an HTTP proxy (each host routed by its bypass list).
     public var path: NetworkPath = .direct
+    /// Split large suite sets into parts eliminated side by side, merged by pairwise order probes.
+    public var fast: Bool = false
+
+    /// The defaults let one host have 12 connections in flight and a run 256.
+    public static let defaultConcurrency = 256
+    public static let defaultPerHost = 12
 
     public init(
-        timeout: Double = 5, caFile: String? = nil, concurrency: Int = 8, perHost: Int = 2, scanGroups: Bool = true,
-        toolName: String = "tlsfit"
+        timeout: Double = 5, caFile: String? = nil, concurrency: Int = ScanOptions.defaultConcurrency,
+        perHost: Int = ScanOptions.defaultPerHost, scanGroups: Bool = true, toolName: String = "tlsfit", fast: Bool = false
     ) {
         self.timeout = timeout
         self.caFile = caFile
@@ -80,6 +86,7 @@ public struct ScanOptions: Sendable, Hashable {
         self.perHost = max(1, perHost)
         self.scanGroups = scanGroups
         self.toolName = toolName
+        self.fast = fast
     }
 }
 
