@@ -22,10 +22,11 @@ public struct ScanTarget: Sendable, Hashable {
     ///   playing all update hosts); when false, `--connect` is only valid for a single host.
     public static func list(
         hosts: [HostPort], windowsUpdate: Bool, resolve: [String], connect: String?, connectAppliesToAll: Bool,
-        catalog: Catalog = .shared
+        catalog: Catalog? = nil
     ) throws(InputError) -> [ScanTarget] {
         var list = hosts
-        if windowsUpdate { list += catalog.updateHosts.map { HostPort(host: $0.host, port: $0.port) } }
+        // The catalog is parsed only when its hosts are wanted (a scan of one host starts faster).
+        if windowsUpdate { list += (catalog ?? .shared).updateHosts.map { HostPort(host: $0.host, port: $0.port) } }
         list = HostList.deduplicated(list)
         var overrides: [ResolveOverride] = []
         for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
