@@ -156,3 +156,20 @@ struct ScanEngineTests {
         #expect(profile.certificate?.chain.first?.keyType == "EC")
     }
 }
+
+/// The compiled candidate table (the first probe waits for no catalog parsing) matches the catalog.
+@Suite("Scan candidate table")
+struct ScanCandidateTableTests {
+    @Test func candidateTableIsCurrent() throws {
+        let generated = ScanCandidates.generatedTable()
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/TLSFitHandshake/Scanner/ScanCandidateTable.swift")
+        if ProcessInfo.processInfo.environment["TLSFIT_REGENERATE"] != nil {
+            try generated.write(to: path, atomically: true, encoding: .utf8)
+        }
+        let current = try String(contentsOf: path, encoding: .utf8)
+        #expect(current == generated, "run TLSFIT_REGENERATE=1 swift test --filter candidateTableIsCurrent")
+        // Every suite the linked OpenSSL can offer is a candidate.
+        #expect(ScanCandidates.openSSLSuitesMissingFromTable() == [])
+    }
+}

@@ -89,6 +89,7 @@ final class HostScan: @unchecked Sendable {
                 connectNanos = UInt64(max(0, (connectMs ?? 0) * 1_000_000))
                 canOpen = true
                 engine.adopt(fd, for: self)
+                ScanEngine.trace("first dial done")
                 startCertificate()
                 startChains()
             }
@@ -183,7 +184,13 @@ final class HostScan: @unchecked Sendable {
 
     // MARK: - For the engine
 
-    func answered() { lastAnswerAt = Deadline.now }
+    /// The slowest probe so far, from its ClientHello to the answer.
+    private(set) var probeNanos: UInt64 = 0
+
+    func answered(after nanos: UInt64) {
+        lastAnswerAt = Deadline.now
+        probeNanos = max(probeNanos, nanos)
+    }
 
     /// A probe has been in flight since before `since` and no answer came meanwhile.
     func stalledProbe(since: UInt64) -> Bool { busy > 0 && lastAnswerAt < since }

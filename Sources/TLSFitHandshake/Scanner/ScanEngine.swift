@@ -93,6 +93,7 @@ final class ScanEngine: @unchecked Sendable {
         Thread.detachNewThread {
             let value = work()
             inbox.post { [self] in
+                Self.trace("blocking job done")
                 openCount -= 1
                 host.blocking -= 1
                 box.value(value)
@@ -122,6 +123,7 @@ final class ScanEngine: @unchecked Sendable {
                 return
             }
             let connection = Connection(fd: fd, host: host, deadline: Deadline.now + timeoutNanos)
+            Self.trace("connect fd \(fd)")
             if rc == 0 { connection.state = .idle; host.idle.append(connection) } else { host.connecting += 1 }
             connections[fd] = connection
             openCount += 1
@@ -153,6 +155,7 @@ final class ScanEngine: @unchecked Sendable {
     }
 
     private func drop(_ connection: Connection) {
+        Self.trace("drop fd \(connection.fd) (\(connection.state))")
         close(connection.fd)
         connections[connection.fd] = nil
         openCount -= 1
@@ -164,7 +167,16 @@ final class ScanEngine: @unchecked Sendable {
         }
     }
 
+    /// `TLSFIT_SCAN_TRACE=1`: every connect, send, answer and drop on stderr, with the time.
+    static let traceStart = Deadline.now
+    static let tracing = ProcessInfo.processInfo.environment["TLSFIT_SCAN_TRACE"] != nil
+    static func trace(_ text: @autoclosure () -> String) {
+        guard tracing else { return }
+        FileHandle.standardError.write(Data((String(format: "%8.1f ms  ", (Double(Deadline.now) - Double(traceStart)) / 1e6) + text() + "\n").utf8))
+    }
+
     private func send(_ probe: Probe, on connection: Connection) {
+        Self.trace("send fd \(connection.fd) (\(probe.hello.count) bytes), busy \(connection.host.busy + 1)")
         connection.state = .busy
         connection.host.busy += 1
         connection.host.hellos += 1
@@ -248,8 +260,9 @@ final class ScanEngine: @unchecked Sendable {
     private func complete(_ connection: Connection, _ answer: ProbeAnswer) {
         let probe = connection.probe
         connection.probe = nil
+        Self.trace("answer fd \(connection.fd): \(answer)")
         drop(connection)
-        connection.host.answered()
+        connection.host.answered(after: Deadline.now - connection.since)
         probe?.done(answer)
     }
 
@@ -278,16 +291,23 @@ final class ScanEngine: @unchecked Sendable {
         }
     }
 
-    /// An idle connection opened ahead is closed after this long unused: a server that serves one
-    /// connection at a time (openssl s_server) would otherwise wait on it while our probes wait
-    /// on the server.
-    private func idleLimit(_ host: HostScan) -> UInt64 { max(100_000_000, 4 * host.connectNanos) }
+    /// An idle connection opened ahead is closed after this long unused (a quarter second, or three
+    /// of the slowest round trips seen): a server that serves one connection at a time (openssl
+    /// s_server) would otherwise wait on it while our probes wait on the server.
+    private func idleLimit(_ host: HostScan) -> UInt64 { max(250_000_000, 3 * host.connectNanos, 3 * host.probeNanos) }
 
     // MARK: - The loop
 
     /// Runs every host to its end (or until cancelled).
     func run() {
         _ = ignoreSIGPIPE
+        // The catalog and the candidate lists are computed while the first dials go out (a scan of
+        // a closed port never waits for them); the loop's first use waits for this if need be.
+        Thread.detachNewThread {
+            ScanEngine.trace("prepare")
+            ScanCandidates.prepare()
+            ScanEngine.trace("prepared")
+        }
         var next = 0
         while true {
             if isCancelled() {
@@ -362,6 +382,7 @@ final class ScanEngine: @unchecked Sendable {
             }
             connection.state = .idle
             connection.since = Deadline.now
+            Self.trace("connected fd \(connection.fd)")
             host.connecting -= 1
             host.idle.append(connection)
             host.connectOK()
