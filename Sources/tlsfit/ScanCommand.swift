@@ -58,8 +58,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Connections open at once, over all hosts.")
     var concurrency: Int = ScanOptions.defaultConcurrency
 
-    @Option(name: .customLong("per-host"), help: "Connections open at once to one host.")
-    var perHost: Int = ScanOptions.defaultPerHost
+    @Option(name: .customLong("per-host"), help: "Connections open at once to one host (default 12, 24 with --fast).")
+    var perHost: Int?
 
     @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")
     var fast = false
@@ -86,7 +86,8 @@ struct ScanCommand: AsyncParsableCommand {
             throw CLIErrors.badInput(error)
         }
         var options = ScanOptions(
-            timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
+            timeout: timeout, caFile: caFile, concurrency: concurrency,
+            perHost: perHost ?? (fast ? ScanOptions.fastPerHost : ScanOptions.defaultPerHost),
             toolName: "tlsfit \(TLSFit.configuration.version)", fast: fast)
         options.path = path
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
@@ -132,7 +133,7 @@ struct ScanCommand: AsyncParsableCommand {
     func makeTargets() throws(InputError) -> [ScanTarget] {
         guard timeout > 0, timeout <= 600 else { throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds") }
         guard (1...1024).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 1024") }
-        guard (1...64).contains(perHost) else { throw InputError(source: "--per-host", message: "must be from 1 to 64") }
+        guard (1...64).contains(perHost ?? 1) else { throw InputError(source: "--per-host", message: "must be from 1 to 64") }
         var list = try HostList.parse(arguments: hosts)
         if let hostsFile {
             // Read with the same size limit as every input file.

@@ -76,6 +76,8 @@ public struct ScanOptions: Sendable, Hashable {
     /// The defaults let one host have 12 connections in flight and a run 256.
     public static let defaultConcurrency = 256
     public static let defaultPerHost = 12
+    /// With `fast`: its parts run side by side, each with a connection opened ahead.
+    public static let fastPerHost = 24
 
     public init(
         timeout: Double = 5, caFile: String? = nil, concurrency: Int = ScanOptions.defaultConcurrency,

@@ -90,6 +90,7 @@ final class HostScan: @unchecked Sendable {
                 canOpen = true
                 engine.adopt(fd, for: self)
                 ScanEngine.trace("first dial done")
+                engine.prepareOnce()
                 startCertificate()
                 startChains()
             }

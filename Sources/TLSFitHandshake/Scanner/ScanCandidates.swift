@@ -121,17 +121,25 @@ public enum ScanCandidates {
 
     private static let rankByCode: [UInt16: Int] = Dictionary(below13.map { ($0.code, $0.rank) }, uniquingKeysWith: { a, _ in a })
 
-    /// The catalog's strength position of a code (unknown codes last), for the `--fast` merge's first guess.
+    /// OpenSSL's own order of its suites (`ALL:COMPLEMENTOFALL`), by code.
+    private static let openSSLOrder: [UInt16: Int] = Dictionary(
+        OpenSSLCipherTable.all().enumerated().map { ($0.element.code, $0.offset) }, uniquingKeysWith: { a, _ in a })
+
+    /// The `--fast` merge's first guess of a server's order: OpenSSL's default order (most servers
+    /// that enforce an order run on OpenSSL and keep most of it), then the catalog's strength order
+    /// for the suites OpenSSL does not know. Only a guess: the server checks every neighbour.
     static func strengthRank(_ code: UInt16) -> Int {
-        rankByCode[code] ?? (tls13.firstIndex(of: code) ?? Int.max / 2)
+        if let index = openSSLOrder[code] { return index }
+        return 10_000 + (rankByCode[code] ?? (tls13.firstIndex(of: code) ?? 5_000))
     }
 
-    /// Computes the candidate lists (and parses the catalog) off the loop's thread, once per process.
+    /// Reads OpenSSL's order and parses the catalog off the loop's thread, once per process.
     static func prepare() {
         _ = suites(for: .tls12)
         _ = suites(for: .tls10)
         _ = ecdheSuites
         _ = rankByCode
+        _ = openSSLOrder
         // Needed only for names and the report, when the answers are in.
         _ = Catalog.shared
     }

@@ -60,6 +60,17 @@ final class ScanEngine: @unchecked Sendable {
 
     func add(_ host: HostScan) { hosts.append(host) }
 
+    private var prepared = false
+
+    /// Once a host answers: the catalog (for the names in the report) and OpenSSL's order (the
+    /// `--fast` guess) are read on another thread while the probes go out. A scan of a closed
+    /// port never reads them.
+    func prepareOnce() {
+        guard !prepared else { return }
+        prepared = true
+        Thread.detachNewThread { ScanCandidates.prepare() }
+    }
+
     // MARK: - Connections
 
     final class Connection {
@@ -301,13 +312,6 @@ final class ScanEngine: @unchecked Sendable {
     /// Runs every host to its end (or until cancelled).
     func run() {
         _ = ignoreSIGPIPE
-        // The catalog and the candidate lists are computed while the first dials go out (a scan of
-        // a closed port never waits for them); the loop's first use waits for this if need be.
-        Thread.detachNewThread {
-            ScanEngine.trace("prepare")
-            ScanCandidates.prepare()
-            ScanEngine.trace("prepared")
-        }
         var next = 0
         while true {
             if isCancelled() {

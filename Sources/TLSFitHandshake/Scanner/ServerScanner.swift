@@ -1,6 +1,10 @@
 import Foundation
 import TLSFitCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Measures what servers accept: protocols, suites in preference order, groups, certificate.
 ///
 /// Many hosts run at once with bounded concurrency overall and per host; a host that cannot be
@@ -34,7 +38,12 @@ public enum ServerScanner {
     }
 
     /// This machine's name, asked once.
-    static let machineName = ProcessInfo.processInfo.hostName
+    static let machineName: String = {
+        // gethostname(2): Foundation's hostName may ask DNS for the full name.
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return ProcessInfo.processInfo.hostName }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// The same, off the caller's thread, for async callers.
     public static func scan(
