@@ -89,7 +89,9 @@ struct ScanEngineTests {
         // Only the certificate handshake goes on after its ClientHello.
         #expect(more == 1)
         #expect(helloOnly >= 10)
-        #expect(empty <= 5)
+        // Opened ahead, never needed: at most one for each probe that ends a line of work (the last
+        // of each of the 5 chains, the 2 order checks).
+        #expect(empty <= 7)
     }
 
     /// nginx with 2 workers, no session cache or tickets, as in the benchmark.
