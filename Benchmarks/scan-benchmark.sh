@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Compares tlsfit scan with sslscan, testssl.sh, nmap ssl-enum-ciphers and sslyze against one
-# local nginx: wall time and the number of TCP connections each tool opens, on loopback and
-# through a proxy that adds a 40 ms round trip. Offline: everything listens on 127.0.0.1.
+# Compares tlsfit scan with sslscan, nmap ssl-enum-ciphers, sslyze and testssl.sh on three nginx
+# profiles (issue #16), on loopback and through a proxy that adds a 40 ms round trip (connects
+# included): wall time (median), CPU (user+sys of the tool and its children, median) and the
+# TCP connections each tool opens (nginx's own count). Offline: everything listens on 127.0.0.1.
 #
-# usage: Benchmarks/scan-benchmark.sh            (from the repository root; builds tlsfit -c release)
-# env:   DELAY_MS=20 (one-way proxy delay)  TOOL_TIMEOUT=900 (seconds per tool run)  SKIP_BUILD=1
+#   A  TLS 1.2 only, RSA-2048, 10 Windows Update-like suites, server order
+#   B  TLS 1.2 + 1.3, ECDSA P-256, 3 + 3 suites, client order
+#   C  ALL:@SECLEVEL=0, TLS 1.0-1.3, RSA-2048 (about 40 suites for TLS 1.2), server order
 #
-# Connections are counted by nginx itself: the `accepts` counter of stub_status on a second,
-# plain-HTTP listener, read before and after each run (minus the one status request in between).
+# usage: Benchmarks/scan-benchmark.sh            (from anywhere; builds tlsfit -c release)
+# env:   LOOPBACK_RUNS=5  DELAYED_RUNS=3  DELAY_MS=20 (one-way)  TOOL_TIMEOUT=300  SKIP_BUILD=1
+#        SLOW_RUNS=1 (rounds in which testssl.sh runs: it takes a minute a profile, 100x the others)
+#        TLSFIT=path (a tlsfit binary to use instead of building)  INSTALL=0 (do not install peers)
+#
+# Runs are interleaved: each round runs every tool once on every profile, so load on the machine
+# falls on all tools alike. Connections: the `accepts` counter of nginx's stub_status on a plain
+# listener, read before and after each run (minus the status request). nginx runs 2 workers with
+# the session cache and tickets off, so every connection is a full handshake.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LOOPBACK_RUNS=${LOOPBACK_RUNS:-5}
+DELAYED_RUNS=${DELAYED_RUNS:-3}
 DELAY_MS=${DELAY_MS:-20}
-TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
+TOOL_TIMEOUT=${TOOL_TIMEOUT:-300}
 WORK=$(mktemp -d /tmp/tlsfit-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -22,39 +33,61 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-TLS_PORT=$(free_port); STATUS_PORT=$(free_port); PROXY_PORT=$(free_port)
+# Prerequisites: the peers (Debian packages, sslyze from PyPI) when missing.
+if [ "${INSTALL:-1}" = 1 ]; then
+    missing=()
+    for pair in sslscan:sslscan nmap:nmap testssl:testssl.sh hyperfine:hyperfine nginx:nginx-light bc:bc; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing ${missing[*]}" >&2
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    command -v sslyze >/dev/null 2>&1 || pip install -q sslyze >/dev/null 2>&1 || pip install -q --break-system-packages sslyze >/dev/null
+fi
 
-# The server: TLS 1.2 with 8 suites in a server order, TLS 1.3 with its 3 default suites, 3 groups.
-TLS12_SUITES="ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:AES256-GCM-SHA384:AES128-SHA"
-SUITE_COUNT=11
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 30 \
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+STATUS_PORT=$(free_port)
+declare -A PORT DPORT
+for p in A B C; do PORT[$p]=$(free_port); DPORT[$p]=$(free_port); done
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/rsa.key" -out "$WORK/rsa.pem" -days 30 \
+    -subj "/CN=bench.tlsfit.test" -addext "subjectAltName=DNS:bench.tlsfit.test" 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/ec.key" -out "$WORK/ec.pem" -days 30 \
     -subj "/CN=bench.tlsfit.test" -addext "subjectAltName=DNS:bench.tlsfit.test" 2>/dev/null
 mkdir -p "$WORK/logs" "$WORK/tmp"
+
+A_SUITES="ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256"
+B_SUITES="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-SHA"
+server_block() { # port cert key directives
+    cat <<BLOCK
+    server {
+        listen 127.0.0.1:$1 ssl;
+        server_name bench.tlsfit.test;
+        ssl_certificate $2;
+        ssl_certificate_key $3;
+        ssl_session_cache off;
+        ssl_session_tickets off;
+        $4
+        location / { return 200 "ok\n"; }
+    }
+BLOCK
+}
 cat > "$WORK/nginx.conf" <<CONF
-worker_processes 4;
+worker_processes 2;
 pid $WORK/nginx.pid;
-error_log $WORK/logs/error.log warn;
-events { worker_connections 1024; }
+error_log $WORK/logs/error.log crit;
+events { worker_connections 4096; }
 http {
-    access_log $WORK/logs/access.log;
+    access_log off;
     client_body_temp_path $WORK/tmp;
     proxy_temp_path $WORK/tmp;
     fastcgi_temp_path $WORK/tmp;
     uwsgi_temp_path $WORK/tmp;
     scgi_temp_path $WORK/tmp;
-    server {
-        listen 127.0.0.1:$TLS_PORT ssl;
-        server_name bench.tlsfit.test;
-        ssl_certificate $WORK/cert.pem;
-        ssl_certificate_key $WORK/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        ssl_ciphers $TLS12_SUITES;
-        ssl_prefer_server_ciphers on;
-        ssl_ecdh_curve X25519:prime256v1:secp384r1;
-        ssl_session_tickets off;
-        location / { return 200 "ok\n"; }
-    }
+$(server_block "${PORT[A]}" "$WORK/rsa.pem" "$WORK/rsa.key" "ssl_protocols TLSv1.2; ssl_ciphers $A_SUITES; ssl_prefer_server_ciphers on; ssl_ecdh_curve X25519:prime256v1:secp384r1;")
+$(server_block "${PORT[B]}" "$WORK/ec.pem" "$WORK/ec.key" "ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $B_SUITES; ssl_prefer_server_ciphers off; ssl_ecdh_curve X25519:prime256v1;")
+$(server_block "${PORT[C]}" "$WORK/rsa.pem" "$WORK/rsa.key" "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3; ssl_ciphers ALL:@SECLEVEL=0; ssl_prefer_server_ciphers on;")
     server {
         listen 127.0.0.1:$STATUS_PORT;
         location / { stub_status; }
@@ -62,61 +95,150 @@ http {
 }
 CONF
 nginx -c "$WORK/nginx.conf" -e "$WORK/logs/error.log" || { echo "nginx did not start"; exit 1; }
-python3 /work/shared/tools/latency-proxy.py --listen "127.0.0.1:$PROXY_PORT" --target "127.0.0.1:$TLS_PORT" \
-    --delay-ms "$DELAY_MS" >"$WORK/proxy.log" 2>&1 &
-PIDS+=($!)
+for p in A B C; do
+    python3 /work/shared/tools/latency-proxy.py --listen "127.0.0.1:${DPORT[$p]}" --target "127.0.0.1:${PORT[$p]}" \
+        --delay-ms "$DELAY_MS" --delay-connect >"$WORK/proxy-$p.log" 2>&1 &
+    PIDS+=($!)
+done
 sleep 1
 
 accepts() { curl -s "http://127.0.0.1:$STATUS_PORT/" | awk 'NR==3 {print $1}'; }
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-    (cd "$ROOT" && swift build -c release >"$WORK/build.log" 2>&1) || { echo "release build failed"; cat "$WORK/build.log"; exit 1; }
+if [ -n "${TLSFIT:-}" ]; then
+    :
+elif [ -z "${SKIP_BUILD:-}" ]; then
+    # Static Swift runtime: a third less start-up (no dynamic linking of the Swift libraries).
+    (cd "$ROOT" && swift build -c release --static-swift-stdlib --scratch-path "$ROOT/.build-static" >"$WORK/build.log" 2>&1) ||
+        { echo "release build failed"; cat "$WORK/build.log"; exit 1; }
+    TLSFIT="$ROOT/.build-static/release/tlsfit"
+else
+    TLSFIT="$ROOT/.build-static/release/tlsfit"
 fi
-TLSFIT="$ROOT/.build/release/tlsfit"
+
+# Wall time and CPU (user + sys of the tool and its children) of one command; prints "wall cpu rc".
+cat > "$WORK/run.py" <<'PY'
+import resource, subprocess, sys, time
+timeout, out = float(sys.argv[1]), sys.argv[2]
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.monotonic()
+try:
+    with open(out, "wb") as f:
+        rc = subprocess.run(sys.argv[3:], stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=timeout).returncode
+except subprocess.TimeoutExpired:
+    rc = 124
+wall = time.monotonic() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print(f"{wall:.3f} {cpu:.3f} {rc}")
+PY
 
 # name | command template (PORT is replaced)
 TOOLS=(
-    "tlsfit scan|$TLSFIT scan 127.0.0.1:PORT --quiet --format json --timeout 10"
+    "tlsfit scan|$TLSFIT scan bench.tlsfit.test --connect 127.0.0.1:PORT --quiet --format json --timeout 10"
+    "tlsfit scan --fast|$TLSFIT scan bench.tlsfit.test --connect 127.0.0.1:PORT --quiet --format json --timeout 10 --fast"
     "sslscan|sslscan --no-colour 127.0.0.1:PORT"
-    "testssl.sh -p -P -E|env NXCONNECT=127.0.0.1:0 testssl --quiet --color 0 --warnings off --nodns none --ip 127.0.0.1 -p -P -E 127.0.0.1:PORT"
     "nmap ssl-enum-ciphers|nmap -n -Pn -p PORT --script ssl-enum-ciphers 127.0.0.1"
     "sslyze|sslyze 127.0.0.1:PORT"
+    "testssl.sh -p -P -E|env NXCONNECT=127.0.0.1:0 testssl --quiet --color 0 --warnings off --nodns none --ip 127.0.0.1 -p -P -E 127.0.0.1:PORT"
 )
 
-printf '\nServer: nginx %s, %d suites (8 TLS 1.2 in server order + 3 TLS 1.3), groups X25519:P-256:P-384\n' \
-    "$(nginx -v 2>&1 | sed 's/.*nginx\///')" "$SUITE_COUNT"
-printf 'Host: %s cores; proxy one-way delay %s ms (round trip %s ms)\n\n' "$(nproc)" "$DELAY_MS" "$((DELAY_MS * 2))"
-printf '| tool | loopback: time | loopback: connections | 40 ms RTT: time | 40 ms RTT: connections | note |\n'
-printf '| --- | ---: | ---: | ---: | ---: | --- |\n'
-for entry in "${TOOLS[@]}"; do
-    name=${entry%%|*}
-    template=${entry#*|}
+RESULTS="$WORK/results.tsv"   # profile net tool wall cpu connections rc
+run_one() { # profile net tool-index
+    local profile=$1 net=$2 entry=${TOOLS[$3]}
+    local name=${entry%%|*} template=${entry#*|}
+    local port=${PORT[$profile]}
+    [ "$net" = delayed ] && port=${DPORT[$profile]}
+    local binary
     binary=$(echo "$template" | awk '{print ($1=="env") ? $3 : $1}')
-    if ! command -v "$binary" >/dev/null 2>&1; then
-        printf '| %s | - | - | - | - | not installed (%s) |\n' "$name" "$binary"
-        continue
-    fi
-    row="| $name |"
-    note=""
-    for port in "$TLS_PORT" "$PROXY_PORT"; do
-        command=${template//PORT/$port}
-        before=$(accepts)
-        start=$(date +%s.%N)
-        timeout "$TOOL_TIMEOUT" $command >"$WORK/out-$name-$port.txt" 2>&1
-        rc=$?
-        end=$(date +%s.%N)
-        sleep 0.5
-        after=$(accepts)
-        connections=$((after - before - 1))
-        seconds=$(printf '%.2f' "$(echo "$end - $start" | bc)")
-        row="$row ${seconds} s | $connections |"
-        if [ "$rc" = 124 ]; then note="$note timed out after ${TOOL_TIMEOUT}s;"; fi
-        if [ "$rc" != 0 ] && [ "$rc" != 124 ] && [ "$name" != "tlsfit scan" ]; then note="$note exit $rc;"; fi
-        if [ "$name" = "tlsfit scan" ] && [ "$rc" != 0 ]; then note="$note exit $rc;"; fi
-    done
-    printf '%s %s |\n' "$row" "${note:-}"
+    command -v "$binary" >/dev/null 2>&1 || return
+    case "$name" in testssl*) [ "$ROUND" -le "${SLOW_RUNS:-1}" ] || return ;; esac
+    local before after
+    before=$(accepts)
+    read -r wall cpu rc < <(python3 "$WORK/run.py" "$TOOL_TIMEOUT" "$WORK/out-$profile-$net-$3.txt" ${template//PORT/$port})
+    sleep 0.3
+    after=$(accepts)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$profile" "$net" "$name" "$wall" "$cpu" "$((after - before - 1))" "$rc" >>"$RESULTS"
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+START_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq 1 "$LOOPBACK_RUNS"); do
+    ROUND=$round
+    for p in A B C; do for t in "${!TOOLS[@]}"; do run_one "$p" loopback "$t"; done; done
+    echo "loopback round $round done ($(cut -d' ' -f1 /proc/loadavg))" >&2
+done
+for round in $(seq 1 "$DELAYED_RUNS"); do
+    ROUND=$round
+    for p in A B C; do for t in "${!TOOLS[@]}"; do run_one "$p" delayed "$t"; done; done
+    echo "40 ms round $round done ($(cut -d' ' -f1 /proc/loadavg))" >&2
 done
 
-# What tlsfit found, to check against the configuration above.
-printf '\ntlsfit scan of the server (text):\n\n'
-"$TLSFIT" scan "127.0.0.1:$TLS_PORT" --quiet --timeout 10 | sed 's/^/    /'
+# 14 hosts (the Windows Update hosts, all pointed at profile A) against one, through the 40 ms proxy.
+resolve=()
+while read -r host port; do resolve+=(--resolve "$host=127.0.0.1:${DPORT[A]}"); done < <(
+    awk -F'\t' '$1 == "host" { print $2, $3 }' "$ROOT/CipherSuites/update-hosts.tsv")
+echo "14 hosts: ${#resolve[@]} --resolve arguments" >&2
+MANY=()
+for round in $(seq 1 "$DELAYED_RUNS"); do
+    read -r wall cpu rc < <(python3 "$WORK/run.py" "$TOOL_TIMEOUT" "$WORK/out-many.txt" "$TLSFIT" scan --windows-update "${resolve[@]}" --quiet --format json --timeout 10)
+    MANY+=("$wall")
+done
+END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Exactness: what tlsfit found against the configuration.
+python3 - "$WORK" "$A_SUITES" "$B_SUITES" <<'PY'
+import json, sys, glob
+work, a, b = sys.argv[1], sys.argv[2].split(":"), sys.argv[3].split(":")
+def load(profile, tool):
+    try: return json.load(open(f"{work}/out-{profile}-loopback-{tool}.txt"))["hosts"][0]
+    except Exception as e: return None
+for tool, label in [(0, "tlsfit scan"), (1, "tlsfit scan --fast")]:
+    A, B, C = load("A", tool), load("B", tool), load("C", tool)
+    ok = []
+    ok.append(A is not None and [s for s in A["protocols"].get("TLSv1.2", {}).get("cipherSuites", [])].__len__() == 10 and A["serverPreference"].get("TLSv1.2") is True and [p for p, v in A["protocols"].items() if v["accepted"]] == ["TLSv1.2"])
+    ok.append(B is not None and len(B["protocols"]["TLSv1.2"]["cipherSuites"]) == 3 and len(B["protocols"]["TLSv1.3"]["cipherSuites"]) == 3 and B["serverPreference"].get("TLSv1.2") is False)
+    print(f"{label}: A {'exact' if ok[0] else 'WRONG'} (10 suites, server order, TLS 1.2 only); B {'exact' if ok[1] else 'WRONG'} (3 + 3 suites, client order); C: " +
+          ", ".join(f"{v}: {len(C['protocols'][v]['cipherSuites'])}" for v in sorted(C["protocols"]) if C["protocols"][v]["accepted"]) if C else "C: no result")
+A0, A1 = load("A", 0), load("A", 1)
+C0, C1 = load("C", 0), load("C", 1)
+if A0: print("A order:", " ".join(A0["protocols"]["TLSv1.2"]["cipherSuites"]))
+if C0 and C1: print("C: --fast found the same suites in the same order as the default:", C0["protocols"] == C1["protocols"] and C0["serverPreference"] == C1["serverPreference"])
+PY
+
+# The table: medians.
+python3 - "$RESULTS" "$START_LOAD" "$END_LOAD" "$(nproc)" "${MANY[*]}" <<'PY'
+import sys, statistics, collections
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+data = collections.defaultdict(list)
+for profile, net, tool, wall, cpu, conns, rc in rows:
+    data[(profile, net, tool)].append((float(wall), float(cpu), int(conns), int(rc)))
+tools = list(dict.fromkeys(r[2] for r in rows))
+def med(key, i):
+    v = [x[i] for x in data.get(key, [])]
+    return statistics.median(v) if v else None
+print(f"\nload average: {sys.argv[2]} at the start, {sys.argv[3]} at the end; {sys.argv[4]} cores\n")
+for profile in "ABC":
+    print(f"Profile {profile}\n")
+    print("| tool | loopback: time | CPU | connections | 40 ms RTT: time | CPU | connections | vs tlsfit (loopback / 40 ms) | note |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    base = {net: med((profile, net, "tlsfit scan"), 0) for net in ("loopback", "delayed")}
+    for tool in tools:
+        cells, notes = [], set()
+        for net in ("loopback", "delayed"):
+            k = (profile, net, tool)
+            if k not in data: cells += ["-", "-", "-"]; continue
+            cells += [f"{med(k,0):.2f} s", f"{med(k,1):.2f} s", f"{med(k,2):.0f}"]
+            for x in data[k]:
+                if x[3] == 124: notes.add("timed out")
+                elif x[3] != 0 and not tool.startswith("tlsfit"): notes.add(f"exit {x[3]}")
+                elif x[3] != 0: notes.add(f"tlsfit exit {x[3]}")
+        runs = [len(data.get((profile, n, tool), [])) for n in ("loopback", "delayed")]
+        if tool.startswith("testssl"): notes.add(f"{runs[0]} + {runs[1]} runs")
+        ratio = "/".join(f"{med((profile, n, tool), 0) / base[n]:.1f}x" if base[n] and (profile, n, tool) in data else "-" for n in ("loopback", "delayed"))
+        print(f"| {tool} | " + " | ".join(cells) + f" | {ratio} | {', '.join(sorted(notes))} |")
+    print()
+many = [float(x) for x in sys.argv[5].split()]
+one = med(("A", "delayed", "tlsfit scan"), 0)
+if many and one:
+    print(f"14 hosts (profile A, 40 ms): median {statistics.median(many):.2f} s, one host {one:.2f} s: {statistics.median(many) / one:.1f}x")
+PY

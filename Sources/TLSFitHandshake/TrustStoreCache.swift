@@ -31,6 +31,10 @@ public final class TrustStoreCache: @unchecked Sendable {
             let ok: Bool
             if let caFile {
                 ok = X509_STORE_load_file(store, caFile) == 1
+            } else if let directory = Self.hashedSystemDirectory() {
+                // The system anchors by subject hash: only the issuers a chain names are read,
+                // not the whole bundle (a scan's first verified handshake starts sooner).
+                ok = X509_STORE_load_locations(store, nil, directory) == 1
             } else {
                 ok = X509_STORE_set_default_paths(store) == 1
             }
@@ -43,5 +47,20 @@ public final class TrustStoreCache: @unchecked Sendable {
             X509_STORE_up_ref(store)
             return store
         }
+    }
+
+    /// OpenSSL's default certificate directory when it holds hashed anchors (`*.0`, as Debian's
+    /// /etc/ssl/certs) and neither SSL_CERT_FILE nor SSL_CERT_DIR says otherwise; nil to use the
+    /// default paths as they are.
+    static func hashedSystemDirectory() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["SSL_CERT_FILE"] == nil, environment["SSL_CERT_DIR"] == nil,
+            let pointer = X509_get_default_cert_dir()
+        else { return nil }
+        let directory = String(cString: pointer)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory),
+            names.contains(where: { $0.hasSuffix(".0") })
+        else { return nil }
+        return directory
     }
 }

@@ -14,10 +14,12 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "Measure what servers accept: protocols, cipher suites in preference order, groups, certificate.",
         discussion: """
-            Offers many suites at once and removes the one the server picks until it refuses, so a \
-            server with N suites costs about N+2 connections per protocol instead of one per known \
-            suite. Whether the server enforces its own order is decided from its own choices. Hosts \
-            are scanned in parallel (--concurrency), with at most --per-host connections to one host.
+            Offers many suites at once in a hand-built ClientHello and removes the one the server \
+            picks until it refuses, so a server with N suites costs about N+2 connections per \
+            protocol instead of one per known suite; each probe reads only the ServerHello. Whether \
+            the server enforces its own order is decided from its own choices. Every protocol, the \
+            groups and the certificate are measured at once, on connections opened ahead, with at \
+            most --per-host connections to one host and --concurrency in all.
 
             Exit codes: 0 every host scanned, 1 a host could not be reached, 2 bad input.
 
@@ -54,10 +56,13 @@ struct ScanCommand: AsyncParsableCommand {
     var timeout: Double = 5
 
     @Option(name: .long, help: "Connections open at once, over all hosts.")
-    var concurrency: Int = 8
+    var concurrency: Int = ScanOptions.defaultConcurrency
 
-    @Option(name: .customLong("per-host"), help: "Connections open at once to one host.")
-    var perHost: Int = 2
+    @Option(name: .customLong("per-host"), help: "Connections open at once to one host (default 12, 24 with --fast).")
+    var perHost: Int?
+
+    @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")
+    var fast = false
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -83,8 +88,9 @@ struct ScanCommand: AsyncParsableCommand {
         // Before any handshake: a --save file that cannot be written would only be found out at the end.
         if let save { try OutputPath.check(save, option: "--save") }
         var options = ScanOptions(
-            timeout: timeout, caFile: caFile, concurrency: concurrency, perHost: perHost,
-            toolName: "tlsfit \(TLSFit.configuration.version)")
+            timeout: timeout, caFile: caFile, concurrency: concurrency,
+            perHost: perHost ?? (fast ? ScanOptions.fastPerHost : ScanOptions.defaultPerHost),
+            toolName: "tlsfit \(TLSFit.configuration.version)", fast: fast)
         options.path = path
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
         Interruption.shared.install()
@@ -128,8 +134,8 @@ struct ScanCommand: AsyncParsableCommand {
     /// The hosts from arguments, `--hosts` and `--windows-update`, with `--resolve` and `--connect` applied.
     func makeTargets() throws(InputError) -> [ScanTarget] {
         guard timeout > 0, timeout <= 600 else { throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds") }
-        guard (1...256).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 256") }
-        guard (1...16).contains(perHost) else { throw InputError(source: "--per-host", message: "must be from 1 to 16") }
+        guard (1...1024).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 1024") }
+        guard (1...64).contains(perHost ?? 1) else { throw InputError(source: "--per-host", message: "must be from 1 to 64") }
         var list = try HostList.parse(arguments: hosts)
         if let hostsFile {
             // Read with the same size limit as every input file.

@@ -309,7 +309,9 @@ struct HostileScanTests {
         let profiles = ServerScanner.scan([ScanTarget(host: "127.0.0.1", port: storm.port)], options: ScanOptions(timeout: 1))
         #expect(Date().timeIntervalSince(start) < 2)
         let profile = try #require(profiles.first)
-        #expect(profile.connections == 1)
+        // The scan's probes run in parallel and each stops at the ServerHello, before any storm; the
+        // full (certificate) handshake meets it, ends by its deadline, and the host is given up: one
+        // error, nothing believed, one timeout at most (above).
         #expect(profile.errors.count == 1, "\(profile.errors)")
         let expected = kind == .helloRequests ? "hello-request-storm" : "alert-storm"
         #expect(profile.errors.first?.contains(expected) == true, "\(profile.errors)")

@@ -171,8 +171,10 @@ struct ProxyTests {
         #expect(direct.path == "direct")
         #expect(proxied.protocols == direct.protocols)
         #expect(proxied.certificate?.verified == true)
-        // Every probe is one tunnel: the count is of the same order as direct.
-        #expect(proxied.connections > 0 && proxied.connections == direct.connections)
+        // Every probe is one tunnel: the count is that of direct, give or take the connections
+        // opened ahead and never used (a matter of timing: at most one for each probe that ends a
+        // line of work, 4 chains and 2 order checks here).
+        #expect(proxied.connections > 0 && abs(proxied.connections - direct.connections) <= 6)
     }
 }
 

@@ -22,11 +22,12 @@ public struct ScanTarget: Sendable, Hashable {
     ///   playing all update hosts); when false, `--connect` is only valid for a single host.
     public static func list(
         hosts: [HostPort], windowsUpdate: Bool, resolve: [String], connect: String?, connectAppliesToAll: Bool,
-        catalog: Catalog = .shared
+        catalog: Catalog? = nil
     ) throws(InputError) -> [ScanTarget] {
         var list = hosts
-        // The TLS hosts: content served over plain HTTP (port 80) is not scanned with TLS.
-        if windowsUpdate { list += catalog.updateHosts.filter { !$0.isPlainHTTP }.map { HostPort(host: $0.host, port: $0.port) } }
+        // The TLS hosts (content served over plain HTTP, port 80, is not scanned with TLS); the catalog
+        // is parsed only when its hosts are wanted (a scan of one host starts faster).
+        if windowsUpdate { list += (catalog ?? .shared).updateHosts.filter { !$0.isPlainHTTP }.map { HostPort(host: $0.host, port: $0.port) } }
         list = HostList.deduplicated(list)
         var overrides: [ResolveOverride] = []
         for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
@@ -70,10 +71,18 @@ public struct ScanOptions: Sendable, Hashable {
     public var toolName: String
     /// Direct, or through an HTTP proxy (each host routed by its bypass list).
     public var path: NetworkPath = .direct
+    /// Split large suite sets into parts eliminated side by side, merged by pairwise order probes.
+    public var fast: Bool = false
+
+    /// The defaults let one host have 12 connections in flight and a run 256.
+    public static let defaultConcurrency = 256
+    public static let defaultPerHost = 12
+    /// With `fast`: its parts run side by side, each with a connection opened ahead.
+    public static let fastPerHost = 24
 
     public init(
-        timeout: Double = 5, caFile: String? = nil, concurrency: Int = 8, perHost: Int = 2, scanGroups: Bool = true,
-        toolName: String = "tlsfit"
+        timeout: Double = 5, caFile: String? = nil, concurrency: Int = ScanOptions.defaultConcurrency,
+        perHost: Int = ScanOptions.defaultPerHost, scanGroups: Bool = true, toolName: String = "tlsfit", fast: Bool = false
     ) {
         self.timeout = timeout
         self.caFile = caFile
@@ -81,6 +90,7 @@ public struct ScanOptions: Sendable, Hashable {
         self.perHost = max(1, perHost)
         self.scanGroups = scanGroups
         self.toolName = toolName
+        self.fast = fast
     }
 }
 

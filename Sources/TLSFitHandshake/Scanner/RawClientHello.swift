@@ -1,16 +1,30 @@
 import Foundation
 import TLSFitCore
 
-/// A TLS 1.0-1.2 ClientHello built byte by byte, and the parsing of the server's first answer.
+/// A ClientHello built byte by byte (SSLv3 to TLS 1.3), and the parsing of the server's first answer.
 ///
-/// The linked OpenSSL cannot offer RC4, DES, 3DES, IDEA or export suites, so a full handshake can
-/// never negotiate them; a server's ServerHello still says whether it would. Pure functions on
-/// byte arrays: no sockets here (see `RawHelloProbe` for the connection).
+/// Every scan probe is one of these: it offers any suite (the linked OpenSSL cannot offer RC4, DES,
+/// 3DES, IDEA or export suites; a server's ServerHello still says whether it would), costs the
+/// server no key exchange, and is read only up to the ServerHello (TLS 1.3: the HelloRetryRequest
+/// an empty key_share asks for) or, for a TLS 1.2 group, the ServerKeyExchange. Pure functions on
+/// byte arrays: no sockets here (see `ScanEngine` for the connections).
 public enum RawClientHello {
     /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV: stands for an empty renegotiation_info extension.
     public static let renegotiationSCSV: UInt16 = 0x00FF
     /// x25519, secp256r1, secp384r1, secp521r1.
     public static let groups: [UInt16] = [0x001D, 0x0017, 0x0018, 0x0019]
+    /// What a suite probe offers: every elliptic curve a server may need for its certificate or
+    /// its ECDHE (x25519, P-256, x448, P-521, P-384, brainpool, P-224) and, with TLS 1.3, the
+    /// finite-field groups too (a TLS 1.2 hello leaves them out, as OpenSSL does, so DHE suites
+    /// keep the server's own parameters).
+    public static func suiteProbeGroups(_ version: TLSVersion) -> [UInt16] {
+        let curves: [UInt16] = [0x001D, 0x0017, 0x001E, 0x0019, 0x0018, 0x001A, 0x001B, 0x001C, 0x0015]
+        return version == .tls13 ? curves + [0x0100, 0x0101, 0x0102, 0x0103, 0x0104] : curves
+    }
+    /// TLS 1.3 adds EdDSA and RSA-PSS with PSS keys.
+    public static let tls13SignatureSchemes: [UInt16] = [
+        0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601,
+    ]
     /// rsa_pkcs1 and ecdsa with SHA-256/384/512, rsa_pss_rsae, then the SHA-1 and DSA schemes old servers need.
     public static let signatureSchemes: [UInt16] = [
         0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0201, 0x0203, 0x0402, 0x0202,
@@ -22,19 +36,39 @@ public enum RawClientHello {
         public static let ecPointFormats: UInt16 = 0x000B
         public static let signatureAlgorithms: UInt16 = 0x000D
         public static let extendedMasterSecret: UInt16 = 0x0017
+        public static let supportedVersions: UInt16 = 0x002B
+        public static let keyShare: UInt16 = 0x0033
     }
+
+    /// The random of a HelloRetryRequest (RFC 8446 4.1.3): SHA-256 of "HelloRetryRequest".
+    public static let helloRetryRandom: [UInt8] = [
+        0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+        0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+    ]
 
     /// The wire version: 0x0301 for TLS 1.0 ... 0x0303 for TLS 1.2; SSLv3 is 0x0300.
     public static func wireVersion(_ version: TLSVersion) -> UInt16 { version.wireValue }
 
     /// One handshake record holding a ClientHello: `client_version` is `version`, the record
     /// layer says TLS 1.0 (as OpenSSL and browsers do, for old servers). `serverName` is sent only
-    /// when it is a name, not a numeric address. `random` must be 32 bytes. Written by
-    /// `ClientHello.encode()`, the one encoder (the Windows client's hello uses it too).
+    /// when it is a name, not a numeric address. `random` must be 32 bytes. `groups` is the
+    /// supported_groups list (nil: `groups`). Written by `ClientHello.encode()`, the one encoder
+    /// (the Windows client's hello uses it too).
+    ///
+    /// TLS 1.3: `client_version` 0x0303 with supported_versions naming only TLS 1.3, and an empty
+    /// key_share, so the server names its group in a HelloRetryRequest and computes nothing.
+    /// SSLv3: no extensions, record layer 3.0.
     public static func build(
-        version: TLSVersion, suites: [UInt16], serverName: String?, random: [UInt8]
+        version: TLSVersion, suites: [UInt16], serverName: String?, random: [UInt8], groups: [UInt16]? = nil
     ) -> [UInt8] {
         precondition(random.count == 32, "the random is 32 bytes")
+        let offered = suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV]
+        let legacyVersion: UInt16 = version == .tls13 ? 0x0303 : wireVersion(version)
+        if version == .ssl3 {
+            return ClientHello(recordVersion: 0x0300, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
+                               compressionMethods: [0], extensions: []).encode()
+        }
+        let groups = groups ?? Self.groups
         var extensions: [TLSExtension] = []
         if let name = serverName, !name.isEmpty, !TCPConnector.isNumericAddress(name) {
             let host = Array(name.utf8)
@@ -51,19 +85,21 @@ public enum RawClientHello {
         for group in groups { groupList.append(u16: group) }
         extensions.append(TLSExtension(type: Extension.supportedGroups, data: groupList))
         extensions.append(TLSExtension(type: Extension.ecPointFormats, data: [1, 0]))  // uncompressed
-        if version == .tls12 {
-            // RFC 5246 7.4.1.4.1: only a TLS 1.2 client sends signature_algorithms.
+        if version >= .tls12 {
+            // RFC 5246 7.4.1.4.1: only a TLS 1.2 (or later) client sends signature_algorithms.
+            let list = version == .tls13 ? tls13SignatureSchemes : signatureSchemes
             var schemes: [UInt8] = []
-            schemes.append(u16: UInt16(signatureSchemes.count * 2))
-            for scheme in signatureSchemes { schemes.append(u16: scheme) }
+            schemes.append(u16: UInt16(list.count * 2))
+            for scheme in list { schemes.append(u16: scheme) }
             extensions.append(TLSExtension(type: Extension.signatureAlgorithms, data: schemes))
         }
         extensions.append(TLSExtension(type: Extension.extendedMasterSecret, data: []))
-        let hello = ClientHello(
-            recordVersion: 0x0301, version: wireVersion(version), random: random, sessionID: [],
-            cipherSuites: suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV], compressionMethods: [0],
-            extensions: extensions)
-        return hello.encode()
+        if version == .tls13 {
+            extensions.append(TLSExtension(type: Extension.supportedVersions, data: [2, 0x03, 0x04]))
+            extensions.append(TLSExtension(type: Extension.keyShare, data: [0, 0]))  // no share: the server says which group it wants
+        }
+        return ClientHello(recordVersion: 0x0301, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
+                           compressionMethods: [0], extensions: extensions).encode()
     }
 }
 
@@ -80,28 +116,38 @@ public struct RawServerHello: Sendable, Hashable {
     public var sessionID: [UInt8]
     public var cipherSuite: UInt16
     public var compression: UInt8
-    /// The extensions, when they parse (empty otherwise: the scan reads only the fields above).
+    /// The extensions, when they parse (empty otherwise: a scan reads only the fields above).
     public var extensions: [TLSExtension] = []
 
-    /// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
-    static let helloRetryRandom: [UInt8] = [
-        0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-        0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
-    ]
+    /// The supported_versions extension's version (TLS 1.3), nil when absent.
+    public var selectedVersion: UInt16? {
+        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.supportedVersions })?.data, data.count == 2 else {
+            return nil
+        }
+        return UInt16(data[0]) << 8 | UInt16(data[1])
+    }
 
     /// The version the server chose: supported_versions when present (TLS 1.3), else `version`.
-    public var negotiatedVersion: UInt16 {
-        guard let data = extensions.first(where: { $0.type == 0x002B })?.data, data.count == 2 else { return version }
-        return UInt16(data[0]) << 8 | UInt16(data[1])
-    }
+    public var negotiatedVersion: UInt16 { selectedVersion ?? version }
 
-    public var isHelloRetryRequest: Bool { random == Self.helloRetryRandom }
+    /// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
+    public var isHelloRetryRequest: Bool { random == RawClientHello.helloRetryRandom }
 
-    /// The key_share group a TLS 1.3 ServerHello (or HelloRetryRequest) names.
+    /// The key_share group a TLS 1.3 ServerHello (or the HelloRetryRequest) names.
     public var keyShareGroup: UInt16? {
-        guard let data = extensions.first(where: { $0.type == 0x0033 })?.data, data.count >= 2 else { return nil }
+        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.keyShare })?.data, data.count >= 2 else { return nil }
         return UInt16(data[0]) << 8 | UInt16(data[1])
     }
+}
+
+/// A TLS 1.2 (or older) first flight read as far as the ServerKeyExchange.
+public enum RawKeyExchangeResult: Sendable, Hashable {
+    /// The ServerHello and the named curve of an ECDHE ServerKeyExchange (nil: the flight ended
+    /// with ServerHelloDone before one, or the key exchange names no curve).
+    case complete(RawServerHello, group: UInt16?)
+    case alert(level: UInt8, description: UInt8)
+    case needMore
+    case invalid(String)
 }
 
 /// The parse of the bytes received so far.
@@ -162,7 +208,62 @@ public enum RawServerHelloParser {
         }
     }
 
-    /// The ServerHello body: version, random, session id, suite, compression; extensions ignored.
+    /// Reads handshake messages until the ServerKeyExchange (or ServerHelloDone): the ServerHello,
+    /// then Certificate and CertificateStatus skipped, then the key exchange's named curve.
+    public static func parseKeyExchange(_ bytes: [UInt8]) -> RawKeyExchangeResult {
+        var offset = 0
+        var handshake: [UInt8] = []
+        var hello: RawServerHello?
+        var at = 0  // the next message in `handshake`
+        while true {
+            // Whole messages so far.
+            while handshake.count - at >= 4 {
+                let type = handshake[at]
+                let length = Int(handshake[at + 1]) << 16 | Int(handshake[at + 2]) << 8 | Int(handshake[at + 3])
+                guard length <= 1 << 20 else { return .invalid("a handshake message of \(length) bytes") }
+                guard handshake.count - at - 4 >= length else { break }
+                let body = Array(handshake[(at + 4)..<(at + 4 + length)])
+                at += 4 + length
+                if hello == nil {
+                    guard type == 2 else { return .invalid("the first handshake message is type \(type), not ServerHello") }
+                    switch parseServerHello(body) {
+                    case .complete(.serverHello(let parsed)): hello = parsed
+                    case .invalid(let why): return .invalid(why)
+                    default: return .invalid("a ServerHello that could not be read")
+                    }
+                    continue
+                }
+                switch type {
+                case 12:
+                    // ECParameters: curve_type 3 (named_curve) and the curve; anything else is DHE.
+                    let group = body.count >= 3 && body[0] == 3 ? UInt16(body[1]) << 8 | UInt16(body[2]) : nil
+                    return .complete(hello!, group: group)
+                case 14: return .complete(hello!, group: nil)
+                case 11, 22: continue
+                default: return .invalid("handshake message \(type) before the key exchange")
+                }
+            }
+            guard bytes.count - offset >= 5 else { return .needMore }
+            let type = bytes[offset]
+            let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
+            guard type == 0x15 || type == 0x16 else {
+                return .invalid(String(format: "record type 0x%02X is not a handshake or an alert", type))
+            }
+            guard bytes[offset + 1] == 3 else { return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            guard length <= maxRecordLength, length > 0 else { return .invalid("a record of \(length) bytes") }
+            if type == 0x15 {
+                guard length >= 2 else { return .invalid("an alert record of \(length) bytes") }
+                guard bytes.count - offset >= 7 else { return .needMore }
+                return .alert(level: bytes[offset + 5], description: bytes[offset + 6])
+            }
+            guard bytes.count - offset - 5 >= length else { return .needMore }
+            handshake += bytes[(offset + 5)..<(offset + 5 + length)]
+            offset += 5 + length
+        }
+    }
+
+    /// The ServerHello body: version, random, session id, suite, compression, and the
+    /// supported_versions and key_share extensions (others ignored).
     static func parseServerHello(_ body: [UInt8]) -> RawParseResult {
         guard body.count >= 2 + 32 + 1 else { return .invalid("a ServerHello of \(body.count) bytes") }
         let version = UInt16(body[0]) << 8 | UInt16(body[1])
