@@ -44,4 +44,18 @@ struct OfferedClientHelloTests {
         let hello = OfferedClientHello(legacyVersion: 0x0303, cipherSuites: [0xC030], signatureAlgorithms: sigalgs)
         #expect(ClientReleaseGuess.guess(hello).contains(expected))
     }
+
+    /// A whole hello from bytes is matched against every release's WinHTTP hello, as `hello --pcap` does.
+    @Test func releaseGuessFromTheWholeHello() throws {
+        for (release, name) in [(WindowsRelease.windows10_22H2, "windows-10-22h2"), (.windows7, "windows-7")] {
+            let config = try WindowsConfigReader.read([], release: release)
+            let built = try WindowsClientHelloBuilder.build(config: config, serverName: "slscr.update.microsoft.com")
+            guard case .hello(let offered) = OfferedClientHello.parse(built.hello.encode()) else {
+                Issue.record("the emulated hello of \(name) does not parse")
+                continue
+            }
+            let guess = ClientReleaseGuess.guess(offered)
+            #expect(guess.contains(name) && guess.contains("identical WinHTTP hello"), "\(guess)")
+        }
+    }
 }

@@ -13,6 +13,8 @@ public struct OfferedClientHello: Sendable, Hashable {
     public var serverName: String?
     /// Extension types in wire order.
     public var extensions: [UInt16]
+    /// The whole decoded hello, when it came from bytes (nil for one built field by field).
+    public var decoded: ClientHello?
 
     public init(legacyVersion: UInt16, supportedVersions: [UInt16] = [], cipherSuites: [UInt16], signatureAlgorithms: [UInt16] = [],
                 groups: [UInt16] = [], serverName: String? = nil, extensions: [UInt16] = []) {
@@ -50,10 +52,12 @@ public struct OfferedClientHello: Sendable, Hashable {
         } catch {
             return .notAClientHello(error.description)
         }
-        return .hello(OfferedClientHello(
+        var offered = OfferedClientHello(
             legacyVersion: hello.version, supportedVersions: hello.supportedVersions, cipherSuites: hello.cipherSuites,
             signatureAlgorithms: hello.signatureAlgorithms, groups: hello.supportedGroups, serverName: hello.serverName,
-            extensions: hello.extensionTypes))
+            extensions: hello.extensionTypes)
+        offered.decoded = hello
+        return .hello(offered)
     }
 }
 
@@ -62,6 +66,19 @@ public struct OfferedClientHello: Sendable, Hashable {
 /// its versions. A simple heuristic kept in one function, so a full hello matcher can replace it.
 public enum ClientReleaseGuess {
     public static func guess(_ hello: OfferedClientHello) -> String {
+        // The whole hello against every release's WinHTTP hello (the matcher of `tlsfit hello --pcap`).
+        if let decoded = hello.decoded, let best = WindowsHelloMatcher.rank(decoded, limit: 1).first {
+            let names = best.releases.map(\.rawValue).joined(separator: ", ")
+            if best.identical { return "\(names): identical WinHTTP hello (\(best.configuration))" }
+            if best.score <= 6 {
+                return "closest \(names) (differs: \(best.differences.map(\.kind).joined(separator: ", ")))"
+            }
+        }
+        return signatureAlgorithmGuess(hello)
+    }
+
+    /// Schannel's signature-algorithm order per release, when the whole hello matches none closely.
+    static func signatureAlgorithmGuess(_ hello: OfferedClientHello) -> String {
         let sigalgs = hello.signatureAlgorithms
         func starts(_ prefix: [UInt16]) -> Bool { sigalgs.starts(with: prefix) }
         if starts([0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201]) { return "Windows 11 / Server 2022 or later (Schannel signature algorithms)" }
