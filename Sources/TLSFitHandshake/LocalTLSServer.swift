@@ -123,19 +123,6 @@ public final class LocalTLSServer: @unchecked Sendable {
     /// Number of ClientHellos answered with a TCP reset (`resetUnlessOffered`).
     public var resets: Int { lock.withLock { _resets } }
 
-    /// Peeks at the first record (without consuming it) and tells whether the hello can be served.
-    static func helloAcceptable(_ fd: Int32, _ accepted: [TLSVersion: Set<UInt16>]) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16_384 + 5)
-        for _ in 0..<50 {
-            let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
-            guard n > 0 else { return false }
-            let head = Array(buffer[0..<n])
-            guard let total = ClientHelloPeek.recordLength(head) else { return true }  // not TLS: let OpenSSL answer
-            if n >= total { return ClientHelloPeek.parse(head)?.negotiable(accepted) != nil }
-            usleep(20_000)
-        }
-        return true
-    }
     /// Connections being served now, and the most at once so far.
     public var openConnections: Int { lock.withLock { _open } }
     public var peakOpenConnections: Int { lock.withLock { _peakOpen } }
@@ -305,7 +292,8 @@ public final class LocalTLSServer: @unchecked Sendable {
             log?(ServerConnectionEvent(peer: peer, offered: offered, servedHost: host.first, result: result))
         }
         if let early { return report(early) }
-        if let accepted = host.reset, !Self.helloAcceptable(fd, accepted) {
+        // The hello already peeked decides (not TLS at all: OpenSSL answers it, as any server would).
+        if let accepted = host.reset, let offered, offered.negotiable(accepted) == nil {
             // SO_LINGER 0: close() sends a TCP reset, not a FIN (the deferred close does it), as the host refuses.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))

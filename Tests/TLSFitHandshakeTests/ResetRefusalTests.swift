@@ -13,14 +13,16 @@ import Testing
     @Test func peekReadsVersionsAndSuitesOfARealHello() throws {
         let hello = RawClientHello.build(version: .tls10, suites: [0xC014, 0x002F], serverName: "sws.update.microsoft.com",
                                          random: [UInt8](repeating: 7, count: 32))
-        let peek = try #require(ClientHelloPeek.parse(hello))
+        guard case .hello(let peek) = OfferedClientHello.parse(hello) else { Issue.record("a real hello does not parse"); return }
         #expect(peek.versions == [.ssl3, .tls10])
         #expect(peek.cipherSuites.prefix(2) == [0xC014, 0x002F])
         let accepted: [TLSVersion: Set<UInt16>] = [.tls12: [0xC030, 0xC02F]]
         #expect(peek.negotiable(accepted) == nil)
-        let tls12 = try #require(ClientHelloPeek.parse(RawClientHello.build(version: .tls12, suites: [0xC02F], serverName: nil, random: [UInt8](repeating: 1, count: 32))))
+        guard case .hello(let tls12) = OfferedClientHello.parse(RawClientHello.build(
+            version: .tls12, suites: [0xC02F], serverName: nil, random: [UInt8](repeating: 1, count: 32)))
+        else { Issue.record("a TLS 1.2 hello does not parse"); return }
         #expect(tls12.negotiable(accepted) == .tls12)
-        #expect(ClientHelloPeek.parse(Array(hello.prefix(20))) == nil)
+        if case .hello = OfferedClientHello.parse(Array(hello.prefix(20))) { Issue.record("20 bytes of a hello read as a whole hello") }
     }
 
     @Test("refusal by reset, acceptance by handshake", arguments: [

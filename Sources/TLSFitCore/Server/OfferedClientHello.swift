@@ -1,4 +1,5 @@
-/// What a client offered in its ClientHello, read from the first TLS record (for `serve`'s log).
+/// What a client offered in its ClientHello, read from the first TLS record: for `serve`'s log, its
+/// choice of host by SNI, and its refusal by TCP reset (as sws.update.microsoft.com refuses).
 public struct OfferedClientHello: Sendable, Hashable {
     /// `legacy_version` of the hello (0x0303 for TLS 1.2 and 1.3 hellos).
     public var legacyVersion: UInt16
@@ -25,6 +26,20 @@ public struct OfferedClientHello: Sendable, Hashable {
         self.groups = groups
         self.serverName = serverName
         self.extensions = extensions
+    }
+
+    /// Offered versions, lowest first: `supported_versions` when present, else every version up to
+    /// the legacy `client_version`.
+    public var versions: [TLSVersion] {
+        let supported = supportedVersions.compactMap(TLSVersion.init(wireValue:))
+        return (supported.isEmpty ? TLSVersion.allCases.filter { $0.wireValue <= legacyVersion && $0 < .tls13 } : supported).sorted()
+    }
+
+    /// The version a server accepting `accepted` (suite code points per version) would choose, and
+    /// whether it has a suite for it; nil when it would refuse the hello.
+    public func negotiable(_ accepted: [TLSVersion: Set<UInt16>]) -> TLSVersion? {
+        guard let version = versions.reversed().first(where: { accepted[$0] != nil }) else { return nil }
+        return accepted[version]!.isDisjoint(with: cipherSuites) ? nil : version
     }
 
     /// The highest version offered.
