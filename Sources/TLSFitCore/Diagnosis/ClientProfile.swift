@@ -30,6 +30,8 @@ public struct ClientProfile: Sendable, Hashable {
     public var configuredProtocols: [TLSVersion]
     /// True when `DefaultSecureProtocols` set WinHTTP's protocols (not its defaults).
     public var winHTTPProtocolsExplicit: Bool
+    /// The stack whose protocols were chosen: WinHTTP (the update agent) or .NET Framework (WSUS).
+    public var stack: ClientStack
     /// The ClientHello profile of the release (`windows-hello.tsv`): extensions and their order.
     public var helloProfile: String
     /// Suites the policy string names past the 1023-character Group Policy field limit: a
@@ -43,6 +45,7 @@ public struct ClientProfile: Sendable, Hashable {
         let info = Catalog.shared.release(config.release)
         var protocols = config.offeredProtocols()
         configuredProtocols = protocols
+        stack = config.stack
         winHTTPProtocolsExplicit = config.winHTTPDefaultSecureProtocols != nil
         helloProfile = info.helloProfile
         var truncatedCodes = Set<UInt16>()
@@ -104,6 +107,19 @@ public struct ClientProfile: Sendable, Hashable {
             if keptNames.contains(name.uppercased()) { keptCodes.insert(suite.code) } else { lost.insert(suite.code) }
         }
         return lost.subtracting(keptCodes)
+    }
+
+    /// Why this client sends no ClientHello at all (nil when it sends one): no protocol enabled for
+    /// its stack, or protocols enabled but no suite usable with them, which is not "no protocol offered".
+    public var noClientHelloFailure: HandshakeFailure? {
+        guard protocols.isEmpty else { return nil }
+        let stackName = stack == .dotNetFramework ? ".NET Framework" : "WinHTTP"
+        if configuredProtocols.isEmpty {
+            return HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
+                                    detail: "the configuration enables no protocol for \(stackName); no ClientHello is sent")
+        }
+        return HandshakeFailure(stage: .tls, kind: .noSharedCipher,
+                                detail: "\(stackName) would offer \(configuredProtocols.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent")
     }
 
     /// OpenSSL group names for `HandshakeRequest.groups`.

@@ -58,13 +58,23 @@ public enum WindowsHelloProbe {
     }
 
     public static func run(_ request: Request) -> Result {
+        let profile = request.profile
+        /// No connection: the client sends no ClientHello.
+        func nothingSent(_ failure: HandshakeFailure) -> Result {
+            let outcome = HandshakeOutcome(
+                host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
+                certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
+            return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
+                          confirmationSkipped: nil, outcome: outcome)
+        }
+        // A client with nothing to offer sends nothing: no connection, no key shares made.
+        if let failure = profile.noClientHelloFailure { return nothingSent(failure) }
         var random = [UInt8](repeating: 0, count: 32)
         var session = [UInt8](repeating: 0, count: 32)
         for i in 0..<32 {
             random[i] = UInt8.random(in: 0...255)
             session[i] = UInt8.random(in: 0...255)
         }
-        let profile = request.profile
         let shares = KeyShareGenerator.publicKeys(for: Catalog.shared.release(profile.release).hello.keyShares.value
             .filter { profile.groupIDs.contains($0) })
         let built: WindowsClientHello
@@ -72,14 +82,7 @@ public enum WindowsHelloProbe {
             built = try WindowsClientHelloBuilder.build(profile: profile, serverName: request.host, random: random,
                                                         sessionID: session, keyShares: shares)
         } catch {
-            // Either way the client has no protocol it can use: Schannel sends nothing (as `ClientProfile.protocols` says).
-            let kind: FailureKind = .noProtocolOffered
-            let outcome = HandshakeOutcome(
-                host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
-                certificate: nil, failure: HandshakeFailure(stage: .tls, kind: kind, detail: error.description),
-                timings: HandshakeTimings(totalMs: 0))
-            return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
-                          confirmationSkipped: nil, outcome: outcome)
+            return nothingSent(HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
         }
         let bytes = built.hello.encode()
         let exchange = RawExchange.run(host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,

@@ -77,13 +77,9 @@ struct DiagnoseEngine: Sendable {
         var direct: HandshakeOutcome?
         var wireNote: String?
         if !offline {
-            if let none = Self.noClientHello(client, t, config: config, path: route) {
-                observed = none
-            } else {
-                let wire = exchange(client, t, path: route)
-                observed = wire.outcome
-                wireNote = wire.confirmationSkipped
-            }
+            let wire = exchange(client, t, path: route)
+            observed = wire.outcome
+            wireNote = wire.confirmationSkipped
             // Through a proxy, a failure the proxy may have caused is compared with a direct handshake.
             if route.proxy != nil, let f = observed?.failure, f.stage == .certificate || (f.stage == .tls && observed?.negotiated.version == nil) {
                 direct = handshake(client, t, path: .direct)
@@ -123,7 +119,7 @@ struct DiagnoseEngine: Sendable {
             Diagnoser.apply(result.causes.flatMap { $0.fix?.changes ?? [] }, to: &snapshot)
             var fixed = WindowsTLSConfig.evaluate(registry: snapshot, release: config.release, suggestNames: false)
             fixed.stack = config.stack
-            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t, path: route, config: fixed).succeeded
+            result.fixConfirmedOnWire = handshake(ClientProfile(config: fixed), t, path: route).succeeded
         }
         result.scheme = "https"
         result.builtInProfile = builtIn?.name ?? usedBuiltIn?.name
@@ -212,8 +208,8 @@ struct DiagnoseEngine: Sendable {
 
     /// The handshake as the Windows client: its exact ClientHello decides what the server does; OpenSSL
     /// checks the certificate when it can speak the suite the server chose. Along `path` (direct or a proxy).
-    func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath, config: WindowsTLSConfig? = nil) -> HandshakeOutcome {
-        Self.noClientHello(client, t, config: config, path: path) ?? exchange(client, t, path: path).outcome
+    func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> HandshakeOutcome {
+        exchange(client, t, path: path).outcome
     }
 
     func exchange(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> WindowsHelloProbe.Result {
@@ -221,20 +217,5 @@ struct DiagnoseEngine: Sendable {
                                                 profile: client, timeout: timeout, caFile: caFile)
         request.path = path
         return WindowsHelloProbe.run(request)
-    }
-
-    /// Windows would not even send a ClientHello: the outcome that says which is missing (protocols
-    /// enabled but no suite usable with them is not "no protocol offered"); nil when it sends one.
-    static func noClientHello(_ client: ClientProfile, _ t: ScanTarget, config: WindowsTLSConfig?, path: NetworkPath) -> HandshakeOutcome? {
-        guard client.protocols.isEmpty else { return nil }
-        let enabled = config?.offeredProtocols() ?? []
-        let failure = enabled.isEmpty
-            ? HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                               detail: config == nil ? "the configuration offers no protocol and no suite to use with one; no ClientHello is sent"
-                                   : "the configuration enables no protocol for \(config?.stack == .dotNetFramework ? ".NET Framework" : "WinHTTP"); no ClientHello is sent")
-            : HandshakeFailure(stage: .tls, kind: .noSharedCipher,
-                               detail: "\(config?.stack == .dotNetFramework ? ".NET Framework" : "WinHTTP") would offer \(enabled.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent")
-        return HandshakeOutcome(host: t.host, port: t.port, address: nil, sni: t.host, negotiated: NegotiatedParameters(),
-                                certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0), path: path.description)
     }
 }
