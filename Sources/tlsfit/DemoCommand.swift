@@ -71,8 +71,10 @@ struct DemoCommand: AsyncParsableCommand {
             description = "\(example.host) (built-in profile '\(builtIn.name)'): \(keyType == "EC" ? "ECDSA" : "RSA") certificate, lab copies of \(intermediate) -> \(root), refuses by \(builtIn.refusal == "reset" ? "TCP reset" : "alert")"
         }
         let caFile = dir.appendingPathComponent("roots-\(index).pem").path
-        Interruption.shared.registerTemporaryFile(caFile)
-        try chain.root.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        try Interruption.shared.creatingTemporaryFiles {
+            Interruption.shared.registerTemporaryFile(caFile)
+            try chain.root.certificatePEM.write(toFile: caFile, atomically: false, encoding: .utf8)
+        }
         let configuration = ServerProfileServer.configuration(builtIn.profile, credentials: [chain.leaf], chainPEM: chain.intermediate.certificatePEM,
                                                               refusal: builtIn.refusal)
         let server = try LocalTLSServer(configuration: configuration)
@@ -84,8 +86,10 @@ struct DemoCommand: AsyncParsableCommand {
         // Ctrl-C removes the temporary folder and its CA files, then exits.
         Interruption.shared.install(exitAtOnce: true)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-demo-\(UUID().uuidString)")
-        Interruption.shared.registerTemporaryFile(dir.path)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Interruption.shared.creatingTemporaryFiles {
+            Interruption.shared.registerTemporaryFile(dir.path)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         var allAsExpected = true
         var reports: [DiagnosisReport] = []

@@ -38,11 +38,15 @@ enum AtomicFile {
         Interruption.shared.registerTemporaryFile(temporary.path)
         defer { Interruption.shared.unregisterTemporaryFile(temporary.path) }
         do {
-            try data.write(to: temporary, options: [])
-            // The replacement keeps the permissions of the file it replaces.
-            if let existingMode { chmod(temporary.path, existingMode) }
-            guard rename(temporary.path, target.path) == 0 else {
-                let reason = String(cString: strerror(errno))
+            // Written and renamed inside the interruption lock: Ctrl-C either removes the
+            // temporary file before it exists or finds the report complete under its name.
+            let renameError: String? = try Interruption.shared.creatingTemporaryFiles {
+                try data.write(to: temporary, options: [])
+                // The replacement keeps the permissions of the file it replaces.
+                if let existingMode { chmod(temporary.path, existingMode) }
+                return rename(temporary.path, target.path) == 0 ? nil : String(cString: strerror(errno))
+            }
+            if let reason = renameError {
                 try? FileManager.default.removeItem(at: temporary)
                 throw WriteError(description: "\(path): \(reason)")
             }

@@ -13,6 +13,9 @@ final class Interruption: @unchecked Sendable {
     private var interrupted = false
     private var temporaryFiles = Set<String>()
     private var sources: [DispatchSourceSignal] = []
+    /// Held while temporary files are created or renamed, and by the signal handler from its
+    /// cleanup until it exits: no file can appear in a folder after the folder was emptied.
+    private let creation = NSLock()
 
     var isInterrupted: Bool { lock.withLock { interrupted } }
 
@@ -42,14 +45,31 @@ final class Interruption: @unchecked Sendable {
             interrupted = true
             return (again, temporaryFiles)
         }
-        // Files first, then the (now empty) temporary folders.
-        for file in files { unlink(file) }
-        for file in files { rmdir(file) }
         if again {
-            FileHandle.standardError.write(Data("\ntlsfit: interrupted again, exiting\n".utf8))
-            exit(130)
+            // Nothing is created from here on (the lock is never released: the process exits),
+            // so removing the paths, folders with their contents, leaves nothing behind. A writer
+            // stuck inside the lock (a slow disk) gets two seconds.
+            _ = creation.lock(before: Date().addingTimeInterval(2))
+            for path in files { try? FileManager.default.removeItem(atPath: path) }
+            FileHandle.standardError.write(Data("\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n".utf8))
+            // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
+            // other threads are still inside OpenSSL; that crashed the process.
+            fflush(nil)
+            _exit(130)
+        }
+        // The first of two signals: temporary files being written go; the command finishes its
+        // handshakes in flight and reports what was done.
+        creation.withLock {
+            for file in files { unlink(file) }
+            for file in files { rmdir(file) }
         }
         FileHandle.standardError.write(Data("\ntlsfit: interrupted; finishing the handshakes in flight (Ctrl-C again to quit now)\n".utf8))
+    }
+
+    /// Runs `body`, which creates (or renames) temporary files, so that an interruption's cleanup
+    /// happens entirely before it or entirely after it.
+    func creatingTemporaryFiles<T>(_ body: () throws -> T) rethrows -> T {
+        try creation.withLock(body)
     }
 
     func registerTemporaryFile(_ path: String) { lock.withLock { _ = temporaryFiles.insert(path) } }
