@@ -253,6 +253,34 @@ struct CertificateVerificationTests {
         #expect(TrustStoreCache.shared.loads(caFile: pki.caFile) == 1)
     }
 
+    /// The system anchors come from the hashed directory alone (only the issuers a chain names are
+    /// read) when the bundle holds the same certificates, also where the directory is a symbolic
+    /// link as Debian's /usr/lib/ssl/certs; a bundle with one certificate more is loaded too.
+    @Test func systemStoreIsTheHashedDirectoryWhenTheBundleMatches() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-anchors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pem = try String(contentsOfFile: pki.caFile, encoding: .utf8)
+        let hashed = dir.appendingPathComponent("hashed")
+        try FileManager.default.createDirectory(at: hashed, withIntermediateDirectories: true)
+        try pem.write(to: hashed.appendingPathComponent("0a1b2c3d.0"), atomically: true, encoding: .utf8)
+        let link = dir.appendingPathComponent("certs")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: hashed)
+        let same = dir.appendingPathComponent("bundle.pem")
+        try pem.write(to: same, atomically: true, encoding: .utf8)
+        let more = dir.appendingPathComponent("more.pem")
+        try (pem + pem).write(to: more, atomically: true, encoding: .utf8)
+
+        let matching = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": same.path])
+        #expect(matching == .init(directory: link.path, file: nil))
+        let larger = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": more.path])
+        #expect(larger == .init(directory: link.path, file: more.path))
+        let noBundle = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": dir.appendingPathComponent("none").path])
+        #expect(noBundle == .init(directory: link.path, file: nil))
+        // No hashed links: OpenSSL's default paths, as they are.
+        #expect(TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": dir.path, "SSL_CERT_FILE": same.path]) == nil)
+    }
+
     @Test func ecdsaLeafVerifies() throws {
         let o = try outcome(pki.ecdsaLeaf)
         #expect(o.failure == nil)

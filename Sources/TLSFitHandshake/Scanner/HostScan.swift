@@ -140,7 +140,9 @@ final class HostScan: @unchecked Sendable {
         connections += 1
         let retry = version != nil
         let fixed = request
+        ScanEngine.trace("certificate handshake starts")
         engine.runBlocking(for: self, { TLSClient.handshake(fixed) }) { [self] outcome in
+            ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")
             if outcome.certificate != nil || !retry { profile.certificate = outcome.certificate }
             if !retry, let failure = outcome.failure, failure.stage != .certificate {
                 // A server that streams alerts or HelloRequests instead of finishing a handshake is

@@ -292,11 +292,13 @@ final class ScanEngine: @unchecked Sendable {
             openConnection(host)
             have += 1
         }
-        // Nothing left to wait for: idle connections are of no use.
+        // Nothing left to wait for: idle connections are of no use. While probes are in flight an
+        // idle connection is kept even when fewer are wanted this instant: the answers bring the
+        // next steps, and a connection opened earlier is a connection already through its round
+        // trip (dropping one and opening another later cost a round trip per step). Unused ones
+        // end at the idle limit.
         if want == 0, host.busy == 0 {
             for connection in host.idle { drop(connection) }
-        } else if host.idle.count > want {
-            for connection in host.idle.suffix(host.idle.count - want) { drop(connection) }
         }
     }
 
