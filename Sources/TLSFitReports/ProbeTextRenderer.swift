@@ -88,8 +88,6 @@ public enum ProbeTextRenderer {
 
     static func day(_ d: Date?) -> String {
         guard let d else { return "?" }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate]
-        return f.string(from: d)
+        return Timestamp.day(d)
     }
 }

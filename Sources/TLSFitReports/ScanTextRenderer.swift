@@ -21,7 +21,7 @@ public enum ScanTextRenderer {
     public static func render(_ profile: ServerProfile, into output: inout some TextOutputStream) {
         let name = HostPort(host: profile.host, port: profile.port).description
         output.write("\(name)\(profile.address.map { " (\($0))" } ?? "")\n")
-        let when = ISO8601DateFormatter().string(from: profile.scannedAt)
+        let when = Timestamp.iso8601(profile.scannedAt)
         var from = "scanned \(when)"
         if let host = profile.scannedFrom { from += " from \(host)" }
         if let detail = profile.sourceDetail { from += " with \(detail)" }
@@ -85,9 +85,8 @@ public enum ScanTextRenderer {
         let curve = leaf.keyCurve.map { " \($0)" } ?? ""
         output.write("    key        \(leaf.keyType) \(leaf.keyBits) bits\(curve), signed with \(leaf.signatureAlgorithm)\n")
         if let notAfter = leaf.notAfter {
-            let formatter = ISO8601DateFormatter()
-            let start = leaf.notBefore.map { formatter.string(from: $0) } ?? "?"
-            output.write("    valid      \(start) to \(formatter.string(from: notAfter))\n")
+            let start = leaf.notBefore.map(Timestamp.iso8601) ?? "?"
+            output.write("    valid      \(start) to \(Timestamp.iso8601(notAfter))\n")
         }
         output.write("    chain      \(report.chain.count) certificate\(report.chain.count == 1 ? "" : "s") sent\n")
         if report.verified {

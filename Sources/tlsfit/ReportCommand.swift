@@ -179,7 +179,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func reportDate() throws -> Date {
         guard let text = generatedAt ?? ProcessInfo.processInfo.environment["TLSFIT_REPORT_DATE"], !text.isEmpty else { return Date() }
-        guard let date = ISO8601DateFormatter().date(from: text) else {
+        guard let date = Timestamp.parse(text) else {
             throw Self.fail("--generated-at: '\(text)' is not an ISO 8601 date such as 2026-01-01T00:00:00Z")
         }
         return date

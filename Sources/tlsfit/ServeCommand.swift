@@ -177,7 +177,7 @@ final class ServeLog: @unchecked Sendable {
 
     /// `127.0.0.1:53422 SNI a.example offered TLSv1.0-TLSv1.3, 30 suites [guess] -> TLSv1.3 TLS_AES_256_GCM_SHA384`.
     static func line(_ event: ServerConnectionEvent, maxConnections: Int) -> String {
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = Timestamp.iso8601(Date())
         var text = "\(stamp) \(event.peer)"
         if let hello = event.offered {
             text += " SNI \(hello.serverName.map { TextSafe.escape($0) } ?? "(none)")"

@@ -88,9 +88,7 @@ public struct RevocationListSync: Sendable, Hashable, Codable {
     }
 
     static func iso(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
+        Timestamp.iso8601(d)
     }
 }
 
@@ -114,8 +112,6 @@ public enum InputTime {
             text = String(text[..<dot]) + String(text[end...])
         }
         if !(text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")) { text += "Z" }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: text)
+        return Timestamp.parse(text)
     }
 }

@@ -38,7 +38,7 @@ enum CompatibilityHTMLRenderer {
             <h1>tlsfit compatibility report</h1>
 
             """)
-        out.write("<p>\(r.candidates.count) candidate(s) &times; \(r.windowsReleases.count) Windows release(s) &times; \(r.hosts.count) host(s), generated \(Escaping.html(ISO8601DateFormatter().string(from: r.generatedAt))).</p>\n")
+        out.write("<p>\(r.candidates.count) candidate(s) &times; \(r.windowsReleases.count) Windows release(s) &times; \(r.hosts.count) host(s), generated \(Escaping.html(Timestamp.iso8601(r.generatedAt))).</p>\n")
         out.write("<h2>Summary</h2>\n<ul class=\"summary\">\n")
         for s in r.summary {
             let files = r.candidates.first { $0.name == s.candidate }?.files.joined(separator: ", ") ?? ""

@@ -107,7 +107,7 @@ enum CompatibilityMarkdownRenderer {
     static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
         let index = r.cellIndex()
         out.write("# TLS compatibility report\n\n")
-        out.write("\(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s), generated \(ISO8601DateFormatter().string(from: r.generatedAt)).\n\n")
+        out.write("\(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s), generated \(Timestamp.iso8601(r.generatedAt)).\n\n")
         out.write("## Summary\n\n| candidate | verdict | working | failing |\n|---|---|---|---|\n")
         for s in r.summary {
             out.write("| \(Escaping.markdown(s.candidate)) | \(s.safe ? "**safe**" : "**not safe**") | \(s.okCells) | \(s.failingCells) |\n")

@@ -89,10 +89,8 @@ public enum CaptureHelloTextRenderer {
         let file = Escaping.terminal(r.file)
         out.write("Capture \(file): \(r.packetCount) packets (\(r.linkType)), \(r.clientHellos.count) ClientHello\(r.clientHellos.count == 1 ? "" : "s")\n")
         for w in r.warnings { out.write("  warning: \(Escaping.terminal(w))\n") }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         for entry in r.clientHellos {
-            let time = formatter.string(from: Date(timeIntervalSince1970: entry.timestamp))
+            let time = Timestamp.iso8601Fractional(Date(timeIntervalSince1970: entry.timestamp))
             var line = "\n== packet \(entry.packetNumber)  \(time)  \(entry.source) -> \(entry.destination)"
             if let target = entry.proxyConnectTarget { line += " (CONNECT \(Escaping.terminal(target)))" }
             out.write(line + "\n")
