@@ -57,7 +57,7 @@ public enum ScanTextRenderer {
             output.write(table(rows, indent: "    "))
         }
 
-        output.write("\n  Groups (in the order found): \(profile.groups.isEmpty ? "none found" : profile.groups.joined(separator: ", "))\n")
+        output.write("\n  Groups (curves, then finite-field; each in the order the server chose them): \(profile.groups.isEmpty ? "none found" : profile.groups.joined(separator: ", "))\n")
         writeCertificate(profile.certificate, into: &output)
         writeErrors(profile, into: &output)
         output.write("\n  \(profile.connections) connection\(profile.connections == 1 ? "" : "s"), \(Int(profile.durationMs)) ms\n")

@@ -58,7 +58,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Connections open at once, over all hosts.")
     var concurrency: Int = ScanOptions.defaultConcurrency
 
-    @Option(name: .customLong("per-host"), help: "Connections open at once to one host (default 12, 24 with --fast).")
+    @Option(name: .customLong("per-host"), help: "Connections open at once to one host (default 16, 32 with --fast).")
     var perHost: Int?
 
     @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")

@@ -36,12 +36,14 @@ struct ScannerTests {
         #expect(profile.certificate?.verified == true)
         #expect(profile.certificate?.chain.first?.keyType == "RSA")
         #expect(profile.address == "127.0.0.1:\(server.port)")
-        // ClientHellos: TLS 1.2 4 accepted + 1 refusal + 1 order check, one refusal for each other
-        // protocol (the TLS 1.3 one is the groups' first step too), 2 groups + 1 refusal; and the
-        // full handshake. Connections opened ahead that no step needed come on top: at most one
-        // for each probe that ends a line of work (each of the 5 chains' last, the order check).
-        let needed = 6 + 3 + 3 + 1
-        #expect((needed...(needed + 6)).contains(profile.connections))
+        // ClientHellos: TLS 1.2's hundred candidates go in 3 parts: 4 accepted + 3 refusals (one
+        // per part) + 1 order check, and a merge probe for each neighbour from another part (at
+        // most 3); one refusal for each other protocol (the TLS 1.3 one is the groups' first step
+        // too), 2 groups + 1 refusal; and the full handshake. Connections opened ahead that no step
+        // needed come on top: at most one for each probe that ends a line of work (each of the 7
+        // lines' last, the order check).
+        let needed = 8 + 3 + 3 + 1
+        #expect((needed...(needed + 3 + 8)).contains(profile.connections), "\(profile.connections)")
     }
 
     @Test func clientOrderServerIsReportedInStrengthOrder() throws {
@@ -60,6 +62,17 @@ struct ScannerTests {
         // OpenSSL's default server groups, as TLS 1.3 negotiates them.
         #expect(Set(profile.groups) == ["x25519", "secp256r1", "x448", "secp521r1", "secp384r1",
                                         "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"])
+    }
+
+    /// The TLS 1.3 groups are eliminated as two families side by side: curves first, then the
+    /// finite-field groups, each in the order the server prefers them.
+    @Test func tls13GroupsBothFamiliesInTheServersOrder() throws {
+        let server = try LocalTLSServer(configuration: ServerConfiguration(
+            credentials: [pki.ecdsaLeaf], minVersion: .tls13, maxVersion: .tls13, serverPreference: true,
+            groups: "ffdhe3072:P-384:ffdhe2048:X25519"))
+        let profile = try scan(server.port)
+        #expect(profile.errors.isEmpty)
+        #expect(profile.groups == ["secp384r1", "x25519", "ffdhe3072", "ffdhe2048"])
     }
 
     @Test func tls13OnlyEcdsaWithServerOrder() throws {

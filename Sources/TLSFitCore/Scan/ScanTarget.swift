@@ -74,11 +74,12 @@ public struct ScanOptions: Sendable, Hashable {
     /// Split large suite sets into parts eliminated side by side, merged by pairwise order probes.
     public var fast: Bool = false
 
-    /// The defaults let one host have 12 connections in flight and a run 256.
+    /// The defaults let one host have 16 connections in flight (a merge round of pairwise probes
+    /// goes out at once) and a run 256.
     public static let defaultConcurrency = 256
-    public static let defaultPerHost = 12
+    public static let defaultPerHost = 16
     /// With `fast`: its parts run side by side, each with a connection opened ahead.
-    public static let fastPerHost = 24
+    public static let fastPerHost = 32
 
     public init(
         timeout: Double = 5, caFile: String? = nil, concurrency: Int = ScanOptions.defaultConcurrency,

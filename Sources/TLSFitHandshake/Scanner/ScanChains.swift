@@ -9,10 +9,10 @@ import TLSFitCore
 /// its own order picks its first choice again (the elimination order is then its preference
 /// order); one that follows the client picks the other.
 ///
-/// With `--fast` a large candidate set is split into a few parts eliminated side by side; with a
-/// server order, the parts are merged by pairwise probes (offer two suites, see which the server
-/// takes), a round at a time, until every neighbour in the merged list has been compared by the
-/// server itself: the catalog's strength order is only the first guess.
+/// A large candidate set is split into parts eliminated side by side (two by default, more with
+/// `--fast`); with a server order, the parts are merged by pairwise probes (offer two suites, see
+/// which the server takes), a round at a time, until every neighbour in the merged list has been
+/// compared by the server itself: the catalog's strength order is only the first guess.
 final class SuiteChain {
     let version: TLSVersion
     unowned let host: HostScan
@@ -36,8 +36,16 @@ final class SuiteChain {
         init(_ x: UInt16, _ y: UInt16) { (a, b) = x < y ? (x, y) : (y, x) }
     }
 
-    /// Candidate sets larger than this are split with `--fast`, into parts of about this size.
-    static let fastPartSize = 24
+    /// With `--fast`, a candidate set is split into parts of about this size.
+    static let fastPartSize = 20
+
+    /// How many parts a candidate set is eliminated in. By default one per 32 candidates, at most
+    /// three (TLS 1.2's hundred candidates: three parts, so a server with 29 suites costs 11 round
+    /// trips instead of 30, for one merge probe per suite at most); with `--fast` one per 20, at most
+    /// six. Round-robin over the strength order spreads the suites a server takes over the parts.
+    static func partCount(candidates: Int, fast: Bool) -> Int {
+        fast ? max(1, min(6, (candidates + fastPartSize - 1) / fastPartSize)) : max(1, min(3, candidates / 32))
+    }
 
     init(version: TLSVersion, host: HostScan) {
         self.version = version
@@ -49,8 +57,7 @@ final class SuiteChain {
     func start() {
         host.chainStarted()
         let candidates = ScanCandidates.suites(for: version)
-        let parts = host.options.fast && candidates.count > Self.fastPartSize
-            ? min(6, (candidates.count + Self.fastPartSize - 1) / Self.fastPartSize) : 1
+        let parts = Self.partCount(candidates: candidates.count, fast: host.options.fast)
         // Round-robin over the strength order: each part gets strong and weak suites alike.
         remaining = (0..<parts).map { part in candidates.enumerated().filter { $0.offset % parts == part }.map(\.element) }
         found = Array(repeating: [], count: parts)
@@ -224,73 +231,124 @@ final class SuiteChain {
     }
 }
 
-/// Finds the key-exchange groups a server accepts, by the same elimination: offer every group,
+/// Finds the key-exchange groups a server accepts, by the same elimination: offer the groups,
 /// record the one the server names, remove it, repeat until it refuses.
 ///
 /// With TLS 1.3 (when the server has it) the ClientHello carries no key share, so the server names
-/// its group in a HelloRetryRequest; below, it offers ECDHE suites only and is read as far as the
-/// ServerKeyExchange, whose named curve is the answer.
+/// its group in a HelloRetryRequest; the elliptic curves and the finite-field groups are two
+/// eliminations side by side (a server may take up to 14 groups, one round trip each in a single
+/// line). Below TLS 1.3 the ClientHello offers ECDHE suites only and is read as far as the
+/// ServerKeyExchange, whose named curve is the answer. The groups are reported curves first, then
+/// finite-field groups, each family in the order the server chose them.
 final class GroupChain {
     unowned let host: HostScan
-    private var remaining: [UInt16] = ScanCandidates.tls13Groups
-    private var found: [UInt16] = []
+    /// One elimination per family: what is left to offer and what was found.
+    private var remaining: [[UInt16]]
+    private var found: [[UInt16]]
+    private var active = 0
     private var errors: [String] = []
+    private var ended = false
 
-    init(host: HostScan) { self.host = host }
+    static let tls13Families: [[UInt16]] = {
+        let all = ScanCandidates.tls13Groups
+        return [all.filter { $0 < 0x0100 || $0 > 0x01FF }, all.filter { (0x0100...0x01FF).contains($0) }]
+    }()
 
-    /// Starts from the answer to the first TLS 1.3 suite probe (which offered every group).
-    func begin(with answer: ProbeAnswer) { handle13(answer) }
+    init(host: HostScan) {
+        self.host = host
+        remaining = Self.tls13Families
+        found = Self.tls13Families.map { _ in [] }
+    }
 
-    private func handle13(_ answer: ProbeAnswer) {
+    /// Starts from the answer to the first TLS 1.3 suite probe (which offered every group): the
+    /// family of the group it named goes on from there, the other starts with its own probe.
+    func begin(with answer: ProbeAnswer) {
         switch answer {
         case .chose(let hello, let group) where hello.negotiatedVersion == 0x0304:
-            guard let group, let index = remaining.firstIndex(of: group) else {
-                errors.append("groups: the server chose a group that was not offered (\(group.map { NamedGroup.name(forID: Int($0)) } ?? "none"))")
+            guard let group, let family = remaining.firstIndex(where: { $0.contains(group) }) else {
+                errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
                 return end()
             }
-            remaining.remove(at: index)
-            found.append(group)
-            guard !remaining.isEmpty else { return end() }
-            host.submit(Probe(
-                hello: host.hello(.tls13, suites: ScanCandidates.tls13, groups: remaining), read: .serverHello,
-                done: { [self] in handle13($0) }))
+            active = remaining.count
+            for other in remaining.indices where other != family { probe13(other) }
+            take(group, family: family)
         case .failed(let detail):
             errors.append("groups: \(detail)")
             end()
         default:
-            if found.isEmpty {
-                remaining = ScanCandidates.tls12Groups
-                probe12()
-            } else {
-                end()
-            }
+            // No TLS 1.3: the curves, through the ServerKeyExchange of TLS 1.2.
+            remaining = [ScanCandidates.tls12Groups]
+            found = [[]]
+            active = 1
+            probe12()
         }
     }
 
-    private func probe12() {
+    private func take(_ group: UInt16, family: Int) {
+        remaining[family].removeAll { $0 == group }
+        found[family].append(group)
+        if remaining[family].isEmpty { familyDone() } else { probe13(family) }
+    }
+
+    private func probe13(_ family: Int) {
         host.submit(Probe(
-            hello: host.hello(.tls12, suites: ScanCandidates.ecdheSuites, groups: remaining), read: .keyExchange,
+            hello: host.hello(.tls13, suites: ScanCandidates.tls13, groups: remaining[family]), read: .serverHello,
             done: { [self] answer in
                 switch answer {
-                case .chose(let hello, let group) where hello.version <= 0x0303 && hello.selectedVersion == nil:
-                    guard let group, let index = remaining.firstIndex(of: group) else {
-                        errors.append("groups: the server chose a group that was not offered (\(group.map { NamedGroup.name(forID: Int($0)) } ?? "none"))")
-                        return end()
+                case .chose(let hello, let group) where hello.negotiatedVersion == 0x0304:
+                    guard let group, remaining[family].contains(group) else {
+                        errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
+                        return familyDone()
                     }
-                    remaining.remove(at: index)
-                    found.append(group)
-                    if remaining.isEmpty { end() } else { probe12() }
+                    take(group, family: family)
                 case .failed(let detail):
                     errors.append("groups: \(detail)")
-                    end()
+                    familyDone()
                 default:
-                    end()
+                    familyDone()
                 }
             }))
     }
 
+    private func probe12() {
+        host.submit(Probe(
+            hello: host.hello(.tls12, suites: ScanCandidates.ecdheSuites, groups: remaining[0]), read: .keyExchange,
+            done: { [self] answer in
+                switch answer {
+                case .chose(let hello, let group) where hello.version <= 0x0303 && hello.selectedVersion == nil:
+                    guard let group, remaining[0].contains(group) else {
+                        errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
+                        return familyDone()
+                    }
+                    remaining[0].removeAll { $0 == group }
+                    found[0].append(group)
+                    if remaining[0].isEmpty { familyDone() } else { probe12() }
+                case .failed(let detail):
+                    errors.append("groups: \(detail)")
+                    familyDone()
+                default:
+                    familyDone()
+                }
+            }))
+    }
+
+    private func familyDone() {
+        active -= 1
+        if active <= 0 { end() }
+    }
+
     private func end() {
-        host.recordGroups(found, errors: errors)
+        guard !ended else { return }
+        ended = true
+        host.recordGroups(found.flatMap { $0 }, errors: errors)
         host.chainEnded()
+    }
+}
+
+extension ProbeAnswer {
+    /// The group a ServerHello or HelloRetryRequest named, for messages.
+    var groupName: String {
+        guard case .chose(_, let group) = self, let group else { return "none" }
+        return NamedGroup.name(forID: Int(group))
     }
 }
