@@ -1,9 +1,12 @@
+import Foundation
 import CipherSuites
 
 /// The cipher-suite and Windows catalog: suites and their names, Windows release defaults,
 /// Windows Update hosts and Windows error codes, loaded from the `CipherSuites/` data files.
 public final class Catalog: Sendable {
-    /// Loaded once from the data embedded in the binary. A malformed embedded file is a programming error.
+    /// Loaded once from the data embedded in the binary. A malformed embedded file is a programming
+    /// error (a test loads the embedded files eagerly). The Windows release tables, the largest
+    /// part, are parsed when first asked for: a scan needs only the suites.
     public static let shared: Catalog = {
         do {
             return try Catalog(
@@ -12,7 +15,8 @@ public final class Catalog: Sendable {
                 windowsSuitesTSV: CipherSuitesData.windowsSuitesTSV,
                 updateHostsTSV: CipherSuitesData.updateHostsTSV,
                 windowsErrorsTSV: CipherSuitesData.windowsErrorsTSV,
-                windowsHelloTSV: CipherSuitesData.windowsHelloTSV
+                windowsHelloTSV: CipherSuitesData.windowsHelloTSV,
+                releasesWhenAsked: true
             )
         } catch {
             fatalError("embedded catalog data is malformed: \(error)")
@@ -28,20 +32,24 @@ public final class Catalog: Sendable {
     private let byCode: [UInt16: CipherSuite]
     /// Upper-cased IANA, OpenSSL and Windows names -> code.
     private let byName: [String: UInt16]
-    private let releases: [WindowsRelease: WindowsReleaseInfo]
+    private let releaseTables: ReleaseTables
+    private var releases: [WindowsRelease: WindowsReleaseInfo] { releaseTables.value.releases }
     /// Alias key (see `WindowsRelease.aliasKey`) -> release identifier.
-    let releaseAliases: [String: String]
+    var releaseAliases: [String: String] { releaseTables.value.aliases }
     /// Every distinct spelling, for suggestions.
     private let allNames: NameDistance.Index
 
-    /// Parses and cross-checks the five data files; the first problem is thrown with its file and line.
+    /// Parses and cross-checks the data files; the first problem is thrown with its file and line.
+    /// With `releasesWhenAsked` the Windows release tables are parsed on first use instead (and a
+    /// problem in them stops the process: for the embedded data only).
     public init(
         suitesTSV: String,
         windowsReleasesTSV: String,
         windowsSuitesTSV: String,
         updateHostsTSV: String,
         windowsErrorsTSV: String,
-        windowsHelloTSV: String = CipherSuitesData.windowsHelloTSV
+        windowsHelloTSV: String = CipherSuitesData.windowsHelloTSV,
+        releasesWhenAsked: Bool = false
     ) throws(InputError) {
         let suites = try CatalogLoader.suites(suitesTSV)
         var byCode: [UInt16: CipherSuite] = [:]
@@ -59,10 +67,12 @@ public final class Catalog: Sendable {
         self.byName = byName
         self.allNames = NameDistance.Index(allNames)
 
-        let (releases, aliases) = try CatalogLoader.releases(
-            releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, helloText: windowsHelloTSV, byName: byName, byCode: byCode)
-        self.releases = releases
-        self.releaseAliases = aliases
+        let load = { [byName, byCode] () throws(InputError) -> ReleaseTables.Tables in
+            let (releases, aliases) = try CatalogLoader.releases(
+                releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, helloText: windowsHelloTSV, byName: byName, byCode: byCode)
+            return ReleaseTables.Tables(releases: releases, aliases: aliases)
+        }
+        releaseTables = releasesWhenAsked ? ReleaseTables(load: load) : ReleaseTables(tables: try load())
         (self.updateHostPatterns, self.updateHosts) = try CatalogLoader.updateHosts(updateHostsTSV)
         self.windowsErrors = try CatalogLoader.windowsErrors(windowsErrorsTSV)
     }
@@ -180,5 +190,34 @@ extension String {
         while let f = s.first, f == "\"" || f == "'" { s.removeFirst() }
         while let l = s.last, l == "\"" || l == "'" { s.removeLast() }
         return String(s)
+    }
+}
+
+/// The Windows release tables of a catalog: parsed at once, or on first use (under a lock).
+final class ReleaseTables: @unchecked Sendable {
+    struct Tables {
+        var releases: [WindowsRelease: WindowsReleaseInfo]
+        var aliases: [String: String]
+    }
+
+    private let lock = NSLock()
+    private var tables: Tables?
+    private var load: (() throws(InputError) -> Tables)?
+
+    init(tables: Tables) { self.tables = tables }
+    init(load: @escaping () throws(InputError) -> Tables) { self.load = load }
+
+    var value: Tables {
+        lock.withLock {
+            if let tables { return tables }
+            do {
+                let loaded = try load!()
+                tables = loaded
+                load = nil
+                return loaded
+            } catch {
+                fatalError("embedded catalog data is malformed: \(error)")
+            }
+        }
     }
 }

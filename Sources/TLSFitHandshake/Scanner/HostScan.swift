@@ -122,6 +122,13 @@ final class HostScan: @unchecked Sendable {
             }
             chain.start()
         }
+        // SSLv3 once OpenSSL says whether it could offer it (see ScanCandidates.versions); the host
+        // does not end before the answer.
+        chainStarted()
+        engine?.whenSSLv3Known { [self] canOffer in
+            if canOffer { SuiteChain(version: .ssl3, host: self).start() }
+            chainEnded()
+        }
     }
 
     // MARK: - Certificate
@@ -132,7 +139,7 @@ final class HostScan: @unchecked Sendable {
         var request = HandshakeRequest(
             host: target.host, port: target.port, connectAddress: pinnedAddress?.numericHost ?? target.connectAddress,
             connectPort: target.connectPort, sni: target.host,
-            minVersion: version ?? (OpenSSLLibrary.canOfferSSLv3 ? .ssl3 : .tls10), maxVersion: version ?? .tls13,
+            minVersion: version ?? .tls10, maxVersion: version ?? .tls13,
             cipherString: version == .tls13 ? nil : (suite.map { $0 + ":@SECLEVEL=0" } ?? "ALL:COMPLEMENTOFALL:@SECLEVEL=0"),
             tls13CipherSuites: version == .tls13 ? suite : nil,
             timeout: options.timeout, caFile: options.caFile, verifyCertificate: true, stopAfterServerHello: false)
@@ -141,7 +148,12 @@ final class HostScan: @unchecked Sendable {
         let retry = version != nil
         let fixed = request
         ScanEngine.trace("certificate handshake starts")
-        engine.runBlocking(for: self, { TLSClient.handshake(fixed) }) { [self] outcome in
+        engine.runBlocking(for: self, { () -> HandshakeOutcome in
+            var request = fixed
+            // Asked here, off the loop: the first question initialises OpenSSL.
+            if version == nil, OpenSSLLibrary.canOfferSSLv3 { request.minVersion = .ssl3 }
+            return TLSClient.handshake(request)
+        }) { [self] outcome in
             ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")
             if outcome.certificate != nil || !retry { profile.certificate = outcome.certificate }
             if !retry, let failure = outcome.failure, failure.stage != .certificate {

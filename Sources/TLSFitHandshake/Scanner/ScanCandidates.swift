@@ -23,13 +23,10 @@ public enum ScanCandidates {
     /// The TLS 1.3 suites, in the order OpenSSL prefers them, then the CCM ones.
     static let tls13: [UInt16] = [0x1302, 0x1303, 0x1301, 0x1304, 0x1305]
 
-    /// The protocols probed; SSLv3 only when the linked OpenSSL could offer it (as before: the
-    /// report says "not tested" otherwise).
-    static var versions: [TLSVersion] {
-        var list: [TLSVersion] = [.tls13, .tls12, .tls11, .tls10]
-        if OpenSSLLibrary.canOfferSSLv3 { list.append(.ssl3) }
-        return list
-    }
+    /// The protocols probed from the start. SSLv3 follows only when the linked OpenSSL could offer
+    /// it (as before: the report says "not tested" otherwise); finding that out initialises OpenSSL,
+    /// which takes milliseconds, so it runs on another thread while these probes go out.
+    static let versions: [TLSVersion] = [.tls13, .tls12, .tls11, .tls10]
 
     /// OpenSSL's suites (every one below TLS 1.3 it knows) by code.
     static let openSSLTable: [UInt16: OpenSSLCipherEntry] = Dictionary(

@@ -69,6 +69,28 @@ final class ScanEngine: @unchecked Sendable {
         Thread.detachNewThread { ScanCandidates.prepare() }
     }
 
+    private var sslv3: Bool?
+    private var sslv3Waiting: [(Bool) -> Void] = []
+
+    /// Calls `body` on the loop with whether the linked OpenSSL could offer SSLv3, asked once per
+    /// run on another thread (the first question initialises OpenSSL: milliseconds the probes
+    /// need not wait for).
+    func whenSSLv3Known(_ body: @escaping (Bool) -> Void) {
+        if let sslv3 { return body(sslv3) }
+        sslv3Waiting.append(body)
+        guard sslv3Waiting.count == 1 else { return }
+        let inbox = inbox
+        Thread.detachNewThread {
+            let canOffer = OpenSSLLibrary.canOfferSSLv3
+            inbox.post { [self] in
+                sslv3 = canOffer
+                let waiting = sslv3Waiting
+                sslv3Waiting = []
+                for body in waiting { body(canOffer) }
+            }
+        }
+    }
+
     // MARK: - Connections
 
     final class Connection {
