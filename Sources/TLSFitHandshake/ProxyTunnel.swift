@@ -21,6 +21,8 @@ enum ProxyTunnel {
         var statusLine: String?
         var authenticateSchemes: [String] = []
         var bodyFirstLine: String?
+        /// squid's `X-Squid-Error` header (`ERR_DNS_FAIL 0`), which names the proxy's own failure.
+        var squidError: String?
         /// Nil when the tunnel is open.
         var failure: HandshakeFailure?
     }
@@ -97,6 +99,7 @@ enum ProxyTunnel {
                 answer.authenticateSchemes.append(scheme)
             }
             if name == "content-length" { contentLength = Int(value) }
+            if name == "x-squid-error" { answer.squidError = value }
         }
         if status >= 400 {
             answer.bodyFirstLine = firstLine(of: readBody(fd, contentLength: contentLength, deadline: deadline))
@@ -118,11 +121,23 @@ enum ProxyTunnel {
                 detail: "\(where_) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
         case 400...499:
             return HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(where_) refused \(what): \(said)")
+        case 500...599 where nameNotResolved(answer):
+            return HandshakeFailure(stage: .proxy, kind: .proxyNameNotResolved,
+                detail: "\(where_) could not resolve the name in \(what): \(said)\(answer.squidError.map { " (X-Squid-Error: \($0))" } ?? "")")
         case 500...599:
             return HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError, detail: "\(where_) could not serve \(what): \(said)")
         default:
             return nil
         }
+    }
+
+    /// Whether a proxy's 5xx says it could not resolve the name: squid's `ERR_DNS_FAIL`, or an error
+    /// page in the words of the resolver (glibc's, squid's, tinyproxy's).
+    static func nameNotResolved(_ answer: Answer) -> Bool {
+        if let squid = answer.squidError { return squid.uppercased().hasPrefix("ERR_DNS_FAIL") }
+        let text = ((answer.statusLine ?? "") + " " + (answer.bodyFirstLine ?? "")).lowercased()
+        return ["name or service not known", "temporary failure in name resolution", "unable to determine ip address",
+                "could not resolve", "unknown host", "no address associated"].contains { text.contains($0) }
     }
 
     /// Reads an error body: `Content-Length` bytes, or until the proxy closes, at most `bodyLimit`

@@ -1,4 +1,5 @@
 import Foundation
+import TLSFitTestSupport
 import Testing
 
 /// Runs the built `tlsfit` executable, as a user would, and captures what it printed.
@@ -10,15 +11,7 @@ struct CLIResult: Sendable {
 
 enum CLI {
     /// The `tlsfit` binary SwiftPM built next to the test bundle.
-    static var executableURL: URL {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("tlsfit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.appendingPathComponent("tlsfit")
-    }
+    static var executableURL: URL { TLSFitBinary.url }
 
     /// Runs tlsfit with `arguments`; `timeout` kills a hung run so a test fails instead of hanging.
     static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60, currentDirectory: URL? = nil,

@@ -148,6 +148,30 @@ struct ProxyCommandTests {
         #expect((cause["fix"] as? [String: Any])?["description"] as? String == "Give WinHTTP the proxy: netsh winhttp set proxy 127.0.0.1:\(proxy.port) bypass-list=\"<local>\" (or netsh winhttp import proxy source=ie), or publish WPAD.")
     }
 
+    /// A name the proxy cannot resolve, with a real resolver's NXDOMAIN behind squid: squid 5.7
+    /// answers the CONNECT with 500 and `X-Squid-Error: ERR_CANNOT_FORWARD`, not ERR_DNS_FAIL, so
+    /// nothing in the answer says it was the name. tlsfit reports the proxy failing to reach the
+    /// host, says a name the proxy cannot resolve shows this way, and gives the status's code; it
+    /// does not claim `proxy-name-not-resolved`, which needs the proxy to say so (unit-tested in
+    /// ProxyAnswerTests).
+    @Test(.enabled(if: ProxyProcess.squidInstalled && getuid() == 0))
+    func aNameTheProxyCannotResolve() throws {
+        let dns = try #require(NXDomainServer.start())
+        defer { dns.stop() }
+        let proxy = try ProxyProcess.squid(nameserver: dns.address)
+        defer { proxy.stop() }
+        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=nowhere-lab.invalid:\(port)",
+                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(),
+                                  "--format", "json", "--timeout", "10"])
+        #expect(result.exitCode == 1, "\(result.stdout)")
+        let host = try Self.hosts(result)[0]
+        let cause = try #require(Self.causes(host).first)
+        #expect(cause["code"] as? String == "tcp-blocked", "\(cause)")
+        #expect((host["proxy"] as? [String: Any])?["status"] as? Int == 500)
+        #expect(cause["windowsError"] as? String == "0x8024401F")
+        #expect((cause["explanation"] as? String)?.contains("A name the proxy cannot resolve") == true)
+    }
+
     @Test(.enabled(if: ProxyProcess.tinyproxyInstalled))
     func probeScanAndReportGoThroughTheProxy() throws {
         let proxy = try ProxyProcess.tinyproxy()

@@ -1,20 +1,13 @@
 import Foundation
 import TLSFitCore
+import TLSFitTestSupport
 import Testing
 
 /// `tlsfit hello --pcap`: real captures (tcpdump on loopback) of exact Windows ClientHellos, read
 /// back by the CLI, which must name the release that sent each.
 @Suite(.serialized) struct HelloPcapCommandTests {
     /// The `tlsfit` binary SwiftPM built next to the test bundle.
-    static var tlsfit: String {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("tlsfit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.appendingPathComponent("tlsfit").path
-    }
+    static var tlsfit: String { TLSFitBinary.url.path }
 
     static func emulated(_ release: WindowsRelease, host: String) throws -> WindowsClientHello {
         let config = try WindowsConfigReader.read([], release: release)

@@ -247,7 +247,7 @@ struct DiagnosisTests {
             "tcp-blocked", "timeout", "dns", "protocol-disabled", "no-shared-cipher", "cipher-disabled", "hash-disabled",
             "key-exchange-disabled", "unsupported-by-release", "no-shared-group", "policy-truncated", "certificate-untrusted",
             "server-only-setting", "tls-aborted", "winhttp-default-protocols", "curve-suffix-missing",
-            "proxy-blocked", "proxy-unreachable", "proxy-auth", "winhttp-proxy-missing",
+            "proxy-blocked", "proxy-unreachable", "proxy-auth", "proxy-name-not-resolved", "winhttp-proxy-missing",
             "http-blocked", "revocation-offline", "dotnet-legacy-tls",
         ])
     }

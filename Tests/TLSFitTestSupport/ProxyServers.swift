@@ -91,7 +91,10 @@ public final class ProxyProcess: @unchecked Sendable {
 
     /// squid (Debian's squid-openssl) with `ssl_bump` as asked, denying CONNECT to `deny` names.
     /// `hosts` are names squid resolves itself (its `hosts_file`), such as names the client cannot resolve.
-    public static func squid(tls: SquidTLS = .tunnel, deny: [String] = [], hosts: [String: String] = [:], lifetime: Int = 120) throws -> ProxyProcess {
+    /// `nameserver`: the DNS server squid asks for other names (by default 127.0.0.1, where none
+    /// listens, so they fail within two seconds).
+    public static func squid(tls: SquidTLS = .tunnel, deny: [String] = [], hosts: [String: String] = [:], nameserver: String = "127.0.0.1",
+                             lifetime: Int = 120) throws -> ProxyProcess {
         guard let exe = ExternalServer.find("squid") else { throw CocoaError(.fileNoSuchFile) }
         let dir = try makeDirectory("squid")
         let port = freePort()
@@ -135,6 +138,9 @@ public final class ProxyProcess: @unchecked Sendable {
         let hostsFile = dir.appendingPathComponent("hosts")
         try write(hosts.map { "\($0.value) \($0.key)" }.joined(separator: "\n") + "\n", to: hostsFile)
         conf += "hosts_file \(hostsFile.path)\n"
+        // Other names go to `nameserver`, and fail within two seconds when nobody answers (squid's
+        // default is 30).
+        conf += "dns_nameservers \(nameserver)\ndns_timeout 2 seconds\n"
         if !deny.isEmpty { conf += "acl blocked dstdomain \(deny.joined(separator: " "))\nhttp_access deny CONNECT blocked\n" }
         conf += """
             http_access allow all

@@ -42,6 +42,8 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     case proxyUnreachable = "proxy-unreachable"
     /// The proxy asks for authentication (407) the update agent cannot give.
     case proxyAuth = "proxy-auth"
+    /// The proxy cannot resolve the update host's name (its own DNS).
+    case proxyNameNotResolved = "proxy-name-not-resolved"
     /// WinHTTP has no proxy, but this network reaches the host only through one.
     case winHTTPProxyMissing = "winhttp-proxy-missing"
     /// A host that serves update content over plain HTTP cannot be reached on port 80.

@@ -314,7 +314,7 @@ extension Cause {
     /// rather than an aborted connection (network and certificate causes keep their codes).
     func sentNoClientHello() -> Cause {
         var cause = self
-        let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted, .proxyBlocked, .proxyUnreachable, .proxyAuth,
+        let network: Set<CauseCode> = [.tcpBlocked, .timeout, .dns, .certificateUntrusted, .proxyBlocked, .proxyUnreachable, .proxyAuth, .proxyNameNotResolved,
                                        .winHTTPProxyMissing, .httpBlocked, .revocationOffline]
         if !network.contains(code) { cause.applyErrors(context: CauseErrorCatalog.contextNoClientHello) }
         return cause

@@ -19,6 +19,15 @@ extension Diagnoser {
         }
     }
 
+    /// The host of a `CONNECT host:port HTTP/1.1` request line (IPv6 literals without brackets).
+    public static func requestedHost(_ request: String) -> String? {
+        let parts = request.split(separator: " ")
+        guard parts.count >= 2, parts[0] == "CONNECT" else { return nil }
+        let target = parts[1]
+        if target.hasPrefix("["), let end = target.firstIndex(of: "]") { return String(target[target.index(after: target.startIndex)..<end]) }
+        return target.lastIndex(of: ":").map { String(target[..<$0]) } ?? String(target)
+    }
+
     static let pinningNote = "Windows Update pins its service connections to Microsoft's own intermediates (Microsoft Update Secure Server CA 2.1, Microsoft ECC Update Secure Server CA 2.1), so making the machine trust the proxy's CA does not help"
 
     /// The causes of a failure the proxy explains; nil when the proxy plays no part.
@@ -53,6 +62,16 @@ extension Diagnoser {
                 evidence: [seen] + answer,
                 fix: Fix(description: "Let the Windows Update hosts through the proxy without authentication (an exemption by destination), or allow the computer accounts (DOMAIN\\COMPUTER$) where the proxy supports Negotiate/NTLM."))
             if let status = exchange.status, status != 407, let code = WindowsErrorMapping.code(forHTTPStatus: status) { cause.windowsError = code }
+            return [cause]
+        case (.proxy, .proxyNameNotResolved):
+            // The name the proxy was asked for (the CONNECT target), which --resolve may have changed.
+            let name = requestedHost(exchange.request) ?? observed.host
+            var cause = Cause(
+                code: .proxyNameNotResolved, summary: "the proxy \(exchange.proxy) cannot resolve \(name) (\(exchange.statusLine ?? "5xx"))",
+                explanation: "The proxy accepted \(exchange.request) but could not resolve \(name) itself\(body.map { " (\"\($0)\")" } ?? ""): the name is looked up by the proxy, not by the machine, so the machine's DNS plays no part. Windows Update shows \(CauseCode.proxyNameNotResolved.windowsError) (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED).\(comparison)",
+                evidence: [seen] + answer,
+                fix: Fix(description: "Let the proxy resolve \(name): its DNS servers must answer for the Windows Update names (and a DNS filter on the proxy's side must not drop them)."))
+            cause.windowsError = CauseCode.proxyNameNotResolved.windowsError
             return [cause]
         case (.proxy, .proxyUpstreamError):
             var cause = Cause(

@@ -61,8 +61,11 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     case proxyForbidden = "proxy-forbidden"
     /// The proxy asks for authentication (407).
     case proxyAuthRequired = "proxy-auth-required"
-    /// The proxy could not reach the server itself (5xx: name not resolved, connection refused upstream).
+    /// The proxy could not reach the server itself (5xx: connection refused upstream, a timeout).
     case proxyUpstreamError = "proxy-upstream-error"
+    /// The proxy could not resolve the server's name (squid's `X-Squid-Error: ERR_DNS_FAIL`, or an
+    /// error page that says so).
+    case proxyNameNotResolved = "proxy-name-not-resolved"
     /// The proxy's answer is not an HTTP response, or too large.
     case proxyBadResponse = "proxy-bad-response"
 }

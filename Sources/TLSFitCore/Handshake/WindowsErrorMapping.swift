@@ -53,6 +53,7 @@ public enum WindowsErrorMapping {
             case .proxyForbidden: return httpForbidden
             case .proxyAuthRequired: return httpProxyAuthRequired
             case .proxyUpstreamError: return httpBadGateway
+            case .proxyNameNotResolved: return proxyNameNotResolved
             case .nameNotResolved: return nameNotResolved
             case .proxyBadResponse: return connectionAborted
             default: return cannotConnect

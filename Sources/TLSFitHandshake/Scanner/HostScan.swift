@@ -148,10 +148,13 @@ final class HostScan: @unchecked Sendable {
         let retry = version != nil
         let fixed = request
         ScanEngine.trace("certificate handshake starts")
-        engine.runBlocking(for: self, { () -> HandshakeOutcome in
+        engine.runBlocking(for: self, { [engine] () -> HandshakeOutcome in
             var request = fixed
-            // Asked here, off the loop: the first question initialises OpenSSL.
-            if version == nil, OpenSSLLibrary.canOfferSSLv3 { request.minVersion = .ssl3 }
+            // Asked here, off the loop: the first question initialises OpenSSL. The SSLv3 chain
+            // waits for the answer (whenSSLv3Known).
+            let sslv3 = OpenSSLLibrary.canOfferSSLv3
+            engine.sslv3Known(sslv3)
+            if version == nil, sslv3 { request.minVersion = .ssl3 }
             return TLSClient.handshake(request)
         }) { [self] outcome in
             ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")

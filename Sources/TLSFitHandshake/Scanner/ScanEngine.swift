@@ -61,33 +61,38 @@ final class ScanEngine: @unchecked Sendable {
     private var prepared = false
 
     /// Once a host answers: the catalog (for the names in the report) and OpenSSL's order (the
-    /// `--fast` guess) are read on another thread while the probes go out. A scan of a closed
-    /// port never reads them.
+    /// first guess of a merge) are read on another thread while the probes go out, at a lower
+    /// priority: on a machine with few cores the loop and the certificate handshake come first. A
+    /// scan of a closed port never reads them.
     func prepareOnce() {
         guard !prepared else { return }
         prepared = true
-        Thread.detachNewThread { ScanCandidates.prepare() }
+        Thread.detachNewThread {
+            // who 0: on Linux, nice is per thread and this call changes only the calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            ScanCandidates.prepare()
+        }
     }
 
     private var sslv3: Bool?
     private var sslv3Waiting: [(Bool) -> Void] = []
 
-    /// Calls `body` on the loop with whether the linked OpenSSL could offer SSLv3, asked once per
-    /// run on another thread (the first question initialises OpenSSL: milliseconds the probes
-    /// need not wait for).
+    /// Calls `body` on the loop with whether the linked OpenSSL could offer SSLv3. The first
+    /// question initialises OpenSSL (milliseconds the probes need not wait for): the certificate
+    /// handshake's thread asks it and posts the answer (`sslv3Known`).
     func whenSSLv3Known(_ body: @escaping (Bool) -> Void) {
         if let sslv3 { return body(sslv3) }
         sslv3Waiting.append(body)
-        guard sslv3Waiting.count == 1 else { return }
-        let inbox = inbox
-        Thread.detachNewThread {
-            let canOffer = OpenSSLLibrary.canOfferSSLv3
-            inbox.post { [self] in
-                sslv3 = canOffer
-                let waiting = sslv3Waiting
-                sslv3Waiting = []
-                for body in waiting { body(canOffer) }
-            }
+    }
+
+    /// From any thread: the answer for `whenSSLv3Known`.
+    func sslv3Known(_ canOffer: Bool) {
+        inbox.post { [self] in
+            guard sslv3 == nil else { return }
+            sslv3 = canOffer
+            let waiting = sslv3Waiting
+            sslv3Waiting = []
+            for body in waiting { body(canOffer) }
         }
     }
 
