@@ -78,10 +78,15 @@ let package = Package(
             name: "TLSFitReports",
             dependencies: ["TLSFitCore"]
         ),
+        // What combines the network with the core: diagnose and report runs, for the CLI and tests.
+        .target(
+            name: "TLSFitEngines",
+            dependencies: ["TLSFitCore", "TLSFitHandshake"]
+        ),
         .executableTarget(
             name: "tlsfit",
             dependencies: [
-                "TLSFitCore", "TLSFitHandshake", "TLSFitReports", "TLSFitCapture",
+                "TLSFitCore", "TLSFitHandshake", "TLSFitEngines", "TLSFitReports", "TLSFitCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

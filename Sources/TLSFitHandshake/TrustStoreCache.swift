@@ -38,7 +38,9 @@ public final class TrustStoreCache: @unchecked Sendable {
             } else if let locations = Self.systemLocations() {
                 // See systemLocations: the directory is read lazily, the bundle only when it holds
                 // anchors the directory may not.
+                // A bundle OpenSSL cannot read is skipped, as X509_STORE_set_default_paths skips it.
                 ok = X509_STORE_load_locations(store, locations.file, locations.directory) == 1
+                    || X509_STORE_load_locations(store, nil, locations.directory) == 1
             } else {
                 ok = X509_STORE_set_default_paths(store) == 1
             }

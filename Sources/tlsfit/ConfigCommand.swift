@@ -107,9 +107,7 @@ enum ConfigInputLoader {
         return bytes
     }
 
-    static func tooBig(_ name: String, _ size: Int) -> InputError {
-        InputError(source: name, message: "the file is \(size / (1 << 20)) MiB; tlsfit reads input files up to 64 MiB")
-    }
+    static func tooBig(_ name: String, _ size: Int) -> InputError { WindowsConfigReader.tooBig(name, size) }
 
     static func readFile(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
         guard FileManager.default.fileExists(atPath: path) else { throw InputError(source: path, message: "no such file") }

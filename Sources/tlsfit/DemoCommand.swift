@@ -2,6 +2,7 @@ import ArgumentParser
 import CipherSuites
 import Foundation
 import TLSFitCore
+import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
 

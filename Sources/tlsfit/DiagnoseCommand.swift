@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSFitCore
+import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
 

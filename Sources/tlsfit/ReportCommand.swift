@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSFitCore
+import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
 
@@ -94,7 +95,9 @@ struct ReportCommand: AsyncParsableCommand {
         Interruption.shared.install()
         let progress = ReportProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let plan = try makePlan()
-        let engine = ReportEngine(plan: plan, progress: progress)
+        let engine = ReportEngine(
+            plan: plan, progress: { progress.update($0, $1, $2) }, isCancelled: { Interruption.shared.isInterrupted },
+            warn: { CLIErrors.warn($0) })
         let report: CompatibilityReport
         do {
             report = try await engine.run()
@@ -171,7 +174,8 @@ struct ReportCommand: AsyncParsableCommand {
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
                 releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
-                timeout: timeout, caFile: caFile, generatedAt: date, path: try network.path() ?? .direct)
+                timeout: timeout, caFile: caFile, generatedAt: date, path: try network.path() ?? .direct,
+                toolName: "tlsfit \(TLSFit.configuration.version)")
         } catch let error as InputError {
             throw Self.fail(error.description)
         }

@@ -3,6 +3,11 @@ public enum WindowsConfigReader {
     /// Files larger than this are refused.
     public static let maximumFileSize = 64 << 20
 
+    /// The error for an input file over `maximumFileSize`.
+    public static func tooBig(_ name: String, _ size: Int) -> InputError {
+        InputError(source: name, message: "the file is \(size / (1 << 20)) MiB; tlsfit reads input files up to 64 MiB")
+    }
+
     /// The release assumed when the user names none.
     public static let defaultRelease = WindowsRelease.server2022
 

@@ -1,5 +1,6 @@
 import Foundation
 import TLSFitCore
+import TLSFitEngines
 
 /// The `--server-profile` values of `diagnose` and `report`: saved scans (files) and built-in
 /// profile names, and which one stands for a given host.

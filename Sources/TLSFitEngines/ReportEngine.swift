@@ -2,36 +2,67 @@ import Foundation
 import TLSFitCore
 import TLSFitHandshake
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Everything `tlsfit report` was asked to do, validated.
-struct ReportPlan: Sendable {
-    struct Candidate: Sendable {
-        var name: String
-        var files: [String]
-        var registry: RegistrySnapshot
+public struct ReportPlan: Sendable {
+    public struct Candidate: Sendable {
+        public var name: String
+        public var files: [String]
+        public var registry: RegistrySnapshot
+
+        public init(name: String, files: [String], registry: RegistrySnapshot) {
+            self.name = name
+            self.files = files
+            self.registry = registry
+        }
     }
 
-    var candidates: [Candidate]
-    var releases: [WindowsRelease]
+    public var candidates: [Candidate]
+    public var releases: [WindowsRelease]
     /// False when `releases` are the defaults.
-    var releasesGiven: Bool
-    var fleet: String?
-    var targets: [ScanTarget]
+    public var releasesGiven: Bool
+    public var fleet: String?
+    public var targets: [ScanTarget]
     /// Saved or built-in profiles, by target; the others are scanned live (or offline: refused earlier).
-    var profiles: [ScanTarget: ServerProfile]
-    var offline: Bool
-    var timeout: Double
-    var caFile: String?
-    var generatedAt: Date
+    public var profiles: [ScanTarget: ServerProfile]
+    public var offline: Bool
+    public var timeout: Double
+    public var caFile: String?
+    public var generatedAt: Date
     /// Direct, or through `--proxy` (each host routed by the bypass list).
-    var path: NetworkPath = .direct
+    public var path: NetworkPath
+    /// The tool and version recorded in scanned profiles (`tlsfit 0.1.0`).
+    public var toolName: String
+
+    public init(candidates: [Candidate], releases: [WindowsRelease], releasesGiven: Bool, fleet: String?, targets: [ScanTarget],
+                profiles: [ScanTarget: ServerProfile], offline: Bool, timeout: Double, caFile: String?, generatedAt: Date,
+                path: NetworkPath = .direct, toolName: String = "tlsfit") {
+        self.candidates = candidates
+        self.releases = releases
+        self.releasesGiven = releasesGiven
+        self.fleet = fleet
+        self.targets = targets
+        self.profiles = profiles
+        self.offline = offline
+        self.timeout = timeout
+        self.caFile = caFile
+        self.generatedAt = generatedAt
+        self.path = path
+        self.toolName = toolName
+    }
 }
 
 /// Runs a report: reads the fleet, measures the servers that have no profile (once per host),
 /// makes one real handshake per distinct ClientHello and host, and diagnoses every cell.
-struct ReportEngine: Sendable {
-    struct Interrupted: Error {
+///
+/// The front end supplies what is its own: progress display, cancellation (Ctrl-C) and warnings.
+public struct ReportEngine: Sendable {
+    public struct Interrupted: Error {
         /// What was done, for the message.
-        var done: String
+        public var done: String
     }
 
     /// One client of the matrix: a candidate on a release, or a fleet group.
@@ -42,10 +73,23 @@ struct ReportEngine: Sendable {
         var profile: ClientProfile
     }
 
-    var plan: ReportPlan
-    var progress: ReportProgress
+    public var plan: ReportPlan
+    /// Hosts or cells done, their total, and what is being done.
+    public var progress: @Sendable (Int, Int, String) -> Void
+    /// Checked between steps; true stops the run with `Interrupted`.
+    public var isCancelled: @Sendable () -> Bool
+    /// A warning for the user (a folder or file skipped, a host simulated from its saved profile).
+    public var warn: @Sendable (String) -> Void
 
-    func run() async throws -> CompatibilityReport {
+    public init(plan: ReportPlan, progress: @escaping @Sendable (Int, Int, String) -> Void = { _, _, _ in },
+                isCancelled: @escaping @Sendable () -> Bool = { false }, warn: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.plan = plan
+        self.progress = progress
+        self.isCancelled = isCancelled
+        self.warn = warn
+    }
+
+    public func run() async throws -> CompatibilityReport {
         // Clients: candidates x releases, then fleet groups.
         var clients: [Client] = []
         var candidateInfo: [CandidateInfo] = []
@@ -66,21 +110,21 @@ struct ReportEngine: Sendable {
                 clients.append(Client(name: g.id, release: g.release, config: g.configuration, profile: g.client))
             }
         }
-        if Interruption.shared.isInterrupted { throw Interrupted(done: "while reading the fleet") }
+        if isCancelled() { throw Interrupted(done: "while reading the fleet") }
 
         // Server side: saved or built-in profiles, else one live scan per host.
         var servers = plan.profiles
         let missing = plan.targets.filter { servers[$0] == nil }
         if !missing.isEmpty, !plan.offline {
-            var options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: "tlsfit \(TLSFit.configuration.version)")
+            var options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: plan.toolName)
             options.path = plan.path
             let display = progress
             let scanned = await ServerScanner.scan(missing, options: options) { p in
-                display.update(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
+                display(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
             }
             for (t, profile) in zip(missing, scanned) where !profile.protocols.isEmpty { servers[t] = profile }
         }
-        if Interruption.shared.isInterrupted { throw Interrupted(done: "after scanning \(missing.count) host(s), before any cell") }
+        if isCancelled() { throw Interrupted(done: "after scanning \(missing.count) host(s), before any cell") }
         var serverSources: [String: String] = [:]
         for t in plan.targets { serverSources[Self.label(t)] = servers[t]?.source ?? "unreachable" }
 
@@ -97,7 +141,7 @@ struct ReportEngine: Sendable {
                     if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
                 }
             }
-            observed = try Self.confirm(pairs, engine: engine, progress: progress)
+            observed = try Self.confirm(pairs, engine: engine, progress: progress, isCancelled: isCancelled)
         }
 
         // Every cell: the simulation, checked against the wire when there is a handshake.
@@ -106,10 +150,10 @@ struct ReportEngine: Sendable {
         let total = clients.count * plan.targets.count
         cells.reserveCapacity(total)
         for (i, c) in clients.enumerated() {
-            if Interruption.shared.isInterrupted {
+            if isCancelled() {
                 throw Interrupted(done: "\(cells.count) of \(total) cells done")
             }
-            progress.update(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
+            progress(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
             for t in plan.targets {
                 let server = servers[t]
                 var outcome = observed[Self.pairKey(c.profile, t)]
@@ -125,7 +169,7 @@ struct ReportEngine: Sendable {
             }
         }
         for host in unconfirmed.sorted() {
-            CLIErrors.warn("\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire")
+            warn("\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire")
         }
 
         // Fleet groups, and the report.
@@ -174,7 +218,7 @@ struct ReportEngine: Sendable {
                 }
             }
         }
-        for item in unreadable { CLIErrors.warn("skipped \(item.description)") }
+        for item in unreadable { warn("skipped \(item.description)") }
         let defaultRelease = plan.releasesGiven ? plan.releases[0] : WindowsConfigReader.defaultRelease
         let machines = FleetLayout.machines(relativeFiles: relative, defaultRelease: defaultRelease)
         guard !machines.isEmpty else {
@@ -186,13 +230,13 @@ struct ReportEngine: Sendable {
             load: { machine throws(InputError) in
                 try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
             },
-            isCancelled: { Interruption.shared.isInterrupted },
-            progress: { done, total in display.update(done, total, "reading exports") })
+            isCancelled: { isCancelled() },
+            progress: { done, total in display(done, total, "reading exports") })
         if grouped.cancelled { throw Interrupted(done: "\(grouped.machinesRead) of \(machines.count) exports read") }
         var reading = grouped
         reading.skipped = (unreadable + reading.skipped).sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         guard reading.machinesRead > 0 else {
-            for item in reading.skipped.prefix(20) { CLIErrors.warn("skipped \(item.description)") }
+            for item in reading.skipped.prefix(20) { warn("skipped \(item.description)") }
             throw InputError(source: folder, message: "none of the \(machines.count) export(s) could be read")
         }
         let filesByName = Dictionary(machines.map { ($0.name, $0.files.map { root + "/" + $0 }) }, uniquingKeysWith: { a, _ in a })
@@ -208,7 +252,7 @@ struct ReportEngine: Sendable {
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
-        guard data.count <= WindowsConfigReader.maximumFileSize else { throw ConfigInputLoader.tooBig(path, data.count) }
+        guard data.count <= WindowsConfigReader.maximumFileSize else { throw WindowsConfigReader.tooBig(path, data.count) }
         return .init(name: path, bytes: [UInt8](data))
     }
 
@@ -219,7 +263,8 @@ struct ReportEngine: Sendable {
     /// a time). A host that cannot be reached fails the same way for every client: its first
     /// handshake shows it, and its other pairs reuse that outcome.
     static func confirm(
-        _ pairs: [(key: String, client: ClientProfile, target: ScanTarget)], engine: DiagnoseEngine, progress: ReportProgress
+        _ pairs: [(key: String, client: ClientProfile, target: ScanTarget)], engine: DiagnoseEngine,
+        progress: @escaping @Sendable (Int, Int, String) -> Void, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> [String: HandshakeOutcome] {
         final class Results: @unchecked Sendable {
             let lock = NSLock()
@@ -241,7 +286,7 @@ struct ReportEngine: Sendable {
             queue.addOperation {
                 var networkFailure: HandshakeOutcome?
                 for pair in hostPairs {
-                    if Interruption.shared.isInterrupted { return }
+                    if isCancelled() { return }
                     let outcome = networkFailure ?? engine.handshake(pair.client, pair.target, path: engine.path.route(host: pair.target.host, port: pair.target.port))
                     if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
                     let done = results.lock.withLock {
@@ -249,13 +294,13 @@ struct ReportEngine: Sendable {
                         results.done += 1
                         return results.done
                     }
-                    progress.update(done, pairs.count, "handshake with \(host)")
+                    progress(done, pairs.count, "handshake with \(host)")
                 }
             }
         }
         queue.waitUntilAllOperationsAreFinished()
         let (observed, done) = results.lock.withLock { (results.observed, results.done) }
-        if Interruption.shared.isInterrupted {
+        if isCancelled() {
             throw Interrupted(done: "\(done) of \(pairs.count) confirming handshakes done")
         }
         return observed
@@ -267,33 +312,5 @@ struct ReportEngine: Sendable {
     static func isNetworkFailure(_ o: HandshakeOutcome) -> Bool {
         guard let f = o.failure else { return false }
         return f.stage == .dns || f.stage == .tcp || f.stage == .proxy || (f.kind == .timeout && o.negotiated.version == nil)
-    }
-}
-
-/// "[n/N] what" on standard error, for terminals; throttled to ten updates a second.
-final class ReportProgress: @unchecked Sendable {
-    private let enabled: Bool
-    private let lock = NSLock()
-    private var shown = false
-    private var last = Date.distantPast
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ done: Int, _ total: Int, _ what: String) {
-        guard enabled else { return }
-        lock.withLock {
-            let now = Date()
-            guard done == total || now.timeIntervalSince(last) > 0.1 else { return }
-            last = now
-            FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(what)".utf8))
-            shown = true
-        }
-    }
-
-    func finish() {
-        lock.withLock {
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            shown = false
-        }
     }
 }

@@ -10,27 +10,27 @@ import TLSFitHandshake
 /// prediction uses a `--server-profile` when given, else a live scan, else tlsfit's built-in profile
 /// of the host (offline, or when the scan fails). A measured or saved profile is compared with the
 /// built-in one and the differences are reported (`drift`).
-struct DiagnoseEngine: Sendable {
+public struct DiagnoseEngine: Sendable {
     /// Supplies the server side for a host; nil means "measure it live" (unless offline).
-    typealias ProfileProvider = @Sendable (ScanTarget) -> ServerProfile?
+    public typealias ProfileProvider = @Sendable (ScanTarget) -> ServerProfile?
 
-    var timeout: Double
-    var caFile: String?
-    var offline: Bool
-    var profileProvider: ProfileProvider
+    public var timeout: Double
+    public var caFile: String?
+    public var offline: Bool
+    public var profileProvider: ProfileProvider
     /// The path every connection takes (each host routed by the bypass list): the machine's
     /// WinHTTP proxy by default, `--proxy` or `--no-proxy` when given.
-    var path: NetworkPath = .direct
+    public var path: NetworkPath = .direct
     /// What the inputs say about the machine's proxies (for the missing-proxy finding).
-    var machineProxy = MachineProxyConfiguration()
+    public var machineProxy = MachineProxyConfiguration()
     /// Check the Windows Update chain pin even with `--ca-file` (a lab that plays Microsoft's chain).
-    var checkPin = false
+    public var checkPin = false
     /// The disallowed-certificate list's age, when the inputs hold it.
-    var revocation: RevocationListSync?
+    public var revocation: RevocationListSync?
     /// `host:port` of other targets known to speak plain HTTP (a WindowsUpdate.log `http://` URL).
-    var plainHTTPTargets: Set<String> = []
+    public var plainHTTPTargets: Set<String> = []
     /// Live measurement: the scan engine, for one host (nil when the host could not be reached).
-    var measure: @Sendable (ScanTarget, Double, String?, NetworkPath) -> ServerProfile? = { target, timeout, caFile, path in
+    public var measure: @Sendable (ScanTarget, Double, String?, NetworkPath) -> ServerProfile? = { target, timeout, caFile, path in
         var options = ScanOptions(timeout: timeout, caFile: caFile)
         options.path = path
         let profile = ServerScanner.scan([target], options: options).first
@@ -38,9 +38,16 @@ struct DiagnoseEngine: Sendable {
     }
 
     /// Called after each host: hosts done, total, the host just done.
-    var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
+    public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
 
-    func run(config: WindowsTLSConfig, targets: [ScanTarget]) async -> [HostDiagnosis] {
+    public init(timeout: Double, caFile: String?, offline: Bool, profileProvider: @escaping ProfileProvider) {
+        self.timeout = timeout
+        self.caFile = caFile
+        self.offline = offline
+        self.profileProvider = profileProvider
+    }
+
+    public func run(config: WindowsTLSConfig, targets: [ScanTarget]) async -> [HostDiagnosis] {
         await withTaskGroup(of: (Int, HostDiagnosis).self) { group in
             for (i, t) in targets.enumerated() {
                 group.addTask { (i, diagnose(config: config, target: t)) }
@@ -55,7 +62,7 @@ struct DiagnoseEngine: Sendable {
     }
 
     /// True when the target is a catalog host served over plain HTTP on this port.
-    static func isPlainHTTP(_ t: ScanTarget) -> Bool {
+    public static func isPlainHTTP(_ t: ScanTarget) -> Bool {
         Catalog.shared.updateHosts.contains { $0.host == t.host.lowercased() && $0.isPlainHTTP && $0.port == t.port }
     }
 
@@ -176,7 +183,7 @@ struct DiagnoseEngine: Sendable {
         return result
     }
 
-    static func isPinnedUpdateService(_ host: String) -> Bool {
+    public static func isPinnedUpdateService(_ host: String) -> Bool {
         let h = host.lowercased()
         return h.hasSuffix(".update.microsoft.com") && Catalog.shared.updateHosts.contains { $0.host.lowercased() == h }
     }
@@ -208,7 +215,7 @@ struct DiagnoseEngine: Sendable {
 
     /// The handshake as the Windows client: its exact ClientHello decides what the server does; OpenSSL
     /// checks the certificate when it can speak the suite the server chose. Along `path` (direct or a proxy).
-    func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> HandshakeOutcome {
+    public func handshake(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> HandshakeOutcome {
         exchange(client, t, path: path).outcome
     }
 
