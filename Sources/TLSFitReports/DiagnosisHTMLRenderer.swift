@@ -76,15 +76,15 @@ public enum DiagnosisHTMLRenderer {
                 if let fix = c.fix {
                     out += "<p><span class=\"label\">Fix</span>: \(h(fix.description))</p>\n"
                     if fix.reg != nil {
-                        out += "<p>Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause").</p>\n"
+                        out += "<p>\(h(FixNotes.simulation(fix, index: i))).</p>\n"
                     }
                     if let gpo = fix.gpo { out += "<p class=\"label\">GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters)</p>\n<pre>\(h(gpo))</pre>\n" }
                     if let reg = fix.reg { out += "<p class=\"label\">.reg</p>\n<pre>\(h(reg.replacingOccurrences(of: "\r\n", with: "\n")))</pre>\n" }
                 }
             }
             if let confirmed = host.fixConfirmedOnWire {
-                out += confirmed ? "<p class=\"ok\">Confirmed on the wire: with the fix applied, a real handshake succeeds.</p>\n"
-                    : "<p class=\"fails\">Warning: with the fix applied, the real handshake still fails.</p>\n"
+                out += confirmed ? "<p class=\"ok\">\(h(FixNotes.confirmedOnWire))</p>\n"
+                    : "<p class=\"fails\">Warning: \(h(FixNotes.failsOnWire))</p>\n"
             }
         }
         return out

@@ -57,15 +57,14 @@ public enum DiagnosisMarkdownRenderer {
                 if let fix = c.fix {
                     out += "**Fix**: \(escape(fix.description))\n\n"
                     if fix.reg != nil {
-                        out += "Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause").\n\n"
+                        out += FixNotes.simulation(fix, index: i) + ".\n\n"
                     }
                     if let gpo = fix.gpo { out += "GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n\n```\n\(fence(gpo))\n```\n\n" }
                     if let reg = fix.reg { out += ".reg:\n\n```reg\n\(fence(reg.replacingOccurrences(of: "\r\n", with: "\n")))```\n\n" }
                 }
             }
             if let confirmed = h.fixConfirmedOnWire {
-                out += confirmed ? "Confirmed on the wire: with the fix applied, a real handshake succeeds.\n"
-                    : "**Warning**: with the fix applied, the real handshake still fails.\n"
+                out += confirmed ? "\(FixNotes.confirmedOnWire)\n" : "**Warning**: \(FixNotes.failsOnWire)\n"
             }
         }
         return out

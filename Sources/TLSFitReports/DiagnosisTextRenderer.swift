@@ -114,7 +114,7 @@ public enum DiagnosisTextRenderer {
             if let fix = c.fix {
                 out += layout.wrap(t(fix.description), first: "    Fix: ", indent: "      ")
                 if fix.reg != nil {
-                    out += layout.wrap("Checked by simulation: \(fix.verified ? "the handshake succeeds with this fix\(i > 0 ? " and the ones above" : "")" : "not enough on its own; see the next cause")", indent: "    ")
+                    out += layout.wrap(FixNotes.simulation(fix, index: i), indent: "    ")
                 }
                 if let gpo = fix.gpo { out += "    GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n      \(t(gpo))\n" }
                 if let reg = fix.reg {
@@ -124,8 +124,8 @@ public enum DiagnosisTextRenderer {
             }
         }
         if let confirmed = h.fixConfirmedOnWire {
-            out += confirmed ? "\n  Confirmed on the wire: with the fix applied, a real handshake succeeds.\n"
-                : "\n  " + layout.paint("WARNING:", .yellow) + " with the fix applied, the real handshake still fails.\n"
+            out += confirmed ? "\n  \(FixNotes.confirmedOnWire)\n"
+                : "\n  " + layout.paint("WARNING:", .yellow) + " \(FixNotes.failsOnWire)\n"
         }
         return out
     }
