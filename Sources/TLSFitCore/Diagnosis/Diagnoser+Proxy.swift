@@ -23,9 +23,7 @@ extension Diagnoser {
     public static func requestedHost(_ request: String) -> String? {
         let parts = request.split(separator: " ")
         guard parts.count >= 2, parts[0] == "CONNECT" else { return nil }
-        let target = parts[1]
-        if target.hasPrefix("["), let end = target.firstIndex(of: "]") { return String(target[target.index(after: target.startIndex)..<end]) }
-        return target.lastIndex(of: ":").map { String(target[..<$0]) } ?? String(target)
+        return (try? HostPort(parsing: String(parts[1])))?.host
     }
 
     static let pinningNote = "Windows Update pins its service connections to Microsoft's own intermediates (Microsoft Update Secure Server CA 2.1, Microsoft ECC Update Secure Server CA 2.1), so making the machine trust the proxy's CA does not help"
