@@ -24,7 +24,7 @@ struct ConfigCommand: AsyncParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    enum OutputFormat: String, ArgumentChoice {
         case text, json
     }
 

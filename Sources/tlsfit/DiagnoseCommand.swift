@@ -43,7 +43,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    enum OutputFormat: String, ArgumentChoice, Sendable {
         case text, json, markdown, html
     }
 
@@ -249,4 +249,4 @@ struct DiagnoseCommand: AsyncParsableCommand {
     }
 }
 
-extension UpdateRole: ExpressibleByArgument {}
+extension UpdateRole: ArgumentChoice {}

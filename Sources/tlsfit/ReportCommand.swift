@@ -9,7 +9,7 @@ import TLSFitReports
     import Glibc
 #endif
 
-extension ReportFormat: ExpressibleByArgument {}
+extension ReportFormat: ArgumentChoice {}
 
 /// `tlsfit report`: a compatibility matrix of candidate configurations x Windows releases x hosts,
 /// before a GPO rollout, or across a fleet's exports.

@@ -28,7 +28,7 @@ struct ScanCommand: AsyncParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    enum OutputFormat: String, ArgumentChoice {
         case text, json
     }
 

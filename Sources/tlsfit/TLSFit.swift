@@ -39,6 +39,13 @@ struct TLSFit: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A command's own outcome (1 for a failed host, 2 for bad input it has reported):
+            // exit with it directly. `exitCode(for:)` and `exit(withError:)` try a dozen casts
+            // of the error first, each a scan of every conformance in the binary.
+            if let code = error as? ExitCode, code != .validationFailure {
+                StandardOutput.finish()
+                Foundation.exit(code.rawValue)
+            }
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 StandardOutput.finish()

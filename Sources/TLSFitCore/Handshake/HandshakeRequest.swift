@@ -74,7 +74,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `host`, `host:port`, `[::1]:port`, `::1`; rejects empty names, bad ports, spaces and control characters.
     public init(parsing text: String, defaultPort: Int = 443, source: String = "host") throws(InputError) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingWhitespace()
         guard !t.isEmpty else { throw InputError(source: source, message: "empty host name") }
         var host = t
         var portText: String?

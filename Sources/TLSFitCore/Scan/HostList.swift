@@ -11,7 +11,7 @@ public enum HostList {
             lineNumber += 1
             var line = Substring(rawLine)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty { continue }
             guard !trimmed.contains(where: { $0 == " " || $0 == "\t" }) else {
                 throw InputError(source: source, line: lineNumber, message: "'\(trimmed)': one HOST[:PORT] per line")

@@ -205,7 +205,9 @@ final class ScanEngine: @unchecked Sendable {
 
     /// `TLSFIT_SCAN_TRACE=1`: every connect, send, answer and drop on stderr, with the time.
     static let traceStart = Deadline.now
-    static let tracing = ProcessInfo.processInfo.environment["TLSFIT_SCAN_TRACE"] != nil
+    /// getenv, not ProcessInfo's environment: that builds a dictionary of every variable, and
+    /// this is read on every run, closed ports included.
+    static let tracing = getenv("TLSFIT_SCAN_TRACE") != nil
     static func trace(_ text: @autoclosure () -> String) {
         guard tracing else { return }
         FileHandle.standardError.write(Data((String(format: "%8.1f ms  ", (Double(Deadline.now) - Double(traceStart)) / 1e6) + text() + "\n").utf8))

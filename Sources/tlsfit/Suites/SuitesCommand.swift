@@ -12,7 +12,7 @@ struct SuitesCommand: AsyncParsableCommand {
             forms such as TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384 included) or code point \
             (0xC030, C030, "0xC0,0x30").
 
-            Windows releases: \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")); \
+            Windows releases: \(WindowsRelease.allCases.map { $0.rawValue }.joined(separator: ", ")); \
             aliases such as win7, 2012r2, win11 work too.
 
             Examples:
@@ -26,7 +26,7 @@ struct SuitesCommand: AsyncParsableCommand {
 }
 
 extension SuitesCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+    enum Format: String, ArgumentChoice, Sendable {
         case text, json
     }
 

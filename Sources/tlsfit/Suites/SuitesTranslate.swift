@@ -18,7 +18,7 @@ extension SuitesCommand {
                 """
         )
 
-        enum Target: String, ExpressibleByArgument, CaseIterable, Sendable {
+        enum Target: String, ArgumentChoice, Sendable {
             case openssl, iana, windows, gpo
         }
 

@@ -5,7 +5,7 @@ import TLSFitReports
 
 /// `--color` and `--quiet` for commands that print text for a person, and the terminal's width.
 struct TerminalOptions: ParsableArguments {
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+    enum ColorChoice: String, ArgumentChoice, Sendable {
         case auto, always, never
     }
 
