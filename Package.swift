@@ -61,12 +61,11 @@ let package = Package(
             name: "TLSFitHandshake",
             dependencies: ["TLSFitCore", "COpenSSL", "COpenSSLShims"]
         ),
-        // libpcap from the system (Debian: libpcap-dev), for reading capture files.
-        .systemLibrary(
+        // libpcap from the system (Debian: libpcap-dev), for reading capture files: its header at
+        // build time, the library itself loaded with dlopen when a capture is opened (see CPcap.h).
+        .target(
             name: "CPcap",
-            path: "Sources/CPcap",
-            pkgConfig: "libpcap",
-            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+            path: "Sources/CPcap"
         ),
         // The only module that touches libpcap: the ClientHellos in a pcap or pcapng file. No OpenSSL.
         .target(

@@ -85,32 +85,35 @@ public enum CaptureReader {
     /// rewrite real captures into other formats and link types.
     static func forEachPacket(path: String, _ body: (Packet) throws -> Void) throws -> Summary {
         try checkFile(path)
+        if let why = cpcap_load() {
+            throw CaptureError(code: .libpcapMissing, path: path, reason: "cannot read captures: \(String(cString: why))")
+        }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        guard let handle = cpcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw CaptureError(code: .notACapture, path: path, reason: notACaptureReason(message, head: head(of: path)))
         }
-        defer { pcap_close(handle) }
+        defer { cpcap_close(handle) }
 
-        let linkType = pcap_datalink(handle)
-        let linkTypeName = pcap_datalink_val_to_name(linkType).map { String(cString: $0) } ?? "\(linkType)"
+        let linkType = cpcap_datalink(handle)
+        let linkTypeName = cpcap_datalink_val_to_name(linkType).map { String(cString: $0) } ?? "\(linkType)"
         guard let link = linkLayer(linkType) else {
-            let description = pcap_datalink_val_to_description(linkType).map { " (\(String(cString: $0)))" } ?? ""
+            let description = cpcap_datalink_val_to_description(linkType).map { " (\(String(cString: $0)))" } ?? ""
             throw CaptureError(
                 code: .unsupportedLinkType, path: path,
                 reason: "link-layer type \(linkTypeName)\(description), number \(linkType), is not supported: "
                     + "tlsfit reads Ethernet, Linux cooked (tcpdump -i any), raw IP and BSD loopback captures")
         }
         var summary = Summary(
-            packetCount: 0, linkType: linkType, linkTypeName: linkTypeName, snapshotLength: Int(pcap_snapshot(handle)))
+            packetCount: 0, linkType: linkType, linkTypeName: linkTypeName, snapshotLength: Int(cpcap_snapshot(handle)))
         while true {
             var header: UnsafeMutablePointer<pcap_pkthdr>?
             var data: UnsafePointer<UInt8>?
-            let result = pcap_next_ex(handle, &header, &data)
+            let result = cpcap_next_ex(handle, &header, &data)
             if result == PCAP_ERROR_BREAK { break }  // the end of the file
             guard result == 1, let header, let data else {
-                summary.failure = pcap_geterr(handle).map { String(cString: $0) } ?? "error \(result)"
+                summary.failure = cpcap_geterr(handle).map { String(cString: $0) } ?? "error \(result)"
                 break
             }
             summary.packetCount += 1

@@ -76,6 +76,8 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
         case notReadable
         case notACapture
         case unsupportedLinkType
+        /// libpcap itself could not be loaded (it is loaded when the first capture is opened).
+        case libpcapMissing
     }
 
     public var code: Code

@@ -327,10 +327,15 @@ enum Hellos {
 }
 
 /// Runs a program to its end, killing it after `timeout` seconds.
-func run(_ executable: String, _ arguments: [String], timeout: Double = 20) throws -> (status: Int32, output: String, error: String) {
+func run(
+    _ executable: String, _ arguments: [String], timeout: Double = 20, environment: [String: String] = [:]
+) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

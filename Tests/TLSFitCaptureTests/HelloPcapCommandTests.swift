@@ -70,4 +70,26 @@ import Testing
         let clash = try run(Self.tlsfit, ["hello", "--pcap", garbage, "--windows", "windows-7"], timeout: 60)
         #expect(clash.status == 2)
     }
+
+    /// libpcap is loaded only when a capture is opened. When it cannot be loaded (here a
+    /// TLSFIT_LIBPCAP that names no library), reading a real capture is a clear error with exit
+    /// 2, not a crash; and commands that read no capture never try.
+    @Test func aMissingLibpcapIsAClearError() throws {
+        let listener = try SinkListener()
+        defer { listener.stop() }
+        let path = try captureDirectory().appendingPathComponent("no-libpcap-\(UUID().uuidString).pcap").path
+        let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)")
+        try send([Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], to: listener)
+        _ = listener.connections(1)
+        capture.stop()
+        let missing = ["TLSFIT_LIBPCAP": "/nonexistent/libpcap.so.0.8"]
+        let result = try run(Self.tlsfit, ["hello", "--pcap", path], timeout: 60, environment: missing)
+        #expect(result.status == 2, "\(result.error)")
+        #expect(result.error.contains(path))
+        #expect(result.error.contains("cannot load libpcap from TLSFIT_LIBPCAP"), "\(result.error)")
+        #expect(result.error.contains("/nonexistent/libpcap.so.0.8"), "\(result.error)")
+
+        let other = try run(Self.tlsfit, ["suites", "show", "0xC030"], timeout: 60, environment: missing)
+        #expect(other.status == 0, "\(other.error)")
+    }
 }
