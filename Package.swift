@@ -51,10 +51,16 @@ let package = Package(
                 .embedInCode("examples/windows7-tls12-no-winhttp.reg"),
             ]
         ),
+        // libxml2's pull reader, for gpresult reports; libxml2 is loaded with dlopen when the first
+        // XML file is read (see CXML.h), so no start of tlsfit pays for loading it and ICU.
+        .target(
+            name: "CXML",
+            path: "Sources/CXML"
+        ),
         // Pure model and logic: no sockets, no OpenSSL.
         .target(
             name: "TLSFitCore",
-            dependencies: ["CipherSuites"]
+            dependencies: ["CipherSuites", "CXML"]
         ),
         // The only module that talks to OpenSSL.
         .target(

@@ -25,7 +25,7 @@ build=(swift build --package-path "$here" -c release
 "${build[@]}" >&2
 bin="$("${build[@]}" --show-bin-path)"
 
-# Leaks inside Foundation itself (see lsan.supp) would stop every run at the first malformed XML.
+# Suppressions for leaks outside tlsfit, if any (see lsan.supp).
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 # Seed directories (read-only: libFuzzer writes new inputs only into the first corpus directory).

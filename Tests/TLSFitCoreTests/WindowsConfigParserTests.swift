@@ -173,6 +173,65 @@ struct WindowsConfigParserTests {
         #expect(throws: InputError.self) { try GPResultParser.parse(Array("<?xml version=\"1.0\"?><Other/>".utf8), source: "o.xml") }
     }
 
+    /// libxml2 itself reads the XML; its error numbers are put in words, with the line.
+    @Test(arguments: [
+        ("<Rsop>\n<A>\n", 2, "the document ends before its elements are closed (truncated?), or has content after the root element"),
+        ("<Rsop></Rsop>\n<Extra/>\n", 2, "or has content after the root element"),
+        ("<Rsop>\n<A>a & b</A>\n</Rsop>", 2, "a bare '&'"),
+        ("<Rsop>\n<A>&nbsp;</A>\n</Rsop>", 2, "an entity that is not declared"),
+        ("<Rsop>\n<A x=\"1\" x=\"2\"/>\n</Rsop>", 2, "an attribute given twice"),
+        ("<Rsop>\n<A>\n</B>\n</Rsop>", 3, "a closing tag does not match the open element"),
+        ("<Rsop>\n<!-- open\n</Rsop>", 3, "a comment that is not closed"),
+        ("", 1, "the document is empty"),
+        ("<!-- nothing else -->\n", 2, "the document is empty"),
+        ("<Rsop>\n" + String(repeating: "<A>x</A>\n", count: 20_000), 20_001, "the document ends before its elements are closed"),
+    ])
+    func malformedXMLIsNamedInWords(text: String, line: Int, words: String) {
+        do {
+            _ = try GPResultParser.parse(Array(text.utf8), source: "x.xml")
+            Issue.record("parsed: \(text)")
+        } catch {
+            #expect(error.message.contains(words), "\(error.message)")
+            #expect(error.line == line, "\(error.message)")
+        }
+    }
+
+    /// Entities and character references in text and attributes are replaced; CDATA is text;
+    /// namespace prefixes are dropped from element names; line numbers are the tags' own.
+    @Test func xmlTextAttributesAndLines() throws {
+        let xml = """
+            <?xml version="1.0" encoding="utf-16"?>
+            <q1:Rsop xmlns:q1="http://www.microsoft.com/GroupPolicy/Rsop">
+              <q1:ComputerResults>
+                <q1:ExtensionData>
+                  <q1:Extension>
+                    <q1:Policy>
+                      <q1:Name>SSL Cipher Suite Order</q1:Name>
+                      <q1:State>Enabled</q1:State>
+                      <q1:EditText>
+                        <q1:Name>SSL Cipher Suites</q1:Name>
+                        <q1:Value>TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384&#44;<![CDATA[TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]]></q1:Value>
+                      </q1:EditText>
+                    </q1:Policy>
+                    <q1:Properties hive="HKEY_LOCAL_MACHINE" key="SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Client" name="Enabled" type="REG_DWORD" value="00000000" action="U &amp; R"/>
+                  </q1:Extension>
+                </q1:ExtensionData>
+              </q1:ComputerResults>
+            </q1:Rsop>
+            """
+        let root = try XMLTree.parse(Array(xml.utf8), source: "t.xml")
+        #expect(root.name == "Rsop")
+        #expect(root.line == 2)
+        let value = try #require(root.descendants(named: "Value").first)
+        #expect(value.text == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+        #expect(value.line == 11)
+        let properties = try #require(root.descendants(named: "Properties").first)
+        #expect(properties.attributes["action"] == "U & R")
+        #expect(properties.attributes["hive"] == "HKEY_LOCAL_MACHINE")
+        #expect(properties.children.isEmpty)
+        #expect(properties.line == 14)
+    }
+
     @Test func gpresultDisabledPolicyDeletesValue() throws {
         let xml = "<Rsop><ComputerResults><Policy><Name>SSL Cipher Suite Order</Name><State>Disabled</State></Policy></ComputerResults></Rsop>"
         let doc = try GPResultParser.parse(Array(xml.utf8), source: "d.xml")

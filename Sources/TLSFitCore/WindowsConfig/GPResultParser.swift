@@ -1,7 +1,5 @@
+internal import CXML
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Reads `gpresult /x` reports (`<Rsop>` XML) for the computer's side:
 /// - the "SSL Cipher Suite Order" and "ECC Curve Order" administrative-template policies,
@@ -25,7 +23,7 @@ public enum GPResultParser {
             throw InputError(source: source, line: line,
                 message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")
         }
-        let root = try XMLTree.parse(Data(text.utf8), source: source)
+        let root = try XMLTree.parse(Array(text.utf8), source: source)
         guard root.name == "Rsop" || root.name == "RSOP" || root.name.lowercased() == "rsop" else {
             throw InputError(source: source, line: root.line, message: "not a gpresult /x report: the root element is <\(root.name)>, expected <Rsop>")
         }
@@ -137,7 +135,7 @@ public enum GPResultParser {
     }
 }
 
-/// A small element tree built with XMLParser: gpresult reports are a few megabytes at most.
+/// A small element tree read with libxml2 (CXML): gpresult reports are a few megabytes at most.
 enum XMLTree {
     final class Node {
         let name: String
@@ -160,103 +158,153 @@ enum XMLTree {
         }
     }
 
-    final class Builder: NSObject, XMLParserDelegate {
-        var stack: [Node] = []
-        var root: Node?
-        var depthLimitHit = false
-        /// The first well-formedness problem: FoundationXML on Linux does not always fail `parse()`.
-        var problem: (line: Int, message: String)?
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            let node = Node(name: local, attributes: attributeDict, line: parser.lineNumber)
-            if stack.count > 256 { depthLimitHit = true; parser.abortParsing(); return }
-            if let parent = stack.last { parent.children.append(node) } else if root == nil { root = node }
-            stack.append(node)
-        }
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            if let top = stack.last, top.name != local, problem == nil {
-                problem = (parser.lineNumber, "</\(elementName)> closes <\(top.name)> opened on line \(top.line)")
-            }
-            _ = stack.popLast()
-        }
-        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-            if problem == nil { problem = (parser.lineNumber, XMLTree.describe(parseError)) }
-        }
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            stack.last?.textParts.append(string)
-        }
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            stack.last?.textParts.append(String(decoding: CDATABlock, as: UTF8.self))
-        }
-    }
-
-    /// libxml2's error numbers (as XMLParser reports them) for the mistakes people make by hand.
-    static func describe(_ error: any Error) -> String {
-        let code = (error as NSError).code
+    /// libxml2's error numbers (`xmlParserErrors` in libxml/xmlerror.h, the same in every release
+    /// since 2.6) in words. libxml2's reader reports an empty document, one cut short and content
+    /// after the root element all as number 5; `hasElement` (the text has a start tag) tells the
+    /// first apart. The reader parses ahead of the nodes it hands over, so where it stood says
+    /// nothing about the other two.
+    static func describe(code: Int, libxml2 message: String?, hasElement: Bool = true) -> String {
         switch code {
-        case 4: return "the document is empty"
-        case 5: return "the document ends too early (truncated?)"
-        case 9: return "an invalid character"
-        case 23, 26: return "a broken entity reference (a bare '&'?)"
-        case 38, 39, 40, 41: return "a broken attribute"
-        case 64, 65, 66, 67: return "a broken XML declaration"
-        case 73: return "a start tag is not closed with '>'"
-        case 76: return "a closing tag does not match the open element"
-        case 85: return "extra content after the root element"
-        // The rest of libxml2's xmlParserErrors, in words.
         case 1, 2: return "the XML parser failed (internal error or out of memory)"
         case 3: return "the document does not start like XML"
+        case 4: return "the document is empty"
+        case 5 where !hasElement: return "the document is empty"
+        case 5: return "the document ends before its elements are closed (truncated?), or has content after the root element"
+        case 77: return "the document ends before an element is closed (truncated?)"
         case 6, 7, 8: return "an invalid character reference (&#...;)"
+        case 9: return "an invalid character"
         case 10, 11, 12, 13: return "a character reference in the wrong place"
         case 14, 15, 16, 17, 18, 19, 20, 21: return "an entity reference in the wrong place"
-        case 22: return "a broken character reference"
-        case 24: return "a broken parameter-entity reference"
-        case 25, 27, 28, 29: return "an entity that is not declared or cannot be used"
-        case 30, 31, 80: return "an unknown or unsupported text encoding"
-        case 32, 33, 42, 43: return "a quoted string that is not closed"
-        case 34: return "a broken namespace declaration"
-        case 35, 36, 86, 87, 88, 89: return "a broken entity"
-        case 37: return "a '<' inside an attribute value"
-        case 44, 100: return "a comment that is not closed"
-        case 45, 46: return "a broken processing instruction (<?...?>)"
-        case 47, 48, 49, 50, 51, 52, 53, 54, 57, 58, 59, 60, 82, 93, 94: return "a broken document type declaration"
-        case 55, 56, 77, 78, 95, 96, 97: return "a broken XML declaration"
-        case 61, 62: return "a CDATA section that is not closed"
-        case 63: return "a reserved name (starting with 'xml')"
-        case 68, 69, 70, 90, 91: return "a missing or broken value"
-        case 71, 72, 74: return "a tag that is not written correctly ('<', '>' or '=' missing)"
-        case 75: return "a closing tag does not match the open element"
-        case 79: return "'--' inside a comment"
-        case 83: return "an attribute without a value"
-        case 84: return "the elements are not properly nested"
-        case 98: return "a name that is too long"
-        case 99: return "parsing was stopped"
-        default: return "XML error number \(code) (libxml2)"
+        case 22, 23: return "a broken entity reference (a bare '&'?)"
+        case 24, 25: return "a broken parameter-entity reference"
+        case 26, 27: return "an entity that is not declared (without a DTD only &amp; &lt; &gt; &quot; &apos; exist)"
+        case 28, 29, 30: return "an entity that cannot be used here"
+        case 31, 32, 79: return "an unknown or unsupported text encoding"
+        case 33, 34, 43, 44: return "a quoted string that is not closed"
+        case 35: return "a broken namespace declaration"
+        case 36, 37, 87, 88, 89, 90: return "a broken entity"
+        case 38: return "a '<' inside an attribute value"
+        case 39, 40, 41: return "a broken attribute"
+        case 42: return "an attribute given twice in one tag"
+        case 45: return "a comment that is not closed"
+        case 46, 47: return "a broken processing instruction (<?...?>)"
+        case 48, 49, 50, 51, 52, 53, 54, 55, 58, 59, 60, 61, 82, 83, 95: return "a broken document type declaration"
+        case 56, 57, 78, 96, 108, 109: return "a broken XML declaration"
+        case 62: return "']]>' outside a CDATA section"
+        case 63: return "a CDATA section that is not closed"
+        case 64: return "a reserved name (starting with 'xml')"
+        case 65, 66: return "a missing space or separator"
+        case 67, 68: return "a missing or broken name (a bare '&' or '<' in text?)"
+        case 69, 70, 71: return "a missing or broken value"
+        case 72, 73: return "a tag that is not closed with '>'"
+        case 74: return "a closing tag that is not written correctly ('</' expected)"
+        case 75: return "an attribute without '='"
+        case 76: return "a closing tag does not match the open element"
+        case 80: return "'--' inside a comment"
+        case 81: return "bytes that are not valid in the document's encoding"
+        case 84: return "an attribute without a value"
+        case 85: return "the elements are not properly nested"
+        case 86: return "extra content after the root element"
+        case 91, 92: return "a broken URI"
+        case 110: return "a name that is too long"
+        default: return message.map { "\($0) (libxml2 error \(code))" } ?? "XML error number \(code) (libxml2)"
         }
     }
 
-    static func parse(_ data: Data, source: String) throws(InputError) -> Node {
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = false
-        parser.shouldResolveExternalEntities = false
-        let builder = Builder()
-        parser.delegate = builder
-        let ok = parser.parse()
-        if builder.depthLimitHit {
-            throw InputError(source: source, line: parser.lineNumber, message: "XML nested deeper than 256 elements")
+    /// Elements nested deeper than this are refused (libxml2 stops at 256 too).
+    static let maximumDepth = 256
+
+    static func parse(_ bytes: [UInt8], source: String) throws(InputError) -> Node {
+        if let why = cxml_load() {
+            throw InputError(source: source, message: "cannot read XML: \(String(cString: why))")
         }
-        if let problem = builder.problem {
-            throw InputError(source: source, line: max(1, problem.line), message: "malformed XML: \(problem.message)")
+        guard bytes.count < Int(Int32.max) else { throw InputError(source: source, message: "XML larger than 2 GB") }
+        // libxml2 reads the bytes in place: the whole walk stays inside the buffer's lifetime.
+        let result: Result<Node, InputError> = bytes.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!)
+            guard let reader = cxml_open(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count)) else {
+                return .failure(InputError(source: source, message: "cannot read XML: out of memory"))
+            }
+            defer { cxml_close(reader) }
+            return walk(reader, source: source, hasElement: containsStartTag(buffer))
         }
-        if let open = builder.stack.last {
-            throw InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed")
+        return try result.get()
+    }
+
+    /// Whether the text has a start tag at all (`<` and a name), for telling an empty document
+    /// from content after the root: the reader may fail on a small document before it hands
+    /// over its first element.
+    static func containsStartTag(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 1 else { return false }
+        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "<") {
+            let next = bytes[i + 1]
+            if (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") || next == UInt8(ascii: "_")
+                || next == UInt8(ascii: ":") || next >= 0x80
+            {
+                return true
+            }
         }
-        guard ok, let root = builder.root else {
-            let reason = parser.parserError.map(describe) ?? "no root element"
-            throw InputError(source: source, line: max(1, parser.lineNumber), message: "malformed XML: \(reason)")
+        return false
+    }
+
+    /// Builds the tree from the reader's start tags, end tags and text.
+    private static func walk(_ reader: OpaquePointer, source: String, hasElement: @autoclosure () -> Bool) -> Result<Node, InputError> {
+        var stack: [Node] = []
+        var root: Node?
+        var node = cxml_node()
+        while true {
+            let step = cxml_next(reader, &node)
+            if step == 0 { break }
+            if step < 0 {
+                var code: Int32 = 0
+                var line = 0
+                var message: UnsafePointer<CChar>?
+                cxml_error(reader, &code, &line, &message)
+                let words = message.map { String(cString: $0) }
+                if words?.contains("Excessive depth") == true {
+                    return .failure(InputError(source: source, line: max(1, line), message: "XML nested deeper than \(maximumDepth) elements"))
+                }
+                return .failure(InputError(
+                    source: source, line: max(1, line),
+                    message: "malformed XML: \(describe(code: Int(code), libxml2: words, hasElement: root != nil || hasElement()))"))
+            }
+            switch Int32(node.kind) {
+            case Int32(CXML_START):
+                let qualified = node.name.map { String(cString: $0) } ?? ""
+                let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
+                var attributes: [String: String] = [:]
+                var name: UnsafePointer<CChar>?
+                var value: UnsafePointer<CChar>?
+                while cxml_next_attribute(reader, &name, &value) == 1 {
+                    if let name { attributes[String(cString: name)] = value.map { String(cString: $0) } ?? "" }
+                }
+                let element = Node(name: local, attributes: attributes, line: node.line)
+                if stack.count >= maximumDepth {
+                    return .failure(InputError(source: source, line: node.line, message: "XML nested deeper than \(maximumDepth) elements"))
+                }
+                if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
+                if node.empty == 0 { stack.append(element) }
+            case Int32(CXML_END):
+                let qualified = node.name.map { String(cString: $0) } ?? ""
+                let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
+                if let top = stack.last, top.name != local {
+                    return .failure(InputError(
+                        source: source, line: node.line,
+                        message: "malformed XML: </\(qualified)> closes <\(top.name)> opened on line \(top.line)"))
+                }
+                _ = stack.popLast()
+            case Int32(CXML_TEXT):
+                if let value = node.value { stack.last?.textParts.append(String(cString: value)) }
+            default:
+                break
+            }
         }
-        return root
+        if let open = stack.last {
+            return .failure(InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed"))
+        }
+        guard let root else {
+            return .failure(InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))"))
+        }
+        return .success(root)
     }
 }
