@@ -67,6 +67,16 @@ static void *symbol(void *library, const char *name, int *missing) {
 static void load(void) {
     static const char *const names[] = {"libxml2.so.2", "libxml2.so.16", "libxml2.so", "libxml2.2.dylib", NULL};
     void *library = NULL;
+    /* TLSFIT_LIBXML2 names another build (a path or a file name) and is then the only one tried. */
+    const char *chosen = getenv("TLSFIT_LIBXML2");
+    if (chosen != NULL && *chosen != '\0') {
+        library = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+        if (library == NULL) {
+            const char *why = dlerror();
+            snprintf(load_error, sizeof load_error, "cannot load libxml2 from TLSFIT_LIBXML2: %s", why ? why : chosen);
+            return;
+        }
+    }
     for (const char *const *name = names; *name != NULL && library == NULL; name++) {
         library = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
     }

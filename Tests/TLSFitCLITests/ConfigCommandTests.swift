@@ -40,6 +40,22 @@ struct WindowsConfigCommandTests {
         #expect(noneJSON["winHTTPProxy"] is NSNull)
     }
 
+    /// libxml2 is loaded when the first gpresult report is read. When it cannot be loaded (here a
+    /// TLSFIT_LIBXML2 that names no library), the report is a clear error naming the file, exit 2;
+    /// a .reg export needs no libxml2 and still reads.
+    @Test func aMissingLibxml2IsAClearError() throws {
+        let missing = ["TLSFIT_LIBXML2": "/nonexistent/libxml2.so.2"]
+        let report = Self.path("gpresult/gpresult-utf16.xml")
+        let result = try CLI.run(["config", report], environment: missing)
+        #expect(result.exitCode == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("gpresult-utf16.xml"), "\(result.stderr)")
+        #expect(result.stderr.contains("cannot load libxml2 from TLSFIT_LIBXML2"), "\(result.stderr)")
+        let reg = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg")], environment: missing)
+        #expect(reg.exitCode == 0, "\(reg.stderr)")
+        let normal = try CLI.run(["config", report])
+        #expect(normal.exitCode == 0, "\(normal.stderr)")
+    }
+
     @Test func jsonReport() throws {
         let result = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
