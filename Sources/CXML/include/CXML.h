@@ -6,7 +6,7 @@
  *
  * Foundation's XMLParser would do the same work with the same library, but linking it
  * (FoundationXML) loads libxml2, ICU and their dependencies at every start of tlsfit: about
- * 0.7 ms, paid by every command although only `config` and `diagnose` read XML. The functions
+ * 0.7 ms, paid by every command although only those given a gpresult report read XML. The functions
  * take libxml2's from the library installed (libxml2 2.9 or later; Debian: libxml2), through
  * pointers resolved once. No header of libxml2 is needed to build: the few declarations used
  * are in cxml.c.

@@ -219,11 +219,15 @@ enum XMLTree {
             throw InputError(source: source, message: "cannot read XML: \(String(cString: why))")
         }
         guard bytes.count < Int(Int32.max) else { throw InputError(source: source, message: "XML larger than 2 GB") }
+        guard !bytes.isEmpty else {
+            throw InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))")
+        }
         // libxml2 reads the bytes in place: the whole walk stays inside the buffer's lifetime.
         let result: Result<Node, InputError> = bytes.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!)
-            guard let reader = cxml_open(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count)) else {
-                return .failure(InputError(source: source, message: "cannot read XML: out of memory"))
+            guard let base = buffer.baseAddress,
+                let reader = cxml_open(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count))
+            else {
+                return .failure(InputError(source: source, message: "cannot read XML: libxml2 could not start a reader (out of memory?)"))
             }
             defer { cxml_close(reader) }
             return walk(reader, source: source, hasElement: containsStartTag(buffer))
