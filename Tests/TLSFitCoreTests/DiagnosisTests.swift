@@ -184,6 +184,25 @@ struct DiagnosisTests {
         #expect(cause.fix?.gpo?.hasSuffix("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") == true)
     }
 
+    /// A TLS 1.3-only server that accepts only ffdhe2048: Windows 11 offers x25519, P-256 and P-384
+    /// and no setting adds a finite-field group, so the cause names the server's groups and says the
+    /// change is the server's (no registry fix is proposed).
+    @Test func groupNoWindowsSettingCanAddIsTheServers() throws {
+        var server = Self.server([], tls13: ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"], groups: ["ffdhe2048"])
+        server.protocols["TLSv1.2"] = ProtocolSupport(accepted: false, cipherSuites: [])
+        let config = try Self.config([], .windows11)
+        let sim = NegotiationSimulator.simulate(client: ClientProfile(config: config), server: server)
+        #expect(sim.failure == .noSharedGroup)
+        let d = Diagnoser.diagnose(host: "h", port: 443, config: config, server: server, observed: nil)
+        let cause = try #require(d.causes.first)
+        #expect(cause.code == .noSharedGroup)
+        #expect(cause.summary.contains("accepts only ffdhe2048 at TLSv1.3"), "\(cause.summary)")
+        #expect(cause.explanation.contains("x25519"), "\(cause.explanation)")
+        #expect(cause.fix?.changes.isEmpty == true)
+        #expect(cause.fix?.description.hasPrefix("Nothing on this client") == true)
+        #expect(cause.evidence.first?.value.contains("ffdhe2048") == true)
+    }
+
     // MARK: Observed failures
 
     static func observed(_ failure: HandshakeFailure?, negotiated: NegotiatedParameters = .init(), chain: [CertificateInfo] = []) -> HandshakeOutcome {

@@ -122,6 +122,39 @@ struct WindowsHelloProbeTests {
         #expect(tls12.answer.failure == nil)
     }
 
+    /// Windows 11 sends a key share for every group it names (x25519, P-256, P-384): a TLS 1.3-only
+    /// server that wants P-384 takes that share at once (no HelloRetryRequest is needed), and one that
+    /// wants only a group Windows 11 does not name (ffdhe2048) has none in common and refuses.
+    /// Windows 10, whose WinHTTP offers no TLS 1.3, is refused by both at the protocol.
+    @Test func windows11KeySharesAgainstTLS13OnlyServers() throws {
+        let openssl = try #require(ExternalServer.find("openssl"))
+        let files = try pki.write(pki.rsaLeaf, name: "tls13-groups")
+        func server(groups: String) throws -> ExternalServer {
+            let port = freePort()
+            return try ExternalServer(executable: openssl, arguments: [
+                "s_server", "-accept", "\(port)", "-cert", files.cert, "-key", files.key, "-www", "-tls1_3", "-groups", groups,
+            ], port: port)
+        }
+        let p384 = try server(groups: "P-384")
+        defer { p384.stop() }
+        let taken = probe(p384.port, try Self.config(.windows11))
+        #expect(taken.answer.failure == nil, "\(String(describing: taken.answer.failure))")
+        #expect(taken.answer.negotiated.version == .tls13)
+        #expect(taken.answer.negotiated.group == "secp384r1")
+        #expect(taken.outcome.succeeded)
+
+        let ffdhe = try server(groups: "ffdhe2048")
+        defer { ffdhe.stop() }
+        let refused = probe(ffdhe.port, try Self.config(.windows11))
+        #expect(refused.answer.failure?.kind == .alertReceived, "\(String(describing: refused.answer.failure))")
+        #expect(refused.answer.failure?.alert?.code == 40)
+        #expect(refused.outcome.failure?.windowsError == "0x80072EFE")
+
+        let windows10 = probe(p384.port, try Self.config(.windows10_22H2))
+        #expect(windows10.answer.failure?.kind == .alertReceived, "\(String(describing: windows10.answer.failure))")
+        #expect(windows10.answer.failure?.alert?.code == 70)
+    }
+
     @Test func closedPortAndNoProtocol() throws {
         let port = freePort()
         let closed = probe(port, try Self.config(.windows10_22H2))

@@ -274,9 +274,19 @@ extension Diagnoser {
 
     static func groupCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion) -> Cause? {
         let clientIDs = Set(client.groups.compactMap { NamedGroup.id(forName: $0) })
-        guard let missing = server.groups.first(where: { g in NamedGroup.id(forName: g).map { !clientIDs.contains($0) } ?? false }),
-            let windowsName = windowsCurveName(missing)
-        else { return nil }
+        let notOffered = server.groups.filter { g in NamedGroup.id(forName: g).map { !clientIDs.contains($0) } ?? false }
+        guard let missing = notOffered.first(where: { windowsCurveName($0) != nil }), let windowsName = windowsCurveName(missing) else {
+            // Every group the server accepts is one no Windows setting tlsfit knows of can add (the
+            // finite-field groups at TLS 1.3, x448, ...): the change has to be on the server.
+            guard !server.groups.isEmpty, notOffered.count == server.groups.count else { return nil }
+            let offered = client.groups.isEmpty ? "no group tlsfit can name" : client.groups.joined(separator: ", ")
+            return Cause(
+                code: .noSharedGroup,
+                summary: "no key-exchange group in common with \(server.host): the server accepts only \(server.groups.joined(separator: ", ")) at \(v.rawValue), which this client cannot offer",
+                explanation: "\(c.release.displayName) offers \(offered) at \(v.rawValue). No Windows setting tlsfit knows of adds \(server.groups.joined(separator: ", ")) (it can add curve25519, NistP256, NistP384 and NistP521 through the ECC Curve Order, and the Windows hello names no finite-field group), so the server aborts the handshake whatever this client's registry says.",
+                evidence: [Evidence(file: nil, key: "\(server.host):\(server.port)", value: "accepts groups \(server.groups.joined(separator: ", ")) (\(server.source))")],
+                fix: Fix(description: "Nothing on this client: the server has to accept a group Windows offers as well (x25519, P-256 or P-384); ask its operator."))
+        }
         let evidence = c.curvesSource.map { [Evidence($0)] } ?? [defaultEvidence(c, key: RegistryPath.policySSL, value: "EccCurves not set")]
         if WindowsTLSConfig.isPreWindows10(c.release) {
             return Cause(code: .noSharedGroup, summary: "no elliptic curve in common with \(server.host)",
