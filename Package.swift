@@ -51,10 +51,16 @@ let package = Package(
                 .embedInCode("examples/windows7-tls12-no-winhttp.reg"),
             ]
         ),
+        // dlopen on first use, for the C shims of libraries only some commands need (CXML, CPcap).
+        .target(
+            name: "CLibraryLoader",
+            path: "Sources/CLibraryLoader"
+        ),
         // libxml2's pull reader, for gpresult reports; libxml2 is loaded with dlopen when the first
         // XML file is read (see CXML.h), so no start of tlsfit pays for loading it and ICU.
         .target(
             name: "CXML",
+            dependencies: ["CLibraryLoader"],
             path: "Sources/CXML"
         ),
         // Pure model and logic: no sockets, no OpenSSL.
@@ -71,6 +77,7 @@ let package = Package(
         // build time, the library itself loaded with dlopen when a capture is opened (see CPcap.h).
         .target(
             name: "CPcap",
+            dependencies: ["CLibraryLoader"],
             path: "Sources/CPcap"
         ),
         // The only module that touches libpcap: the ClientHellos in a pcap or pcapng file. No OpenSSL.

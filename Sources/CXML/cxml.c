@@ -1,6 +1,6 @@
 #include "CXML.h"
 
-#include <dlfcn.h>
+#include <CLibraryLoader.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,57 +51,31 @@ static struct {
     void (*free_text_reader)(xml_text_reader);
 } api;
 
+/* TLSFIT_LIBXML2 names another build (a path or a file name). */
+static const char *const files[] = {"libxml2.so.2", "libxml2.so.16", "libxml2.so", "libxml2.2.dylib", NULL};
+static tlsfit_library library = {
+    .name = "libxml2", .override = "TLSFIT_LIBXML2", .install = "apt-get install libxml2", .files = files,
+};
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static char load_error[256];
 static int loaded;
 
-static void *symbol(void *library, const char *name, int *missing) {
-    void *address = dlsym(library, name);
-    if (address == NULL && !*missing) {
-        *missing = 1;
-        snprintf(load_error, sizeof load_error, "libxml2 has no %s (too old?)", name);
-    }
-    return address;
-}
-
 static void load(void) {
-    static const char *const names[] = {"libxml2.so.2", "libxml2.so.16", "libxml2.so", "libxml2.2.dylib", NULL};
-    void *library = NULL;
-    /* TLSFIT_LIBXML2 names another build (a path or a file name) and is then the only one tried. */
-    const char *chosen = getenv("TLSFIT_LIBXML2");
-    if (chosen != NULL && *chosen != '\0') {
-        library = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
-        if (library == NULL) {
-            const char *why = dlerror();
-            snprintf(load_error, sizeof load_error, "cannot load libxml2 from TLSFIT_LIBXML2: %s", why ? why : chosen);
-            return;
-        }
-    }
-    for (const char *const *name = names; *name != NULL && library == NULL; name++) {
-        library = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
-    }
-    if (library == NULL) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error,
-                 "libxml2 is not installed (Debian and Ubuntu: apt-get install libxml2): %s", why ? why : "not found");
-        return;
-    }
-    int missing = 0;
-    api.init_parser = symbol(library, "xmlInitParser", &missing);
-    api.reader_for_memory = symbol(library, "xmlReaderForMemory", &missing);
-    api.read = symbol(library, "xmlTextReaderRead", &missing);
-    api.node_type = symbol(library, "xmlTextReaderNodeType", &missing);
-    api.const_name = symbol(library, "xmlTextReaderConstName", &missing);
-    api.const_value = symbol(library, "xmlTextReaderConstValue", &missing);
-    api.is_empty_element = symbol(library, "xmlTextReaderIsEmptyElement", &missing);
-    api.move_to_next_attribute = symbol(library, "xmlTextReaderMoveToNextAttribute", &missing);
-    api.move_to_element = symbol(library, "xmlTextReaderMoveToElement", &missing);
-    api.current_node = symbol(library, "xmlTextReaderCurrentNode", &missing);
-    api.get_line_no = symbol(library, "xmlGetLineNo", &missing);
-    api.get_parser_line_number = symbol(library, "xmlTextReaderGetParserLineNumber", &missing);
-    api.set_structured_error_handler = symbol(library, "xmlTextReaderSetStructuredErrorHandler", &missing);
-    api.free_text_reader = symbol(library, "xmlFreeTextReader", &missing);
-    if (missing) return;
+    if (!tlsfit_library_open(&library)) return;
+    api.init_parser = tlsfit_library_symbol(&library, "xmlInitParser");
+    api.reader_for_memory = tlsfit_library_symbol(&library, "xmlReaderForMemory");
+    api.read = tlsfit_library_symbol(&library, "xmlTextReaderRead");
+    api.node_type = tlsfit_library_symbol(&library, "xmlTextReaderNodeType");
+    api.const_name = tlsfit_library_symbol(&library, "xmlTextReaderConstName");
+    api.const_value = tlsfit_library_symbol(&library, "xmlTextReaderConstValue");
+    api.is_empty_element = tlsfit_library_symbol(&library, "xmlTextReaderIsEmptyElement");
+    api.move_to_next_attribute = tlsfit_library_symbol(&library, "xmlTextReaderMoveToNextAttribute");
+    api.move_to_element = tlsfit_library_symbol(&library, "xmlTextReaderMoveToElement");
+    api.current_node = tlsfit_library_symbol(&library, "xmlTextReaderCurrentNode");
+    api.get_line_no = tlsfit_library_symbol(&library, "xmlGetLineNo");
+    api.get_parser_line_number = tlsfit_library_symbol(&library, "xmlTextReaderGetParserLineNumber");
+    api.set_structured_error_handler = tlsfit_library_symbol(&library, "xmlTextReaderSetStructuredErrorHandler");
+    api.free_text_reader = tlsfit_library_symbol(&library, "xmlFreeTextReader");
+    if (library.missing) return;
     /* libxml2 wants its global state set up once, before readers run on several threads. */
     api.init_parser();
     loaded = 1;
@@ -109,7 +83,7 @@ static void load(void) {
 
 const char *cxml_load(void) {
     pthread_once(&load_once, load);
-    return loaded ? NULL : load_error;
+    return loaded ? NULL : library.error;
 }
 
 struct cxml_reader {

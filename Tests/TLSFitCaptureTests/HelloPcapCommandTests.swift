@@ -50,14 +50,20 @@ import Testing
         #expect(text.output.contains("-> 127.0.0.1:\(listener.port)"))
     }
 
-    @Test func aCaptureWithoutHellosIsExitOneAndGarbageIsExitTwo() throws {
+    /// A real tcpdump capture of one plain HTTP request: a capture file with no ClientHello in it.
+    static func captureWithoutHello(_ name: String) throws -> String {
         let listener = try SinkListener()
         defer { listener.stop() }
-        let path = try captureDirectory().appendingPathComponent("no-hello-\(UUID().uuidString).pcap").path
+        let path = try captureDirectory().appendingPathComponent("\(name)-\(UUID().uuidString).pcap").path
         let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)")
         try send([Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], to: listener)
         _ = listener.connections(1)
         capture.stop()
+        return path
+    }
+
+    @Test func aCaptureWithoutHellosIsExitOneAndGarbageIsExitTwo() throws {
+        let path = try Self.captureWithoutHello("no-hello")
         let none = try run(Self.tlsfit, ["hello", "--pcap", path], timeout: 60)
         #expect(none.status == 1)
         #expect(none.error.contains("no ClientHello"))
@@ -75,13 +81,7 @@ import Testing
     /// TLSFIT_LIBPCAP that names no library), reading a real capture is a clear error with exit
     /// 2, not a crash; and commands that read no capture never try.
     @Test func aMissingLibpcapIsAClearError() throws {
-        let listener = try SinkListener()
-        defer { listener.stop() }
-        let path = try captureDirectory().appendingPathComponent("no-libpcap-\(UUID().uuidString).pcap").path
-        let capture = try TcpdumpCapture(path: path, filter: "tcp port \(listener.port)")
-        try send([Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], to: listener)
-        _ = listener.connections(1)
-        capture.stop()
+        let path = try Self.captureWithoutHello("no-libpcap")
         let missing = ["TLSFIT_LIBPCAP": "/nonexistent/libpcap.so.0.8"]
         let result = try run(Self.tlsfit, ["hello", "--pcap", path], timeout: 60, environment: missing)
         #expect(result.status == 2, "\(result.error)")

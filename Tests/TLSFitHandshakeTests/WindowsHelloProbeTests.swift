@@ -29,6 +29,17 @@ struct WindowsHelloProbeTests {
             port: port)
     }
 
+    /// `openssl s_server -www` with an RSA certificate for the update host and `options` (`-tls1_3`, `-groups`, ...).
+    func opensslServer(name: String, _ options: [String]) throws -> ExternalServer {
+        let openssl = try #require(ExternalServer.find("openssl"))
+        let files = try pki.write(pki.rsaLeaf, name: name)
+        let port = freePort()
+        return try ExternalServer(
+            executable: openssl,
+            arguments: ["s_server", "-accept", "\(port)", "-cert", files.cert, "-key", files.key, "-www"] + options,
+            port: port)
+    }
+
     /// Windows 7's WinHTTP offers TLS 1.0 with 3DES; a GnuTLS server that takes only 3DES picks it from the exact bytes.
     @Test func onlyTripleDESAnswersWindows7() throws {
         let server = try gnutls("NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL", name: "win-3des")
@@ -92,13 +103,7 @@ struct WindowsHelloProbeTests {
 
     /// A server that signs only with RSA-PSS refuses Windows 10 (no PSS in its hello) and accepts Windows 11.
     @Test func rsaPSSOnlyServerRefusesWindows10AndAcceptsWindows11() throws {
-        let openssl = try #require(ExternalServer.find("openssl"))
-        let files = try pki.write(pki.rsaLeaf, name: "pss-only")
-        let port = freePort()
-        let server = try ExternalServer(executable: openssl, arguments: [
-            "s_server", "-accept", "\(port)", "-cert", files.cert, "-key", files.key, "-www",
-            "-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512",
-        ], port: port)
+        let server = try opensslServer(name: "pss-only", ["-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512"])
         defer { server.stop() }
         let win10 = probe(server.port, try Self.config(.windows10_22H2))
         #expect(win10.answer.failure?.kind == .alertReceived, "\(String(describing: win10.answer.failure))")
@@ -127,15 +132,7 @@ struct WindowsHelloProbeTests {
     /// wants only a group Windows 11 does not name (ffdhe2048) has none in common and refuses.
     /// Windows 10, whose WinHTTP offers no TLS 1.3, is refused by both at the protocol.
     @Test func windows11KeySharesAgainstTLS13OnlyServers() throws {
-        let openssl = try #require(ExternalServer.find("openssl"))
-        let files = try pki.write(pki.rsaLeaf, name: "tls13-groups")
-        func server(groups: String) throws -> ExternalServer {
-            let port = freePort()
-            return try ExternalServer(executable: openssl, arguments: [
-                "s_server", "-accept", "\(port)", "-cert", files.cert, "-key", files.key, "-www", "-tls1_3", "-groups", groups,
-            ], port: port)
-        }
-        let p384 = try server(groups: "P-384")
+        let p384 = try opensslServer(name: "tls13-p384", ["-tls1_3", "-groups", "P-384"])
         defer { p384.stop() }
         let taken = probe(p384.port, try Self.config(.windows11))
         #expect(taken.answer.failure == nil, "\(String(describing: taken.answer.failure))")
@@ -143,7 +140,7 @@ struct WindowsHelloProbeTests {
         #expect(taken.answer.negotiated.group == "secp384r1")
         #expect(taken.outcome.succeeded)
 
-        let ffdhe = try server(groups: "ffdhe2048")
+        let ffdhe = try opensslServer(name: "tls13-ffdhe", ["-tls1_3", "-groups", "ffdhe2048"])
         defer { ffdhe.stop() }
         let refused = probe(ffdhe.port, try Self.config(.windows11))
         #expect(refused.answer.failure?.kind == .alertReceived, "\(String(describing: refused.answer.failure))")
