@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
 
@@ -195,29 +195,9 @@ public struct ReportEngine: Sendable {
     /// Also returns the export files of each group's first machine, by group id.
     func readFleet(_ folder: String) throws -> (FleetReading, [String: [String]]) {
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        // Walked by hand: FileManager's enumerator skips a folder it cannot read without a word.
-        var relative: [String] = []
-        var unreadable: [SkippedInput] = []
-        var pending = [""]
-        while let folder = pending.popLast() {
-            let path = folder.isEmpty ? root : root + "/" + folder
-            guard let handle = opendir(path) else {
-                unreadable.append(SkippedInput(file: path, line: nil, reason: "cannot read the folder: \(String(cString: strerror(errno)))"))
-                continue
-            }
-            closedir(handle)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            for name in names.sorted() {
-                let item = folder.isEmpty ? name : folder + "/" + name
-                var info = stat()
-                guard lstat(root + "/" + item, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFREG: relative.append(item)
-                case S_IFDIR: pending.append(item)
-                default: break
-                }
-            }
-        }
+        let listing = FolderWalk.files(under: root)
+        let relative = listing.files
+        let unreadable = listing.unreadable.map { SkippedInput(file: $0.path, line: nil, reason: "cannot read the folder: \($0.reason)") }
         for item in unreadable { warn("skipped \(item.description)") }
         let defaultRelease = plan.releasesGiven ? plan.releases[0] : WindowsConfigReader.defaultRelease
         let machines = FleetLayout.machines(relativeFiles: relative, defaultRelease: defaultRelease)
@@ -245,15 +225,10 @@ public struct ReportEngine: Sendable {
         return (reading, representative)
     }
 
-    /// One export, up to the size limit: one open and one read (no stat: a fleet has thousands).
+    /// One export, up to the size limit: one open, one fstat and one read (no stat by path: a fleet has thousands).
     static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(source: path, message: "cannot open the file (permissions?)")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
-        guard data.count <= WindowsConfigReader.maximumFileSize else { throw WindowsConfigReader.tooBig(path, data.count) }
-        return .init(name: path, bytes: [UInt8](data))
+        let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(path, $0) }
+        return .init(name: path, bytes: bytes)
     }
 
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }
@@ -267,9 +242,10 @@ public struct ReportEngine: Sendable {
         progress: @escaping @Sendable (Int, Int, String) -> Void, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> [String: HandshakeOutcome] {
         final class Results: @unchecked Sendable {
-            let lock = NSLock()
+            let lock = Lock()
             var observed: [String: HandshakeOutcome] = [:]
             var done = 0
+            var nextHost = 0
         }
         let results = Results()
         var byHost: [String: [(key: String, client: ClientProfile, target: ScanTarget)]] = [:]
@@ -279,13 +255,16 @@ public struct ReportEngine: Sendable {
             if byHost[host] == nil { hostOrder.append(host) }
             byHost[host, default: []].append(pair)
         }
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 8
-        for host in hostOrder {
-            let hostPairs = byHost[host] ?? []
-            queue.addOperation {
+        let order = hostOrder
+        let pairsByHost = byHost
+        runOnThreads(min(8, order.count)) { _ in
+            while let host = results.lock.withLock({ () -> String? in
+                guard results.nextHost < order.count else { return nil }
+                defer { results.nextHost += 1 }
+                return order[results.nextHost]
+            }) {
                 var networkFailure: HandshakeOutcome?
-                for pair in hostPairs {
+                for pair in pairsByHost[host] ?? [] {
                     if isCancelled() { return }
                     let outcome = networkFailure ?? engine.handshake(pair.client, pair.target, path: engine.path.route(host: pair.target.host, port: pair.target.port))
                     if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
@@ -298,7 +277,6 @@ public struct ReportEngine: Sendable {
                 }
             }
         }
-        queue.waitUntilAllOperationsAreFinished()
         let (observed, done) = results.lock.withLock { (results.observed, results.done) }
         if isCancelled() {
             throw Interrupted(done: "\(done) of \(pairs.count) confirming handshakes done")

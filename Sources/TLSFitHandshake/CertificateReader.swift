@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
@@ -90,10 +90,10 @@ enum CertificateReader {
         let bytes = Array(UnsafeBufferPointer(start: data, count: length))
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         if bytes.count == 16 {
-            return stride(from: 0, to: 16, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }
+            return stride(from: 0, to: 16, by: 2).map { (Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])).hex(uppercase: false) }
                 .joined(separator: ":")
         }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return bytes.map { $0.hex(width: 2, uppercase: false) }.joined()
     }
 
     static func date(_ time: UnsafePointer<ASN1_TIME>?) -> Date? {
@@ -115,7 +115,7 @@ enum CertificateReader {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard X509_digest(cert, EVP_sha256(), &digest, &length) == 1 else { return "" }
-        return digest.prefix(Int(length)).map { String(format: "%02X", $0) }.joined(separator: ":")
+        return digest.prefix(Int(length)).map { $0.hex(width: 2) }.joined(separator: ":")
     }
 
     /// The verification failure kind for an `X509_V_ERR_*` code.

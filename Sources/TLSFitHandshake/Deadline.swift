@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 /// A point in time on the monotonic clock, with the remaining time in poll(2) milliseconds.
 struct Deadline: Sendable {

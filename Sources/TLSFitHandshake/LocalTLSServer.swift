@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
@@ -110,7 +111,7 @@ public final class LocalTLSServer: @unchecked Sendable {
     /// One context per virtual host, the default first.
     private let contexts: [(names: Set<String>, first: String?, ctx: OpaquePointer, reset: [TLSVersion: Set<UInt16>]?)]
     private let log: (@Sendable (ServerConnectionEvent) -> Void)?
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stopped = false
     private var acceptThreadDone = DispatchSemaphore(value: 0)
     private var _handshakes = 0
@@ -179,9 +180,11 @@ public final class LocalTLSServer: @unchecked Sendable {
         }
         self.port = Int(UInt16(bigEndian: actual.sin_port))
         listener = fd
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "tlsfit-server-\(self.port)"
-        thread.start()
+        guard detachThread(runHereIfNoThread: false, { [self] in acceptLoop() }) else {
+            close(fd)
+            freeAll()
+            throw LocalServerError(description: "cannot start a thread to accept connections on \(bindAddress):\(self.port)")
+        }
     }
 
     deinit {
@@ -239,7 +242,7 @@ public final class LocalTLSServer: @unchecked Sendable {
                 log?(ServerConnectionEvent(peer: peer, offered: nil, servedHost: nil, result: .overCapacity(open: open)))
                 continue
             }
-            Thread.detachNewThread { [self] in
+            detachThread { [self] in
                 serve(client, peer: peer)
                 lock.withLock { _open -= 1 }
             }

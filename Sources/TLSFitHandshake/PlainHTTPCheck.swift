@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -90,7 +90,7 @@ public enum PlainHTTPCheck {
                 // Direct: the server's own answer is not HTTP, or none came.
                 failure.stage = .tcp
                 if failure.kind == .proxyBadResponse { failure.kind = .protocolError }
-                failure.detail = failure.detail.replacingOccurrences(of: "proxy ", with: "")
+                failure.detail = failure.detail.replacing("proxy ", with: "")
             }
             return finish(failure)
         }

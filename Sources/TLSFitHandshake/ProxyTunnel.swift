@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -80,7 +80,7 @@ enum ProxyTunnel {
                 return answer
             }
         }
-        let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n").map(String.init)
         let statusLine = lines.first ?? ""
         answer.statusLine = statusLine
         let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -93,8 +93,8 @@ enum ProxyTunnel {
         var contentLength: Int?
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             if name == "proxy-authenticate", let scheme = value.split(separator: " ").first.map({ String($0.prefix { $0 != "," }) }), !scheme.isEmpty {
                 answer.authenticateSchemes.append(scheme)
             }
@@ -156,15 +156,27 @@ enum ProxyTunnel {
     /// The first line of text in an error body: an HTML page's title, else its first non-empty line without tags.
     static func firstLine(of body: [UInt8]) -> String? {
         var text = String(decoding: body, as: UTF8.self)
-        if let open = text.range(of: "<title>", options: .caseInsensitive),
-            let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+        if let open = text.firstRange(ofIgnoringCase: "<title>"),
+            let close = text[open.upperBound...].firstRange(ofIgnoringCase: "</title>")
         {
             text = String(text[open.upperBound..<close.lowerBound])
         } else if text.contains("<") {
-            text = text.replacingOccurrences(of: "<[^>]*>", with: "\n", options: .regularExpression)
+            text = strippingTags(text)
         }
-        let line = text.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.first { !$0.isEmpty }
         return line.map { String($0.prefix(200)) }
+    }
+
+    /// Each `<...>` tag replaced by a line break (an unclosed `<` stays).
+    static func strippingTags(_ text: String) -> String {
+        var out = ""
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            out += rest[..<open]
+            out += "\n"
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// Turns a server profile into a local OpenSSL server that behaves like it (for `serve` and `demo`).

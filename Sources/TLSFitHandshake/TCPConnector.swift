@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -48,7 +49,7 @@ enum TCPConnector {
         if isNumericAddress(host) {
             work()
         } else {
-            Thread.detachNewThread(work)
+            detachThread(work)
         }
         if box.done.wait(timeout: .now() + .milliseconds(Int(deadline.remainingMilliseconds))) == .timedOut {
             return .failure(HandshakeFailure(stage: .dns, kind: .timeout, detail: "name lookup for \(host) did not finish in time"))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TLSFitCore
 internal import COpenSSL
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ internal import COpenSSL
 public final class TrustStoreCache: @unchecked Sendable {
     public static let shared = TrustStoreCache()
 
-    private let lock = NSLock()
+    private let lock = Lock()
     /// Key: the CA file path, or "" for the system store. The stores live for the whole process.
     private var stores: [String: OpaquePointer] = [:]
     private var loadCounts: [String: Int] = [:]

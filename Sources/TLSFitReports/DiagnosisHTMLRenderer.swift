@@ -79,7 +79,7 @@ public enum DiagnosisHTMLRenderer {
                         out += "<p>\(h(FixNotes.simulation(fix, index: i))).</p>\n"
                     }
                     if let gpo = fix.gpo { out += "<p class=\"label\">GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters)</p>\n<pre>\(h(gpo))</pre>\n" }
-                    if let reg = fix.reg { out += "<p class=\"label\">.reg</p>\n<pre>\(h(reg.replacingOccurrences(of: "\r\n", with: "\n")))</pre>\n" }
+                    if let reg = fix.reg { out += "<p class=\"label\">.reg</p>\n<pre>\(h(reg.replacing("\r\n", with: "\n")))</pre>\n" }
                 }
             }
             if let confirmed = host.fixConfirmedOnWire {

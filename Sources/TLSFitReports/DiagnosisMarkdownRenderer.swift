@@ -60,7 +60,7 @@ public enum DiagnosisMarkdownRenderer {
                         out += FixNotes.simulation(fix, index: i) + ".\n\n"
                     }
                     if let gpo = fix.gpo { out += "GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n\n```\n\(fence(gpo))\n```\n\n" }
-                    if let reg = fix.reg { out += ".reg:\n\n```reg\n\(fence(reg.replacingOccurrences(of: "\r\n", with: "\n")))```\n\n" }
+                    if let reg = fix.reg { out += ".reg:\n\n```reg\n\(fence(reg.replacing("\r\n", with: "\n")))```\n\n" }
                 }
             }
             if let confirmed = h.fixConfirmedOnWire {
@@ -72,10 +72,10 @@ public enum DiagnosisMarkdownRenderer {
 
     static func escape(_ s: String) -> String { Escaping.markdown(s) }
 
-    static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "\n", with: " ") }
+    static func code(_ s: String) -> String { s.replacing("`", with: "'").replacing("\n", with: " ") }
 
     /// Text inside a fenced block: a line of backticks cannot close the fence early.
-    static func fence(_ s: String) -> String { s.replacingOccurrences(of: "```", with: "'''") }
+    static func fence(_ s: String) -> String { s.replacing("```", with: "'''") }
 }
 
 extension String {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// The endpoint facts of a diagnosis as plain sentences, shared by the text, Markdown and HTML

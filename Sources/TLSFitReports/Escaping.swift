@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Escaping for every format that embeds text from files and servers (certificate subjects,
 /// policy strings, host names): all of it is hostile input.
@@ -29,7 +29,7 @@ public enum Escaping {
         var value = s
         if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + value.replacing("\"", with: "\"\"") + "\""
         }
         return value
     }

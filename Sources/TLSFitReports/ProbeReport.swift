@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// The JSON shape of `tlsfit probe --format json`: a public interface, documented in the README.

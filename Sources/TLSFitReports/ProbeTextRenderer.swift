@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// `tlsfit probe` for people: what was agreed, the certificate, or where and why it failed.
@@ -84,7 +84,7 @@ public enum ProbeTextRenderer {
         out.write("Timings: \(parts.joined(separator: ", "))\n")
     }
 
-    static func ms(_ v: Double) -> String { String(format: "%.1f ms", v) }
+    static func ms(_ v: Double) -> String { v.fixed(1) + " ms" }
 
     static func day(_ d: Date?) -> String {
         guard let d else { return "?" }

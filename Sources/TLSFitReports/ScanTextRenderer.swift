@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// Renders scan results as a per-host table, in the spirit of sslscan and testssl.sh.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -75,11 +75,11 @@ enum ConfigInputLoader {
                 result.append(.init(name: "<stdin>", bytes: try readStandardInput()))
                 continue
             }
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw InputError(source: path, message: "no such file or folder")
             }
-            if isDirectory.boolValue {
+            if isDirectory {
                 let files = try gpoBackupFiles(path)
                 for file in files { result.append(try readFile(file)) }
             } else {
@@ -110,29 +110,14 @@ enum ConfigInputLoader {
     static func tooBig(_ name: String, _ size: Int) -> InputError { WindowsConfigReader.tooBig(name, size) }
 
     static func readFile(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
-        guard FileManager.default.fileExists(atPath: path) else { throw InputError(source: path, message: "no such file") }
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= WindowsConfigReader.maximumFileSize else { throw tooBig(path, size) }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(source: path, message: "cannot open the file (permissions?)")
-        }
-        defer { try? handle.close() }
-        // Read one byte past the limit so a file that grew after stat is still refused.
-        let data = (try? handle.read(upToCount: WindowsConfigReader.maximumFileSize + 1)) ?? Data()
-        guard data.count <= WindowsConfigReader.maximumFileSize else { throw tooBig(path, data.count) }
-        return .init(name: path, bytes: [UInt8](data))
+        let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) { tooBig(path, $0) }
+        return .init(name: path, bytes: bytes)
     }
 
     /// The files of a folder: the machine Registry.pol files of a GPO backup (searched case-insensitively),
     /// or else the exports at the top level of a folder of exports.
     static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
-        var relative: [String] = []
-        if let walker = FileManager.default.enumerator(atPath: folder) {
-            while let item = walker.nextObject() as? String {
-                if relative.count > 100_000 { break }
-                relative.append(item)
-            }
-        }
+        let relative = FolderWalk.files(under: folder, limit: 100_000).files
         // The two documented layouts: a GPO backup (its machine Registry.pol files) and a folder of
         // exports (files at the top level). Nothing else is read.
         // A GPO backup also holds Backup.xml and bkupInfo.xml at its top level: they are not exports.
@@ -163,7 +148,7 @@ enum ConfigTextRenderer {
             guard let p = c.protocols[v], p.supported || p.clientEnabledSource != nil else { continue }
             let state = !p.supported ? "not supported" : p.clientOffered ? "on" : (p.clientEnabled ? "off by default" : "disabled")
             let source = p.clientSource?.description ?? defaultText
-            out += "  \(v.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(state.padding(toLength: 15, withPad: " ", startingAt: 0)) \(source)\n"
+            out += "  \(v.rawValue.padded(to: 8)) \(state.padded(to: 15)) \(source)\n"
         }
         if let w = c.winHTTPDefaultSecureProtocols {
             out += "WinHTTP DefaultSecureProtocols: 0x\(String(w.value, radix: 16)) (\(w.protocols.map(\.rawValue).joined(separator: ", "))) from \(w.source)\n"
@@ -242,7 +227,7 @@ extension ConfigTextRenderer {
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         for row in rows {
             var line = "  "
-            for (i, cell) in row.enumerated() { line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) }
+            for (i, cell) in row.enumerated() { line += i == row.count - 1 ? cell : cell.padded(to: widths[i] + 2) }
             out += line + "\n"
         }
         return out

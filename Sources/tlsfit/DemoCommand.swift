@@ -1,6 +1,6 @@
 import ArgumentParser
 import CipherSuites
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
@@ -141,7 +141,7 @@ struct DemoCommand: AsyncParsableCommand {
                     print(DiagnosisTextRenderer.render(report, layout: layout))
                 }
             case .markdown:
-                document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacingOccurrences(of: "\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
+                document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacing("\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
             case .html:
                 document += DiagnosisHTMLRenderer.section(report, level: 2, title: title) + "<p>\(Escaping.html(verdict))</p>\n"
             case .json:

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TLSFitCapture
 import TLSFitCore
 import TLSFitReports
@@ -90,7 +90,7 @@ struct HelloCommand: AsyncParsableCommand {
         do {
             built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host)
         } catch {
-            FileHandle.standardError.write(Data("tlsfit: \(configuration.release.displayName): \(error.description)\n".utf8))
+            StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
         let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
@@ -167,7 +167,7 @@ struct HelloCommand: AsyncParsableCommand {
             if let first = bytes.first, first == 0x16 || first == 0x01 { return bytes }  // raw bytes
             text = String(decoding: bytes, as: UTF8.self)
         }
-        var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var t = text.trimmingWhitespace()
         if t.lowercased().hasPrefix("0x") { t.removeFirst(2) }
         let digits = t.filter { !" \t\r\n:".contains($0) }
         guard !digits.isEmpty, digits.count % 2 == 0 else { throw CLIErrors.badInput("\(source): give the ClientHello as an even number of hex digits") }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
 import TLSFitReports
@@ -279,7 +279,7 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         if let ciphersuites {
             var names: [String] = []
-            for token in CipherListParser.tokens(ciphersuites.replacingOccurrences(of: ":", with: ",")) {
+            for token in CipherListParser.tokens(ciphersuites.replacing(":", with: ",")) {
                 guard let suite = Catalog.shared.suite(named: token), suite.isTLS13, let name = suite.openssl else {
                     let close = Catalog.shared.suggestions(for: token, limit: 3)
                     throw InputError(source: "--ciphersuites", message: "'\(token)' is not a TLS 1.3 cipher suite" + (close.isEmpty ? "" : " (closest: \(close.joined(separator: ", ")))"))
@@ -291,7 +291,7 @@ struct ProbeCommand: AsyncParsableCommand {
         var groupList: String?
         if let groups {
             var names: [String] = []
-            for token in CipherListParser.tokens(groups.replacingOccurrences(of: ":", with: ",")) {
+            for token in CipherListParser.tokens(groups.replacing(":", with: ",")) {
                 guard let id = NamedGroup.id(forName: token), let name = NamedGroup.opensslName(forID: id) else {
                     throw InputError(source: "--groups", message: "unknown group '\(token)' (x25519, secp256r1/P-256/NistP256, secp384r1, secp521r1, x448, ffdhe2048...)")
                 }

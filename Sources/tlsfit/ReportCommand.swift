@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
@@ -103,7 +103,7 @@ struct ReportCommand: AsyncParsableCommand {
             report = try await engine.run()
         } catch let stop as ReportEngine.Interrupted {
             progress.finish()
-            FileHandle.standardError.write(Data("tlsfit: interrupted: \(stop.done); no report written\n".utf8))
+            StandardError.write("tlsfit: interrupted: \(stop.done); no report written\n")
             throw ExitCode(130)
         } catch let error as InputError {
             progress.finish()
@@ -114,7 +114,7 @@ struct ReportCommand: AsyncParsableCommand {
         var text = ""
         try CompatibilityRenderer.render(report, as: format, into: &text)
         if Interruption.shared.isInterrupted {
-            FileHandle.standardError.write(Data("tlsfit: interrupted: every cell was done; no report written\n".utf8))
+            StandardError.write("tlsfit: interrupted: every cell was done; no report written\n")
             throw ExitCode(130)
         }
         if let output {
@@ -142,7 +142,7 @@ struct ReportCommand: AsyncParsableCommand {
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
         var releases: [WindowsRelease] = []
-        for item in windows.flatMap({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }) where !item.isEmpty {
+        for item in windows.flatMap({ $0.split(separator: ",").map { $0.trimmingWhitespace() } }) where !item.isEmpty {
             guard let r = WindowsRelease(userText: item) else {
                 throw Self.fail("--windows: " + WindowsRelease.unknownMessage(item))
             }
@@ -153,8 +153,8 @@ struct ReportCommand: AsyncParsableCommand {
         if let output { try OutputPath.check(output, option: "--output") }
         do {
             if let fleet {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory.boolValue else {
+                var isDirectory = false
+                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory else {
                     throw InputError(source: "--fleet", message: "\(fleet) is not a folder")
                 }
             }
@@ -196,7 +196,7 @@ struct ReportCommand: AsyncParsableCommand {
             var name: String?
             var rest = spec
             if let equals = spec.firstIndex(of: "="), !spec[..<equals].contains("/"), !FileManager.default.fileExists(atPath: spec) {
-                name = String(spec[..<equals]).trimmingCharacters(in: .whitespaces)
+                name = spec[..<equals].trimmingWhitespace()
                 rest = String(spec[spec.index(after: equals)...])
             }
             let files = rest.split(separator: ",").map(String.init).filter { !$0.isEmpty }

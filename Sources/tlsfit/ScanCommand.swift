@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
 import TLSFitReports
@@ -102,14 +102,14 @@ struct ScanCommand: AsyncParsableCommand {
                 isCancelled: { Interruption.shared.isInterrupted })
             if `repeat` > 1 {
                 let usage = ProcessUsage.current()
-                FileHandle.standardError.write(Data("round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n".utf8))
+                StandardError.write("round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n")
             }
             if Interruption.shared.isInterrupted { break }
         }
         progress.finish()
         if Interruption.shared.isInterrupted {
             // Say what was done; write no --save file from a partial scan.
-            FileHandle.standardError.write(Data("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n".utf8))
+            StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
             if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "") }
             throw ExitCode(130)
         }
@@ -162,7 +162,7 @@ struct ScanCommand: AsyncParsableCommand {
 /// A one-line progress display on standard error, for terminals.
 final class ScanProgressDisplay: @unchecked Sendable {
     private let enabled: Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private var shown = false
 
     init(enabled: Bool) { self.enabled = enabled }
@@ -171,14 +171,14 @@ final class ScanProgressDisplay: @unchecked Sendable {
         guard enabled else { return }
         lock.withLock {
             let line = "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
             shown = true
         }
     }
 
     func finish() {
         lock.withLock {
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if shown { StandardError.write("\r\u{1B}[K") }
         }
     }
 }

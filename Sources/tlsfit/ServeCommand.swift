@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
 
@@ -96,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
                     try Data(leaf.certificatePEM.utf8).write(to: dir.appendingPathComponent(name), options: .atomic)
                 }
             } catch {
-                throw DiagnoseCommand.fail("--cert-out: cannot write into \(certOut): \(error.localizedDescription)")
+                throw DiagnoseCommand.fail("--cert-out: cannot write into \(certOut): \(SystemErrorText.describe(error))")
             }
         }
         let logger = ServeLog()
@@ -144,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Resumes a continuation once, and keeps the signal sources alive until then.
     final class ResumeOnce: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var continuation: CheckedContinuation<Void, Never>?
         private var sources: [any DispatchSourceSignal] = []
         init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
@@ -162,7 +163,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// The serve log: one line per event on standard output, flushed at once so a supervising process
 /// sees it. A closed or full output (`serve | head -1`) stops the log, never the server.
 final class ServeLog: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var broken = false
 
     func say(_ line: String) {
@@ -182,7 +183,7 @@ final class ServeLog: @unchecked Sendable {
         if let hello = event.offered {
             text += " SNI \(hello.serverName.map { TextSafe.escape($0) } ?? "(none)")"
             let versions = hello.supportedVersions.isEmpty ? [hello.legacyVersion] : hello.supportedVersions.filter { $0 & 0x0F0F != 0x0A0A }
-            let names = versions.sorted().map { TLSVersion(wireValue: $0)?.rawValue ?? String(format: "0x%04X", $0) }
+            let names = versions.sorted().map { TLSVersion(wireValue: $0)?.rawValue ?? "0x" + $0.hex(width: 4) }
             text += " offered \(names.first ?? "?")\(names.count > 1 ? "-" + names.last! : ""), \(hello.cipherSuites.count) suites"
             text += " [\(ClientReleaseGuess.guess(hello))]"
             if let served = event.servedHost, let name = hello.serverName, name.lowercased() != served.lowercased() {
@@ -205,7 +206,7 @@ enum TextSafe {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                out += String(format: "\\x%02X", scalar.value)
+                out += "\\x" + scalar.value.hex(width: 2)
             } else {
                 out.unicodeScalars.append(scalar)
             }

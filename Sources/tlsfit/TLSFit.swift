@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import TLSFitCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @main
 struct TLSFit: AsyncParsableCommand {
@@ -44,12 +49,12 @@ struct TLSFit: AsyncParsableCommand {
             // of the error first, each a scan of every conformance in the binary.
             if let code = error as? ExitCode, code != .validationFailure {
                 StandardOutput.finish()
-                Foundation.exit(code.rawValue)
+                Glibc.exit(code.rawValue)
             }
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardError.write(fullMessage(for: error) + "\n")
                 StandardOutput.finish()
-                Foundation.exit(2)
+                Glibc.exit(2)
             }
             StandardOutput.finish()
             exit(withError: error)

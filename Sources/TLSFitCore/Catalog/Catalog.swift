@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import CipherSuites
 
 /// The cipher-suite and Windows catalog: suites and their names, Windows release defaults,
@@ -200,7 +200,7 @@ final class ReleaseTables: @unchecked Sendable {
         var aliases: [String: String]
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var tables: Tables?
     private var load: (() throws(InputError) -> Tables)?
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Windows release whose Schannel defaults tlsfit knows.
 public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
@@ -74,8 +74,8 @@ public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
     /// Lower-cased with spaces, underscores and a "microsoft"/"windows" prefix variance folded, so
     /// "Windows Server 2019", "server_2019" and "ws2019" meet.
     static func aliasKey(_ text: String) -> String {
-        var t = text.lowercased().trimmingCharacters(in: [" ", "\t", "\"", "'"])
-        t = t.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "_", with: "-")
+        var t = text.lowercased().trimming([" ", "\t", "\"", "'"])
+        t = t.replacing(" ", with: "-").replacing("_", with: "-")
         if t.hasPrefix("microsoft-") { t.removeFirst("microsoft-".count) }
         return t
     }

@@ -154,7 +154,7 @@ extension Diagnoser {
             code: .winHTTPProxyMissing, summary: "WinHTTP has no proxy, but \(host) is reachable only through \(proxy)",
             explanation: "The machine's WinHTTP setting is direct access, and a direct connection to \(host):\(port) fails (\(directFailure.kind.rawValue)), while through \(proxy) the connection gets through. The Windows Update agent runs as Local System and finds its proxy only in WinHTTP's setting or by WPAD; \(userProxySource != nil ? "the user's proxy in the export (Internet Options) is not used for the automatic scan, " : "")so it goes direct and fails with \(directFailure.windowsError).",
             evidence: evidence,
-            fix: Fix(description: "Give WinHTTP the proxy: netsh winhttp set proxy \(via.proxy.map { $0.proxy.replacingOccurrences(of: "http://", with: "") } ?? proxy) bypass-list=\"<local>\" (or netsh winhttp import proxy source=ie), or publish WPAD."))
+            fix: Fix(description: "Give WinHTTP the proxy: netsh winhttp set proxy \(via.proxy.map { $0.proxy.replacing("http://", with: "") } ?? proxy) bypass-list=\"<local>\" (or netsh winhttp import proxy source=ie), or publish WPAD."))
         cause.windowsError = directFailure.windowsError
         return cause
     }

@@ -58,7 +58,7 @@ public enum Diagnoser {
                 result.causes = proxyCauses(for: failure, observed: observed, direct: direct)
                     ?? causes(for: failure, observed: observed, config: config, server: server, predicted: predicted)
             } else if let required = requiredRootSubject, let root = result.certificateRoot,
-                !root.localizedLowercase.contains(required.localizedLowercase)
+                !root.lowercased().contains(required.lowercased())
             {
                 result.causes = [observed.proxy != nil ? proxyInspectionCause(observed, root: root, direct: direct)
                                                        : inspectionCause(observed, root: root, required: required)]

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything `tlsfit diagnose` found about one host: data first, text later.
 public struct HostDiagnosis: Sendable, Hashable, Codable {

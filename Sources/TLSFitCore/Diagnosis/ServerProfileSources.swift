@@ -1,5 +1,5 @@
 import CipherSuites
-import Foundation
+import FoundationEssentials
 
 /// A server profile shipped with tlsfit (`CipherSuites/server-profiles.json`): what is publicly
 /// known about one Windows Update host (or family of hosts), each fact with its source and confidence.

@@ -26,7 +26,7 @@ public enum ProfileDrift {
             lines.append("certificate key: built-in \(a) (\(confidence(builtIn, "certificate"))), live \(b)")
         }
         if let expected = builtIn.expectedIntermediate, let seen = live.certificate?.chain.first?.issuer,
-            !seen.localizedCaseInsensitiveContains(expected)
+            !seen.lowercased().contains(expected.lowercased())
         {
             lines.append("certificate issuer: built-in \(expected) (\(confidence(builtIn, "certificate"))), live \(seen)")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// When the machine last refreshed its disallowed-certificate list:
 /// `HKLM\SOFTWARE\Microsoft\SystemCertificates\AuthRoot\AutoUpdate` `DisallowedCertLastSyncTime`
@@ -52,7 +52,7 @@ public struct RevocationListSync: Sendable, Hashable, Codable {
         let stale = age > maximumAgeHours
         let note = stale
             ? "DisallowedCertLastSyncTime is \(iso(lastSync)), \(Int(age.rounded())) hours before \(iso(reference.date)) (\(reference.source)): more than 24 hours old, so revocation checks run offline"
-            : "DisallowedCertLastSyncTime is \(iso(lastSync)), \(String(format: "%.1f", age)) hours before \(iso(reference.date)) (\(reference.source)): fresh"
+            : "DisallowedCertLastSyncTime is \(iso(lastSync)), \(age.fixed(1)) hours before \(iso(reference.date)) (\(reference.source)): fresh"
         return RevocationListSync(lastSync: lastSync, evidence: evidence, reference: reference.date, referenceSource: reference.source,
                                   ageHours: (age * 10).rounded() / 10, stale: stale, note: note)
     }
@@ -97,7 +97,7 @@ public enum InputTime {
     /// `<ReadTime>2023-05-04T10:11:12.1234567Z</ReadTime>` of a `gpresult /x` report, if any.
     public static func gpresultReadTime(_ bytes: [UInt8]) -> Date? {
         guard let text = try? TextDecoding.decode(Array(bytes.prefix(1 << 20)), source: "gpresult").text,
-            let open = text.range(of: "<ReadTime>"), let close = text.range(of: "</ReadTime>", range: open.upperBound..<text.endIndex)
+            let open = text.firstRange(of: "<ReadTime>"), let close = text[open.upperBound...].firstRange(of: "</ReadTime>")
         else { return nil }
         return parseISO(String(text[open.upperBound..<close.lowerBound]))
     }

@@ -15,8 +15,8 @@ public enum UpdateCertificatePin {
             let certificate, !certificate.chain.isEmpty
         else { return nil }
         let (intermediate, root) = seen(certificate)
-        let intermediateOK = intermediate.map { commonName($0).caseInsensitiveCompare(expectedIntermediate) == .orderedSame } ?? false
-        let rootOK = root.map { commonName($0).caseInsensitiveCompare(expectedRoot) == .orderedSame } ?? false
+        let intermediateOK = intermediate.map { commonName($0).equalsIgnoringCase(expectedIntermediate) } ?? false
+        let rootOK = root.map { commonName($0).equalsIgnoringCase(expectedRoot) } ?? false
         if intermediateOK && rootOK { return nil }
         // A chain that still runs through Microsoft's own CAs, just not the ones tlsfit knows, is
         // Microsoft rotating its certificates: drift in tlsfit's knowledge, not interception.
@@ -42,7 +42,7 @@ public enum UpdateCertificatePin {
         else { return nil }
         let (intermediate, root) = seen(certificate)
         let a = intermediate.map(commonName) ?? "?", b = root.map(commonName) ?? "?"
-        guard a.caseInsensitiveCompare(expectedIntermediate) != .orderedSame || b.caseInsensitiveCompare(expectedRoot) != .orderedSame else { return nil }
+        guard !a.equalsIgnoringCase(expectedIntermediate) || !b.equalsIgnoringCase(expectedRoot) else { return nil }
         return "certificate chain: built-in \(expectedIntermediate) -> \(expectedRoot), live \(a) -> \(b)"
     }
 

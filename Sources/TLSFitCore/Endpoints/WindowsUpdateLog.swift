@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a WindowsUpdate.log (the text `Get-WindowsUpdateLog` writes) says about connections: the
 /// hosts the agent requested, which of them failed with which error, the OS build in the request
@@ -86,18 +90,21 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         let d = date.split(separator: "/")
         guard d.count == 3, d[0].count == 4, let y = Int(d[0]), let mo = Int(d[1]), let da = Int(d[2]) else { return nil }
         let t = time.split(separator: ".")[0].split(separator: ":")
-        guard t.count == 3, let h = Int(t[0]), let mi = Int(t[1]), let s = Int(t[2]) else { return nil }
-        var c = DateComponents()
-        (c.year, c.month, c.day, c.hour, c.minute, c.second) = (y, mo, da, h, mi, s)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: c)
+        guard t.count == 3, let h = Int(t[0]), let mi = Int(t[1]), let s = Int(t[2]),
+            (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s)
+        else { return nil }
+        // The log's times are UTC. timegm, not a Calendar: FoundationEssentials has no time zone
+        // database (TimeZone(identifier:) is nil without FoundationInternationalization).
+        var fields = tm()
+        (fields.tm_year, fields.tm_mon, fields.tm_mday) = (Int32(y - 1900), Int32(mo - 1), Int32(da))
+        (fields.tm_hour, fields.tm_min, fields.tm_sec) = (Int32(h), Int32(mi), Int32(s))
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&fields)))
     }
 
     struct URLParts { var scheme: String; var host: String; var port: Int; var path: String }
 
     static func firstURL(in line: String) -> URLParts? {
-        guard let range = line.range(of: "http", options: .caseInsensitive) else { return nil }
+        guard let range = line.firstRange(ofIgnoringCase: "http") else { return nil }
         var rest = line[range.lowerBound...]
         let scheme: String
         if rest.lowercased().hasPrefix("https://") { scheme = "https"; rest = rest.dropFirst(8) }
@@ -119,9 +126,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     /// `FAILED [80072EFE]`, `*FAILED* [80072F8F]`, or `... with [80072F8F] ...` on a "Complete the request URL" line.
     static func failureCode(in line: String) -> String? {
         for marker in ["FAILED [", "FAILED* [", "FAILED*  ["] {
-            if let r = line.range(of: marker), let code = hexCode(line[r.upperBound...]) { return code }
+            if let r = line.firstRange(of: marker), let code = hexCode(line[r.upperBound...]) { return code }
         }
-        if line.contains("Complete the request URL"), let r = line.range(of: " with ["), let code = hexCode(line[r.upperBound...]) {
+        if line.contains("Complete the request URL"), let r = line.firstRange(of: " with ["), let code = hexCode(line[r.upperBound...]) {
             return code
         }
         return nil

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a connection attempt stopped.
 public enum FailureStage: String, Sendable, Hashable, Codable, CaseIterable {

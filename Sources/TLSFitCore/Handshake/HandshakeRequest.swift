@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything one handshake attempt needs: where to dial, what name to present, what to offer.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// TLS named groups (IANA "Supported Groups" registry) as tlsfit prints them.
 public enum NamedGroup {
@@ -9,7 +9,7 @@ public enum NamedGroup {
         256: "ffdhe2048", 257: "ffdhe3072", 258: "ffdhe4096", 259: "ffdhe6144", 260: "ffdhe8192",
     ]
 
-    public static func name(forID id: Int) -> String { names[id] ?? String(format: "group-0x%04X", id) }
+    public static func name(forID id: Int) -> String { names[id] ?? "group-0x" + id.hex(width: 4) }
 
     /// The group's id from any common spelling: IANA (`secp256r1`), OpenSSL (`P-256`, `prime256v1`,
     /// `X25519`) or Windows (`NistP256`, `curve25519`).

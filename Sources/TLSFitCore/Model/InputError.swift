@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 /// Bad input from a file, a flag or a list the user typed: where it is and what is wrong.
 ///
 /// The CLI prints it as `FILE:LINE: message` and exits with code 2.
@@ -32,7 +32,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x09, 0x0A: out.unicodeScalars.append(scalar)
-            case 0..<0x20, 0x7F, 0x80..<0xA0: out += String(format: "\\x%02X", scalar.value)
+            case 0..<0x20, 0x7F, 0x80..<0xA0: out += "\\x" + scalar.value.hex(width: 2)
             case 0xFFFD: out += "\\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one JSON encoder configuration tlsfit uses for every `--format json` output.
 ///

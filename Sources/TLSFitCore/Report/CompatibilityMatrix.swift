@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An input a fleet report could not read: the file (and line, when known) and why.
 public struct SkippedInput: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a Windows client configuration reaches a host.
 public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {

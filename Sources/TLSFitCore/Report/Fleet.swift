@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 /// One machine of a fleet: its name, the Windows release it runs and the files of its export.
 public struct FleetMachine: Sendable, Hashable {
@@ -109,7 +110,7 @@ public enum FleetGrouping {
     }
 
     private final class Slots: @unchecked Sendable {
-        let lock = NSLock()
+        let lock = Lock()
         var partials: [Partial]
         var done = 0
         init(count: Int) { partials = Array(repeating: Partial(), count: count) }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Host lists as users give them: `HOST[:PORT]` arguments and `--hosts FILE` files.
 public enum HostList {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `HOST[:PORT]=ADDRESS[:PORT]`: dial `ADDRESS` for `HOST` while keeping the name for SNI and
 /// certificate verification, as curl's `--resolve` does.
@@ -40,7 +40,7 @@ public struct ResolveOverride: Sendable, Hashable, CustomStringConvertible {
 
     /// True when this override redirects `host:port`.
     public func applies(to host: String, port: Int) -> Bool {
-        self.host.caseInsensitiveCompare(host) == .orderedSame && (self.port == nil || self.port == port)
+        self.host.equalsIgnoringCase(host) && (self.port == nil || self.port == port)
     }
 
     public var description: String {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One server to scan: the name (for SNI and verification) and where to dial it.
 public struct ScanTarget: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What one protocol version of a server accepts.
 public struct ProtocolSupport: Sendable, Hashable, Codable {

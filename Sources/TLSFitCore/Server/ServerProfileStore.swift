@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Several server profiles in one document: `tlsfit scan --format json`, and `--save` with several hosts.
 public struct ServerProfileDocument: Sendable, Hashable, Codable {
@@ -25,23 +25,23 @@ public enum ServerProfileStore {
     /// Parses and validates a saved scan; every problem names `source`.
     public static func load(bytes: [UInt8], source: String) throws(InputError) -> [ServerProfile] {
         let data = Data(bytes)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
+        let root: JSONNode
+        do throws(JSONNode.SyntaxError) {
+            root = try JSONNode.parse(bytes)
         } catch {
-            throw InputError(source: source, message: "not JSON: \(error.localizedDescription)")
+            throw InputError(source: source, line: error.line, message: "not JSON: \(error.message)")
         }
-        guard let dictionary = object as? [String: Any] else {
+        guard case .object = root.value else {
             throw InputError(source: source, message: "expected a server profile object or {\"schemaVersion\":1,\"hosts\":[...]}")
         }
-        if let version = dictionary["schemaVersion"] as? Int, version > JSONOutput.schemaVersion {
+        if let version = root["schemaVersion"]?.integer, version > JSONOutput.schemaVersion {
             throw InputError(source: source, message: "schemaVersion \(version) is newer than this tlsfit understands (\(JSONOutput.schemaVersion))")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var profiles: [ServerProfile]
         do {
-            if dictionary["hosts"] != nil {
+            if root["hosts"] != nil {
                 profiles = try decoder.decode(ServerProfileDocument.self, from: data).hosts
             } else {
                 profiles = [try decoder.decode(ServerProfile.self, from: data)]

@@ -1,5 +1,5 @@
 internal import CXML
-import Foundation
+import FoundationEssentials
 
 /// Reads `gpresult /x` reports (`<Rsop>` XML) for the computer's side:
 /// - the "SSL Cipher Suite Order" and "ECC Curve Order" administrative-template policies,
@@ -13,12 +13,12 @@ public enum GPResultParser {
         // The declaration names the file's encoding (gpresult writes utf-16); the text is now
         // decoded, so drop the declaration (it holds no line break) and hand the parser UTF-8.
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.hasPrefix("<?xml"), let end = trimmed.range(of: "?>") {
+        if trimmed.hasPrefix("<?xml"), let end = trimmed.firstRange(of: "?>") {
             text = String(text[..<trimmed.startIndex]) + String(trimmed[end.upperBound...])
         }
         // gpresult never writes a DTD; with one, entities would be dropped silently (a suite list
         // written with an entity became empty). Refuse it, at its line.
-        if let doctype = text.range(of: "<!DOCTYPE") ?? text.range(of: "<!ENTITY") {
+        if let doctype = text.firstRange(of: "<!DOCTYPE") ?? text.firstRange(of: "<!ENTITY") {
             let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw InputError(source: source, line: line,
                 message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")
@@ -55,8 +55,8 @@ public enum GPResultParser {
     static func policy(_ node: XMLTree.Node, source: String) -> RegistryOperation? {
         let name = node.child("Name")?.text ?? ""
         let state = node.child("State")?.text.lowercased() ?? ""
-        let isSuiteOrder = name.caseInsensitiveCompare("SSL Cipher Suite Order") == .orderedSame
-        let isCurveOrder = name.caseInsensitiveCompare("ECC Curve Order") == .orderedSame
+        let isSuiteOrder = name.equalsIgnoringCase("SSL Cipher Suite Order")
+        let isCurveOrder = name.equalsIgnoringCase("ECC Curve Order")
         guard isSuiteOrder || isCurveOrder else { return nil }
         let valueName = isSuiteOrder ? "Functions" : "EccCurves"
         let key = RegistryPath.policySSL

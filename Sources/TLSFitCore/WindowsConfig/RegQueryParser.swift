@@ -62,7 +62,7 @@ public enum RegQueryParser {
             case "REG_SZ": value = .string(data)
             case "REG_EXPAND_SZ": value = .expandString(data)
             case "REG_MULTI_SZ":
-                var items = data.components(separatedBy: "\\0")
+                var items = data.split(separator: "\\0", omittingEmptySubsequences: false).map(String.init)
                 while items.last == "" { items.removeLast() }
                 value = .multiString(items)
             case "REG_DWORD", "REG_DWORD_LITTLE_ENDIAN":
@@ -103,7 +103,7 @@ public enum RegQueryParser {
     /// `    Name With Spaces    REG_SZ    data` -> ("Name With Spaces", "REG_SZ", "data").
     static func splitValue(_ line: String) -> (String, String, String)? {
         let body = line.drop { $0 == " " || $0 == "\t" }
-        guard let typeStart = body.range(of: "    REG_") ?? body.range(of: "\tREG_") else { return nil }
+        guard let typeStart = body.firstRange(of: "    REG_") ?? body.firstRange(of: "\tREG_") else { return nil }
         let name = String(body[..<typeStart.lowerBound]).trimmingASCIIWhitespace()
         let afterName = body[typeStart.upperBound...]
         let typeEnd = afterName.firstIndex { $0 == " " || $0 == "\t" } ?? afterName.endIndex

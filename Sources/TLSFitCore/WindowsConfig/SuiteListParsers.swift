@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads cipher suite lists that are not registry files: `Get-TlsCipherSuite` output (table, list
 /// or JSON) and plain lists as typed in the "SSL Cipher Suites" policy field.
@@ -22,7 +22,7 @@ public enum SuiteListParser {
             let line = raw.trimmed()
             if line.isEmpty || line.first == UInt8(ascii: "#") || line.first == UInt8(ascii: ";") { continue }
             for token in line.split(whereSeparator: { $0 == 0x2C || $0 == 0x3B || $0 == 0x20 || $0 == 0x09 }) {
-                let name = token.string.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                let name = token.string.trimming(["\"", "'"])
                 guard !name.isEmpty else { continue }
                 guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == "." || $0 == "+" || $0 == "!" || $0 == "@" || $0 == "=") }) else {
                     throw InputError(source: source, line: number, message: "'\(name.prefix(40))' is not a cipher suite name")
@@ -105,51 +105,31 @@ public enum SuiteListParser {
     /// `Get-TlsCipherSuite | ConvertTo-Json`: an array of objects (or one object) with `Name`.
     public static func parseJSON(_ bytes: [UInt8], source: String) throws(InputError) -> WindowsConfigDocument {
         let (text, _) = try TextDecoding.decode(bytes, source: source)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        let root: JSONNode
+        do throws(JSONNode.SyntaxError) {
+            root = try JSONNode.parse(Array(text.utf8))
         } catch {
-            let offset = ((error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int)
-            let line = offset.map { o in text.utf8.prefix(o).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
-            throw InputError(source: source, line: line ?? 1, message: "malformed JSON")
+            throw InputError(source: source, line: error.line, message: "malformed JSON: \(error.message)")
         }
-        let objects: [Any]
-        if let array = object as? [Any] { objects = array } else { objects = [object] }
-        // JSONSerialization keeps no positions: map each object to the line of its "Name" key, in order.
-        let nameLines = lineNumbers(of: "\"Name\"", in: text)
+        let objects: [JSONNode]
+        if case .array(let array) = root.value { objects = array } else { objects = [root] }
         var items: [Item] = []
         for (index, element) in objects.enumerated() {
-            let line = index < nameLines.count ? nameLines[index] : 1
-            guard let dict = element as? [String: Any] else {
-                throw InputError(source: source, line: line, message: "element \(index + 1) is not an object")
+            guard case .object = element.value else {
+                throw InputError(source: source, line: element.line, message: "element \(index + 1) is not an object")
             }
-            if let name = dict["Name"] as? String, !name.isEmpty {
+            // The line of the suite's "Name" member, where an admin looks for it.
+            let line = element["Name"]?.line ?? element.line
+            if let name = element["Name"]?.string, !name.isEmpty {
                 items.append(Item(name: name, line: line))
-            } else if let code = dict["CipherSuite"] as? Int, (0...0xFFFF).contains(code) {
-                items.append(Item(name: "0x" + String(format: "%04X", code), line: line))
+            } else if let code = element["CipherSuite"]?.integer, (0...0xFFFF).contains(code) {
+                items.append(Item(name: "0x" + code.hex(width: 4), line: line))
             } else {
                 throw InputError(source: source, line: line, message: "element \(index + 1) has no Name")
             }
         }
         guard !items.isEmpty else { throw InputError(source: source, line: 1, message: "empty JSON list") }
         return document(items, source: source, format: .tlsCipherSuiteJSON, raw: nil)
-    }
-
-    static func lineNumbers(of needle: String, in text: String) -> [Int] {
-        let n = Array(needle.utf8)
-        var out: [Int] = []
-        var line = 1
-        var i = text.utf8.startIndex
-        let u = text.utf8
-        var matched = 0
-        while i < u.endIndex {
-            let b = u[i]
-            if b == 0x0A { line += 1 }
-            if b == n[matched] { matched += 1; if matched == n.count { out.append(line); matched = 0 } }
-            else { matched = b == n[0] ? 1 : 0 }
-            i = u.index(after: i)
-        }
-        return out
     }
 
     static func document(_ items: [Item], source: String, format: WindowsConfigFormat, raw: String?) -> WindowsConfigDocument {

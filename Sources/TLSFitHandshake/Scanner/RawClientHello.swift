@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// A ClientHello built byte by byte (SSLv3 to TLS 1.3), and the parsing of the server's first answer.
@@ -189,7 +189,7 @@ public enum RawServerHelloParser {
             let major = bytes[offset + 1]
             let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
             guard type == 0x15 || type == 0x16 else {
-                return .invalid(String(format: "record type 0x%02X is not a handshake or an alert", type))
+                return .invalid("record type 0x\(type.hex(width: 2)) is not a handshake or an alert")
             }
             guard major == 3 else { return .invalid("record version \(major).\(bytes[offset + 2]) is not TLS") }
             guard length <= maxRecordLength else { return .invalid("a record of \(length) bytes") }
@@ -247,7 +247,7 @@ public enum RawServerHelloParser {
             let type = bytes[offset]
             let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
             guard type == 0x15 || type == 0x16 else {
-                return .invalid(String(format: "record type 0x%02X is not a handshake or an alert", type))
+                return .invalid("record type 0x\(type.hex(width: 2)) is not a handshake or an alert")
             }
             guard bytes[offset + 1] == 3 else { return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
             guard length <= maxRecordLength, length > 0 else { return .invalid("a record of \(length) bytes") }

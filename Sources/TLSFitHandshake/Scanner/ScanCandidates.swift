@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// What one protocol version of a server accepts, as the elimination measured it.
@@ -58,8 +58,7 @@ public enum ScanCandidates {
             "let scanCandidateTable: [(code: UInt16, min: UInt8, max: UInt8, ecdhe: Bool)] = [",
         ]
         for suite in sorted where suite.code != RawClientHello.renegotiationSCSV && suite.code != 0x5600 {
-            lines.append(String(format: "    (0x%04X, %d, %d, %@),", suite.code, index(suite.minVersion), index(suite.maxVersion),
-                                suite.keyExchange == "ECDHE" ? "true" : "false"))
+            lines.append("    (0x\(suite.code.hex(width: 4)), \(index(suite.minVersion)), \(index(suite.maxVersion)), \(suite.keyExchange == "ECDHE")),")
         }
         lines.append("]")
         return lines.joined(separator: "\n") + "\n"
@@ -76,7 +75,7 @@ public enum ScanCandidates {
         }.map(\.openssl).sorted()
     }
 
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var cache: [TLSVersion: [UInt16]] = [:]
 
     /// The candidates for `version`, strongest first.

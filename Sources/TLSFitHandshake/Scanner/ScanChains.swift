@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// Finds a protocol's accepted suites with few connections, one ClientHello per step.

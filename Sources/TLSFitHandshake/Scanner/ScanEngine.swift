@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -67,7 +67,7 @@ final class ScanEngine: @unchecked Sendable {
     func prepareOnce() {
         guard !prepared else { return }
         prepared = true
-        Thread.detachNewThread {
+        detachThread {
             // who 0: on Linux, nice is per thread and this call changes only the calling one.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             ScanCandidates.prepare()
@@ -126,7 +126,7 @@ final class ScanEngine: @unchecked Sendable {
         host.blocking += 1
         let inbox = inbox
         let box = UncheckedBox(result)
-        Thread.detachNewThread {
+        detachThread {
             let value = work()
             inbox.post { [self] in
                 Self.trace("blocking job done")
@@ -210,7 +210,7 @@ final class ScanEngine: @unchecked Sendable {
     static let tracing = getenv("TLSFIT_SCAN_TRACE") != nil
     static func trace(_ text: @autoclosure () -> String) {
         guard tracing else { return }
-        FileHandle.standardError.write(Data((String(format: "%8.1f ms  ", (Double(Deadline.now) - Double(traceStart)) / 1e6) + text() + "\n").utf8))
+        StandardError.write(((Double(Deadline.now) - Double(traceStart)) / 1e6).fixed(1).leftPadded(to: 8) + " ms  " + text() + "\n")
     }
 
     private func send(_ probe: Probe, on connection: Connection) {
@@ -438,7 +438,7 @@ final class ScanEngine: @unchecked Sendable {
 
 /// Work posted from other threads to the loop, with a pipe to wake its poll(2).
 final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var items: [@Sendable () -> Void] = []
     let readFD: Int32
     private let writeFD: Int32

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -51,7 +51,7 @@ public enum ServerScanner {
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) async -> [ServerProfile] {
         await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
+            detachThread {
                 continuation.resume(returning: scan(targets, options: options, progress: progress, isCancelled: isCancelled))
             }
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// One connection as a Windows client: the exact ClientHello the configuration makes Schannel send
@@ -121,7 +121,7 @@ public enum WindowsHelloProbe {
                             confirmationSkipped: nil, outcome: answer)
         guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else { return result }
         guard let suite = Catalog.shared.suite(code: code), let name = suite.openssl, !suite.opensslNameIsLegacy else {
-            let label = Catalog.shared.suite(code: code)?.iana ?? String(format: "0x%04X", code)
+            let label = Catalog.shared.suite(code: code)?.iana ?? "0x" + code.hex(width: 4)
             result.confirmationSkipped = "OpenSSL cannot speak \(label), which the server chose: the certificate chain was not fetched or checked"
             return result
         }
@@ -170,11 +170,11 @@ public enum WindowsHelloProbe {
         let version = server.negotiatedVersion
         guard let chosen = TLSVersion(wireValue: version), hello.offeredVersions.contains(chosen) else {
             return HandshakeFailure(stage: .tls, kind: .protocolError,
-                                    detail: String(format: "the server chose version 0x%04X, which the ClientHello did not offer", version))
+                                    detail: "the server chose version 0x\(version.hex(width: 4)), which the ClientHello did not offer")
         }
         guard hello.cipherSuites.contains(server.cipherSuite) else {
             return HandshakeFailure(stage: .tls, kind: .protocolError,
-                                    detail: String(format: "the server chose suite 0x%04X, which the ClientHello did not offer", server.cipherSuite))
+                                    detail: "the server chose suite 0x\(server.cipherSuite.hex(width: 4)), which the ClientHello did not offer")
         }
         return nil
     }

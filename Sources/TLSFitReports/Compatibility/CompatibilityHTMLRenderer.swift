@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// One self-contained HTML file: no external assets, everything from files and servers escaped,

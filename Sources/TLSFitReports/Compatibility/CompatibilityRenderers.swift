@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// The formats `tlsfit report` writes.
@@ -96,7 +96,7 @@ enum TextTable {
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         for row in rows {
             let padded = row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == row.count - 1 ? cell : cell.padded(to: widths[i])
             }
             out.write(indent + padded.joined(separator: "  ") + "\n")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --pcap FILE`: every ClientHello found in a capture, where it was

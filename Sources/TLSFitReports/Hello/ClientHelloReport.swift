@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --format json`: a public interface, documented in the README.
@@ -79,7 +79,7 @@ public struct ClientHelloReport: Sendable, Encodable {
     /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
     public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
                 matches: [HelloMatch]?, offered: [TLSVersion]? = nil, catalog: Catalog = .shared) {
-        func h16(_ v: UInt16) -> String { String(format: "0x%04X", v) }
+        func h16(_ v: UInt16) -> String { "0x" + v.hex(width: 4) }
         schemaVersion = JSONOutput.schemaVersion
         self.source = source
         windowsRelease = release?.rawValue

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TLSFitCore
 
 /// `tlsfit suites`: the cipher-suite catalog from the command line.
@@ -67,7 +67,7 @@ extension SuitesCommand {
         return rows.map { row in
             var line = indent
             for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+                line += i == row.count - 1 ? cell : cell.padded(to: widths[i] + 2)
             }
             while line.last == " " { line.removeLast() }
             return line

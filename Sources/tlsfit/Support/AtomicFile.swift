@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -30,8 +30,8 @@ enum AtomicFile {
         let existingMode: mode_t? = stat(path, &info) == 0 ? info.st_mode & 0o7777 : nil
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory else {
             throw WriteError(description: "\(path): the folder \(directory.path) does not exist")
         }
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).tlsfit-\(getpid())-\(UUID().uuidString.prefix(8)).tmp")
@@ -54,7 +54,7 @@ enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw WriteError(description: "\(path): \(error.localizedDescription)")
+            throw WriteError(description: "\(path): \(SystemErrorText.describe(error))")
         }
     }
 

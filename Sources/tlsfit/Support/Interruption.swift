@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import TLSFitCore
 
 #if canImport(Glibc)
     import Glibc
@@ -9,13 +11,13 @@ import Foundation
 final class Interruption: @unchecked Sendable {
     static let shared = Interruption()
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var interrupted = false
     private var temporaryFiles = Set<String>()
     private var sources: [DispatchSourceSignal] = []
     /// Held while temporary files are created or renamed, and by the signal handler from its
     /// cleanup until it exits: no file can appear in a folder after the folder was emptied.
-    private let creation = NSLock()
+    private let creation = Lock()
 
     var isInterrupted: Bool { lock.withLock { interrupted } }
 
@@ -49,9 +51,9 @@ final class Interruption: @unchecked Sendable {
             // Nothing is created from here on (the lock is never released: the process exits),
             // so removing the paths, folders with their contents, leaves nothing behind. A writer
             // stuck inside the lock (a slow disk) gets two seconds.
-            _ = creation.lock(before: Date().addingTimeInterval(2))
+            _ = creation.lock(waitingAtMost: 2)
             for path in files { try? FileManager.default.removeItem(atPath: path) }
-            FileHandle.standardError.write(Data("\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n".utf8))
+            StandardError.write("\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n")
             // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
             // other threads are still inside OpenSSL; that crashed the process.
             fflush(nil)
@@ -63,7 +65,7 @@ final class Interruption: @unchecked Sendable {
             for file in files { unlink(file) }
             for file in files { rmdir(file) }
         }
-        FileHandle.standardError.write(Data("\ntlsfit: interrupted; finishing the handshakes in flight (Ctrl-C again to quit now)\n".utf8))
+        StandardError.write("\ntlsfit: interrupted; finishing the handshakes in flight (Ctrl-C again to quit now)\n")
     }
 
     /// Runs `body`, which creates (or renames) temporary files, so that an interruption's cleanup

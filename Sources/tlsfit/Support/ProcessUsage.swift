@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// This process's resident memory and open file descriptors, from /proc (Linux).
 struct ProcessUsage {

@@ -1,9 +1,10 @@
-import Foundation
+import FoundationEssentials
+import TLSFitCore
 
 /// "[n/N] what" on standard error, for terminals; throttled to ten updates a second.
 final class ReportProgress: @unchecked Sendable {
     private let enabled: Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private var shown = false
     private var last = Date.distantPast
 
@@ -15,14 +16,14 @@ final class ReportProgress: @unchecked Sendable {
             let now = Date()
             guard done == total || now.timeIntervalSince(last) > 0.1 else { return }
             last = now
-            FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(what)".utf8))
+            StandardError.write("\r\u{1B}[K[\(done)/\(total)] \(what)")
             shown = true
         }
     }
 
     func finish() {
         lock.withLock {
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if shown { StandardError.write("\r\u{1B}[K") }
             shown = false
         }
     }

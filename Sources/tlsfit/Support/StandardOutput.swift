@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TLSFitCore
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +18,7 @@ enum StandardOutput {
         dlsym(nil, "stdout")!.assumingMemoryBound(to: UnsafeMutablePointer<FILE>.self).pointee
     }
 
-    private static let errnoLock = NSLock()
+    private static let errnoLock = Lock()
     nonisolated(unsafe) private static var _lastErrno: Int32 = 0
     /// The errno of the last failed write.
     static var lastErrno: Int32 { errnoLock.withLock { _lastErrno } }
@@ -45,7 +46,7 @@ enum StandardOutput {
         let saved = errno
         guard !flushed || ferror(out) != 0 else { return }
         let reason = saved != 0 ? String(cString: strerror(saved)) : (lastErrno != 0 ? String(cString: strerror(lastErrno)) : "output failed")
-        FileHandle.standardError.write(Data("tlsfit: write error: standard output: \(reason)\n".utf8))
+        StandardError.write("tlsfit: write error: standard output: \(reason)\n")
         _exit(2)
     }
 }

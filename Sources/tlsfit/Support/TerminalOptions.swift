@@ -1,5 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import TLSFitCore
 import TLSFitReports
 
@@ -38,13 +42,13 @@ struct TerminalOptions: ParsableArguments {
 /// Checks an output path before any work is done: its folder exists and is writable, and the path is not a folder.
 enum OutputPath {
     static func check(_ path: String, option: String) throws(ExitCode) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             throw CLIErrors.badInput("\(option): \(path) is a folder; name a file")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: path)
         let dir = folder.isEmpty ? "." : folder
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory else {
             throw CLIErrors.badInput("\(option): cannot write \(path): no such folder \(dir)")
         }
         guard FileManager.default.isWritableFile(atPath: dir) else {
@@ -61,7 +65,7 @@ enum HostAfterConfigHint {
     static func check(_ config: [String]) throws(ExitCode) {
         for path in config where !FileManager.default.fileExists(atPath: path) {
             let looksLikeHost = !path.contains("/") && !path.contains("\\") && path.contains(".")
-                && !["reg", "pol", "xml", "json", "txt"].contains((path as NSString).pathExtension.lowercased())
+                && !["reg", "pol", "xml", "json", "txt"].contains(PathText.pathExtension(of: path).lowercased())
             if looksLikeHost {
                 throw CLIErrors.badInput("--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)")
             }
