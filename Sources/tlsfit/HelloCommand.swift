@@ -162,8 +162,13 @@ struct HelloCommand: AsyncParsableCommand {
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
             source = path
-            guard let data = FileManager.default.contents(atPath: path) else { throw CLIErrors.badInput("\(path): no such file") }
-            let bytes = [UInt8](data)
+            let bytes: [UInt8]
+            do throws(InputError) {
+                // A ClientHello is at most a few records; a megabyte is far past any.
+                bytes = try FileContents.read(path, limit: 1 << 20) { InputError(source: path, message: "\($0) bytes; a captured ClientHello is far smaller") }
+            } catch {
+                throw CLIErrors.badInput(error)
+            }
             if let first = bytes.first, first == 0x16 || first == 0x01 { return bytes }  // raw bytes
             text = String(decoding: bytes, as: UTF8.self)
         }

@@ -193,11 +193,16 @@ final class SinkListener: @unchecked Sendable {
         self.port = Int(port)
         host = ipv6 ? "::1" : "127.0.0.1"
         let listener = fd
+        let done = acceptThreadDone
         // Weak: the listener stops (and its thread ends) when the test lets go of it.
         Thread.detachNewThread { [weak self] in
+            defer { done.signal() }
             while true {
                 let client = accept(listener, nil, nil)
-                if client < 0 { return }
+                if client < 0 {
+                    if errno == EINTR || errno == ECONNABORTED { continue }
+                    return
+                }
                 Thread.detachNewThread { [weak self] in
                     var bytes: [UInt8] = []
                     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -224,13 +229,19 @@ final class SinkListener: @unchecked Sendable {
 
     private var stopped = false
 
+    private let acceptThreadDone = DispatchSemaphore(value: 0)
+
+    /// Closes the listener only after the accept thread has left accept(): closed earlier, its
+    /// descriptor number could be reused by another test's listening socket.
     func stop() {
-        lock.withLock {
-            guard !stopped else { return }
-            stopped = true
-            shutdown(fd, Int32(SHUT_RDWR))
-            close(fd)
+        let wasRunning = lock.withLock {
+            defer { stopped = true }
+            return !stopped
         }
+        guard wasRunning else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        acceptThreadDone.wait()
+        close(fd)
     }
 
     deinit { stop() }

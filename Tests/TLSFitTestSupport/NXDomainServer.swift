@@ -10,6 +10,9 @@ import Foundation
 public final class NXDomainServer: @unchecked Sendable {
     public let address: String
     private let fd: Int32
+    private let threadDone = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stopped = false
 
     public static func start(address: String = "127.0.0.77") -> NXDomainServer? {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -33,7 +36,8 @@ public final class NXDomainServer: @unchecked Sendable {
     private init(fd: Int32, address: String) {
         self.fd = fd
         self.address = address
-        Thread.detachNewThread { [fd] in
+        Thread.detachNewThread { [fd, threadDone] in
+            defer { threadDone.signal() }
             var buffer = [UInt8](repeating: 0, count: 1500)
             while true {
                 var peer = sockaddr_storage()
@@ -41,7 +45,8 @@ public final class NXDomainServer: @unchecked Sendable {
                 let n = withUnsafeMutablePointer(to: &peer) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &length) }
                 }
-                if n < 0 { return }
+                // After stop's shutdown, recvfrom returns 0 (nothing sends an empty query).
+                if n <= 0 { return }
                 guard n >= 12 else { continue }
                 // The query back as the answer: same id and question, QR set, RCODE 3 (NXDOMAIN), no records.
                 var answer = Array(buffer[0..<n])
@@ -55,8 +60,16 @@ public final class NXDomainServer: @unchecked Sendable {
         }
     }
 
+    /// Closes the socket only after the thread has left recvfrom: closed earlier, its descriptor
+    /// number could be reused by another test's socket, whose datagrams this thread would take.
     public func stop() {
+        let wasRunning = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard wasRunning else { return }
         shutdown(fd, Int32(SHUT_RDWR))
+        threadDone.wait()
         close(fd)
     }
 }

@@ -11,6 +11,7 @@ public final class RawTCPServer: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     private var stopped = false
+    private let acceptThreadDone: DispatchSemaphore?
 
     public init(acceptConnections: Bool = true, behaviour: @escaping @Sendable (Int32) -> Void) {
         signal(SIGPIPE, SIG_IGN)
@@ -30,12 +31,21 @@ public final class RawTCPServer: @unchecked Sendable {
         }
         self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        guard acceptConnections else { return }
+        guard acceptConnections else {
+            acceptThreadDone = nil
+            return
+        }
         let listener = fd
+        let done = DispatchSemaphore(value: 0)
+        acceptThreadDone = done
         Thread.detachNewThread {
+            defer { done.signal() }
             while true {
                 let client = accept(listener, nil, nil)
-                if client < 0 { return }
+                if client < 0 {
+                    if errno == EINTR || errno == ECONNABORTED { continue }
+                    return
+                }
                 Thread.detachNewThread {
                     behaviour(client)
                     close(client)
@@ -44,13 +54,18 @@ public final class RawTCPServer: @unchecked Sendable {
         }
     }
 
+    /// Stops accepting. The listener is closed only after the accept thread has left accept():
+    /// closed earlier, its descriptor number could be reused by another test's listening socket,
+    /// and this thread would accept (and misbehave on) that test's connections.
     public func stop() {
-        lock.withLock {
-            guard !stopped else { return }
-            stopped = true
-            shutdown(fd, Int32(SHUT_RDWR))
-            close(fd)
+        let wasRunning = lock.withLock {
+            defer { stopped = true }
+            return !stopped
         }
+        guard wasRunning else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        acceptThreadDone?.wait()
+        close(fd)
     }
 
     deinit { stop() }

@@ -33,6 +33,11 @@ public struct JSONNode: Sendable, Equatable {
     /// The line (from 1) where the value starts.
     public var line: Int
 
+    public init(value: Value, line: Int) {
+        self.value = value
+        self.line = line
+    }
+
     /// The member named `key`, for an object (the last, when a key is repeated, as JSONDecoder reads it).
     public subscript(key: String) -> JSONNode? {
         guard case .object(let members) = value else { return nil }
@@ -50,6 +55,11 @@ public struct JSONNode: Sendable, Equatable {
     public struct SyntaxError: Error, Sendable, Equatable {
         public var line: Int
         public var message: String
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public static let maximumDepth = 256
@@ -70,7 +80,10 @@ public struct JSONNode: Sendable, Equatable {
         var position = 0
         var line = 1
 
-        func error(_ message: String) -> SyntaxError { SyntaxError(line: line, message: message) }
+        /// At the end of the input, every problem is that the document was cut short: say so.
+        func error(_ message: String) -> SyntaxError {
+            SyntaxError(line: line, message: position >= bytes.count ? "the document ends early (\(message))" : message)
+        }
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
@@ -91,7 +104,7 @@ public struct JSONNode: Sendable, Equatable {
         mutating func value(depth: Int) throws(SyntaxError) -> JSONNode {
             guard depth < JSONNode.maximumDepth else { throw error("nested more than \(JSONNode.maximumDepth) levels deep") }
             let start = line
-            guard let b = current else { throw error("the document ends where a value was expected") }
+            guard let b = current else { throw error("a value was expected") }
             switch b {
             case UInt8(ascii: "{"):
                 position += 1

@@ -1,4 +1,10 @@
-/// The few printf-style and NSString conveniences tlsfit needs, written on the standard library.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few printf-style and NSString conveniences tlsfit needs, on the standard library and libc.
 ///
 /// tlsfit's modules import FoundationEssentials, not Foundation: `String(format:)`, `NSString` and
 /// `CharacterSet` live in swift-corelibs-foundation, which brings CoreFoundation, ICU's tables and
@@ -15,23 +21,16 @@ extension BinaryInteger {
 }
 
 extension Double {
-    /// The value rounded to `decimals` places, as printf's `%.Nf` writes it (halves away from zero,
-    /// a minus sign only when a non-zero digit is shown).
+    /// The value with `decimals` digits after the point, exactly as printf's `%.Nf` writes it (the
+    /// C library formats it: correctly rounded, ties to even, "-0.0", "nan", "inf").
     public func fixed(_ decimals: Int) -> String {
-        guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(self) * scale).rounded(.toNearestOrAwayFromZero)
-        // Past 2^63 the digits are not meaningful for what tlsfit prints (timings, ages, ratios).
-        guard scaled < 9.2e18 else { return String(self) }
-        let units = UInt64(scaled)
-        let divisor = UInt64(scale)
-        var text = String(units / divisor)
-        if decimals > 0 {
-            let fraction = String(units % divisor)
-            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        var buffer = [CChar](repeating: 0, count: 512)
+        let count = withVaList([self]) { arguments in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, "%.\(max(0, min(decimals, 40)))f", arguments) }
         }
-        return self < 0 && units != 0 ? "-" + text : text
+        // Past the buffer only for values beyond 10^470, which tlsfit never prints.
+        guard count >= 0, Int(count) < buffer.count else { return String(self) }
+        return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
