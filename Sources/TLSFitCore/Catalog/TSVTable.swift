@@ -57,9 +57,9 @@ struct TSVTable {
 }
 
 extension StringProtocol {
-    /// Drops Unicode white space (spaces, tabs, line breaks, no-break spaces) at both ends.
-    /// Foundation's `trimmingCharacters(in: .whitespaces)` does the same through CoreFoundation's
-    /// character sets, whose first use costs about 0.2 ms: too much for every command line.
+    /// Drops Unicode white space (spaces, tabs, line breaks, no-break spaces) at both ends, as
+    /// Foundation's `trimmingCharacters(in: .whitespacesAndNewlines)` did (tlsfit links
+    /// FoundationEssentials only, which has no character sets).
     public func trimmingWhitespace() -> String {
         let scalars = String(self).unicodeScalars
         var start = scalars.startIndex

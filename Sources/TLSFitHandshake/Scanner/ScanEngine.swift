@@ -67,7 +67,9 @@ final class ScanEngine: @unchecked Sendable {
     func prepareOnce() {
         guard !prepared else { return }
         prepared = true
-        detachThread {
+        // Without a thread of its own this is skipped: the tables are read on first use anyway, and
+        // the priority below must not land on the loop's thread.
+        detachThread(runHereIfNoThread: false) {
             // who 0: on Linux, nice is per thread and this call changes only the calling one.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             ScanCandidates.prepare()
