@@ -9,7 +9,7 @@ import TLSFitReports
 #endif
 
 /// `tlsfit scan`: what servers accept, with few connections, for many hosts at once.
-struct ScanCommand: AsyncParsableCommand {
+struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Measure what servers accept: protocols, cipher suites in preference order, groups, certificate.",
@@ -76,7 +76,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Scan N times in one process, printing memory and open files after each round on stderr (soak tests).", valueName: "n"))
     var `repeat`: Int = 1
 
-    func run() async throws {
+    /// Synchronous: the scan engine runs its own event loop on this thread, so a scan never needs
+    /// Swift concurrency's thread pool (starting it cost a closed-port scan about a millisecond).
+    func run() throws {
         let targets: [ScanTarget]
         let path: NetworkPath
         do {
@@ -97,7 +99,7 @@ struct ScanCommand: AsyncParsableCommand {
         let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
         var profiles: [ServerProfile] = []
         for round in 1...`repeat` {
-            profiles = await ServerScanner.scan(
+            profiles = ServerScanner.scan(
                 targets, options: options, progress: { progress.update($0) },
                 isCancelled: { Interruption.shared.isInterrupted })
             if `repeat` > 1 {
