@@ -143,7 +143,6 @@ final class TcpdumpCapture: @unchecked Sendable {
 final class SinkListener: @unchecked Sendable {
     let port: Int
     let host: String
-    private let fd: Int32
     private let lock = NSLock()
     private var received: [[UInt8]] = []
     private let arrivals = DispatchSemaphore(value: 0)
@@ -151,7 +150,7 @@ final class SinkListener: @unchecked Sendable {
     init(ipv6: Bool = false) throws {
         signal(SIGPIPE, SIG_IGN)
         let family = ipv6 ? AF_INET6 : AF_INET
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CaptureTestError("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -189,14 +188,11 @@ final class SinkListener: @unchecked Sendable {
             // sin_port and sin6_port are both at offset 2.
             UInt16(raw[2]) << 8 | UInt16(raw[3])
         }
-        self.fd = fd
         self.port = Int(port)
         host = ipv6 ? "::1" : "127.0.0.1"
-        let listener = fd
-        let done = acceptThreadDone
+        socket = ThreadServedSocket(fd)
         // Weak: the listener stops (and its thread ends) when the test lets go of it.
-        Thread.detachNewThread { [weak self] in
-            defer { done.signal() }
+        socket.serve { [weak self] listener in
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 {
@@ -227,22 +223,9 @@ final class SinkListener: @unchecked Sendable {
         return lock.withLock { received }
     }
 
-    private var stopped = false
+    private let socket: ThreadServedSocket
 
-    private let acceptThreadDone = DispatchSemaphore(value: 0)
-
-    /// Closes the listener only after the accept thread has left accept(): closed earlier, its
-    /// descriptor number could be reused by another test's listening socket.
-    func stop() {
-        let wasRunning = lock.withLock {
-            defer { stopped = true }
-            return !stopped
-        }
-        guard wasRunning else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        acceptThreadDone.wait()
-        close(fd)
-    }
+    func stop() { socket.stop() }
 
     deinit { stop() }
 }

@@ -9,13 +9,10 @@ import Foundation
 /// `start` returns nil where it cannot bind.
 public final class NXDomainServer: @unchecked Sendable {
     public let address: String
-    private let fd: Int32
-    private let threadDone = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopped = false
+    private let socket: ThreadServedSocket
 
     public static func start(address: String = "127.0.0.77") -> NXDomainServer? {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -34,10 +31,9 @@ public final class NXDomainServer: @unchecked Sendable {
     }
 
     private init(fd: Int32, address: String) {
-        self.fd = fd
         self.address = address
-        Thread.detachNewThread { [fd, threadDone] in
-            defer { threadDone.signal() }
+        socket = ThreadServedSocket(fd)
+        socket.serve { fd in
             var buffer = [UInt8](repeating: 0, count: 1500)
             while true {
                 var peer = sockaddr_storage()
@@ -60,16 +56,5 @@ public final class NXDomainServer: @unchecked Sendable {
         }
     }
 
-    /// Closes the socket only after the thread has left recvfrom: closed earlier, its descriptor
-    /// number could be reused by another test's socket, whose datagrams this thread would take.
-    public func stop() {
-        let wasRunning = lock.withLock {
-            defer { stopped = true }
-            return !stopped
-        }
-        guard wasRunning else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        threadDone.wait()
-        close(fd)
-    }
+    public func stop() { socket.stop() }
 }

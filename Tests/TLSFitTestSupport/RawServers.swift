@@ -9,13 +9,13 @@ import Foundation
 public final class RawTCPServer: @unchecked Sendable {
     public let port: Int
     private let fd: Int32
+    private let socket: ThreadServedSocket?
     private let lock = NSLock()
-    private var stopped = false
-    private let acceptThreadDone: DispatchSemaphore?
+    private var closed = false
 
     public init(acceptConnections: Bool = true, behaviour: @escaping @Sendable (Int32) -> Void) {
         signal(SIGPIPE, SIG_IGN)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -32,14 +32,12 @@ public final class RawTCPServer: @unchecked Sendable {
         self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
         guard acceptConnections else {
-            acceptThreadDone = nil
+            socket = nil
             return
         }
-        let listener = fd
-        let done = DispatchSemaphore(value: 0)
-        acceptThreadDone = done
-        Thread.detachNewThread {
-            defer { done.signal() }
+        let served = ThreadServedSocket(fd)
+        socket = served
+        served.serve { listener in
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 {
@@ -54,18 +52,13 @@ public final class RawTCPServer: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting. The listener is closed only after the accept thread has left accept():
-    /// closed earlier, its descriptor number could be reused by another test's listening socket,
-    /// and this thread would accept (and misbehave on) that test's connections.
     public func stop() {
-        let wasRunning = lock.withLock {
-            defer { stopped = true }
-            return !stopped
+        if let socket { return socket.stop() }
+        let wasOpen = lock.withLock {
+            defer { closed = true }
+            return !closed
         }
-        guard wasRunning else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        acceptThreadDone?.wait()
-        close(fd)
+        if wasOpen { close(fd) }
     }
 
     deinit { stop() }
@@ -204,5 +197,39 @@ extension RawTCPServer {
                 if pause > 0 { usleep(pause) }
             }
         }
+    }
+}
+
+/// A socket that a thread of its own waits on (accept, recvfrom), closed only after that thread has
+/// left: closed earlier, its descriptor number could be reused by another test's socket, and the
+/// thread would take (and misbehave on) that test's connections or datagrams.
+public final class ThreadServedSocket: @unchecked Sendable {
+    public let fd: Int32
+    private let lock = NSLock()
+    private var stopped = false
+    private let threadLeft = DispatchSemaphore(value: 0)
+
+    public init(_ fd: Int32) { self.fd = fd }
+
+    /// Runs `body` on a new thread; when it returns, `stop` may close the socket.
+    public func serve(_ body: @escaping @Sendable (Int32) -> Void) {
+        let (fd, left) = (fd, threadLeft)
+        Thread.detachNewThread {
+            defer { left.signal() }
+            body(fd)
+        }
+    }
+
+    /// Wakes the thread (shutdown makes its accept or recvfrom return), waits for it, closes. Once.
+    /// Only for a socket whose `serve` was called.
+    public func stop() {
+        let wasRunning = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard wasRunning else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        threadLeft.wait()
+        close(fd)
     }
 }
