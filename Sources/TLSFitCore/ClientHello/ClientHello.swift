@@ -386,8 +386,8 @@ public enum TLSExtensionNames {
     }
 }
 
-func hex2(_ v: UInt8) -> String { Digest.hex([v]).uppercased() }
-func hex4(_ v: UInt16) -> String { Digest.hex([UInt8(v >> 8), UInt8(v & 0xFF)]).uppercased() }
+func hex2(_ v: UInt8) -> String { v.hex(width: 2) }
+func hex4(_ v: UInt16) -> String { v.hex(width: 4) }
 
 extension [UInt8] {
     mutating func append(u16 value: UInt16) {

@@ -87,7 +87,7 @@ public enum WindowsHelloMatcher {
         var lines = ["Windows Registry Editor Version 5.00", ""]
         if let mask {
             lines.append(#"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#)
-            lines.append("\"DefaultSecureProtocols\"=dword:" + String(format8(mask)))
+            lines.append("\"DefaultSecureProtocols\"=dword:" + mask.hex8)
             // Before Windows 10 the Schannel client keys must be on too (KB3140245).
             for v in WinHTTPSetting.protocols(in: mask) {
                 lines.append("[HKEY_LOCAL_MACHINE\\" + RegistryPath.protocolKey(v, client: true) + "]")
@@ -97,11 +97,6 @@ public enum WindowsHelloMatcher {
         }
         let text = lines.joined(separator: "\r\n") + "\r\n"
         return try WindowsConfigReader.read([.init(name: "candidate.reg", bytes: Array(text.utf8))], release: release)
-    }
-
-    private static func format8(_ v: UInt32) -> String {
-        let hex = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - hex.count)) + hex
     }
 
     /// What differs between a captured hello and a candidate, with weights: signature algorithms and

@@ -183,17 +183,13 @@ public struct WindowsConfigDocument: Sendable, Hashable {
 }
 
 extension UInt32 {
-    var hex8: String {
-        let s = String(self, radix: 16)
-        return String(repeating: "0", count: Swift.max(0, 8 - s.count)) + s
-    }
+    /// As regedit writes a DWORD: eight lower-case hex digits.
+    var hex8: String { hex(width: 8, uppercase: false) }
 }
 
 extension UInt8 {
-    var hex2: String {
-        let digits: [Character] = Array("0123456789abcdef")
-        return String([digits[Int(self >> 4)], digits[Int(self & 0xF)]])
-    }
+    /// As regedit writes a byte of hex data: two lower-case hex digits.
+    var hex2: String { hex(width: 2, uppercase: false) }
 }
 
 extension String {
