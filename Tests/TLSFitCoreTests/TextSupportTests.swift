@@ -212,9 +212,11 @@ struct FileContentsTests {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: url)
         }
+        // A link to a file is read; a link to a folder (here, a loop) is not followed.
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.reg", withDestinationPath: dir.path + "/b.reg")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/a/loop", withDestinationPath: dir.path)
         let listing = FolderWalk.files(under: dir.path + "/")
-        #expect(Set(listing.files) == ["b.reg", "c.json", "a/x.pol", "a/deeper/y.xml"])
+        #expect(Set(listing.files) == ["b.reg", "c.json", "link.reg", "a/x.pol", "a/deeper/y.xml"])
         #expect(listing.unreadable.isEmpty && !listing.truncated)
         let limited = FolderWalk.files(under: dir.path, limit: 2)
         #expect(limited.files.count == 2 && limited.truncated)

@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 /// The files under a folder, walked by hand: a folder that cannot be read is reported, not passed
-/// over in silence (as FileManager's enumerator does). Symbolic links are not followed (no loops,
-/// nothing outside the folder); only regular files are listed.
+/// over in silence (as FileManager's enumerator does). Only regular files are listed; a symbolic
+/// link to a regular file counts as one (a GPO backup copied with links still reads), a link to a
+/// folder is not followed (no loops).
 public enum FolderWalk {
     public struct Listing: Sendable, Equatable {
         /// Paths relative to the folder, with "/" between components, each folder's names sorted.
@@ -53,6 +54,14 @@ public enum FolderWalk {
                     listing.files.append(item)
                 case S_IFDIR:
                     pending.append(item)
+                case S_IFLNK:
+                    var target = stat()
+                    guard stat(root + "/" + item, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG else { continue }
+                    guard listing.files.count < limit else {
+                        listing.truncated = true
+                        return listing
+                    }
+                    listing.files.append(item)
                 default:
                     break
                 }
