@@ -13,7 +13,7 @@ import Darwin
 
 extension BinaryInteger {
     /// Hexadecimal digits, upper case, padded with zeros to `width`: `0x2F.hex(width: 4)` is "002F"
-    /// (printf's `%04X`).
+    /// (printf's `%04X`). For non-negative values (code points, bytes, registry data).
     public func hex(width: Int = 0, uppercase: Bool = true) -> String {
         let digits = String(self, radix: 16, uppercase: uppercase)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
@@ -28,7 +28,7 @@ extension Double {
         let count = withVaList([self]) { arguments in
             buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, "%.\(max(0, min(decimals, 40)))f", arguments) }
         }
-        // Past the buffer only for values beyond 10^470, which tlsfit never prints.
+        // 512 bytes hold any Double with 40 decimals (at most 309 digits before the point).
         guard count >= 0, Int(count) < buffer.count else { return String(self) }
         return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
