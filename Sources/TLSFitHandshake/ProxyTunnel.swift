@@ -156,8 +156,8 @@ enum ProxyTunnel {
     /// The first line of text in an error body: an HTML page's title, else its first non-empty line without tags.
     static func firstLine(of body: [UInt8]) -> String? {
         var text = String(decoding: body, as: UTF8.self)
-        if let open = text.firstRange(ofIgnoringCase: "<title>"),
-            let close = text[open.upperBound...].firstRange(ofIgnoringCase: "</title>")
+        if let open = text.firstOccurrence(of: "<title>", ignoringASCIICase: true),
+            let close = text[open.upperBound...].firstOccurrence(of: "</title>", ignoringASCIICase: true)
         {
             text = String(text[open.upperBound..<close.lowerBound])
         } else if text.contains("<") {

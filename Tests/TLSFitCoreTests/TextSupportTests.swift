@@ -44,13 +44,19 @@ struct TextSupportTests {
             "ÄÖÜ http://ümlaut.example",
         ]
         for line in lines {
-            for needle in ["http", "<title>", "</title>", "ümlaut"] {
-                let ours = line.firstRange(ofIgnoringCase: needle).map { String(line[$0]) }
-                let foundation = line.range(of: needle, options: .caseInsensitive).map { String(line[$0]) }
-                #expect(ours == foundation, "\(needle) in \(line)")
+            for needle in ["http", "HTTP", "<title>", "</title>", "ümlaut", "example", "://"] {
+                let ours = line.firstOccurrence(of: needle, ignoringASCIICase: true)
+                let foundation = line.range(of: needle, options: .caseInsensitive)
+                #expect(ours == foundation, "\(needle) in \(line), ignoring case")
+                #expect(line.firstOccurrence(of: needle) == line.range(of: needle), "\(needle) in \(line)")
+                // In a substring, the range is the parent string's.
+                let tail = line.dropFirst(3)
+                #expect(tail.firstOccurrence(of: needle) == tail.range(of: needle), "\(needle) in \(tail)")
             }
         }
-        #expect("abc".firstRange(ofIgnoringCase: "") == nil)
+        #expect("abc".firstOccurrence(of: "") == nil)
+        #expect("FAILED* [80072EFE]".firstOccurrence(of: "FAILED [") == nil)
+        #expect("ab".firstOccurrence(of: "abc") == nil)
         #expect("SSL Cipher Suite Order".equalsIgnoringCase("ssl cipher suite order"))
         #expect(!"ECC Curve Order".equalsIgnoringCase("ECC Curve"))
     }

@@ -97,7 +97,7 @@ public enum InputTime {
     /// `<ReadTime>2023-05-04T10:11:12.1234567Z</ReadTime>` of a `gpresult /x` report, if any.
     public static func gpresultReadTime(_ bytes: [UInt8]) -> Date? {
         guard let text = try? TextDecoding.decode(Array(bytes.prefix(1 << 20)), source: "gpresult").text,
-            let open = text.firstRange(of: "<ReadTime>"), let close = text[open.upperBound...].firstRange(of: "</ReadTime>")
+            let open = text.firstOccurrence(of: "<ReadTime>"), let close = text[open.upperBound...].firstOccurrence(of: "</ReadTime>")
         else { return nil }
         return parseISO(String(text[open.upperBound..<close.lowerBound]))
     }

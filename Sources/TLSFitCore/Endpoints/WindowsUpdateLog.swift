@@ -104,7 +104,7 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     struct URLParts { var scheme: String; var host: String; var port: Int; var path: String }
 
     static func firstURL(in line: String) -> URLParts? {
-        guard let range = line.firstRange(ofIgnoringCase: "http") else { return nil }
+        guard let range = line.firstOccurrence(of: "http", ignoringASCIICase: true) else { return nil }
         var rest = line[range.lowerBound...]
         let scheme: String
         if rest.lowercased().hasPrefix("https://") { scheme = "https"; rest = rest.dropFirst(8) }
@@ -126,9 +126,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     /// `FAILED [80072EFE]`, `*FAILED* [80072F8F]`, or `... with [80072F8F] ...` on a "Complete the request URL" line.
     static func failureCode(in line: String) -> String? {
         for marker in ["FAILED [", "FAILED* [", "FAILED*  ["] {
-            if let r = line.firstRange(of: marker), let code = hexCode(line[r.upperBound...]) { return code }
+            if let r = line.firstOccurrence(of: marker), let code = hexCode(line[r.upperBound...]) { return code }
         }
-        if line.contains("Complete the request URL"), let r = line.firstRange(of: " with ["), let code = hexCode(line[r.upperBound...]) {
+        if line.firstOccurrence(of: "Complete the request URL") != nil, let r = line.firstOccurrence(of: " with ["), let code = hexCode(line[r.upperBound...]) {
             return code
         }
         return nil

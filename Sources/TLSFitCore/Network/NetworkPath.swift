@@ -44,7 +44,7 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String, source: String = "--proxy") throws(InputError) {
         var rest = Substring(text.trimmingASCIIWhitespace())
         guard !rest.isEmpty else { throw InputError(source: source, message: "empty proxy address") }
-        if let schemeEnd = rest.firstRange(of: "://") {
+        if let schemeEnd = rest.firstOccurrence(of: "://") {
             let scheme = rest[..<schemeEnd.lowerBound].lowercased()
             guard scheme == "http" else {
                 throw InputError(source: source, message: "'\(scheme)://' proxies are not supported: give an HTTP proxy (http://HOST:PORT), as WinHTTP uses")
@@ -136,7 +136,7 @@ public struct ProxyBypassList: Sendable, Hashable, CustomStringConvertible {
                 if !name.contains("."), !name.contains(":") { return true }
                 continue
             }
-            if let scheme = entry.firstRange(of: "://") { entry = entry[scheme.upperBound...] }
+            if let scheme = entry.firstOccurrence(of: "://") { entry = entry[scheme.upperBound...] }
             // A trailing :PORT limits the entry to that port (an IPv6 literal has more colons: keep it whole).
             if entry.filter({ $0 == ":" }).count == 1, let colon = entry.lastIndex(of: ":"),
                 let p = Int(entry[entry.index(after: colon)...])

@@ -13,12 +13,12 @@ public enum GPResultParser {
         // The declaration names the file's encoding (gpresult writes utf-16); the text is now
         // decoded, so drop the declaration (it holds no line break) and hand the parser UTF-8.
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.hasPrefix("<?xml"), let end = trimmed.firstRange(of: "?>") {
+        if trimmed.hasPrefix("<?xml"), let end = trimmed.firstOccurrence(of: "?>") {
             text = String(text[..<trimmed.startIndex]) + String(trimmed[end.upperBound...])
         }
         // gpresult never writes a DTD; with one, entities would be dropped silently (a suite list
         // written with an entity became empty). Refuse it, at its line.
-        if let doctype = text.firstRange(of: "<!DOCTYPE") ?? text.firstRange(of: "<!ENTITY") {
+        if let doctype = text.firstOccurrence(of: "<!DOCTYPE") ?? text.firstOccurrence(of: "<!ENTITY") {
             let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw InputError(source: source, line: line,
                 message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")

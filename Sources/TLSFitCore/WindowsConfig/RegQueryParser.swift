@@ -103,7 +103,7 @@ public enum RegQueryParser {
     /// `    Name With Spaces    REG_SZ    data` -> ("Name With Spaces", "REG_SZ", "data").
     static func splitValue(_ line: String) -> (String, String, String)? {
         let body = line.drop { $0 == " " || $0 == "\t" }
-        guard let typeStart = body.firstRange(of: "    REG_") ?? body.firstRange(of: "\tREG_") else { return nil }
+        guard let typeStart = body.firstOccurrence(of: "    REG_") ?? body.firstOccurrence(of: "\tREG_") else { return nil }
         let name = String(body[..<typeStart.lowerBound]).trimmingASCIIWhitespace()
         let afterName = body[typeStart.upperBound...]
         let typeEnd = afterName.firstIndex { $0 == " " || $0 == "\t" } ?? afterName.endIndex
