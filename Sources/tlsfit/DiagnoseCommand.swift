@@ -66,6 +66,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework).")
     var role: UpdateRole = .client
 
+    @Option(name: .long, help: ArgumentHelp("The stack the client connects with: winhttp, wininet, dotnet (.NET 5+) or sspi. Default: the role's (client: winhttp; wsus: .NET Framework).", valueName: "STACK"))
+    var stack: String?
+
     @Option(name: .long, help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
     var log: String?
 
@@ -133,6 +136,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
+        let chosenStack = try HelloCommand.parseStack(stack)
         do {
             if let log {
                 let file = try ConfigInputLoader.readFile(log)
@@ -142,7 +146,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             inputs = try ConfigInputLoader.load(config)
             configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }
-            configuration.stack = role.stack
+            configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             path = try network.path() ?? machineProxy.winHTTPPath
             targets = try makeTargets(release: configuration.release, log: updateLog)
@@ -202,7 +206,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)
         report.role = role.rawValue
-        report.stack = role.stack.rawValue
+        report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
         report.blockedPorts = Self.blockedPorts(hosts)
         if let updateLog, let log {

@@ -101,9 +101,13 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Windows client's configuration files (.reg, Registry.pol, GPO backup...); repeatable. Implies the Windows client.")
     var config: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("With --windows/--config: the stack whose hello is sent: winhttp (the default), wininet, dotnet or sspi.", valueName: "STACK"))
+    var stack: String?
+
     var windowsMode: Bool { windows != nil || !config.isEmpty }
 
     func validate() throws {
+        if stack != nil, !windowsMode { throw ValidationError("--stack names a Windows client's stack: give --windows or --config too") }
         if windowsMode {
             let clash = [("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
                          ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
@@ -172,13 +176,15 @@ struct ProbeCommand: AsyncParsableCommand {
             guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
             release = r
         }
-        let configuration: WindowsTLSConfig
+        var configuration: WindowsTLSConfig
         let target: HostPort
         var connectAddress: String?
         var connectPort: Int?
         let path: NetworkPath
+        let chosenStack = try HelloCommand.parseStack(stack)
         do {
             configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            configuration.stack = chosenStack ?? .winHTTP
             target = try HostPort(parsing: self.target, source: "HOST")
             let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
             if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {

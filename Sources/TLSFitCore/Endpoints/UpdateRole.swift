@@ -27,10 +27,31 @@ public enum UpdateRole: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// The Windows networking stack whose protocol choice is modelled.
-public enum ClientStack: String, Sendable, Hashable, Codable {
+/// The Windows networking stack that makes the connection: its protocols, and what it changes in Schannel's
+/// ClientHello (`stack:NAME` rows of `windows-hello.tsv`).
+public enum ClientStack: String, Sendable, Hashable, Codable, CaseIterable {
     /// WinHTTP (the Windows Update agent): `DefaultSecureProtocols` over Schannel.
     case winHTTP = "winhttp"
+    /// WinINet (Internet Explorer, Office, many installers): its own protocol choice; no RC4 or DHE suites.
+    case winINet = "wininet"
+    /// .NET 5 and later (`SslStream`, `HttpClient`): Schannel's defaults, always with strong crypto.
+    case dotNet = "dotnet"
     /// .NET Framework 4.x (WSUS, Configuration Manager): `SchUseStrongCrypto`, `SystemDefaultTlsVersions`.
     case dotNetFramework = "dotnet-framework"
+    /// An application calling Schannel (SSPI) directly: curl.exe, the RDP client, most agents.
+    case sspi = "sspi"
+
+    /// How output names it.
+    public var displayName: String {
+        switch self {
+        case .winHTTP: "WinHTTP"
+        case .winINet: "WinINet"
+        case .dotNet: ".NET"
+        case .dotNetFramework: ".NET Framework"
+        case .sspi: "SSPI (Schannel directly)"
+        }
+    }
+
+    /// The stacks `--stack` accepts (`dotnet-framework` comes with `--role wsus`).
+    public static let selectable: [ClientStack] = [.winHTTP, .winINet, .dotNet, .sspi]
 }
