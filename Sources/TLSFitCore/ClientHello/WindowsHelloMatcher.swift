@@ -4,7 +4,7 @@ import FoundationEssentials
 public struct HelloDifference: Sendable, Hashable, Codable {
     /// A fixed vocabulary that only grows: `protocols`, `suites-missing`, `suites-extra`, `suites-order`,
     /// `signature-algorithms`, `groups`, `point-formats`, `extensions-missing`, `extensions-extra`,
-    /// `extensions-order`, `session-id`, `key-shares`.
+    /// `extensions-order`, `record-version`, `session-id`, `key-shares`.
     public var kind: String
     public var detail: String
     /// How much it counts against the release (lower total: closer match).
@@ -23,8 +23,10 @@ public struct HelloMatch: Sendable, Hashable {
     public var configuration: String
     /// Facts the candidate hello rests on that are assumed (see `windows-hello.tsv`).
     public var assumptions: [String]
-    /// The stack whose hello this is.
+    /// The stack whose hello this is (the likeliest of `stacks`: WinHTTP, the update agent's, first).
     public var stack: ClientStack = .winHTTP
+    /// Every modelled stack that sends these same bytes on these releases: a tie the hello cannot break.
+    public var stacks: [ClientStack] = [.winHTTP]
     /// The patch levels (`windows-hello.tsv` `PROFILE@LEVEL`) of the releases, distinct, in order; empty when
     /// the releases have one hello for every patch level.
     public var patchLevels: [String] = []
@@ -103,6 +105,7 @@ public enum WindowsHelloMatcher {
                 out.append(u16: UInt16(truncatingIfNeeded: values.count))
                 for v in values { out.append(u16: v) }
             }
+            list([h.recordVersion])
             list(h.offeredVersions.map(\.wireValue))
             list(h.cipherSuites)
             list(h.extensionTypes)
@@ -149,7 +152,7 @@ public enum WindowsHelloMatcher {
                             var normalized = built.hello
                             normalized.random = []
                             normalized.sessionID = normalized.sessionID.map { _ in 0 }
-                            let groupKey = normalized.encode() + Array(label.utf8) + Array(stack.rawValue.utf8)
+                            let groupKey = normalized.encode()
                             let group: Int
                             if let g = groupKeys[groupKey] {
                                 group = g
@@ -196,6 +199,7 @@ public enum WindowsHelloMatcher {
             let allowed = Set(releases)
             // Per release, its best (stack, patch level, configuration).
             var best: [WindowsRelease: (candidate: Int, score: Int)] = [:]
+            var stacksOf: [WindowsRelease: [Int: [ClientStack]]] = [:]
             for (index, score) in scored.candidates {
                 let c = set.candidates[index]
                 guard allowed.contains(c.release) else { continue }
@@ -210,6 +214,7 @@ public enum WindowsHelloMatcher {
                         continue
                     }
                 }
+                if !(stacksOf[c.release]?[c.group]?.contains(c.stack) ?? false) { stacksOf[c.release, default: [:]][c.group, default: []].append(c.stack) }
                 if let current = best[c.release] {
                     let a = set.candidates[current.candidate]
                     if score > current.score { continue }
@@ -232,17 +237,20 @@ public enum WindowsHelloMatcher {
             }
             // Releases whose chosen hellos are the same (bytes, configuration, stack) are named together.
             var grouped: [HelloMatch] = []
-            var groupIndex: [Int: Int] = [:]
+            var groupIndex: [String: Int] = [:]
             for release in WindowsRelease.allCases {
                 guard let (index, score) = best[release] else { continue }
                 let c = set.candidates[index]
-                if let i = groupIndex[c.group] {
+                let stacks = ClientStack.selectable.filter { (stacksOf[release]?[c.group] ?? [c.stack]).contains($0) }
+                let key = "\(c.group)|\(c.label)|\(c.stack.rawValue)"
+                if let i = groupIndex[key] {
                     grouped[i].releases.append(release)
                     if let name = c.patch?.name, !grouped[i].patchLevels.contains(name) { grouped[i].patchLevels.append(name) }
+                    grouped[i].stacks = ClientStack.selectable.filter { grouped[i].stacks.contains($0) || stacks.contains($0) }
                 } else {
-                    groupIndex[c.group] = grouped.count
+                    groupIndex[key] = grouped.count
                     grouped.append(HelloMatch(releases: [release], score: score, differences: scored.differences[c.group] ?? [],
-                                              configuration: c.label, assumptions: c.assumptions, stack: c.stack,
+                                              configuration: c.label, assumptions: c.assumptions, stack: c.stack, stacks: stacks,
                                               patchLevels: c.patch.map { [$0.name] } ?? []))
                 }
             }
@@ -362,6 +370,9 @@ public enum WindowsHelloMatcher {
                 detail: known ? "the extensions both hold are in another order than this candidate's (another modelled release or stack sends the capture's order)"
                     : "the extensions both hold are in another order (no modelled Schannel release or stack sends this order)",
                 weight: 4))
+        }
+        if captured.recordVersion != candidate.recordVersion {
+            out.append(HelloDifference(kind: "record-version", detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))", weight: 1))
         }
         if captured.sessionID.count != candidate.sessionID.count {
             out.append(HelloDifference(kind: "session-id", detail: "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)", weight: 1))

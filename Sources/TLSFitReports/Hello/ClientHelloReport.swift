@@ -38,6 +38,8 @@ public struct ClientHelloReport: Sendable, Encodable {
         public var releases: [String]
         /// The stack whose hello this is (`winhttp`, `wininet`, `dotnet`, `sspi`).
         public var stack: String
+        /// Every modelled stack that sends the same bytes on these releases (a tie the hello cannot break).
+        public var stacks: [String]
         /// The patch levels of the releases (`windows-hello.tsv`); empty when they have one hello for all.
         public var patchLevels: [String]
         public var score: Int
@@ -124,7 +126,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         hex = Digest.hex(hello.encode())
         self.assumptions = assumptions
         self.matches = matches?.map {
-            Match(releases: $0.releases.map(\.rawValue), stack: $0.stack.rawValue, patchLevels: $0.patchLevels, score: $0.score, identical: $0.identical, configuration: $0.configuration,
+            Match(releases: $0.releases.map(\.rawValue), stack: $0.stack.rawValue, stacks: $0.stacks.map(\.rawValue), patchLevels: $0.patchLevels, score: $0.score, identical: $0.identical, configuration: $0.configuration,
                   differences: $0.differences, assumptions: $0.assumptions)
         }
     }
@@ -231,7 +233,9 @@ public enum ClientHelloTextRenderer {
             for (i, m) in matches.enumerated() {
                 let tie = matches.indices.contains { $0 != i && matches[$0].score == m.score }
                 let verdict = (m.identical ? "identical" : "score \(m.score)") + (tie ? ", tie" : "")
-                let stack = ClientStack(rawValue: m.stack)?.displayName ?? m.stack
+                let stack = m.stacks.count > 1
+                    ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ") + " (the same bytes)"
+                    : ClientStack(rawValue: m.stack)?.displayName ?? m.stack
                 let patch = m.patchLevels.isEmpty ? "" : "; patch level \(m.patchLevels.joined(separator: "/"))"
                 out.write("  \(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]\n")
                 for d in m.differences { out.write("       \(d.kind): \(d.detail)\n") }
