@@ -109,6 +109,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
+        // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
+        do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
         guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
         var release: WindowsRelease?
         if let windows {
@@ -247,7 +249,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
-        var list = try HostList.parse(arguments: hosts)
+        var list = try HostArguments.parse(hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
         } else if list.isEmpty || windowsUpdate {

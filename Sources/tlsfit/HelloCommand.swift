@@ -41,7 +41,7 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022.")
     var windows: String?
 
-    @Option(name: .long, help: "A configuration file (.reg, Registry.pol, GPO backup, gpresult, Get-TlsCipherSuite); repeatable, applied in order.")
+    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders (.reg, Registry.pol, gpresult, Get-TlsCipherSuite...), applied in order (as `tlsfit config`).", completion: Completions.configFiles)
     var config: [String] = []
 
     @Option(name: .long, help: "The server name the hello carries (server_name).")

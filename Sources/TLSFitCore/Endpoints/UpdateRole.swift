@@ -9,6 +9,17 @@ public enum UpdateRole: String, Sendable, Hashable, Codable, CaseIterable {
     /// The stack that makes the connections.
     public var stack: ClientStack { self == .wsus ? .dotNetFramework : .winHTTP }
 
+    /// The TLS hosts this role contacts on any modelled release, in catalog order: the one list
+    /// `scan --windows-update` and `report` check, so they agree with `diagnose` (which takes the
+    /// hosts of the one release it diagnoses).
+    public func tlsHosts(catalog: Catalog = .shared) -> [UpdateHost] {
+        var wanted = Set<String>()
+        for release in WindowsRelease.allCases {
+            for h in hosts(release: release, catalog: catalog) where !h.isPlainHTTP { wanted.insert("\(h.host.lowercased()):\(h.port)") }
+        }
+        return catalog.updateHosts.filter { wanted.contains("\($0.host.lowercased()):\($0.port)") }
+    }
+
     /// The update hosts this role contacts on `release`, in catalog order.
     ///
     /// - client: hosts whose agents are `all`, plus `windows-10+` hosts from Windows 10 1607 / Server
