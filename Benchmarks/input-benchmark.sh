@@ -86,14 +86,14 @@ if has log; then
     ls -l "$WORK/WindowsUpdate.log" | awk '{print "log:", $5, "bytes"}'
     grep -cE 'FAILED|Making request' "$WORK/WindowsUpdate.log" >/dev/null  # page cache
     read -r gs _ _ gs_cpu <<<"$(measure grep -cE 'FAILED|Making request' "$WORK/WindowsUpdate.log")"
-    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/WindowsUpdate.log" --offline --quiet --format json --output "$WORK/log.json")"
+    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/WindowsUpdate.log" --offline --quiet --format json)"
     echo "diagnose --log exit $tc"
     row "\`diagnose --log\` of a $LOG_MB MB WindowsUpdate.log" "$ts" "$tm" "$ts_cpu" "\`grep -cE\`" "$gs" "$gs_cpu" 0.05 10 100 "10x grep, < 100 MiB"
     # Streamed: four times the file, the same memory.
     for _ in 1 2 3; do cat "$WORK/WindowsUpdate.log"; done >>"$WORK/big.log"
     cat "$WORK/WindowsUpdate.log" >>"$WORK/big.log"
     read -r gs _ _ gs_cpu <<<"$(measure grep -cE 'FAILED|Making request' "$WORK/big.log")"
-    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/big.log" --offline --quiet --format json --output "$WORK/log.json")"
+    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/big.log" --offline --quiet --format json)"
     row "\`diagnose --log\` of a $((LOG_MB * 4)) MB WindowsUpdate.log" "$ts" "$tm" "$ts_cpu" "\`grep -cE\`" "$gs" "$gs_cpu" 0.05 10 100 "10x grep, < 100 MiB"
     rm -f "$WORK/big.log" "$WORK/WindowsUpdate.log"
 fi
@@ -146,9 +146,9 @@ PY
     sleep 0.5
     printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\r\n"SchUseStrongCrypto"=dword:00000001\r\n' >"$WORK/machine.reg"
     hosts="sls.update.microsoft.com fe2.update.microsoft.com fe2cr.update.microsoft.com fe3.delivery.mp.microsoft.com fe3cr.delivery.mp.microsoft.com slscr.update.microsoft.com tsfe.trafficshaping.dsp.mp.microsoft.com settings-win.data.microsoft.com login.live.com"
-    read -r one om oc one_cpu <<<"$(measure "$BIN" diagnose fe2.update.microsoft.com --config "$WORK/machine.reg" --proxy "http://127.0.0.1:$PPORT" --timeout 3 --quiet --format json --output "$WORK/p1.json")"
+    read -r one om oc one_cpu <<<"$(measure "$BIN" diagnose fe2.update.microsoft.com --config "$WORK/machine.reg" --proxy "http://127.0.0.1:$PPORT" --timeout 3 --quiet --format json)"
     # shellcheck disable=SC2086
-    read -r nine nm nc nine_cpu <<<"$(measure "$BIN" diagnose $hosts --config "$WORK/machine.reg" --proxy "http://127.0.0.1:$PPORT" --timeout 3 --quiet --format json --output "$WORK/p9.json")"
+    read -r nine nm nc nine_cpu <<<"$(measure "$BIN" diagnose $hosts --config "$WORK/machine.reg" --proxy "http://127.0.0.1:$PPORT" --timeout 3 --quiet --format json)"
     echo "silent proxy: 1 host $one s (exit $oc), 9 hosts $nine s (exit $nc)"
     row "\`diagnose\` of 1 host through a silent proxy, \`--timeout 3\`" "$one" "$om" "$one_cpu" "" 3 0 3 "$(python3 -c "print(4 / 3)")" 0 "timeout + 1 s (4 s)"
     row "\`diagnose\` of 9 hosts through a silent proxy, \`--timeout 3\`" "$nine" "$nm" "$nine_cpu" "1 host" "$one" "$one_cpu" 0 1.5 0 "1.5x one host"
@@ -159,7 +159,7 @@ if has reg; then
     ls -l "$WORK/million.reg" | awk '{print ".reg:", $5, "bytes"}'
     grep -c '=' "$WORK/million.reg" >/dev/null
     read -r gs _ _ gs_cpu <<<"$(measure grep -c '=' "$WORK/million.reg")"
-    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" config "$WORK/million.reg" --format json --output "$WORK/config.json" --quiet)"
+    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" config "$WORK/million.reg" --format json)"
     echo "config exit $tc"
     row "\`config\` of a .reg of a million values" "$ts" "$tm" "$ts_cpu" "\`grep -c '='\`" "$gs" "$gs_cpu" 0.05 20 300 "20x grep (1 s), < 300 MiB"
     rm -f "$WORK/million.reg"

@@ -162,6 +162,21 @@ struct LinearParsingTests {
         return Array(repeating: names.joined(separator: ","), count: copies).joined(separator: ",\r\n")
     }
 
+    /// A pasted plain list as a configuration input (the review's 33 MB list took 31 s and 1 GB):
+    /// parsed and evaluated in proportion, with a bounded number of warnings (the first names of
+    /// each kind, then a count), not one per name.
+    @Test func aPastedListAsConfigurationIsLinearWithBoundedWarnings() throws {
+        func evaluate(_ copies: Int) throws -> WindowsTLSConfig {
+            let bytes = Array((Self.cipherList(copies: copies) + ",TLS_NOT_A_SUITE_1,TLS_NOT_A_SUITE_2").utf8)
+            let document = try SuiteListParser.parsePlainList(bytes, source: "list.txt")
+            return WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [document]), release: .server2022, suggestNames: false)
+        }
+        let config = try evaluate(3_000)
+        #expect(config.warnings.count < 3 * Evaluator.listedNamesLimit + 5, "\(config.warnings.count) warnings")
+        #expect(config.warnings.contains { $0.code == .duplicateSuite && $0.message.contains("more name(s) are listed twice") })
+        try Self.expectProportional("pasted list evaluated", small: { _ = try evaluate(30) }, large: { _ = try evaluate(3_000) })
+    }
+
     @Test func aLongCipherListIsLinear() throws {
         let small = Self.cipherList(copies: 30), large = Self.cipherList(copies: 3_000)
         guard case .suites(let suites) = try CipherListParser.parse(large, source: "list.txt") else { Issue.record("not suites"); return }
