@@ -126,6 +126,16 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                 // The line's end: LF or CR.
                 var j = i
                 while j < n, chunk[j] != 0x0A, chunk[j] != 0x0D { j += 1 }
+                if j < n, line.isEmpty, !(chunk[j] == 0x0A && afterCR && j == i) {
+                    // A whole line inside the chunk: read in place, no copy.
+                    afterCR = false
+                    let number = lineNumber
+                    lineNumber += 1
+                    try read(UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number)
+                    afterCR = chunk[j] == 0x0D
+                    i = j + 1
+                    continue
+                }
                 if j > i {
                     if afterCR { afterCR = false }
                     let room = Reader.maximumLineLength - line.count
@@ -232,21 +242,37 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         }
     }
 
-    /// The first four space-separated fields of a line (date, time, process, thread).
+    /// The first four space-separated fields of a line (date, time, process, thread), without
+    /// allocating.
     struct LineFields {
-        var ranges: [Range<Int>] = []
+        var starts = (0, 0, 0, 0)
+        var ends = (0, 0, 0, 0)
+        var count = 0
         init(_ line: UnsafeBufferPointer<UInt8>) {
             var i = 0
-            ranges.reserveCapacity(4)
-            while ranges.count < 4 {
+            while count < 4 {
                 while i < line.count, line[i] == 0x20 { i += 1 }
                 guard i < line.count else { break }
                 let start = i
                 while i < line.count, line[i] != 0x20 { i += 1 }
-                ranges.append(start..<i)
+                switch count {
+                case 0: (starts.0, ends.0) = (start, i)
+                case 1: (starts.1, ends.1) = (start, i)
+                case 2: (starts.2, ends.2) = (start, i)
+                default: (starts.3, ends.3) = (start, i)
+                }
+                count += 1
             }
         }
-        func range(_ k: Int) -> Range<Int>? { k < ranges.count ? ranges[k] : nil }
+        func range(_ k: Int) -> Range<Int>? {
+            guard k < count else { return nil }
+            switch k {
+            case 0: return starts.0..<ends.0
+            case 1: return starts.1..<ends.1
+            case 2: return starts.2..<ends.2
+            default: return starts.3..<ends.3
+            }
+        }
     }
 
     /// The OS build of the first request URL that carries one.
@@ -257,16 +283,16 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     /// Seconds since 1970 of `YYYY/MM/DD` `HH:MM:SS[.fff]` (UTC; out-of-range days roll over as
     /// timegm does), nil when the fields are not a time stamp.
     static func timestamp(_ line: UnsafeBufferPointer<UInt8>, _ date: Range<Int>, _ time: Range<Int>) -> Int64? {
-        // Numbers separated by `separator`, exactly `count` of them, each 1...9 ASCII digits.
-        func numbers(_ r: Range<Int>, separator: UInt8, count: Int) -> [Int]? {
-            var out: [Int] = []
-            out.reserveCapacity(count)
-            var value = 0, digits = 0
+        // Three numbers separated by `separator`, each 1...9 ASCII digits.
+        func three(_ r: Range<Int>, separator: UInt8) -> (Int, Int, Int)? {
+            var values = (0, 0, 0)
+            var index = 0, value = 0, digits = 0
             for i in r {
                 let b = line[i]
                 if b == separator {
-                    guard digits > 0, out.count < count - 1 else { return nil }
-                    out.append(value)
+                    guard digits > 0, index < 2 else { return nil }
+                    if index == 0 { values.0 = value } else { values.1 = value }
+                    index += 1
                     (value, digits) = (0, 0)
                 } else if b >= 0x30, b <= 0x39, digits < 9 {
                     value = value * 10 + Int(b - 0x30)
@@ -275,17 +301,16 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                     return nil
                 }
             }
-            guard digits > 0 else { return nil }
-            out.append(value)
-            return out.count == count ? out : nil
+            guard digits > 0, index == 2 else { return nil }
+            values.2 = value
+            return values
         }
         // The fraction after a dot is ignored.
         var timeEnd = time.upperBound
         if let dot = time.first(where: { line[$0] == 0x2E }) { timeEnd = dot }
-        guard date.count >= 6, line[date.lowerBound + 4] == 0x2F, let d = numbers(date, separator: 0x2F, count: 3),
-            let t = numbers(time.lowerBound..<timeEnd, separator: 0x3A, count: 3)
+        guard date.count >= 6, line[date.lowerBound + 4] == 0x2F, let (y, mo, da) = three(date, separator: 0x2F),
+            let (h, mi, s) = three(time.lowerBound..<timeEnd, separator: 0x3A)
         else { return nil }
-        let (y, mo, da, h, mi, s) = (d[0], d[1], d[2], t[0], t[1], t[2])
         guard (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s) else { return nil }
         return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
     }
