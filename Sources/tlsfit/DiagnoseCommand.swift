@@ -92,8 +92,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
-    @Option(name: .long, help: "Seconds per connection.")
+    @Option(name: .long, help: "Seconds per host connection: one deadline covers the proxy's CONNECT and the handshake.")
     var timeout: Double = 5
+
+    @Option(name: .long, help: "Hosts diagnosed at once (1-1024).")
+    var concurrency: Int = DiagnoseEngine.defaultConcurrency
 
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
@@ -120,6 +123,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             release = r
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
+        guard (1...1024).contains(concurrency) else { throw Self.fail("--concurrency: give a number of hosts from 1 to 1024") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
@@ -141,8 +145,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
             if let log {
-                let file = try ConfigInputLoader.readFile(log)
-                updateLog = try WindowsUpdateLog.parse(file.bytes, source: log)
+                // Streamed: a log of any size is read in one pass, one chunk in memory.
+                var reader = WindowsUpdateLog.Reader(source: log)
+                try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
+                updateLog = try reader.finish()
                 logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
             }
             inputs = try ConfigInputLoader.load(config)
@@ -192,6 +198,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let progress = ReportProgress(enabled: !terminal.quiet && checked.count > 1 && isatty(STDERR_FILENO) == 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         engine.path = path
+        engine.concurrency = concurrency
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
         engine.revocation = revocation
