@@ -19,22 +19,21 @@ public enum DiagnosisTextRenderer {
                 out += "\n" + renderHost(host, layout: layout)
             }
         }
-        out += "\n" + summaryLine(report) + "\n"
+        out += "\n" + layout.wrap(summaryLine(report), first: "", indent: "  ")
+        let failing = report.hosts.filter { !$0.succeeded }.count
+        out += "\(report.hosts.count - failing) of \(report.hosts.count) host(s) reachable with this configuration.\n"
         return out
     }
 
-    /// The last line: the configuration's verdict, then what was measured here.
+    /// The configuration's verdict across hosts, then what was measured here.
     public static func summaryLine(_ report: DiagnosisReport) -> String {
-        let total = report.hosts.count
         let judged = report.hosts.filter { ["ok", "fails"].contains($0.configuration?.outcome ?? "") }
         let configOK = judged.filter { $0.configuration?.outcome == "ok" }.count
-        var line = "Configuration: works with \(configOK) of \(judged.count) host(s) it could judge."
+        var line = "Configuration: works with \(configOK) of \(judged.count) host(s) it could judge"
         if let r = report.reachability {
-            line += " From this machine: \(r.measured - r.unreached) of \(r.measured) host(s) reached"
-            let failing = report.hosts.filter { !$0.succeeded }.count
-            line += "; \(total - failing) of \(total) host(s) reachable with this configuration."
+            line += "; from this machine: \(r.measured - r.unreached) of \(r.measured) host(s) reached."
         } else {
-            line += " Offline: nothing measured from this machine."
+            line += "; offline: nothing measured from this machine."
         }
         return line
     }
@@ -46,7 +45,7 @@ public enum DiagnosisTextRenderer {
         let here = report.findings.filter { $0.vantage == .thisMachine }
         var out = ""
         if !report.configurationFindings.isEmpty || !config.isEmpty {
-            out += "\n" + layout.paint("Findings: the configuration", .bold) + " (the export against each host's profile; holds on the Windows machine's own network)\n"
+            out += "\n" + layout.wrap(layout.paint("Findings: the configuration", .bold) + " (the export against each host's profile; holds on the Windows machine's own network)", first: "", indent: "  ")
             for w in report.configurationFindings {
                 let severity = layout.paint("[\(w.severity)]", w.severity == "error" ? .red : .yellow)
                 out += layout.wrap("\(w.code.rawValue): \(t(w.message))", first: "  \(severity) ", indent: "          ")
@@ -58,7 +57,7 @@ public enum DiagnosisTextRenderer {
             out += renderCauseFindings(config, layout: layout)
         }
         if !here.isEmpty {
-            out += "\n" + layout.paint("Findings: measured from this machine", .bold) + " (its DNS, route and proxy; the Windows machine may differ)\n"
+            out += "\n" + layout.wrap(layout.paint("Findings: measured from this machine", .bold) + " (its DNS, route and proxy; the Windows machine may differ)", first: "", indent: "  ")
             out += renderCauseFindings(here, layout: layout)
         }
         if let note = report.reachability?.note {
@@ -152,8 +151,8 @@ public enum DiagnosisTextRenderer {
         }
         for (i, c) in h.causes.enumerated() {
             out += "\n"
-            let tag = c.vantage == .configuration ? "configuration" : "measured here"
-            out += layout.wrap("\(t(c.summary))", first: "  Cause \(i + 1) (\(tag)) [\(c.code.rawValue), \(c.windowsError)]: ", indent: "    ")
+            // Which vantage point each cause belongs to is said once, on the Configuration and From here lines.
+            out += layout.wrap("\(t(c.summary))", first: "  Cause \(i + 1) [\(c.code.rawValue), \(c.windowsError)]: ", indent: "    ")
             if let next = c.leadsTo { out += "    Leads to: \(next.rawValue)\n" }
             out += layout.wrap(t(c.explanation), indent: "    ")
             out += layout.wrap(errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence), indent: "    ")

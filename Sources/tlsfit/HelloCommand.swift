@@ -85,7 +85,7 @@ struct HelloCommand: AsyncParsableCommand {
         } catch {
             throw CLIErrors.badInput(error.description)
         }
-        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
         let built: WindowsClientHello
         do {
             built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host)
@@ -93,9 +93,11 @@ struct HelloCommand: AsyncParsableCommand {
             StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
-        let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
+        var report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
                                        releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
                                        offered: built.profile.protocols)
+        // Every warning that changes this hello, with its file and line (no host here: nothing it leads to).
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: [])
         try Self.emit(report, format: format)
     }
 
