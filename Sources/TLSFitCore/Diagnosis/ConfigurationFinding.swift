@@ -134,7 +134,7 @@ public struct Reachability: Sendable, Hashable, Codable {
         if none {
             let stages = Set(measured.compactMap(\.stage)).sorted()
             let configFails = hosts.filter { $0.configuration?.outcome == "fails" }.count
-            note = "This machine cannot reach any of the \(measured.count) host(s) (\(stages.joined(separator: ", ")) fail from here): what it measured is its own network, not the Windows machine's. "
+            note = "This machine cannot reach any of the \(measured.count) host(s) (each fails at \(stages.joined(separator: " or ")) from here): what it measured is its own network, not the Windows machine's. "
                 + (configFails > 0
                     ? "The configuration verdict does not depend on the network: it fails against \(configFails) host(s) whatever the network. "
                     : "The configuration verdict does not depend on the network: it holds against every host it could judge. ")

@@ -59,13 +59,6 @@ public enum Diagnoser {
             if let failure = observed.failure {
                 result.causes = proxyCauses(for: failure, observed: observed, direct: direct, pinned: pinned)
                     ?? causes(for: failure, observed: observed, config: config, server: server, predicted: predicted, pinned: pinned)
-                // Not reached from here: the configuration's own verdict (the export against the
-                // host's profile) still holds on the Windows machine's network. It comes first.
-                if HostDiagnosis.unreached(observed), let predicted, let server, !predicted.succeeded {
-                    let (configCauses, verified) = explainConfiguration(config: config, server: server)
-                    result.causes = configCauses + result.causes
-                    result.fixVerified = verified
-                }
             } else if let required = requiredRootSubject, let root = result.certificateRoot,
                 !root.lowercased().contains(required.lowercased())
             {
@@ -73,6 +66,16 @@ public enum Diagnoser {
                                                        : inspectionCause(observed, root: root, required: required)]
             } else {
                 result.outcome = "ok"
+            }
+            // Not reached from here, or reached only through a proxy that stood in for the server: the
+            // configuration's own verdict (the export against the host's profile) still holds on the
+            // Windows machine's network. It comes first.
+            let directAnswer = observed.proxy == nil && !HostDiagnosis.unreached(observed)
+            if !directAnswer, let predicted, let server, !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration }) {
+                let (configCauses, verified) = explainConfiguration(config: config, server: server)
+                result.causes = configCauses + result.causes
+                result.fixVerified = verified
+                result.outcome = "fails"
             }
         } else if let predicted, let server {
             if predicted.succeeded {
