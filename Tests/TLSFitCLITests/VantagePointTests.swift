@@ -144,6 +144,23 @@ struct VantagePointTests {
         #expect(try CLI.run(["hello", "--config", config, "--windows", "windows-10-22h2"]).stdout.contains("[warning] unknown-suite-name"))
     }
 
+    // A typo whose suite the server does not need is not the cause; the fix still names it instead of dropping it silently.
+    @Test func aTypoThatDoesNotMatterIsAWarningAndTheFixNamesIt() throws {
+        let config = try Self.lab.reg("typo-rsa.reg", [
+            "[\(DiagnoseCommandTests.policy)]",
+            "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA348,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"",
+        ])
+        let json = try CLI.json(try CLI.run(["diagnose", "slscr.update.microsoft.com", "--config", config, "--windows", "windows-10-22h2",
+                                             "--offline", "--format", "json"]))
+        let cause = try #require(Self.hosts(json).first.flatMap { Self.causes($0).first })
+        #expect(cause["code"] as? String == "no-shared-cipher")
+        #expect(((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("Names Schannel does not know are left out of it") == true)
+        #expect(((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA348") == true)
+        let warning = try #require((json["configurationFindings"] as? [[String: Any]])?.first { $0["code"] as? String == "unknown-suite-name" })
+        #expect(warning["severity"] as? String == "warning")
+        #expect((warning["leadsTo"] as? [String])?.isEmpty == true)
+    }
+
     // Item 4 on the wire: a lab slscr refuses the typo's hello and accepts the corrected one.
     @Test func theTypoFixIsConfirmedOnTheWire() throws {
         let lab = try UpdateIncidentTests.HostLab(host: "slscr.update.microsoft.com")

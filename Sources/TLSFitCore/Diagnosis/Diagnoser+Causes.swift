@@ -248,8 +248,8 @@ extension Diagnoser {
                 : orderFix(c, suites: c.cipherSuites.map(\.suite) + nearest, gpo: nil, words: fixWords))
     }
 
-    /// The order names a suite no Schannel knows, and the suite it most likely means (the first
-    /// "did you mean" this release has and the server accepts) would make the handshake work: the
+    /// The order names a suite no Schannel knows, and the suite it most likely means (the closest
+    /// "did you mean"), which this release has and the server accepts, would make it work: the
     /// typo is the cause (`unknown-suite-name`, leading to `no-shared-cipher`), and the fix corrects
     /// it in place, leaving the rest of the list as the administrator wrote it.
     static func unknownNameCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion,
@@ -266,7 +266,8 @@ extension Diagnoser {
             guard !name.isEmpty, info.support(forWindowsName: name) == nil, catalog.suite(named: name) == nil,
                 catalog.suite(named: CipherSuite.stripCurveSuffix(name)) == nil else { continue }
             let suggestions = catalog.schannelNameSuggestions(for: name)
-            guard let meant = suggestions.lazy.compactMap({ catalog.suite(named: $0) }).first(where: { supported.contains($0.code) }),
+            // The closest name is what was meant; only when that suite is one the server needs is the typo the cause.
+            guard let meant = suggestions.first.flatMap({ catalog.suite(named: $0) }), supported.contains(meant.code),
                 !client.suites.contains(where: { $0.suite.code == meant.code }),
                 let windowsName = catalog.gpoNames([meant], release: c.release).first
             else { continue }
@@ -317,7 +318,16 @@ extension Diagnoser {
         }
         var dropped: [String] = []
         for s in suites where s.isInsecure && !dropped.contains(s.iana) { dropped.append(s.iana) }
-        let note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        var note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        // Names Schannel does not know are not carried over silently: say which, so a typo is seen.
+        let info = Catalog.shared.release(c.release)
+        let unknown = (orderEntry(c)?.data.stringList ?? []).map { $0.trimmingASCIIWhitespace() }.filter { name in
+            !name.isEmpty && info.support(forWindowsName: name) == nil && Catalog.shared.suite(named: name) == nil
+                && Catalog.shared.suite(named: CipherSuite.stripCurveSuffix(name)) == nil
+        }
+        if !unknown.isEmpty {
+            note += " Names Schannel does not know are left out of it (see the unknown-suite-name finding; correct them if they were meant): \(unknown.joined(separator: ", "))."
+        }
         return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet)." + note, changes: [change], gpo: gpo)
     }
 
