@@ -43,6 +43,7 @@ let package = Package(
                 .embedInCode("update-agent-proxy.tsv"),
                 .embedInCode("cause-errors.tsv"),
                 .embedInCode("schannel-switches.tsv"),
+                .embedInCode("fix-locations.tsv"),
                 .embedInCode("server-profiles.json"),
                 .embedInCode("examples/examples.tsv"),
                 .embedInCode("examples/healthy.reg"),

@@ -21,6 +21,9 @@ public enum CipherSuitesData {
     /// `schannel-switches.tsv`: the SCHANNEL Ciphers/Hashes/KeyExchangeAlgorithms key names Schannel reads.
     public static let schannelSwitchesTSV = text(PackageResources.schannel_switches_tsv)
 
+    /// `fix-locations.tsv`: where a registry fix has to be made (the GPO setting, or the machine).
+    public static let fixLocationsTSV = text(PackageResources.fix_locations_tsv)
+
     /// `server-profiles.json`: built-in server profiles (the Windows Update front ends), assumed from public scans.
     public static let serverProfilesJSON = text(PackageResources.server_profiles_json)
 

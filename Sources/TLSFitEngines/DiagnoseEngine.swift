@@ -136,8 +136,9 @@ public struct DiagnoseEngine: Sendable {
         // hosts, against the system store, must at least end at a Microsoft root.
         let pinning = caFile == nil || checkPin
         let required = caFile == nil && builtIn?.expectedRoot == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+        let pinned = builtIn?.expectedRoot != nil || Self.isPinnedUpdateService(t.host)
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
-                                        requiredRootSubject: required, direct: direct)
+                                        requiredRootSubject: required, direct: direct, pinned: pinned)
         result.wireNote = wireNote
         if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
             result.causes.insert(missing, at: 0)
@@ -178,6 +179,8 @@ public struct DiagnoseEngine: Sendable {
         }
         result.drift = drift
         result.allowListPattern = AllowList.match(t.host)
+        // Causes added above (a missing proxy, the pin, the revocation list): configuration first again.
+        result.separateVantages()
         return result
     }
 
@@ -216,9 +219,18 @@ public struct DiagnoseEngine: Sendable {
         } else {
             // Reached, not tried (offline), or stopped by the proxy: the proxy causes come from the Diagnoser.
             result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: nil, observed: observed)
+            // No TLS on this host: a failure the proxy causes is never a TLS cause.
+            if let observed, let failure = observed.failure, result.causes.contains(where: { $0.code == .tlsAborted }) {
+                result.causes = [Cause(code: .proxyUnreachable, summary: "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
+                                       explanation: "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+                                       evidence: [Evidence(file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")", value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")],
+                                       fix: Fix(description: "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."))]
+            }
         }
         result.scheme = "http"
         result.allowListPattern = allowList
+        result.recordMeasurement(observed)
+        result.separateVantages(configurationOutcome: "not-applicable")
         return result
     }
 

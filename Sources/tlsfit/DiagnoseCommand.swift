@@ -43,7 +43,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
             Example: tlsfit diagnose --log WindowsUpdate.log --config reg-query.txt --offline
             Example: tlsfit diagnose --role wsus --config wsus-2012r2.reg --windows server-2012r2 --offline
 
-            Exit codes: 0 every host is reachable, 1 a host fails, 2 bad input.
+            Exit codes: 0 every host works; 1 the configuration fails against a host (on the Windows \
+            machine's own network too), or a host reached from here fails; 3 the configuration holds, \
+            but this machine could not reach a host (DNS, TCP, the proxy): a fact about this network \
+            only; 2 bad input.
             """
     )
 
@@ -164,11 +167,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         func known(_ t: ScanTarget) -> Bool { provider(t) != nil || BuiltInServerProfile.forHost(t.host) != nil || DiagnoseEngine.isPlainHTTP(t) }
 
+        // Every host asked for is accounted for in the report: checked, predicted offline only, or skipped.
+        let roleOrder = targets
+        var skipped: [HostAccount] = []
         if offline, hosts.isEmpty, updateLog?.failures.isEmpty ?? true {
             // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
             let unknown = targets.filter { !known($0) }
             if !unknown.isEmpty {
                 CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
+                skipped += unknown.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+                                                     reason: "offline and no server profile (built-in or --server-profile): scan it, or run online") }
                 targets = targets.filter(known)
             }
         }
@@ -186,11 +194,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // Offline, plain-HTTP hosts cannot be judged: there is no TLS to simulate.
         let checked = offline ? targets.filter { !DiagnoseEngine.isPlainHTTP($0) } : targets
         if checked.count < targets.count {
-            CLIErrors.warn("--offline: \(targets.filter(DiagnoseEngine.isPlainHTTP).map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
+            let plain = targets.filter(DiagnoseEngine.isPlainHTTP)
+            CLIErrors.warn("--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
+            skipped += plain.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+                                               reason: "plain HTTP (no TLS to simulate): checked only online") }
         }
         // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
-        // with the file and line, since the diagnosis rests on what Windows does read.
-        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable {
+        // with the file and line, since the diagnosis rests on what Windows does read. The report
+        // carries every warning that bears on the hello as a finding too.
+        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable || w.code == .releaseMismatch {
             let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
             CLIErrors.warn(Escaping.terminal("\(place.isEmpty ? "" : place + ": ")\(w.message)"))
         }
@@ -218,6 +230,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
         report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
         report.blockedPorts = Self.blockedPorts(hosts)
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: hosts)
+        // In the order the hosts were asked for: the skipped ones where they were.
+        var accounts = report.hostAccounts + skipped
+        let order = Dictionary(roleOrder.enumerated().map { ("\($1.host):\($1.port)", $0) }, uniquingKeysWith: { a, _ in a })
+        accounts.sort { (order["\($0.host):\($0.port)"] ?? Int.max) < (order["\($1.host):\($1.port)"] ?? Int.max) }
+        report.hostAccounts = accounts
         if let updateLog, let log {
             report.log = DiagnosisReport.LogSummary(file: log, osVersion: updateLog.osVersions.first, windowsRelease: logRelease?.release.rawValue,
                                                     windowsReleaseExact: logRelease?.exact, failures: updateLog.failures, newestTime: updateLog.newestTime)
@@ -226,7 +244,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
             CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written")
         } else if let fixOut {
             let changes = DiagnosisReport.combinedChanges(hosts)
-            let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
+            var comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
+            // A policy-hive value is the GPO's: a local import does not last.
+            let (scope, note) = FixScope.of(changes)
+            if scope == .groupPolicy, let note { comment += "\n" + note }
             let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
             do {
                 try AtomicFile.write(Data(bytes), to: fixOut)
@@ -240,7 +261,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
         case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
         }
-        if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+        let status = report.exitStatus
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Ports whose every connection failed at TCP (refused, unreachable, reset, timeout): 80 or 443 blocked.

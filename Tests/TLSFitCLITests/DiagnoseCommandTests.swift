@@ -211,9 +211,16 @@ struct DiagnoseCommandTests {
         default: args += ["no-such-host.invalid"]
         }
         let result = try CLI.run(args)
-        #expect(result.exitCode == 1)
-        let cause = try #require((try Self.host(try CLI.json(result))["causes"] as? [[String: Any]])?.first)
+        // The configuration holds (or cannot be judged): only this machine's network fails, exit 3.
+        #expect(result.exitCode == 3)
+        let json = try CLI.json(result)
+        let host = try Self.host(json)
+        #expect((host["fromHere"] as? [String: Any])?["outcome"] as? String == "unreached")
+        #expect((host["configuration"] as? [String: Any])?["outcome"] as? String == (code == "dns" ? "unknown" : "ok"))
+        #expect((json["reachability"] as? [String: Any])?["noneReached"] as? Bool == true)
+        let cause = try #require((host["causes"] as? [[String: Any]])?.first)
         #expect(cause["code"] as? String == code)
+        #expect(cause["vantage"] as? String == "this-machine")
         let expected = ["tcp-blocked": "0x80072EFD", "timeout": "0x80072EE2", "dns": "0x80072EE7"][code]
         #expect(cause["windowsError"] as? String == expected)
         // Measured from this machine, phrased as a prediction for the Windows one.

@@ -275,10 +275,8 @@ struct Evaluator {
                 evidence: [entry.provenance], line: line))
             return nil
         }
-        let candidates = suggestionBudget > 0 ? catalog.suggestions(for: name, limit: 12) : []
+        let suggestions = suggestionBudget > 0 ? catalog.schannelNameSuggestions(for: name) : []
         suggestionBudget -= 1
-        // Schannel names start with TLS_; prefer them over OpenSSL spellings.
-        let suggestions = Array((candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(3))
         warnings.append(ConfigWarning(.unknownSuiteName,
             "\(name) is not a cipher suite name Schannel knows; Schannel ignores it\(suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)")",
             evidence: [entry.provenance], line: line))
