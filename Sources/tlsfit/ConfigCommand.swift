@@ -66,10 +66,20 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads the command's paths: files (up to 64 MiB), standard input (`-`), and GPO backup folders.
+/// Reads the command's paths: files (up to 64 MiB), standard input (`-`), GPO backup folders, and
+/// `tlsfit collect` bundles (a folder or its zip), each file of which is recognised by its content.
 enum ConfigInputLoader {
+    /// The configuration files of `paths`; a bundle's notes (a missing manifest, its gaps) are printed as warnings.
     static func load(_ paths: [String]) throws(InputError) -> [WindowsConfigReader.InputFile] {
+        let loaded = try loadWithBundles(paths)
+        return loaded.inputs
+    }
+
+    /// The configuration files of `paths`, and the bundles among them (for their WindowsUpdate.log,
+    /// capture and `-Probe` results).
+    static func loadWithBundles(_ paths: [String], warn: Bool = true) throws(InputError) -> (inputs: [WindowsConfigReader.InputFile], bundles: [CollectedBundle]) {
         var result: [WindowsConfigReader.InputFile] = []
+        var bundles: [CollectedBundle] = []
         for path in paths {
             if path == "-" {
                 result.append(.init(name: "<stdin>", bytes: try readStandardInput()))
@@ -80,14 +90,28 @@ enum ConfigInputLoader {
                 throw InputError(source: path, message: "no such file or folder")
             }
             if isDirectory {
-                let files = try gpoBackupFiles(path)
-                for file in files { result.append(try readFile(file)) }
+                if let bundle = try folderBundle(path) {
+                    bundles.append(bundle)
+                    result += bundle.configFiles
+                } else {
+                    for file in try gpoBackupFiles(path) { result.append(try readFile(file)) }
+                }
             } else {
-                result.append(try readFile(path))
+                let file = try readFile(path)
+                if ZipArchiveReader.looksLikeZip(file.bytes) {
+                    let bundle = try CollectedBundle.readZip(file.bytes, source: path)
+                    bundles.append(bundle)
+                    result += bundle.configFiles
+                } else {
+                    result.append(file)
+                }
             }
         }
-        return result
+        if warn { for note in bundles.flatMap(\.notes) { CLIErrors.warn(Escaping.terminal(note)) } }
+        return (result, bundles)
     }
+
+    static func folderBundle(_ folder: String) throws(InputError) -> CollectedBundle? { try CollectedBundle.readFolder(folder) }
 
     /// Standard input, with the same 64 MiB limit as files: reading stops one byte past it, so
     /// an endless stream is refused without being held in memory.
@@ -115,7 +139,8 @@ enum ConfigInputLoader {
     }
 
     /// The files of a folder: the machine Registry.pol files of a GPO backup (searched case-insensitively),
-    /// or else the exports at the top level of a folder of exports.
+    /// or else the exports at the top level of a folder of exports. (A folder that is not a GPO backup
+    /// is read as a bundle by `folderBundle`; this stays for the GPO backups.)
     static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
         let relative = FolderWalk.files(under: folder, limit: 100_000).files
         // The two documented layouts: a GPO backup (its machine Registry.pol files) and a folder of

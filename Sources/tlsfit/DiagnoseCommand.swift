@@ -133,13 +133,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
+        // The WindowsUpdate.log: --log, else the one a collect bundle holds.
+        var log = self.log
+        var bundles: [CollectedBundle] = []
         do {
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             if let log {
                 let file = try ConfigInputLoader.readFile(log)
                 updateLog = try WindowsUpdateLog.parse(file.bytes, source: log)
-                logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            } else if let bundled = bundles.compactMap(\.updateLog).first {
+                log = bundled.name
+                updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
             }
-            inputs = try ConfigInputLoader.load(config)
+            logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
             configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }
             configuration.stack = role.stack
@@ -221,11 +227,20 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
             }
         }
+        // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
+        if let bundle = bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
+            report.machineProbe = MachineProbeComparison(probe: probe, source: bundle.source, hosts: hosts)
+        }
         switch format {
-        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+        case .text:
+            print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+            if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: terminal.layout()), terminator: "") }
         case .json: print(try JSONOutput.encode(report))
-        case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
-        case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
+        case .markdown:
+            print(DiagnosisMarkdownRenderer.render(report) + (report.machineProbe.map(MachineProbeRenderer.markdown) ?? ""), terminator: "")
+        case .html:
+            let page = DiagnosisHTMLRenderer.render(report)
+            print(report.machineProbe.map { MachineProbeRenderer.insert($0, intoHTML: page) } ?? page, terminator: "")
         }
         if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }

@@ -199,6 +199,9 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     public var log: LogSummary?
     /// Ports whose every connection was refused or blocked (80 for content, 443 for the service): 0x80072EFD.
     public var blockedPorts: [Int]?
+    /// The machine's own WinHTTP against each host (`tlsfit collect -Probe` in a bundle) beside tlsfit's
+    /// verdict; nil without a probe (then absent from the JSON).
+    public var machineProbe: MachineProbeComparison?
 
     /// The WindowsUpdate.log facts a diagnosis used.
     public struct LogSummary: Sendable, Hashable, Codable {
@@ -244,6 +247,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack, revocationListSync, log, blockedPorts
+        case machineProbe
     }
 
     public init(from decoder: any Decoder) throws {
@@ -259,6 +263,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         revocationListSync = try c.decodeIfPresent(RevocationListSync.self, forKey: .revocationListSync)
         log = try c.decodeIfPresent(LogSummary.self, forKey: .log)
         blockedPorts = try c.decodeIfPresent([Int].self, forKey: .blockedPorts)
+        machineProbe = try c.decodeIfPresent(MachineProbeComparison.self, forKey: .machineProbe)
     }
 
     // Absent values are written as null, so every documented field is always there.
@@ -275,6 +280,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         try c.encode(revocationListSync, forKey: .revocationListSync)
         try c.encode(log, forKey: .log)
         try c.encode(blockedPorts, forKey: .blockedPorts)
+        try c.encodeIfPresent(machineProbe, forKey: .machineProbe)
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
