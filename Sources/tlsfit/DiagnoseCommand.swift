@@ -146,8 +146,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
             }
             logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
-            configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
-            if release == nil, logRelease != nil { configuration.releaseAssumed = false }
+            // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
+            configuration = try WindowsConfigReader.read(inputs, release: release)
+            if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
+                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+            }
+            if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
             configuration.stack = role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             path = try network.path() ?? machineProxy.winHTTPPath

@@ -181,7 +181,8 @@ struct CollectTests {
         #expect(bundle.probe?.results.count == 5)
         #expect(bundle.probe?.results.first?.hresult == "0x80072EFE")
         #expect(bundle.capture == nil)
-        #expect(bundle.notes.contains { $0.contains("Get-TlsEccCurve output") })
+        #expect(bundle.keptForAdmin.map { $0.hasSuffix("tls-ecc-curves.txt") } == [true])
+        #expect(bundle.notes.isEmpty, "\(bundle.notes)")
         #expect(!bundle.notes.contains { $0.contains("no manifest") })
         // Evaluated: the release from CurrentVersion, the policy order, the direct WinHTTP path.
         let config = WindowsConfigReader.evaluate(try WindowsConfigReader.parse(bundle.configFiles), release: nil)

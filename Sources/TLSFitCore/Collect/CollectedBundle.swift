@@ -22,6 +22,9 @@ public struct CollectedBundle: Sendable {
     public var capture: File?
     public var manifest: CollectManifest?
     public var probe: WinHTTPProbe?
+    /// Files collected for the admin that tlsfit does not read (Get-TlsEccCurve output: the registry
+    /// exports carry the curve order).
+    public var keptForAdmin: [String] = []
     /// What the admin should know about the bundle: a missing manifest, the manifest's gaps, files
     /// not read and why. Warnings, not errors.
     public var notes: [String] = []
@@ -90,7 +93,8 @@ public struct CollectedBundle: Sendable {
                 return
             }
             if CollectedBundle.isCurveList(bytes) {
-                notes.append("\(file.name): Get-TlsEccCurve output, kept for the admin; tlsfit reads the curve order from the registry exports")
+                // Get-TlsEccCurve output, kept for the admin: the registry exports carry the curve order tlsfit reads.
+                keptForAdmin.append(file.name)
                 return
             }
             do { _ = try SuiteListParser.parsePlainList(bytes, source: file.name) } catch {
