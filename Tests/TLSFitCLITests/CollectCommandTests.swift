@@ -163,3 +163,21 @@ struct CollectCommandTests {
         #expect((groups.first?["machines"] as? [String])?.sorted() == ["app01", "app02"])
     }
 }
+
+extension CollectCommandTests {
+    @Test("demo walks the bundle: collect, diagnose --config bundle, the fix, the check on the wire")
+    func demo() throws {
+        let result = try CLI.run(["demo"], timeout: 120)
+        #expect(result.exitCode == 0, "\(result.stdout.suffix(2000))\(result.stderr)")
+        for line in ["The admin's path with one collected bundle (examples/server-2019-hardening/, WS2019-APP01, build 17763.5329):",
+                     "1. On the Windows machine: tlsfit collect --output tlsfit-collect.ps1",
+                     "2. Here: tlsfit diagnose --config tlsfit-WS2019-APP01-20261201T092102Z.zip",
+                     "no-shared-cipher (slscr.update.microsoft.com)",
+                     "3. The fix: SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002",
+                     "slscr.update.microsoft.com: ok TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                     "Client: Windows Server 2019, configuration from examples/server-2019-hardening/",
+                     "This machine's own WinHTTP (collect -Probe), beside tlsfit's verdict:"] {
+            #expect(result.stdout.contains(line), "\(line)")
+        }
+    }
+}
