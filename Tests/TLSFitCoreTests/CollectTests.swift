@@ -303,4 +303,14 @@ struct CollectTests {
         #expect(comparison.disagreements.map(\.host) == ["fe2cr.update.microsoft.com"])
         #expect(comparison.rows[1].note?.contains("machine's own network path") == true)
     }
+
+    @Test("in a fleet, a collect folder (with manifest.json) and a zip are one machine each, the release from CurrentVersion unless a folder names it")
+    func fleetLayout() {
+        let machines = FleetLayout.machines(relativeFiles: ["site/app01.zip", "site/app02/manifest.json", "site/app02/schannel.reg",
+                                                            "site/app02/WindowsUpdate.log", "windows-7/pc1.reg", "server-2019/app03.zip"],
+                                            defaultRelease: .server2022)
+        #expect(machines.map(\.name) == ["server-2019/app03", "site/app01", "site/app02", "windows-7/pc1"])
+        #expect(machines.map(\.files) == [["server-2019/app03.zip"], ["site/app01.zip"], ["site/app02/"], ["windows-7/pc1.reg"]])
+        #expect(machines.map(\.releaseNamed) == [true, false, false, true])
+    }
 }

@@ -53,7 +53,7 @@ public struct CollectedBundle: Sendable {
             }
         }
         if bundle.configFiles.isEmpty {
-            throw InputError(source: source, message: "holds no configuration file tlsfit can read (registry exports, reg query output, Registry.pol, gpresult XML, netsh winhttp show proxy, Get-TlsCipherSuite output)")
+            throw InputError(source: source, message: "neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports or a tlsfit collect bundle: no configuration file tlsfit can read at its top level (registry exports, reg query output, Registry.pol, gpresult XML, netsh winhttp show proxy, Get-TlsCipherSuite output, cipher lists in .txt files)")
         }
         return bundle
     }
@@ -97,7 +97,10 @@ public struct CollectedBundle: Sendable {
                 keptForAdmin.append(file.name)
                 return
             }
-            do { _ = try SuiteListParser.parsePlainList(bytes, source: file.name) } catch {
+            // A plain cipher list has no signature of its own: read one only from a file named as an export (.txt...).
+            let isExportName = base.split(separator: ".").count > 1
+                && GPOBackupLayout.exportExtensions.contains(String(base.split(separator: ".").last ?? "").lowercased())
+            guard isExportName, (try? SuiteListParser.parsePlainList(bytes, source: file.name)) != nil else {
                 notes.append("\(file.name): not a file tlsfit recognises; not read")
                 return
             }

@@ -8,11 +8,15 @@ public struct FleetMachine: Sendable, Hashable {
     public var release: WindowsRelease
     /// Paths relative to the fleet folder, applied in order.
     public var files: [String]
+    /// False when no folder named the release (`release` is the default): then the export's own
+    /// `CurrentVersion`, when it holds one, decides (a `tlsfit collect` bundle always does).
+    public var releaseNamed: Bool
 
-    public init(name: String, release: WindowsRelease, files: [String]) {
+    public init(name: String, release: WindowsRelease, files: [String], releaseNamed: Bool = true) {
         self.name = name
         self.release = release
         self.files = files
+        self.releaseNamed = releaseNamed
     }
 }
 
@@ -67,7 +71,8 @@ public enum FleetLayout {
         for root in bundleRoots where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
             let components = root.split(separator: "/").map(String.init)
             guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
-            machines.append(FleetMachine(name: root, release: release(of: components.dropLast()[...]), files: [root + "/"]))
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: root, release: release(of: components.dropLast()[...]), files: [root + "/"], releaseNamed: named))
         }
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -95,7 +100,8 @@ public enum FleetLayout {
             guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased()) else { continue }
             let stem = String(file[..<dot])
             let name = (components.dropLast() + [stem]).joined(separator: "/")
-            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path]))
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
         }
         return machines.sorted { $0.name < $1.name }
     }
@@ -157,14 +163,16 @@ public enum FleetGrouping {
                 do throws(InputError) {
                     let files = try load(machine)
                     let documents = try WindowsConfigReader.parse(files)
-                    let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents), release: machine.release,
-                                                           suggestNames: false)
+                    let snapshot = RegistrySnapshot(documents: documents)
+                    // The release: the folder's name, else the export's CurrentVersion, else the default.
+                    let release = machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)
+                    let config = WindowsTLSConfig.evaluate(registry: snapshot, release: release, suggestNames: false)
                     let client = ClientProfile(config: config)
                     let fingerprint = client.configurationFingerprint
                     if partial.groups[fingerprint] == nil {
                         partial.order.append(fingerprint)
                         partial.groups[fingerprint] = FleetConfigurationGroup(
-                            id: groupID(fingerprint), fingerprint: fingerprint, release: machine.release, configuration: config,
+                            id: groupID(fingerprint), fingerprint: fingerprint, release: release, configuration: config,
                             client: client, machines: [])
                     }
                     partial.groups[fingerprint]?.machines.append(machine.name)
