@@ -103,7 +103,7 @@ public enum CollectScript {
         if ($is64) { $view = @('/reg:64') }
         $out = & reg.exe query ('HKLM\' + $key) @view 2>&1
         if ($LASTEXITCODE -ne 0 -and $is64) { $view = @(); $out = & reg.exe query ('HKLM\' + $key) 2>&1 }
-        if ($LASTEXITCODE -ne 0) { Add-TlsfitItem $id $file 'absent' 'the key does not exist on this machine (Windows defaults apply)'; return }
+        if ($LASTEXITCODE -ne 0) { Add-TlsfitItem $id $file 'absent' ('no such key on this machine, Windows defaults apply (reg query: ' + (($out | Out-String).Trim()) + ')'); return }
         $out = & reg.exe export ('HKLM\' + $key) $path /y @view 2>&1
         if ($LASTEXITCODE -eq 0 -and (Test-Path $path)) { Add-TlsfitItem $id $file 'collected' '' }
         else { Add-TlsfitItem $id $file 'failed' ('reg export: ' + (($out | Out-String).Trim())) }
@@ -117,7 +117,7 @@ public enum CollectScript {
         $is64 = ($env:PROCESSOR_ARCHITECTURE -ne 'x86') -or [bool]$env:PROCESSOR_ARCHITEW6432
         $elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
         $now = [DateTime]::UtcNow
-        $stamp = $now.ToString('yyyyMMddTHHmmssZ')
+        $stamp = $now.ToString('yyyyMMddTHHmmssZ', [Globalization.CultureInfo]::InvariantCulture)
         if ($OutputFolder -eq '') { $OutputFolder = (Get-Location).Path }
         $folder = Join-Path $OutputFolder ('tlsfit-' + $env:COMPUTERNAME + '-' + $stamp)
         [void](New-Item -ItemType Directory -Path $folder)
@@ -266,12 +266,13 @@ public enum CollectScript {
                 foreach ($h in $hosts) {
                     $p = $h.Split(' ')
                     Write-Host ('  probing ' + $p[0] + '://' + $p[1] + ':' + $p[2])
-                    $r = ([TlsfitWinHttp]::Probe($p[1], [int]$p[2], $p[0] -eq 'https')).Split(' ')
+                    $secure = ($p[0] -eq 'https')
+            $r = ([TlsfitWinHttp]::Probe($p[1], [int]$p[2], $secure)).Split(' ')
                     $results += ('{"scheme":' + (ConvertTo-TlsfitJson $p[0]) + ',"host":' + (ConvertTo-TlsfitJson $p[1]) + ',"port":' + $p[2] +
                         ',"stage":' + (ConvertTo-TlsfitJson $r[0]) + ',"winhttpError":' + $r[1] + ',"httpStatus":' + $r[2] + '}')
                 }
                 Write-TlsfitText (Join-Path $folder \#(file)) ('{"tlsfitProbe":1,"stack":"winhttp.dll, WINHTTP_ACCESS_TYPE_DEFAULT_PROXY","probedAt":' +
-                    (ConvertTo-TlsfitJson ([DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ'))) + ',"results":[' + ($results -join ',') + ']}')
+                    (ConvertTo-TlsfitJson ([DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture))) + ',"results":[' + ($results -join ',') + ']}')
                 Add-TlsfitItem \#(id) \#(file) 'collected' ''
             } catch { Add-TlsfitItem \#(id) \#(file) 'failed' ([string]$_) }
         }
@@ -287,29 +288,33 @@ public enum CollectScript {
             try { [void]((New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher().Search('IsInstalled=0 and Type=''Software''')) }
             catch { Write-Host ('  the update scan failed (expected on a failing machine): ' + [string]$_) }
         }
-        if (-not $Capture) { Add-TlsfitItem \#(id) \#(file) 'skipped' 'not asked for (-Capture)' }
-        elseif (-not $elevated) { Add-TlsfitItem \#(id) \#(file) 'skipped' 'not elevated: a capture needs an administrator' }
+        $captured = $false
+        $why = ''
+        if (-not $Capture) { Add-TlsfitItem \#(id) \#(file) 'skipped' 'not asked for (-Capture)'; $captured = $true }
+        elseif (-not $elevated) { Add-TlsfitItem \#(id) \#(file) 'skipped' 'not elevated: a capture needs an administrator'; $captured = $true }
         elseif (Test-TlsfitCommand 'pktmon.exe') {
-            $etl = Join-Path $folder 'capture.etl'
+            # pktmon's --capture, --pkt-size and etl2pcap come with Windows 10 2004 / Server 2022; before, netsh trace.
+            $etl = Join-Path $env:TEMP ('tlsfit-capture-' + $stamp + '.etl')
             $out = & pktmon.exe start --capture --pkt-size 0 --file-name $etl 2>&1 | Out-String
-            if ($LASTEXITCODE -ne 0) { Add-TlsfitItem \#(id) \#(file) 'failed' ('pktmon start (Windows 10 2004 and later): ' + $out.Trim()) }
+            if ($LASTEXITCODE -ne 0) { $why = 'pktmon start: ' + $out.Trim() }
             else {
                 Invoke-TlsfitScan
                 $out = & pktmon.exe stop 2>&1 | Out-String
                 $out = & pktmon.exe etl2pcap $etl --out (Join-Path $folder \#(file)) 2>&1 | Out-String
-                if ($LASTEXITCODE -eq 0) { Add-TlsfitItem \#(id) \#(file) 'collected' '' }
-                else { Add-TlsfitItem \#(id) \#(file) 'failed' ('pktmon etl2pcap: ' + $out.Trim()) }
+                if ($LASTEXITCODE -eq 0) { Add-TlsfitItem \#(id) \#(file) 'collected' ''; $captured = $true }
+                else { $why = 'pktmon etl2pcap: ' + $out.Trim() }
             }
-        } elseif (Test-TlsfitCommand 'netsh.exe') {
+        } else { $why = 'no pktmon' }
+        if (-not $captured -and (Test-TlsfitCommand 'netsh.exe')) {
             $etl = Join-Path $folder 'capture-netsh.etl'
             $out = & netsh.exe trace start capture=yes report=disabled ('tracefile=' + $etl) 2>&1 | Out-String
-            if ($LASTEXITCODE -ne 0) { Add-TlsfitItem \#(id) \#(file) 'failed' ('netsh trace start: ' + $out.Trim()) }
+            if ($LASTEXITCODE -ne 0) { Add-TlsfitItem \#(id) \#(file) 'failed' ($why + '; netsh trace start: ' + $out.Trim()) }
             else {
                 Invoke-TlsfitScan
                 $out = & netsh.exe trace stop 2>&1 | Out-String
-                Add-TlsfitItem \#(id) 'capture-netsh.etl' 'failed' 'no pktmon here: netsh trace wrote capture-netsh.etl, which tlsfit cannot read; convert it with etl2pcapng (github.com/microsoft/etl2pcapng) and give the .pcapng to tlsfit hello --pcap'
+                Add-TlsfitItem \#(id) 'capture-netsh.etl' 'failed' ($why + ': netsh trace wrote capture-netsh.etl instead, which tlsfit cannot read; convert it with etl2pcapng (github.com/microsoft/etl2pcapng) and give the .pcapng to tlsfit hello --pcap')
             }
-        } else { Add-TlsfitItem \#(id) \#(file) 'skipped' 'neither pktmon nor netsh found' }
+        } elseif (-not $captured) { Add-TlsfitItem \#(id) \#(file) 'failed' ($why + '; no netsh either') }
 
         """#
     }
@@ -318,7 +323,7 @@ public enum CollectScript {
     # The manifest: what was collected, what was not and why, the machine's build, the time, the script's version.
     $manifest = '{"tlsfitCollect":1,"tlsfitVersion":' + (ConvertTo-TlsfitJson $tlsfitVersion) +
         ',"machine":' + (ConvertTo-TlsfitJson $env:COMPUTERNAME) +
-        ',"collectedAt":' + (ConvertTo-TlsfitJson $now.ToString('yyyy-MM-ddTHH:mm:ssZ')) +
+        ',"collectedAt":' + (ConvertTo-TlsfitJson $now.ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture)) +
         ',"build":' + (ConvertTo-TlsfitJson $build) +
         ',"productName":' + (ConvertTo-TlsfitJson ([string]$cv.ProductName)) +
         ',"powershell":' + (ConvertTo-TlsfitJson ([string]$PSVersionTable.PSVersion)) +
