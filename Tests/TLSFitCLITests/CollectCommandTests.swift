@@ -181,3 +181,17 @@ extension CollectCommandTests {
         }
     }
 }
+
+extension CollectCommandTests {
+    @Test("libarchive is loaded only for a zip; without it, a clear error and exit 2")
+    func withoutLibarchive() throws {
+        let w = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: w.dir) }
+        let result = try CLI.run(["config", w.zip], environment: ["TLSFIT_LIBARCHIVE": "/nonexistent/libarchive.so.13"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("cannot read zip files: cannot load libarchive from TLSFIT_LIBARCHIVE"), "\(result.stderr)")
+        // The folder needs no libarchive.
+        let folder = try CLI.run(["config", w.folder], environment: ["TLSFIT_LIBARCHIVE": "/nonexistent/libarchive.so.13"])
+        #expect(folder.exitCode == 0, "\(folder.stderr)")
+    }
+}

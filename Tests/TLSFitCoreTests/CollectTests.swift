@@ -63,6 +63,25 @@ struct CollectTests {
         #expect(!CollectTable.isCollected(#"SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"#))
     }
 
+    @Test("every registry key named in the readers' sources (TLSFitCore, TLSFitEngines) is exported by the script")
+    func keysInTheSourcesAreCollected() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let pattern = try Regex(##"#"((?:SOFTWARE|SYSTEM)\\[^"]+)"#"##)
+        var found: Set<String> = []
+        for module in ["Sources/TLSFitCore", "Sources/TLSFitEngines"] {
+            let folder = root.appendingPathComponent(module)
+            let files = try #require(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+            for file in files where !file.hasPrefix("Collect/") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for match in text.matches(of: pattern) { if let key = match.output[1].substring { found.insert(String(key)) } }
+            }
+        }
+        #expect(found.count >= 10, "\(found)")
+        for key in found.sorted() {
+            #expect(CollectTable.isCollected(key), "\(key) appears in a reader but collect does not export it (CipherSuites/collect.tsv)")
+        }
+    }
+
     @Test("the table: sources, confidences, the issue's keys and commands")
     func table() throws {
         for item in CollectTable.all {
