@@ -48,8 +48,10 @@ struct ConfigCommand: AsyncParsableCommand {
         let config: WindowsTLSConfig
         let documents: [WindowsConfigDocument]
         let proxies: MachineProxyConfiguration
+        let bundles: [CollectedBundle]
         do {
-            let inputs = try ConfigInputLoader.load(files)
+            let inputs: [WindowsConfigReader.InputFile]
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(files)
             documents = try WindowsConfigReader.parse(inputs)
             config = WindowsConfigReader.evaluate(documents, release: release)
             proxies = try MachineProxyConfiguration.read(from: config.registry)
@@ -61,7 +63,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
             print(try JSONOutput.encode(report))
         case .text:
-            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies)), terminator: "")
+            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies, bundles: bundles)), terminator: "")
         }
     }
 }
@@ -158,7 +160,8 @@ enum ConfigInputLoader {
 
 /// The `--format text` rendering.
 enum ConfigTextRenderer {
-    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration()) -> String {
+    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration(),
+                       bundles: [CollectedBundle] = []) -> String {
         var out = ""
         let defaultText = "default"
         out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
@@ -166,7 +169,9 @@ enum ConfigTextRenderer {
         if let d = c.detectedRelease {
             out += "  the export says: \(d.summary) at \(d.evidence.location)\n"
         }
-        out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n\n"
+        out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n"
+        for b in bundles { out += bundleLine(b) }
+        out += "\n"
 
         out += "Schannel client protocols:\n"
         for v in TLSVersion.allCases {
@@ -226,6 +231,20 @@ enum ConfigTextRenderer {
 }
 
 extension ConfigTextRenderer {
+    /// What a `tlsfit collect` bundle held besides its configuration files.
+    static func bundleLine(_ b: CollectedBundle) -> String {
+        var facts: [String] = []
+        if let m = b.manifest {
+            facts.append("collected on \(m.machine ?? "?")\(m.build.map { " (build \($0))" } ?? "") at \(m.collectedAt ?? "?") by tlsfit collect \(m.tlsfitVersion ?? "?")")
+        } else {
+            facts.append("no manifest")
+        }
+        facts.append(b.updateLog.map { "WindowsUpdate.log \($0.name)" } ?? "no WindowsUpdate.log")
+        facts.append(b.probe.map { "WinHTTP probe of \($0.results.count) hosts (diagnose shows it)" } ?? "no -Probe result")
+        facts.append(b.capture.map { "capture \($0.name) (hello --pcap \(b.source))" } ?? "no capture")
+        return "Bundle \(b.source): " + facts.joined(separator: "; ") + "\n"
+    }
+
     /// The update hosts of the release's agent (and WSUS sync), simulated against tlsfit's built-in
     /// knowledge, with the confidence of the facts used (`tlsfit suites hosts` lists their sources).
     static func updateHosts(_ c: WindowsTLSConfig) -> String {

@@ -56,6 +56,8 @@ struct CollectCommandTests {
             #expect(text.contains("Cipher suites (policy order from"))
             #expect(text.contains("gpresult.xml"))
             #expect(text.contains("WinHTTP proxy (the update agent's path): direct"))
+            #expect(text.contains("Bundle \(input): collected on WS2019-APP01 (build 17763.5329) at 2026-12-01T09:21:02Z by tlsfit collect 0.1.0; WindowsUpdate.log"))
+            #expect(text.contains("WinHTTP probe of 5 hosts (diagnose shows it); no capture"))
             #expect(!result.stderr.contains("warning"), "\(result.stderr)")
         }
     }

@@ -223,6 +223,13 @@ struct CollectTests {
         #expect(bundle.configFiles.map(\.bytes) == folder.configFiles.map(\.bytes))
         #expect(bundle.configFiles.first?.name.hasPrefix("bundle.zip:tlsfit-WS2019-APP01-20261201T092102Z/") == true)
         #expect(bundle.updateLog != nil && bundle.probe != nil && bundle.manifest != nil)
+        #expect(bundle.notes.isEmpty, "\(bundle.notes)")
+        // Compress-Archive of Windows PowerShell 5.1 writes backslashes between folder and file.
+        let backslashed = try CollectedBundle.readZip(try TestZip.make(try DemoBundle.files(under: "tlsfit-WS2019-APP01-20261201T092102Z\\")), source: "ps51.zip")
+        #expect(backslashed.configFiles.count == folder.configFiles.count)
+        #expect(backslashed.configFiles.first?.name.hasPrefix("ps51.zip:tlsfit-WS2019-APP01-20261201T092102Z/") == true)
+        #expect(backslashed.notes.isEmpty, "\(backslashed.notes)")
+        #expect(backslashed.updateLog != nil && backslashed.probe != nil && backslashed.manifest != nil)
         // Stored (uncompressed) entries too.
         let stored = try CollectedBundle.readZip(try TestZip.make(try DemoBundle.files(under: ""), stored: true), source: "stored.zip")
         #expect(stored.configFiles.count == folder.configFiles.count)

@@ -6,7 +6,8 @@ import CArchive
 /// bytes in one entry or in all of them, than a collected bundle ever holds (zip bombs).
 public enum ZipArchiveReader {
     public struct Entry: Sendable, Hashable {
-        /// The entry's path in the zip, `/`-separated.
+        /// The entry's path in the zip, `/`-separated (backslashes, as Compress-Archive of Windows
+        /// PowerShell 5.1 writes them, are read as `/`).
         public var path: String
         public var bytes: [UInt8]
     }
@@ -83,7 +84,8 @@ public enum ZipArchiveReader {
                     throw InputError(source: source, message: "the zip inflates to more than \(limits.totalBytes >> 20) MiB (at entry '\(path)'): refused as a zip bomb")
                 }
             }
-            entries.append(Entry(path: path, bytes: data))
+            // Windows PowerShell 5.1's Compress-Archive writes `folder\file`: read it as `folder/file`.
+            entries.append(Entry(path: path.replacingBackslashes(), bytes: data))
         }
         return entries
     }
