@@ -143,7 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCaptureTests",
-            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "tlsfit"]
+            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "tlsfit"],
+            exclude: ["SchannelCaptures.md"]
         ),
         .testTarget(
             name: "TLSFitReportsTests",

@@ -64,7 +64,31 @@ struct ConfigCommand: AsyncParsableCommand {
             print(try JSONOutput.encode(report))
         case .text:
             print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies, bundles: bundles)), terminator: "")
+            print(Escaping.terminal(nextStep()), terminator: "")
         }
+    }
+
+    /// The command that takes this configuration on: which update hosts it fails against, why, and the fix.
+    func nextStep() -> String {
+        var words = ["tlsfit", "diagnose", "--config"] + files.map(ShellQuoting.quoted)
+        if let windows { words += ["--windows", ShellQuoting.quoted(windows)] }
+        return """
+
+            Next: why Windows Update fails with this configuration, and the smallest fix:
+              \(words.joined(separator: " "))
+            (add --offline where this machine cannot reach the update hosts)
+
+            """
+    }
+}
+
+/// Words of a command line shown to be copied: quoted for POSIX shells only when they need it.
+enum ShellQuoting {
+    static func quoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
+        }
+        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
 

@@ -66,6 +66,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework).")
     var role: UpdateRole = .client
 
+    @Option(name: .long, help: ArgumentHelp("The stack the client connects with: winhttp, wininet, dotnet (.NET 5+) or sspi. Default: the role's (client: winhttp; wsus: .NET Framework).", valueName: "STACK"))
+    var stack: String?
+
     @Option(name: .long, help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
     var log: String?
 
@@ -106,6 +109,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
+        // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
+        do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
         guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
         var release: WindowsRelease?
         if let windows {
@@ -136,6 +141,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // The WindowsUpdate.log: --log, else the one a collect bundle holds.
         var log = self.log
         var bundles: [CollectedBundle] = []
+        let chosenStack = try HelloCommand.parseStack(stack)
         do {
             (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             if let log {
@@ -152,7 +158,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 configuration = try WindowsConfigReader.read(inputs, release: fromLog)
             }
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
-            configuration.stack = role.stack
+            configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             path = try network.path() ?? machineProxy.winHTTPPath
             targets = try makeTargets(release: configuration.release, log: updateLog)
@@ -212,7 +218,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)
         report.role = role.rawValue
-        report.stack = role.stack.rawValue
+        report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
         report.blockedPorts = Self.blockedPorts(hosts)
         if let updateLog, let log {
@@ -262,7 +268,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
-        var list = try HostList.parse(arguments: hosts)
+        var list = try HostArguments.parse(hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
         } else if list.isEmpty || windowsUpdate {
