@@ -145,18 +145,28 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
+        // The WindowsUpdate.log: --log, else the one a collect bundle holds.
+        var log = self.log
+        var bundles: [CollectedBundle] = []
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             if let log {
                 // Streamed: a log of any size is read in one pass, one chunk in memory.
                 var reader = WindowsUpdateLog.Reader(source: log)
                 try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
                 updateLog = try reader.finish()
-                logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            } else if let bundled = bundles.compactMap(\.updateLog).first {
+                log = bundled.name
+                updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
             }
-            inputs = try ConfigInputLoader.load(config)
-            configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
-            if release == nil, logRelease != nil { configuration.releaseAssumed = false }
+            logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
+            configuration = try WindowsConfigReader.read(inputs, release: release)
+            if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
+                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+            }
+            if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
             configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             path = try network.path() ?? machineProxy.winHTTPPath
@@ -255,11 +265,20 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
             }
         }
+        // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
+        if let bundle = bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
+            report.machineProbe = MachineProbeComparison(probe: probe, source: bundle.source, hosts: hosts)
+        }
         switch format {
-        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+        case .text:
+            print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+            if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: terminal.layout()), terminator: "") }
         case .json: print(try JSONOutput.encode(report))
-        case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
-        case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
+        case .markdown:
+            print(DiagnosisMarkdownRenderer.render(report) + (report.machineProbe.map(MachineProbeRenderer.markdown) ?? ""), terminator: "")
+        case .html:
+            let page = DiagnosisHTMLRenderer.render(report)
+            print(report.machineProbe.map { MachineProbeRenderer.insert($0, intoHTML: page) } ?? page, terminator: "")
         }
         let status = report.exitStatus
         if status != 0 { throw ExitCode(status) }

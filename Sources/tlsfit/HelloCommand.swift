@@ -142,8 +142,10 @@ struct HelloCommand: AsyncParsableCommand {
     /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
     static func printCapture(_ file: String, format: Format) throws {
         let contents: CaptureContents
+        let captured = try captureFile(file)
+        defer { if let temporary = captured.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         do {
-            contents = try CaptureReader.read(path: file)
+            contents = try CaptureReader.read(path: captured.path)
         } catch let error as CaptureError {
             throw CLIErrors.badInput(error.description)
         }
@@ -174,6 +176,38 @@ struct HelloCommand: AsyncParsableCommand {
             CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
             throw ExitCode(1)
         }
+    }
+
+    /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,
+    /// or a zip, whose capture is written to a temporary file for libpcap).
+    static func captureFile(_ file: String) throws -> (path: String, temporary: String?) {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return (file, nil) }
+        let bundle: CollectedBundle
+        do throws(InputError) {
+            if isDirectory {
+                guard let folder = try CollectedBundle.readFolder(file) else {
+                    throw InputError(source: file, message: "a GPO backup, not a capture or a tlsfit collect bundle")
+                }
+                bundle = folder
+            } else {
+                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(file, $0) }
+                guard ZipArchiveReader.looksLikeZip(head) else { return (file, nil) }
+                bundle = try CollectedBundle.readZip(head, source: file)
+            }
+        } catch {
+            throw CLIErrors.badInput("--pcap: \(error.description)")
+        }
+        guard let capture = bundle.capture else {
+            throw CLIErrors.badInput("--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
+        }
+        if isDirectory { return (capture.name, nil) }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-capture-\(UUID().uuidString).pcapng").path
+        try Interruption.shared.creatingTemporaryFiles {
+            Interruption.shared.registerTemporaryFile(temporary)
+            try Data(capture.bytes).write(to: URL(fileURLWithPath: temporary))
+        }
+        return (temporary, temporary)
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {

@@ -8,21 +8,26 @@ public struct FleetMachine: Sendable, Hashable {
     public var release: WindowsRelease
     /// Paths relative to the fleet folder, applied in order.
     public var files: [String]
+    /// False when no folder named the release (`release` is the default): then the export's own
+    /// `CurrentVersion`, when it holds one, decides (a `tlsfit collect` bundle always does).
+    public var releaseNamed: Bool
 
-    public init(name: String, release: WindowsRelease, files: [String]) {
+    public init(name: String, release: WindowsRelease, files: [String], releaseNamed: Bool = true) {
         self.name = name
         self.release = release
         self.files = files
+        self.releaseNamed = releaseNamed
     }
 }
 
 /// How a fleet folder maps to machines. Pure: works on the relative paths of the files found.
 public enum FleetLayout {
     /// The export formats read (case-insensitive).
-    public static let extensions: Set<String> = ["reg", "pol", "xml", "txt", "json"]
+    public static let extensions: Set<String> = ["reg", "pol", "xml", "txt", "json", "zip"]
 
     /// The machines among `relativeFiles` (paths of regular files, `/`-separated, relative to the
-    /// fleet folder): one machine per export file; a GPO backup folder (one with
+    /// fleet folder): one machine per export file or `tlsfit collect` zip; a collect folder (one holding
+    /// `manifest.json`) is one machine; a GPO backup folder (one with
     /// `DomainSysvol/GPO/Machine/registry.pol` inside) is one machine, read from that registry.pol.
     /// The release comes from the deepest folder named after a release or alias (`windows-7/pc1.reg`),
     /// else `defaultRelease`. Sorted by name. Linear in the number of files.
@@ -35,6 +40,14 @@ public enum FleetLayout {
             guard lower.count >= 4, lower.suffix(4) == ["domainsysvol", "gpo", "machine", "registry.pol"] else { continue }
             let root = components.dropLast(4).joined(separator: "/")
             if gpoRoots[root] == nil { gpoRoots[root] = path }
+        }
+        // tlsfit collect bundles: a folder holding manifest.json is one machine (its files inside are
+        // not machines of their own), and so is a zip. The folder's entry ends in "/".
+        var bundleRoots: Set<String> = []
+        for path in relativeFiles {
+            let components = path.split(separator: "/", omittingEmptySubsequences: true)
+            guard components.count >= 2, components.last?.lowercased() == "manifest.json" else { continue }
+            bundleRoots.insert(components.dropLast().joined(separator: "/"))
         }
         var machines: [FleetMachine] = []
         var releaseCache: [String: WindowsRelease?] = [:]
@@ -55,9 +68,25 @@ public enum FleetLayout {
             // The backup's own folder name is a GUID, not a release: look above it.
             machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [pol]))
         }
+        for root in bundleRoots where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
+            let components = root.split(separator: "/").map(String.init)
+            guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: root, release: release(of: components.dropLast()[...]), files: [root + "/"], releaseNamed: named))
+        }
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             guard let file = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            // Inside a collect bundle: part of that machine.
+            if !bundleRoots.isEmpty {
+                var prefix = ""
+                var inside = false
+                for c in components.dropLast() where !inside {
+                    prefix = prefix.isEmpty ? c : prefix + "/" + c
+                    if bundleRoots.contains(prefix) { inside = true }
+                }
+                if inside { continue }
+            }
             // Inside a GPO backup: part of that machine.
             if !gpoRoots.isEmpty {
                 var inside = gpoRoots[""] != nil
@@ -71,7 +100,8 @@ public enum FleetLayout {
             guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased()) else { continue }
             let stem = String(file[..<dot])
             let name = (components.dropLast() + [stem]).joined(separator: "/")
-            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path]))
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
         }
         return machines.sorted { $0.name < $1.name }
     }
@@ -230,11 +260,13 @@ public enum FleetGrouping {
 
     private static func evaluate(_ machine: FleetMachine, _ files: [WindowsConfigReader.InputFile]) throws(InputError) -> FleetConfigurationGroup {
         let documents = try WindowsConfigReader.parse(files)
-        let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents), release: machine.release,
-                                               suggestNames: false)
+        let snapshot = RegistrySnapshot(documents: documents)
+        // The release: the folder's name, else the export's CurrentVersion, else the default.
+        let release = machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)
+        let config = WindowsTLSConfig.evaluate(registry: snapshot, release: release, suggestNames: false)
         let client = ClientProfile(config: config)
         let fingerprint = client.configurationFingerprint
-        return FleetConfigurationGroup(id: groupID(fingerprint), fingerprint: fingerprint, release: machine.release,
+        return FleetConfigurationGroup(id: groupID(fingerprint), fingerprint: fingerprint, release: release,
                                        configuration: config, client: client, machines: [])
     }
 
