@@ -72,8 +72,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
     var asOf: String?
 
-    @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
+    @Flag(name: .long, help: "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
     var checkPin = false
+
+    /// For tests and labs only: the pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.
+    /// Hidden, and named in the output (the pin evidence says where the keys came from).
+    @Option(name: .long, help: ArgumentHelp("Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
+    var testPins: String?
 
     @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
@@ -144,7 +149,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }
             configuration.stack = role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
-            path = try network.path() ?? machineProxy.winHTTPPath
+            if let asked = try network.path() {
+                path = asked
+            } else {
+                path = try network.withCredentials(machineProxy.winHTTPPath)
+            }
             targets = try makeTargets(release: configuration.release, log: updateLog)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
@@ -188,6 +197,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         engine.path = path
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
+        if let testPins {
+            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
+            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
+        }
         engine.revocation = revocation
         engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
