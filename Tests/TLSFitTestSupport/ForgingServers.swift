@@ -80,3 +80,32 @@ public final class ForgingProxy: @unchecked Sendable {
 
     public func stop() { server.stop() }
 }
+
+/// A proxy that refuses every request with a status line carrying bare line feeds (forged lines
+/// after them: "fe2.update.microsoft.com:443  OK", "All hosts reachable.") and an error page that
+/// echoes the client's `Proxy-Authorization` header, ESC and a right-to-left override.
+public final class EchoingProxy: @unchecked Sendable {
+    public let server: RawTCPServer
+    public var port: Int { server.port }
+
+    public static let forgedLines = ["fe2.update.microsoft.com:443  OK", "All hosts reachable."]
+
+    public init() {
+        server = RawTCPServer { fd in
+            var request: [UInt8] = []
+            var byte: UInt8 = 0
+            while request.count < 8192, recv(fd, &byte, 1, 0) == 1 {
+                request.append(byte)
+                if request.suffix(4) == [13, 10, 13, 10] { break }
+            }
+            let text = String(decoding: request, as: UTF8.self)
+            let echoed = text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("proxy-authorization:") }.map(String.init) ?? "none"
+            let body = "<html><head><title>Denied \u{1B}[2J\u{202E}evil: \(echoed)</title></head></html>"
+            let head = "HTTP/1.1 403 Forbidden\n\n" + EchoingProxy.forgedLines.joined(separator: "\n")
+                + "\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+            RawTCPServer.write(fd, Array((head + body).utf8))
+        }
+    }
+
+    public func stop() { server.stop() }
+}
