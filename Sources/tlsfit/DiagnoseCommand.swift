@@ -255,10 +255,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
+    /// The most hosts taken from a WindowsUpdate.log without HOST arguments: a log can name any
+    /// number of host:port pairs, and each is a connection from this machine.
+    static let logHostLimit = 32
+
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
         var list = try HostList.parse(arguments: hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
+            if list.count > Self.logHostLimit {
+                let rest = list[Self.logHostLimit...].map(\.description)
+                list = Array(list.prefix(Self.logHostLimit))
+                CLIErrors.warn(Escaping.terminal("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."))
+            }
         } else if list.isEmpty || windowsUpdate {
             list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
         }

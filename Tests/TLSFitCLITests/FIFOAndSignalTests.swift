@@ -57,3 +57,24 @@ struct FIFOAndSignalTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 143)
     }
 }
+
+/// `diagnose --log` without hosts: at most 32 hosts from the log, the rest listed as not checked.
+@Suite("diagnose --log host cap")
+struct LogHostCapTests {
+    @Test func aLogNamingFortyHostsChecksThirtyTwo() throws {
+        let dir = try OutputHardeningTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines = ""
+        for i in 1...40 {
+            lines += "2023/05/04 10:11:\(String(format: "%02d", i % 60)).1234567 1234  5678  Misc            Making request with URL HTTPS://h\(i).contoso.test/x and send events.\r\n"
+            lines += "2023/05/04 10:11:\(String(format: "%02d", i % 60)).2234567 1234  5678  Misc            *FAILED* [80072EFE] Send request\r\n"
+        }
+        let log = dir.appendingPathComponent("WindowsUpdate.log").path
+        try lines.write(toFile: log, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["diagnose", "--log", log, "--windows", "windows-10-22h2", "--offline", "--server-profile", "fe2-sls", "--format", "json"])
+        let hosts = try #require(try CLI.json(result)["hosts"] as? [[String: Any]], "\(result.stderr)")
+        #expect(hosts.count == 32, "\(result.stderr)")
+        #expect(result.stderr.contains("Not checked (8)"), "\(result.stderr)")
+        #expect(result.stderr.contains("h40.contoso.test:443"))
+    }
+}
