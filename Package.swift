@@ -39,6 +39,7 @@ let package = Package(
                 .embedInCode("windows-suites.tsv"),
                 .embedInCode("windows-hello.tsv"),
                 .embedInCode("update-hosts.tsv"),
+                .embedInCode("update-pins.tsv"),
                 .embedInCode("windows-errors.tsv"),
                 .embedInCode("update-agent-proxy.tsv"),
                 .embedInCode("cause-errors.tsv"),

@@ -12,6 +12,8 @@ public enum CipherSuitesData {
     public static let windowsHelloTSV = text(PackageResources.windows_hello_tsv)
     /// `update-hosts.tsv`: Windows Update host patterns and concrete hosts.
     public static let updateHostsTSV = text(PackageResources.update_hosts_tsv)
+    /// `update-pins.tsv`: the public keys (SPKI SHA-256) the update service chains are pinned to.
+    public static let updatePinsTSV = text(PackageResources.update_pins_tsv)
     /// `windows-errors.tsv`: Windows error codes and what they mean for a TLS client.
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
     /// `update-agent-proxy.tsv`: which proxy the Windows Update agent uses, per kind of connection.

@@ -26,6 +26,8 @@ public struct DiagnoseEngine: Sendable {
     public var machineProxy = MachineProxyConfiguration()
     /// Check the Windows Update chain pin even with `--ca-file` (a lab that plays Microsoft's chain).
     public var checkPin = false
+    /// The keys the pin check wants: Microsoft's (built in); a lab passes its own root's key explicitly.
+    public var pins: UpdatePinSet = .builtIn
     /// The disallowed-certificate list's age, when the inputs hold it.
     public var revocation: RevocationListSync?
     /// `host:port` of other targets known to speak plain HTTP (a WindowsUpdate.log `http://` URL).
@@ -145,7 +147,7 @@ public struct DiagnoseEngine: Sendable {
             result.outcome = "fails"
         }
         if let builtIn, let observed, pinning {
-            if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate) {
+            if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins) {
                 result.outcome = "fails"
                 result.causes = [pin]
             } else if observed.failure?.stage == .certificate, let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),

@@ -78,8 +78,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
     var asOf: String?
 
-    @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
+    @Flag(name: .long, help: "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
     var checkPin = false
+
+    /// For tests and labs only: the pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.
+    /// Hidden, and named in the output (the pin evidence says where the keys came from).
+    @Option(name: .long, help: ArgumentHelp("Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
+    var testPins: String?
 
     @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
@@ -169,7 +174,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
             configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
-            path = try network.path() ?? machineProxy.winHTTPPath
+            if let asked = try network.path() {
+                path = asked
+            } else {
+                path = try network.withCredentials(machineProxy.winHTTPPath)
+            }
             targets = try makeTargets(release: configuration.release, log: updateLog)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
@@ -223,6 +232,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         engine.concurrency = concurrency
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
+        if let testPins {
+            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
+            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
+        }
         engine.revocation = revocation
         engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
@@ -296,10 +309,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
+    /// The most hosts taken from a WindowsUpdate.log without HOST arguments: a log can name any
+    /// number of host:port pairs, and each is a connection from this machine.
+    static let logHostLimit = 32
+
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
         var list = try HostArguments.parse(hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
+            if list.count > Self.logHostLimit {
+                let rest = list[Self.logHostLimit...].map(\.description)
+                list = Array(list.prefix(Self.logHostLimit))
+                CLIErrors.warn(Escaping.terminal("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."))
+            }
         } else if list.isEmpty || windowsUpdate {
             list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
         }
