@@ -12,6 +12,8 @@ public enum CipherSuitesData {
     public static let windowsHelloTSV = text(PackageResources.windows_hello_tsv)
     /// `update-hosts.tsv`: Windows Update host patterns and concrete hosts.
     public static let updateHostsTSV = text(PackageResources.update_hosts_tsv)
+    /// `update-pins.tsv`: the public keys (SPKI SHA-256) the update service chains are pinned to.
+    public static let updatePinsTSV = text(PackageResources.update_pins_tsv)
     /// `windows-errors.tsv`: Windows error codes and what they mean for a TLS client.
     public static let windowsErrorsTSV = text(PackageResources.windows_errors_tsv)
     /// `update-agent-proxy.tsv`: which proxy the Windows Update agent uses, per kind of connection.
@@ -21,6 +23,8 @@ public enum CipherSuitesData {
     /// `schannel-switches.tsv`: the SCHANNEL Ciphers/Hashes/KeyExchangeAlgorithms key names Schannel reads.
     public static let schannelSwitchesTSV = text(PackageResources.schannel_switches_tsv)
 
+    /// `fix-locations.tsv`: where a registry fix has to be made (the GPO setting, or the machine).
+    public static let fixLocationsTSV = text(PackageResources.fix_locations_tsv)
     /// `collect.tsv`: what `tlsfit collect` gathers on the Windows machine and what tlsfit reads from it.
     public static let collectTSV = text(PackageResources.collect_tsv)
 

@@ -53,6 +53,9 @@ struct DemoCommand: AsyncParsableCommand {
         var server: LocalTLSServer
         var caFile: String
         var description: String
+        /// The keys the pin check wants: the lab root's (it plays Microsoft's), or Microsoft's real ones
+        /// for the inspecting proxy (whose chain holds neither).
+        var pins: UpdatePinSet
     }
 
     static func lab(for example: Example, in dir: URL, index: Int) throws -> Lab {
@@ -80,7 +83,8 @@ struct DemoCommand: AsyncParsableCommand {
                                                               refusal: builtIn.refusal)
         let server = try LocalTLSServer(configuration: configuration)
         description += " on 127.0.0.1:\(server.port)"
-        return Lab(server: server, caFile: caFile, description: description)
+        let pins = example.lab == "inspecting-proxy" ? UpdatePinSet.builtIn : chain.pins(origin: "demo lab root")
+        return Lab(server: server, caFile: caFile, description: description, pins: pins)
     }
 
     /// The embedded collect bundle, read as `--config` reads a bundle folder.
@@ -143,6 +147,7 @@ struct DemoCommand: AsyncParsableCommand {
             var engine = DiagnoseEngine(timeout: 5, caFile: lab.caFile, offline: false, profileProvider: { _ in nil })
             engine.measure = { _, _, _, _ in nil }
             engine.checkPin = true
+            engine.pins = lab.pins
             let target = ScanTarget(host: example.host, port: 443, connectAddress: "127.0.0.1", connectPort: lab.server.port)
             let hosts = await engine.run(config: config, targets: [target])
             var report = DiagnosisReport(windowsRelease: example.release, windowsReleaseAssumed: false, inputs: [name], hosts: hosts)

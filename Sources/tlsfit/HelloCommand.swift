@@ -102,7 +102,7 @@ struct HelloCommand: AsyncParsableCommand {
             throw CLIErrors.badInput("--patch: \(configuration.release.rawValue) has " + (levels.isEmpty
                 ? "one hello for every patch level" : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
         }
-        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
         let built: WindowsClientHello
         do {
             built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host, patch: patch)
@@ -110,10 +110,12 @@ struct HelloCommand: AsyncParsableCommand {
             StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
-        let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
+        var report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
                                        releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
                                        offered: built.profile.protocols, stack: chosenStack, patchLevel: built.patchLevel,
                                        notes: patch == nil ? built.patchLevelNote.map { [$0] } ?? [] : [])
+        // Every warning that changes this hello, with its file and line (no host here: nothing it leads to).
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: [])
         try Self.emit(report, format: format)
     }
 
