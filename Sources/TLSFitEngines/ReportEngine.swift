@@ -221,7 +221,9 @@ public struct ReportEngine: Sendable {
         let grouped = FleetGrouping.group(
             machines,
             load: { machine throws(InputError) in
-                try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
+                var inputs: [WindowsConfigReader.InputFile] = []
+                for file in machine.files { inputs += try Self.readMachineFile(root + "/" + file) }
+                return inputs
             },
             isCancelled: { isCancelled() },
             progress: { done, total in display(done, total, "reading exports") })
@@ -242,6 +244,15 @@ public struct ReportEngine: Sendable {
     static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
         let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(path, $0) }
         return .init(name: path, bytes: bytes)
+    }
+
+    /// One file of a fleet machine, or its `tlsfit collect` bundle (a zip, or a folder: a path ending in "/").
+    static func readMachineFile(_ path: String) throws(InputError) -> [WindowsConfigReader.InputFile] {
+        if path.hasSuffix("/") || path.lowercased().hasSuffix(".zip") {
+            let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            return try CollectedBundle.read(path: folder)?.configFiles ?? []
+        }
+        return [try readExport(path)]
     }
 
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }

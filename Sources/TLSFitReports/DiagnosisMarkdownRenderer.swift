@@ -107,10 +107,13 @@ public enum DiagnosisMarkdownRenderer {
 
     static func escape(_ s: String) -> String { Escaping.markdown(s) }
 
-    static func code(_ s: String) -> String { s.replacing("`", with: "'").replacing("\n", with: " ") }
+    /// Text in a code span: no backtick, no line break, hostile characters shown (one rule, `HostileCharacters`).
+    static func code(_ s: String) -> String {
+        Escaping.visible(s.replacing("`", with: "'").replacing("\r\n", with: " ").replacing("\n", with: " "), keepingLineFeeds: false)
+    }
 
-    /// Text inside a fenced block: a line of backticks cannot close the fence early.
-    static func fence(_ s: String) -> String { s.replacing("```", with: "'''") }
+    /// Text inside a fenced block: a line of backticks cannot close the fence early; hostile characters shown.
+    static func fence(_ s: String) -> String { Escaping.visible(s.replacing("```", with: "'''"), keepingLineFeeds: true) }
 }
 
 extension String {

@@ -114,7 +114,7 @@ public enum DiagnosisTextRenderer {
         out += "\(t(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))\n"
         if !h.succeeded, let windowsError { out += "  Windows Update would most likely report \(windowsError)\n" }
         out += configurationLine(h, layout: layout)
-        if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
+        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == "certificate" {
             out += "  Handshake:  \(t(n.tlsProtocol ?? "?")) \(t(n.cipher ?? "?"))\(n.group.map { " (\(t($0)))" } ?? "")\(h.address.map { " via \(t($0))" } ?? "")\n"
         } else if let f = h.observedFailure {
             out += layout.wrap("failed at \(t(f.stage)): \(t(f.kind))\(f.alert.map { ", \(t($0))" } ?? "") - \(t(f.detail))\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : "")",

@@ -69,14 +69,22 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework).")
     var role: UpdateRole = .client
 
+    @Option(name: .long, help: ArgumentHelp("The stack the client connects with: winhttp, wininet, dotnet (.NET 5+) or sspi. Default: the role's (client: winhttp; wsus: .NET Framework).", valueName: "STACK"))
+    var stack: String?
+
     @Option(name: .long, help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
     var log: String?
 
     @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
     var asOf: String?
 
-    @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
+    @Flag(name: .long, help: "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
     var checkPin = false
+
+    /// For tests and labs only: the pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.
+    /// Hidden, and named in the output (the pin evidence says where the keys came from).
+    @Option(name: .long, help: ArgumentHelp("Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
+    var testPins: String?
 
     @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
@@ -92,8 +100,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
-    @Option(name: .long, help: "Seconds per connection.")
+    @Option(name: .long, help: "Seconds per host connection: one deadline covers the proxy's CONNECT and the handshake.")
     var timeout: Double = 5
+
+    @Option(name: .long, help: "Hosts diagnosed at once (1-1024).")
+    var concurrency: Int = DiagnoseEngine.defaultConcurrency
 
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
@@ -109,6 +120,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
+        // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
+        do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
         guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
         var release: WindowsRelease?
         if let windows {
@@ -118,6 +131,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             release = r
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
+        guard (1...1024).contains(concurrency) else { throw Self.fail("--concurrency: give a number of hosts from 1 to 1024") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
@@ -136,18 +150,35 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
+        // The WindowsUpdate.log: --log, else the one a collect bundle holds.
+        var log = self.log
+        var bundles: [CollectedBundle] = []
+        let chosenStack = try HelloCommand.parseStack(stack)
         do {
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             if let log {
-                let file = try ConfigInputLoader.readFile(log)
-                updateLog = try WindowsUpdateLog.parse(file.bytes, source: log)
-                logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+                // Streamed: a log of any size is read in one pass, one chunk in memory.
+                var reader = WindowsUpdateLog.Reader(source: log)
+                try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
+                updateLog = try reader.finish()
+            } else if let bundled = bundles.compactMap(\.updateLog).first {
+                log = bundled.name
+                updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
             }
-            inputs = try ConfigInputLoader.load(config)
-            configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
-            if release == nil, logRelease != nil { configuration.releaseAssumed = false }
-            configuration.stack = role.stack
+            logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
+            configuration = try WindowsConfigReader.read(inputs, release: release)
+            if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
+                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+            }
+            if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
+            configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
-            path = try network.path() ?? machineProxy.winHTTPPath
+            if let asked = try network.path() {
+                path = asked
+            } else {
+                path = try network.withCredentials(machineProxy.winHTTPPath)
+            }
             targets = try makeTargets(release: configuration.release, log: updateLog)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
@@ -198,8 +229,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let progress = ReportProgress(enabled: !terminal.quiet && checked.count > 1 && isatty(STDERR_FILENO) == 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         engine.path = path
+        engine.concurrency = concurrency
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
+        if let testPins {
+            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
+            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
+        }
         engine.revocation = revocation
         engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
@@ -214,7 +250,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
                                      inputs: config, hosts: hosts)
         report.role = role.rawValue
-        report.stack = role.stack.rawValue
+        report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
         report.blockedPorts = Self.blockedPorts(hosts)
         report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: hosts)
@@ -242,11 +278,20 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
             }
         }
+        // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
+        if let bundle = bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
+            report.machineProbe = MachineProbeComparison(probe: probe, source: bundle.source, hosts: hosts)
+        }
         switch format {
-        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+        case .text:
+            print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+            if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: terminal.layout()), terminator: "") }
         case .json: print(try JSONOutput.encode(report))
-        case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
-        case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
+        case .markdown:
+            print(DiagnosisMarkdownRenderer.render(report) + (report.machineProbe.map(MachineProbeRenderer.markdown) ?? ""), terminator: "")
+        case .html:
+            let page = DiagnosisHTMLRenderer.render(report)
+            print(report.machineProbe.map { MachineProbeRenderer.insert($0, intoHTML: page) } ?? page, terminator: "")
         }
         let status = report.exitStatus
         if status != 0 { throw ExitCode(status) }
@@ -264,10 +309,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
+    /// The most hosts taken from a WindowsUpdate.log without HOST arguments: a log can name any
+    /// number of host:port pairs, and each is a connection from this machine.
+    static let logHostLimit = 32
+
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
-        var list = try HostList.parse(arguments: hosts)
+        var list = try HostArguments.parse(hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
+            if list.count > Self.logHostLimit {
+                let rest = list[Self.logHostLimit...].map(\.description)
+                list = Array(list.prefix(Self.logHostLimit))
+                CLIErrors.warn(Escaping.terminal("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."))
+            }
         } else if list.isEmpty || windowsUpdate {
             list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
         }

@@ -232,6 +232,28 @@ struct DiagnoseCommandTests {
         }
     }
 
+    /// Hosts run side by side (`--concurrency`), each with one deadline that covers the proxy's
+    /// CONNECT and the handshake; the results keep the order of the arguments. (The time this takes
+    /// is measured by Benchmarks/input-benchmark.sh, not here.)
+    @Test func hostsSideBySideThroughASilentProxyKeepTheirOrder() throws {
+        let config = try Self.lab.reg("healthy.reg", [])
+        let hosts = (1...6).map { "h\($0).example.test" }
+        let result = try CLI.run(["diagnose"] + hosts + ["--config", config, "--windows", "win10", "--timeout", "1", "--concurrency", "4",
+                                  "--proxy", "http://127.0.0.1:\(Self.lab.silentPort)", "--format", "json"])
+        // Only the path from here fails (the proxy never answers): exit 3.
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        let listed = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
+        #expect(listed.compactMap { $0["host"] as? String } == hosts)
+        for host in listed {
+            let codes = (host["causes"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+            #expect(codes.contains { $0.hasPrefix("proxy-") }, "\(host)")
+        }
+        for bad in ["0", "1025", "x"] {
+            let refused = try CLI.run(["diagnose", "--config", config, "--offline", "--concurrency", bad])
+            #expect(refused.exitCode != 0 && refused.stderr.contains("--concurrency"), "\(refused.stderr)")
+        }
+    }
+
     @Test func disagreementBetweenProfileAndServerIsReported() throws {
         // The saved profile claims an ECDSA server; the real one has an RSA certificate.
         let profile = ServerProfile(host: DiagnoseLab.host, port: 443, source: "scan",

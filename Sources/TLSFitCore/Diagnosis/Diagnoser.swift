@@ -129,6 +129,13 @@ public enum Diagnoser {
             return [Cause(code: .tcpBlocked, summary: "the TCP connection to \(target) is refused or blocked (measured from the machine running tlsfit)",
                           explanation: "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
                           evidence: [seen], fix: Fix(description: "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
+        case (.certificate, .notConfirmed):
+            // No chain was received and verified: nothing proves the host is Microsoft's, so no OK.
+            return [Cause(code: .certificateUntrusted,
+                          summary: "the certificate of \(target) was not confirmed: no chain was received and verified",
+                          explanation: "The server chose a protocol and suite from the exact ClientHello, but no certificate chain was received and verified (\(failure.detail)). A ServerHello alone proves nothing: a proxy or device in the path can forge one. Windows would abort the connection without a certificate, so tlsfit does not call this host OK.",
+                          evidence: [seen],
+                          fix: Fix(description: "Find what answers \(target) without a certificate (a proxy, firewall or device in the path); compare with a handshake from another network."))]
         case (.certificate, _):
             let root = rootSubject(observed.certificate)
                 ?? observed.certificate?.chain.last.map { "unknown: the chain stops at a certificate issued by \"\($0.issuer)\", which was not sent and is not trusted here (an intermediate or a root)" }

@@ -214,6 +214,9 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     public var hostAccounts: [HostAccount] = []
     /// Whether this machine reached the hosts at all; nil offline.
     public var reachability: Reachability? = nil
+    /// The machine's own WinHTTP against each host (`tlsfit collect -Probe` in a bundle) beside tlsfit's
+    /// verdict; nil without a probe (then absent from the JSON).
+    public var machineProbe: MachineProbeComparison?
 
     /// The WindowsUpdate.log facts a diagnosis used.
     public struct LogSummary: Sendable, Hashable, Codable {
@@ -263,6 +266,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack, revocationListSync, log, blockedPorts
         case configurationFindings, hostAccounts, reachability
+        case machineProbe
     }
 
     public init(from decoder: any Decoder) throws {
@@ -281,6 +285,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         configurationFindings = try c.decodeIfPresent([ConfigurationFinding].self, forKey: .configurationFindings) ?? []
         hostAccounts = try c.decodeIfPresent([HostAccount].self, forKey: .hostAccounts) ?? []
         reachability = try c.decodeIfPresent(Reachability.self, forKey: .reachability)
+        machineProbe = try c.decodeIfPresent(MachineProbeComparison.self, forKey: .machineProbe)
     }
 
     // Absent values are written as null, so every documented field is always there.
@@ -300,6 +305,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         try c.encode(revocationListSync, forKey: .revocationListSync)
         try c.encode(log, forKey: .log)
         try c.encode(blockedPorts, forKey: .blockedPorts)
+        try c.encodeIfPresent(machineProbe, forKey: .machineProbe)
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
