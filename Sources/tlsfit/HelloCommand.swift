@@ -134,7 +134,8 @@ struct HelloCommand: AsyncParsableCommand {
     static func parseStack(_ text: String?) throws -> ClientStack? {
         guard let text else { return nil }
         guard let s = ClientStack(rawValue: text.lowercased()), ClientStack.selectable.contains(s) else {
-            throw CLIErrors.badInput("--stack: '\(text)' is not a stack (winhttp, wininet, dotnet, sspi)")
+            let names = ClientStack.selectable.map(\.rawValue)
+            throw CLIErrors.badInput("--stack: '\(text)' is not a stack\(NameSuggestions.hint(for: text, among: names)); stacks: \(names.joined(separator: ", "))")
         }
         return s
     }
