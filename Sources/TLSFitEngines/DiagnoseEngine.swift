@@ -149,7 +149,21 @@ public struct DiagnoseEngine: Sendable {
         if let builtIn, let observed, pinning {
             if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins) {
                 result.outcome = "fails"
-                result.causes = [pin]
+                // Something else answered for the server (TLS inspection): the configuration's verdict
+                // comes from the server's profile, first, and the pin failure is what this machine saw.
+                var configCauses: [Cause] = []
+                var configOutcome = server == nil ? "unknown" : "ok"
+                if var s = server, result.predictedFailure != nil {
+                    s.host = t.host
+                    s.port = t.port
+                    let explained = Diagnoser.explainConfiguration(config: config, server: s)
+                    configCauses = explained.causes
+                    result.fixVerified = explained.fixVerified
+                    configOutcome = "fails"
+                }
+                result.causes = configCauses + [pin]
+                result.configuration = nil
+                result.separateVantages(configurationOutcome: configOutcome)
             } else if observed.failure?.stage == .certificate, let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
                 let intermediate = builtIn.expectedIntermediate, let root = builtIn.expectedRoot
             {

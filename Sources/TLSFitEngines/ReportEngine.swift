@@ -169,8 +169,9 @@ public struct ReportEngine: Sendable {
                     outcome = nil
                 }
                 let required = plan.caFile == nil && DiagnoseEngine.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+                let pinned = BuiltInServerProfile.forHost(t.host)?.expectedRoot != nil || DiagnoseEngine.isPinnedUpdateService(t.host)
                 let diagnosis = Diagnoser.diagnose(host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
-                                                   requiredRootSubject: required)
+                                                   requiredRootSubject: required, pinned: pinned)
                 cells.append(CompatibilityMatrix.cell(candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
                 if candidateWarnings[c.name] != nil { diagnosesByCandidate[c.name, default: []].append(diagnosis) }
             }

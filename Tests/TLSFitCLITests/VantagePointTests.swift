@@ -280,6 +280,21 @@ struct VantagePointTests {
         #expect(((otherCause["fix"] as? [String: Any])?["description"] as? String)?.contains("make the machine trust the root") == true)
     }
 
+    // Item 3 behind TLS inspection: what answered is not the server, so the configuration's verdict
+    // comes from the server's profile and stands first; the pin failure is what this machine saw.
+    @Test func behindTLSInspectionTheConfigurationVerdictStillComesFirst() throws {
+        let lab = try UpdateIncidentTests.HostLab(host: "fe2.update.microsoft.com", proxy: true)
+        let config = try Self.lab.reg("no-ecdsa.reg", Self.noECDSA)
+        // The server's profile says ECDSA only (as slscr): this configuration cannot work with it.
+        let (result, _, host) = try lab.diagnose(["--config", config, "--windows", "windows-10-22h2", "--server-profile", "slscr"])
+        #expect(result.exitCode == 1)
+        #expect(Self.causes(host).map { $0["code"] as? String } == ["no-shared-cipher", "certificate-untrusted"])
+        #expect(Self.part(host, "configuration")?["outcome"] as? String == "fails")
+        #expect(Self.part(host, "fromHere")?["causes"] as? [String] == ["certificate-untrusted"])
+        let pin = try #require(Self.causes(host).last)
+        #expect(((pin["fix"] as? [String: Any])?["description"] as? String)?.hasPrefix("Exempt") == true)
+    }
+
     /// REG_MULTI_SZ as regedit writes it: UTF-16LE strings, each ending in 00 00, then 00 00.
     static func multiString(_ items: [String]) -> String {
         var bytes: [UInt8] = []

@@ -70,8 +70,7 @@ public enum Diagnoser {
             // Not reached from here, or reached only through a proxy that stood in for the server: the
             // configuration's own verdict (the export against the host's profile) still holds on the
             // Windows machine's network. It comes first.
-            let directAnswer = observed.proxy == nil && !HostDiagnosis.unreached(observed)
-            if !directAnswer, let predicted, let server, !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration }) {
+            if !Self.serverItselfAnswered(observed, causes: result.causes), let predicted, let server, !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration }) {
                 let (configCauses, verified) = explainConfiguration(config: config, server: server)
                 result.causes = configCauses + result.causes
                 result.fixVerified = verified
@@ -101,7 +100,7 @@ public enum Diagnoser {
         // this machine measured. A real handshake that completed with the server itself (no proxy
         // in between) confirms the configuration works, whatever the profile predicted.
         var configurationOutcome = server == nil ? "unknown" : (predicted?.succeeded == true ? "ok" : "fails")
-        if let observed, observed.failure == nil, observed.proxy == nil { configurationOutcome = "ok" }
+        if let observed, observed.failure == nil, Self.serverItselfAnswered(observed, causes: result.causes) { configurationOutcome = "ok" }
         result.recordMeasurement(observed)
         result.separateVantages(configurationOutcome: configurationOutcome)
         return result
@@ -163,6 +162,13 @@ public enum Diagnoser {
             }
             return explainConfiguration(config: config, server: server).causes
         }
+    }
+
+    /// The real handshake was with the server itself: no proxy in between, the host was reached, and
+    /// no other chain (TLS inspection) stood in for the server's. Only then does the wire speak for the
+    /// configuration; otherwise the configuration's verdict comes from the server's profile.
+    static func serverItselfAnswered(_ observed: HandshakeOutcome, causes: [Cause]) -> Bool {
+        observed.proxy == nil && !HostDiagnosis.unreached(observed) && !causes.contains { $0.code == .certificateUntrusted }
     }
 
     static func abortedCause(_ observed: HandshakeOutcome, _ failure: HandshakeFailure, detail: String) -> Cause {
