@@ -14,6 +14,7 @@
 # usage: Benchmarks/input-benchmark.sh [ROW...]     (default: every row; builds tlsfit -c release)
 # env:   TLSFIT=path (a binary instead of building)  LOG_MB=60  FLEET=20000  FLEET_BIG=100000
 #        SCAN=0 (skip the scan rows)  INSTALL=0 (do not install sslscan/nmap)  KEEP=1 (keep inputs)
+#        LOOPBACK_RUNS=3 DELAYED_RUNS=2 SLOW_RUNS=0 (passed to scan-benchmark.sh)
 # Wall time and peak RSS come from /usr/bin/time -v; the load average is printed at both ends.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,14 +87,14 @@ if has log; then
     ls -l "$WORK/WindowsUpdate.log" | awk '{print "log:", $5, "bytes"}'
     grep -cE 'FAILED|Making request' "$WORK/WindowsUpdate.log" >/dev/null  # page cache
     read -r gs _ _ gs_cpu <<<"$(measure grep -cE 'FAILED|Making request' "$WORK/WindowsUpdate.log")"
-    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/WindowsUpdate.log" --offline --quiet --format json)"
+    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/WindowsUpdate.log" --offline --server-profile windows-update --quiet --format json)"
     echo "diagnose --log exit $tc"
     row "\`diagnose --log\` of a $LOG_MB MB WindowsUpdate.log" "$ts" "$tm" "$ts_cpu" "\`grep -cE\`" "$gs" "$gs_cpu" 0.05 10 100 "10x grep, < 100 MiB"
     # Streamed: four times the file, the same memory.
     for _ in 1 2 3; do cat "$WORK/WindowsUpdate.log"; done >>"$WORK/big.log"
     cat "$WORK/WindowsUpdate.log" >>"$WORK/big.log"
     read -r gs _ _ gs_cpu <<<"$(measure grep -cE 'FAILED|Making request' "$WORK/big.log")"
-    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/big.log" --offline --quiet --format json)"
+    read -r ts tm tc ts_cpu <<<"$(measure "$BIN" diagnose --log "$WORK/big.log" --offline --server-profile windows-update --quiet --format json)"
     row "\`diagnose --log\` of a $((LOG_MB * 4)) MB WindowsUpdate.log" "$ts" "$tm" "$ts_cpu" "\`grep -cE\`" "$gs" "$gs_cpu" 0.05 10 100 "10x grep, < 100 MiB"
     rm -f "$WORK/big.log" "$WORK/WindowsUpdate.log"
 fi
@@ -168,7 +169,7 @@ fi
 if has scan && [ "${SCAN:-1}" = 1 ]; then
     if [ "${INSTALL:-1}" = 1 ]; then
         missing=()
-        for pair in sslscan:sslscan nmap:nmap; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+        for pair in sslscan:sslscan nmap:nmap hyperfine:hyperfine bc:bc; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
         if [ ${#missing[@]} -gt 0 ]; then
             echo "installing ${missing[*]}" >&2
             apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -226,7 +227,8 @@ PY
     echo "| connections of \`scan\` on an openssl s_server (TLS 1.2, 10 suites, server order) | $tc | sslscan $sc, nmap $nc | | at most the fewer ($fewer) | $([ "$fewer" -gt 0 ] && [ "$tc" -le "$fewer" ] && echo yes || echo NO) |" >>"$TABLE"
     tail -1 "$TABLE"
     echo "scan benchmark (the last round's targets):"
-    SLOW_RUNS=${SLOW_RUNS:-0} TLSFIT=$BIN INSTALL=${INSTALL:-1} bash "$ROOT/Benchmarks/scan-benchmark.sh" 2>&1 | tail -40
+    LOOPBACK_RUNS=${LOOPBACK_RUNS:-3} DELAYED_RUNS=${DELAYED_RUNS:-2} SLOW_RUNS=${SLOW_RUNS:-0} TLSFIT=$BIN INSTALL=0 \
+        bash "$ROOT/Benchmarks/scan-benchmark.sh" 2>&1 | tee "$WORK/scan-benchmark.out" | tail -45
 fi
 
 echo

@@ -110,13 +110,17 @@ public struct DiagnoseEngine: Sendable {
         // The exact hello first: one deadline covers its dial (the proxy's CONNECT included) and
         // the handshake. When it could not even connect (DNS, TCP, the proxy), a live scan would
         // only wait for the same deadline again: the host is not measured.
+        // The live scan gets what is left of the host's deadline: a server that accepts the
+        // connection and never answers costs one deadline, not two.
+        let hostStart = DispatchTime.now().uptimeNanoseconds
         var wire: WindowsHelloProbe.Result?
         if !offline { wire = exchange(client, t, path: route) }
         let unreachable = wire.map { w in
             guard let stage = w.answer.failure?.stage else { return false }
             return stage == .dns || stage == .tcp || stage == .proxy
         } ?? false
-        if server == nil, !offline, !unreachable { server = measure(t, timeout, caFile, route) }
+        let left = timeout - Double(DispatchTime.now().uptimeNanoseconds - hostStart) / 1e9
+        if server == nil, !offline, !unreachable, left > 0.05 { server = measure(t, left, caFile, route) }
         var drift: [String]?
         if let builtIn, let s = server, s.source != "built-in" { drift = ProfileDrift.differences(builtIn: builtIn, live: s) }
         if server == nil, let builtIn { server = builtIn.profile }

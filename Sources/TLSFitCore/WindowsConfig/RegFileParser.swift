@@ -29,10 +29,11 @@ public enum RegFileParser {
             index += 1
             let line = raw.trimmed()
             if line.isEmpty || line.first == UInt8(ascii: ";") { continue }
-            if line.hasPrefixIgnoringCase("Windows Registry Editor Version") {
+            let lead = line.first.map(asciiLower) ?? 0
+            if lead == UInt8(ascii: "w"), line.hasPrefixIgnoringCase("Windows Registry Editor Version") {
                 sawHeader = true; regedit4 = false; currentKey = nil; continue
             }
-            if line.hasPrefixIgnoringCase("REGEDIT4") {
+            if lead == UInt8(ascii: "r"), line.hasPrefixIgnoringCase("REGEDIT4") {
                 sawHeader = true; regedit4 = true; currentKey = nil; continue
             }
             guard sawHeader else {
@@ -90,7 +91,7 @@ public enum RegFileParser {
 
             if rest.first == UInt8(ascii: "-"), rest.dropFirst().trimmed().isEmpty {
                 let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) (deleted)")
-                operations.append(RegistryOperation(key: currentNormalizedKey, action: .deleteValue(name: name), provenance: p, format: .regedit))
+                operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .deleteValue(name: name), provenance: p, format: .regedit))
                 continue
             }
 
@@ -148,7 +149,7 @@ public enum RegFileParser {
                 throw fail(number, "unknown value form '\(rest.prefix(20).string)'; expected \"string\", dword:, hex:, hex(N): or -")
             }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(key: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
+            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
         }
         guard sawHeader else {
             throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")

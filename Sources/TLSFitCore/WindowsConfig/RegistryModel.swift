@@ -167,6 +167,15 @@ public struct RegistryOperation: Sendable, Hashable {
         self.itemLines = itemLines
         self.format = format
     }
+
+    /// For a key the parser has normalized already (every value of a `.reg` key reuses it).
+    init(normalizedKey: String, action: Action, provenance: Provenance, format: WindowsConfigFormat) {
+        key = normalizedKey
+        self.action = action
+        self.provenance = provenance
+        itemLines = nil
+        self.format = format
+    }
 }
 
 /// What a parser read from one file.

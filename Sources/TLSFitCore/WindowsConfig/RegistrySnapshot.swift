@@ -100,11 +100,21 @@ public struct RegistrySnapshot: Sendable, Hashable {
 
     /// Applies operations in order, later over earlier.
     public mutating func apply(_ operations: [RegistryOperation]) {
-        for op in operations { apply(op) }
+        // Consecutive operations on one key (the values of a `.reg` key) fold it once.
+        var last: (key: String, folded: String)?
+        for op in operations {
+            let folded: String
+            if let last, last.key == op.key { folded = last.folded } else { folded = RegistryPath.folded(op.key) }
+            last = (op.key, folded)
+            apply(op, folded: folded)
+        }
     }
 
     public mutating func apply(_ op: RegistryOperation) {
-        let folded = RegistryPath.folded(op.key)
+        apply(op, folded: RegistryPath.folded(op.key))
+    }
+
+    mutating func apply(_ op: RegistryOperation, folded: String) {
         switch op.action {
         case .createKey:
             if keys[folded] == nil {
