@@ -11,7 +11,9 @@ struct HelloCommand: AsyncParsableCommand {
         abstract: "Print the exact ClientHello a Windows client sends, or decode a captured one and name the closest releases.",
         discussion: """
             Without --decode: builds the ClientHello that the Windows release (--windows, else the export's \
-            CurrentBuild, else server-2022) sends through WinHTTP, the stack the Windows Update agent uses, for the \
+            CurrentBuild, else server-2022) sends through the stack (--stack: WinHTTP, the stack the Windows Update \
+            agent uses, by default; wininet, dotnet, sspi), at its patch level (--patch, else the export's UBR, else \
+            the newest known), for the \
             configuration in the --config files (protocol keys, DefaultSecureProtocols, cipher/hash/key-exchange \
             switches, suite order, EccCurves): versions, suites with names, extensions, groups, key shares, \
             signature algorithms, the hex bytes, JA3 and JA4. The random, session id and key shares are placeholders \
@@ -39,7 +41,7 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022.")
     var windows: String?
 
-    @Option(name: .long, help: "A configuration file (.reg, Registry.pol, GPO backup, gpresult, Get-TlsCipherSuite); repeatable, applied in order.")
+    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders (.reg, Registry.pol, gpresult, Get-TlsCipherSuite...), applied in order (as `tlsfit config`).", completion: Completions.configFiles)
     var config: [String] = []
 
     @Option(name: .long, help: "The server name the hello carries (server_name).")
@@ -55,15 +57,23 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json or hex.")
     var format: Format = .text
 
+    @Option(name: .long, help: ArgumentHelp("The stack that sends the hello: winhttp (the Windows Update agent, the default), wininet, dotnet (.NET 5+) or sspi (curl.exe, RDP, agents).", valueName: "STACK"))
+    var stack: String?
+
+    @Option(name: .long, help: ArgumentHelp("The patch level of the release (see `tlsfit hello --windows R`; default: chosen by the export's UBR, else the newest known).", valueName: "LEVEL"))
+    var patch: String?
+
     func run() async throws {
         if let pcap {
-            guard windows == nil, config.isEmpty, decode == nil else {
-                throw CLIErrors.badInput("--pcap: a capture takes no --windows, --config or --decode")
+            guard windows == nil, config.isEmpty, decode == nil, stack == nil, patch == nil else {
+                throw CLIErrors.badInput("--pcap: a capture takes no --windows, --config, --decode, --stack or --patch")
             }
             return try Self.printCapture(pcap, format: format)
         }
         if let decode {
-            guard windows == nil, config.isEmpty else { throw CLIErrors.badInput("--decode: a decoded hello takes no --windows or --config") }
+            guard windows == nil, config.isEmpty, stack == nil, patch == nil else {
+                throw CLIErrors.badInput("--decode: a decoded hello takes no --windows, --config, --stack or --patch")
+            }
             let bytes = try Self.readDecodeArgument(decode)
             let hello: ClientHello
             do {
@@ -79,23 +89,33 @@ struct HelloCommand: AsyncParsableCommand {
             guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
             release = r
         }
-        let configuration: WindowsTLSConfig
+        let chosenStack = try Self.parseStack(stack) ?? .winHTTP
+        var configuration: WindowsTLSConfig
         do {
             configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
         } catch {
             throw CLIErrors.badInput(error.description)
         }
-        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        configuration.stack = chosenStack
+        let levels = Catalog.shared.release(configuration.release).hello.patchLevels
+        if let patch, !levels.contains(where: { $0.name == patch }) {
+            throw CLIErrors.badInput("--patch: \(configuration.release.rawValue) has " + (levels.isEmpty
+                ? "one hello for every patch level" : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
+        }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
         let built: WindowsClientHello
         do {
-            built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host)
+            built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host, patch: patch)
         } catch {
             StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
-        let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
+        var report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
                                        releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
-                                       offered: built.profile.protocols)
+                                       offered: built.profile.protocols, stack: chosenStack, patchLevel: built.patchLevel,
+                                       notes: patch == nil ? built.patchLevelNote.map { [$0] } ?? [] : [])
+        // Every warning that changes this hello, with its file and line (no host here: nothing it leads to).
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: [])
         try Self.emit(report, format: format)
     }
 
@@ -104,25 +124,39 @@ struct HelloCommand: AsyncParsableCommand {
         try emit(decodedReport(hello), format: format)
     }
 
-    static func decodedReport(_ hello: ClientHello) -> ClientHelloReport {
-        ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
-                          matches: WindowsHelloMatcher.rank(hello, limit: 5))
+    static func decodedReport(_ hello: ClientHello, session: WindowsHelloMatcher.Session = .init(), capturedAt: Double? = nil) -> ClientHelloReport {
+        let ranking = session.rank(hello, limit: 5, capturedAt: capturedAt)
+        return ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
+                                 matches: ranking.matches, notes: ranking.notes)
+    }
+
+    /// `--stack` as given; nil when not given.
+    static func parseStack(_ text: String?) throws -> ClientStack? {
+        guard let text else { return nil }
+        guard let s = ClientStack(rawValue: text.lowercased()), ClientStack.selectable.contains(s) else {
+            throw CLIErrors.badInput("--stack: '\(text)' is not a stack (winhttp, wininet, dotnet, sspi)")
+        }
+        return s
     }
 
     /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
     static func printCapture(_ file: String, format: Format) throws {
         let contents: CaptureContents
+        let captured = try captureFile(file)
+        defer { if let temporary = captured.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         do {
-            contents = try CaptureReader.read(path: file)
+            contents = try CaptureReader.read(path: captured.path)
         } catch let error as CaptureError {
             throw CLIErrors.badInput(error.description)
         }
+        // One session: every candidate hello built once, a hello seen before ranked from memory.
+        let session = WindowsHelloMatcher.Session()
         let entries = contents.clientHellos.map { captured in
             var entry = CaptureHelloReport.Entry(packetNumber: captured.packetNumber, timestamp: captured.timestamp, source: captured.source,
                                                  destination: captured.destination, proxyConnectTarget: captured.proxyConnectTarget,
                                                  hello: nil, error: nil)
             do {
-                entry.hello = decodedReport(try ClientHello.decode(captured.bytes))
+                entry.hello = decodedReport(try ClientHello.decode(captured.bytes), session: session, capturedAt: captured.timestamp)
             } catch {
                 entry.error = "\(error)"
             }
@@ -142,6 +176,38 @@ struct HelloCommand: AsyncParsableCommand {
             CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
             throw ExitCode(1)
         }
+    }
+
+    /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,
+    /// or a zip, whose capture is written to a temporary file for libpcap).
+    static func captureFile(_ file: String) throws -> (path: String, temporary: String?) {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return (file, nil) }
+        let bundle: CollectedBundle
+        do throws(InputError) {
+            if isDirectory {
+                guard let folder = try CollectedBundle.readFolder(file) else {
+                    throw InputError(source: file, message: "a GPO backup, not a capture or a tlsfit collect bundle")
+                }
+                bundle = folder
+            } else {
+                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(file, $0) }
+                guard ZipArchiveReader.looksLikeZip(head) else { return (file, nil) }
+                bundle = try CollectedBundle.readZip(head, source: file)
+            }
+        } catch {
+            throw CLIErrors.badInput("--pcap: \(error.description)")
+        }
+        guard let capture = bundle.capture else {
+            throw CLIErrors.badInput("--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
+        }
+        if isDirectory { return (capture.name, nil) }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-capture-\(UUID().uuidString).pcapng").path
+        try Interruption.shared.creatingTemporaryFiles {
+            Interruption.shared.registerTemporaryFile(temporary)
+            try Data(capture.bytes).write(to: URL(fileURLWithPath: temporary))
+        }
+        return (temporary, temporary)
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {

@@ -39,8 +39,11 @@ struct ProbeCommand: AsyncParsableCommand {
         case text, json
     }
 
-    @Argument(help: "HOST[:PORT] (port 443 by default).")
-    var target: String
+    @Argument(help: ArgumentHelp("HOST[:PORT] (port 443 by default).", valueName: "target"))
+    var targetArgument: String?
+
+    /// The host to probe; `validate()` makes sure it was given.
+    var target: String { targetArgument ?? "" }
 
     @Option(help: "Dial ADDRESS[:PORT] instead, keeping HOST for SNI and certificate verification (like curl --resolve).")
     var connect: String?
@@ -98,12 +101,23 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Handshake as this Windows release's WinHTTP client, with its exact ClientHello (default with --config: the export's CurrentBuild, else server-2022).")
     var windows: String?
 
-    @Option(name: .long, help: "The Windows client's configuration files (.reg, Registry.pol, GPO backup...); repeatable. Implies the Windows client.")
+    @Option(name: .long, parsing: .upToNextOption, help: "The Windows client's configuration files (.reg, Registry.pol, GPO backup...), applied in order (as `tlsfit config`). Implies the Windows client.", completion: Completions.configFiles)
     var config: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("With --windows/--config: the stack whose hello is sent: winhttp (the default), wininet, dotnet or sspi.", valueName: "STACK"))
+    var stack: String?
 
     var windowsMode: Bool { windows != nil || !config.isEmpty }
 
     func validate() throws {
+        if stack != nil, !windowsMode { throw ValidationError("--stack names a Windows client's stack: give --windows or --config too") }
+        if targetArgument == nil {
+            // --config takes every word up to the next option, so a host after it lands among the files.
+            if let last = config.last, !FileManager.default.fileExists(atPath: last) {
+                throw ValidationError("no HOST given, and --config's last item '\(last)' is not a file: give the host before --config (tlsfit probe \(last) --config ...)")
+            }
+            throw ValidationError("Missing expected argument '<target>' (HOST[:PORT])")
+        }
         if windowsMode {
             let clash = [("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
                          ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
@@ -172,13 +186,16 @@ struct ProbeCommand: AsyncParsableCommand {
             guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
             release = r
         }
-        let configuration: WindowsTLSConfig
+        var configuration: WindowsTLSConfig
         let target: HostPort
         var connectAddress: String?
         var connectPort: Int?
         let path: NetworkPath
+        let chosenStack = try HelloCommand.parseStack(stack)
         do {
             configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            configuration.stack = chosenStack ?? .winHTTP
+            try HostArguments.rejectFile(self.target, source: "HOST")
             target = try HostPort(parsing: self.target, source: "HOST")
             let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
             if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {
@@ -227,6 +244,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// Turns the options into a request, resolving every name the user typed.
     func buildRequest() throws -> (HandshakeRequest, ProbeReport.Offer) {
+        try HostArguments.rejectFile(self.target, source: "HOST")
         let target = try HostPort(parsing: self.target, defaultPort: http ? 80 : 443, source: "HOST")
         var connectAddress: String?
         var connectPort: Int?

@@ -74,7 +74,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds per connection.")
     var timeout: Double = 5
 
-    @Flag(name: .long, help: "No connections: every host needs a --server-profile (windows-update covers the update hosts).")
+    @Flag(name: .long, help: "No connections: each host is judged from its --server-profile, else tlsfit's built-in profile of it (the update hosts have one).")
     var offline = false
 
     @Option(name: .long, help: "Output format: text, markdown, html, json, junit or csv.")
@@ -159,17 +159,29 @@ struct ReportCommand: AsyncParsableCommand {
                 }
             }
             let candidates = try readCandidates()
-            let list = try HostList.parse(arguments: hosts)
-            let targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
+            let list = try HostArguments.parse(hosts)
+            var targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
                                               connect: connect, connectAppliesToAll: true)
             let provider = try ServerProfileInputs(serverProfile).provider
             var sources: [ScanTarget: ServerProfile] = [:]
             for t in targets {
                 // A profile standing for several hosts (built-in windows-update) speaks of the host it is used for.
-                sources[t] = provider(t).map { p in var p = p; p.host = t.host; p.port = t.port; return p }
+                // Offline, a host with no --server-profile is judged from tlsfit's built-in profile of
+                // it, as diagnose --offline does.
+                let builtIn = offline ? BuiltInServerProfile.forHost(t.host)?.profile : nil
+                sources[t] = (provider(t) ?? builtIn).map { p in var p = p; p.host = t.host; p.port = t.port; return p }
+            }
+            if offline, list.isEmpty {
+                // The update hosts tlsfit knows nothing of cannot be judged offline: say so and go on, as
+                // diagnose --offline does.
+                let unknown = targets.filter { sources[$0] == nil }
+                if !unknown.isEmpty {
+                    CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
+                    targets = targets.filter { sources[$0] != nil }
+                }
             }
             if offline, let missing = targets.first(where: { sources[$0] == nil }) {
-                throw InputError(source: "--offline", message: "no --server-profile for \(missing.host); save one with `tlsfit scan --save` or name a built-in one (windows-update)")
+                throw InputError(source: "--offline", message: "no --server-profile for \(missing.host), and tlsfit has no built-in profile of it; save one with `tlsfit scan --save` or name a built-in one (windows-update)")
             }
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,

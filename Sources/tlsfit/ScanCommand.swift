@@ -138,7 +138,7 @@ struct ScanCommand: ParsableCommand {
         guard timeout > 0, timeout <= 600 else { throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds") }
         guard (1...1024).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 1024") }
         guard (1...64).contains(perHost ?? 1) else { throw InputError(source: "--per-host", message: "must be from 1 to 64") }
-        var list = try HostList.parse(arguments: hosts)
+        var list = try HostArguments.parse(hosts)
         if let hostsFile {
             // Read with the same size limit as every input file.
             let file = try ConfigInputLoader.readFile(hostsFile)

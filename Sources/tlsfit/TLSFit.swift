@@ -29,6 +29,7 @@ struct TLSFit: AsyncParsableCommand {
             ReportCommand.self,
             ServeCommand.self,
             DemoCommand.self,
+            CollectCommand.self,
         ]
     )
 

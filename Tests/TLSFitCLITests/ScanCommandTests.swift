@@ -108,8 +108,12 @@ struct ScanCommandTests {
 
     @Test func windowsUpdateHostsAllScannedConcurrently() throws {
         let server = try server()
-        // The TLS hosts: content served over plain HTTP (port 80) is not scanned with TLS.
-        let hosts = Catalog.shared.updateHosts.filter { !$0.isPlainHTTP }
+        // The update agent's TLS hosts, the same list diagnose takes per release: content served over
+        // plain HTTP (port 80) is not scanned with TLS, and hosts no agent contacts are not scanned.
+        let hosts = UpdateRole.client.tlsHosts()
+        let diagnosed = Set(WindowsRelease.allCases.flatMap { UpdateRole.client.hosts(release: $0) }.filter { !$0.isPlainHTTP }.map(\.host))
+        #expect(Set(hosts.map(\.host)) == diagnosed)
+        #expect(!hosts.contains { $0.host == "go.microsoft.com" || $0.host == "sws.update.microsoft.com" })
         let resolve = hosts.flatMap { ["--resolve", "\($0.host)=127.0.0.1:\(server.port)"] }
         let result = try CLI.run(["scan", "--windows-update", "--format", "json", "--timeout", "3", "--concurrency", "4"] + resolve)
         #expect(result.exitCode == 0, "\(result.stderr)")

@@ -50,6 +50,52 @@ import Testing
         #expect(text.output.contains("-> 127.0.0.1:\(listener.port)"))
     }
 
+    /// Every public Schannel capture found (SchannelCaptures.md), each on its own connection at its own time in
+    /// one pcap file: `hello --pcap` names the release family, the stack and the patch level of each, and
+    /// leaves out what did not exist when it was captured.
+    @Test func namesEveryPublicSchannelCapture() throws {
+        var packets: [WrittenPacket] = []
+        for (i, capture) in SchannelCapture.all.enumerated() {
+            let port = UInt16(51000 + i)
+            packets.append(WrittenPacket(timestamp: capture.timestamp, data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 999, flags: 0x02, payload: [])))
+            packets.append(WrittenPacket(timestamp: capture.timestamp + 0.01,
+                                         data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 1000, payload: capture.hello.encode())))
+        }
+        let path = try captureDirectory().appendingPathComponent("schannel-\(UUID().uuidString).pcap").path
+        try Data(CaptureFileWriter.pcap(packets, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+
+        let result = try run(Self.tlsfit, ["hello", "--pcap", path, "--format", "json"], timeout: 120)
+        #expect(result.status == 0, "\(result.error)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let hellos = try #require(json["clientHellos"] as? [[String: Any]])
+        try #require(hellos.count == SchannelCapture.all.count)
+        for (entry, capture) in zip(hellos, SchannelCapture.all) {
+            let hello = try #require(entry["hello"] as? [String: Any])
+            #expect(hello["ja3Hash"] as? String == capture.hello.ja3, "\(capture)")
+            let best = try #require((hello["matches"] as? [[String: Any]])?.first, "\(capture)")
+            let releases = best["releases"] as? [String] ?? []
+            #expect(releases.contains(capture.release), "\(capture): \(best)")
+            for other in capture.notReleases { #expect(!releases.contains(other), "\(capture): \(other) in \(releases)") }
+            #expect((best["stacks"] as? [String])?.contains(capture.stack) == true, "\(capture): \(best)")
+            #expect(best["stack"] as? String != nil)
+            let levels = best["patchLevels"] as? [String] ?? []
+            if let level = capture.patchLevel {
+                #expect(levels.contains(level), "\(capture): \(levels)")
+            } else {
+                #expect(levels.isEmpty, "\(capture): \(levels)")
+            }
+            let kinds = Set((best["differences"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
+            #expect(kinds.isSubset(of: capture.allowedDifferences), "\(capture): \(kinds)")
+            if capture.allowedDifferences.isEmpty { #expect(best["identical"] as? Bool == true, "\(capture): \(best)") }
+            // Never "not Schannel's order" for an order a modelled stack sends.
+            let details = (hello["matches"] as? [[String: Any]] ?? []).flatMap { ($0["differences"] as? [[String: Any]]) ?? [] }
+            #expect(!details.contains { ($0["detail"] as? String)?.contains("no modelled Schannel release") == true }, "\(capture)")
+            if let note = capture.note {
+                #expect((hello["notes"] as? [String])?.contains { $0.contains(note) } == true, "\(capture): \(hello["notes"] ?? "")")
+            }
+        }
+    }
+
     /// A real tcpdump capture of one plain HTTP request: a capture file with no ClientHello in it.
     static func captureWithoutHello(_ name: String) throws -> String {
         let listener = try SinkListener()

@@ -95,7 +95,7 @@ enum CatalogLoader {
                 guard let list = lists[f[11]] else { throw table.error(row, "documented list '\(f[11])' is not in windows-suites.tsv") }
                 documented = list.filter(\.enabledByDefault)
             }
-            let hello = try HelloProfileLoader.profile(f[10], release: release.rawValue, rows: helloRows)
+            let hello = try HelloProfileLoader.profile(f[10], release: release.rawValue, rows: helloRows, suiteLists: lists)
             releases[release] = WindowsReleaseInfo(
                 release: release, displayName: f[1], supported: supported,
                 defaultOrder: supported.filter(\.enabledByDefault), defaultClientProtocols: clientProtocols,

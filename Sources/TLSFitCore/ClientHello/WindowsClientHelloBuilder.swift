@@ -7,6 +7,18 @@ public struct WindowsClientHello: Sendable, Hashable {
     public var profile: ClientProfile
     /// The hello facts the bytes rest on that are assumed, not captured or documented ("signature_algorithms: ...").
     public var assumptions: [String]
+    /// The stack whose hello this is.
+    public var stack: ClientStack { profile.stack }
+    /// The patch level modelled, nil when the release has one hello for all.
+    public var patchLevel: String? { profile.patchLevel?.name }
+    /// How the patch level was chosen, for output ("newest known: no UBR in the export").
+    public var patchLevelNote: String? {
+        guard let level = profile.patchLevel else { return nil }
+        if profile.patchLevelFromUBR { return "patch level \(level.name) (chosen by the export's UBR)" }
+        let others = Catalog.shared.release(profile.release).hello.patchLevels.map(\.name).filter { $0 != level.name }
+        return "patch level \(level.name) (evidence of \(level.date.value)): the newest known, as no UBR dates the levels"
+            + (others.isEmpty ? "" : "; earlier: \(others.joined(separator: ", "))")
+    }
 }
 
 /// Turns an effective `WindowsTLSConfig` into the ClientHello Schannel writes for WinHTTP: protocols from
@@ -27,9 +39,9 @@ public enum WindowsClientHelloBuilder {
     ///     of the right length (fine for printing, not for a server: the handshake module makes real ones).
     public static func build(
         config: WindowsTLSConfig, serverName: String?, random: [UInt8] = [UInt8](repeating: 0, count: 32),
-        sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:], applyGPOFieldLimit: Bool = true
+        sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:], applyGPOFieldLimit: Bool = true, patch: String? = nil
     ) throws(NoHello) -> WindowsClientHello {
-        try build(profile: ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit), serverName: serverName,
+        try build(profile: ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit, patch: patch), serverName: serverName,
                   random: random, sessionID: sessionID, keyShares: keyShares)
     }
 
@@ -39,6 +51,7 @@ public enum WindowsClientHelloBuilder {
         sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:]
     ) throws(NoHello) -> WindowsClientHello {
         let data = Catalog.shared.release(profile.release).hello
+        let stackFacts = data.stacks[profile.stack]
         guard let highest = profile.protocols.last else {
             throw NoHello(description: profile.suites.isEmpty && !profile.configuredProtocols.isEmpty
                 ? "no cipher suite can be used with the protocols WinHTTP offers: Schannel sends no ClientHello"
@@ -56,6 +69,16 @@ public enum WindowsClientHelloBuilder {
             }
         }
         use("extensions", data.extensions)
+        if let level = profile.patchLevel {
+            for f in level.facts where f.confidence == .assumed { use("patch \(level.name) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
+        }
+        if let facts = stackFacts {
+            for f in facts.facts where f.confidence == .assumed { use("\(profile.stack.rawValue) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
+        }
+        let statusRequest = stackFacts?.statusRequest ?? data.statusRequest
+        let sessionTicket = stackFacts?.sessionTicket ?? data.sessionTicket
+        let pointFormats = stackFacts?.pointFormats ?? data.pointFormats
+        let signatureAlgorithms = profile.patchLevel?.signatureAlgorithms ?? data.signatureAlgorithms
 
         var extensions: [TLSExtension] = []
         for kind in data.extensions.value {
@@ -72,8 +95,8 @@ public enum WindowsClientHelloBuilder {
                     bytes! += entry
                 }
             case .statusRequest:
-                use("status_request", data.statusRequest)
-                if data.statusRequest.value { bytes = [1, 0, 0, 0, 0] }  // ocsp, no responder ids, no extensions
+                use("status_request", statusRequest)
+                if statusRequest.value { bytes = [1, 0, 0, 0, 0] }  // ocsp, no responder ids, no extensions
             case .supportedGroups:
                 if ecc, !profile.groupIDs.isEmpty {
                     bytes = []
@@ -81,19 +104,19 @@ public enum WindowsClientHelloBuilder {
                     for g in profile.groupIDs { bytes!.append(u16: g) }
                 }
             case .ecPointFormats:
-                use("point_formats", data.pointFormats)
-                if ecc, !profile.groupIDs.isEmpty { bytes = [UInt8(data.pointFormats.value.count)] + data.pointFormats.value }
+                use("point_formats", pointFormats)
+                if ecc, !profile.groupIDs.isEmpty { bytes = [UInt8(pointFormats.value.count)] + pointFormats.value }
             case .signatureAlgorithms:
-                use("signature_algorithms", data.signatureAlgorithms)
+                use("signature_algorithms", signatureAlgorithms)
                 // RFC 5246 7.4.1.4.1: only TLS 1.2 and later send it.
                 if highest >= .tls12 {
                     bytes = []
-                    bytes!.append(u16: UInt16(data.signatureAlgorithms.value.count * 2))
-                    for s in data.signatureAlgorithms.value { bytes!.append(u16: s) }
+                    bytes!.append(u16: UInt16(signatureAlgorithms.value.count * 2))
+                    for s in signatureAlgorithms.value { bytes!.append(u16: s) }
                 }
             case .sessionTicket:
-                use("session_ticket", data.sessionTicket)
-                if data.sessionTicket.value { bytes = [] }
+                use("session_ticket", sessionTicket)
+                if sessionTicket.value { bytes = [] }
             case .extendedMasterSecret:
                 if highest > .ssl3 { bytes = [] }
             case .renegotiationInfo:
@@ -104,6 +127,8 @@ public enum WindowsClientHelloBuilder {
                     bytes = [UInt8(versions.count * 2)]
                     for v in versions { bytes!.append(u16: v.wireValue) }
                 }
+            case .postHandshakeAuth:
+                if tls13 { bytes = [] }
             case .pskKeyExchangeModes:
                 use("psk_modes", data.pskModes)
                 if tls13, !data.pskModes.value.isEmpty { bytes = [UInt8(data.pskModes.value.count)] + data.pskModes.value }
@@ -139,7 +164,7 @@ public enum WindowsClientHelloBuilder {
             recordVersion: recordVersion, version: legacyVersion,
             random: random.count == 32 ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
             sessionID: session, cipherSuites: suites, compressionMethods: [0], extensions: extensions)
-        if !profile.winHTTPProtocolsExplicit {
+        if profile.stack == .winHTTP, !profile.winHTTPProtocolsExplicit {
             use("winhttp_protocols", data.winHTTPProtocols)
         }
         return WindowsClientHello(hello: hello, release: profile.release, profile: profile, assumptions: assumptions)

@@ -1,8 +1,10 @@
+import FoundationEssentials
+
 /// How a captured ClientHello differs from what a release would send.
 public struct HelloDifference: Sendable, Hashable, Codable {
     /// A fixed vocabulary that only grows: `protocols`, `suites-missing`, `suites-extra`, `suites-order`,
     /// `signature-algorithms`, `groups`, `point-formats`, `extensions-missing`, `extensions-extra`,
-    /// `extensions-order`, `session-id`, `key-shares`.
+    /// `extensions-order`, `record-version`, `session-id`, `key-shares`.
     public var kind: String
     public var detail: String
     /// How much it counts against the release (lower total: closer match).
@@ -11,78 +13,287 @@ public struct HelloDifference: Sendable, Hashable, Codable {
 
 /// One candidate: the releases that would send the same hello, how far it is from the capture, and why.
 public struct HelloMatch: Sendable, Hashable {
-    /// Releases whose hellos (for this configuration) are byte for byte the same, in catalog order.
+    /// Releases whose hellos (for this configuration and stack) are byte for byte the same, in catalog order.
     public var releases: [WindowsRelease]
     /// 0: identical apart from the random, the session id's bytes and the key shares' keys.
     public var score: Int
     public var differences: [HelloDifference]
-    /// The configuration assumed for the comparison: "defaults", or the DefaultSecureProtocols that makes the protocols agree.
+    /// The configuration assumed for the comparison: "defaults", or the DefaultSecureProtocols (or Schannel
+    /// client protocol keys) that make the protocols agree.
     public var configuration: String
     /// Facts the candidate hello rests on that are assumed (see `windows-hello.tsv`).
     public var assumptions: [String]
+    /// The stack whose hello this is (the likeliest of `stacks`: WinHTTP, the update agent's, first).
+    public var stack: ClientStack = .winHTTP
+    /// Every modelled stack that sends these same bytes on these releases: a tie the hello cannot break.
+    public var stacks: [ClientStack] = [.winHTTP]
+    /// The patch levels (`windows-hello.tsv` `PROFILE@LEVEL`) of the releases, distinct, in order; empty when
+    /// the releases have one hello for every patch level.
+    public var patchLevels: [String] = []
 
     public var identical: Bool { score == 0 }
 }
 
-/// Ranks Windows releases (and simple configuration changes) by how close their WinHTTP ClientHello is
-/// to a captured one. Pure.
+/// Ranks Windows releases, stacks, patch levels (and simple configuration changes) by how close their
+/// ClientHello is to a captured one. Pure.
 public enum WindowsHelloMatcher {
-    public static func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10) -> [HelloMatch] {
-        var candidates: [(release: WindowsRelease, key: [UInt8], match: HelloMatch)] = []
-        let capturedVersions = captured.offeredVersions
-        for release in releases {
-            var best: HelloMatch?
-            var bestKey: [UInt8] = []
-            for (label, mask) in configurations(release, versions: capturedVersions) {
-                guard let config = try? config(release, defaultSecureProtocols: mask),
-                    let built = try? WindowsClientHelloBuilder.build(config: config, serverName: captured.serverName)
-                else { continue }
-                let differences = compare(captured, built.hello)
-                let match = HelloMatch(releases: [release], score: differences.reduce(0) { $0 + $1.weight }, differences: differences,
-                                       configuration: label, assumptions: built.assumptions)
-                if best == nil || match.score < best!.score {
-                    best = match
-                    var normalized = built.hello
-                    normalized.random = []
-                    normalized.sessionID = normalized.sessionID.map { _ in 0 }
-                    bestKey = normalized.encode() + Array(label.utf8)
-                }
-            }
-            if let best { candidates.append((release, bestKey, best)) }
-        }
-        // Releases that send the same hello are named together.
-        var grouped: [HelloMatch] = []
-        var keys: [[UInt8]] = []
-        for c in candidates {
-            if let i = keys.firstIndex(of: c.key) {
-                grouped[i].releases.append(c.release)
-            } else {
-                keys.append(c.key)
-                grouped.append(c.match)
-            }
-        }
-        let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
-        // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
-        grouped.sort { a, b in
-            if a.score != b.score { return a.score < b.score }
-            if (a.configuration == "defaults") != (b.configuration == "defaults") { return a.configuration == "defaults" }
-            return (order[a.releases[0]] ?? 0) > (order[b.releases[0]] ?? 0)
-        }
-        return Array(grouped.prefix(limit))
+    /// Ranks one hello. For many hellos, use one `Session`: it builds every candidate once and remembers
+    /// the ranking of hellos already seen.
+    public static func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
+                            capturedAt: Double? = nil) -> [HelloMatch] {
+        let session = Session()
+        return session.rank(captured, releases: releases, limit: limit, capturedAt: capturedAt).matches
     }
 
-    /// The release's defaults, and (when the capture offers other protocols) the DefaultSecureProtocols mask that offers them.
-    static func configurations(_ release: WindowsRelease, versions: [TLSVersion]) -> [(String, UInt32?)] {
+    /// A ranking with what was left out.
+    public struct Ranking: Sendable {
+        public var matches: [HelloMatch]
+        /// "left out: windows-10-22h2 (made 2022-10-18, after the capture of 2019-01-15)".
+        public var notes: [String]
+    }
+
+    /// The candidates of one run: built once per (protocols offered, server name present), rankings
+    /// remembered by what the comparison reads of a hello. Not thread-safe: one per task.
+    public final class Session {
+        struct Candidate {
+            var release: WindowsRelease
+            var stack: ClientStack
+            var patch: HelloPatchLevel?
+            var label: String
+            var hello: ClientHello
+            var assumptions: [String]
+            /// Index of the distinct hello (same bytes, label and stack) among `distinct`.
+            var group: Int
+        }
+        struct CandidateSet {
+            var candidates: [Candidate]
+            /// One hello per group.
+            var distinct: [ClientHello]
+            /// Extension orders some modelled hello sends.
+            var orders: Set<[UInt16]>
+        }
+        /// Unfiltered scored candidates of one captured hello.
+        struct Scored {
+            var candidates: [(candidate: Int, score: Int)]
+            var differences: [Int: [HelloDifference]]
+            var set: CandidateSet
+        }
+
+        private var sets: [String: CandidateSet] = [:]
+        private var rankings: [[UInt8]: Scored] = [:]
+        private var configs: [String: WindowsTLSConfig] = [:]
+
+        public init() {}
+
+        public func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
+                         capturedAt: Double? = nil) -> Ranking {
+            let key = Self.featureKey(captured)
+            let scored: Scored
+            if let cached = rankings[key] {
+                scored = cached
+            } else {
+                scored = score(captured)
+                if rankings.count < 100_000 { rankings[key] = scored }
+            }
+            return select(scored, releases: releases, limit: limit, capturedAt: capturedAt)
+        }
+
+        /// What `compare` reads of a hello, as bytes: two hellos with the same key get the same ranking.
+        static func featureKey(_ h: ClientHello) -> [UInt8] {
+            var out: [UInt8] = []
+            func list(_ values: [UInt16]) {
+                out.append(u16: UInt16(truncatingIfNeeded: values.count))
+                for v in values { out.append(u16: v) }
+            }
+            list([h.recordVersion])
+            list(h.offeredVersions.map(\.wireValue))
+            list(h.cipherSuites)
+            list(h.extensionTypes)
+            list(h.supportedGroups)
+            list(h.signatureAlgorithms)
+            list((h.pointFormats ?? []).map(UInt16.init))
+            out.append(h.pointFormats == nil ? 0 : 1)
+            list(h.keyShares.map(\.group))
+            out.append(UInt8(truncatingIfNeeded: h.sessionID.count))
+            out.append(h.serverName == nil ? 0 : 1)
+            return out
+        }
+
+        private func config(_ release: WindowsRelease, mask: UInt32?, stack: ClientStack, versions: [TLSVersion]) -> WindowsTLSConfig? {
+            let key = "\(release.rawValue)|\(mask.map(String.init) ?? "-")|\(stack == .winHTTP ? "winhttp" : "schannel")"
+            if let c = configs[key] { return c }
+            let c: WindowsTLSConfig?
+            if stack == .winHTTP || mask == nil {
+                c = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: mask)
+            } else {
+                c = try? WindowsHelloMatcher.config(release, schannelClientProtocols: versions)
+            }
+            configs[key] = c
+            return c
+        }
+
+        private func candidateSet(versions: [TLSVersion], serverName: Bool) -> CandidateSet {
+            let key = versions.map(\.rawValue).joined(separator: ",") + (serverName ? "|sni" : "|")
+            if let set = sets[key] { return set }
+            var candidates: [Candidate] = []
+            var groupKeys: [[UInt8]: Int] = [:]
+            var distinct: [ClientHello] = []
+            var orders = Set<[UInt16]>()
+            for release in WindowsRelease.allCases {
+                let info = Catalog.shared.release(release)
+                let levels: [HelloPatchLevel?] = info.hello.patchLevels.isEmpty ? [nil] : info.hello.patchLevels.map { $0 }
+                for stack in ClientStack.selectable where info.hello.stacks[stack] != nil || stack == .winHTTP {
+                    for (label, mask) in WindowsHelloMatcher.configurations(release, versions: versions, stack: stack) {
+                        guard var config = config(release, mask: mask, stack: stack, versions: versions) else { continue }
+                        config.stack = stack
+                        for level in levels {
+                            guard let built = try? WindowsClientHelloBuilder.build(
+                                config: config, serverName: serverName ? "a.example" : nil, patch: level?.name) else { continue }
+                            var normalized = built.hello
+                            normalized.random = []
+                            normalized.sessionID = normalized.sessionID.map { _ in 0 }
+                            let groupKey = normalized.encode()
+                            let group: Int
+                            if let g = groupKeys[groupKey] {
+                                group = g
+                            } else {
+                                group = distinct.count
+                                groupKeys[groupKey] = group
+                                distinct.append(built.hello)
+                                orders.insert(built.hello.extensionTypes)
+                            }
+                            candidates.append(Candidate(release: release, stack: stack, patch: level, label: label,
+                                                        hello: built.hello, assumptions: built.assumptions, group: group))
+                        }
+                    }
+                }
+            }
+            let set = CandidateSet(candidates: candidates, distinct: distinct, orders: orders)
+            sets[key] = set
+            return set
+        }
+
+        private func score(_ captured: ClientHello) -> Scored {
+            let set = candidateSet(versions: captured.offeredVersions, serverName: captured.serverName != nil)
+            var differences: [Int: [HelloDifference]] = [:]
+            var scores: [Int: Int] = [:]
+            for (i, hello) in set.distinct.enumerated() {
+                let d = WindowsHelloMatcher.compare(captured, hello, knownOrders: set.orders)
+                differences[i] = d
+                scores[i] = d.reduce(0) { $0 + $1.weight }
+            }
+            return Scored(candidates: set.candidates.indices.map { ($0, scores[set.candidates[$0].group] ?? 0) },
+                          differences: differences, set: set)
+        }
+
+        private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, capturedAt: Double?) -> Ranking {
+            let set = scored.set
+            var notes: [String] = []
+            // A capture's time leaves out what did not exist yet (times before 2000 or in the future are not trusted).
+            var captureDay: String?
+            if let t = capturedAt, t >= 946_684_800, t <= Date().timeIntervalSince1970 + 86_400 {
+                captureDay = Timestamp.day(Date(timeIntervalSince1970: t))
+            }
+            var lateReleases: [String] = []
+            var lateLevels: [String] = []
+            let allowed = Set(releases)
+            // Per release, its best (stack, patch level, configuration).
+            var best: [WindowsRelease: (candidate: Int, score: Int)] = [:]
+            var stacksOf: [WindowsRelease: [Int: [ClientStack]]] = [:]
+            for (index, score) in scored.candidates {
+                let c = set.candidates[index]
+                guard allowed.contains(c.release) else { continue }
+                if let day = captureDay {
+                    if let made = Catalog.shared.release(c.release).hello.released?.value, made > day {
+                        if !lateReleases.contains(c.release.rawValue) { lateReleases.append(c.release.rawValue) }
+                        continue
+                    }
+                    if let level = c.patch, level.date.value > String(day.prefix(7)) {
+                        let name = "\(c.release.rawValue) \(level.name)"
+                        if !lateLevels.contains(name) { lateLevels.append(name) }
+                        continue
+                    }
+                }
+                if !(stacksOf[c.release]?[c.group]?.contains(c.stack) ?? false) { stacksOf[c.release, default: [:]][c.group, default: []].append(c.stack) }
+                if let current = best[c.release] {
+                    let a = set.candidates[current.candidate]
+                    if score > current.score { continue }
+                    if score == current.score {
+                        // At equal score: the release's defaults, then WinHTTP (the update agent), then the newest patch level.
+                        if (a.label == "defaults") != (c.label == "defaults") { if a.label == "defaults" { continue } }
+                        else if (a.stack == .winHTTP) != (c.stack == .winHTTP) { if a.stack == .winHTTP { continue } }
+                        else if (a.patch?.date.value ?? "") >= (c.patch?.date.value ?? "") { continue }
+                    }
+                }
+                best[c.release] = (index, score)
+            }
+            if let day = captureDay {
+                if !lateReleases.isEmpty {
+                    notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
+                }
+                if !lateLevels.isEmpty {
+                    notes.append("patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))")
+                }
+            }
+            // Releases whose chosen hellos are the same (bytes, configuration, stack) are named together.
+            var grouped: [HelloMatch] = []
+            var groupIndex: [String: Int] = [:]
+            for release in WindowsRelease.allCases {
+                guard let (index, score) = best[release] else { continue }
+                let c = set.candidates[index]
+                let stacks = ClientStack.selectable.filter { (stacksOf[release]?[c.group] ?? [c.stack]).contains($0) }
+                let key = "\(c.group)|\(c.label)|\(c.stack.rawValue)"
+                if let i = groupIndex[key] {
+                    grouped[i].releases.append(release)
+                    if let name = c.patch?.name, !grouped[i].patchLevels.contains(name) { grouped[i].patchLevels.append(name) }
+                    grouped[i].stacks = ClientStack.selectable.filter { grouped[i].stacks.contains($0) || stacks.contains($0) }
+                } else {
+                    groupIndex[key] = grouped.count
+                    grouped.append(HelloMatch(releases: [release], score: score, differences: scored.differences[c.group] ?? [],
+                                              configuration: c.label, assumptions: c.assumptions, stack: c.stack, stacks: stacks,
+                                              patchLevels: c.patch.map { [$0.name] } ?? []))
+                }
+            }
+            let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
+            // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
+            grouped.sort { a, b in
+                if a.score != b.score { return a.score < b.score }
+                if (a.configuration == "defaults") != (b.configuration == "defaults") { return a.configuration == "defaults" }
+                return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
+            }
+            return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
+        }
+    }
+
+    /// The release's defaults, and (when the capture offers other protocols) the setting that offers them:
+    /// WinHTTP's DefaultSecureProtocols, or for other stacks the Schannel client protocol keys.
+    static func configurations(_ release: WindowsRelease, versions: [TLSVersion], stack: ClientStack = .winHTTP) -> [(String, UInt32?)] {
         var result: [(String, UInt32?)] = [("defaults", nil)]
         let supported = Catalog.shared.release(release).supportedProtocols
         let wanted = versions.filter { supported.contains($0) }
         if !wanted.isEmpty {
             let mask = wanted.reduce(UInt32(0)) { $0 | WinHTTPSetting.bit(for: $1) }
-            result.append(("DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (\(wanted.map(\.rawValue).joined(separator: ", ")))", mask))
+            if stack == .winHTTP {
+                result.append(("DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (\(wanted.map(\.rawValue).joined(separator: ", ")))", mask))
+            } else {
+                result.append(("asks for \(wanted.map(\.rawValue).joined(separator: ", ")) only (the application, or the Schannel client protocol keys)", mask))
+            }
         }
         return result
     }
 
+    /// A configuration whose Schannel client keys enable exactly `versions` (the others off).
+    static func config(_ release: WindowsRelease, schannelClientProtocols versions: [TLSVersion]) throws(InputError) -> WindowsTLSConfig {
+        var lines = ["Windows Registry Editor Version 5.00", ""]
+        for v in Catalog.shared.release(release).supportedProtocols {
+            let on = versions.contains(v)
+            lines.append("[HKEY_LOCAL_MACHINE\\" + RegistryPath.protocolKey(v, client: true) + "]")
+            lines.append("\"Enabled\"=dword:" + (on ? "00000001" : "00000000"))
+            lines.append("\"DisabledByDefault\"=dword:" + (on ? "00000000" : "00000001"))
+        }
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        return try WindowsConfigReader.read([.init(name: "candidate.reg", bytes: Array(text.utf8))], release: release)
+    }
     static func config(_ release: WindowsRelease, defaultSecureProtocols mask: UInt32?) throws(InputError) -> WindowsTLSConfig {
         var lines = ["Windows Registry Editor Version 5.00", ""]
         if let mask {
@@ -101,7 +312,7 @@ public enum WindowsHelloMatcher {
 
     /// What differs between a captured hello and a candidate, with weights: signature algorithms and
     /// the suite list say most about the release; extensions and protocols often about the application or configuration.
-    public static func compare(_ captured: ClientHello, _ candidate: ClientHello) -> [HelloDifference] {
+    public static func compare(_ captured: ClientHello, _ candidate: ClientHello, knownOrders: Set<[UInt16]> = []) -> [HelloDifference] {
         var out: [HelloDifference] = []
         func names(_ codes: [UInt16]) -> String {
             codes.map { code in Catalog.shared.suite(code: code)?.iana ?? "0x" + hex4(code) }.joined(separator: ", ")
@@ -150,7 +361,18 @@ public enum WindowsHelloMatcher {
             out.append(HelloDifference(kind: "extensions-extra", detail: "only in the capture: \(extNames(extExtra)) (WinHTTP sends none of them; a browser or another TLS stack does)", weight: 2 * extExtra.count))
         }
         if extA.filter({ extB.contains($0) }) != extB.filter({ extA.contains($0) }) {
-            out.append(HelloDifference(kind: "extensions-order", detail: "the extensions both hold are in another order (not Schannel's order)", weight: 4))
+            // Schannel's order, unless no modelled release or stack sends the capture's extensions in this order.
+            let known = knownOrders.contains { order in
+                let common = extA.filter { order.contains($0) }
+                return common.count >= 2 && common == order.filter { extA.contains($0) }
+            }
+            out.append(HelloDifference(kind: "extensions-order",
+                detail: known ? "the extensions both hold are in another order than this candidate's (another modelled release or stack sends the capture's order)"
+                    : "the extensions both hold are in another order (no modelled Schannel release or stack sends this order)",
+                weight: 4))
+        }
+        if captured.recordVersion != candidate.recordVersion {
+            out.append(HelloDifference(kind: "record-version", detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))", weight: 1))
         }
         if captured.sessionID.count != candidate.sessionID.count {
             out.append(HelloDifference(kind: "session-id", detail: "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)", weight: 1))

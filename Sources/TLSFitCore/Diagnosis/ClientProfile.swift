@@ -37,12 +37,33 @@ public struct ClientProfile: Sendable, Hashable {
     /// Suites the policy string names past the 1023-character Group Policy field limit: a
     /// GPO-delivered list keeps only what fits, so they are not offered.
     public var truncatedSuites: [Suite]
+    /// The patch level modelled (`windows-hello.tsv` `PROFILE@LEVEL`); nil when the release has one hello for all.
+    public var patchLevel: HelloPatchLevel?
+    /// True when the export's UBR chose the patch level; false when the newest known was taken.
+    public var patchLevelFromUBR: Bool = false
+    /// Suites the stack leaves out (WinINet's RC4/DHE, strong crypto's), by code.
+    public var stackDroppedSuites: [UInt16] = []
 
     /// Builds the profile. `applyGPOFieldLimit` drops suites named past character 1023 of a
     /// policy (`SOFTWARE\Policies\...\00010002 Functions`) string, as the policy delivers it.
-    public init(config: WindowsTLSConfig, applyGPOFieldLimit: Bool = true) {
+    /// `patch`: a patch level by name (nil: the export's UBR chooses, else the newest known).
+    public init(config: WindowsTLSConfig, applyGPOFieldLimit: Bool = true, patch: String? = nil) {
         release = config.release
         let info = Catalog.shared.release(config.release)
+        if let patch, let level = info.hello.patchLevel(named: patch) {
+            patchLevel = level
+            patchLevelFromUBR = false
+        } else if let chosen = info.hello.patchLevel(ubr: config.detectedRelease?.release == config.release ? config.detectedRelease?.ubr : nil) {
+            patchLevel = chosen.level
+            patchLevelFromUBR = chosen.dated
+        }
+        let stackFacts = info.hello.stacks[config.stack]
+        var strongCrypto = false
+        switch stackFacts?.strongCrypto.value ?? .no {
+        case .yes: strongCrypto = true
+        case .no: strongCrypto = false
+        case .registry: strongCrypto = DotNetFrameworkTLS(registry: config.registry).usesStrongCrypto
+        }
         var protocols = config.offeredProtocols()
         configuredProtocols = protocols
         stack = config.stack
@@ -54,7 +75,22 @@ public struct ClientProfile: Sendable, Hashable {
         }
         var suites: [Suite] = []
         var truncated: [Suite] = []
-        for s in config.cipherSuites {
+        var dropped: [UInt16] = []
+        var configured = config.cipherSuites
+        // A patch level with its own default list replaces the release's (the configuration named no order).
+        if case .releaseDefault = config.suiteOrderSource, let order = patchLevel?.suiteOrder {
+            // A suite a cipher, hash or key-exchange switch removed from the release's list stays out.
+            let removed = Set(config.removedSuites.map(\.suite.code))
+            configured = order.filter { e in e.offeredByDefault && !removed.contains(e.suite.code) }.map { e in
+                EffectiveSuite(suite: e.suite, windowsName: e.windowsName, pinnedCurves: e.curve.map { [$0] } ?? [], source: nil, line: nil)
+            }
+        }
+        for s in configured {
+            if let facts = stackFacts, facts.drops(s.suite) { dropped.append(s.suite.code); continue }
+            if strongCrypto, let entry = info.support(for: s.suite).first, !entry.allowedWithStrongCrypto {
+                dropped.append(s.suite.code)
+                continue
+            }
             let entry = Suite(suite: s.suite, windowsName: s.windowsName,
                               openssl: s.suite.opensslNameIsLegacy ? nil : s.suite.openssl, source: s.source, line: s.line)
             if truncatedCodes.contains(s.suite.code) { truncated.append(entry); continue }
@@ -68,11 +104,12 @@ public struct ClientProfile: Sendable, Hashable {
         self.protocols = protocols
         self.suites = suites
         self.truncatedSuites = truncated
+        self.stackDroppedSuites = dropped
         // Curves: from EccCurves on Windows 10+, from the suffixes of the names before.
         var curves: [String]
         if info.usesCurveSuffixes {
             curves = []
-            for s in config.cipherSuites where s.suite.keyExchange == "ECDHE" {
+            for s in configured where s.suite.keyExchange == "ECDHE" {
                 for c in s.pinnedCurves where !curves.contains(c) { curves.append(c) }
             }
             if curves.isEmpty { curves = info.defaultCurves }
@@ -87,7 +124,7 @@ public struct ClientProfile: Sendable, Hashable {
         self.groupIDs = ids
         self.groups = ids.map { NamedGroup.name(forID: Int($0)) }
         // One source of truth with the exact ClientHello: the release's profile in windows-hello.tsv.
-        signatureSchemes = info.hello.signatureAlgorithms.value
+        signatureSchemes = patchLevel?.signatureAlgorithms?.value ?? info.hello.signatureAlgorithms.value
         signatureAlgorithms = signatureSchemes.compactMap(SignatureScheme.opensslName)
     }
 
@@ -113,7 +150,7 @@ public struct ClientProfile: Sendable, Hashable {
     /// its stack, or protocols enabled but no suite usable with them, which is not "no protocol offered".
     public var noClientHelloFailure: HandshakeFailure? {
         guard protocols.isEmpty else { return nil }
-        let stackName = stack == .dotNetFramework ? ".NET Framework" : "WinHTTP"
+        let stackName = stack.displayName
         if configuredProtocols.isEmpty {
             return HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
                                     detail: "the configuration enables no protocol for \(stackName); no ClientHello is sent")

@@ -47,6 +47,15 @@ public struct BuiltInServerProfile: Sendable, Hashable {
         return nil
     }
 
+    /// Built-in profile names (and aliases) closest to a mistyped one, best first ("slsrc" -> "slscr").
+    public static func suggestions(for text: String, limit: Int = 3) -> [String] {
+        let names = all.map(\.name) + aliases.keys.sorted()
+        return NameDistance.closest(to: text.lowercased(), among: NameDistance.Index(names), limit: limit)
+    }
+
+    /// Every name `--server-profile` takes besides files: the profiles, then the aliases.
+    public static var allNames: [String] { all.map(\.name) + aliases.keys.sorted() }
+
     /// True for `windows-update`: given as `--server-profile`, it stands for every update host's own profile.
     public static func isUpdateServiceAlias(_ name: String) -> Bool {
         aliases.keys.contains { $0.lowercased() == name.lowercased() }

@@ -25,9 +25,10 @@ public struct ScanTarget: Sendable, Hashable {
         catalog: Catalog? = nil
     ) throws(InputError) -> [ScanTarget] {
         var list = hosts
-        // The TLS hosts (content served over plain HTTP, port 80, is not scanned with TLS); the catalog
+        // The update agent's TLS hosts, as diagnose checks them (content served over plain HTTP, port 80,
+        // is not scanned with TLS); the catalog
         // is parsed only when its hosts are wanted (a scan of one host starts faster).
-        if windowsUpdate { list += (catalog ?? .shared).updateHosts.filter { !$0.isPlainHTTP }.map { HostPort(host: $0.host, port: $0.port) } }
+        if windowsUpdate { list += UpdateRole.client.tlsHosts(catalog: catalog ?? .shared).map { HostPort(host: $0.host, port: $0.port) } }
         list = HostList.deduplicated(list)
         var overrides: [ResolveOverride] = []
         for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }

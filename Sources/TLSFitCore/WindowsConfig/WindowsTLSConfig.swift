@@ -27,8 +27,8 @@ public struct WindowsTLSConfig: Sendable {
     public var warnings: [ConfigWarning]
     /// What the export's `CurrentVersion` key says about the release, when it has one.
     public var detectedRelease: DetectedRelease? = nil
-    /// The networking stack that makes the connection: WinHTTP (the update agent, the default) or
-    /// .NET Framework (a WSUS server's upstream sync; see `DotNetFrameworkTLS`).
+    /// The networking stack that makes the connection: WinHTTP (the update agent, the default), WinINet,
+    /// .NET, .NET Framework (a WSUS server's upstream sync; see `DotNetFrameworkTLS`) or SSPI.
     public var stack: ClientStack = .winHTTP
 
     /// The protocols WinHTTP (and so the Windows Update client) offers, lowest first.
@@ -38,7 +38,18 @@ public struct WindowsTLSConfig: Sendable {
     /// wins. Before Windows 10, a client `DisabledByDefault=1` also removes the protocol (the
     /// KB3140245 guidance); from Windows 10 on, a protocol WinHTTP names explicitly is used.
     public func offeredProtocols() -> [TLSVersion] {
-        if stack == .dotNetFramework { return DotNetFrameworkTLS(registry: registry).offeredProtocols(self) }
+        switch Catalog.shared.release(release).hello.stacks[stack]?.protocols.value ?? .winhttp {
+        case .dotNetFramework: return DotNetFrameworkTLS(registry: registry).offeredProtocols(self)
+        case .schannel: return schannelDefaultProtocols()
+        case .enabled:
+            // The application (WinINet: Internet Options) asks for its protocols itself, so DisabledByDefault does not
+            // hold them back; on Windows 11 WinINet, like WinHTTP, no longer offers TLS 1.0/1.1.
+            let modernOnly = !WindowsTLSConfig.winHTTPDefaultProtocols(release).contains(.tls10)
+            return protocols.values.filter { p in
+                p.supported && p.clientEnabled && p.version >= (modernOnly ? .tls12 : .tls10)
+            }.map(\.version).sorted()
+        case .winhttp: break
+        }
         let legacy = WindowsTLSConfig.isPreWindows10(release)
         let explicit = winHTTPDefaultSecureProtocols?.protocols
         let base: [TLSVersion]

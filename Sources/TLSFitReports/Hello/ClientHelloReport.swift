@@ -34,7 +34,14 @@ public struct ClientHelloReport: Sendable, Encodable {
     }
 
     public struct Match: Sendable, Encodable {
+        /// Plain `--windows` names: every release of a tie (the same hello) in one entry.
         public var releases: [String]
+        /// The stack whose hello this is (`winhttp`, `wininet`, `dotnet`, `sspi`).
+        public var stack: String
+        /// Every modelled stack that sends the same bytes on these releases (a tie the hello cannot break).
+        public var stacks: [String]
+        /// The patch levels of the releases (`windows-hello.tsv`); empty when they have one hello for all.
+        public var patchLevels: [String]
         public var score: Int
         public var identical: Bool
         /// `defaults`, or the `DefaultSecureProtocols` value that makes the protocols agree.
@@ -49,6 +56,12 @@ public struct ClientHelloReport: Sendable, Encodable {
     /// The release the hello was built for; null for a decoded hello.
     public var windowsRelease: String?
     public var windowsReleaseAssumed: Bool?
+    /// The stack the hello was built for; null for a decoded hello.
+    public var stack: String?
+    /// The patch level the hello was built for; null for a decoded hello or a release with one hello for all.
+    public var patchLevel: String?
+    /// How the release, stack and patch level were chosen, and what a ranking left out (releases made after the capture).
+    public var notes: [String] = []
     public var recordVersion: String
     public var helloVersion: String
     /// Protocols the hello offers (supported_versions, or up to the hello version).
@@ -75,15 +88,22 @@ public struct ClientHelloReport: Sendable, Encodable {
     public var assumptions: [String]
     /// For a decoded hello: the closest releases, best first; null for an emulated one.
     public var matches: [Match]?
+    /// For an emulated hello: every configuration warning that changes it (a suite name Schannel does
+    /// not know, `--windows` against the export's build...), with its file and line; empty for a decoded hello.
+    public var configurationFindings: [ConfigurationFinding] = []
 
     /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
     public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
-                matches: [HelloMatch]?, offered: [TLSVersion]? = nil, catalog: Catalog = .shared) {
+                matches: [HelloMatch]?, offered: [TLSVersion]? = nil, stack: ClientStack? = nil, patchLevel: String? = nil,
+                notes: [String] = [], catalog: Catalog = .shared) {
         func h16(_ v: UInt16) -> String { "0x" + v.hex(width: 4) }
         schemaVersion = JSONOutput.schemaVersion
         self.source = source
         windowsRelease = release?.rawValue
         windowsReleaseAssumed = releaseAssumed
+        self.stack = stack?.rawValue
+        self.patchLevel = patchLevel
+        self.notes = notes
         recordVersion = h16(hello.recordVersion)
         helloVersion = h16(hello.version)
         offeredVersions = (offered ?? hello.offeredVersions).map(\.rawValue)
@@ -109,15 +129,15 @@ public struct ClientHelloReport: Sendable, Encodable {
         hex = Digest.hex(hello.encode())
         self.assumptions = assumptions
         self.matches = matches?.map {
-            Match(releases: $0.releases.map(\.rawValue), score: $0.score, identical: $0.identical, configuration: $0.configuration,
+            Match(releases: $0.releases.map(\.rawValue), stack: $0.stack.rawValue, stacks: $0.stacks.map(\.rawValue), patchLevels: $0.patchLevels, score: $0.score, identical: $0.identical, configuration: $0.configuration,
                   differences: $0.differences, assumptions: $0.assumptions)
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, source, windowsRelease, windowsReleaseAssumed, recordVersion, helloVersion, offeredVersions, random,
+        case schemaVersion, source, windowsRelease, windowsReleaseAssumed, stack, patchLevel, notes, recordVersion, helloVersion, offeredVersions, random,
             sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares, signatureAlgorithms,
-            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches
+            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches, configurationFindings
     }
 
     // Every field written, null when it does not apply.
@@ -127,6 +147,9 @@ public struct ClientHelloReport: Sendable, Encodable {
         try c.encode(source, forKey: .source)
         try c.encode(windowsRelease, forKey: .windowsRelease)
         try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
+        try c.encode(stack, forKey: .stack)
+        try c.encode(patchLevel, forKey: .patchLevel)
+        try c.encode(notes, forKey: .notes)
         try c.encode(recordVersion, forKey: .recordVersion)
         try c.encode(helloVersion, forKey: .helloVersion)
         try c.encode(offeredVersions, forKey: .offeredVersions)
@@ -149,6 +172,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         try c.encode(hex, forKey: .hex)
         try c.encode(assumptions, forKey: .assumptions)
         try c.encode(matches, forKey: .matches)
+        try c.encode(configurationFindings, forKey: .configurationFindings)
     }
 }
 
@@ -166,9 +190,18 @@ public enum ClientHelloTextRenderer {
     public static func render(_ r: ClientHelloReport, into out: inout some TextOutputStream) {
         if let release = r.windowsRelease {
             let name = WindowsRelease(rawValue: release)?.displayName ?? release
-            out.write("ClientHello of \(name) (\(release))\(r.windowsReleaseAssumed == true ? " [release assumed]" : ""), WinHTTP\n")
+            let stack = r.stack.flatMap(ClientStack.init(rawValue:))?.displayName ?? "WinHTTP"
+            out.write("ClientHello of \(name) (\(release))\(r.windowsReleaseAssumed == true ? " [release assumed]" : ""), \(stack)"
+                + (r.patchLevel.map { ", patch level \($0)" } ?? "") + "\n")
         } else {
             out.write("Decoded ClientHello\n")
+        }
+        if !r.configurationFindings.isEmpty {
+            out.write("\nConfiguration findings (they change this hello):\n")
+            for w in r.configurationFindings {
+                out.write("  [\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\n")
+            }
+            out.write("\n")
         }
         out.write("  record version   \(r.recordVersion)    hello version \(r.helloVersion)\n")
         out.write("  offers           \(r.offeredVersions.joined(separator: ", "))\n")
@@ -202,11 +235,20 @@ public enum ClientHelloTextRenderer {
             out.write("\nAssumed (no capture or document says so; see CipherSuites/windows-hello.tsv):\n")
             for a in r.assumptions { out.write("  - \(a)\n") }
         }
+        if !r.notes.isEmpty {
+            out.write("\nNotes:\n")
+            for n in r.notes { out.write("  - \(n)\n") }
+        }
         if let matches = r.matches {
-            out.write("\nClosest Windows releases (WinHTTP), best first:\n")
+            out.write("\nClosest Windows releases, best first:\n")
             for (i, m) in matches.enumerated() {
-                let verdict = m.identical ? "identical" : "score \(m.score)"
-                out.write("  \(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(m.configuration)]\n")
+                let tie = matches.indices.contains { $0 != i && matches[$0].score == m.score }
+                let verdict = (m.identical ? "identical" : "score \(m.score)") + (tie ? ", tie" : "")
+                let stack = m.stacks.count > 1
+                    ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ") + " (the same bytes)"
+                    : ClientStack(rawValue: m.stack)?.displayName ?? m.stack
+                let patch = m.patchLevels.isEmpty ? "" : "; patch level \(m.patchLevels.joined(separator: "/"))"
+                out.write("  \(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]\n")
                 for d in m.differences { out.write("       \(d.kind): \(d.detail)\n") }
             }
         }

@@ -25,6 +25,15 @@ struct ServerProfileInputs: Sendable {
                 builtIns.append(builtIn)
                 continue
             }
+            if !FileManager.default.fileExists(atPath: item), !item.contains("/"), !item.lowercased().hasSuffix(".json") {
+                // A bare word that is neither a file nor a built-in profile: most likely a mistyped name.
+                let close = BuiltInServerProfile.suggestions(for: item)
+                let hint = close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)"
+                throw InputError(
+                    source: "--server-profile",
+                    message: "'\(item)' is neither a built-in profile nor a file\(hint); built-in profiles: \(BuiltInServerProfile.allNames.joined(separator: ", ")), or a scan saved with `tlsfit scan --save FILE`"
+                )
+            }
             let file = try ConfigInputLoader.readFile(item)
             profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
         }
