@@ -90,7 +90,7 @@ public struct ServerConnectionEvent: Sendable {
         case timedOut(String)
         /// Closed at once: this many connections were already being served.
         case overCapacity(open: Int)
-        /// Closed while idle (no byte yet) to give its slot to a newer connection: every slot was taken.
+        /// Closed before its ClientHello was whole (idle or dripping) to give its slot to a newer connection: every slot was taken.
         case evicted(open: Int)
     }
 
@@ -123,8 +123,8 @@ public final class LocalTLSServer: @unchecked Sendable {
     private var _handshakes = 0
     private var _open = 0
     private var _peakOpen = 0
-    /// Connections that have not sent a byte yet, by id, oldest first: the ones given up when every
-    /// slot is taken (an idle or slow client cannot hold every slot).
+    /// Connections whose ClientHello has not come whole yet (idle, or dripping it), by id, oldest
+    /// first: the ones given up when every slot is taken (an idle or slow client cannot hold every slot).
     private var idle: [(id: Int, fd: Int32)] = []
     private var evicted = Set<Int>()
     private var nextID = 0
@@ -243,7 +243,7 @@ public final class LocalTLSServer: @unchecked Sendable {
             let (isStopped, admitted, open, id) = lock.withLock { () -> (Bool, Bool, Int, Int) in
                 if stopped { return (true, false, _open, 0) }
                 if _open >= limits.maxConnections {
-                    // Every slot taken: the connection idle longest (no byte yet) gives its slot up,
+                    // Every slot taken: the oldest connection whose ClientHello is not whole yet gives its slot up,
                     // a few at a time (the evicted threads are still counted until they end).
                     let full = min(_open, limits.maxConnections)
                     guard evicted.count < Self.maxPendingEvictions(limits.maxConnections),
@@ -285,26 +285,25 @@ public final class LocalTLSServer: @unchecked Sendable {
         var lastCount = -1
         let firstByte = Deadline(seconds: min(limits.firstByteTimeout, limits.handshakeTimeout))
         var sawByte = false
+        /// The ClientHello is whole (or is not one): the connection no longer gives its slot up.
+        func settled() { lock.withLock { idle.removeAll { $0.id == id } } }
         while true {
+            if lock.withLock({ evicted.contains(id) }) { return (nil, .evicted(open: lock.withLock { _open })) }
             let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
-            if n > 0, !sawByte {
-                sawByte = true
-                lock.withLock { idle.removeAll { $0.id == id } }
-            }
-            if n == 0 || (n < 0 && lock.withLock({ evicted.contains(id) })) {
-                if lock.withLock({ evicted.contains(id) }) {
-                    return (nil, .evicted(open: lock.withLock { _open }))
-                }
-                return (nil, .refused("the client closed the connection before sending a ClientHello"))
-            }
+            if n > 0 { sawByte = true }
+            if n == 0 { return (nil, .refused("the client closed the connection before sending a ClientHello")) }
             if n < 0 {
                 guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                     return (nil, .refused("reading the ClientHello: \(String(cString: strerror(errno)))"))
                 }
             } else {
                 switch OfferedClientHello.parse(Array(buffer[0..<n])) {
-                case .hello(let hello): return (hello, nil)
-                case .notAClientHello: return (nil, nil)  // OpenSSL reads it and says why it is not TLS
+                case .hello(let hello):
+                    settled()
+                    return (hello, nil)
+                case .notAClientHello:
+                    settled()
+                    return (nil, nil)  // OpenSSL reads it and says why it is not TLS
                 case .incomplete:
                     if n == lastCount {
                         // Part of the record is there: poll would return at once, so wait a little.

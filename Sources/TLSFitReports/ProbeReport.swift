@@ -87,9 +87,12 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         public var confirmationNote: String?
         /// Facts the hello rests on that are assumed (CipherSuites/windows-hello.tsv).
         public var assumptions: [String]
+        /// What an OK rests on: the certificate received, verified and pinned, or why it is not confirmed.
+        public var certificateProof: CertificateProof?
 
         public init(release: String, releaseAssumed: Bool, helloHex: String?, ja3: String?, ja4: String?, helloRetryRequest: Bool,
-                    confirmingHandshake: Bool, confirmationNote: String?, assumptions: [String]) {
+                    confirmingHandshake: Bool, confirmationNote: String?, assumptions: [String], certificateProof: CertificateProof? = nil) {
+            self.certificateProof = certificateProof
             self.release = release
             self.releaseAssumed = releaseAssumed
             self.helloHex = helloHex
@@ -196,6 +199,7 @@ extension ProbeReport.WindowsClient {
         try c.encode(confirmingHandshake, forKey: .confirmingHandshake)
         try c.encode(confirmationNote, forKey: .confirmationNote)
         try c.encode(assumptions, forKey: .assumptions)
+        try c.encode(certificateProof, forKey: .certificateProof)
     }
 }
 

@@ -31,6 +31,7 @@ public enum ProbeTextRenderer {
                 if let ja3 = w.ja3, let ja4 = w.ja4 { out.write("        JA3 \(ja3)  JA4 \(ja4)\n") }
                 if w.helloRetryRequest { out.write("        the server asked for another key share (HelloRetryRequest); its choice stands\n") }
                 if let note = w.confirmationNote { out.write("        \(note)\n") }
+                if let proof = w.certificateProof { out.write("        certificate: \(proof.summary)\n") }
                 for a in w.assumptions { out.write("        assumed: \(a)\n") }
             } else if !r.offered.notNegotiable.isEmpty {
                 out.write("        not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))\n")

@@ -235,7 +235,8 @@ struct ProbeCommand: AsyncParsableCommand {
             release: configuration.release.rawValue, releaseAssumed: configuration.releaseAssumed,
             helloHex: result.hello.map { Digest.hex($0.hello.encode()) }, ja3: result.hello?.hello.ja3, ja4: result.hello?.hello.ja4,
             helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false, confirmingHandshake: result.confirmation != nil,
-            confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [])
+            confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [],
+            certificateProof: result.hello == nil ? nil : result.proof)
         let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText, windowsClient: client)
         try emit(report)
         if !outcome.succeeded { throw ExitCode(1) }

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has from connecting to the end of its handshake.")
     var handshakeTimeout: Double = 10
 
-    @Option(name: .customLong("first-byte-timeout"), help: "Seconds a client has from connecting to its first byte; when every connection is taken, the one idle longest is closed for a newcomer.")
+    @Option(name: .customLong("first-byte-timeout"), help: "Seconds a client has from connecting to its first byte. When every connection is taken, the oldest one whose ClientHello is not whole yet is closed for a newcomer.")
     var firstByteTimeout: Double = 2
 
     func run() async throws {

@@ -120,6 +120,9 @@ struct HelloCommandTests {
         // exchange and verified with OpenSSL's X509 API.
         let certificate = try #require(json["certificate"] as? [String: Any])
         #expect(certificate["verified"] as? Bool == true)
+        let proof = try #require(client["certificateProof"] as? [String: Any])
+        #expect(proof["source"] as? String == "exact-hello")
+        #expect(proof["proven"] as? Bool == true)
 
         let text = try CLI.run(base + ["--windows", "windows-10-22h2"])
         #expect(text.exitCode == 1)

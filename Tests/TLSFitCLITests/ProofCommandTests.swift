@@ -22,6 +22,12 @@ struct ProofCommandTests {
             #expect(!result.stdout.contains("OK: handshake succeeded"), "\(extra)")
             #expect(result.stdout.contains("not-confirmed") || result.stdout.contains("not confirmed"), "\(extra): \(result.stdout)")
         }
+        // The proof, as data.
+        let json = try CLI.json(try CLI.run(base + ["--format", "json"]))
+        let proof = try #require((json["windowsClient"] as? [String: Any])?["certificateProof"] as? [String: Any])
+        #expect(proof["proven"] as? Bool == false)
+        #expect(proof["certificateReceived"] as? Bool == false)
+        #expect((proof["notConfirmed"] as? String)?.contains("before a Certificate") == true)
     }
 
     @Test func diagnoseAgainstABareServerHelloIsNotOK() throws {

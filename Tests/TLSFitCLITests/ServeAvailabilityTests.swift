@@ -33,6 +33,28 @@ struct ServeAvailabilityTests {
         #expect(server.peakOpenConnections <= 64 + 8)
     }
 
+    /// Slow clients too: connections that drip their ClientHello cannot hold every slot either.
+    @Test func anHonestClientGetsThroughBesideDrippingConnections() throws {
+        let pki = TestPKI.shared
+        let server = try LocalTLSServer(hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
+                                        limits: ServerLimits(maxConnections: 8, handshakeTimeout: 10, firstByteTimeout: 2))
+        defer { server.stop() }
+        var slow: [Int32] = []
+        defer { slow.forEach { close($0) } }
+        for _ in 0..<8 {
+            let fd = connectTCP(server.port)
+            _ = send(fd, [0x16, 0x03], 2, Int32(MSG_NOSIGNAL))  // the start of a record header, never more
+            slow.append(fd)
+        }
+        usleep(300_000)
+        let started = Date()
+        let outcome = TLSClient.handshake(HandshakeRequest(host: TestPKI.updateHost, port: server.port, connectAddress: "127.0.0.1",
+                                                           timeout: 3, caFile: pki.caFile))
+        #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(server.evictions >= 1)
+    }
+
     /// Idle connections are closed after the first-byte deadline, so they give their slots back.
     @Test func idleConnectionsAreClosedAfterTheFirstByteDeadline() throws {
         let pki = TestPKI.shared

@@ -268,6 +268,12 @@ struct UpdateIncidentTests {
         #expect((copyCause["summary"] as? String)?.contains("Microsoft's names but not Microsoft's keys") == true)
         let copyValues = (copyCause["evidence"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
         #expect(copyValues.contains { $0.contains("68ded9a203ff6e367e12aa49977cd200f7127a800faa6f859f0bafed8286a4fb") })
+        // The handshake itself worked: an online run never says "not tried (offline)".
+        let text = try CLI.run(["diagnose", genuine.host, "--resolve", "\(genuine.host)=127.0.0.1:\(genuine.server.port)", "--ca-file", genuine.caFile,
+                                "--check-pin", "--timeout", "5", "--config", config, "--windows", "windows-10-22h2"])
+        #expect(text.exitCode == 1)
+        #expect(!text.stdout.contains("not tried (offline)"), "\(text.stdout)")
+        #expect(text.stdout.contains("Handshake:  TLSv1."), "\(text.stdout)")
     }
 
     @Test func blockedPortsAndPlainHTTPContent() throws {

@@ -139,25 +139,43 @@ import Testing
 
     // MARK: The update chain pin
 
-    static func chain(_ intermediate: String, _ root: String) -> CertificateReport {
+    /// A verified chain whose root has the key `rootKey` (SPKI SHA-256): the pin compares keys, so
+    /// the names alone prove nothing.
+    static func chain(_ intermediate: String, _ root: String, rootKey: String = String(repeating: "0", count: 64)) -> CertificateReport {
         func info(_ subject: String, _ issuer: String) -> CertificateInfo {
             CertificateInfo(subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "EC", keyBits: 256, keyCurve: nil,
                             signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "", isSelfSigned: false)
         }
         return CertificateReport(chain: [info("CN=slscr.update.microsoft.com", "CN=\(intermediate),O=Microsoft Corporation,C=US"),
                                          info("CN=\(intermediate),O=Microsoft Corporation,C=US", "CN=\(root),O=Microsoft Corporation,C=US")],
-                                 verified: true, verifyError: nil, verifyCode: 0, verifiedName: "slscr.update.microsoft.com")
+                                 verified: true, verifyError: nil, verifyCode: 0, verifiedName: "slscr.update.microsoft.com",
+                                 verifiedPath: [VerifiedLink(subject: "CN=slscr.update.microsoft.com", spkiSHA256: String(repeating: "1", count: 64)),
+                                                VerifiedLink(subject: "CN=\(intermediate)", spkiSHA256: String(repeating: "2", count: 64)),
+                                                VerifiedLink(subject: "CN=\(root)", spkiSHA256: rootKey)])
+    }
+
+    static func key(_ subject: String) -> String {
+        UpdatePinSet.builtIn.keys.first { $0.subject == subject }?.spkiSHA256 ?? ""
     }
 
     @Test func pinAcceptsTheKnownChainAndMicrosoftRotationsButNotAProxy() throws {
         let slscr = try #require(BuiltInServerProfile.named("slscr"))
-        let genuine = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018")
+        let genuine = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018",
+                                 rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
         #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: genuine) == nil)
         #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: genuine) == nil)
-        // Microsoft moves to a new intermediate: not interception, but drift.
-        let rotated = Self.chain("Microsoft ECC Update Secure Server CA 2.2", "Microsoft ECC Product Root Certificate Authority 2018")
+        // Microsoft moves to a new intermediate under the same root key: not interception, but drift.
+        let rotated = Self.chain("Microsoft ECC Update Secure Server CA 2.2", "Microsoft ECC Product Root Certificate Authority 2018",
+                                 rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
         #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: rotated) == nil)
         #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: rotated)?.contains("live Microsoft ECC Update Secure Server CA 2.2") == true)
+        // Under Microsoft's other public root (by key): a rotation too.
+        let other = Self.chain("Microsoft Azure ECC TLS Issuing CA 01", "Microsoft ECC Root Certificate Authority 2017",
+                               rootKey: Self.key("Microsoft ECC Root Certificate Authority 2017"))
+        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: other) == nil)
+        // The genuine names over another key: a copy (TLS inspection).
+        let copy = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018")
+        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: copy)?.code == .certificateUntrusted)
         let proxy = Self.chain("Zscaler Intermediate Root CA", "Zscaler Root CA")
         let cause = try #require(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: proxy))
         #expect(cause.code == .certificateUntrusted)

@@ -33,6 +33,32 @@ public struct CertificateProof: Sendable, Hashable, Codable {
         self.notConfirmed = notConfirmed
     }
 
+    // Every field written, null when absent (see JSONOutput), and whether it is proven.
+    enum CodingKeys: String, CodingKey {
+        case source, certificateReceived, chainVerified, pinRequired, pinnedKey, notConfirmed, proven
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(certificateReceived, forKey: .certificateReceived)
+        try c.encode(chainVerified, forKey: .chainVerified)
+        try c.encode(pinRequired, forKey: .pinRequired)
+        try c.encode(pinnedKey, forKey: .pinnedKey)
+        try c.encode(notConfirmed, forKey: .notConfirmed)
+        try c.encode(isProven, forKey: .proven)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        source = try c.decodeIfPresent(Source.self, forKey: .source)
+        certificateReceived = try c.decode(Bool.self, forKey: .certificateReceived)
+        chainVerified = try c.decode(Bool.self, forKey: .chainVerified)
+        pinRequired = try c.decode(Bool.self, forKey: .pinRequired)
+        pinnedKey = try c.decodeIfPresent(VerifiedLink.self, forKey: .pinnedKey)
+        notConfirmed = try c.decodeIfPresent(String.self, forKey: .notConfirmed)
+    }
+
     public var isProven: Bool {
         notConfirmed == nil && certificateReceived && chainVerified && (!pinRequired || pinnedKey != nil)
     }

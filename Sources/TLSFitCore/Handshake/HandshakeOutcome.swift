@@ -319,6 +319,7 @@ extension CertificateReport {
         try c.encode(verifyError, forKey: .verifyError)
         try c.encode(verifyCode, forKey: .verifyCode)
         try c.encode(verifiedName, forKey: .verifiedName)
+        try c.encode(verifiedPath, forKey: .verifiedPath)
     }
 }
 
