@@ -305,7 +305,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         try c.encode(revocationListSync, forKey: .revocationListSync)
         try c.encode(log, forKey: .log)
         try c.encode(blockedPorts, forKey: .blockedPorts)
-        try c.encodeIfPresent(machineProbe, forKey: .machineProbe)
+        try c.encode(machineProbe, forKey: .machineProbe)  // null without a probe, as every absent field
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
