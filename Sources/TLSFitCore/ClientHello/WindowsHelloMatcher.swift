@@ -60,6 +60,8 @@ public enum WindowsHelloMatcher {
             var stack: ClientStack
             var patch: HelloPatchLevel?
             var label: String
+            /// The release's general-availability date (`windows-hello.tsv`).
+            var released: String?
             var hello: ClientHello
             var assumptions: [String]
             /// Index of the distinct hello (same bytes, label and stack) among `distinct`.
@@ -81,6 +83,8 @@ public enum WindowsHelloMatcher {
 
         private var sets: [String: CandidateSet] = [:]
         private var rankings: [[UInt8]: Scored] = [:]
+        /// Final rankings by (features, capture day, releases, limit): a capture repeats its hellos.
+        private var selected: [[UInt8]: Ranking] = [:]
         private var configs: [String: WindowsTLSConfig] = [:]
 
         public init() {}
@@ -88,6 +92,12 @@ public enum WindowsHelloMatcher {
         public func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
                          capturedAt: Double? = nil) -> Ranking {
             let key = Self.featureKey(captured)
+            let day = Self.trustedDay(capturedAt)
+            var selectionKey = key
+            selectionKey += Array((day ?? "-").utf8)
+            selectionKey.append(u16: UInt16(truncatingIfNeeded: limit))
+            if releases.count != WindowsRelease.allCases.count { selectionKey += releases.flatMap { Array($0.rawValue.utf8) + [0] } }
+            if let hit = selected[selectionKey] { return hit }
             let scored: Scored
             if let cached = rankings[key] {
                 scored = cached
@@ -95,7 +105,15 @@ public enum WindowsHelloMatcher {
                 scored = score(captured)
                 if rankings.count < 100_000 { rankings[key] = scored }
             }
-            return select(scored, releases: releases, limit: limit, capturedAt: capturedAt)
+            let ranking = select(scored, releases: releases, limit: limit, captureDay: day)
+            if selected.count < 100_000 { selected[selectionKey] = ranking }
+            return ranking
+        }
+
+        /// The capture's day (`YYYY-MM-DD`), when its time can be trusted: not before 2000, not in the future.
+        static func trustedDay(_ capturedAt: Double?) -> String? {
+            guard let t = capturedAt, t >= 946_684_800, t <= Date().timeIntervalSince1970 + 86_400 else { return nil }
+            return Timestamp.day(Date(timeIntervalSince1970: t))
         }
 
         /// What `compare` reads of a hello, as bytes: two hellos with the same key get the same ranking.
@@ -163,7 +181,7 @@ public enum WindowsHelloMatcher {
                                 orders.insert(built.hello.extensionTypes)
                             }
                             candidates.append(Candidate(release: release, stack: stack, patch: level, label: label,
-                                                        hello: built.hello, assumptions: built.assumptions, group: group))
+                                                        released: info.hello.released?.value, hello: built.hello, assumptions: built.assumptions, group: group))
                         }
                     }
                 }
@@ -186,14 +204,10 @@ public enum WindowsHelloMatcher {
                           differences: differences, set: set)
         }
 
-        private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, capturedAt: Double?) -> Ranking {
+        private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, captureDay: String?) -> Ranking {
             let set = scored.set
             var notes: [String] = []
             // A capture's time leaves out what did not exist yet (times before 2000 or in the future are not trusted).
-            var captureDay: String?
-            if let t = capturedAt, t >= 946_684_800, t <= Date().timeIntervalSince1970 + 86_400 {
-                captureDay = Timestamp.day(Date(timeIntervalSince1970: t))
-            }
             var lateReleases: [String] = []
             var lateLevels: [String] = []
             let allowed = Set(releases)
@@ -204,7 +218,7 @@ public enum WindowsHelloMatcher {
                 let c = set.candidates[index]
                 guard allowed.contains(c.release) else { continue }
                 if let day = captureDay {
-                    if let made = Catalog.shared.release(c.release).hello.released?.value, made > day {
+                    if let made = c.released, made > day {
                         if !lateReleases.contains(c.release.rawValue) { lateReleases.append(c.release.rawValue) }
                         continue
                     }
