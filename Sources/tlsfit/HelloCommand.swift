@@ -166,12 +166,18 @@ struct HelloCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             CaptureHelloTextRenderer.render(report, into: &text)
-            print(Escaping.terminal(text), terminator: "")
+            print(Self.terminalSafe(text), terminator: "")
         }
         if entries.isEmpty {
             CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
             throw ExitCode(1)
         }
+    }
+
+    /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
+    /// (a capture's whole output usually is: host names are the only text from the wire).
+    static func terminalSafe(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 == 0x0A || (0x20..<0x7F).contains($0) } ? text : Escaping.terminal(text)
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {

@@ -86,6 +86,8 @@ public enum WindowsHelloMatcher {
         /// Final rankings by (features, capture day, releases, limit): a capture repeats its hellos.
         private var selected: [[UInt8]: Ranking] = [:]
         private var configs: [String: WindowsTLSConfig] = [:]
+        /// Built hellos by (release, stack, configuration, patch level, server name): the defaults serve every set.
+        private var built: [String: WindowsClientHello?] = [:]
 
         public init() {}
 
@@ -161,12 +163,24 @@ public enum WindowsHelloMatcher {
                 let info = Catalog.shared.release(release)
                 let levels: [HelloPatchLevel?] = info.hello.patchLevels.isEmpty ? [nil] : info.hello.patchLevels.map { $0 }
                 for stack in ClientStack.selectable where info.hello.stacks[stack] != nil || stack == .winHTTP {
+                    var defaultProtocols: [TLSVersion]?
                     for (label, mask) in WindowsHelloMatcher.configurations(release, versions: versions, stack: stack) {
+                        // A changed configuration that offers what the defaults offer adds nothing.
+                        if mask != nil, let d = defaultProtocols, d == versions.filter({ info.supportedProtocols.contains($0) }).sorted() { continue }
                         guard var config = config(release, mask: mask, stack: stack, versions: versions) else { continue }
                         config.stack = stack
                         for level in levels {
-                            guard let built = try? WindowsClientHelloBuilder.build(
-                                config: config, serverName: serverName ? "a.example" : nil, patch: level?.name) else { continue }
+                            let buildKey = "\(release.rawValue)|\(stack.rawValue)|\(label)|\(level?.name ?? "-")|\(serverName)"
+                            let cachedBuild: WindowsClientHello?
+                            if let hit = self.built[buildKey] {
+                                cachedBuild = hit
+                            } else {
+                                cachedBuild = try? WindowsClientHelloBuilder.build(
+                                    config: config, serverName: serverName ? "a.example" : nil, patch: level?.name)
+                                self.built[buildKey] = .some(cachedBuild)
+                            }
+                            guard let built = cachedBuild else { continue }
+                            if mask == nil, defaultProtocols == nil { defaultProtocols = built.profile.protocols }
                             var normalized = built.hello
                             normalized.random = []
                             normalized.sessionID = normalized.sessionID.map { _ in 0 }
