@@ -139,17 +139,32 @@ public enum WindowsHelloMatcher {
             return out
         }
 
+        /// The release's default configuration (read once), or a variant of it made in memory: WinHTTP's
+        /// `DefaultSecureProtocols` (with the Schannel client keys it needs before Windows 10), or for the other
+        /// stacks the Schannel client keys enabling exactly the wanted protocols.
         private func config(_ release: WindowsRelease, mask: UInt32?, stack: ClientStack, versions: [TLSVersion]) -> WindowsTLSConfig? {
-            let key = "\(release.rawValue)|\(mask.map(String.init) ?? "-")|\(stack == .winHTTP ? "winhttp" : "schannel")"
-            if let c = configs[key] { return c }
-            let c: WindowsTLSConfig?
-            if stack == .winHTTP || mask == nil {
-                c = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: mask)
-            } else {
-                c = try? WindowsHelloMatcher.config(release, schannelClientProtocols: versions)
+            let baseKey = release.rawValue
+            if configs[baseKey] == nil {
+                guard let base = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: nil) else { return nil }
+                configs[baseKey] = base
             }
-            configs[key] = c
-            return c
+            guard var config = configs[baseKey] else { return nil }
+            guard let mask else { return config }
+            let wanted = WinHTTPSetting.protocols(in: mask)
+            if stack == .winHTTP {
+                config.winHTTPDefaultSecureProtocols = WinHTTPSetting(
+                    value: mask, source: Provenance(file: "candidate", key: RegistryPath.winHTTP, value: "DefaultSecureProtocols"))
+                for v in wanted {
+                    config.protocols[v]?.clientEnabled = true
+                    config.protocols[v]?.clientDisabledByDefault = false
+                }
+            } else {
+                for v in config.protocols.keys {
+                    config.protocols[v]?.clientEnabled = wanted.contains(v)
+                    config.protocols[v]?.clientDisabledByDefault = !wanted.contains(v)
+                }
+            }
+            return config
         }
 
         private func candidateSet(versions: [TLSVersion], serverName: Bool) -> CandidateSet {
@@ -310,18 +325,6 @@ public enum WindowsHelloMatcher {
         return result
     }
 
-    /// A configuration whose Schannel client keys enable exactly `versions` (the others off).
-    static func config(_ release: WindowsRelease, schannelClientProtocols versions: [TLSVersion]) throws(InputError) -> WindowsTLSConfig {
-        var lines = ["Windows Registry Editor Version 5.00", ""]
-        for v in Catalog.shared.release(release).supportedProtocols {
-            let on = versions.contains(v)
-            lines.append("[HKEY_LOCAL_MACHINE\\" + RegistryPath.protocolKey(v, client: true) + "]")
-            lines.append("\"Enabled\"=dword:" + (on ? "00000001" : "00000000"))
-            lines.append("\"DisabledByDefault\"=dword:" + (on ? "00000000" : "00000001"))
-        }
-        let text = lines.joined(separator: "\r\n") + "\r\n"
-        return try WindowsConfigReader.read([.init(name: "candidate.reg", bytes: Array(text.utf8))], release: release)
-    }
     static func config(_ release: WindowsRelease, defaultSecureProtocols mask: UInt32?) throws(InputError) -> WindowsTLSConfig {
         var lines = ["Windows Registry Editor Version 5.00", ""]
         if let mask {
