@@ -177,7 +177,16 @@ struct HelloCommand: AsyncParsableCommand {
     /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
     /// (a capture's whole output usually is: host names are the only text from the wire).
     static func terminalSafe(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 == 0x0A || (0x20..<0x7F).contains($0) } ? text : Escaping.terminal(text)
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            var ok = true
+            for b in bytes where b != 0x0A && (b < 0x20 || b >= 0x7F) {
+                ok = false
+                break
+            }
+            return ok
+        }
+        return plain ? text : Escaping.terminal(text)
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {
