@@ -39,16 +39,35 @@ let package = Package(
                 .embedInCode("windows-suites.tsv"),
                 .embedInCode("windows-hello.tsv"),
                 .embedInCode("update-hosts.tsv"),
+                .embedInCode("update-pins.tsv"),
                 .embedInCode("windows-errors.tsv"),
                 .embedInCode("update-agent-proxy.tsv"),
                 .embedInCode("cause-errors.tsv"),
                 .embedInCode("schannel-switches.tsv"),
+                .embedInCode("fix-locations.tsv"),
+                .embedInCode("collect.tsv"),
                 .embedInCode("server-profiles.json"),
                 .embedInCode("examples/examples.tsv"),
                 .embedInCode("examples/healthy.reg"),
                 .embedInCode("examples/slscr-no-ecdsa-policy.reg"),
                 .embedInCode("examples/wsus-2012r2-no-ecdhe-rsa.reg"),
                 .embedInCode("examples/windows7-tls12-no-winhttp.reg"),
+                // The demo's collect bundle: a Server 2019 machine after a hardening GPO (make-bundle.py writes it).
+                .embedInCode("examples/server-2019-hardening/WindowsUpdate.log"),
+                .embedInCode("examples/server-2019-hardening/authroot-autoupdate.reg"),
+                .embedInCode("examples/server-2019-hardening/connections.reg"),
+                .embedInCode("examples/server-2019-hardening/currentversion.reg"),
+                .embedInCode("examples/server-2019-hardening/dotnet-v4-wow64.reg"),
+                .embedInCode("examples/server-2019-hardening/dotnet-v4.reg"),
+                .embedInCode("examples/server-2019-hardening/gpresult.xml"),
+                .embedInCode("examples/server-2019-hardening/manifest.json"),
+                .embedInCode("examples/server-2019-hardening/netsh-winhttp-proxy.txt"),
+                .embedInCode("examples/server-2019-hardening/schannel.reg"),
+                .embedInCode("examples/server-2019-hardening/ssl-local.reg"),
+                .embedInCode("examples/server-2019-hardening/ssl-policy.reg"),
+                .embedInCode("examples/server-2019-hardening/tls-cipher-suites.json"),
+                .embedInCode("examples/server-2019-hardening/tls-ecc-curves.txt"),
+                .embedInCode("examples/server-2019-hardening/winhttp-probe.json"),
             ]
         ),
         // dlopen on first use, for the C shims of libraries only some commands need (CXML, CPcap).
@@ -63,10 +82,17 @@ let package = Package(
             dependencies: ["CLibraryLoader"],
             path: "Sources/CXML"
         ),
+        // libarchive's reader, for the zip of a `tlsfit collect` bundle; loaded with dlopen when the
+        // first zip is read (see CArchive.h), as libpcap and libxml2 are.
+        .target(
+            name: "CArchive",
+            dependencies: ["CLibraryLoader"],
+            path: "Sources/CArchive"
+        ),
         // Pure model and logic: no sockets, no OpenSSL.
         .target(
             name: "TLSFitCore",
-            dependencies: ["CipherSuites", "CXML"]
+            dependencies: ["CipherSuites", "CXML", "CArchive"]
         ),
         // The only module that talks to OpenSSL.
         .target(

@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 COUNT="${1:-10000}"
 WORK="$(mktemp -d /tmp/tlsfit-fleet-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT INT TERM
-swift build -c release --product tlsfit >/dev/null
-BIN="$(swift build -c release --show-bin-path)/tlsfit"
+swift build -c release --disable-local-rpath --product tlsfit >/dev/null
+BIN="$(swift build -c release --disable-local-rpath --show-bin-path)/tlsfit"
 python3 Benchmarks/make-fleet.py "$WORK/fleet" "$COUNT"
 OUT="$WORK/report.json"
 set +e

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TOTAL=${1:-${SOAK_SECONDS:-300}}
-swift build -c release --product tlsfit >/dev/null
-BIN=$(swift build -c release --show-bin-path)/tlsfit
+swift build -c release --disable-local-rpath --product tlsfit >/dev/null
+BIN=$(swift build -c release --disable-local-rpath --show-bin-path)/tlsfit
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

@@ -1,3 +1,4 @@
+import Dispatch
 import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
@@ -25,6 +26,8 @@ public struct DiagnoseEngine: Sendable {
     public var machineProxy = MachineProxyConfiguration()
     /// Check the Windows Update chain pin even with `--ca-file` (a lab that plays Microsoft's chain).
     public var checkPin = false
+    /// The keys the pin check wants: Microsoft's (built in); a lab passes its own root's key explicitly.
+    public var pins: UpdatePinSet = .builtIn
     /// The disallowed-certificate list's age, when the inputs hold it.
     public var revocation: RevocationListSync?
     /// `host:port` of other targets known to speak plain HTTP (a WindowsUpdate.log `http://` URL).
@@ -47,18 +50,48 @@ public struct DiagnoseEngine: Sendable {
         self.profileProvider = profileProvider
     }
 
+    /// How many hosts are diagnosed at once (`--concurrency`).
+    public var concurrency = DiagnoseEngine.defaultConcurrency
+    public static let defaultConcurrency = 32
+
+    /// Diagnoses every host side by side, at most `concurrency` at once, each on a thread of its
+    /// own (the work blocks in poll and getaddrinfo, which must not hold Swift's cooperative pool:
+    /// on two cores it ran two hosts at a time). Results in the order of `targets`.
     public func run(config: WindowsTLSConfig, targets: [ScanTarget]) async -> [HostDiagnosis] {
-        await withTaskGroup(of: (Int, HostDiagnosis).self) { group in
-            for (i, t) in targets.enumerated() {
-                group.addTask { (i, diagnose(config: config, target: t)) }
-            }
-            var results: [(Int, HostDiagnosis)] = []
-            for await r in group {
-                results.append(r)
-                progress(results.count, targets.count, r.1.host)
-            }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        await withCheckedContinuation { (done: CheckedContinuation<[HostDiagnosis], Never>) in
+            DispatchQueue.global().async { done.resume(returning: runBlocking(config: config, targets: targets)) }
         }
+    }
+
+    /// `run`, blocking the calling thread until every host is done.
+    public func runBlocking(config: WindowsTLSConfig, targets: [ScanTarget]) -> [HostDiagnosis] {
+        final class Shared: @unchecked Sendable {
+            let lock = Lock()
+            var next = 0
+            var finished = 0
+            var results: [HostDiagnosis?]
+            init(count: Int) { results = Array(repeating: nil, count: count) }
+        }
+        let shared = Shared(count: targets.count)
+        let workers = min(max(1, concurrency), targets.count)
+        runOnThreads(workers) { _ in
+            while true {
+                let index: Int? = shared.lock.withLock {
+                    guard shared.next < targets.count else { return nil }
+                    defer { shared.next += 1 }
+                    return shared.next
+                }
+                guard let index else { return }
+                let result = diagnose(config: config, target: targets[index])
+                let count = shared.lock.withLock {
+                    shared.results[index] = result
+                    shared.finished += 1
+                    return shared.finished
+                }
+                progress(count, targets.count, result.host)
+            }
+        }
+        return shared.results.compactMap { $0 }
     }
 
     /// True when the target is a catalog host served over plain HTTP on this port.
@@ -74,7 +107,16 @@ public struct DiagnoseEngine: Sendable {
         let builtIn = BuiltInServerProfile.forHost(t.host)
         let client = ClientProfile(config: config)
         var server = profileProvider(t)
-        if server == nil, !offline { server = measure(t, timeout, caFile, route) }
+        // The exact hello first: one deadline covers its dial (the proxy's CONNECT included) and
+        // the handshake. When it could not even connect (DNS, TCP, the proxy), a live scan would
+        // only wait for the same deadline again: the host is not measured.
+        var wire: WindowsHelloProbe.Result?
+        if !offline { wire = exchange(client, t, path: route) }
+        let unreachable = wire.map { w in
+            guard let stage = w.answer.failure?.stage else { return false }
+            return stage == .dns || stage == .tcp || stage == .proxy
+        } ?? false
+        if server == nil, !offline, !unreachable { server = measure(t, timeout, caFile, route) }
         var drift: [String]?
         if let builtIn, let s = server, s.source != "built-in" { drift = ProfileDrift.differences(builtIn: builtIn, live: s) }
         if server == nil, let builtIn { server = builtIn.profile }
@@ -83,8 +125,7 @@ public struct DiagnoseEngine: Sendable {
         var observed: HandshakeOutcome?
         var direct: HandshakeOutcome?
         var wireNote: String?
-        if !offline {
-            let wire = exchange(client, t, path: route)
+        if let wire {
             observed = wire.outcome
             wireNote = wire.confirmationSkipped
             // Through a proxy, a failure the proxy may have caused is compared with a direct handshake.
@@ -97,15 +138,16 @@ public struct DiagnoseEngine: Sendable {
         // hosts, against the system store, must at least end at a Microsoft root.
         let pinning = caFile == nil || checkPin
         let required = caFile == nil && builtIn?.expectedRoot == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+        let pinned = builtIn?.expectedRoot != nil || Self.isPinnedUpdateService(t.host)
         var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
-                                        requiredRootSubject: required, direct: direct)
+                                        requiredRootSubject: required, direct: direct, pinned: pinned)
         result.wireNote = wireNote
         if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
             result.causes.insert(missing, at: 0)
             result.outcome = "fails"
         }
         if let builtIn, let observed, pinning {
-            if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate) {
+            if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins) {
                 result.outcome = "fails"
                 result.causes = [pin]
             } else if observed.failure?.stage == .certificate, let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
@@ -139,6 +181,8 @@ public struct DiagnoseEngine: Sendable {
         }
         result.drift = drift
         result.allowListPattern = AllowList.match(t.host)
+        // Causes added above (a missing proxy, the pin, the revocation list): configuration first again.
+        result.separateVantages()
         return result
     }
 
@@ -177,9 +221,18 @@ public struct DiagnoseEngine: Sendable {
         } else {
             // Reached, not tried (offline), or stopped by the proxy: the proxy causes come from the Diagnoser.
             result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: nil, observed: observed)
+            // No TLS on this host: a failure the proxy causes is never a TLS cause.
+            if let observed, let failure = observed.failure, result.causes.contains(where: { $0.code == .tlsAborted }) {
+                result.causes = [Cause(code: .proxyUnreachable, summary: "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
+                                       explanation: "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+                                       evidence: [Evidence(file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")", value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")],
+                                       fix: Fix(description: "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."))]
+            }
         }
         result.scheme = "http"
         result.allowListPattern = allowList
+        result.recordMeasurement(observed)
+        result.separateVantages(configurationOutcome: "not-applicable")
         return result
     }
 

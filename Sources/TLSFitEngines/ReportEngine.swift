@@ -93,10 +93,15 @@ public struct ReportEngine: Sendable {
         // Clients: candidates x releases, then fleet groups.
         var clients: [Client] = []
         var candidateInfo: [CandidateInfo] = []
+        // Candidates are few: their warnings carry the "did you mean" names (a fleet's groups do not).
+        var candidateWarnings: [String: [ConfigWarning]] = [:]
         for c in plan.candidates {
             candidateInfo.append(CandidateInfo(name: c.name, files: c.files))
             for r in plan.releases {
-                let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: false)
+                let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: true)
+                for w in config.warnings where !(candidateWarnings[c.name] ?? []).contains(where: { $0.code == w.code && $0.message == w.message }) {
+                    candidateWarnings[c.name, default: []].append(w)
+                }
                 clients.append(Client(name: c.name, release: r, config: config, profile: ClientProfile(config: config)))
             }
         }
@@ -146,6 +151,7 @@ public struct ReportEngine: Sendable {
 
         // Every cell: the simulation, checked against the wire when there is a handshake.
         var cells: [MatrixCell] = []
+        var diagnosesByCandidate: [String: [HostDiagnosis]] = [:]
         var unconfirmed = Set<String>()
         let total = clients.count * plan.targets.count
         cells.reserveCapacity(total)
@@ -166,10 +172,16 @@ public struct ReportEngine: Sendable {
                 let diagnosis = Diagnoser.diagnose(host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
                                                    requiredRootSubject: required)
                 cells.append(CompatibilityMatrix.cell(candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
+                if candidateWarnings[c.name] != nil { diagnosesByCandidate[c.name, default: []].append(diagnosis) }
             }
         }
         for host in unconfirmed.sorted() {
             warn("\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire")
+        }
+
+        for i in candidateInfo.indices {
+            let name = candidateInfo[i].name
+            candidateInfo[i].configurationFindings = ConfigurationFinding.make(candidateWarnings[name] ?? [], hosts: diagnosesByCandidate[name] ?? [])
         }
 
         // Fleet groups, and the report.
@@ -208,7 +220,9 @@ public struct ReportEngine: Sendable {
         let grouped = FleetGrouping.group(
             machines,
             load: { machine throws(InputError) in
-                try machine.files.map { file throws(InputError) in try Self.readExport(root + "/" + file) }
+                var inputs: [WindowsConfigReader.InputFile] = []
+                for file in machine.files { inputs += try Self.readMachineFile(root + "/" + file) }
+                return inputs
             },
             isCancelled: { isCancelled() },
             progress: { done, total in display(done, total, "reading exports") })
@@ -229,6 +243,15 @@ public struct ReportEngine: Sendable {
     static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
         let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(path, $0) }
         return .init(name: path, bytes: bytes)
+    }
+
+    /// One file of a fleet machine, or its `tlsfit collect` bundle (a zip, or a folder: a path ending in "/").
+    static func readMachineFile(_ path: String) throws(InputError) -> [WindowsConfigReader.InputFile] {
+        if path.hasSuffix("/") || path.lowercased().hasSuffix(".zip") {
+            let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            return try CollectedBundle.read(path: folder)?.configFiles ?? []
+        }
+        return [try readExport(path)]
     }
 
     static func label(_ t: ScanTarget) -> String { "\(t.host):\(t.port)" }

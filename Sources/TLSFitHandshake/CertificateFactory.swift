@@ -155,6 +155,13 @@ public enum CertificateFactory {
         return CertificateReader.readAll(bio)
     }
 
+    /// The SPKI SHA-256 (hex, lowercase) of a PEM certificate's public key: what a pin names. nil when it does not parse.
+    public static func spkiSHA256(certificatePEM pem: String) -> String? {
+        guard let cert = readCertificate(pem) else { return nil }
+        defer { X509_free(cert) }
+        return CertificateReader.spkiSHA256(cert)
+    }
+
     static func readCertificate(_ pem: String) -> OpaquePointer? {
         withMemoryBIO(pem) { PEM_read_bio_X509($0, nil, nil, nil) }
     }

@@ -118,6 +118,23 @@ enum CertificateReader {
         return digest.prefix(Int(length)).map { $0.hex(width: 2) }.joined(separator: ":")
     }
 
+    /// SHA-256 of the DER SubjectPublicKeyInfo (hex, lowercase): the key a pin names.
+    static func spkiSHA256(_ cert: OpaquePointer) -> String {
+        guard let key = X509_get_X509_PUBKEY(cert) else { return "" }
+        let length = i2d_X509_PUBKEY(key, nil)
+        guard length > 0 else { return "" }
+        var der = [UInt8](repeating: 0, count: Int(length))
+        let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var pointer: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+            return i2d_X509_PUBKEY(key, &pointer)
+        }
+        guard written == length else { return "" }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var digestLength: UInt32 = 0
+        guard EVP_Digest(der, der.count, &digest, &digestLength, EVP_sha256(), nil) == 1 else { return "" }
+        return digest.prefix(Int(digestLength)).map { $0.hex(width: 2, uppercase: false) }.joined()
+    }
+
     /// The verification failure kind for an `X509_V_ERR_*` code.
     static func failureKind(verifyCode: Int) -> FailureKind {
         switch Int32(verifyCode) {

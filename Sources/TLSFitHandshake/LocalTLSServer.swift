@@ -68,10 +68,14 @@ public struct ServerLimits: Sendable {
     public var maxConnections: Int
     /// Seconds from accept to the end of the handshake; a client that drips bytes is cut off.
     public var handshakeTimeout: Double
+    /// Seconds from accept to the client's first byte: an honest client sends its ClientHello at
+    /// once, an idle connection is closed after this.
+    public var firstByteTimeout: Double
 
-    public init(maxConnections: Int = 256, handshakeTimeout: Double = 10) {
+    public init(maxConnections: Int = 256, handshakeTimeout: Double = 10, firstByteTimeout: Double = 2) {
         self.maxConnections = maxConnections
         self.handshakeTimeout = handshakeTimeout
+        self.firstByteTimeout = firstByteTimeout
     }
 }
 
@@ -86,6 +90,8 @@ public struct ServerConnectionEvent: Sendable {
         case timedOut(String)
         /// Closed at once: this many connections were already being served.
         case overCapacity(open: Int)
+        /// Closed while idle (no byte yet) to give its slot to a newer connection: every slot was taken.
+        case evicted(open: Int)
     }
 
     /// `127.0.0.1:53422`.
@@ -117,6 +123,14 @@ public final class LocalTLSServer: @unchecked Sendable {
     private var _handshakes = 0
     private var _open = 0
     private var _peakOpen = 0
+    /// Connections that have not sent a byte yet, by id, oldest first: the ones given up when every
+    /// slot is taken (an idle or slow client cannot hold every slot).
+    private var idle: [(id: Int, fd: Int32)] = []
+    private var evicted = Set<Int>()
+    private var nextID = 0
+    private var _evictions = 0
+    /// Idle connections closed to admit newer ones.
+    public var evictions: Int { lock.withLock { _evictions } }
 
     /// Number of completed handshakes so far.
     public var handshakes: Int { lock.withLock { _handshakes } }
@@ -226,12 +240,24 @@ public final class LocalTLSServer: @unchecked Sendable {
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &peerAddress.sin_addr, &text, socklen_t(text.count))
             let peer = "\(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }):\(UInt16(bigEndian: peerAddress.sin_port))"
-            let (isStopped, admitted, open) = lock.withLock { () -> (Bool, Bool, Int) in
-                if stopped { return (true, false, _open) }
-                guard _open < limits.maxConnections else { return (false, false, _open) }
+            let (isStopped, admitted, open, id) = lock.withLock { () -> (Bool, Bool, Int, Int) in
+                if stopped { return (true, false, _open, 0) }
+                if _open >= limits.maxConnections {
+                    // Every slot taken: the connection idle longest (no byte yet) gives its slot up,
+                    // a few at a time (the evicted threads are still counted until they end).
+                    let full = min(_open, limits.maxConnections)
+                    guard evicted.count < Self.maxPendingEvictions(limits.maxConnections),
+                        let oldest = idle.first(where: { !evicted.contains($0.id) })
+                    else { return (false, false, full, 0) }
+                    evicted.insert(oldest.id)
+                    _evictions += 1
+                    shutdown(oldest.fd, Int32(SHUT_RDWR))
+                }
                 _open += 1
                 _peakOpen = max(_peakOpen, _open)
-                return (false, true, _open)
+                nextID += 1
+                idle.append((nextID, client))
+                return (false, true, _open, nextID)
             }
             if isStopped {
                 close(client)
@@ -243,7 +269,7 @@ public final class LocalTLSServer: @unchecked Sendable {
                 continue
             }
             detachThread { [self] in
-                serve(client, peer: peer)
+                serve(client, peer: peer, id: id)
                 lock.withLock { _open -= 1 }
             }
         }
@@ -251,12 +277,26 @@ public final class LocalTLSServer: @unchecked Sendable {
 
     /// Reads the first record without consuming it (MSG_PEEK), to choose the host by SNI and log
     /// what was offered before OpenSSL reads it.
-    private func peekHello(_ fd: Int32, deadline: Deadline) -> (OfferedClientHello?, ServerConnectionEvent.Result?) {
+    /// Evictions in flight at most: bounds the threads beyond `maxConnections`.
+    static func maxPendingEvictions(_ maxConnections: Int) -> Int { max(1, min(8, maxConnections / 8)) }
+
+    private func peekHello(_ fd: Int32, deadline: Deadline, id: Int) -> (OfferedClientHello?, ServerConnectionEvent.Result?) {
         var buffer = [UInt8](repeating: 0, count: 5 + 16384 + 2048)
         var lastCount = -1
+        let firstByte = Deadline(seconds: min(limits.firstByteTimeout, limits.handshakeTimeout))
+        var sawByte = false
         while true {
             let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
-            if n == 0 { return (nil, .refused("the client closed the connection before sending a ClientHello")) }
+            if n > 0, !sawByte {
+                sawByte = true
+                lock.withLock { idle.removeAll { $0.id == id } }
+            }
+            if n == 0 || (n < 0 && lock.withLock({ evicted.contains(id) })) {
+                if lock.withLock({ evicted.contains(id) }) {
+                    return (nil, .evicted(open: lock.withLock { _open }))
+                }
+                return (nil, .refused("the client closed the connection before sending a ClientHello"))
+            }
             if n < 0 {
                 guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                     return (nil, .refused("reading the ClientHello: \(String(cString: strerror(errno)))"))
@@ -276,20 +316,30 @@ public final class LocalTLSServer: @unchecked Sendable {
                     continue
                 }
             }
+            let waitFor = sawByte ? deadline : firstByte
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
-            if ready == 0 || deadline.expired {
+            let ready = poll(&pfd, 1, waitFor.remainingMilliseconds)
+            if ready == 0 || waitFor.expired {
+                if !sawByte { return (nil, .timedOut("no byte within \(limits.firstByteTimeout) s of connecting")) }
                 return (nil, .timedOut("no ClientHello before the handshake deadline"))
             }
         }
     }
 
-    private func serve(_ fd: Int32, peer: String) {
-        defer { close(fd) }
+    private func serve(_ fd: Int32, peer: String, id: Int) {
+        defer {
+            // Out of the idle list (under the lock) before the descriptor is closed: an eviction
+            // never shuts down a number another connection reuses.
+            lock.withLock {
+                idle.removeAll { $0.id == id }
+                evicted.remove(id)
+            }
+            close(fd)
+        }
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         let deadline = Deadline(seconds: limits.handshakeTimeout)
-        let (offered, early) = peekHello(fd, deadline: deadline)
+        let (offered, early) = peekHello(fd, deadline: deadline, id: id)
         let host = offered?.serverName.flatMap { name in contexts.first { $0.names.contains(name.lowercased()) } } ?? contexts[0]
         func report(_ result: ServerConnectionEvent.Result) {
             log?(ServerConnectionEvent(peer: peer, offered: offered, servedHost: host.first, result: result))

@@ -78,7 +78,7 @@ public enum PlainHTTPCheck {
         if let error = SocketIO.writeAll(fd, Array(text.utf8), deadline: deadline) {
             return finish(stage(HandshakeFailure(stage: .tcp, kind: error.kind, detail: "the request could not be sent: \(error.text)")))
         }
-        let answer = ProxyTunnel.readAnswer(fd, deadline: deadline, where_: where_)
+        let answer = ProxyTunnel.readAnswer(fd, deadline: deadline, where_: where_, credentials: proxy?.credentials)
         result.status = answer.status
         result.statusLine = answer.statusLine
         outcome.proxy?.status = answer.status

@@ -44,7 +44,7 @@ enum ProxyTunnel {
             answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(where_): the CONNECT request could not be sent: \(error.text)")
             return answer
         }
-        answer = readAnswer(fd, deadline: deadline, where_: where_)
+        answer = readAnswer(fd, deadline: deadline, where_: where_, credentials: proxy.credentials)
         guard answer.failure == nil, let status = answer.status else { return answer }
         if (200...299).contains(status) {
             answer.bodyFirstLine = nil
@@ -57,7 +57,26 @@ enum ProxyTunnel {
 
     /// Reads a response head (a byte at a time: nothing past its end may be consumed, it belongs to
     /// the tunnel) and, for an error status, the first line of its body.
-    static func readAnswer(_ fd: Int32, deadline: Deadline, where_: String) -> Answer {
+    /// Every line tlsfit keeps from the answer is split on CR and LF alike (a bare LF in a status
+    /// line cannot start a line of its own in the output) and has `credentials` and any echoed
+    /// `Proxy-Authorization` redacted.
+    static func readAnswer(_ fd: Int32, deadline: Deadline, where_: String, credentials: ProxyCredentials? = nil) -> Answer {
+        var answer = readRawAnswer(fd, deadline: deadline, where_: where_)
+        answer.statusLine = answer.statusLine.map { ProxyCredentials.redacting($0, credentials) }
+        answer.bodyFirstLine = answer.bodyFirstLine.map { ProxyCredentials.redacting($0, credentials) }
+        if var failure = answer.failure {
+            failure.detail = ProxyCredentials.redacting(failure.detail, credentials)
+            answer.failure = failure
+        }
+        return answer
+    }
+
+    /// Protocol lines: split on CR, LF or CRLF alike, empty lines dropped.
+    static func protocolLines(_ bytes: [UInt8]) -> [String] {
+        bytes.split(whereSeparator: { $0 == 13 || $0 == 10 }).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func readRawAnswer(_ fd: Int32, deadline: Deadline, where_: String) -> Answer {
         var answer = Answer()
         var head: [UInt8] = []
         while !head.ends(with: [13, 10, 13, 10]) {
@@ -80,7 +99,7 @@ enum ProxyTunnel {
                 return answer
             }
         }
-        let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n").map(String.init)
+        let lines = protocolLines(head)
         let statusLine = lines.first ?? ""
         answer.statusLine = statusLine
         let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -163,7 +182,7 @@ enum ProxyTunnel {
         } else if text.contains("<") {
             text = strippingTags(text)
         }
-        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.first { !$0.isEmpty }
+        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\r" || $0 == "\n" }).map { $0.trimmingWhitespace() }.first { !$0.isEmpty }
         return line.map { String($0.prefix(200)) }
     }
 

@@ -74,4 +74,18 @@ public struct LabChain: Sendable {
             CertificateSpec(commonName: host, dnsNames: names, ipAddresses: ["127.0.0.1"], keyType: ec ? .ecdsaP256 : .rsa2048), issuer: intermediate)
         return LabChain(root: root, intermediate: intermediate, leaf: leaf)
     }
+
+    /// A pin set naming this lab's root key: for a lab that plays Microsoft's chain (the demo, tests),
+    /// passed explicitly where the built-in set of Microsoft's real keys would refuse it.
+    public func pins(origin: String = "lab") -> UpdatePinSet {
+        let key = CertificateFactory.spkiSHA256(certificatePEM: root.certificatePEM) ?? ""
+        return UpdatePinSet(keys: [UpdatePinSet.Key(group: .update, role: "root", subject: "lab root", spkiSHA256: key, confidence: .assumed,
+                                                     source: origin)], origin: origin)
+    }
+
+    /// The same set as `update-pins.tsv` text, for `--test-pins FILE`.
+    public func pinsTSV() -> String {
+        let key = CertificateFactory.spkiSHA256(certificatePEM: root.certificatePEM) ?? ""
+        return "update\troot\tlab root\t\(key)\tassumed\ttest lab\n"
+    }
 }

@@ -360,7 +360,8 @@ public enum TLSClient {
         return CertificateReport(
             chain: infos, verified: verified,
             verifyError: verified ? nil : cString(X509_verify_cert_error_string(code)),
-            verifyCode: code, verifiedName: request.host)
+            verifyCode: code, verifiedName: request.host,
+            verifiedPath: verified ? ChainVerifier.path(SSL_get0_verified_chain(ssl)) : nil)
     }
 
     static func errorText(_ errors: [OpenSSLErrorEntry]) -> String {

@@ -13,27 +13,85 @@ public enum DiagnosisTextRenderer {
         out += layout.wrap(client, first: "", indent: "  ")
         for line in EndpointNotes.report(report) { out += layout.wrap(t(line), first: "", indent: "  ") }
         out += renderFindings(report, layout: layout)
+        out += renderAccounts(report, layout: layout)
         if !layout.quiet {
             for host in report.hosts {
                 out += "\n" + renderHost(host, layout: layout)
             }
         }
+        out += "\n" + layout.wrap(summaryLine(report), first: "", indent: "  ")
         let failing = report.hosts.filter { !$0.succeeded }.count
-        out += "\n\(report.hosts.count - failing) of \(report.hosts.count) host(s) reachable with this configuration.\n"
+        out += "\(report.hosts.count - failing) of \(report.hosts.count) host(s) reachable with this configuration.\n"
         return out
     }
 
-    /// "Findings": one block per cause, with the number of hosts and their names.
+    /// The configuration's verdict across hosts, then what was measured here.
+    public static func summaryLine(_ report: DiagnosisReport) -> String {
+        let judged = report.hosts.filter { ["ok", "fails"].contains($0.configuration?.outcome ?? "") }
+        let configOK = judged.filter { $0.configuration?.outcome == "ok" }.count
+        var line = "Configuration: works with \(configOK) of \(judged.count) host(s) it could judge"
+        if let r = report.reachability {
+            line += "; from this machine: \(r.measured - r.unreached) of \(r.measured) host(s) reached."
+        } else {
+            line += "; offline: nothing measured from this machine."
+        }
+        return line
+    }
+
+    /// "Findings": the configuration first (its warnings, then its causes), then what was measured
+    /// from this machine; one block per cause, with the number of hosts and their names.
     public static func renderFindings(_ report: DiagnosisReport, layout: TextLayout = TextLayout()) -> String {
-        guard !report.findings.isEmpty else { return "" }
-        var out = "\n" + layout.paint("Findings", .bold) + "\n"
-        for f in report.findings {
+        let config = report.findings.filter { $0.vantage == .configuration }
+        let here = report.findings.filter { $0.vantage == .thisMachine }
+        var out = ""
+        if !report.configurationFindings.isEmpty || !config.isEmpty {
+            out += "\n" + layout.wrap(layout.paint("Findings: the configuration", .bold) + " (the export against each host's profile; holds on the Windows machine's own network)", first: "", indent: "  ")
+            for w in report.configurationFindings {
+                let severity = layout.paint("[\(w.severity)]", w.severity == "error" ? .red : .yellow)
+                out += layout.wrap("\(w.code.rawValue): \(t(w.message))", first: "  \(severity) ", indent: "          ")
+                if let location = w.location { out += "          At: \(t(location))\n" }
+                if !w.leadsTo.isEmpty {
+                    out += layout.wrap("Leads to: \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.map(t).joined(separator: ", "))", indent: "          ")
+                }
+            }
+            out += renderCauseFindings(config, layout: layout)
+        }
+        if !here.isEmpty {
+            out += "\n" + layout.wrap(layout.paint("Findings: measured from this machine", .bold) + " (its DNS, route and proxy; the Windows machine may differ)", first: "", indent: "  ")
+            out += renderCauseFindings(here, layout: layout)
+        }
+        if let note = report.reachability?.note {
+            out += "\n" + layout.wrap(layout.paint("No host reached from here:", .yellow) + " " + t(note), indent: "  ")
+        }
+        return out
+    }
+
+    static func renderCauseFindings(_ findings: [Finding], layout: TextLayout) -> String {
+        var out = ""
+        for f in findings {
             let count = f.hostCount == 1 ? "1 host fails" : "\(f.hostCount) hosts fail for the same reason"
             let severity = layout.paint("[\(f.severity.rawValue)]", f.severity == .error ? .red : .yellow)
-            out += layout.wrap("\(f.code.rawValue): \(t(f.title)) (\(count))", first: "  \(severity) ", indent: "          ")
+            out += layout.wrap("\(f.code.rawValue): \(t(f.title)) (\(count))\(f.leadsTo.map { ", which leads to \($0.rawValue)" } ?? "")", first: "  \(severity) ", indent: "          ")
             out += layout.wrap(errorSentence(f.windowsError, others: f.otherWindowsErrors, evidence: f.windowsErrorEvidence),
                                indent: "          ")
             out += layout.wrap("Hosts: " + f.hosts.map(t).joined(separator: ", "), indent: "          ")
+        }
+        return out
+    }
+
+    /// Every host asked for: checked, predicted offline only, skipped, and why (only when some host was not checked online).
+    public static func renderAccounts(_ report: DiagnosisReport, layout: TextLayout) -> String {
+        guard report.hostAccounts.contains(where: { $0.status != "checked" }) else { return "" }
+        var out = "\n" + layout.paint("Hosts", .bold) + "\n"
+        for status in ["checked", "predicted", "skipped"] {
+            let group = report.hostAccounts.filter { $0.status == status }
+            guard !group.isEmpty else { continue }
+            let label = ["checked": "Checked", "predicted": "Predicted offline only", "skipped": "Skipped"][status]!
+            let reasons = Dictionary(grouping: group, by: { $0.reason ?? "" })
+            for reason in reasons.keys.sorted() {
+                let names = reasons[reason]!.map { "\(t($0.host)):\($0.port)" }.joined(separator: ", ")
+                out += layout.wrap("\(label) (\(reasons[reason]!.count)): \(names)\(reason.isEmpty ? "" : " - \(t(reason))")", first: "  ", indent: "    ")
+            }
         }
         return out
     }
@@ -55,7 +113,8 @@ public enum DiagnosisTextRenderer {
         let windowsError = h.causes.first?.windowsError ?? h.observedFailure?.windowsError
         out += "\(t(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))\n"
         if !h.succeeded, let windowsError { out += "  Windows Update would most likely report \(windowsError)\n" }
-        if let n = h.negotiated, h.succeeded || h.observedFailure?.stage == "certificate" {
+        out += configurationLine(h, layout: layout)
+        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == "certificate" {
             out += "  Handshake:  \(t(n.tlsProtocol ?? "?")) \(t(n.cipher ?? "?"))\(n.group.map { " (\(t($0)))" } ?? "")\(h.address.map { " via \(t($0))" } ?? "")\n"
         } else if let f = h.observedFailure {
             out += layout.wrap("failed at \(t(f.stage)): \(t(f.kind))\(f.alert.map { ", \(t($0))" } ?? "") - \(t(f.detail))\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : "")",
@@ -92,7 +151,9 @@ public enum DiagnosisTextRenderer {
         }
         for (i, c) in h.causes.enumerated() {
             out += "\n"
+            // Which vantage point each cause belongs to is said once, on the Configuration and From here lines.
             out += layout.wrap("\(t(c.summary))", first: "  Cause \(i + 1) [\(c.code.rawValue), \(c.windowsError)]: ", indent: "    ")
+            if let next = c.leadsTo { out += "    Leads to: \(next.rawValue)\n" }
             out += layout.wrap(t(c.explanation), indent: "    ")
             out += layout.wrap(errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence), indent: "    ")
             if !c.evidence.isEmpty {
@@ -113,6 +174,7 @@ public enum DiagnosisTextRenderer {
             if let root = c.rootSubject { out += "    Chain ends at:  \(t(root))\n" }
             if let fix = c.fix {
                 out += layout.wrap(t(fix.description), first: "    Fix: ", indent: "      ")
+                if let note = fix.scopeNote { out += layout.wrap(t(note), first: "    Where: ", indent: "      ") }
                 if fix.reg != nil {
                     out += layout.wrap(FixNotes.simulation(fix, index: i), indent: "    ")
                 }
@@ -126,6 +188,32 @@ public enum DiagnosisTextRenderer {
         if let confirmed = h.fixConfirmedOnWire {
             out += confirmed ? "\n  \(FixNotes.confirmedOnWire)\n"
                 : "\n  " + layout.paint("WARNING:", .yellow) + " \(FixNotes.failsOnWire)\n"
+        }
+        return out
+    }
+
+    /// "Configuration: fails (no-shared-cipher) ..." and "From here: unreached at dns ...": the two vantage points.
+    static func configurationLine(_ h: HostDiagnosis, layout: TextLayout) -> String {
+        var out = ""
+        if let c = h.configuration {
+            var text: String
+            switch c.outcome {
+            case "ok": text = "works"
+            case "fails": text = "FAILS\(c.causes.isEmpty ? "" : " (\(c.causes.map(\.rawValue).joined(separator: ", ")))")\(c.windowsError.map { ", \($0)" } ?? "") on the machine's own network"
+            case "not-applicable": text = "not applicable (plain HTTP: no TLS)"
+            default: text = "unknown (no usable server profile)"
+            }
+            if let source = c.serverProfileSource { text += " [server profile: \(t(source))]" }
+            out += layout.wrap(text, first: "  Configuration: ", indent: "                 ")
+        }
+        if let m = h.fromHere {
+            let text: String
+            switch m.outcome {
+            case "ok": text = "reached, works"
+            case "unreached": text = "NOT REACHED (\(m.stage ?? "?")\(m.causes.isEmpty ? "" : ": \(m.causes.map(\.rawValue).joined(separator: ", "))")); measured here, not on the Windows machine"
+            default: text = "reached, fails at \(m.stage ?? "?")\(m.causes.isEmpty ? "" : " (\(m.causes.map(\.rawValue).joined(separator: ", ")))")"
+            }
+            out += layout.wrap(text, first: "  From here:     ", indent: "                 ")
         }
         return out
     }

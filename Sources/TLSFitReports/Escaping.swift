@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TLSFitCore
 
 /// Escaping for every format that embeds text from files and servers (certificate subjects,
 /// policy strings, host names): all of it is hostile input.
@@ -14,7 +15,8 @@ public enum Escaping {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{7F}": out += "\u{FFFD}"
+            case "\t", "\n": out.unicodeScalars.append(c)  // white space in HTML and XML
+            case _ where HostileCharacters.contains(c): out += HostileCharacters.visible(c)
             default: out.unicodeScalars.append(c)
             }
         }
@@ -28,6 +30,7 @@ public enum Escaping {
     public static func csv(_ s: String) -> String {
         var value = s
         if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+        value = visible(value, keepingLineFeeds: true)
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + value.replacing("\"", with: "\"\"") + "\""
         }
@@ -39,8 +42,32 @@ public enum Escaping {
     public static func markdown(_ s: String) -> String {
         var out = ""
         for c in s {
-            if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }
-            out.append(c == "\n" || c == "\r" ? " " : c)
+            if c == "\n" || c == "\r" || c == "\r\n" {
+                out.append(" ")
+            } else if c.unicodeScalars.contains(where: HostileCharacters.contains) {
+                for scalar in c.unicodeScalars {
+                    if HostileCharacters.contains(scalar) { out += HostileCharacters.visible(scalar) } else { out.unicodeScalars.append(scalar) }
+                }
+            } else {
+                if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The one rule (`HostileCharacters`): every hostile scalar shown as `\u{1B}`-style text; line
+    /// feeds kept when asked (text, CSV), everything else escaped.
+    public static func visible(_ s: String, keepingLineFeeds: Bool) -> String {
+        guard s.unicodeScalars.contains(where: HostileCharacters.contains) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            if HostileCharacters.contains(c), !(keepingLineFeeds && c == "\n") {
+                out += HostileCharacters.visible(c)
+            } else {
+                out.unicodeScalars.append(c)
+            }
         }
         return out
     }
@@ -48,17 +75,5 @@ public enum Escaping {
     /// Text for a terminal: every control character except the line feed (C0, DEL, C1) and the
     /// bidirectional overrides is shown as `\u{1B}`-style text, so an ESC sequence in a certificate
     /// name or an export cannot move the cursor, recolour or rewrite what the admin reads.
-    public static func terminal(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c.value {
-            case 0x0A: out.unicodeScalars.append(c)
-            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
-                out += "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func terminal(_ s: String) -> String { visible(s, keepingLineFeeds: true) }
 }

@@ -48,8 +48,10 @@ struct ConfigCommand: AsyncParsableCommand {
         let config: WindowsTLSConfig
         let documents: [WindowsConfigDocument]
         let proxies: MachineProxyConfiguration
+        let bundles: [CollectedBundle]
         do {
-            let inputs = try ConfigInputLoader.load(files)
+            let inputs: [WindowsConfigReader.InputFile]
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(files)
             documents = try WindowsConfigReader.parse(inputs)
             config = WindowsConfigReader.evaluate(documents, release: release)
             proxies = try MachineProxyConfiguration.read(from: config.registry)
@@ -61,7 +63,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
             print(try JSONOutput.encode(report))
         case .text:
-            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies)), terminator: "")
+            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies, bundles: bundles)), terminator: "")
             print(Escaping.terminal(nextStep()), terminator: "")
         }
     }
@@ -90,10 +92,20 @@ enum ShellQuoting {
     }
 }
 
-/// Reads the command's paths: files (up to 64 MiB), standard input (`-`), and GPO backup folders.
+/// Reads the command's paths: files (up to 64 MiB), standard input (`-`), GPO backup folders, and
+/// `tlsfit collect` bundles (a folder or its zip), each file of which is recognised by its content.
 enum ConfigInputLoader {
+    /// The configuration files of `paths`; a bundle's notes (a missing manifest, its gaps) are printed as warnings.
     static func load(_ paths: [String]) throws(InputError) -> [WindowsConfigReader.InputFile] {
+        let loaded = try loadWithBundles(paths)
+        return loaded.inputs
+    }
+
+    /// The configuration files of `paths`, and the bundles among them (for their WindowsUpdate.log,
+    /// capture and `-Probe` results).
+    static func loadWithBundles(_ paths: [String], warn: Bool = true) throws(InputError) -> (inputs: [WindowsConfigReader.InputFile], bundles: [CollectedBundle]) {
         var result: [WindowsConfigReader.InputFile] = []
+        var bundles: [CollectedBundle] = []
         for path in paths {
             if path == "-" {
                 result.append(.init(name: "<stdin>", bytes: try readStandardInput()))
@@ -104,14 +116,28 @@ enum ConfigInputLoader {
                 throw InputError(source: path, message: "no such file or folder")
             }
             if isDirectory {
-                let files = try gpoBackupFiles(path)
-                for file in files { result.append(try readFile(file)) }
+                if let bundle = try folderBundle(path) {
+                    bundles.append(bundle)
+                    result += bundle.configFiles
+                } else {
+                    for file in try gpoBackupFiles(path) { result.append(try readFile(file)) }
+                }
             } else {
-                result.append(try readFile(path))
+                let file = try readFile(path)
+                if ZipArchiveReader.looksLikeZip(file.bytes) {
+                    let bundle = try CollectedBundle.readZip(file.bytes, source: path)
+                    bundles.append(bundle)
+                    result += bundle.configFiles
+                } else {
+                    result.append(file)
+                }
             }
         }
-        return result
+        if warn { for note in bundles.flatMap(\.notes) { CLIErrors.warn(Escaping.terminal(note)) } }
+        return (result, bundles)
     }
+
+    static func folderBundle(_ folder: String) throws(InputError) -> CollectedBundle? { try CollectedBundle.readFolder(folder) }
 
     /// Standard input, with the same 64 MiB limit as files: reading stops one byte past it, so
     /// an endless stream is refused without being held in memory.
@@ -139,7 +165,8 @@ enum ConfigInputLoader {
     }
 
     /// The files of a folder: the machine Registry.pol files of a GPO backup (searched case-insensitively),
-    /// or else the exports at the top level of a folder of exports.
+    /// or else the exports at the top level of a folder of exports. (A folder that is not a GPO backup
+    /// is read as a bundle by `folderBundle`; this stays for the GPO backups.)
     static func gpoBackupFiles(_ folder: String) throws(InputError) -> [String] {
         let relative = FolderWalk.files(under: folder, limit: 100_000).files
         // The two documented layouts: a GPO backup (its machine Registry.pol files) and a folder of
@@ -157,7 +184,8 @@ enum ConfigInputLoader {
 
 /// The `--format text` rendering.
 enum ConfigTextRenderer {
-    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration()) -> String {
+    static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration(),
+                       bundles: [CollectedBundle] = []) -> String {
         var out = ""
         let defaultText = "default"
         out += "Windows release: \(c.release.displayName) (\(c.release.rawValue))"
@@ -165,7 +193,9 @@ enum ConfigTextRenderer {
         if let d = c.detectedRelease {
             out += "  the export says: \(d.summary) at \(d.evidence.location)\n"
         }
-        out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n\n"
+        out += "Inputs: " + documents.map { "\($0.source) (\($0.format.rawValue), \($0.operations.count) settings)" }.joined(separator: ", ") + "\n"
+        for b in bundles { out += bundleLine(b) }
+        out += "\n"
 
         out += "Schannel client protocols:\n"
         for v in TLSVersion.allCases {
@@ -225,6 +255,20 @@ enum ConfigTextRenderer {
 }
 
 extension ConfigTextRenderer {
+    /// What a `tlsfit collect` bundle held besides its configuration files.
+    static func bundleLine(_ b: CollectedBundle) -> String {
+        var facts: [String] = []
+        if let m = b.manifest {
+            facts.append("collected on \(m.machine ?? "?")\(m.build.map { " (build \($0))" } ?? "") at \(m.collectedAt ?? "?") by tlsfit collect \(m.tlsfitVersion ?? "?")")
+        } else {
+            facts.append("no manifest")
+        }
+        facts.append(b.updateLog.map { "WindowsUpdate.log \($0.name)" } ?? "no WindowsUpdate.log")
+        facts.append(b.probe.map { "WinHTTP probe of \($0.results.count) hosts (diagnose shows it)" } ?? "no -Probe result")
+        facts.append(b.capture.map { "capture \($0.name) (hello --pcap \(b.source))" } ?? "no capture")
+        return "Bundle \(b.source): " + facts.joined(separator: "; ") + "\n"
+    }
+
     /// The update hosts of the release's agent (and WSUS sync), simulated against tlsfit's built-in
     /// knowledge, with the confidence of the facts used (`tlsfit suites hosts` lists their sources).
     static func updateHosts(_ c: WindowsTLSConfig) -> String {

@@ -53,6 +53,9 @@ struct DemoCommand: AsyncParsableCommand {
         var server: LocalTLSServer
         var caFile: String
         var description: String
+        /// The keys the pin check wants: the lab root's (it plays Microsoft's), or Microsoft's real ones
+        /// for the inspecting proxy (whose chain holds neither).
+        var pins: UpdatePinSet
     }
 
     static func lab(for example: Example, in dir: URL, index: Int) throws -> Lab {
@@ -80,7 +83,35 @@ struct DemoCommand: AsyncParsableCommand {
                                                               refusal: builtIn.refusal)
         let server = try LocalTLSServer(configuration: configuration)
         description += " on 127.0.0.1:\(server.port)"
-        return Lab(server: server, caFile: caFile, description: description)
+        let pins = example.lab == "inspecting-proxy" ? UpdatePinSet.builtIn : chain.pins(origin: "demo lab root")
+        return Lab(server: server, caFile: caFile, description: description, pins: pins)
+    }
+
+    /// The embedded collect bundle, read as `--config` reads a bundle folder.
+    static func collectBundle(_ name: String) throws -> CollectedBundle {
+        let folder = name.hasSuffix("/") ? String(name.dropLast()) : name
+        let files = CipherSuitesData.collectBundle.sorted { $0.key < $1.key }.map { CollectedBundle.File(name: folder + "/" + $0.key, bytes: $0.value) }
+        do {
+            return try CollectedBundle.read(files, source: folder, looksCollected: true)
+        } catch {
+            throw CLIErrors.badInput("demo: \(error.description)")
+        }
+    }
+
+    /// The steps an admin takes with a bundle, with the exact commands, and what each gave here.
+    static func walkThrough(bundle: CollectedBundle, name: String, hosts: [HostDiagnosis], after: [HostDiagnosis], changes: [RegFileWriter.Change]) -> String {
+        let machine = bundle.manifest?.machine ?? "MACHINE"
+        let zip = "tlsfit-\(machine)-\((bundle.manifest?.collectedAt ?? "").filter { $0.isNumber || $0 == "T" })Z.zip"
+        let failing = hosts.filter { !$0.succeeded }
+        let causes = failing.flatMap { h in h.causes.map { "\($0.code.rawValue) (\(h.host))" } }
+        let build = bundle.manifest?.build.map { ", build \($0)" } ?? ""
+        var out = "The admin's path with one collected bundle (\(name), \(machine)\(build)):\n"
+        out += "  1. On the Windows machine: tlsfit collect --output tlsfit-collect.ps1, then (elevated) powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe: wrote \(zip)\n"
+        out += "  2. Here: tlsfit diagnose --config \(zip) (the release from CurrentVersion, the proxy from netsh, the WindowsUpdate.log, the probe): \(causes.isEmpty ? "no cause" : causes.joined(separator: ", "))\n"
+        out += "  3. The fix: \(changes.isEmpty ? "none proposed" : changes.map { "\($0.key)" }.joined(separator: ", ")) (--fix-out fix.reg writes it; a policy value belongs in the GPO, or the next Group Policy refresh undoes a local import)\n"
+        let result = after.map { h in "\(h.host): \(h.succeeded ? "ok \(h.negotiated?.tlsProtocol ?? "") \(h.negotiated?.cipher ?? "")" : "still fails")" }.joined(separator: "; ")
+        out += "  4. The check, after the GPO is changed: collect again and diagnose; here the fix applied to the bundle's registry, against the same server: \(result)"
+        return out
     }
 
     func run() async throws {
@@ -107,30 +138,48 @@ struct DemoCommand: AsyncParsableCommand {
             let lab = try Self.lab(for: example, in: dir, index: i)
             defer { lab.server.stop() }
             let name = "examples/\(example.file)"
-            let bytes = Array((CipherSuitesData.examples[example.file] ?? "").utf8)
-            var config = try WindowsConfigReader.read([.init(name: name, bytes: bytes)], release: example.release)
+            // A collect bundle (a folder: the file ends in "/") is read whole, as --config reads one.
+            let bundle = example.file.hasSuffix("/") ? try Self.collectBundle(name) : nil
+            let inputs = try bundle?.configFiles ?? [.init(name: name, bytes: Array((CipherSuitesData.examples[example.file] ?? "").utf8))]
+            var config = try WindowsConfigReader.read(inputs, release: example.release)
             config.stack = example.role.stack
             // The server side: tlsfit's built-in knowledge of the host; the handshake goes to the lab server.
             var engine = DiagnoseEngine(timeout: 5, caFile: lab.caFile, offline: false, profileProvider: { _ in nil })
             engine.measure = { _, _, _, _ in nil }
             engine.checkPin = true
+            engine.pins = lab.pins
             let target = ScanTarget(host: example.host, port: 443, connectAddress: "127.0.0.1", connectPort: lab.server.port)
             let hosts = await engine.run(config: config, targets: [target])
             var report = DiagnosisReport(windowsRelease: example.release, windowsReleaseAssumed: false, inputs: [name], hosts: hosts)
             report.role = example.role.rawValue
             report.stack = example.role.stack.rawValue
+            if let probe = bundle?.probe { report.machineProbe = MachineProbeComparison(probe: probe, source: name, hosts: hosts) }
             reports.append(report)
+            // The admin's whole path with the bundle: collect, diagnose, fix, check (the fix applied as the GPO would deliver it).
+            var walk: String?
+            var checked = true
+            if let bundle {
+                let changes = DiagnosisReport.combinedChanges(hosts)
+                var fixed = config.registry
+                Diagnoser.apply(changes, to: &fixed)
+                var fixedConfig = WindowsTLSConfig.evaluate(registry: fixed, release: config.release, suggestNames: false)
+                fixedConfig.stack = config.stack
+                let after = await engine.run(config: fixedConfig, targets: [target])
+                checked = !changes.isEmpty && after.allSatisfy(\.succeeded)
+                walk = Self.walkThrough(bundle: bundle, name: name, hosts: hosts, after: after, changes: changes)
+            }
             let got = hosts.first.map { $0.succeeded ? "ok" : ($0.causes.first?.code.rawValue ?? "fails") } ?? "?"
             // Registry fixes must make the real handshake succeed; a network fix (a proxy bypass) cannot be tried here.
             let fixOK = hosts.allSatisfy { h in
                 h.succeeded || h.fixConfirmedOnWire == true || !h.causes.contains { $0.fix?.changes.isEmpty == false }
             }
-            let asExpected = got == example.expected && fixOK && hosts.allSatisfy { $0.agrees != false }
+            let asExpected = got == example.expected && fixOK && checked && hosts.allSatisfy { $0.agrees != false }
             allAsExpected = allAsExpected && asExpected
             let title = "Example \(i + 1): \(example.title) (\(name), \(example.release.displayName), role \(example.role.rawValue))"
             var verdict = "Server: \(lab.description)"
             if lab.server.resets > 0 { verdict += " (it answered \(lab.server.resets) ClientHello(s) with a TCP reset)" }
             verdict += "\nExpected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")"
+            if let walk { verdict = walk + "\n" + verdict }
             switch format {
             case .text:
                 if !terminal.quiet || !asExpected {
@@ -139,11 +188,14 @@ struct DemoCommand: AsyncParsableCommand {
                     print(verdict)
                     print(String(repeating: "=", count: layout.width))
                     print(DiagnosisTextRenderer.render(report, layout: layout))
+                    if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: layout)) }
                 }
             case .markdown:
                 document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacing("\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
+                if let probe = report.machineProbe { document += MachineProbeRenderer.markdown(probe) }
             case .html:
                 document += DiagnosisHTMLRenderer.section(report, level: 2, title: title) + "<p>\(Escaping.html(verdict))</p>\n"
+                if let probe = report.machineProbe { document += MachineProbeRenderer.html(probe) }
             case .json:
                 break
             }

@@ -43,7 +43,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
             Example: tlsfit diagnose --log WindowsUpdate.log --config reg-query.txt --offline
             Example: tlsfit diagnose --role wsus --config wsus-2012r2.reg --windows server-2012r2 --offline
 
-            Exit codes: 0 every host is reachable, 1 a host fails, 2 bad input.
+            Exit codes: 0 every host works; 1 the configuration fails against a host (on the Windows \
+            machine's own network too), or a host reached from here fails; 3 the configuration holds, \
+            but this machine could not reach a host (DNS, TCP, the proxy): a fact about this network \
+            only; 2 bad input.
             """
     )
 
@@ -75,8 +78,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
     var asOf: String?
 
-    @Flag(name: .long, help: "Check Windows Update's certificate pin (Microsoft's update intermediates) even with --ca-file (labs that play Microsoft's chain).")
+    @Flag(name: .long, help: "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
     var checkPin = false
+
+    /// For tests and labs only: the pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.
+    /// Hidden, and named in the output (the pin evidence says where the keys came from).
+    @Option(name: .long, help: ArgumentHelp("Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
+    var testPins: String?
 
     @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
     var serverProfile: [String] = []
@@ -92,8 +100,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
-    @Option(name: .long, help: "Seconds per connection.")
+    @Option(name: .long, help: "Seconds per host connection: one deadline covers the proxy's CONNECT and the handshake.")
     var timeout: Double = 5
+
+    @Option(name: .long, help: "Hosts diagnosed at once (1-1024).")
+    var concurrency: Int = DiagnoseEngine.defaultConcurrency
 
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
@@ -120,6 +131,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             release = r
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
+        guard (1...1024).contains(concurrency) else { throw Self.fail("--concurrency: give a number of hosts from 1 to 1024") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
@@ -138,19 +150,35 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var inputs: [WindowsConfigReader.InputFile] = []
         let machineProxy: MachineProxyConfiguration
         let path: NetworkPath
+        // The WindowsUpdate.log: --log, else the one a collect bundle holds.
+        var log = self.log
+        var bundles: [CollectedBundle] = []
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
+            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             if let log {
-                let file = try ConfigInputLoader.readFile(log)
-                updateLog = try WindowsUpdateLog.parse(file.bytes, source: log)
-                logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+                // Streamed: a log of any size is read in one pass, one chunk in memory.
+                var reader = WindowsUpdateLog.Reader(source: log)
+                try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
+                updateLog = try reader.finish()
+            } else if let bundled = bundles.compactMap(\.updateLog).first {
+                log = bundled.name
+                updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
             }
-            inputs = try ConfigInputLoader.load(config)
-            configuration = try WindowsConfigReader.read(inputs, release: release ?? logRelease?.release)
-            if release == nil, logRelease != nil { configuration.releaseAssumed = false }
+            logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
+            // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
+            configuration = try WindowsConfigReader.read(inputs, release: release)
+            if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
+                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+            }
+            if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
             configuration.stack = chosenStack ?? role.stack
             machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
-            path = try network.path() ?? machineProxy.winHTTPPath
+            if let asked = try network.path() {
+                path = asked
+            } else {
+                path = try network.withCredentials(machineProxy.winHTTPPath)
+            }
             targets = try makeTargets(release: configuration.release, log: updateLog)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
@@ -158,11 +186,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         func known(_ t: ScanTarget) -> Bool { provider(t) != nil || BuiltInServerProfile.forHost(t.host) != nil || DiagnoseEngine.isPlainHTTP(t) }
 
+        // Every host asked for is accounted for in the report: checked, predicted offline only, or skipped.
+        let roleOrder = targets
+        var skipped: [HostAccount] = []
         if offline, hosts.isEmpty, updateLog?.failures.isEmpty ?? true {
             // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
             let unknown = targets.filter { !known($0) }
             if !unknown.isEmpty {
                 CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
+                skipped += unknown.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+                                                     reason: "offline and no server profile (built-in or --server-profile): scan it, or run online") }
                 targets = targets.filter(known)
             }
         }
@@ -180,11 +213,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // Offline, plain-HTTP hosts cannot be judged: there is no TLS to simulate.
         let checked = offline ? targets.filter { !DiagnoseEngine.isPlainHTTP($0) } : targets
         if checked.count < targets.count {
-            CLIErrors.warn("--offline: \(targets.filter(DiagnoseEngine.isPlainHTTP).map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
+            let plain = targets.filter(DiagnoseEngine.isPlainHTTP)
+            CLIErrors.warn("--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
+            skipped += plain.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+                                               reason: "plain HTTP (no TLS to simulate): checked only online") }
         }
         // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
-        // with the file and line, since the diagnosis rests on what Windows does read.
-        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable {
+        // with the file and line, since the diagnosis rests on what Windows does read. The report
+        // carries every warning that bears on the hello as a finding too.
+        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable || w.code == .releaseMismatch {
             let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
             CLIErrors.warn(Escaping.terminal("\(place.isEmpty ? "" : place + ": ")\(w.message)"))
         }
@@ -192,8 +229,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let progress = ReportProgress(enabled: !terminal.quiet && checked.count > 1 && isatty(STDERR_FILENO) == 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         engine.path = path
+        engine.concurrency = concurrency
         engine.machineProxy = machineProxy
         engine.checkPin = checkPin
+        if let testPins {
+            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
+            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
+        }
         engine.revocation = revocation
         engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
         var hosts = await engine.run(config: configuration, targets: checked)
@@ -211,6 +253,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
         report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
         report.blockedPorts = Self.blockedPorts(hosts)
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: hosts)
+        // In the order the hosts were asked for: the skipped ones where they were.
+        var accounts = report.hostAccounts + skipped
+        let order = Dictionary(roleOrder.enumerated().map { ("\($1.host):\($1.port)", $0) }, uniquingKeysWith: { a, _ in a })
+        accounts.sort { (order["\($0.host):\($0.port)"] ?? Int.max) < (order["\($1.host):\($1.port)"] ?? Int.max) }
+        report.hostAccounts = accounts
         if let updateLog, let log {
             report.log = DiagnosisReport.LogSummary(file: log, osVersion: updateLog.osVersions.first, windowsRelease: logRelease?.release.rawValue,
                                                     windowsReleaseExact: logRelease?.exact, failures: updateLog.failures, newestTime: updateLog.newestTime)
@@ -219,7 +267,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
             CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written")
         } else if let fixOut {
             let changes = DiagnosisReport.combinedChanges(hosts)
-            let comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
+            var comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
+            // A policy-hive value is the GPO's: a local import does not last.
+            let (scope, note) = FixScope.of(changes)
+            if scope == .groupPolicy, let note { comment += "\n" + note }
             let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
             do {
                 try AtomicFile.write(Data(bytes), to: fixOut)
@@ -227,13 +278,23 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
             }
         }
-        switch format {
-        case .text: print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
-        case .json: print(try JSONOutput.encode(report))
-        case .markdown: print(DiagnosisMarkdownRenderer.render(report), terminator: "")
-        case .html: print(DiagnosisHTMLRenderer.render(report), terminator: "")
+        // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
+        if let bundle = bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
+            report.machineProbe = MachineProbeComparison(probe: probe, source: bundle.source, hosts: hosts)
         }
-        if hosts.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+        switch format {
+        case .text:
+            print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
+            if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: terminal.layout()), terminator: "") }
+        case .json: print(try JSONOutput.encode(report))
+        case .markdown:
+            print(DiagnosisMarkdownRenderer.render(report) + (report.machineProbe.map(MachineProbeRenderer.markdown) ?? ""), terminator: "")
+        case .html:
+            let page = DiagnosisHTMLRenderer.render(report)
+            print(report.machineProbe.map { MachineProbeRenderer.insert($0, intoHTML: page) } ?? page, terminator: "")
+        }
+        let status = report.exitStatus
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Ports whose every connection failed at TCP (refused, unreachable, reset, timeout): 80 or 443 blocked.
@@ -248,10 +309,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
     /// release, or the hosts a WindowsUpdate.log shows failing.
+    /// The most hosts taken from a WindowsUpdate.log without HOST arguments: a log can name any
+    /// number of host:port pairs, and each is a connection from this machine.
+    static let logHostLimit = 32
+
     func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
         var list = try HostArguments.parse(hosts)
         if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
+            if list.count > Self.logHostLimit {
+                let rest = list[Self.logHostLimit...].map(\.description)
+                list = Array(list.prefix(Self.logHostLimit))
+                CLIErrors.warn(Escaping.terminal("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."))
+            }
         } else if list.isEmpty || windowsUpdate {
             list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
         }

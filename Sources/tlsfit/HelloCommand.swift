@@ -102,7 +102,7 @@ struct HelloCommand: AsyncParsableCommand {
             throw CLIErrors.badInput("--patch: \(configuration.release.rawValue) has " + (levels.isEmpty
                 ? "one hello for every patch level" : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
         }
-        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
+        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
         let built: WindowsClientHello
         do {
             built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host, patch: patch)
@@ -110,10 +110,12 @@ struct HelloCommand: AsyncParsableCommand {
             StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
-        let report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
+        var report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
                                        releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
                                        offered: built.profile.protocols, stack: chosenStack, patchLevel: built.patchLevel,
                                        notes: patch == nil ? built.patchLevelNote.map { [$0] } ?? [] : [])
+        // Every warning that changes this hello, with its file and line (no host here: nothing it leads to).
+        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: [])
         try Self.emit(report, format: format)
     }
 
@@ -132,7 +134,8 @@ struct HelloCommand: AsyncParsableCommand {
     static func parseStack(_ text: String?) throws -> ClientStack? {
         guard let text else { return nil }
         guard let s = ClientStack(rawValue: text.lowercased()), ClientStack.selectable.contains(s) else {
-            throw CLIErrors.badInput("--stack: '\(text)' is not a stack (winhttp, wininet, dotnet, sspi)")
+            let names = ClientStack.selectable.map(\.rawValue)
+            throw CLIErrors.badInput("--stack: '\(text)' is not a stack\(NameSuggestions.hint(for: text, among: names)); stacks: \(names.joined(separator: ", "))")
         }
         return s
     }
@@ -140,8 +143,10 @@ struct HelloCommand: AsyncParsableCommand {
     /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
     static func printCapture(_ file: String, format: Format) throws {
         let contents: CaptureContents
+        let captured = try captureFile(file)
+        defer { if let temporary = captured.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         do {
-            contents = try CaptureReader.read(path: file)
+            contents = try CaptureReader.read(path: captured.path)
         } catch let error as CaptureError {
             throw CLIErrors.badInput(error.description)
         }
@@ -187,6 +192,38 @@ struct HelloCommand: AsyncParsableCommand {
             return ok
         }
         return plain ? text : Escaping.terminal(text)
+    }
+
+    /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,
+    /// or a zip, whose capture is written to a temporary file for libpcap).
+    static func captureFile(_ file: String) throws -> (path: String, temporary: String?) {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return (file, nil) }
+        let bundle: CollectedBundle
+        do throws(InputError) {
+            if isDirectory {
+                guard let folder = try CollectedBundle.readFolder(file) else {
+                    throw InputError(source: file, message: "a GPO backup, not a capture or a tlsfit collect bundle")
+                }
+                bundle = folder
+            } else {
+                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(file, $0) }
+                guard ZipArchiveReader.looksLikeZip(head) else { return (file, nil) }
+                bundle = try CollectedBundle.readZip(head, source: file)
+            }
+        } catch {
+            throw CLIErrors.badInput("--pcap: \(error.description)")
+        }
+        guard let capture = bundle.capture else {
+            throw CLIErrors.badInput("--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
+        }
+        if isDirectory { return (capture.name, nil) }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-capture-\(UUID().uuidString).pcapng").path
+        try Interruption.shared.creatingTemporaryFiles {
+            Interruption.shared.registerTemporaryFile(temporary)
+            try Data(capture.bytes).write(to: URL(fileURLWithPath: temporary))
+        }
+        return (temporary, temporary)
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {

@@ -219,6 +219,8 @@ struct ProbeCommand: AsyncParsableCommand {
             host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort, config: configuration,
             timeout: timeout, caFile: caFile, confirm: true)
         request.path = path
+        // A Windows Update service host is pinned to Microsoft's keys (against the system store, as Windows).
+        if caFile == nil, BuiltInServerProfile.forHost(target.host)?.expectedRoot != nil { request.pins = .builtIn }
         let result = await Task.detached { WindowsHelloProbe.run(request) }.value
         var outcome = result.outcome
         if noVerify, outcome.failure?.stage == .certificate { outcome.failure = nil }

@@ -3,6 +3,7 @@ import Dispatch
 import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
+import TLSFitReports
 
 #if canImport(Glibc)
     import Glibc
@@ -41,11 +42,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has from connecting to the end of its handshake.")
     var handshakeTimeout: Double = 10
 
+    @Option(name: .customLong("first-byte-timeout"), help: "Seconds a client has from connecting to its first byte; when every connection is taken, the one idle longest is closed for a newcomer.")
+    var firstByteTimeout: Double = 2
+
     func run() async throws {
         guard (0...65535).contains(port) else { throw DiagnoseCommand.fail("--port: give a number from 0 to 65535") }
         guard (1...4096).contains(maxConnections) else { throw DiagnoseCommand.fail("--max-connections: give a number from 1 to 4096") }
         guard handshakeTimeout > 0, handshakeTimeout <= 600 else {
             throw DiagnoseCommand.fail("--handshake-timeout: must be more than 0 and at most 600 seconds")
+        }
+        guard firstByteTimeout > 0, firstByteTimeout <= 600 else {
+            throw DiagnoseCommand.fail("--first-byte-timeout: must be more than 0 and at most 600 seconds")
         }
         var profiles: [(profile: ServerProfile, names: [String], refusal: String)] = []
         if !FileManager.default.fileExists(atPath: profile), let b = BuiltInServerProfile.named(profile) {
@@ -105,8 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try LocalTLSServer(
                 hosts: hosts, bindAddress: bind, port: port,
-                limits: ServerLimits(maxConnections: maxConnections, handshakeTimeout: handshakeTimeout),
-                log: { logger.say(ServeLog.line($0, maxConnections: maxConnections)) })
+                limits: ServerLimits(maxConnections: maxConnections, handshakeTimeout: handshakeTimeout, firstByteTimeout: firstByteTimeout),
+                log: { logger.event($0, maxConnections: maxConnections) })
         } catch {
             throw DiagnoseCommand.fail(error.description)
         }
@@ -115,11 +122,13 @@ struct ServeCommand: AsyncParsableCommand {
             let sni = index == 0 ? (profiles.count > 1 ? " (also without SNI or with an unknown name)" : "") : ""
             logger.say("tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(server.port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")")
         }
-        logger.say("Limits: \(maxConnections) connection(s) at once, \(Self.seconds(handshakeTimeout)) per handshake.")
+        logger.say("Limits: \(maxConnections) connection(s) at once, \(Self.seconds(firstByteTimeout)) to the first byte, \(Self.seconds(handshakeTimeout)) per handshake.")
+        logger.startSummaries()
         if let certOut { logger.say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)") }
         logger.say("Press Ctrl-C to stop.")
         await Self.waitForSignal()
         server.stop()
+        logger.flushRepeats()
         logger.say("tlsfit serve: stopped after \(server.handshakes) handshake(s).")
     }
 
@@ -161,10 +170,72 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The serve log: one line per event on standard output, flushed at once so a supervising process
-/// sees it. A closed or full output (`serve | head -1`) stops the log, never the server.
+/// sees it. A closed or full output (`serve | head -1`) stops the log, never the server. Refusals
+/// that repeat (the same reason within `repeatWindow` seconds) are counted, not logged one by one:
+/// one summary line per reason and window. The release guess runs once per distinct hello.
 final class ServeLog: @unchecked Sendable {
     private let lock = Lock()
     private var broken = false
+    /// Seconds during which a refusal with the same reason is counted instead of logged.
+    let repeatWindow: Double
+    /// Per reason: when it was last logged (monotonic seconds), and how many came since.
+    private var repeats: [String: (loggedAt: Double, count: Int)] = [:]
+    private var timer: (any DispatchSourceTimer)?
+    let guesses = ReleaseGuessCache()
+
+    init(repeatWindow: Double = 10) {
+        self.repeatWindow = repeatWindow
+    }
+
+    /// Logs a connection event: a refusal already logged within the window is only counted.
+    func event(_ event: ServerConnectionEvent, maxConnections: Int) {
+        if let reason = Self.refusalKey(event.result) {
+            let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            let counted = lock.withLock { () -> Bool in
+                if let last = repeats[reason], now - last.loggedAt < repeatWindow {
+                    repeats[reason] = (last.loggedAt, last.count + 1)
+                    return true
+                }
+                repeats[reason] = (now, 0)
+                return false
+            }
+            if counted { return }
+        }
+        say(Self.line(event, maxConnections: maxConnections, guesses: guesses))
+    }
+
+    /// The kind of refusal, for counting repeats; nil for a completed handshake (always logged).
+    static func refusalKey(_ result: ServerConnectionEvent.Result) -> String? {
+        switch result {
+        case .negotiated: nil
+        case .refused(let reason): "refused: " + Escaping.visible(reason, keepingLineFeeds: false)
+        case .timedOut(let reason): "timeout: " + reason
+        case .overCapacity: "refused: every connection taken"
+        case .evicted: "closed while idle: every connection taken"
+        }
+    }
+
+    /// Every `repeatWindow` seconds, one line per reason that repeated.
+    func startSummaries() {
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tlsfit.serve.log"))
+        source.schedule(deadline: .now() + repeatWindow, repeating: repeatWindow)
+        source.setEventHandler { [weak self] in self?.flushRepeats() }
+        source.resume()
+        lock.withLock { timer = source }
+    }
+
+    /// Logs how many refusals were counted, per reason, and starts counting again.
+    func flushRepeats() {
+        let counted = lock.withLock { () -> [(String, Int)] in
+            let list = repeats.filter { $0.value.count > 0 }.map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+            repeats = repeats.filter { $0.value.count == 0 }
+            return list
+        }
+        let stamp = Timestamp.iso8601(Date())
+        for (reason, count) in counted {
+            say("\(stamp) \(count) more connection(s) like this one, counted, not logged: \(reason)")
+        }
+    }
 
     func say(_ line: String) {
         lock.withLock {
@@ -177,7 +248,7 @@ final class ServeLog: @unchecked Sendable {
     }
 
     /// `127.0.0.1:53422 SNI a.example offered TLSv1.0-TLSv1.3, 30 suites [guess] -> TLSv1.3 TLS_AES_256_GCM_SHA384`.
-    static func line(_ event: ServerConnectionEvent, maxConnections: Int) -> String {
+    static func line(_ event: ServerConnectionEvent, maxConnections: Int, guesses: ReleaseGuessCache? = nil) -> String {
         let stamp = Timestamp.iso8601(Date())
         var text = "\(stamp) \(event.peer)"
         if let hello = event.offered {
@@ -185,7 +256,7 @@ final class ServeLog: @unchecked Sendable {
             let versions = hello.supportedVersions.isEmpty ? [hello.legacyVersion] : hello.supportedVersions.filter { $0 & 0x0F0F != 0x0A0A }
             let names = versions.sorted().map { TLSVersion(wireValue: $0)?.rawValue ?? "0x" + $0.hex(width: 4) }
             text += " offered \(names.first ?? "?")\(names.count > 1 ? "-" + names.last! : ""), \(hello.cipherSuites.count) suites"
-            text += " [\(ClientReleaseGuess.guess(hello))]"
+            text += " [\(guesses?.guess(hello) ?? ClientReleaseGuess.guess(hello))]"
             if let served = event.servedHost, let name = hello.serverName, name.lowercased() != served.lowercased() {
                 text += " (no host named so: served as \(served))"
             }
@@ -195,22 +266,13 @@ final class ServeLog: @unchecked Sendable {
         case .refused(let reason): text += " -> refused: \(TextSafe.escape(reason))"
         case .timedOut(let reason): text += " -> timeout: \(reason)"
         case .overCapacity(let open): text += " -> refused: \(open) connections open (--max-connections \(maxConnections))"
+        case .evicted(let open): text += " -> closed while idle: \(open) connections open (--max-connections \(maxConnections)), its slot went to a newer connection"
         }
         return text
     }
 }
 
-/// Control characters from the network never reach the terminal raw.
+/// Text from the network never reaches the log raw: the one rule of every output (`HostileCharacters`).
 enum TextSafe {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                out += "\\x" + scalar.value.hex(width: 2)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Escaping.visible(text, keepingLineFeeds: false) }
 }

@@ -29,6 +29,7 @@ struct TLSFit: AsyncParsableCommand {
             ReportCommand.self,
             ServeCommand.self,
             DemoCommand.self,
+            CollectCommand.self,
         ]
     )
 
@@ -36,6 +37,14 @@ struct TLSFit: AsyncParsableCommand {
     /// Standard output is checked at the end of every command: a write error exits with 2.
     static func main() async {
         StandardOutput.ignoreSIGPIPE()
+        // Until a command takes over the signals (Interruption.install), nothing partial exists:
+        // Ctrl-C and SIGTERM end the run with their documented codes, never by the signal itself.
+        signal(SIGINT) { _ in _exit(130) }
+        signal(SIGTERM) { _ in _exit(143) }
+        if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), root: TLSFit.self) {
+            StandardError.write("tlsfit: error: \(message)\n")
+            Glibc.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

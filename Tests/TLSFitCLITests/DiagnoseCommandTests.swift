@@ -211,9 +211,16 @@ struct DiagnoseCommandTests {
         default: args += ["no-such-host.invalid"]
         }
         let result = try CLI.run(args)
-        #expect(result.exitCode == 1)
-        let cause = try #require((try Self.host(try CLI.json(result))["causes"] as? [[String: Any]])?.first)
+        // The configuration holds (or cannot be judged): only this machine's network fails, exit 3.
+        #expect(result.exitCode == 3)
+        let json = try CLI.json(result)
+        let host = try Self.host(json)
+        #expect((host["fromHere"] as? [String: Any])?["outcome"] as? String == "unreached")
+        #expect((host["configuration"] as? [String: Any])?["outcome"] as? String == (code == "dns" ? "unknown" : "ok"))
+        #expect((json["reachability"] as? [String: Any])?["noneReached"] as? Bool == true)
+        let cause = try #require((host["causes"] as? [[String: Any]])?.first)
         #expect(cause["code"] as? String == code)
+        #expect(cause["vantage"] as? String == "this-machine")
         let expected = ["tcp-blocked": "0x80072EFD", "timeout": "0x80072EE2", "dns": "0x80072EE7"][code]
         #expect(cause["windowsError"] as? String == expected)
         // Measured from this machine, phrased as a prediction for the Windows one.
@@ -222,6 +229,27 @@ struct DiagnoseCommandTests {
             // The silent listener accepts the TCP connection: not a closed port, so not "allow TCP 443".
             #expect((cause["summary"] as? String)?.contains("accepted the TCP connection") == true, "\(cause)")
             #expect(((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("Allow outgoing TCP") == false)
+        }
+    }
+
+    /// Hosts run side by side (`--concurrency`), each with one deadline that covers the proxy's
+    /// CONNECT and the handshake; the results keep the order of the arguments. (The time this takes
+    /// is measured by Benchmarks/input-benchmark.sh, not here.)
+    @Test func hostsSideBySideThroughASilentProxyKeepTheirOrder() throws {
+        let config = try Self.lab.reg("healthy.reg", [])
+        let hosts = (1...6).map { "h\($0).example.test" }
+        let result = try CLI.run(["diagnose"] + hosts + ["--config", config, "--windows", "win10", "--timeout", "1", "--concurrency", "4",
+                                  "--proxy", "http://127.0.0.1:\(Self.lab.silentPort)", "--format", "json"])
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let listed = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
+        #expect(listed.compactMap { $0["host"] as? String } == hosts)
+        for host in listed {
+            let codes = (host["causes"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+            #expect(codes.contains { $0.hasPrefix("proxy-") }, "\(host)")
+        }
+        for bad in ["0", "1025", "x"] {
+            let refused = try CLI.run(["diagnose", "--config", config, "--offline", "--concurrency", bad])
+            #expect(refused.exitCode != 0 && refused.stderr.contains("--concurrency"), "\(refused.stderr)")
         }
     }
 

@@ -70,4 +70,16 @@ struct OneWayTests {
 
             """), "\(result.stdout.suffix(300))")
     }
+
+    @Test(arguments: [
+        (["diagnos", "--config", "x.reg"], "'diagnos' is not a tlsfit command (did you mean diagnose?)"),
+        (["suites", "shwo", "0xC030"], "'shwo' is not a tlsfit suites command (did you mean show?)"),
+        (["hello", "--stack", "winhtp"], "--stack: 'winhtp' is not a stack (did you mean winhttp?)"),
+        (["diagnose", "--config", "x.reg", "--windows", "windows-10-22h"], "did you mean windows-10-22h2"),
+    ])
+    func mistypedNamesGetDidYouMean(arguments: [String], message: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }

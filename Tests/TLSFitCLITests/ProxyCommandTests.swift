@@ -36,8 +36,11 @@ struct ProxyCommandTests {
                     "--resolve", "\(Self.fe2)=localhost:\(port)", "--resolve", "\(Self.sls)=127.0.0.1:\(port)",
                     "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--timeout", "5"]
         let result = try CLI.run(args + ["--format", "json"])
-        #expect(result.exitCode == 1, "\(result.stderr)")
+        // The configuration works with both; only the path from here fails for one: exit 3.
+        #expect(result.exitCode == 3, "\(result.stderr)")
         let hosts = try Self.hosts(result)
+        #expect((hosts[1]["configuration"] as? [String: Any])?["outcome"] as? String == "ok")
+        #expect((hosts[1]["fromHere"] as? [String: Any])?["outcome"] as? String == "unreached")
         #expect(hosts[0]["outcome"] as? String == "ok")
         #expect(hosts[0]["path"] as? String == "http://127.0.0.1:\(proxy.port)")
         #expect(hosts[1]["outcome"] as? String == "fails")
@@ -66,7 +69,8 @@ struct ProxyCommandTests {
         #expect(good.exitCode == 0, "\(good.stdout)")
         #expect(!good.stdout.contains("s3cret") && !good.stderr.contains("s3cret") && !good.stdout.contains("alice:"))
         let anonymous = try CLI.run(base + ["--proxy", proxy.url()])
-        #expect(anonymous.exitCode == 1)
+        // The proxy stops it from here; the configuration works: exit 3.
+        #expect(anonymous.exitCode == 3)
         let cause = try #require(Self.causes(try Self.hosts(anonymous)[0]).first)
         #expect(cause["code"] as? String == "proxy-auth")
         #expect(cause["windowsError"] as? String == "0x8024401B")
@@ -84,7 +88,7 @@ struct ProxyCommandTests {
         defer { ntlm.stop() }
         let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
                                   "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", "http://127.0.0.1:\(ntlm.port)"])
-        #expect(result.exitCode == 1)
+        #expect(result.exitCode == 3)
         #expect(result.stdout.unwrapped.contains("Cause 1 [proxy-auth, 0x8024401B]: the proxy http://127.0.0.1:\(ntlm.port) asks for authentication (407, NTLM, Negotiate)"))
         #expect(result.stdout.unwrapped.contains("It accepts only Windows integrated"))
     }
@@ -163,7 +167,7 @@ struct ProxyCommandTests {
         let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=nowhere-lab.invalid:\(port)",
                                   "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(),
                                   "--format", "json", "--timeout", "10"])
-        #expect(result.exitCode == 1, "\(result.stdout)")
+        #expect(result.exitCode == 3, "\(result.stdout)")
         let host = try Self.hosts(result)[0]
         let cause = try #require(Self.causes(host).first)
         #expect(cause["code"] as? String == "tcp-blocked", "\(cause)")
@@ -218,10 +222,18 @@ struct ProxyCommandTests {
         let host = "download.windowsupdate.com"
         let args = ["diagnose", "\(host):80", "--config", Self.healthy, "--resolve", "\(host):80=127.0.0.1:\(web.port)", "--format", "json"]
         let blocked = try CLI.run(args + ["--proxy", proxy.url()])
-        #expect(blocked.exitCode == 1, "\(blocked.stdout)")
+        #expect(blocked.exitCode == 3, "\(blocked.stdout)")
         let h = try Self.hosts(blocked)[0]
         #expect((h["proxy"] as? [String: Any])?["request"] as? String == "GET http://127.0.0.1:\(web.port)/ HTTP/1.1")
-        #expect(Self.causes(h).first?["code"] as? String == "proxy-blocked")
+        // A proxy cause with the proxy's status, never a TLS cause: there is no TLS on port 80.
+        #expect(Self.causes(h).map { $0["code"] as? String } == ["proxy-blocked"])
+        #expect((Self.causes(h).first?["summary"] as? String)?.contains("refuses the request for") == true)
+        #expect((Self.causes(h).first?["summary"] as? String)?.contains("403") == true)
+        #expect((h["configuration"] as? [String: Any])?["outcome"] as? String == "not-applicable")
+        // A proxy that cannot be reached at all: still a proxy cause, not tls-aborted.
+        let gone = try CLI.run(args + ["--proxy", "http://127.0.0.1:\(freePort())"])
+        #expect(gone.exitCode == 3, "\(gone.stdout)")
+        #expect(Self.causes(try Self.hosts(gone)[0]).map { $0["code"] as? String } == ["proxy-unreachable"])
         let direct = try CLI.run(args)
         #expect(direct.exitCode == 0, "\(direct.stdout)")
 

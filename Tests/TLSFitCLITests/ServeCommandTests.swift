@@ -111,8 +111,9 @@ struct ServeCommandTests {
         usleep(200_000)
         let flood = (0..<40).map { _ in connectTCP(serve.port) }
         defer { (drips + idle + flood).forEach { close($0) } }
-        // Over the cap: closed at once, and logged.
-        #expect(flood.allSatisfy { closedByPeer($0, within: 1.5) })
+        // Over the cap: closed at once, or given up for a newer connection while idle, or closed at
+        // the first-byte deadline (2 s here); logged.
+        #expect(flood.allSatisfy { closedByPeer($0, within: 2.5) })
         #expect(serve.waitForLine { $0.contains("refused: 4 connections open") } != nil, "\(serve.lines)")
         #expect(serve.threads <= baseline + 4 + 2, "threads: \(serve.threads), baseline \(baseline)")
         // The drippers send a byte a second (a record header, never complete): cut at 2 s.

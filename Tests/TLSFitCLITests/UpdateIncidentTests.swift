@@ -19,6 +19,9 @@ struct UpdateIncidentTests {
         let server: LocalTLSServer
         let caFile: String
         let dir: URL
+        /// The lab root's key as a pin set (update-pins.tsv format), for `--test-pins`: the lab plays
+        /// Microsoft's chain with its own keys, which the built-in pins (Microsoft's real keys) refuse.
+        let pinsFile: String
 
         init(host: String, proxy: Bool = false, configure: ((inout ServerConfiguration) -> Void)? = nil) throws {
             let builtIn = try #require(BuiltInServerProfile.forHost(host))
@@ -31,6 +34,12 @@ struct UpdateIncidentTests {
                 : try LabChain.make(host: host, intermediateName: builtIn.expectedIntermediate!, rootName: builtIn.expectedRoot!, keyType: keyType)
             caFile = dir.appendingPathComponent("roots.pem").path
             try chain.root.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+            pinsFile = dir.appendingPathComponent("pins.tsv").path
+            // An inspecting proxy's lab is pinned to another lab's "Microsoft" root, which its chain does not hold.
+            let pinned = proxy
+                ? try LabChain.make(host: host, intermediateName: builtIn.expectedIntermediate!, rootName: builtIn.expectedRoot!, keyType: keyType)
+                : chain
+            try pinned.pinsTSV().write(toFile: pinsFile, atomically: true, encoding: .utf8)
             var configuration = ServerProfileServer.configuration(builtIn.profile, credentials: [chain.leaf], chainPEM: chain.intermediate.certificatePEM,
                                                                   refusal: builtIn.refusal)
             configure?(&configuration)
@@ -48,9 +57,10 @@ struct UpdateIncidentTests {
         }
 
         /// `diagnose HOST` dialling the lab, trusting its root, with the pin checked.
-        func diagnose(_ extra: [String]) throws -> (CLIResult, [String: Any], [String: Any]) {
+        /// `labPins: false`: Microsoft's real keys (built in), which no lab chain holds.
+        func diagnose(_ extra: [String], labPins: Bool = true) throws -> (CLIResult, [String: Any], [String: Any]) {
             let result = try CLI.run(["diagnose", host, "--resolve", "\(host)=127.0.0.1:\(server.port)", "--ca-file", caFile, "--check-pin",
-                                      "--timeout", "5", "--format", "json"] + extra)
+                                      "--timeout", "5", "--format", "json"] + (labPins ? ["--test-pins", pinsFile] : []) + extra)
             let json = try CLI.json(result)
             let first = try #require((json["hosts"] as? [[String: Any]])?.first)
             return (result, json, first)
@@ -186,7 +196,7 @@ struct UpdateIncidentTests {
 
             """)
         let result = try CLI.run(["diagnose", "--log", log, "--config", queryPath, "--resolve", "slscr.update.microsoft.com=127.0.0.1:\(lab.server.port)",
-                                  "--ca-file", lab.caFile, "--check-pin", "--format", "json"])
+                                  "--ca-file", lab.caFile, "--check-pin", "--test-pins", lab.pinsFile, "--format", "json"])
         #expect(result.exitCode == 1, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect(json["windowsRelease"] as? String == "windows-10-22h2")  // from build 19045 in the URL
@@ -246,9 +256,18 @@ struct UpdateIncidentTests {
         let values = (cause["evidence"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
         #expect(values.contains { $0.hasPrefix("Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018") })
         #expect(values.contains { $0.contains("Contoso TLS Inspection Issuing CA") && $0.contains("Contoso TLS Inspection Root CA") })
-        // The genuine lab chain passes the same check.
+        // The genuine lab chain passes the same check when its own root key is the pin...
         let genuine = try HostLab(host: "slscr.update.microsoft.com")
         #expect(try genuine.diagnose(["--config", config, "--windows", "windows-10-22h2"]).0.exitCode == 0)
+        // ...and the pin is keys, not names: Microsoft's names over other keys, trusted by the machine, are
+        // TLS inspection against the built-in pins (issue 25: "2 of 2 OK" before).
+        let (copied, _, copiedHost) = try genuine.diagnose(["--config", config, "--windows", "windows-10-22h2"], labPins: false)
+        #expect(copied.exitCode == 1)
+        let copyCause = try #require(Self.causes(copiedHost).first)
+        #expect(copyCause["code"] as? String == "certificate-untrusted")
+        #expect((copyCause["summary"] as? String)?.contains("Microsoft's names but not Microsoft's keys") == true)
+        let copyValues = (copyCause["evidence"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
+        #expect(copyValues.contains { $0.contains("68ded9a203ff6e367e12aa49977cd200f7127a800faa6f859f0bafed8286a4fb") })
     }
 
     @Test func blockedPortsAndPlainHTTPContent() throws {
@@ -266,7 +285,8 @@ struct UpdateIncidentTests {
         let result = try CLI.run(["diagnose", "download.windowsupdate.com:80", "ctldl.windowsupdate.com:80", "--config", config, "--windows", "win10",
                                   "--resolve", "download.windowsupdate.com=127.0.0.1:\(http.port)", "--resolve", "ctldl.windowsupdate.com=127.0.0.1:\(closed)",
                                   "--timeout", "3", "--format", "json"])
-        #expect(result.exitCode == 1)
+        // Port 80 blocked from here: the network, not the configuration (exit 3).
+        #expect(result.exitCode == 3)
         let hosts = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
         #expect(hosts[0]["outcome"] as? String == "ok")
         #expect(hosts[0]["scheme"] as? String == "http")

@@ -231,11 +231,11 @@ struct CauseRegressionTests {
         #expect(report.findings.first?.severity == .error)
         let json = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(report).utf8)) as! [String: Any]
         let finding = try #require((json["findings"] as? [[String: Any]])?.first)
-        #expect(Set(finding.keys) == ["code", "severity", "title", "windowsError", "otherWindowsErrors", "windowsErrorEvidence", "hostCount", "hosts"])
+        #expect(Set(finding.keys) == ["code", "severity", "title", "windowsError", "otherWindowsErrors", "windowsErrorEvidence", "hostCount", "hosts", "vantage", "leadsTo"])
         #expect(finding["hostCount"] as? Int == 3)
         let cause = try #require(((json["hosts"] as? [[String: Any]])?.first?["causes"] as? [[String: Any]])?.first)
         #expect(Set(cause.keys) == ["code", "summary", "explanation", "windowsError", "otherWindowsErrors", "windowsErrorEvidence", "windowsErrorSource",
-                                    "evidence", "clientSuites", "serverSuites", "nearestSuites", "rootSubject", "fix"])
+                                    "evidence", "clientSuites", "serverSuites", "nearestSuites", "rootSubject", "fix", "leadsTo", "vantage"])
         #expect(cause["rootSubject"] is NSNull)
         // Round trip: the JSON reads back.
         let back = try JSONDecoder().decode(DiagnosisReport.self, from: Data(try JSONOutput.encode(report).utf8))

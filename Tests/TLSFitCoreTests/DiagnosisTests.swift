@@ -267,7 +267,7 @@ struct DiagnosisTests {
             "key-exchange-disabled", "unsupported-by-release", "no-shared-group", "policy-truncated", "certificate-untrusted",
             "server-only-setting", "tls-aborted", "winhttp-default-protocols", "curve-suffix-missing",
             "proxy-blocked", "proxy-unreachable", "proxy-auth", "proxy-name-not-resolved", "winhttp-proxy-missing",
-            "http-blocked", "revocation-offline", "dotnet-legacy-tls",
+            "http-blocked", "revocation-offline", "dotnet-legacy-tls", "unknown-suite-name",
         ])
     }
 
@@ -296,7 +296,13 @@ struct DiagnosisTests {
         let evidence = try #require((cause["evidence"] as? [[String: Any]])?.first)
         #expect(Set(evidence.keys) == ["file", "line", "record", "key", "value"])
         let fix = try #require(cause["fix"] as? [String: Any])
-        #expect(Set(fix.keys) == ["description", "reg", "gpo", "verified"])
+        #expect(Set(fix.keys) == ["description", "reg", "gpo", "verified", "scope", "scopeNote"])
+        // A policy-hive value is the GPO's: the fix names the setting and why a local import does not last.
+        #expect(fix["scope"] as? String == "group-policy")
+        #expect((fix["scopeNote"] as? String)?.contains("SSL Configuration Settings > SSL Cipher Suite Order") == true)
+        #expect((fix["scopeNote"] as? String)?.contains("undone at the next Group Policy refresh") == true)
+        #expect(host["configuration"] as? [String: Any] != nil)
+        #expect(host["fromHere"] is NSNull)
         #expect(fix["verified"] as? Bool == true)
     }
 

@@ -25,6 +25,30 @@ struct FleetTests {
         #expect(byName["2019/gpo/{GUID}"]?.files == ["2019/gpo/{GUID}/DomainSysvol/GPO/Machine/registry.pol"])
     }
 
+    /// Identical exports (same bytes, same release) are parsed once for the whole fleet; the
+    /// configuration a group shows is still its first machine's by name, whatever chunk parsed
+    /// the content first.
+    @Test func identicalExportsAreParsedOnceAndTheFirstMachineIsShown() {
+        let a = "Windows Registry Editor Version 5.00\r\n\r\n[\(Self.policy)]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
+        let machines = (0..<1_000).map { FleetMachine(name: String(format: "pc%04d", $0), release: .windows11, files: [String(format: "pc%04d.reg", $0)]) }
+        final class Count: @unchecked Sendable { let lock = Lock(); var loads = 0 }
+        let count = Count()
+        for chunkSize in [1, 7, 64] {
+            count.loads = 0
+            let reading = FleetGrouping.group(machines, load: { machine throws(InputError) in
+                count.lock.withLock { count.loads += 1 }
+                return [WindowsConfigReader.InputFile(name: machine.files[0], bytes: Array(a.utf8))]
+            }, chunkSize: chunkSize)
+            #expect(reading.groups.count == 1 && reading.machinesRead == 1_000)
+            let group = reading.groups[0]
+            #expect(group.machines.first == "pc0000" && group.machines.count == 1_000)
+            guard case .policy(let source) = group.configuration.suiteOrderSource else { Issue.record("no policy source"); continue }
+            #expect(source.file == "pc0000.reg", "chunk size \(chunkSize): shown from \(source.file)")
+            // Every machine's files are read; at most one more read re-parses the first machine.
+            #expect(count.loads <= 1_001)
+        }
+    }
+
     @Test func groupsByWhatGoesOnTheWireNotByProvenance() {
         let a = "Windows Registry Editor Version 5.00\r\n\r\n[\(Self.policy)]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
         let sameAsA = a.replacingOccurrences(of: "Windows Registry Editor Version 5.00\r\n", with: "Windows Registry Editor Version 5.00\r\n; another admin, other lines\r\n\r\n")

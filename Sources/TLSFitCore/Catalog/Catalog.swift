@@ -99,6 +99,13 @@ public final class Catalog: Sendable {
         NameDistance.closest(to: name, among: allNames, limit: limit)
     }
 
+    /// The closest known names to a suite name Schannel does not know ("did you mean"), Schannel's
+    /// `TLS_` spellings before OpenSSL's: what `config` suggests and what `diagnose` corrects.
+    public func schannelNameSuggestions(for name: String, limit: Int = 3) -> [String] {
+        let candidates = suggestions(for: name, limit: 12)
+        return Array((candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(limit))
+    }
+
     public func release(_ r: WindowsRelease) -> WindowsReleaseInfo {
         guard let info = releases[r] else { fatalError("catalog has no entry for \(r.rawValue)") }
         return info

@@ -64,8 +64,9 @@ public enum CipherListParser {
     /// Splits a list the way the GPO field / Get-TlsCipherSuite paste / plain list is written
     /// (commas, whitespace, newlines, semicolons, quotes, brackets), no resolution. "0xC0,0x30" stays one token.
     public static func tokens(_ text: String) -> [String] {
-        let separators: Set<Character> = [",", " ", "\t", "\n", "\r", "\r\n", ";", "\"", "'", "[", "]", "{", "}", "(", ")"]
-        let raw = text.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        // On UTF-8 bytes (every separator is ASCII): one pass, no grapheme breaking (a 33 MB list
+        // took 31 s split by Character).
+        let raw = text.utf8.split(whereSeparator: isSeparator).map { String(Substring($0)) }
         var result: [String] = []
         var i = 0
         while i < raw.count {
@@ -78,6 +79,14 @@ public enum CipherListParser {
             }
         }
         return result
+    }
+
+    /// `,` space tab CR LF `;` `"` `'` brackets, braces and parentheses.
+    private static func isSeparator(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x2C, 0x20, 0x09, 0x0A, 0x0D, 0x3B, 0x22, 0x27, 0x5B, 0x5D, 0x7B, 0x7D, 0x28, 0x29: true
+        default: false
+        }
     }
 
     private static func isHexByte(_ s: String) -> Bool {

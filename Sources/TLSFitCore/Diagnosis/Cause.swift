@@ -54,9 +54,36 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// .NET Framework (a WSUS server's sync) offers only old protocols: `SchUseStrongCrypto` /
     /// `SystemDefaultTlsVersions` are not set.
     case dotNetLegacyTLS = "dotnet-legacy-tls"
+    /// The suite order names a suite Schannel does not know (a typo): Schannel skips the name, so
+    /// the suite it meant is not offered and nothing is in common with the server (`leadsTo`:
+    /// `no-shared-cipher`).
+    case unknownSuiteName = "unknown-suite-name"
 
     /// The Windows Update error this cause most likely shows as (from `cause-errors.tsv`).
     public var windowsError: String { CauseErrorCatalog.shared.errors(for: self).primary }
+
+    /// Where a cause is established: `configuration` (the export against the host's profile; holds
+    /// on the Windows machine's own network) or `this-machine` (measured from the machine running
+    /// tlsfit: DNS, TCP, the proxy, what answered the handshake).
+    public var vantage: Vantage {
+        switch self {
+        case .tcpBlocked, .timeout, .dns, .certificateUntrusted, .tlsAborted, .proxyBlocked, .proxyUnreachable, .proxyAuth,
+             .proxyNameNotResolved, .winHTTPProxyMissing, .httpBlocked:
+            .thisMachine
+        case .protocolDisabled, .noSharedCipher, .cipherDisabled, .hashDisabled, .keyExchangeDisabled, .unsupportedByRelease,
+             .noSharedGroup, .policyTruncated, .serverOnlySetting, .winHTTPDefaultProtocols, .curveSuffixMissing,
+             .revocationOffline, .dotNetLegacyTLS, .unknownSuiteName:
+            .configuration
+        }
+    }
+}
+
+/// The two vantage points of a diagnosis, never mixed: the configuration (what the export does
+/// against a host's profile, wherever the machine is) and the measurement from the machine running
+/// tlsfit (its DNS, its route, its proxy).
+public enum Vantage: String, Sendable, Hashable, Codable, CaseIterable {
+    case configuration
+    case thisMachine = "this-machine"
 }
 
 /// One setting (or observation) that shows a cause: where it is and what it says.
@@ -111,6 +138,10 @@ public struct Fix: Sendable, Hashable, Codable {
     public var gpo: String?
     /// True when re-simulating with this fix (and the fixes listed before it) applied succeeds.
     public var verified: Bool
+    /// Where the change has to be made (`FixScope`); nil when the fix is not a registry change.
+    public var scope: FixScope?
+    /// That place in words: the Group Policy setting's path, or how to change the value locally.
+    public var scopeNote: String?
 
     public init(description: String, changes: [RegFileWriter.Change] = [], gpo: String? = nil, verified: Bool = false) {
         self.description = description
@@ -118,9 +149,10 @@ public struct Fix: Sendable, Hashable, Codable {
         self.reg = changes.isEmpty ? nil : RegFileWriter.text(changes)
         self.gpo = gpo
         self.verified = verified
+        (self.scope, self.scopeNote) = FixScope.of(changes)
     }
 
-    enum CodingKeys: String, CodingKey { case description, reg, gpo, verified }
+    enum CodingKeys: String, CodingKey { case description, reg, gpo, verified, scope, scopeNote }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -128,6 +160,8 @@ public struct Fix: Sendable, Hashable, Codable {
         reg = try c.decodeIfPresent(String.self, forKey: .reg)
         gpo = try c.decodeIfPresent(String.self, forKey: .gpo)
         verified = try c.decode(Bool.self, forKey: .verified)
+        scope = try c.decodeIfPresent(FixScope.self, forKey: .scope)
+        scopeNote = try c.decodeIfPresent(String.self, forKey: .scopeNote)
         changes = []
     }
 
@@ -137,6 +171,8 @@ public struct Fix: Sendable, Hashable, Codable {
         try c.encode(reg, forKey: .reg)
         try c.encode(gpo, forKey: .gpo)
         try c.encode(verified, forKey: .verified)
+        try c.encode(scope, forKey: .scope)
+        try c.encode(scopeNote, forKey: .scopeNote)
     }
 }
 
@@ -165,9 +201,16 @@ public struct Cause: Sendable, Hashable, Codable {
     /// For certificate causes: the subject of the root the chain ends at.
     public var rootSubject: String?
     public var fix: Fix?
+    /// The failure this cause produces when it is the root of another (`unknown-suite-name` leads to
+    /// `no-shared-cipher`); nil otherwise.
+    public var leadsTo: CauseCode?
+
+    /// `configuration` or `this-machine`: where the cause is established (from the code).
+    public var vantage: Vantage { code.vantage }
 
     public init(code: CauseCode, summary: String, explanation: String, evidence: [Evidence], clientSuites: [String]? = nil,
-                serverSuites: [String]? = nil, nearestSuites: [String]? = nil, rootSubject: String? = nil, fix: Fix? = nil) {
+                serverSuites: [String]? = nil, nearestSuites: [String]? = nil, rootSubject: String? = nil, fix: Fix? = nil,
+                leadsTo: CauseCode? = nil) {
         self.code = code
         self.summary = summary
         self.explanation = explanation
@@ -182,6 +225,7 @@ public struct Cause: Sendable, Hashable, Codable {
         self.nearestSuites = nearestSuites
         self.rootSubject = rootSubject
         self.fix = fix
+        self.leadsTo = leadsTo
     }
 
     /// Uses the errors of another context (`cause-errors.tsv`), e.g. when no ClientHello is sent.
@@ -195,7 +239,7 @@ public struct Cause: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case code, summary, explanation, windowsError, otherWindowsErrors, windowsErrorEvidence, windowsErrorSource, evidence
-        case clientSuites, serverSuites, nearestSuites, rootSubject, fix
+        case clientSuites, serverSuites, nearestSuites, rootSubject, fix, leadsTo, vantage
     }
 
     public init(from decoder: any Decoder) throws {
@@ -214,6 +258,7 @@ public struct Cause: Sendable, Hashable, Codable {
         nearestSuites = try c.decodeIfPresent([String].self, forKey: .nearestSuites)
         rootSubject = try c.decodeIfPresent(String.self, forKey: .rootSubject)
         fix = try c.decodeIfPresent(Fix.self, forKey: .fix)
+        leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
     }
 
     // Every documented field, null when it does not apply.
@@ -232,5 +277,7 @@ public struct Cause: Sendable, Hashable, Codable {
         try c.encode(nearestSuites, forKey: .nearestSuites)
         try c.encode(rootSubject, forKey: .rootSubject)
         try c.encode(fix, forKey: .fix)
+        try c.encode(leadsTo, forKey: .leadsTo)
+        try c.encode(vantage, forKey: .vantage)
     }
 }

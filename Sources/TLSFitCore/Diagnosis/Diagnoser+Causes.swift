@@ -227,6 +227,12 @@ extension Diagnoser {
             }
         }
 
+        // A name Schannel does not know (a typo): Schannel skips it, so the suite meant is not offered.
+        if let cause = unknownNameCause(c, client: client, server: server, version: v, clientNames: clientNames, serverNames: serverNames,
+                                        serverCodes: serverCodes, supportedHere: supportedHere) {
+            return cause
+        }
+
         // Simply nothing in common.
         let certNote = keyType.map { " The server's certificate has an \($0) key, so only suites with \($0 == "EC" ? "ECDSA" : $0) authentication can work." } ?? ""
         let fixWords = nearest.isEmpty
@@ -240,6 +246,52 @@ extension Diagnoser {
             clientSuites: clientNames, serverSuites: serverNames, nearestSuites: nearest.map(\.iana),
             fix: nearest.isEmpty ? Fix(description: fixWords + ".")
                 : orderFix(c, suites: c.cipherSuites.map(\.suite) + nearest, gpo: nil, words: fixWords))
+    }
+
+    /// The order names a suite no Schannel knows, and the suite it most likely means (the closest
+    /// "did you mean"), which this release has and the server accepts, would make it work: the
+    /// typo is the cause (`unknown-suite-name`, leading to `no-shared-cipher`), and the fix corrects
+    /// it in place, leaving the rest of the list as the administrator wrote it.
+    static func unknownNameCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion,
+                                 clientNames: [String], serverNames: [String], serverCodes: Set<UInt16>,
+                                 supportedHere: [CipherSuite]) -> Cause? {
+        let catalog = Catalog.shared
+        let info = catalog.release(c.release)
+        guard let entry = orderEntry(c), let names = entry.data.stringList else { return nil }
+        let supported = Set(supportedHere.map(\.code))
+        var corrected = names
+        var typos: [(name: String, meant: String, line: Int?, suggestions: [String])] = []
+        for (i, raw) in names.enumerated() {
+            let name = raw.trimmingASCIIWhitespace()
+            guard !name.isEmpty, info.support(forWindowsName: name) == nil, catalog.suite(named: name) == nil,
+                catalog.suite(named: CipherSuite.stripCurveSuffix(name)) == nil else { continue }
+            let suggestions = catalog.schannelNameSuggestions(for: name)
+            // The closest name is what was meant; only when that suite is one the server needs is the typo the cause.
+            guard let meant = suggestions.first.flatMap({ catalog.suite(named: $0) }), supported.contains(meant.code),
+                !client.suites.contains(where: { $0.suite.code == meant.code }),
+                let windowsName = catalog.gpoNames([meant], release: c.release).first
+            else { continue }
+            corrected[i] = windowsName
+            typos.append((name, windowsName, entry.itemLines?[safe: i] ?? entry.provenance.line, suggestions))
+        }
+        guard !typos.isEmpty else { return nil }
+        let policy: Bool = if case .policy = c.suiteOrderSource { true } else { false }
+        let key = policy ? RegistryPath.policySSL : RegistryPath.localSSL
+        let data: RegistryData = if case .multiString = entry.data { .multiString(corrected) } else { .string(corrected.joined(separator: ",")) }
+        let gpo = corrected.joined(separator: ",")
+        let bad = typos.map(\.name).joined(separator: ", ")
+        let meant = typos.map(\.meant).joined(separator: ", ")
+        let pairs = typos.map { "\($0.meant) instead of \($0.name)\($0.line.map { " (line \($0))" } ?? "")" }.joined(separator: "; ")
+        return Cause(
+            code: .unknownSuiteName,
+            summary: "the cipher suite order names \(bad), which Schannel does not know (did you mean \(meant)?): Schannel skips it, so nothing is in common with \(server.host) (no-shared-cipher)",
+            explanation: "The order at \(entry.provenance.location) names \(bad). No Windows release knows that name, so Schannel skips it and does not offer \(meant), the suite it most likely means, which \(server.host) accepts. At \(v.rawValue) this client then offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")). With nothing in common the server aborts the handshake: the typo is the cause, and correcting it is the fix.",
+            evidence: typos.map { Evidence(file: entry.provenance.file, line: $0.line, record: entry.provenance.record, key: entry.provenance.key,
+                                           value: "\($0.name) (did you mean \($0.suggestions.joined(separator: ", "))?)") },
+            clientSuites: clientNames, serverSuites: serverNames, nearestSuites: typos.compactMap { catalog.suite(named: $0.meant)?.iana },
+            fix: Fix(description: "Correct the typo in the cipher suite order: write \(pairs); the rest of the list stays as it is (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet).",
+                     changes: [RegFileWriter.Change(key: key, action: .setValue(name: "Functions", data: data))], gpo: policy ? gpo : nil),
+            leadsTo: .noSharedCipher)
     }
 
     /// The order value in effect (policy over local).
@@ -266,7 +318,16 @@ extension Diagnoser {
         }
         var dropped: [String] = []
         for s in suites where s.isInsecure && !dropped.contains(s.iana) { dropped.append(s.iana) }
-        let note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        var note = dropped.isEmpty ? "" : " Weak suites of the current list are left out of it: \(dropped.joined(separator: ", "))."
+        // Names Schannel does not know are not carried over silently: say which, so a typo is seen.
+        let info = Catalog.shared.release(c.release)
+        let unknown = (orderEntry(c)?.data.stringList ?? []).map { $0.trimmingASCIIWhitespace() }.filter { name in
+            !name.isEmpty && info.support(forWindowsName: name) == nil && Catalog.shared.suite(named: name) == nil
+                && Catalog.shared.suite(named: CipherSuite.stripCurveSuffix(name)) == nil
+        }
+        if !unknown.isEmpty {
+            note += " Names Schannel does not know are left out of it (see the unknown-suite-name finding; correct them if they were meant): \(unknown.joined(separator: ", "))."
+        }
         return Fix(description: words + " (the GPO \"SSL Cipher Suite Order\" string below, or the .reg snippet)." + note, changes: [change], gpo: gpo)
     }
 

@@ -29,8 +29,22 @@ extension Diagnoser {
     static let pinningNote = "Windows Update pins its service connections to Microsoft's own intermediates (Microsoft Update Secure Server CA 2.1, Microsoft ECC Update Secure Server CA 2.1), so making the machine trust the proxy's CA does not help"
 
     /// The causes of a failure the proxy explains; nil when the proxy plays no part.
-    static func proxyCauses(for failure: HandshakeFailure, observed: HandshakeOutcome, direct: HandshakeOutcome?) -> [Cause]? {
-        guard let exchange = observed.proxy else { return nil }
+    static func proxyCauses(for failure: HandshakeFailure, observed: HandshakeOutcome, direct: HandshakeOutcome?, pinned: Bool = false) -> [Cause]? {
+        guard let exchange = observed.proxy else {
+            // The proxy itself could not be reached (no exchange took place): a proxy cause, never a TLS one.
+            guard failure.stage == .proxy else { return nil }
+            let proxy = observed.path ?? "the proxy"
+            var cause = Cause(
+                code: .proxyUnreachable, summary: "the proxy \(proxy) cannot be reached (\(failure.kind.rawValue))",
+                explanation: "tlsfit could not get an answer from the proxy itself: \(failure.detail). Every host behind it fails the same way, with or without TLS; Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+                evidence: [Evidence(file: nil, key: "\(observed.host):\(observed.port) through \(proxy)", value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")],
+                fix: Fix(description: "Check the proxy address and port in WinHTTP's setting (netsh winhttp show proxy), and that the machine may reach the proxy (firewall)."))
+            cause.windowsError = failure.windowsError
+            return [cause]
+        }
+        // A plain HTTP request through the proxy (`GET http://...`) is not a tunnel.
+        let plain = exchange.request.hasPrefix("GET ")
+        let what = plain ? "the request for" : "the tunnel to"
         let target = "\(observed.host):\(observed.port)"
         let seen = Evidence(file: nil, key: "\(target) through \(exchange.proxy)", value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
         let body = exchange.bodyFirstLine.flatMap { exchange.statusLine?.hasSuffix($0) == true ? nil : $0 }
@@ -39,8 +53,8 @@ extension Diagnoser {
         switch (failure.stage, failure.kind) {
         case (.proxy, .proxyForbidden):
             var cause = Cause(
-                code: .proxyBlocked, summary: "the proxy \(exchange.proxy) refuses the tunnel to \(target) (\(exchange.statusLine ?? "HTTP \(exchange.status ?? 0)"))",
-                explanation: "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "a refusal")\(body.map { " (\"\($0)\")" } ?? ""): its policy or allow-list does not let this host through. The Windows Update agent sees the proxy's HTTP status, \(WindowsErrorMapping.code(forHTTPStatus: exchange.status ?? 403) ?? WindowsErrorMapping.httpForbidden) (WU_E_PT_HTTP_STATUS_*), not a TLS error; TLS settings play no part yet.\(comparison)",
+                code: .proxyBlocked, summary: "the proxy \(exchange.proxy) refuses \(what) \(target) (\(exchange.statusLine ?? "HTTP \(exchange.status ?? 0)"))",
+                explanation: "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "a refusal")\(body.map { " (\"\($0)\")" } ?? ""): its policy or allow-list does not let this host through. The Windows Update agent sees the proxy's HTTP status, \(WindowsErrorMapping.code(forHTTPStatus: exchange.status ?? 403) ?? WindowsErrorMapping.httpForbidden) (WU_E_PT_HTTP_STATUS_*), not a TLS error; \(plain ? "this host is plain HTTP, so TLS settings play no part at all" : "TLS settings play no part yet").\(comparison)",
                 evidence: [seen] + answer,
                 fix: Fix(description: "Add the Windows Update hosts to the proxy's allow-list (ports 443 and 80: *.update.microsoft.com, *.windowsupdate.com, *.delivery.mp.microsoft.com...), or send them past the proxy (netsh winhttp set proxy ... bypass-list=...)."))
             if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) { cause.windowsError = code }
@@ -89,9 +103,9 @@ extension Diagnoser {
             return [cause]
         case (.certificate, _):
             let root = rootSubject(observed.certificate) ?? "unknown"
-            return [proxyInspectionCause(observed, root: root, direct: direct, failure: failure)]
+            return [proxyInspectionCause(observed, root: root, direct: direct, failure: failure, pinned: pinned)]
         case (.tls, .reset), (.tls, .unexpectedClose), (.tls, .timeout):
-            guard observed.negotiated.version == nil else { return nil }
+            guard observed.negotiated.version == nil, !plain else { return nil }
             // The same ClientHello, direct: if the server refuses it too, the configuration explains it.
             if let direct, direct.failure?.stage == .tls, direct.negotiated.version == nil { return nil }
             let verdict: String
@@ -113,7 +127,8 @@ extension Diagnoser {
     }
 
     /// The proxy re-signs the connection: name its CA and say why trusting it does not help.
-    static func proxyInspectionCause(_ observed: HandshakeOutcome, root: String, direct: HandshakeOutcome?, failure: HandshakeFailure? = nil) -> Cause {
+    static func proxyInspectionCause(_ observed: HandshakeOutcome, root: String, direct: HandshakeOutcome?, failure: HandshakeFailure? = nil,
+                                     pinned: Bool = true) -> Cause {
         let target = "\(observed.host):\(observed.port)"
         let proxy = observed.proxy?.proxy ?? observed.path
         let directRoot = rootSubject(direct?.certificate)
@@ -128,9 +143,13 @@ extension Diagnoser {
         if let directRoot { evidence.append(Evidence(file: nil, key: "\(target) certificate root, direct", value: directRoot)) }
         return Cause(
             code: .certificateUntrusted, summary: "the proxy \(proxy) inspects TLS: the chain of \(observed.host) ends at its CA \"\(root)\"",
-            explanation: "Through \(proxy) the server's certificate is re-signed by \"\(root)\"\(failure.map { " and fails verification (\($0.detail))" } ?? ""): the proxy inspects TLS.\(comparison) \(pinningNote): the update hosts must be exempted from inspection. Windows Update shows 0x80072F8F.",
+            explanation: "Through \(proxy) the server's certificate is re-signed by \"\(root)\"\(failure.map { " and fails verification (\($0.detail))" } ?? ""): the proxy inspects TLS.\(comparison) " + (pinned
+                ? "\(pinningNote): the update hosts must be exempted from inspection. Windows Update shows 0x80072F8F."
+                : "The machine does not trust the proxy's CA, so the handshake fails with 0x80072F8F."),
             evidence: evidence, rootSubject: root,
-            fix: Fix(description: "Exempt the Windows Update hosts from TLS inspection on \(proxy) (*.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com); trusting the proxy's CA on the machine does not help."))
+            fix: Fix(description: pinned
+                ? "Exempt the Windows Update hosts from TLS inspection on \(proxy) (*.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com). Do not import or trust the proxy's CA for them: the update client accepts only Microsoft's chain."
+                : "Exempt \(observed.host) from TLS inspection on \(proxy), or, if inspecting it is intended, make the machine trust the proxy's CA \"\(root)\" (deployed through Group Policy)."))
     }
 
     static func directSentence(_ direct: HandshakeOutcome?, target: String) -> String {

@@ -9,9 +9,11 @@ public enum Diagnoser {
     ///   - requiredRootSubject: text the root certificate's subject must contain (`Microsoft` for
     ///     update hosts checked against the system store); nil to rely on chain verification alone.
     ///   - direct: through a proxy, the same handshake made directly, for comparison; nil when not tried.
+    ///   - pinned: the host is one of the update service hosts whose chain Windows Update pins: TLS
+    ///     inspection there is fixed only by an exemption, never by trusting another root.
     public static func diagnose(host: String, port: Int, config: WindowsTLSConfig, server: ServerProfile?,
                                 observed: HandshakeOutcome?, requiredRootSubject: String? = nil,
-                                direct: HandshakeOutcome? = nil) -> HostDiagnosis {
+                                direct: HandshakeOutcome? = nil, pinned: Bool = false) -> HostDiagnosis {
         let client = ClientProfile(config: config)
         var warnings: [String] = []
         // A saved profile with no accepted protocol (the host was unreachable when it was saved)
@@ -55,15 +57,25 @@ public enum Diagnoser {
         // Did it work?
         if let observed {
             if let failure = observed.failure {
-                result.causes = proxyCauses(for: failure, observed: observed, direct: direct)
-                    ?? causes(for: failure, observed: observed, config: config, server: server, predicted: predicted)
+                result.causes = proxyCauses(for: failure, observed: observed, direct: direct, pinned: pinned)
+                    ?? causes(for: failure, observed: observed, config: config, server: server, predicted: predicted, pinned: pinned)
             } else if let required = requiredRootSubject, let root = result.certificateRoot,
                 !root.lowercased().contains(required.lowercased())
             {
-                result.causes = [observed.proxy != nil ? proxyInspectionCause(observed, root: root, direct: direct)
+                result.causes = [observed.proxy != nil ? proxyInspectionCause(observed, root: root, direct: direct, pinned: pinned)
                                                        : inspectionCause(observed, root: root, required: required)]
             } else {
                 result.outcome = "ok"
+            }
+            // Not reached from here, or reached only through a proxy that stood in for the server: the
+            // configuration's own verdict (the export against the host's profile) still holds on the
+            // Windows machine's network. It comes first.
+            let directAnswer = observed.proxy == nil && !HostDiagnosis.unreached(observed)
+            if !directAnswer, let predicted, let server, !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration }) {
+                let (configCauses, verified) = explainConfiguration(config: config, server: server)
+                result.causes = configCauses + result.causes
+                result.fixVerified = verified
+                result.outcome = "fails"
             }
         } else if let predicted, let server {
             if predicted.succeeded {
@@ -85,13 +97,20 @@ public enum Diagnoser {
         if client.protocols.isEmpty {
             result.causes = result.causes.map { $0.sentNoClientHello() }
         }
+        // Two vantage points, never mixed: the simulation's verdict on the configuration, and what
+        // this machine measured. A real handshake that completed with the server itself (no proxy
+        // in between) confirms the configuration works, whatever the profile predicted.
+        var configurationOutcome = server == nil ? "unknown" : (predicted?.succeeded == true ? "ok" : "fails")
+        if let observed, observed.failure == nil, observed.proxy == nil { configurationOutcome = "ok" }
+        result.recordMeasurement(observed)
+        result.separateVantages(configurationOutcome: configurationOutcome)
         return result
     }
 
     // MARK: Observed failures
 
     static func causes(for failure: HandshakeFailure, observed: HandshakeOutcome, config: WindowsTLSConfig,
-                       server: ServerProfile?, predicted: SimulatedHandshake?) -> [Cause] {
+                       server: ServerProfile?, predicted: SimulatedHandshake?, pinned: Bool = false) -> [Cause] {
         let target = "\(observed.host):\(observed.port)"
         let seen = Evidence(file: nil, key: target + (observed.address.map { " (\($0))" } ?? ""), value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
         switch (failure.stage, failure.kind) {
@@ -111,16 +130,30 @@ public enum Diagnoser {
             return [Cause(code: .tcpBlocked, summary: "the TCP connection to \(target) is refused or blocked (measured from the machine running tlsfit)",
                           explanation: "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
                           evidence: [seen], fix: Fix(description: "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."))]
+        case (.certificate, .notConfirmed):
+            // No chain was received and verified: nothing proves the host is Microsoft's, so no OK.
+            return [Cause(code: .certificateUntrusted,
+                          summary: "the certificate of \(target) was not confirmed: no chain was received and verified",
+                          explanation: "The server chose a protocol and suite from the exact ClientHello, but no certificate chain was received and verified (\(failure.detail)). A ServerHello alone proves nothing: a proxy or device in the path can forge one. Windows would abort the connection without a certificate, so tlsfit does not call this host OK.",
+                          evidence: [seen],
+                          fix: Fix(description: "Find what answers \(target) without a certificate (a proxy, firewall or device in the path); compare with a handshake from another network."))]
         case (.certificate, _):
             let root = rootSubject(observed.certificate)
                 ?? observed.certificate?.chain.last.map { "unknown: the chain stops at a certificate issued by \"\($0.issuer)\", which was not sent and is not trusted here (an intermediate or a root)" }
                 ?? "unknown"
+            // A pinned update host accepts only Microsoft's chain: one fix, the exemption. Elsewhere
+            // trusting the inspection root is a valid fix too.
+            let why = pinned
+                ? "If that is not Microsoft's root, something between this machine and Windows Update re-signs the connection (TLS inspection). Windows Update pins \(observed.host) to Microsoft's own update chain, so no other root can work there, even one the machine trusts: the host must be exempted from inspection."
+                : "If that is not the server's own CA, something between this machine and the server re-signs the connection (TLS inspection), or the machine lacks the root the chain needs."
             return [Cause(code: .certificateUntrusted,
                           summary: "the certificate of \(target) is not trusted (\(failure.kind.rawValue))",
-                          explanation: "The handshake completed, but the certificate chain failed verification: \(failure.detail). The chain ends at \"\(root)\". If that is not a Microsoft root, something between this machine and Windows Update re-signs the connection (TLS inspection); the update client accepts only Microsoft's own roots.",
+                          explanation: "The handshake completed, but the certificate chain failed verification: \(failure.detail). The chain ends at \"\(root)\". " + why,
                           evidence: [seen, Evidence(file: nil, key: "\(target) certificate root", value: root)],
                           rootSubject: rootSubject(observed.certificate),
-                          fix: Fix(description: "Exempt the Windows Update hosts from TLS inspection on the proxy or firewall, or make the chain lead to a root this machine trusts."))]
+                          fix: Fix(description: pinned
+                              ? "Exempt \(observed.host) (and the other Windows Update hosts: *.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com) from TLS inspection on the proxy or firewall. Do not import or trust another root for it: the update client accepts only Microsoft's chain."
+                              : "Exempt \(observed.host) from TLS inspection on the proxy or firewall, or make the machine trust the root the chain ends at (the inspection CA, deployed through Group Policy) if inspecting it is intended."))]
         default:
             guard let server, let predicted else {
                 return [abortedCause(observed, failure, detail: "No measurement of the server was available to explain it.")]

@@ -92,6 +92,11 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var matchesLog: Bool?
     /// What tlsfit could not know for this host (an empty saved profile...), in words; empty when nothing is unknown.
     public var warnings: [String] = []
+    /// The configuration's verdict (the export against the host's profile): holds on the Windows
+    /// machine's own network. Always set by the Diagnoser.
+    public var configuration: ConfigurationVerdict? = nil
+    /// What the machine running tlsfit measured (DNS, TCP, proxy, handshake); nil offline.
+    public var fromHere: MeasurementFromHere? = nil
 
     public var succeeded: Bool { outcome == "ok" }
 
@@ -105,6 +110,8 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(host, forKey: .host)
         try c.encode(port, forKey: .port)
+        try c.encode(configuration, forKey: .configuration)
+        try c.encode(fromHere, forKey: .fromHere)
         try c.encode(address, forKey: .address)
         try c.encode(serverProfileSource, forKey: .serverProfileSource)
         try c.encode(outcome, forKey: .outcome)
@@ -136,7 +143,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         case host, port, address, serverProfileSource, outcome, negotiated, predicted, predictedFailure, agrees, observedFailure
         case certificateRoot, causes, fixVerified, fixConfirmedOnWire, warnings
         case path, proxy, directOutcome, directFailure, wireNote, scheme, builtInProfile, assumedFacts, drift, allowListPattern
-        case logErrors, matchesLog
+        case logErrors, matchesLog, configuration, fromHere
     }
 
     public init(from decoder: any Decoder) throws {
@@ -168,6 +175,8 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         allowListPattern = try c.decodeIfPresent(String.self, forKey: .allowListPattern)
         logErrors = try c.decodeIfPresent([String].self, forKey: .logErrors)
         matchesLog = try c.decodeIfPresent(Bool.self, forKey: .matchesLog)
+        configuration = try c.decodeIfPresent(ConfigurationVerdict.self, forKey: .configuration)
+        fromHere = try c.decodeIfPresent(MeasurementFromHere.self, forKey: .fromHere)
     }
 
     public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: String, negotiated: Negotiation?,
@@ -199,6 +208,15 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
     public var log: LogSummary?
     /// Ports whose every connection was refused or blocked (80 for content, 443 for the service): 0x80072EFD.
     public var blockedPorts: [Int]?
+    /// Every configuration warning that can change the hello, with the causes it produces (shown first).
+    public var configurationFindings: [ConfigurationFinding] = []
+    /// Every host asked for (the role's, or the arguments): checked, predicted offline only, or skipped, and why.
+    public var hostAccounts: [HostAccount] = []
+    /// Whether this machine reached the hosts at all; nil offline.
+    public var reachability: Reachability? = nil
+    /// The machine's own WinHTTP against each host (`tlsfit collect -Probe` in a bundle) beside tlsfit's
+    /// verdict; nil without a probe (then absent from the JSON).
+    public var machineProbe: MachineProbeComparison?
 
     /// The WindowsUpdate.log facts a diagnosis used.
     public struct LogSummary: Sendable, Hashable, Codable {
@@ -240,10 +258,15 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.inputs = inputs
         self.hosts = hosts
         self.findings = Finding.group(hosts)
+        self.reachability = Reachability.evaluate(hosts)
+        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? "predicted" : "checked", host: $0.host, port: $0.port,
+                                                     reason: $0.fromHere == nil ? "offline: simulated against its profile, no connection" : nil) }
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack, revocationListSync, log, blockedPorts
+        case configurationFindings, hostAccounts, reachability
+        case machineProbe
     }
 
     public init(from decoder: any Decoder) throws {
@@ -259,6 +282,10 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         revocationListSync = try c.decodeIfPresent(RevocationListSync.self, forKey: .revocationListSync)
         log = try c.decodeIfPresent(LogSummary.self, forKey: .log)
         blockedPorts = try c.decodeIfPresent([Int].self, forKey: .blockedPorts)
+        configurationFindings = try c.decodeIfPresent([ConfigurationFinding].self, forKey: .configurationFindings) ?? []
+        hostAccounts = try c.decodeIfPresent([HostAccount].self, forKey: .hostAccounts) ?? []
+        reachability = try c.decodeIfPresent(Reachability.self, forKey: .reachability)
+        machineProbe = try c.decodeIfPresent(MachineProbeComparison.self, forKey: .machineProbe)
     }
 
     // Absent values are written as null, so every documented field is always there.
@@ -268,13 +295,17 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         try c.encode(windowsRelease, forKey: .windowsRelease)
         try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
         try c.encode(inputs, forKey: .inputs)
+        try c.encode(configurationFindings, forKey: .configurationFindings)
         try c.encode(findings, forKey: .findings)
+        try c.encode(reachability, forKey: .reachability)
+        try c.encode(hostAccounts, forKey: .hostAccounts)
         try c.encode(hosts, forKey: .hosts)
         try c.encode(role, forKey: .role)
         try c.encode(stack, forKey: .stack)
         try c.encode(revocationListSync, forKey: .revocationListSync)
         try c.encode(log, forKey: .log)
         try c.encode(blockedPorts, forKey: .blockedPorts)
+        try c.encodeIfPresent(machineProbe, forKey: .machineProbe)
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
@@ -339,10 +370,14 @@ public struct Finding: Sendable, Hashable, Codable {
     public var windowsErrorEvidence: String
     /// `host:port` of every host that fails for this cause, in the order of `hosts`.
     public var hosts: [String]
+    /// The failure this cause produces (`unknown-suite-name` leads to `no-shared-cipher`); nil otherwise.
+    public var leadsTo: CauseCode? = nil
 
     public var hostCount: Int { hosts.count }
+    /// `configuration` (holds on the Windows machine's own network) or `this-machine` (measured here).
+    public var vantage: Vantage { code.vantage }
 
-    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hostCount, hosts }
+    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hostCount, hosts, vantage, leadsTo }
 
     public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
                 windowsErrorEvidence: String, hosts: [String]) {
@@ -359,6 +394,7 @@ public struct Finding: Sendable, Hashable, Codable {
         otherWindowsErrors = try c.decode([String].self, forKey: .otherWindowsErrors)
         windowsErrorEvidence = try c.decode(String.self, forKey: .windowsErrorEvidence)
         hosts = try c.decode([String].self, forKey: .hosts)
+        leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -371,6 +407,8 @@ public struct Finding: Sendable, Hashable, Codable {
         try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
         try c.encode(hostCount, forKey: .hostCount)
         try c.encode(hosts, forKey: .hosts)
+        try c.encode(vantage, forKey: .vantage)
+        try c.encode(leadsTo, forKey: .leadsTo)
     }
 
     /// Groups the failing hosts by cause code: one finding per code, most hosts first, then in order of first appearance.
@@ -387,12 +425,17 @@ public struct Finding: Sendable, Hashable, Codable {
                     continue
                 }
                 let row = CauseErrorCatalog.shared.errors(for: cause.code)
-                findings.append(Finding(code: cause.code, severity: cause.code == .policyTruncated ? .risk : .error, title: row.title,
-                                        windowsError: cause.windowsError, otherWindowsErrors: cause.otherWindowsErrors,
-                                        windowsErrorEvidence: cause.windowsErrorEvidence, hosts: [target]))
+                var finding = Finding(code: cause.code, severity: cause.code == .policyTruncated ? .risk : .error, title: row.title,
+                                      windowsError: cause.windowsError, otherWindowsErrors: cause.otherWindowsErrors,
+                                      windowsErrorEvidence: cause.windowsErrorEvidence, hosts: [target])
+                finding.leadsTo = cause.leadsTo
+                findings.append(finding)
             }
         }
+        // The configuration's findings first (they hold on the Windows machine's own network), then
+        // what was measured here; within each, most hosts first.
         let order = Dictionary(uniqueKeysWithValues: findings.enumerated().map { ($1.code, $0) })
-        return findings.sorted { ($0.hostCount, -order[$0.code]!) > ($1.hostCount, -order[$1.code]!) }
+        func rank(_ f: Finding) -> Int { f.vantage == .configuration ? 0 : 1 }
+        return findings.sorted { (-rank($0), $0.hostCount, -order[$0.code]!) > (-rank($1), $1.hostCount, -order[$1.code]!) }
     }
 }

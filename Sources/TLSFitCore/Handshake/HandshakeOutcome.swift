@@ -61,6 +61,9 @@ public enum FailureKind: String, Sendable, Hashable, Codable, CaseIterable {
     case proxyForbidden = "proxy-forbidden"
     /// The proxy asks for authentication (407).
     case proxyAuthRequired = "proxy-auth-required"
+    /// The certificate chain was not received and verified (no Certificate message after the
+    /// ServerHello, or the confirming handshake failed for another reason): no proof, so no OK.
+    case notConfirmed = "not-confirmed"
     /// The proxy could not reach the server itself (5xx: connection refused upstream, a timeout).
     case proxyUpstreamError = "proxy-upstream-error"
     /// The proxy could not resolve the server's name (squid's `X-Squid-Error: ERR_DNS_FAIL`, or an
@@ -138,13 +141,29 @@ public struct CertificateReport: Sendable, Hashable, Codable {
     public var verifyCode: Int
     /// The name checked against the certificate (nil when verification was turned off).
     public var verifiedName: String?
+    /// The path OpenSSL verified, leaf first and ending at the trust anchor from the store, each link
+    /// with its public key's SPKI SHA-256: what a pin is compared with. nil when no path was verified.
+    public var verifiedPath: [VerifiedLink]?
 
-    public init(chain: [CertificateInfo], verified: Bool, verifyError: String?, verifyCode: Int, verifiedName: String?) {
+    public init(chain: [CertificateInfo], verified: Bool, verifyError: String?, verifyCode: Int, verifiedName: String?,
+                verifiedPath: [VerifiedLink]? = nil) {
         self.chain = chain
         self.verified = verified
         self.verifyError = verifyError
         self.verifyCode = verifyCode
         self.verifiedName = verifiedName
+        self.verifiedPath = verifiedPath
+    }
+}
+
+/// One certificate of a verified path: its subject and the SHA-256 of its SubjectPublicKeyInfo (hex, lowercase).
+public struct VerifiedLink: Sendable, Hashable, Codable {
+    public var subject: String
+    public var spkiSHA256: String
+
+    public init(subject: String, spkiSHA256: String) {
+        self.subject = subject
+        self.spkiSHA256 = spkiSHA256
     }
 }
 

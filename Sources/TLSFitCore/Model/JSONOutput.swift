@@ -14,6 +14,22 @@ public enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
-        return String(decoding: data, as: UTF8.self)
+        return escapingHostile(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONEncoder writes C0 controls as escapes but DEL, C1 controls and the bidirectional
+    /// overrides raw: each becomes `\uXXXX` (they occur only inside strings, so this is exact).
+    public static func escapingHostile(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: HostileCharacters.contains) else { return json }
+        var out = ""
+        out.reserveCapacity(json.utf8.count)
+        for scalar in json.unicodeScalars {
+            if HostileCharacters.contains(scalar), scalar != "\n" {
+                out += HostileCharacters.json(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -58,6 +58,10 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
             rest = rest[..<slash]
         }
         var credentials: ProxyCredentials?
+        if rest.lastIndex(of: "@") == nil, let user = Self.credentialsWithoutHost(rest) {
+            // `alice:S3cr3tPW` or `alice:S3cr3tPW:8080`: a user and password, no host. Never echoed whole.
+            throw InputError(source: source, message: "'\(Self.redacted(text))' names a user (\(user)) and a password but no proxy host: give http://\(user):***@HOST:PORT, or the credentials in TLSFIT_PROXY_CREDENTIALS or --proxy-credentials-file")
+        }
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
             rest = rest[rest.index(after: at)...]
@@ -75,6 +79,61 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
 
     /// `http://HOST:PORT`, never with credentials.
     public var description: String { "http://" + HostPort(host: host, port: port).description }
+
+    /// The user name when `hostPort` (a proxy address without `@`) is really `USER:PASSWORD` or
+    /// `USER:PASSWORD:PORT`: after the first colon comes something that is not a port, and the whole
+    /// is not an IPv6 literal. nil for `HOST`, `HOST:PORT`, `[v6]:PORT`, `v6`.
+    static func credentialsWithoutHost(_ hostPort: Substring) -> String? {
+        guard !hostPort.hasPrefix("["), let colon = hostPort.firstIndex(of: ":") else { return nil }
+        let colons = hostPort.utf8.filter { $0 == UInt8(ascii: ":") }.count
+        let isIPv6 = colons >= 2 && hostPort.utf8.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x61...0x66).contains(b | 0x20) || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
+        }
+        if isIPv6 { return nil }
+        let afterColon = hostPort[hostPort.index(after: colon)...]
+        if colons == 1, !afterColon.isEmpty, afterColon.utf8.allSatisfy({ (0x30...0x39).contains($0) }) { return nil }
+        let user = String(hostPort[..<colon])
+        return user.isEmpty ? "?" : user
+    }
+
+    /// A proxy address as typed, fit to print: any password replaced by `***`
+    /// (`http://alice:***@proxy:8080`, `alice:***`). The one form every message about a proxy uses.
+    public static func redacted(_ text: String) -> String {
+        var scheme = ""
+        var rest = Substring(text)
+        if let schemeEnd = rest.firstOccurrence(of: "://") {
+            scheme = String(rest[..<schemeEnd.upperBound])
+            rest = rest[schemeEnd.upperBound...]
+        }
+        if let at = rest.lastIndex(of: "@") {
+            let user = rest[..<at].prefix { $0 != ":" }
+            return scheme + user + ":***" + rest[at...]
+        }
+        var address = rest
+        var path = Substring("")
+        if let slash = rest.firstIndex(of: "/") {
+            address = rest[..<slash]
+            path = rest[slash...]
+        }
+        guard let user = credentialsWithoutHost(address) else { return text }
+        let colons = address.utf8.filter { $0 == UInt8(ascii: ":") }.count
+        var port = ""
+        if colons >= 2, let last = address.lastIndex(of: ":"),
+            address[address.index(after: last)...].utf8.allSatisfy({ (0x30...0x39).contains($0) })
+        {
+            port = String(address[last...])
+        }
+        return scheme + (user == "?" ? "" : user) + ":***" + port + path
+    }
+
+    /// Applies credentials given apart from the address (`TLSFIT_PROXY_CREDENTIALS`, a file): `USER:PASSWORD`.
+    public static func credentials(parsing text: String, source: String) throws(InputError) -> ProxyCredentials {
+        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).first.map(String.init) ?? ""
+        guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+            throw InputError(source: source, message: "give the credentials as USER:PASSWORD (the value is not shown)")
+        }
+        return ProxyCredentials(user: String(line[..<colon]), password: String(line[line.index(after: colon)...]))
+    }
 
     static func percentDecoded(_ s: String) -> String? {
         var bytes: [UInt8] = []
@@ -105,7 +164,37 @@ public struct ProxyCredentials: Sendable, Hashable, CustomStringConvertible {
     /// The `Proxy-Authorization` value (`Basic dXNlcjpwYXNz`).
     public var basicAuthorization: String { "Basic " + Base64.encode(Array("\(user):\(password)".utf8)) }
 
-    public var description: String { "(credentials hidden)" }
+    public var description: String { "\(user):***" }
+
+    /// `text` with every trace of these credentials (and of any `Authorization` header or Basic token
+    /// a proxy echoes) replaced by `***`: for anything a proxy says that tlsfit prints.
+    public static func redacting(_ text: String, _ credentials: ProxyCredentials?) -> String {
+        var out = text
+        if let credentials {
+            let token = String(credentials.basicAuthorization.dropFirst("Basic ".count))
+            for secret in [token, "\(credentials.user):\(credentials.password)", credentials.password] where secret.utf8.count >= 3 {
+                out = out.replacing(secret, with: "***")
+            }
+        }
+        // An echoed header: everything after `Authorization:` on its line; a bare Basic token.
+        var lines: [String] = []
+        for line in out.split(separator: "\n", omittingEmptySubsequences: false) {
+            var text = String(line)
+            if let header = text.firstOccurrence(of: "authorization:", ignoringASCIICase: true) {
+                text = String(text[..<header.upperBound]) + " ***" + (text.hasSuffix("\r") ? "\r" : "")
+            } else if let basic = text.firstOccurrence(of: "basic ", ignoringASCIICase: true) {
+                let rest = text[basic.upperBound...]
+                let token = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=") }
+                // Base64, not a word ("Basic authentication required"): a digit or symbol, or mixed case.
+                let looksEncoded = token.contains { $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
+                    || (token.dropFirst().contains { $0.isUppercase } && token.contains { $0.isLowercase })
+                if token.count >= 8, looksEncoded { text = String(text[..<basic.upperBound]) + "***" + rest.dropFirst(token.count) }
+            }
+            lines.append(text)
+        }
+        out = lines.joined(separator: "\n")
+        return out
+    }
 }
 
 /// WinHTTP's proxy bypass list: entries separated by `;` or white space (`netsh winhttp set proxy

@@ -122,7 +122,14 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
     /// How `netsh winhttp show proxy` would put it.
     public var summary: String {
         guard usesNamedProxy else { return "direct access (no proxy server)" }
-        return "proxy \(proxyServer)" + (bypassList.isEmpty ? "" : ", bypass \(bypassList)")
+        let entries = proxyServer.split(separator: ";", omittingEmptySubsequences: false).map { entry -> String in
+            // `https=alice:pw@proxy:8080`: the scheme prefix kept, any password hidden.
+            if let equals = entry.firstIndex(of: "="), !entry[..<equals].contains(":") {
+                return String(entry[...equals]) + HTTPProxy.redacted(String(entry[entry.index(after: equals)...]))
+            }
+            return HTTPProxy.redacted(String(entry))
+        }
+        return "proxy \(entries.joined(separator: ";"))" + (bypassList.isEmpty ? "" : ", bypass \(bypassList)")
     }
 
     public struct FormatError: Error, Sendable, Hashable {

@@ -64,10 +64,23 @@ extension MatrixCell {
 public struct CandidateInfo: Sendable, Hashable, Codable {
     public var name: String
     public var files: [String]
+    /// Every configuration warning of the candidate that changes the hello (on any release of the
+    /// report), with its file and line and the causes it produces in the matrix.
+    public var configurationFindings: [ConfigurationFinding]
 
-    public init(name: String, files: [String]) {
+    public init(name: String, files: [String], configurationFindings: [ConfigurationFinding] = []) {
         self.name = name
         self.files = files
+        self.configurationFindings = configurationFindings
+    }
+
+    enum CodingKeys: String, CodingKey { case name, files, configurationFindings }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        files = try c.decode([String].self, forKey: .files)
+        configurationFindings = try c.decodeIfPresent([ConfigurationFinding].self, forKey: .configurationFindings) ?? []
     }
 }
 

@@ -8,21 +8,26 @@ public struct FleetMachine: Sendable, Hashable {
     public var release: WindowsRelease
     /// Paths relative to the fleet folder, applied in order.
     public var files: [String]
+    /// False when no folder named the release (`release` is the default): then the export's own
+    /// `CurrentVersion`, when it holds one, decides (a `tlsfit collect` bundle always does).
+    public var releaseNamed: Bool
 
-    public init(name: String, release: WindowsRelease, files: [String]) {
+    public init(name: String, release: WindowsRelease, files: [String], releaseNamed: Bool = true) {
         self.name = name
         self.release = release
         self.files = files
+        self.releaseNamed = releaseNamed
     }
 }
 
 /// How a fleet folder maps to machines. Pure: works on the relative paths of the files found.
 public enum FleetLayout {
     /// The export formats read (case-insensitive).
-    public static let extensions: Set<String> = ["reg", "pol", "xml", "txt", "json"]
+    public static let extensions: Set<String> = ["reg", "pol", "xml", "txt", "json", "zip"]
 
     /// The machines among `relativeFiles` (paths of regular files, `/`-separated, relative to the
-    /// fleet folder): one machine per export file; a GPO backup folder (one with
+    /// fleet folder): one machine per export file or `tlsfit collect` zip; a collect folder (one holding
+    /// `manifest.json`) is one machine; a GPO backup folder (one with
     /// `DomainSysvol/GPO/Machine/registry.pol` inside) is one machine, read from that registry.pol.
     /// The release comes from the deepest folder named after a release or alias (`windows-7/pc1.reg`),
     /// else `defaultRelease`. Sorted by name. Linear in the number of files.
@@ -35,6 +40,14 @@ public enum FleetLayout {
             guard lower.count >= 4, lower.suffix(4) == ["domainsysvol", "gpo", "machine", "registry.pol"] else { continue }
             let root = components.dropLast(4).joined(separator: "/")
             if gpoRoots[root] == nil { gpoRoots[root] = path }
+        }
+        // tlsfit collect bundles: a folder holding manifest.json is one machine (its files inside are
+        // not machines of their own), and so is a zip. The folder's entry ends in "/".
+        var bundleRoots: Set<String> = []
+        for path in relativeFiles {
+            let components = path.split(separator: "/", omittingEmptySubsequences: true)
+            guard components.count >= 2, components.last?.lowercased() == "manifest.json" else { continue }
+            bundleRoots.insert(components.dropLast().joined(separator: "/"))
         }
         var machines: [FleetMachine] = []
         var releaseCache: [String: WindowsRelease?] = [:]
@@ -55,9 +68,25 @@ public enum FleetLayout {
             // The backup's own folder name is a GUID, not a release: look above it.
             machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [pol]))
         }
+        for root in bundleRoots where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
+            let components = root.split(separator: "/").map(String.init)
+            guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: root, release: release(of: components.dropLast()[...]), files: [root + "/"], releaseNamed: named))
+        }
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             guard let file = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            // Inside a collect bundle: part of that machine.
+            if !bundleRoots.isEmpty {
+                var prefix = ""
+                var inside = false
+                for c in components.dropLast() where !inside {
+                    prefix = prefix.isEmpty ? c : prefix + "/" + c
+                    if bundleRoots.contains(prefix) { inside = true }
+                }
+                if inside { continue }
+            }
             // Inside a GPO backup: part of that machine.
             if !gpoRoots.isEmpty {
                 var inside = gpoRoots[""] != nil
@@ -71,7 +100,8 @@ public enum FleetLayout {
             guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased()) else { continue }
             let stem = String(file[..<dot])
             let name = (components.dropLast() + [stem]).joined(separator: "/")
-            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path]))
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
         }
         return machines.sorted { $0.name < $1.name }
     }
@@ -104,7 +134,13 @@ public enum FleetGrouping {
 
     private struct Partial: Sendable {
         var order: [String] = []
-        var groups: [String: FleetConfigurationGroup] = [:]
+        /// Machines by fingerprint, in the chunk's order.
+        var names: [String: [String]] = [:]
+        /// The groups this chunk parsed itself (a machine whose export was already parsed, by
+        /// content, has only its name above).
+        var parsed: [String: FleetConfigurationGroup] = [:]
+        /// The machine each parsed group's configuration was read from.
+        var parsedFrom: [String: String] = [:]
         var skipped: [SkippedInput] = []
         var read = 0
     }
@@ -116,34 +152,61 @@ public enum FleetGrouping {
         init(count: Int) { partials = Array(repeating: Partial(), count: count) }
     }
 
+    /// What decides a machine's configuration: its release and its exports' bytes (with each
+    /// file's extension, which the format detection reads). Equal keys, equal configurations.
+    struct ContentKey: Hashable, Sendable {
+        var release: WindowsRelease
+        var files: [[UInt8]]
+        var extensions: [Substring]
+
+        init(release: WindowsRelease, files: [WindowsConfigReader.InputFile]) {
+            self.release = release
+            self.files = files.map(\.bytes)
+            extensions = files.map { f in f.name.lastIndex(of: ".").map { f.name[$0...] } ?? "" }
+        }
+    }
+
+    /// Fingerprints of the contents parsed so far, shared by every chunk: a fleet managed by a
+    /// few GPOs holds few distinct exports, and each is parsed and evaluated once.
+    private final class ContentCache: @unchecked Sendable {
+        let lock = Lock()
+        var fingerprints: [ContentKey: String] = [:]
+    }
+
     /// Parses every machine's files (in chunks, on every core), evaluates its configuration with
     /// `suggestNames: false`, and groups machines by `ClientProfile.configurationFingerprint`.
-    /// `progress(done, total)` is called after each chunk. Groups are sorted by machine count
-    /// (largest first), then id; machines within a group and skipped files by name.
+    /// A machine whose release and export bytes equal an earlier machine's is not parsed again
+    /// (its files are still read). `progress(done, total)` is called after each chunk. Groups
+    /// are sorted by machine count (largest first), then id; machines within a group and skipped
+    /// files by name; a group's configuration is its first machine's (by name).
     public static func group(
         _ machines: [FleetMachine], load: Loader, chunkSize: Int = 64,
         isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> FleetReading {
         let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map { $0..<min($0 + max(1, chunkSize), machines.count) }
         let slots = Slots(count: chunks.count)
+        let cache = ContentCache()
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             var partial = Partial()
             for machine in machines[chunks[index]] {
                 if isCancelled() { break }
                 do throws(InputError) {
                     let files = try load(machine)
-                    let documents = try WindowsConfigReader.parse(files)
-                    let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: documents), release: machine.release,
-                                                           suggestNames: false)
-                    let client = ClientProfile(config: config)
-                    let fingerprint = client.configurationFingerprint
-                    if partial.groups[fingerprint] == nil {
-                        partial.order.append(fingerprint)
-                        partial.groups[fingerprint] = FleetConfigurationGroup(
-                            id: groupID(fingerprint), fingerprint: fingerprint, release: machine.release, configuration: config,
-                            client: client, machines: [])
+                    let key = ContentKey(release: machine.release, files: files)
+                    var fingerprint: String
+                    if let known = cache.lock.withLock({ cache.fingerprints[key] }) {
+                        fingerprint = known
+                    } else {
+                        let group = try evaluate(machine, files)
+                        fingerprint = group.fingerprint
+                        cache.lock.withLock { cache.fingerprints[key] = fingerprint }
+                        if partial.parsed[fingerprint] == nil {
+                            partial.parsed[fingerprint] = group
+                            partial.parsedFrom[fingerprint] = machine.name
+                        }
                     }
-                    partial.groups[fingerprint]?.machines.append(machine.name)
+                    if partial.names[fingerprint] == nil { partial.order.append(fingerprint) }
+                    partial.names[fingerprint, default: []].append(machine.name)
                     partial.read += 1
                 } catch {
                     partial.skipped.append(SkippedInput(error, file: machine.files.first ?? machine.name))
@@ -156,25 +219,55 @@ public enum FleetGrouping {
             }
             progress?(done, machines.count)
         }
-        // Merge in chunk order, so the representative of a group is its first machine by name.
+        // Merge in chunk order.
         var merged: [String: FleetConfigurationGroup] = [:]
+        var from: [String: String] = [:]
+        var names: [String: [String]] = [:]
         var skipped: [SkippedInput] = []
         var read = 0
         for partial in slots.partials {
             read += partial.read
             skipped += partial.skipped
             for fingerprint in partial.order {
-                guard let g = partial.groups[fingerprint] else { continue }
-                if merged[fingerprint] == nil { merged[fingerprint] = g } else { merged[fingerprint]?.machines += g.machines }
+                names[fingerprint, default: []] += partial.names[fingerprint] ?? []
+                if merged[fingerprint] == nil, let g = partial.parsed[fingerprint] {
+                    merged[fingerprint] = g
+                    from[fingerprint] = partial.parsedFrom[fingerprint]
+                }
             }
         }
-        let groups = merged.values.map { g -> FleetConfigurationGroup in
-            var g = g
-            g.machines.sort()
-            return g
-        }.sorted { ($0.machines.count, $1.id) > ($1.machines.count, $0.id) }
+        // The configuration shown is the first machine's (by name), whichever chunk parsed its
+        // content first: the output does not depend on the threads' timing.
+        var byName: [String: FleetMachine]?
+        var groups: [FleetConfigurationGroup] = []
+        for (fingerprint, var g) in merged {
+            g.machines = (names[fingerprint] ?? []).sorted()
+            if let first = g.machines.first, first != from[fingerprint] {
+                if byName == nil { byName = Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
+                if let machine = byName?[first], let files = try? load(machine), let again = try? evaluate(machine, files),
+                    again.fingerprint == fingerprint
+                {
+                    g.configuration = again.configuration
+                    g.client = again.client
+                }
+            }
+            groups.append(g)
+        }
+        groups.sort { ($0.machines.count, $1.id) > ($1.machines.count, $0.id) }
         return FleetReading(groups: groups, skipped: skipped.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
                             machinesRead: read, cancelled: isCancelled())
+    }
+
+    private static func evaluate(_ machine: FleetMachine, _ files: [WindowsConfigReader.InputFile]) throws(InputError) -> FleetConfigurationGroup {
+        let documents = try WindowsConfigReader.parse(files)
+        let snapshot = RegistrySnapshot(documents: documents)
+        // The release: the folder's name, else the export's CurrentVersion, else the default.
+        let release = machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)
+        let config = WindowsTLSConfig.evaluate(registry: snapshot, release: release, suggestNames: false)
+        let client = ClientProfile(config: config)
+        let fingerprint = client.configurationFingerprint
+        return FleetConfigurationGroup(id: groupID(fingerprint), fingerprint: fingerprint, release: release,
+                                       configuration: config, client: client, machines: [])
     }
 
     /// FNV-1a (64 bits) of the fingerprint, 8 hex digits.

@@ -108,3 +108,67 @@ public enum ClientReleaseGuess {
         return "not a known Windows hello (another TLS stack, or a changed configuration)"
     }
 }
+
+/// `ClientReleaseGuess.guess`, computed once per distinct hello: a flood of connections that send
+/// the same client's hello costs one run of the release matcher, not one per connection. The key is
+/// the hello's bytes with what changes on every connection (random, session id, key share values)
+/// zeroed; at most `capacity` distinct hellos are kept (then the cache starts over).
+public final class ReleaseGuessCache: @unchecked Sendable {
+    private let lock = Lock()
+    private var guesses: [[UInt8]: String] = [:]
+    private let capacity: Int
+    /// How many times the matcher actually ran (for tests and the log's statistics).
+    public private(set) var matcherRuns = 0
+
+    public init(capacity: Int = 1024) {
+        self.capacity = capacity
+    }
+
+    public func guess(_ hello: OfferedClientHello) -> String {
+        let key = Self.key(hello)
+        if let known = lock.withLock({ guesses[key] }) { return known }
+        let guess = ClientReleaseGuess.guess(hello)
+        lock.withLock {
+            matcherRuns += 1
+            if guesses.count >= capacity { guesses.removeAll(keepingCapacity: true) }
+            guesses[key] = guess
+        }
+        return guess
+    }
+
+    /// The hello's bytes without the values that differ between two connections of one client.
+    static func key(_ hello: OfferedClientHello) -> [UInt8] {
+        guard var decoded = hello.decoded else {
+            // Not decodable: what the guess reads (versions, suites, groups, names) is the key.
+            var key: [UInt8] = [0xFF]
+            for list in [[hello.legacyVersion], hello.supportedVersions, hello.cipherSuites, hello.signatureAlgorithms, hello.groups, hello.extensions] {
+                key += [UInt8(list.count >> 8), UInt8(list.count & 0xFF)]
+                for v in list { key += [UInt8(v >> 8), UInt8(v & 0xFF)] }
+            }
+            key += Array((hello.serverName ?? "").utf8)
+            return key
+        }
+        decoded.random = [UInt8](repeating: 0, count: decoded.random.count)
+        decoded.sessionID = []
+        decoded.extensions = decoded.extensions.map { ext in
+            var ext = ext
+            // key_share (51): its groups stay, the key values go; pre_shared_key (41) and padding (21) go.
+            if ext.type == 51 { ext.data = keyShareGroups(ext.data) }
+            if ext.type == 41 || ext.type == 21 { ext.data = [] }
+            return ext
+        }
+        return decoded.encode()
+    }
+
+    /// The group ids of a ClientHello key_share extension (`client_shares`), without the keys.
+    static func keyShareGroups(_ data: [UInt8]) -> [UInt8] {
+        var groups: [UInt8] = []
+        var at = 2
+        while data.count - at >= 4 {
+            let length = Int(data[at + 2]) << 8 | Int(data[at + 3])
+            groups += data[at..<(at + 2)]
+            at += 4 + length
+        }
+        return groups
+    }
+}

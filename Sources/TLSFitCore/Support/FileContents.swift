@@ -42,6 +42,32 @@ public enum FileContents {
         return bytes
     }
 
+    /// Reads the file at `path` in chunks of `chunkSize` bytes, handing each to `body`: memory holds
+    /// one chunk, whatever the file's size. Errors as `read`.
+    public static func stream(_ path: String, chunkSize: Int = 1 << 20,
+                              _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw InputError(source: path, message: "no such file") }
+            throw InputError(source: path, message: "cannot open the file: \(reason(code))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw InputError(source: path, message: "is a folder, not a file") }
+        var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
+        while true {
+            let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                try chunk.withUnsafeBufferPointer { (all) throws(InputError) in try body(UnsafeBufferPointer(rebasing: all[..<count])) }
+            } else if count == 0 {
+                return
+            } else if errno != EINTR {
+                throw InputError(source: path, message: "cannot read the file: \(reason(errno))")
+            }
+        }
+    }
+
     static func reason(_ code: Int32) -> String {
         code == EACCES ? "permission denied" : String(cString: strerror(code))
     }

@@ -13,6 +13,8 @@
 /// (four spaces between the columns). A key line with no values (a subkey listed without `/s`)
 /// creates nothing. `(Default)` values that are not set, `End of search: N match(es) found.`, the
 /// command line itself and `ERROR:` lines are skipped; an output holding only an error is refused.
+/// Keys and value names past Windows' limits (`RegistryLimits`) are refused at their line, as in
+/// `.reg`: the work stays linear in the input.
 public enum RegQueryParser {
     public static func parse(_ bytes: [UInt8], source: String) throws(InputError) -> WindowsConfigDocument {
         let (text, _) = try TextDecoding.decode(bytes, source: source)
@@ -32,6 +34,8 @@ public enum RegQueryParser {
             if !indented {
                 let upper = trimmed.uppercased()
                 if isKeyPath(upper) {
+                    // Windows' limits, as for .reg: a key past them is refused before any work on it.
+                    if let problem = RegistryLimits.problem(key: trimmed) { throw InputError(source: source, line: number, message: problem) }
                     currentKey = trimmed
                     sawKey = true
                     continue
@@ -56,6 +60,7 @@ public enum RegQueryParser {
                 throw InputError(source: source, line: number, message: "a value before any key line")
             }
             let valueName = name == "(Default)" ? "" : name
+            if let problem = RegistryLimits.problem(valueName: valueName) { throw InputError(source: source, line: number, message: problem) }
             if name == "(Default)", data == "(value not set)" { continue }
             let value: RegistryData
             switch type {

@@ -23,6 +23,12 @@ struct Evaluator {
     var warnings: [ConfigWarning] = []
     /// Name suggestions are costly (edit distance over every known name): only the first few unknown names get them.
     var suggestionBudget = 5
+    /// Names listed one by one in `duplicate-suite`, `unsupported-on-release` and `unknown-suite-name`
+    /// warnings; past it they are counted in one warning each (a pasted list of megabytes made a
+    /// warning per name: output and memory many times the input).
+    static let listedNamesLimit = 20
+    var unlistedUnknown = 0
+    var listedUnknown = 0
 
     init(registry: RegistrySnapshot, release: WindowsRelease, info: WindowsReleaseInfo, catalog: Catalog) {
         self.registry = registry
@@ -192,12 +198,15 @@ struct Evaluator {
         var indexByCode: [UInt16: Int] = [:]
         var firstLineByName: [String: Int?] = [:]
         var suffixIgnored: [String] = []
+        var duplicates = 0
         for (i, raw) in names.enumerated() {
             let name = raw.trimmingASCIIWhitespace()
             guard !name.isEmpty else { continue }
             let line = entry.itemLines.flatMap { i < $0.count ? $0[i] : nil } ?? entry.provenance.line
             let upper = name.uppercased()
             if let earlier = firstLineByName[upper] {
+                duplicates += 1
+                guard duplicates <= Self.listedNamesLimit else { continue }
                 warnings.append(ConfigWarning(.duplicateSuite,
                     "\(name) is listed twice\(earlier.map { " (first on line \($0))" } ?? ""); Schannel uses the first position",
                     evidence: [entry.provenance], line: line))
@@ -213,6 +222,16 @@ struct Evaluator {
             }
             indexByCode[support.suite.code] = result.count
             result.append(Named(support: support, name: name, curves: curve.map { [$0] } ?? [], source: entry.provenance, line: line))
+        }
+        if duplicates > Self.listedNamesLimit {
+            warnings.append(ConfigWarning(.duplicateSuite,
+                "\(duplicates - Self.listedNamesLimit) more name(s) are listed twice (the first \(Self.listedNamesLimit) are shown); Schannel uses each name's first position",
+                evidence: [entry.provenance]))
+        }
+        if unlistedUnknown > 0 {
+            warnings.append(ConfigWarning(.unknownSuiteName,
+                "\(unlistedUnknown) more name(s) are not cipher suites Schannel supports here (the first \(Self.listedNamesLimit) are shown); Schannel ignores them",
+                evidence: [entry.provenance]))
         }
         if !suffixIgnored.isEmpty {
             warnings.append(ConfigWarning(.curveSuffixIgnored,
@@ -243,6 +262,11 @@ struct Evaluator {
                 evidence: [entry.provenance], line: line))
             return nil
         }
+        if listedUnknown >= Self.listedNamesLimit {
+            unlistedUnknown += 1
+            return nil
+        }
+        listedUnknown += 1
         if let known {
             let elsewhere = catalog.windowsSupport(for: known).map(\.release.displayName)
             let note = elsewhere.isEmpty ? "no Windows release implements it" : "supported on \(elsewhere.prefix(4).joined(separator: ", "))\(elsewhere.count > 4 ? ", ..." : "")"
@@ -251,10 +275,8 @@ struct Evaluator {
                 evidence: [entry.provenance], line: line))
             return nil
         }
-        let candidates = suggestionBudget > 0 ? catalog.suggestions(for: name, limit: 12) : []
+        let suggestions = suggestionBudget > 0 ? catalog.schannelNameSuggestions(for: name) : []
         suggestionBudget -= 1
-        // Schannel names start with TLS_; prefer them over OpenSSL spellings.
-        let suggestions = Array((candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(3))
         warnings.append(ConfigWarning(.unknownSuiteName,
             "\(name) is not a cipher suite name Schannel knows; Schannel ignores it\(suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)")",
             evidence: [entry.provenance], line: line))
@@ -285,7 +307,7 @@ struct Evaluator {
         let all = text.split(separator: ",", omittingEmptySubsequences: true).map { String($0).trimmingASCIIWhitespace() }
         let lost = Array(all.dropFirst(keptNames.count))
         warnings.append(ConfigWarning(.gpoStringTooLong,
-            "the SSL Cipher Suite Order string is \(text.count) characters; the Group Policy editor keeps only \(WindowsTLSConfig.gpoFieldLimit), so editing this GPO drops \(lost.count) suite(s): \(lost.joined(separator: ", "))",
+            "the SSL Cipher Suite Order string is \(text.count) characters; the Group Policy editor keeps only \(WindowsTLSConfig.gpoFieldLimit), so editing this GPO drops \(lost.count) suite(s): \(lost.prefix(Self.listedNamesLimit).joined(separator: ", "))\(lost.count > Self.listedNamesLimit ? " and \(lost.count - Self.listedNamesLimit) more" : "")",
             evidence: [entry.provenance]))
     }
 

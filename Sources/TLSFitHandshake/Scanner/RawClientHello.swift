@@ -150,6 +150,16 @@ public enum RawKeyExchangeResult: Sendable, Hashable {
     case invalid(String)
 }
 
+/// The Certificate message after a TLS 1.2 (or older) ServerHello.
+public enum RawCertificateResult: Sendable, Hashable {
+    /// The DER certificates, leaf first, as sent.
+    case certificates([[UInt8]])
+    /// The server sent something else where the Certificate belongs (why).
+    case absent(String)
+    case needMore
+    case invalid(String)
+}
+
 /// The parse of the bytes received so far.
 public enum RawParseResult: Sendable, Hashable {
     case complete(RawServerAnswer)
@@ -260,6 +270,73 @@ public enum RawServerHelloParser {
             handshake += bytes[(offset + 5)..<(offset + 5 + length)]
             offset += 5 + length
         }
+    }
+
+    /// Reads the handshake message after the ServerHello of a TLS 1.2 (or older) flight: the
+    /// Certificate, in the clear, as its DER certificates (leaf first). Another message there, or an
+    /// alert, is `.absent`: the server sent no certificate.
+    public static func parseCertificate(_ bytes: [UInt8]) -> RawCertificateResult {
+        var offset = 0
+        var handshake: [UInt8] = []
+        var at = 0
+        var sawHello = false
+        while true {
+            while handshake.count - at >= 4 {
+                let type = handshake[at]
+                let length = Int(handshake[at + 1]) << 16 | Int(handshake[at + 2]) << 8 | Int(handshake[at + 3])
+                guard length <= maxCertificateMessageLength else { return .invalid("a handshake message of \(length) bytes") }
+                guard handshake.count - at - 4 >= length else { break }
+                let body = Array(handshake[(at + 4)..<(at + 4 + length)])
+                at += 4 + length
+                if !sawHello {
+                    guard type == 2 else { return .invalid("the first handshake message is type \(type), not ServerHello") }
+                    sawHello = true
+                    continue
+                }
+                guard type == 11 else {
+                    return .absent("the server sent handshake message \(type) where its Certificate belongs: no certificate")
+                }
+                return certificateList(body)
+            }
+            guard bytes.count - offset >= 5 else { return .needMore }
+            let type = bytes[offset]
+            let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
+            guard bytes[offset + 1] == 3 else { return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            guard length <= maxRecordLength, length > 0 else { return .invalid("a record of \(length) bytes") }
+            if type == 0x15 {
+                guard sawHello else { return .invalid("an alert inside the ServerHello") }
+                guard bytes.count - offset >= 7 else { return .needMore }
+                return .absent("the server sent the alert \(TLSAlert(code: Int(bytes[offset + 6]))) after its ServerHello, before a Certificate")
+            }
+            guard type == 0x16 else {
+                return .absent("the server sent a record of type 0x\(type.hex(width: 2)) after its ServerHello, before a Certificate")
+            }
+            guard bytes.count - offset - 5 >= length else { return .needMore }
+            handshake += bytes[(offset + 5)..<(offset + 5 + length)]
+            offset += 5 + length
+        }
+    }
+
+    /// The longest Certificate message read: real chains are a few KiB; OpenSSL refuses lists over 100 KiB.
+    public static let maxCertificateMessageLength = 128 * 1024
+
+    /// `certificate_list`: a 3-byte total, then each certificate as a 3-byte length and its DER.
+    static func certificateList(_ body: [UInt8]) -> RawCertificateResult {
+        guard body.count >= 3 else { return .invalid("a Certificate message of \(body.count) bytes") }
+        let total = Int(body[0]) << 16 | Int(body[1]) << 8 | Int(body[2])
+        guard total == body.count - 3 else { return .invalid("a Certificate message whose list length (\(total)) is not its size") }
+        var certificates: [[UInt8]] = []
+        var offset = 3
+        while offset < body.count {
+            guard body.count - offset >= 3 else { return .invalid("a truncated certificate length") }
+            let length = Int(body[offset]) << 16 | Int(body[offset + 1]) << 8 | Int(body[offset + 2])
+            offset += 3
+            guard length > 0, body.count - offset >= length else { return .invalid("a certificate of \(length) bytes past the message's end") }
+            certificates.append(Array(body[offset..<(offset + length)]))
+            offset += length
+        }
+        guard !certificates.isEmpty else { return .absent("the server sent an empty Certificate message") }
+        return .certificates(certificates)
     }
 
     /// The ServerHello body: version, random, session id, suite, compression, and the

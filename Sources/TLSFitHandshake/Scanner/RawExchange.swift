@@ -36,13 +36,27 @@ enum RawExchange {
         var totalMs: Double
         /// The `CONNECT` exchange, when the path is a proxy.
         var proxy: ProxyExchange?
+        /// With `readCertificate`, after a TLS 1.2 (or older) ServerHello: the Certificate message.
+        var certificate: CertificateRead?
+    }
+
+    /// What followed a TLS 1.2 (or older) ServerHello where the Certificate belongs.
+    enum CertificateRead: Sendable, Hashable {
+        /// The DER certificates, leaf first.
+        case received([[UInt8]])
+        /// No certificate came (why).
+        case absent(String)
     }
 
     /// The most read: a ServerHello is far smaller, a Certificate may follow.
     static let readLimit = 64 * 1024
+    /// The most read when the Certificate is read too.
+    static let certificateReadLimit = RawServerHelloParser.maxCertificateMessageLength + 64 * 1024
 
+    /// With `readCertificate`, a TLS 1.2 (or older) ServerHello is followed as far as the Certificate
+    /// message, which is returned in `certificate`.
     static func run(host: String, port: Int, bytes: [UInt8], timeout: Double, path: NetworkPath = .direct,
-                    onConnect: () -> Void = {}) -> Result {
+                    readCertificate: Bool = false, onConnect: () -> Void = {}) -> Result {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: timeout)
@@ -60,32 +74,64 @@ enum RawExchange {
         }
         defer { close(fd) }
         let exchangeStart = Deadline.now
-        func finish(_ answer: Answer) -> Result {
-            done(answer, exchange: Deadline.millisecondsSince(exchangeStart))
+        func finish(_ answer: Answer, certificate: CertificateRead? = nil) -> Result {
+            var result = done(answer, exchange: Deadline.millisecondsSince(exchangeStart))
+            result.certificate = certificate
+            return result
         }
         if let failure = writeAll(fd, bytes, deadline: deadline) { return finish(failure) }
 
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
+        /// The ServerHello, once read, while the Certificate is awaited.
+        var hello: RawServerHello?
+        var limit = readLimit
         while true {
-            switch RawServerHelloParser.parse(received) {
-            case .complete(.serverHello(let hello)): return finish(.serverHello(hello))
-            case .complete(.alert(let level, let description)): return finish(.alert(level: level, description: description))
-            case .invalid(let why): return finish(.invalid(why))
-            case .needMore: break
+            if let hello {
+                switch RawServerHelloParser.parseCertificate(received) {
+                case .certificates(let der): return finish(.serverHello(hello), certificate: .received(der))
+                case .absent(let why): return finish(.serverHello(hello), certificate: .absent(why))
+                case .invalid(let why): return finish(.serverHello(hello), certificate: .absent("after its ServerHello, \(why)"))
+                case .needMore: break
+                }
+            } else {
+                switch RawServerHelloParser.parse(received) {
+                case .complete(.serverHello(let parsed)):
+                    guard readCertificate, parsed.negotiatedVersion < 0x0304, !parsed.isHelloRetryRequest else {
+                        return finish(.serverHello(parsed))
+                    }
+                    hello = parsed
+                    limit = certificateReadLimit
+                    continue
+                case .complete(.alert(let level, let description)): return finish(.alert(level: level, description: description))
+                case .invalid(let why): return finish(.invalid(why))
+                case .needMore: break
+                }
             }
-            guard received.count < readLimit else { return finish(.invalid("no ServerHello in \(received.count) bytes")) }
+            /// The end of the bytes before a Certificate: the ServerHello stands, without a certificate.
+            func ended(_ answer: Answer, _ why: String) -> Result {
+                guard let hello else { return finish(answer) }
+                return finish(.serverHello(hello), certificate: .absent(why))
+            }
+            guard received.count < limit else {
+                return ended(.invalid("no ServerHello in \(received.count) bytes"), "no Certificate in the \(received.count) bytes after the ClientHello")
+            }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
             if ready < 0, errno == EINTR { continue }
-            if ready <= 0 { return finish(.silence(received: received.count)) }
-            let want = min(buffer.count, readLimit - received.count)
+            if ready <= 0 {
+                return ended(.silence(received: received.count), "no Certificate came after the ServerHello before the timeout (\(received.count) bytes received)")
+            }
+            let want = min(buffer.count, limit - received.count)
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, want, 0) }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                return finish(.reset(String(cString: strerror(errno))))
+                let why = String(cString: strerror(errno))
+                return ended(.reset(why), "the connection was reset after the ServerHello, before a Certificate: \(why)")
             }
-            if n == 0 { return finish(.closed(received: received.count)) }
+            if n == 0 {
+                return ended(.closed(received: received.count), "the server closed the connection after its ServerHello, before a Certificate (\(received.count) bytes received)")
+            }
             received += buffer[0..<n]
         }
     }

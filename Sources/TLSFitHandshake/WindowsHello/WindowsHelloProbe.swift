@@ -19,6 +19,9 @@ public enum WindowsHelloProbe {
         public var confirm: Bool
         /// Direct, or through an HTTP proxy (`CONNECT`); the confirming handshake takes the same path.
         public var path: NetworkPath = .direct
+        /// The keys a pinned host's verified chain must hold (`UpdatePinSet.builtIn` for the Windows
+        /// Update hosts); nil: the host is not pinned. Tests pass a set of their own.
+        public var pins: UpdatePinSet?
 
         public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, config: WindowsTLSConfig,
                     timeout: Double, caFile: String?, confirm: Bool = true) {
@@ -53,8 +56,11 @@ public enum WindowsHelloProbe {
         /// Why there was no confirming handshake, when there was none after a ServerHello.
         public var confirmationSkipped: String?
         /// The server's decision from the exact bytes, with the certificate (and its failures) from the
-        /// confirming handshake: what the Windows client would see.
+        /// exact exchange's Certificate message or the confirming handshake: what the Windows client
+        /// would see. It succeeds only when `proof` is proven.
         public var outcome: HandshakeOutcome
+        /// What the certificate verdict rests on, or why it is not confirmed.
+        public var proof = CertificateProof(notConfirmed: "no ServerHello")
     }
 
     public static func run(_ request: Request) -> Result {
@@ -86,7 +92,7 @@ public enum WindowsHelloProbe {
         }
         let bytes = built.hello.encode()
         let exchange = RawExchange.run(host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
-                                       bytes: bytes, timeout: request.timeout, path: request.path)
+                                       bytes: bytes, timeout: request.timeout, path: request.path, readCertificate: true)
         var answer = HandshakeOutcome(
             host: request.host, port: request.port, address: exchange.address,
             sni: TCPConnector.isNumericAddress(request.host) ? nil : request.host,
@@ -119,40 +125,105 @@ public enum WindowsHelloProbe {
         }
         var result = Result(hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
                             confirmationSkipped: nil, outcome: answer)
-        guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else { return result }
-        guard let suite = Catalog.shared.suite(code: code), let name = suite.openssl, !suite.opensslNameIsLegacy else {
-            let label = Catalog.shared.suite(code: code)?.iana ?? "0x" + code.hex(width: 4)
-            result.confirmationSkipped = "OpenSSL cannot speak \(label), which the server chose: the certificate chain was not fetched or checked"
+        guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else {
+            result.proof = CertificateProof(notConfirmed: "the handshake did not reach a certificate")
             return result
         }
-        guard request.confirm else {
-            result.confirmationSkipped = "no confirming handshake was asked for"
-            return result
-        }
-        // The confirming handshake offers only what the server chose, so it reaches the same place.
-        let groups = profile.opensslGroups
-        var confirmRequest = HandshakeRequest(
-            host: request.host, port: request.port, connectAddress: request.connectAddress ?? (request.path.proxy == nil ? answer.address.map(Self.hostPart) : nil),
-            connectPort: request.connectPort, sni: request.host, minVersion: version, maxVersion: version,
-            cipherString: suite.isTLS13 ? nil : name, tls13CipherSuites: suite.isTLS13 ? name : nil,
-            groups: groups.isEmpty ? "ffdhe2048" : groups.joined(separator: ":"),
-            signatureAlgorithms: profile.signatureAlgorithms.joined(separator: ":"),
-            timeout: request.timeout, caFile: request.caFile, verifyCertificate: true)
-        confirmRequest.path = request.path
-        let confirmation = TLSClient.handshake(confirmRequest)
-        result.confirmation = confirmation
+        var proof = CertificateProof(pinRequired: request.pins != nil)
         var combined = answer
-        combined.certificate = confirmation.certificate
-        combined.timings.totalMs += confirmation.timings.totalMs
-        if let failure = confirmation.failure {
-            if failure.stage == FailureStage.certificate {
-                combined.failure = failure
+        /// Not OK: no certificate was proven.
+        func notConfirmed(_ why: String) -> Result {
+            proof.notConfirmed = why
+            combined.failure = HandshakeFailure(stage: .certificate, kind: .notConfirmed, detail: "the certificate was not confirmed: \(why)")
+            result.outcome = combined
+            result.proof = proof
+            return result
+        }
+        // TLS 1.2 and older: the Certificate message follows the ServerHello in the clear, read from
+        // the exact exchange and verified here, whatever suite the server chose.
+        var fromExactHello = false
+        switch exchange.certificate {
+        case .received(let der)?:
+            guard let report = ChainVerifier.verify(der: der, host: request.host, caFile: request.caFile) else {
+                return notConfirmed("the server's Certificate message holds no certificate that parses")
+            }
+            fromExactHello = true
+            combined.certificate = report
+            proof.source = .exactHello
+            proof.certificateReceived = true
+            proof.chainVerified = report.verified
+            if !report.verified {
+                combined.failure = HandshakeFailure(stage: .certificate, kind: CertificateReader.failureKind(verifyCode: report.verifyCode),
+                                                    detail: report.verifyError ?? "verification failed")
+            }
+        case .absent(let why)?:
+            // Schannel would abort here: a ServerHello alone proves nothing (a forging proxy can send one).
+            return notConfirmed(why)
+        case nil:
+            break
+        }
+        let suite = Catalog.shared.suite(code: code)
+        let label = suite?.iana ?? "0x" + code.hex(width: 4)
+        if let suite, let name = suite.openssl, !suite.opensslNameIsLegacy, request.confirm {
+            // The confirming handshake offers only what the server chose, so it reaches the same place.
+            let groups = profile.opensslGroups
+            var confirmRequest = HandshakeRequest(
+                host: request.host, port: request.port, connectAddress: request.connectAddress ?? (request.path.proxy == nil ? answer.address.map(Self.hostPart) : nil),
+                connectPort: request.connectPort, sni: request.host, minVersion: version, maxVersion: version,
+                cipherString: suite.isTLS13 ? nil : name, tls13CipherSuites: suite.isTLS13 ? name : nil,
+                groups: groups.isEmpty ? "ffdhe2048" : groups.joined(separator: ":"),
+                signatureAlgorithms: profile.signatureAlgorithms.joined(separator: ":"),
+                timeout: request.timeout, caFile: request.caFile, verifyCertificate: true)
+            confirmRequest.path = request.path
+            let confirmation = TLSClient.handshake(confirmRequest)
+            result.confirmation = confirmation
+            combined.timings.totalMs += confirmation.timings.totalMs
+            if let group = confirmation.negotiated.group, combined.negotiated.group == nil { combined.negotiated.group = group }
+            if !fromExactHello {
+                combined.certificate = confirmation.certificate
+                if let failure = confirmation.failure {
+                    if failure.stage == FailureStage.certificate {
+                        proof.source = .confirmingHandshake
+                        proof.certificateReceived = confirmation.certificate != nil
+                        combined.failure = failure
+                    } else {
+                        result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)), so the certificate was not checked"
+                        return notConfirmed(result.confirmationSkipped!)
+                    }
+                } else if let certificate = confirmation.certificate, certificate.verified {
+                    proof.source = .confirmingHandshake
+                    proof.certificateReceived = true
+                    proof.chainVerified = true
+                } else {
+                    return notConfirmed("the confirming OpenSSL handshake received no verified certificate")
+                }
+            } else if let failure = confirmation.failure, failure.stage != .certificate {
+                result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the certificate was read from the exact exchange"
+            }
+        } else if fromExactHello {
+            result.confirmationSkipped = suite?.openssl == nil || suite?.opensslNameIsLegacy == true
+                ? "OpenSSL cannot speak \(label), which the server chose: the certificate chain was read from the exact exchange and verified with OpenSSL's X509 API"
+                : nil
+        } else {
+            let why = request.confirm
+                ? "OpenSSL cannot speak \(label), which the server chose, and its certificate is encrypted (TLS 1.3)"
+                : "no confirming handshake was asked for, and the certificate is encrypted (TLS 1.3)"
+            result.confirmationSkipped = why
+            return notConfirmed(why)
+        }
+        // A pinned host: the verified path must hold one of the pinned keys.
+        if combined.failure == nil, let pins = request.pins {
+            let path = combined.certificate?.verifiedPath
+            if let match = pins.match(path, group: .update) ?? pins.match(path, group: .microsoft) {
+                proof.pinnedKey = match.link
             } else {
-                result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the server's choice stands, the certificate was not checked"
+                combined.failure = HandshakeFailure(
+                    stage: .certificate, kind: .untrusted,
+                    detail: "the verified chain holds none of the keys Windows Update pins \(request.host) to (SPKI SHA-256, \(pins.origin)): a re-signed chain (TLS inspection), whatever its names")
             }
         }
-        if let group = confirmation.negotiated.group, combined.negotiated.group == nil { combined.negotiated.group = group }
         result.outcome = combined
+        result.proof = proof
         return result
     }
 

@@ -51,6 +51,16 @@ enum CompatibilityHTMLRenderer {
             }
         }
         out.write("</ul>\n")
+        let warned = r.candidates.filter { !$0.configurationFindings.isEmpty }
+        if !warned.isEmpty {
+            out.write("<h2>Configuration findings</h2>\n<ul>\n")
+            for candidate in warned {
+                for w in candidate.configurationFindings {
+                    out.write("<li class=\"\(w.severity == "error" ? "fails" : "")\"><strong>\(Escaping.html(candidate.name))</strong>: <code>\(Escaping.html(w.code.rawValue))</code> \(Escaping.html(w.message))\(w.location.map { " (<code>\(Escaping.html($0))</code>)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to " + w.leadsTo.map { "<code>\(Escaping.html($0.rawValue))</code>" }.joined(separator: ", ") + " on " + Escaping.html(w.hosts.joined(separator: ", ")))</li>\n")
+                }
+            }
+            out.write("</ul>\n")
+        }
         if let groups = r.groups {
             out.write("<h2>Fleet groups</h2>\n<table id=\"groups\"><thead><tr><th>group</th><th>release</th><th>machines</th><th>verdict</th><th>examples</th></tr></thead><tbody>\n")
             for g in groups {

@@ -52,6 +52,9 @@ enum CompatibilityTextRenderer {
         out.write("Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)\n")
         for candidate in r.candidates {
             out.write("\nCandidate \(candidate.name) (\(candidate.files.joined(separator: ", ")))\n")
+            for w in candidate.configurationFindings {
+                out.write("  [\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.joined(separator: ", "))")\n")
+            }
             var rows: [[String]] = [["release"] + r.hosts]
             // Fleet groups run one release each: rows without any cell are left out.
             for release in r.windowsReleases where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil }) {
@@ -114,6 +117,10 @@ enum CompatibilityMarkdownRenderer {
         }
         for candidate in r.candidates {
             out.write("\n## \(Escaping.markdown(candidate.name))\n\n")
+            for w in candidate.configurationFindings {
+                out.write("- \(w.severity) `\(w.code.rawValue)`: \(Escaping.markdown(w.message))\(w.location.map { " (`\($0.replacing("`", with: "'"))`)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map { "`\($0.rawValue)`" }.joined(separator: ", ")) on \(Escaping.markdown(w.hosts.joined(separator: ", ")))")\n")
+            }
+            if !candidate.configurationFindings.isEmpty { out.write("\n") }
             out.write("| release | " + r.hosts.map(Escaping.markdown).joined(separator: " | ") + " |\n")
             out.write("|---|" + String(repeating: "---|", count: r.hosts.count) + "\n")
             for release in r.windowsReleases where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil }) {

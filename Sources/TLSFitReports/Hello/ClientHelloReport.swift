@@ -88,6 +88,9 @@ public struct ClientHelloReport: Sendable, Encodable {
     public var assumptions: [String]
     /// For a decoded hello: the closest releases, best first; null for an emulated one.
     public var matches: [Match]?
+    /// For an emulated hello: every configuration warning that changes it (a suite name Schannel does
+    /// not know, `--windows` against the export's build...), with its file and line; empty for a decoded hello.
+    public var configurationFindings: [ConfigurationFinding] = []
 
     /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
     public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
@@ -133,7 +136,7 @@ public struct ClientHelloReport: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, source, windowsRelease, windowsReleaseAssumed, stack, patchLevel, notes, recordVersion, helloVersion, offeredVersions, random,
             sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares, signatureAlgorithms,
-            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches
+            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches, configurationFindings
     }
 
     // Every field written, null when it does not apply.
@@ -168,6 +171,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         try c.encode(hex, forKey: .hex)
         try c.encode(assumptions, forKey: .assumptions)
         try c.encode(matches, forKey: .matches)
+        try c.encode(configurationFindings, forKey: .configurationFindings)
     }
 }
 
@@ -190,6 +194,13 @@ public enum ClientHelloTextRenderer {
                 + (r.patchLevel.map { ", patch level \($0)" } ?? "") + "\n")
         } else {
             out.write("Decoded ClientHello\n")
+        }
+        if !r.configurationFindings.isEmpty {
+            out.write("\nConfiguration findings (they change this hello):\n")
+            for w in r.configurationFindings {
+                out.write("  [\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\n")
+            }
+            out.write("\n")
         }
         out.write("  record version   \(r.recordVersion)    hello version \(r.helloVersion)\n")
         out.write("  offers           \(r.offeredVersions.joined(separator: ", "))\n")

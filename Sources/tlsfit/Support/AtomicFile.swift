@@ -41,7 +41,7 @@ enum AtomicFile {
             // Written and renamed inside the interruption lock: Ctrl-C either removes the
             // temporary file before it exists or finds the report complete under its name.
             let renameError: String? = try Interruption.shared.creatingTemporaryFiles {
-                try data.write(to: temporary, options: [])
+                try createExclusively(data, at: temporary.path)
                 // The replacement keeps the permissions of the file it replaces.
                 if let existingMode { chmod(temporary.path, existingMode) }
                 return rename(temporary.path, target.path) == 0 ? nil : String(cString: strerror(errno))
@@ -58,13 +58,31 @@ enum AtomicFile {
         }
     }
 
-    /// Writes into an existing FIFO or device as it is: no temporary file, no rename.
-    static func writeThrough(_ data: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+    /// Creates the temporary file with O_EXCL (and O_NOFOLLOW): a file or link planted under its
+    /// name makes the write fail instead of being written through.
+    static func createExclusively(_ data: Data, at path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw WriteError(description: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        try writeAll(fd, [UInt8](data), path: path)
+    }
+
+    /// Writes into an existing FIFO or device as it is: no temporary file, no rename. A FIFO that no
+    /// process reads is refused at once (O_NONBLOCK makes open fail with ENXIO instead of waiting).
+    static func writeThrough(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENXIO { throw WriteError(description: "\(path): a FIFO that no process reads; start the reader first") }
+            throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        // A reader is there: from now on writes wait for it as usual.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        try writeAll(fd, [UInt8](data), path: path)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
-        let bytes = [UInt8](data)
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }

@@ -25,8 +25,8 @@ final class Interruption: @unchecked Sendable {
     /// nothing partial to report, such as `demo`).
     private var exitOnFirstSignal = false
 
-    /// Takes over SIGINT and SIGTERM for the rest of the process. A second signal exits at once;
-    /// with `exitAtOnce`, the first does.
+    /// Takes over SIGINT and SIGTERM for the rest of the process. A second Ctrl-C exits at once;
+    /// with `exitAtOnce`, the first does; SIGTERM always does (exit 143).
     func install(exitAtOnce: Bool = false) {
         lock.withLock {
             exitOnFirstSignal = exitOnFirstSignal || exitAtOnce
@@ -43,7 +43,8 @@ final class Interruption: @unchecked Sendable {
 
     private func handle(_ sig: Int32) {
         let (again, files) = lock.withLock {
-            let again = interrupted || exitOnFirstSignal
+            // SIGTERM (`timeout`, a service manager) ends the run at once: it is not a first Ctrl-C.
+            let again = interrupted || exitOnFirstSignal || sig == SIGTERM
             interrupted = true
             return (again, temporaryFiles)
         }
@@ -53,11 +54,11 @@ final class Interruption: @unchecked Sendable {
             // stuck inside the lock (a slow disk) gets two seconds.
             _ = creation.lock(waitingAtMost: 2)
             for path in files { try? FileManager.default.removeItem(atPath: path) }
-            StandardError.write("\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n")
+            StandardError.write(sig == SIGTERM ? "\ntlsfit: terminated, exiting\n" : "\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n")
             // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
             // other threads are still inside OpenSSL; that crashed the process.
             fflush(nil)
-            _exit(130)
+            _exit(sig == SIGTERM ? 143 : 130)
         }
         // The first of two signals: temporary files being written go; the command finishes its
         // handshakes in flight and reports what was done.

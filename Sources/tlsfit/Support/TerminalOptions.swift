@@ -65,7 +65,7 @@ enum HostAfterConfigHint {
     static func check(_ config: [String]) throws(ExitCode) {
         for path in config where !FileManager.default.fileExists(atPath: path) {
             let looksLikeHost = !path.contains("/") && !path.contains("\\") && path.contains(".")
-                && !["reg", "pol", "xml", "json", "txt"].contains(PathText.pathExtension(of: path).lowercased())
+                && !["reg", "pol", "xml", "json", "txt", "zip"].contains(PathText.pathExtension(of: path).lowercased())
             if looksLikeHost {
                 throw CLIErrors.badInput("--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)")
             }
@@ -88,5 +88,5 @@ enum Completions {
     }
 
     /// Configuration exports (and GPO backup folders, which file completion offers too).
-    static var configFiles: CompletionKind { .file(extensions: ["reg", "pol", "xml", "json", "txt"]) }
+    static var configFiles: CompletionKind { .file(extensions: ["reg", "pol", "xml", "json", "txt", "zip"]) }
 }
