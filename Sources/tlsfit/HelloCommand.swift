@@ -171,12 +171,27 @@ struct HelloCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             CaptureHelloTextRenderer.render(report, into: &text)
-            print(Escaping.terminal(text), terminator: "")
+            print(Self.terminalSafe(text), terminator: "")
         }
         if entries.isEmpty {
             CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
             throw ExitCode(1)
         }
+    }
+
+    /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
+    /// (a capture's whole output usually is: host names are the only text from the wire).
+    static func terminalSafe(_ text: String) -> String {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            var ok = true
+            for b in bytes where b != 0x0A && (b < 0x20 || b >= 0x7F) {
+                ok = false
+                break
+            }
+            return ok
+        }
+        return plain ? text : Escaping.terminal(text)
     }
 
     /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,

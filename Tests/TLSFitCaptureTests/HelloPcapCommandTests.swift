@@ -72,6 +72,9 @@ import Testing
         for (entry, capture) in zip(hellos, SchannelCapture.all) {
             let hello = try #require(entry["hello"] as? [String: Any])
             #expect(hello["ja3Hash"] as? String == capture.hello.ja3, "\(capture)")
+            // The rebuilt hello has the fingerprints its source prints.
+            if let ja3 = capture.publishedJA3 { #expect(capture.hello.ja3 == ja3, "\(capture)") }
+            if let ja4 = capture.publishedJA4 { #expect(capture.hello.ja4 == ja4, "\(capture)") }
             let best = try #require((hello["matches"] as? [[String: Any]])?.first, "\(capture)")
             let releases = best["releases"] as? [String] ?? []
             #expect(releases.contains(capture.release), "\(capture): \(best)")

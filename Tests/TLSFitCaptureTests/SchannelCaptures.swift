@@ -21,6 +21,9 @@ struct SchannelCapture: CustomStringConvertible, Sendable {
     var alpn: [String] = []
     /// Fields the text does not give, filled in (said in the README).
     var reconstructed: [String]
+    /// The fingerprints the source prints: the rebuilt hello must have them (nil: the source gives none).
+    var publishedJA3: String? = nil
+    var publishedJA4: String? = nil
 
     // What `hello --pcap` must say of it.
     var release: String
@@ -96,6 +99,7 @@ struct SchannelCapture: CustomStringConvertible, Sendable {
             name: "ja4-latest-stream3", timestamp: day(2023, 6, 15), serverName: "discovery.cem.cloud.us",
             suites: win10NineteenSuites, extensions: [0x0000, 0x0005, 0x000A, 0x000B, 0x000D, 0x0023, 0x0017, 0xFF01],
             signatureAlgorithms: pssFirst, reconstructed: ["groups", "point formats", "timestamp"],
+            publishedJA3: "a0e9f5d64349fb13191bc781f81f42e1", publishedJA4: "t12d190800_d83cc789557e_7af1ed941c26",
             release: "windows-10-22h2", stack: "wininet", patchLevel: "2023", notReleases: ["windows-11"]),
         // curl.exe on Windows 11 (CSC 436 annotated capture, 2026-09-15): TLS 1.3, curl asks for TLS 1.2-1.3 and ALPN.
         SchannelCapture(
@@ -105,6 +109,7 @@ struct SchannelCapture: CustomStringConvertible, Sendable {
             extensions: [0x0000, 0x0005, 0x002B, 0x000D, 0x0023, 0x000A, 0x000B, 0x0010, 0x0033, 0x0031, 0x0017, 0xFF01, 0x002D],
             signatureAlgorithms: pssFirst, versions: [0x0304, 0x0303], keyShares: [0x001D, 0x0017, 0x0018], sessionIDLength: 32,
             alpn: ["http/1.1"], reconstructed: ["key share bytes", "psk mode value (one mode)"],
+            publishedJA3: "fae0e5d973c96ae1888b99538efa0363", publishedJA4: "t13d2013h1_2b729b4bf6f3_e24568c0d440",
             release: "windows-11", stack: "sspi", patchLevel: nil, allowedDifferences: ["extensions-extra"],
             notReleases: ["windows-10-22h2", "windows-11-21h2"]),
         // The RDP client (CredSSP over Schannel) on Windows 10 1607 / Server 2016, 0x4D31/fatt README (2019-05-23).
@@ -115,6 +120,7 @@ struct SchannelCapture: CustomStringConvertible, Sendable {
                      0x0005, 0x0004],
             extensions: [0x0000, 0x0005, 0x000A, 0x000B, 0x000D, 0x0023, 0x0017, 0xFF01],
             signatureAlgorithms: windows10SignatureAlgorithms, reconstructed: ["signature algorithms (JA3 has none)"],
+            publishedJA3: "67e3d18fd9dddbbc8eca65f7dedac674",
             release: "windows-10-1607", stack: "sspi", patchLevel: "2015", notReleases: ["windows-10-1511"],
             note: "patch levels left out"),
         // Outlook (WinINet) on Windows 10, January 2019 (tlsfit issue 22's description; no public text of the bytes).

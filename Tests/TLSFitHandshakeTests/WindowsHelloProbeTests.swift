@@ -101,14 +101,17 @@ struct WindowsHelloProbeTests {
         #expect(later.answer.failure != nil)
     }
 
-    /// A server that signs only with RSA-PSS refuses Windows 10 (no PSS in its hello) and accepts Windows 11.
-    @Test func rsaPSSOnlyServerRefusesWindows10AndAcceptsWindows11() throws {
+    /// A server that signs only with RSA-PSS refuses Windows 8.1 (no PSS in its hello) and accepts Windows 11,
+    /// and Windows 10 at its newest patch level (RSA-PSS first since the 2023 captures).
+    @Test func rsaPSSOnlyServerRefusesWindows81AndAcceptsWindows11() throws {
         let server = try opensslServer(name: "pss-only", ["-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512"])
         defer { server.stop() }
+        let win81 = probe(server.port, try Self.config(.windows81))
+        #expect(win81.answer.failure?.kind == .alertReceived, "\(String(describing: win81.answer.failure))")
+        #expect(win81.answer.failure?.alert?.code == 40)
+        #expect(win81.outcome.failure?.windowsError == "0x80072EFE")
         let win10 = probe(server.port, try Self.config(.windows10_22H2))
-        #expect(win10.answer.failure?.kind == .alertReceived, "\(String(describing: win10.answer.failure))")
-        #expect(win10.answer.failure?.alert?.code == 40)
-        #expect(win10.outcome.failure?.windowsError == "0x80072EFE")
+        #expect(win10.answer.failure == nil, "\(String(describing: win10.answer.failure))")
 
         let win11 = probe(server.port, try Self.config(.windows11))
         #expect(win11.answer.failure == nil, "\(String(describing: win11.answer.failure))")

@@ -26,6 +26,12 @@ extension ClientHello {
         return "\(parts.a)_\(parts.b)_\(parts.c)"
     }
 
+    /// `ja4` and `ja4Raw` from one pass over the hello.
+    public var ja4AndRaw: (ja4: String, raw: String) {
+        let parts = ja4Parts
+        return ("\(parts.a)_\(Self.truncatedSHA256(parts.b))_\(Self.truncatedSHA256(parts.c))", "\(parts.a)_\(parts.b)_\(parts.c)")
+    }
+
     var ja4Parts: (a: String, b: String, c: String) {
         let versions = supportedVersions.filter { !ClientHello.isGREASE($0) }
         let highest = versions.isEmpty ? version : (versions.max() ?? version)

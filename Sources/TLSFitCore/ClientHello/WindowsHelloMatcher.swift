@@ -60,6 +60,8 @@ public enum WindowsHelloMatcher {
             var stack: ClientStack
             var patch: HelloPatchLevel?
             var label: String
+            /// The release's general-availability date (`windows-hello.tsv`).
+            var released: String?
             var hello: ClientHello
             var assumptions: [String]
             /// Index of the distinct hello (same bytes, label and stack) among `distinct`.
@@ -81,13 +83,23 @@ public enum WindowsHelloMatcher {
 
         private var sets: [String: CandidateSet] = [:]
         private var rankings: [[UInt8]: Scored] = [:]
+        /// Final rankings by (features, capture day, releases, limit): a capture repeats its hellos.
+        private var selected: [[UInt8]: Ranking] = [:]
         private var configs: [String: WindowsTLSConfig] = [:]
+        /// Built hellos by (release, stack, configuration, patch level, server name): the defaults serve every set.
+        private var built: [String: WindowsClientHello?] = [:]
 
         public init() {}
 
         public func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
                          capturedAt: Double? = nil) -> Ranking {
             let key = Self.featureKey(captured)
+            let day = Self.trustedDay(capturedAt)
+            var selectionKey = key
+            selectionKey += Array((day ?? "-").utf8)
+            selectionKey.append(u16: UInt16(truncatingIfNeeded: limit))
+            if releases.count != WindowsRelease.allCases.count { selectionKey += releases.flatMap { Array($0.rawValue.utf8) + [0] } }
+            if let hit = selected[selectionKey] { return hit }
             let scored: Scored
             if let cached = rankings[key] {
                 scored = cached
@@ -95,7 +107,15 @@ public enum WindowsHelloMatcher {
                 scored = score(captured)
                 if rankings.count < 100_000 { rankings[key] = scored }
             }
-            return select(scored, releases: releases, limit: limit, capturedAt: capturedAt)
+            let ranking = select(scored, releases: releases, limit: limit, captureDay: day)
+            if selected.count < 100_000 { selected[selectionKey] = ranking }
+            return ranking
+        }
+
+        /// The capture's day (`YYYY-MM-DD`), when its time can be trusted: not before 2000, not in the future.
+        static func trustedDay(_ capturedAt: Double?) -> String? {
+            guard let t = capturedAt, t >= 946_684_800, t <= Date().timeIntervalSince1970 + 86_400 else { return nil }
+            return Timestamp.day(Date(timeIntervalSince1970: t))
         }
 
         /// What `compare` reads of a hello, as bytes: two hellos with the same key get the same ranking.
@@ -119,17 +139,32 @@ public enum WindowsHelloMatcher {
             return out
         }
 
+        /// The release's default configuration (read once), or a variant of it made in memory: WinHTTP's
+        /// `DefaultSecureProtocols` (with the Schannel client keys it needs before Windows 10), or for the other
+        /// stacks the Schannel client keys enabling exactly the wanted protocols.
         private func config(_ release: WindowsRelease, mask: UInt32?, stack: ClientStack, versions: [TLSVersion]) -> WindowsTLSConfig? {
-            let key = "\(release.rawValue)|\(mask.map(String.init) ?? "-")|\(stack == .winHTTP ? "winhttp" : "schannel")"
-            if let c = configs[key] { return c }
-            let c: WindowsTLSConfig?
-            if stack == .winHTTP || mask == nil {
-                c = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: mask)
-            } else {
-                c = try? WindowsHelloMatcher.config(release, schannelClientProtocols: versions)
+            let baseKey = release.rawValue
+            if configs[baseKey] == nil {
+                guard let base = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: nil) else { return nil }
+                configs[baseKey] = base
             }
-            configs[key] = c
-            return c
+            guard var config = configs[baseKey] else { return nil }
+            guard let mask else { return config }
+            let wanted = WinHTTPSetting.protocols(in: mask)
+            if stack == .winHTTP {
+                config.winHTTPDefaultSecureProtocols = WinHTTPSetting(
+                    value: mask, source: Provenance(file: "candidate", key: RegistryPath.winHTTP, value: "DefaultSecureProtocols"))
+                for v in wanted {
+                    config.protocols[v]?.clientEnabled = true
+                    config.protocols[v]?.clientDisabledByDefault = false
+                }
+            } else {
+                for v in config.protocols.keys {
+                    config.protocols[v]?.clientEnabled = wanted.contains(v)
+                    config.protocols[v]?.clientDisabledByDefault = !wanted.contains(v)
+                }
+            }
+            return config
         }
 
         private func candidateSet(versions: [TLSVersion], serverName: Bool) -> CandidateSet {
@@ -143,12 +178,24 @@ public enum WindowsHelloMatcher {
                 let info = Catalog.shared.release(release)
                 let levels: [HelloPatchLevel?] = info.hello.patchLevels.isEmpty ? [nil] : info.hello.patchLevels.map { $0 }
                 for stack in ClientStack.selectable where info.hello.stacks[stack] != nil || stack == .winHTTP {
+                    var defaultProtocols: [TLSVersion]?
                     for (label, mask) in WindowsHelloMatcher.configurations(release, versions: versions, stack: stack) {
+                        // A changed configuration that offers what the defaults offer adds nothing.
+                        if mask != nil, let d = defaultProtocols, d == versions.filter({ info.supportedProtocols.contains($0) }).sorted() { continue }
                         guard var config = config(release, mask: mask, stack: stack, versions: versions) else { continue }
                         config.stack = stack
                         for level in levels {
-                            guard let built = try? WindowsClientHelloBuilder.build(
-                                config: config, serverName: serverName ? "a.example" : nil, patch: level?.name) else { continue }
+                            let buildKey = "\(release.rawValue)|\(stack.rawValue)|\(label)|\(level?.name ?? "-")|\(serverName)"
+                            let cachedBuild: WindowsClientHello?
+                            if let hit = self.built[buildKey] {
+                                cachedBuild = hit
+                            } else {
+                                cachedBuild = try? WindowsClientHelloBuilder.build(
+                                    config: config, serverName: serverName ? "a.example" : nil, patch: level?.name)
+                                self.built[buildKey] = .some(cachedBuild)
+                            }
+                            guard let built = cachedBuild else { continue }
+                            if mask == nil, defaultProtocols == nil { defaultProtocols = built.profile.protocols }
                             var normalized = built.hello
                             normalized.random = []
                             normalized.sessionID = normalized.sessionID.map { _ in 0 }
@@ -163,7 +210,7 @@ public enum WindowsHelloMatcher {
                                 orders.insert(built.hello.extensionTypes)
                             }
                             candidates.append(Candidate(release: release, stack: stack, patch: level, label: label,
-                                                        hello: built.hello, assumptions: built.assumptions, group: group))
+                                                        released: info.hello.released?.value, hello: built.hello, assumptions: built.assumptions, group: group))
                         }
                     }
                 }
@@ -186,14 +233,10 @@ public enum WindowsHelloMatcher {
                           differences: differences, set: set)
         }
 
-        private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, capturedAt: Double?) -> Ranking {
+        private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, captureDay: String?) -> Ranking {
             let set = scored.set
             var notes: [String] = []
             // A capture's time leaves out what did not exist yet (times before 2000 or in the future are not trusted).
-            var captureDay: String?
-            if let t = capturedAt, t >= 946_684_800, t <= Date().timeIntervalSince1970 + 86_400 {
-                captureDay = Timestamp.day(Date(timeIntervalSince1970: t))
-            }
             var lateReleases: [String] = []
             var lateLevels: [String] = []
             let allowed = Set(releases)
@@ -204,7 +247,7 @@ public enum WindowsHelloMatcher {
                 let c = set.candidates[index]
                 guard allowed.contains(c.release) else { continue }
                 if let day = captureDay {
-                    if let made = Catalog.shared.release(c.release).hello.released?.value, made > day {
+                    if let made = c.released, made > day {
                         if !lateReleases.contains(c.release.rawValue) { lateReleases.append(c.release.rawValue) }
                         continue
                     }
@@ -282,18 +325,6 @@ public enum WindowsHelloMatcher {
         return result
     }
 
-    /// A configuration whose Schannel client keys enable exactly `versions` (the others off).
-    static func config(_ release: WindowsRelease, schannelClientProtocols versions: [TLSVersion]) throws(InputError) -> WindowsTLSConfig {
-        var lines = ["Windows Registry Editor Version 5.00", ""]
-        for v in Catalog.shared.release(release).supportedProtocols {
-            let on = versions.contains(v)
-            lines.append("[HKEY_LOCAL_MACHINE\\" + RegistryPath.protocolKey(v, client: true) + "]")
-            lines.append("\"Enabled\"=dword:" + (on ? "00000001" : "00000000"))
-            lines.append("\"DisabledByDefault\"=dword:" + (on ? "00000000" : "00000001"))
-        }
-        let text = lines.joined(separator: "\r\n") + "\r\n"
-        return try WindowsConfigReader.read([.init(name: "candidate.reg", bytes: Array(text.utf8))], release: release)
-    }
     static func config(_ release: WindowsRelease, defaultSecureProtocols mask: UInt32?) throws(InputError) -> WindowsTLSConfig {
         var lines = ["Windows Registry Editor Version 5.00", ""]
         if let mask {

@@ -84,7 +84,7 @@ public enum ClientReleaseGuess {
         // The whole hello against every release's WinHTTP hello (the matcher of `tlsfit hello --pcap`).
         if let decoded = hello.decoded, let best = WindowsHelloMatcher.rank(decoded, limit: 1).first {
             let names = best.releases.map(\.rawValue).joined(separator: ", ")
-            if best.identical { return "\(names): identical WinHTTP hello (\(best.configuration))" }
+            if best.identical { return "\(names): identical \(best.stack.displayName) hello (\(best.configuration))" }
             if best.score <= 6 {
                 return "closest \(names) (differs: \(best.differences.map(\.kind).joined(separator: ", ")))"
             }

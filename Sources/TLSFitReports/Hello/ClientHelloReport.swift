@@ -124,8 +124,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         alpn = hello.alpn
         ja3 = hello.ja3String
         ja3Hash = hello.ja3
-        ja4 = hello.ja4
-        ja4Raw = hello.ja4Raw
+        (ja4, ja4Raw) = hello.ja4AndRaw
         hex = Digest.hex(hello.encode())
         self.assumptions = assumptions
         self.matches = matches?.map {
