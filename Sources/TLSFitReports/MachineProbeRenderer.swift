@@ -17,7 +17,9 @@ public enum MachineProbeRenderer {
         out += layout.wrap(Escaping.terminal(headline(c)), indent: "  ") + "\n"
         for row in c.rows {
             let mark = row.agrees.map { $0 ? "agree" : "DISAGREE" } ?? "-"
-            out += "  \(Escaping.terminal(row.host)):\(row.port)  machine: \(Escaping.terminal(row.machine)); tlsfit: \(row.tlsfit)  [\(mark)]\n"
+            // The host on its own line (a name is never broken), the two results wrapped under it.
+            out += "  \(Escaping.terminal(row.host)):\(row.port)  [\(mark)]\n"
+            out += layout.wrap("machine: \(Escaping.terminal(row.machine)); tlsfit: \(row.tlsfit)", indent: "      ") + "\n"
             if let note = row.note { out += layout.wrap(note, indent: "      ") + "\n" }
         }
         return out

@@ -105,9 +105,13 @@ struct DemoCommand: AsyncParsableCommand {
         let failing = hosts.filter { !$0.succeeded }
         let causes = failing.flatMap { h in h.causes.map { "\($0.code.rawValue) (\(h.host))" } }
         let build = bundle.manifest?.build.map { ", build \($0)" } ?? ""
+        // Commands stand on lines of their own (indented 7), so wrapping never breaks one.
         var out = "The admin's path with one collected bundle (\(name), \(machine)\(build)):\n"
-        out += "  1. On the Windows machine: tlsfit collect --output tlsfit-collect.ps1, then (elevated) powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe: wrote \(zip)\n"
-        out += "  2. Here: tlsfit diagnose --config \(zip) (the release from CurrentVersion, the proxy from netsh, the WindowsUpdate.log, the probe): \(causes.isEmpty ? "no cause" : causes.joined(separator: ", "))\n"
+        out += "  1. On the Windows machine, elevated: collect; it wrote \(zip)\n"
+        out += "       tlsfit collect --output tlsfit-collect.ps1\n"
+        out += "       powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe\n"
+        out += "  2. Here: diagnose the bundle (the release from CurrentVersion, the proxy from netsh, the WindowsUpdate.log, the probe): \(causes.isEmpty ? "no cause" : causes.joined(separator: ", "))\n"
+        out += "       tlsfit diagnose --config \(zip)\n"
         out += "  3. The fix: \(changes.isEmpty ? "none proposed" : changes.map { "\($0.key)" }.joined(separator: ", ")) (--fix-out fix.reg writes it; a policy value belongs in the GPO, or the next Group Policy refresh undoes a local import)\n"
         let result = after.map { h in "\(h.host): \(h.succeeded ? "ok \(h.negotiated?.tlsProtocol ?? "") \(h.negotiated?.cipher ?? "")" : "still fails")" }.joined(separator: "; ")
         out += "  4. The check, after the GPO is changed: collect again and diagnose; here the fix applied to the bundle's registry, against the same server: \(result)"
@@ -184,8 +188,14 @@ struct DemoCommand: AsyncParsableCommand {
             case .text:
                 if !terminal.quiet || !asExpected {
                     print(String(repeating: "=", count: layout.width))
-                    print(Escaping.terminal(title))
-                    print(verdict)
+                    print(layout.wrap(Escaping.terminal(title), first: "", indent: "  "), terminator: "")
+                    for line in verdict.split(separator: "\n", omittingEmptySubsequences: false) {
+                        // A command (indented 7) is printed whole; the rest wraps under its own indent.
+                        if line.hasPrefix("       ") { print(line); continue }
+                        let lead = String(line.prefix { $0 == " " })
+                        print(layout.wrap(String(line.dropFirst(lead.count)), first: lead, indent: lead.isEmpty ? "  " : lead + "   "),
+                              terminator: "")
+                    }
                     print(String(repeating: "=", count: layout.width))
                     print(DiagnosisTextRenderer.render(report, layout: layout))
                     if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: layout)) }
