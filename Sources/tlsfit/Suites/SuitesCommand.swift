@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitReports
 
 /// `tlsfit suites`: the cipher-suite catalog from the command line.
 struct SuitesCommand: AsyncParsableCommand {
@@ -60,10 +61,23 @@ extension SuitesCommand {
     }
 
     /// Left-aligned columns for text tables.
-    static func table(_ rows: [[String]], indent: String = "  ") -> String {
+    /// Columns padded to their widest cell. With a `layout` whose width the table exceeds: a
+    /// two-column table wraps its second column; a wider one puts its last column on a line of its own under each row (none for "-").
+    static func table(_ rows: [[String]], indent: String = "  ", layout: TextLayout? = nil) -> String {
         guard let width = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let full = indent.count + widths.dropLast().reduce(0) { $0 + $1 + 2 } + (widths.last ?? 0)
+        if let layout, full > layout.width, width >= 2 {
+            return rows.map { row in
+                var line = indent
+                for (i, cell) in row.enumerated().dropLast() { line += cell.padded(to: widths[i] + 2) }
+                guard let last = row.last, row.count == width else { return line }
+                if width == 2 { return String(layout.wrap(last, first: line, indent: String(repeating: " ", count: line.count)).dropLast()) }
+                while line.last == " " { line.removeLast() }
+                return last == "-" || last.isEmpty ? line : line + "\n" + indent + "    " + last
+            }.joined(separator: "\n")
+        }
         return rows.map { row in
             var line = indent
             for (i, cell) in row.enumerated() {
