@@ -78,7 +78,6 @@ struct ConfigCommand: AsyncParsableCommand {
             + layout.wrap("Next: why Windows Update fails with this configuration, and the smallest fix:", first: "", indent: "")
             + "  \(words.joined(separator: " "))\n"
             + layout.wrap("(add --offline where this machine cannot reach the update hosts)", first: "", indent: " ")
-            + "\n"
     }
 }
 
