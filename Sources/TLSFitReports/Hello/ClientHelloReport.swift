@@ -210,13 +210,19 @@ public enum ClientHelloTextRenderer {
         out.write(layout.wrap(atoms: [r.serverName ?? "(none)"], first: "  server name      ", indent: field))
         out.write("  session id       \(r.sessionID.isEmpty ? "(empty)" : "\(r.sessionID.count / 2) bytes")\n")
         out.write("\nCipher suites (\(r.cipherSuites.count), in order):\n")
-        for (i, s) in r.cipherSuites.enumerated() {
+        let suites = r.cipherSuites.enumerated().map { i, s in
             let openssl = s.iana == nil ? "" : (s.openssl.map { "  \($0)" } ?? "  (OpenSSL cannot offer it)")
             let name = s.iana ?? (s.code == "0x00FF" ? "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" : "unknown")
-            let line = "  \(pad("\(i + 1).", 4)) \(s.code)  \(openssl.isEmpty ? name : pad(name, 42))\(openssl)"
-            // Too long: the OpenSSL name goes under the IANA name.
-            out.write(line.count <= layout.width || openssl.isEmpty ? line + "\n"
-                : "  \(pad("\(i + 1).", 4)) \(s.code)  \(name)\n" + String(repeating: " ", count: 15) + openssl.dropFirst(2) + "\n")
+            return (start: "  \(pad("\(i + 1).", 4)) \(s.code)  ", name: name, openssl: openssl)
+        }
+        // When one row is too long, every OpenSSL name goes under its IANA name (one layout for the list).
+        let oneLine = suites.allSatisfy { $0.start.count + ($0.openssl.isEmpty ? $0.name.count : max($0.name.count, 42) + $0.openssl.count) <= layout.width }
+        for s in suites {
+            if oneLine || s.openssl.isEmpty {
+                out.write(s.start + (s.openssl.isEmpty ? s.name : pad(s.name, 42)) + s.openssl + "\n")
+            } else {
+                out.write(s.start + s.name + "\n" + String(repeating: " ", count: s.start.count) + s.openssl.dropFirst(2) + "\n")
+            }
         }
         out.write("\nExtensions (\(r.extensions.count), in order):\n")
         for e in r.extensions {
