@@ -128,9 +128,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Zips written by Python's zipfile, for the bundle reader's tests (no dependency, so the
+        // core's tests stay free of OpenSSL).
+        .target(
+            name: "TLSFitTestZips",
+            path: "Tests/TLSFitTestZips"
+        ),
         .testTarget(
             name: "TLSFitCoreTests",
-            dependencies: ["TLSFitCore"],
+            dependencies: ["TLSFitCore", "TLSFitTestZips"],
             resources: [.copy("Fixtures")]
         ),
         // Servers and certificates the tests start and make: shared by the test targets.
@@ -145,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCaptureTests",
-            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "tlsfit"],
+            dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "TLSFitTestZips", "tlsfit"],
             exclude: ["SchannelCaptures.md"]
         ),
         .testTarget(
@@ -154,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCLITests",
-            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport"],
+            dependencies: ["tlsfit", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "TLSFitTestZips"],
             // Read from the source tree (#filePath), so TLSFIT_UPDATE_GOLDEN=1 can rewrite the golden files.
             exclude: ["Fixtures", "Golden"]
         ),

@@ -179,7 +179,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             } else {
                 path = try network.withCredentials(machineProxy.winHTTPPath)
             }
-            targets = try makeTargets(release: configuration.release, log: updateLog)
+            targets = try makeTargets(release: configuration.release, log: updateLog, logFromBundle: self.log == nil && updateLog != nil)
             provider = try ServerProfileInputs(serverProfile).provider
         } catch {
             throw Self.fail(error.description)
@@ -189,7 +189,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // Every host asked for is accounted for in the report: checked, predicted offline only, or skipped.
         let roleOrder = targets
         var skipped: [HostAccount] = []
-        if offline, hosts.isEmpty, updateLog?.failures.isEmpty ?? true {
+        if offline, hosts.isEmpty, (updateLog?.failures.isEmpty ?? true) || (self.log == nil && updateLog != nil) {
             // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
             let unknown = targets.filter { !known($0) }
             if !unknown.isEmpty {
@@ -313,9 +313,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
     /// number of host:port pairs, and each is a connection from this machine.
     static let logHostLimit = 32
 
-    func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?) throws(InputError) -> [ScanTarget] {
+    /// The hosts to diagnose: HOST arguments, else a `--log`'s failing hosts, else the role's.
+    /// A collected bundle's log does not narrow the hosts: the admin's bundle is judged against every
+    /// host of the role, and the hosts its log shows failing are added (each then compared with the log).
+    func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?, logFromBundle: Bool = false) throws(InputError) -> [ScanTarget] {
         var list = try HostArguments.parse(hosts)
-        if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
+        if list.isEmpty, !windowsUpdate, logFromBundle {
+            list = role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
+            list += (log?.failures ?? []).prefix(Self.logHostLimit).map { HostPort(host: $0.host, port: $0.port) }
+        } else if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
             list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
             if list.count > Self.logHostLimit {
                 let rest = list[Self.logHostLimit...].map(\.description)

@@ -1,6 +1,7 @@
 import Foundation
 import TLSFitTestSupport
 import Testing
+import TLSFitTestZips
 
 /// `tlsfit collect`, and its bundle (the folder, or its zip) as one input of config, diagnose,
 /// hello and report: the demo's Server 2019 bundle, zipped here by a real zip writer.

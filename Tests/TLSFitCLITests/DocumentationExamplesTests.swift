@@ -1,4 +1,5 @@
 import Foundation
+import TLSFitTestSupport
 import Testing
 
 /// Every example in README.md and docs/ is run and must print what the page shows.
@@ -180,7 +181,7 @@ struct DocumentationExamplesTests {
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if TCPProbe.listening(port: port) { return process }
+            if ExternalServer.canConnect(port: port) { return process }
             guard process.isRunning else { throw ExampleError("\(step): `tlsfit \(arguments.joined(separator: " "))` exited") }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -270,21 +271,5 @@ enum ShellWords {
         }
         if inWord { words.append(current) }
         return words
-    }
-}
-
-/// Whether something accepts TCP connections on 127.0.0.1:port.
-enum TCPProbe {
-    static func listening(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }

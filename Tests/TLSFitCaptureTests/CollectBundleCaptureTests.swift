@@ -2,6 +2,7 @@ import Foundation
 import TLSFitCore
 import TLSFitTestSupport
 import Testing
+import TLSFitTestZips
 
 /// `tlsfit hello --pcap BUNDLE`: the capture `tlsfit collect -Capture` puts in its bundle (pktmon
 /// etl2pcap writes pcapng), read from the folder or from inside the zip.

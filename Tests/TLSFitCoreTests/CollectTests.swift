@@ -1,41 +1,7 @@
 import Foundation
 import Testing
+import TLSFitTestZips
 @testable import TLSFitCore
-
-/// Zips made by Python's zipfile (as a real zip writer would), for the bundle reader's tests.
-enum TestZip {
-    /// Writes `entries` (name in the zip, bytes) into a deflated zip and returns its bytes.
-    static func make(_ entries: [(String, [UInt8])], stored: Bool = false) throws -> [UInt8] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-zip-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var spec: [[String]] = []
-        for (i, entry) in entries.enumerated() {
-            let file = dir.appendingPathComponent("entry-\(i)")
-            try Data(entry.1).write(to: file)
-            spec.append([entry.0, file.path])
-        }
-        let out = dir.appendingPathComponent("out.zip")
-        let script = """
-            import json, sys, zipfile
-            spec = json.load(sys.stdin)
-            with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED if sys.argv[2] == "stored" else zipfile.ZIP_DEFLATED) as z:
-                for name, path in spec:
-                    z.writestr(zipfile.ZipInfo(name, (2026, 12, 1, 9, 21, 2)), open(path, "rb").read(), compress_type=z.compression)
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, out.path, stored ? "stored" : "deflated"]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: spec))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return [UInt8](try Data(contentsOf: out))
-    }
-}
 
 /// The demo's collect bundle (CipherSuites/examples/server-2019-hardening), read from the source tree.
 enum DemoBundle {
@@ -215,7 +181,7 @@ struct CollectTests {
 
     @Test("its zip reads the same, with the machine's folder in the names")
     func demoBundleZip() throws {
-        let zip = try TestZip.make(try DemoBundle.files())
+        let zip = try ZipMaker.make(try DemoBundle.files())
         #expect(ZipArchiveReader.looksLikeZip(zip))
         let bundle = try CollectedBundle.readZip(zip, source: "bundle.zip")
         let folder = try #require(try CollectedBundle.readFolder(DemoBundle.folder.path))
@@ -225,13 +191,13 @@ struct CollectTests {
         #expect(bundle.updateLog != nil && bundle.probe != nil && bundle.manifest != nil)
         #expect(bundle.notes.isEmpty, "\(bundle.notes)")
         // Compress-Archive of Windows PowerShell 5.1 writes backslashes between folder and file.
-        let backslashed = try CollectedBundle.readZip(try TestZip.make(try DemoBundle.files(under: "tlsfit-WS2019-APP01-20261201T092102Z\\")), source: "ps51.zip")
+        let backslashed = try CollectedBundle.readZip(try ZipMaker.make(try DemoBundle.files(under: "tlsfit-WS2019-APP01-20261201T092102Z\\")), source: "ps51.zip")
         #expect(backslashed.configFiles.count == folder.configFiles.count)
         #expect(backslashed.configFiles.first?.name.hasPrefix("ps51.zip:tlsfit-WS2019-APP01-20261201T092102Z/") == true)
         #expect(backslashed.notes.isEmpty, "\(backslashed.notes)")
         #expect(backslashed.updateLog != nil && backslashed.probe != nil && backslashed.manifest != nil)
         // Stored (uncompressed) entries too.
-        let stored = try CollectedBundle.readZip(try TestZip.make(try DemoBundle.files(under: ""), stored: true), source: "stored.zip")
+        let stored = try CollectedBundle.readZip(try ZipMaker.make(try DemoBundle.files(under: ""), stored: true), source: "stored.zip")
         #expect(stored.configFiles.count == folder.configFiles.count)
     }
 
@@ -240,7 +206,7 @@ struct CollectTests {
         let query = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\r\n    SystemRoot    REG_SZ    C:\\Windows\r\n    CurrentBuild    REG_SZ    17763\r\n    UBR    REG_DWORD    0x14d1\r\n    ProductName    REG_SZ    Windows Server 2019 Datacenter\r\n    InstallationType    REG_SZ    Server\r\n\r\n"
         let schannel = try [UInt8](Data(contentsOf: DemoBundle.folder.appendingPathComponent("schannel.reg")))
         let log = try [UInt8](Data(contentsOf: DemoBundle.folder.appendingPathComponent("WindowsUpdate.log")))
-        let zip = try TestZip.make([("b/output1.txt", Array(query.utf8)), ("b/x.dat", schannel), ("b/notes", log), ("b/readme.md", Array("# hello\n".utf8))])
+        let zip = try ZipMaker.make([("b/output1.txt", Array(query.utf8)), ("b/x.dat", schannel), ("b/notes", log), ("b/readme.md", Array("# hello\n".utf8))])
         let bundle = try CollectedBundle.readZip(zip, source: "renamed.zip")
         #expect(bundle.configFiles.map(\.format) == [.regQuery, .regedit])
         #expect(bundle.updateLog?.name == "renamed.zip:b/notes")
@@ -274,7 +240,7 @@ struct CollectTests {
     func hostileZips() throws {
         let reg = try [UInt8](Data(contentsOf: DemoBundle.folder.appendingPathComponent("schannel.reg")))
         // Damaged: flip bytes in the middle of the second entry's compressed data.
-        var zip = try TestZip.make([("b/ssl-policy.reg", Array(repeating: 0x41, count: 200)), ("b/schannel.reg", reg)])
+        var zip = try ZipMaker.make([("b/ssl-policy.reg", Array(repeating: 0x41, count: 200)), ("b/schannel.reg", reg)])
         let second = try #require(zip.indices.dropFirst(4).first { zip[$0] == 0x50 && zip[$0 + 1] == 0x4B && zip[$0 + 2] == 3 && zip[$0 + 3] == 4 })
         for i in (second + 60)..<(second + 90) { zip[i] ^= 0x5A }
         do {
@@ -288,7 +254,7 @@ struct CollectTests {
         #expect(throws: InputError.self) { try ZipArchiveReader.read([0x50, 0x4B, 3, 4, 0, 0, 0], source: "cut.zip") }
         // Path traversal and absolute names.
         for name in ["../evil.reg", "b/../../evil.reg", "/etc/evil.reg", "C:/Windows/evil.reg", "b\\..\\..\\evil.reg"] {
-            let zip = try TestZip.make([(name, reg)])
+            let zip = try ZipMaker.make([(name, reg)])
             do {
                 _ = try ZipArchiveReader.read(zip, source: "t.zip")
                 Issue.record("\(name) was accepted")
@@ -297,7 +263,7 @@ struct CollectTests {
             }
         }
         // A zip bomb: one entry inflating past the per-entry cap (64 MiB of zeros, 65 KB deflated).
-        let bomb = try TestZip.make([("b/bomb.reg", [UInt8](repeating: 0, count: WindowsConfigReader.maximumFileSize + 1))])
+        let bomb = try ZipMaker.make([("b/bomb.reg", [UInt8](repeating: 0, count: WindowsConfigReader.maximumFileSize + 1))])
         #expect(bomb.count < 1 << 20)
         do {
             _ = try ZipArchiveReader.read(bomb, source: "bomb.zip")
@@ -306,7 +272,7 @@ struct CollectTests {
             #expect(error.message.contains("'b/bomb.reg' inflates to more than 64 MiB"), "\(error.message)")
         }
         // The total cap and the entry count, with small limits.
-        let many = try TestZip.make((0..<6).map { ("b/f\($0).reg", reg) })
+        let many = try ZipMaker.make((0..<6).map { ("b/f\($0).reg", reg) })
         let limits = ZipArchiveReader.Limits(entryBytes: 1 << 20, totalBytes: reg.count * 3, entries: 100)
         #expect(throws: InputError.self) { try ZipArchiveReader.read(many, source: "many.zip", limits: limits) }
         #expect(throws: InputError.self) { try ZipArchiveReader.read(many, source: "many.zip", limits: .init(entryBytes: 1 << 20, totalBytes: 1 << 30, entries: 5)) }

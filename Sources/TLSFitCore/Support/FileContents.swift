@@ -12,18 +12,9 @@ public enum FileContents {
     /// problem is an `InputError` naming `path` in words: "no such file", "is a folder", or the
     /// system's reason.
     public static func read(_ path: String, limit: Int, tooBig: (Int) -> InputError) throws(InputError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw InputError(source: path, message: "no such file") }
-            throw InputError(source: path, message: "cannot open the file: \(reason(code))")
-        }
+        let (fd, info) = try openFile(path)
         defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 {
-            if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError(source: path, message: "is a folder, not a file") }
-            if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit { throw tooBig(Int(info.st_size)) }
-        }
+        if let info, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit { throw tooBig(Int(info.st_size)) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         // One byte past the limit, so a file that grew after fstat is still refused.
@@ -42,19 +33,30 @@ public enum FileContents {
         return bytes
     }
 
-    /// Reads the file at `path` in chunks of `chunkSize` bytes, handing each to `body`: memory holds
-    /// one chunk, whatever the file's size. Errors as `read`.
-    public static func stream(_ path: String, chunkSize: Int = 1 << 20,
-                              _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) {
+    /// Opens `path` for reading; a missing file and a folder are named as such. The caller closes
+    /// the descriptor. The `stat` is nil when fstat failed.
+    static func openFile(_ path: String) throws(InputError) -> (Int32, stat?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw InputError(source: path, message: "no such file") }
             throw InputError(source: path, message: "cannot open the file: \(reason(code))")
         }
-        defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw InputError(source: path, message: "is a folder, not a file") }
+        guard fstat(fd, &info) == 0 else { return (fd, nil) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError(source: path, message: "is a folder, not a file")
+        }
+        return (fd, info)
+    }
+
+    /// Reads the file at `path` in chunks of `chunkSize` bytes, handing each to `body`: memory holds
+    /// one chunk, whatever the file's size. Errors as `read`.
+    public static func stream(_ path: String, chunkSize: Int = 1 << 20,
+                              _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) {
+        let (fd, _) = try openFile(path)
+        defer { close(fd) }
         var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
         while true {
             let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
