@@ -156,4 +156,23 @@ struct TerminalWidthTests {
         try Self.check(["suites", "hosts"])
         try Self.check(["suites", "hosts", "--role", "wsus", "--windows", "2012r2"])
     }
+
+    /// `scan` and `probe` against a lab server (`tlsfit serve`), on terminals of several widths.
+    @Test func scanAndProbeFitTheTerminal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-width-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let serve = try ServeProcess(["--profile", "fe2-sls", "--cert-out", dir.path])
+        defer { serve.stop() }
+        try #require(serve.port > 0, "\(serve.lines)")
+        let host = "fe2.update.microsoft.com"
+        let ca = dir.appendingPathComponent("ca.pem").path
+        try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca])
+        try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca, "--windows", "windows-10-22h2"])
+        try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca,
+                        "--ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"], exitCode: 1)
+        try Self.check(["scan", host, "--resolve", "\(host)=127.0.0.1:\(serve.port)", "--ca-file", ca])
+        let narrow = try Self.runOnTerminal(["scan", host, "--resolve", "\(host)=127.0.0.1:\(serve.port)", "--ca-file", ca], columns: 80)
+        #expect(narrow.stdout.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
+    }
 }
