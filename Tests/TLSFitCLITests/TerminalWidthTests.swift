@@ -155,6 +155,10 @@ struct TerminalWidthTests {
         try Self.check(["suites", "show", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"])
         try Self.check(["suites", "hosts"])
         try Self.check(["suites", "hosts", "--role", "wsus", "--windows", "2012r2"])
+        try Self.check(["suites", "list"])
+        try Self.check(["suites", "list", "--windows", "windows-7"])
+        try Self.check(["suites", "defaults", "windows-7", "--all"])
+        try Self.check(["suites", "defaults", "server-2022"])
     }
 
     /// `scan` and `probe` against a lab server (`tlsfit serve`), on terminals of several widths.
