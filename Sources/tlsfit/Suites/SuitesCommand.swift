@@ -85,8 +85,13 @@ extension SuitesCommand {
                 while line.last == " " { line.removeLast() }
                 let rest = Array(row.dropFirst(keep))
                 guard !rest.allSatisfy({ $0 == "-" || $0.isEmpty }) else { return line }
-                let under = layout.wrap(rest.filter { !$0.isEmpty }.joined(separator: "  "), first: indent + "    ", indent: indent + "      ")
-                return line + "\n" + String(under.dropLast())
+                // Words of each cell, two spaces between cells (the last word of a cell carries one).
+                let cells = rest.filter { !$0.isEmpty }.map { $0.split(separator: " ").map(String.init) }
+                let atoms = cells.enumerated().flatMap { i, words in
+                    i == cells.count - 1 ? words : words.dropLast() + [(words.last ?? "") + " "]
+                }
+                let under = layout.wrap(atoms: atoms, first: indent + "    ", indent: indent + "      ")
+                return line + "\n" + String(under.dropLast()).replacingTrailingSpaces()
             }.joined(separator: "\n")
         }
         return rows.map { row in
@@ -208,5 +213,16 @@ struct WindowsEntryJSON: Encodable {
         try c.encode(allowedWithStrongCrypto, forKey: .allowedWithStrongCrypto)
         try c.encode(onlyWhenRequested, forKey: .onlyWhenRequested)
         try c.encode(pskOnly, forKey: .pskOnly)
+    }
+}
+
+extension String {
+    /// The text without the spaces that end its lines.
+    fileprivate func replacingTrailingSpaces() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = String(line)
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
     }
 }
