@@ -17,9 +17,12 @@ struct CollectCommand: AsyncParsableCommand {
             -Probe adds one request per update host through the machine's own WinHTTP; -Capture a packet capture \
             of one update scan (pktmon). The folder, or its zip, is one --config input for every command.
 
-            Example: tlsfit collect --output tlsfit-collect.ps1
-              then, on the Windows machine: powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe
-              then, here: tlsfit diagnose --config tlsfit-SERVER01-20261207T041500Z.zip
+            Example:
+              tlsfit collect --output tlsfit-collect.ps1
+            then, on the Windows machine, elevated:
+              powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe
+            then, here:
+              tlsfit diagnose --config tlsfit-SERVER01-20261207T041500Z.zip
             """
     )
 

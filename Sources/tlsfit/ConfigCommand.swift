@@ -20,7 +20,8 @@ struct ConfigCommand: AsyncParsableCommand {
             content. Files merge in the order given, later over earlier, as Windows applies policy \
             over local settings. Use - to read standard input.
 
-            Example: tlsfit config schannel.reg gpo-backup/ --windows windows-7 --format json
+            Example:
+              tlsfit config schannel.reg gpo-backup/ --windows windows-7 --format json
             """
     )
 

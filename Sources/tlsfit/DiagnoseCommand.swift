@@ -39,9 +39,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
             hold one (a regedit export with WinHttpSettings, or `netsh winhttp show proxy` output), \
             else direct; --proxy overrides it, --no-proxy goes direct.
 
-            Example: tlsfit diagnose fe2.update.microsoft.com --config schannel.reg gpo-backup/ --windows windows-7 --fix-out fix.reg
-            Example: tlsfit diagnose --log WindowsUpdate.log --config reg-query.txt --offline
-            Example: tlsfit diagnose --role wsus --config wsus-2012r2.reg --windows server-2012r2 --offline
+            Example:
+              tlsfit diagnose fe2.update.microsoft.com --config schannel.reg \\
+                gpo-backup/ --windows windows-7 --fix-out fix.reg
+            Example:
+              tlsfit diagnose --log WindowsUpdate.log --config reg-query.txt --offline
+            Example:
+              tlsfit diagnose --role wsus --config wsus-2012r2.reg --windows \\
+                server-2012r2 --offline
 
             Exit codes: 0 every host works; 1 the configuration fails against a host (on the Windows \
             machine's own network too), or a host reached from here fails; 3 the configuration holds, \

@@ -9,6 +9,7 @@ struct HelloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello",
         abstract: "Print the exact ClientHello a Windows client sends, or decode a captured one and name the closest releases.",
+        usage: "tlsfit hello [--windows <release>] [--config <file> ...]\n  [--stack <stack>] [--decode <HEX|@FILE> | --pcap <FILE>] [<options>]",
         discussion: """
             Without --decode: builds the ClientHello that the Windows release (--windows, else the export's \
             CurrentBuild, else server-2022) sends through the stack (--stack: WinHTTP, the stack the Windows Update \

@@ -35,8 +35,12 @@ struct ReportCommand: AsyncParsableCommand {
             server-2022), groups machines with identical effective configurations, and reports a \
             verdict per group. Unreadable exports are listed as skipped.
 
-            Example: tlsfit report --candidate strict=gpo-strict.reg --candidate legacy.reg --offline --server-profile windows-update
-            Example: tlsfit report --fleet exports/ --offline --server-profile windows-update --format json --output fleet.json
+            Example:
+              tlsfit report --candidate strict=gpo-strict.reg --candidate legacy.reg \\
+                --offline --server-profile windows-update
+            Example:
+              tlsfit report --fleet exports/ --offline --server-profile windows-update \\
+                --format json --output fleet.json
 
             Exit codes: 0 every cell works, 1 a cell fails, 2 bad input, 130 interrupted.
             """

@@ -24,7 +24,9 @@ struct ScanCommand: ParsableCommand {
             Exit codes: 0 every host scanned, 1 a host could not be reached, 2 bad input.
 
             Example: tlsfit scan --windows-update --format json --save wu.json
-            Example: tlsfit scan fe2.update.microsoft.com --resolve fe2.update.microsoft.com=10.0.0.5:8443
+            Example:
+              tlsfit scan fe2.update.microsoft.com --resolve \\
+                fe2.update.microsoft.com=10.0.0.5:8443
             """
     )
 

@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run a local TLS server that behaves like a server profile (for lab tests of Windows clients).",
+        usage: "tlsfit serve --profile <profile> [--port <port>] [--cert-out <folder>]\n  [<options>]",
         discussion: """
             Accepts the protocols and suites of the profile in its order, with a certificate of its key \
             type issued by a private CA made on the fly. Write the CA with --cert-out and import it on \

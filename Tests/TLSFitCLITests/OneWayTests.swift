@@ -83,3 +83,23 @@ struct OneWayTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 }
+
+/// Help texts fit an 80-column terminal: usage lines, option help and the examples, which are laid
+/// out one command per line with `\` continuations so no command is broken in the middle.
+@Suite("Help fits 80 columns")
+struct HelpWidthTests {
+    @Test(arguments: [[], ["probe"], ["hello"], ["suites"], ["suites", "show"], ["suites", "translate"], ["suites", "defaults"],
+                      ["suites", "list"], ["suites", "hosts"], ["config"], ["scan"], ["diagnose"], ["report"], ["serve"],
+                      ["demo"], ["collect"]])
+    func helpFitsEightyColumns(command: [String]) throws {
+        let result = try CLI.run(command + ["--help"], environment: ["COLUMNS": "80"])
+        #expect(result.exitCode == 0)
+        let wide = result.stdout.split(separator: "\n").filter { $0.count > 80 }
+        #expect(wide.isEmpty, "\(wide)")
+        // An example never starts a line with an option: that is a command wrapped in the middle.
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where index > 0 && lines[index - 1].hasPrefix("Example") {
+            #expect(!line.hasPrefix("-"), "\(line)")
+        }
+    }
+}

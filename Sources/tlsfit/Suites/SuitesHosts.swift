@@ -8,6 +8,7 @@ extension SuitesCommand {
         static let configuration = CommandConfiguration(
             commandName: "hosts",
             abstract: "The Windows Update hosts: role, scheme, certificate chain, suites, refusal; each fact with source, date and confidence.",
+            usage: "tlsfit suites hosts [--role <role>] [--windows <windows>]\n  [--format <format>]",
             discussion: """
                 Confidence: documented (Microsoft says so), observed (seen in public material), assumed \
                 (inferred; a verdict that rests on it says so). A live scan always wins over this table.

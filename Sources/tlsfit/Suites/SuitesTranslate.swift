@@ -8,6 +8,7 @@ extension SuitesCommand {
         static let configuration = CommandConfiguration(
             commandName: "translate",
             abstract: "Translate a cipher list from any syntax to OpenSSL, IANA, Windows or GPO form.",
+            usage: "tlsfit suites translate --to <to> [--windows <windows>]\n  [--format <format>] [<list> ...]",
             discussion: """
                 LIST may be an OpenSSL list (A:B:C, keywords such as HIGH:!aNULL are expanded by the \
                 linked OpenSSL), a comma, space or newline separated list of IANA or Windows names (as \
