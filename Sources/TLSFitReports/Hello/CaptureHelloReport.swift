@@ -94,7 +94,8 @@ public enum CaptureHelloTextRenderer {
             let time = Timestamp.iso8601Fractional(Date(timeIntervalSince1970: entry.timestamp))
             var line = "\n== packet \(entry.packetNumber)  \(time)  \(entry.source) -> \(entry.destination)"
             if let target = entry.proxyConnectTarget { line += " (CONNECT \(Escaping.terminal(target)))" }
-            out.write("\n" + layout.wrap(String(line.dropFirst()), first: "", indent: "   "))
+            // As it is when it fits (two spaces between the fields); wrapped when it does not.
+            out.write(line.count - 1 <= layout.width ? line + "\n" : "\n" + layout.wrap(String(line.dropFirst()), first: "", indent: "   "))
             if let hello = entry.hello {
                 ClientHelloTextRenderer.render(hello, layout: layout, into: &out)
             } else if let error = entry.error {
