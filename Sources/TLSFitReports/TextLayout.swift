@@ -16,10 +16,16 @@ public struct TextLayout: Sendable, Hashable {
     /// Wraps prose at word boundaries with `indent` on every line (`first` on the first one). Words
     /// longer than a line (paths, suite names) are kept whole: copy-paste text is never broken.
     public func wrap(_ text: String, first: String, indent: String) -> String {
+        wrap(atoms: text.split(separator: " ", omittingEmptySubsequences: true).map(String.init), first: first, indent: indent)
+    }
+
+    /// Wraps `atoms` (words, or text to be copied whole such as a registry key with spaces) with
+    /// `indent` on every line (`first` on the first one); an atom is never broken.
+    public func wrap(atoms: [String], first: String, indent: String) -> String {
         var out = ""
         var line = first
         var lineHasWord = false
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+        for word in atoms where !word.isEmpty {
             if lineHasWord, line.count + 1 + word.count > width {
                 out += line + "\n"
                 line = indent
@@ -33,6 +39,30 @@ public struct TextLayout: Sendable, Hashable {
     }
 
     public func wrap(_ text: String, indent: String) -> String { wrap(text, first: indent, indent: indent) }
+
+    /// The words of `text`, keeping a bracketed part (`[HKLM\...\TLS 1.2\Client]`) whole: a registry
+    /// key is copied whole, spaces included.
+    public static func atoms(_ text: String) -> [String] {
+        var atoms: [String] = []
+        var current = ""
+        var depth = 0
+        for ch in text {
+            if ch == "[" { depth += 1 } else if ch == "]", depth > 0 { depth -= 1 }
+            if ch == " ", depth == 0 {
+                if !current.isEmpty { atoms.append(current) }
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { atoms.append(current) }
+        return atoms
+    }
+
+    /// Wraps `text` as `wrap` does, keeping bracketed registry keys whole (see `atoms`).
+    public func wrapKeepingKeys(_ text: String, first: String, indent: String) -> String {
+        wrap(atoms: Self.atoms(text), first: first, indent: indent)
+    }
 
     enum Style: String { case red = "31", green = "32", yellow = "33", bold = "1", dim = "2" }
 

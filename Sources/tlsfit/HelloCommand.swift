@@ -171,7 +171,7 @@ struct HelloCommand: AsyncParsableCommand {
         case .hex: for entry in entries { print(entry.hello?.hex ?? "") }
         case .text:
             var text = ""
-            CaptureHelloTextRenderer.render(report, into: &text)
+            CaptureHelloTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
             print(Self.terminalSafe(text), terminator: "")
         }
         if entries.isEmpty {
@@ -233,7 +233,7 @@ struct HelloCommand: AsyncParsableCommand {
         case .hex: print(report.hex)
         case .text:
             var text = ""
-            ClientHelloTextRenderer.render(report, into: &text)
+            ClientHelloTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
             print(Escaping.terminal(text), terminator: "")
         }
     }

@@ -174,7 +174,7 @@ struct ProbeCommand: AsyncParsableCommand {
             print(try JSONOutput.encode(report))
         case .text:
             var text = ""
-            ProbeTextRenderer.render(report, into: &text)
+            ProbeTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
             print(Escaping.terminal(text), terminator: "")
         }
     }

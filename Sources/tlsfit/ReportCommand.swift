@@ -116,7 +116,9 @@ struct ReportCommand: AsyncParsableCommand {
         progress.finish()
 
         var text = ""
-        try CompatibilityRenderer.render(report, as: format, into: &text)
+        // Text for a terminal fits it; into a file or a pipe it is 80 columns wide.
+        let layout = output == nil ? TerminalOptions.widthLayout() : TextLayout()
+        try CompatibilityRenderer.render(report, as: format, layout: layout, into: &text)
         if Interruption.shared.isInterrupted {
             StandardError.write("tlsfit: interrupted: every cell was done; no report written\n")
             throw ExitCode(130)

@@ -114,7 +114,7 @@ struct ScanCommand: ParsableCommand {
         if Interruption.shared.isInterrupted {
             // Say what was done; write no --save file from a partial scan.
             StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
-            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "") }
+            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
             throw ExitCode(130)
         }
 
@@ -122,7 +122,7 @@ struct ScanCommand: ParsableCommand {
         case .json:
             print(try JSONOutput.encode(ServerProfileDocument(hosts: profiles)))
         case .text:
-            print(Escaping.terminal(ScanTextRenderer.render(profiles)), terminator: "")
+            print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "")
         }
         if let save {
             do {

@@ -33,7 +33,9 @@ struct WindowsConfigCommandTests {
         #expect((proxy["source"] as? String)?.contains("netsh.txt:3") == true, "\(proxy)")
         #expect(json["userProxy"] is NSNull)
         let text = try CLI.run(["config", netsh])
-        #expect(text.stdout.contains("WinHTTP proxy (the update agent's path): http://10.0.0.8:3128, bypass <local>;*.contoso.com"))
+        // Wrapped at 80 columns: compare the words.
+        let words = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("WinHTTP proxy (the update agent's path): http://10.0.0.8:3128, bypass <local>;*.contoso.com"))
         let none = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg")])
         #expect(none.stdout.contains("WinHTTP proxy (the update agent's path): not set in the inputs (direct)"))
         let noneJSON = try CLI.json(try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"]))

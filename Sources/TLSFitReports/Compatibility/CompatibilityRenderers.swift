@@ -8,9 +8,11 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Renders a compatibility report in any of its formats.
 public enum CompatibilityRenderer {
-    public static func render(_ report: CompatibilityReport, as format: ReportFormat, into out: inout some TextOutputStream) throws {
+    /// `layout` sets the width of the text format (the other formats ignore it).
+    public static func render(_ report: CompatibilityReport, as format: ReportFormat, layout: TextLayout = TextLayout(),
+                              into out: inout some TextOutputStream) throws {
         switch format {
-        case .text: CompatibilityTextRenderer.render(report, into: &out)
+        case .text: CompatibilityTextRenderer.render(report, layout: layout, into: &out)
         case .markdown: CompatibilityMarkdownRenderer.render(report, into: &out)
         case .html: CompatibilityHTMLRenderer.render(report, into: &out)
         case .json: out.write(try JSONOutput.encode(report) + "\n")
@@ -47,13 +49,18 @@ public enum CompatibilityRenderer {
 }
 
 enum CompatibilityTextRenderer {
-    static func render(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
+    /// The text at `layout.width` columns: prose wraps (paths, keys and suite names whole), and a
+    /// candidate's matrix wider than the width becomes one block per release listing each host's cell.
+    static func render(_ r: CompatibilityReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
         let index = r.cellIndex()
-        out.write("Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)\n")
+        out.write(layout.wrap("Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)", first: "", indent: "  "))
         for candidate in r.candidates {
-            out.write("\nCandidate \(candidate.name) (\(candidate.files.joined(separator: ", ")))\n")
+            out.write("\n" + layout.wrap(atoms: ["Candidate", candidate.name] + candidate.files.enumerated().map { i, f in
+                (i == 0 ? "(" : "") + f + (i == candidate.files.count - 1 ? ")" : ",")
+            }, first: "", indent: "  "))
             for w in candidate.configurationFindings {
-                out.write("  [\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.joined(separator: ", "))")\n")
+                out.write(layout.wrapKeepingKeys("[\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.joined(separator: ", "))")",
+                                                  first: "  ", indent: "    "))
             }
             var rows: [[String]] = [["release"] + r.hosts]
             // Fleet groups run one release each: rows without any cell are left out.
@@ -62,7 +69,20 @@ enum CompatibilityTextRenderer {
                     CompatibilityRenderer.cellText(index.cell(candidate: candidate.name, release: release, host: $0))
                 })
             }
-            TextTable.write(rows, indent: "  ", into: &out)
+            if TextTable.width(rows, indent: "  ") <= layout.width {
+                TextTable.write(rows, indent: "  ", into: &out)
+            } else {
+                // Too wide: one block per release, a line per host.
+                let hostWidth = r.hosts.map(\.count).max() ?? 0
+                for row in rows.dropFirst() {
+                    out.write("  \(row[0]):\n")
+                    for (host, cell) in zip(r.hosts, row.dropFirst()) {
+                        let aligned = "    " + host.padded(to: hostWidth + 2) + cell
+                        out.write(aligned.count <= layout.width ? aligned + "\n"
+                            : "    \(host)\n" + layout.wrap(cell, indent: "      "))
+                    }
+                }
+            }
         }
         if let groups = r.groups {
             out.write("\nFleet groups (\(groups.count) distinct configurations, \(groups.reduce(0) { $0 + $1.machineCount }) machines):\n")
@@ -70,21 +90,21 @@ enum CompatibilityTextRenderer {
                 let failing = g.verdicts.filter { $0.verdict == .fails }
                 let verdict = failing.isEmpty ? "OK" : "FAILS (\(Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")))"
                 let sample = g.machines.prefix(3).joined(separator: ", ") + (g.machineCount > 3 ? ", ..." : "")
-                out.write("  \(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]\n")
+                out.write(layout.wrap("\(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]", first: "  ", indent: "    "))
             }
         }
         if let skipped = r.skipped, !skipped.isEmpty {
             out.write("\nSkipped \(skipped.count) export(s) that could not be read:\n")
-            for item in skipped.prefix(20) { out.write("  \(item.description)\n") }
+            for item in skipped.prefix(20) { out.write(layout.wrapKeepingKeys(item.description, first: "  ", indent: "    ")) }
             if skipped.count > 20 { out.write("  ... and \(skipped.count - 20) more\n") }
         }
         out.write("\nSummary:\n")
         for s in r.summary {
             if s.safe {
-                out.write("  \(s.candidate): SAFE to roll out (\(s.okCells) of \(s.okCells) combinations work)\n")
+                out.write(layout.wrap("\(s.candidate): SAFE to roll out (\(s.okCells) of \(s.okCells) combinations work)", first: "  ", indent: "    "))
             } else {
-                out.write("  \(s.candidate): NOT SAFE: \(s.failingCells) of \(s.okCells + s.failingCells) combinations fail\n")
-                for reason in s.reasons.prefix(10) { out.write("    - \(reason)\n") }
+                out.write(layout.wrap("\(s.candidate): NOT SAFE: \(s.failingCells) of \(s.okCells + s.failingCells) combinations fail", first: "  ", indent: "    "))
+                for reason in s.reasons.prefix(10) { out.write(layout.wrapKeepingKeys(reason, first: "    - ", indent: "      ")) }
                 if s.reasons.count > 10 { out.write("    - ... and \(s.reasons.count - 10) more\n") }
             }
         }
@@ -93,6 +113,16 @@ enum CompatibilityTextRenderer {
 
 /// Columns padded to their widest cell.
 enum TextTable {
+    /// The length of the longest line `write` would print.
+    static func width(_ rows: [[String]], indent: String = "") -> Int {
+        guard let width = rows.map(\.count).max() else { return 0 }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            indent.count + row.enumerated().map { i, cell in i == row.count - 1 ? cell.count : widths[i] }.reduce(0, +) + 2 * (row.count - 1)
+        }.max() ?? 0
+    }
+
     static func write(_ rows: [[String]], indent: String = "", into out: inout some TextOutputStream) {
         guard let width = rows.map(\.count).max() else { return }
         var widths = [Int](repeating: 0, count: width)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitReports
 
 /// `tlsfit suites`: the cipher-suite catalog from the command line.
 struct SuitesCommand: AsyncParsableCommand {
@@ -59,11 +60,40 @@ extension SuitesCommand {
         print(try JSONOutput.encode(value))
     }
 
-    /// Left-aligned columns for text tables.
-    static func table(_ rows: [[String]], indent: String = "  ") -> String {
+    /// Left-aligned columns for text tables, padded to their widest cell. With a `layout` whose width the table exceeds: a
+    /// two-column table wraps its second column; a wider one keeps the leading columns that fit and puts the others on a line under each row (none when they are all "-").
+    static func table(_ rows: [[String]], indent: String = "  ", layout: TextLayout? = nil) -> String {
         guard let width = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let full = indent.count + widths.dropLast().reduce(0) { $0 + $1 + 2 } + (widths.last ?? 0)
+        if let layout, full > layout.width, width >= 2 {
+            if width == 2 {
+                return rows.map { row in
+                    let line = indent + (row.first ?? "").padded(to: widths[0] + 2)
+                    guard row.count == 2 else { return line }
+                    return String(layout.wrap(row[1], first: line, indent: String(repeating: " ", count: line.count)).dropLast())
+                }.joined(separator: "\n")
+            }
+            // As many leading columns as fit; the others on an indented line under each row.
+            var keep = width - 1
+            func lineWidth(_ k: Int) -> Int { indent.count + widths[..<(k - 1)].reduce(0) { $0 + $1 + 2 } + widths[k - 1] }
+            while keep > 1, lineWidth(keep) > layout.width { keep -= 1 }
+            return rows.map { row in
+                var line = indent
+                for (i, cell) in row.prefix(keep).enumerated() { line += cell.padded(to: widths[i] + 2) }
+                while line.last == " " { line.removeLast() }
+                let rest = Array(row.dropFirst(keep))
+                guard !rest.allSatisfy({ $0 == "-" || $0.isEmpty }) else { return line }
+                // Words of each cell, two spaces between cells (the last word of a cell carries one).
+                let cells = rest.filter { !$0.isEmpty }.map { $0.split(separator: " ").map(String.init) }
+                let atoms = cells.enumerated().flatMap { i, words in
+                    i == cells.count - 1 ? words : words.dropLast() + [(words.last ?? "") + " "]
+                }
+                let under = layout.wrap(atoms: atoms, first: indent + "    ", indent: indent + "      ")
+                return line + "\n" + String(under.dropLast()).replacingTrailingSpaces()
+            }.joined(separator: "\n")
+        }
         return rows.map { row in
             var line = indent
             for (i, cell) in row.enumerated() {
@@ -183,5 +213,16 @@ struct WindowsEntryJSON: Encodable {
         try c.encode(allowedWithStrongCrypto, forKey: .allowedWithStrongCrypto)
         try c.encode(onlyWhenRequested, forKey: .onlyWhenRequested)
         try c.encode(pskOnly, forKey: .pskOnly)
+    }
+}
+
+extension String {
+    /// The text without the spaces that end its lines.
+    fileprivate func replacingTrailingSpaces() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = String(line)
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TLSFitCore
+import TLSFitReports
 
 extension SuitesCommand {
     struct Defaults: AsyncParsableCommand {
@@ -33,6 +34,7 @@ extension SuitesCommand {
                     winHTTPDefaultProtocols: info.hello.winHTTPProtocols.value.map(\.rawValue),
                     winHTTPDefaultProtocolsConfidence: info.hello.winHTTPProtocols.confidence.rawValue))
             case .text:
+                let layout = TerminalOptions.widthLayout()
                 print("\(info.displayName) (\(info.release.rawValue))")
                 print(SuitesCommand.table([
                     ["Client protocols on by default:", info.defaultClientProtocols.map(\.rawValue).joined(separator: ", ")],
@@ -42,21 +44,22 @@ extension SuitesCommand {
                     ["Build (CurrentBuild):", "\(info.build) (\(info.isServer ? "server" : "client"))"],
                     ["WinHTTP default protocols:", info.hello.winHTTPProtocols.value.map(\.rawValue).joined(separator: ", ")
                         + (info.hello.winHTTPProtocols.confidence == .assumed ? " (assumed: Microsoft does not name this release)" : "")],
-                ]))
-                if let note = info.note { print("Note: \(note)") }
+                ], layout: layout))
+                if let note = info.note { print(layout.wrap("Note: \(note)", first: "", indent: "  "), terminator: "") }
                 if let documented = info.documentedOrder {
                     let shown = Set(info.defaultOrder.map { $0.windowsName.uppercased() })
                     let extra = documented.filter { !shown.contains($0.windowsName.uppercased()) }
-                    print("Sources: this list follows real captures; Microsoft's page is kept as a second source"
-                        + (extra.isEmpty ? "." : " and also lists: " + extra.map { "\($0.windowsName) (\($0.defaultPriority.map(String.init) ?? "-"))" }.joined(separator: ", ")))
+                    print(layout.wrap("Sources: this list follows real captures; Microsoft's page is kept as a second source"
+                        + (extra.isEmpty ? "." : " and also lists: " + extra.map { "\($0.windowsName) (\($0.defaultPriority.map(String.init) ?? "-"))" }.joined(separator: ", ")),
+                        first: "", indent: "  "), terminator: "")
                 }
                 print("")
                 print("Default cipher suites, in priority order:")
-                print(SuitesCommand.table(info.defaultOrder.map(row)))
+                print(SuitesCommand.table(info.defaultOrder.map(row), layout: layout))
                 if all {
                     print("")
                     print("Supported, not enabled by default:")
-                    print(SuitesCommand.table(others.map(row)))
+                    print(SuitesCommand.table(others.map(row), layout: layout))
                 }
             }
         }

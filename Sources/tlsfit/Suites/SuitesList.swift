@@ -1,5 +1,6 @@
 import ArgumentParser
 import TLSFitCore
+import TLSFitReports
 
 extension SuitesCommand {
     struct List: AsyncParsableCommand {
@@ -26,7 +27,7 @@ extension SuitesCommand {
                     rows += info.supported.map { e in
                         [e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-", e.enabledByDefault ? "yes" : "no"]
                     }
-                    print(SuitesCommand.table(rows, indent: ""))
+                    print(SuitesCommand.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
                 }
                 return
             }
@@ -37,7 +38,7 @@ extension SuitesCommand {
             case .text:
                 var rows = [["code", "iana", "openssl", "protocols", "flags"]]
                 rows += suites.map { [$0.codeString, $0.iana, $0.openssl ?? "-", SuitesCommand.protocolRange($0), SuitesCommand.flagWords($0)] }
-                print(SuitesCommand.table(rows, indent: ""))
+                print(SuitesCommand.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
             }
         }
     }

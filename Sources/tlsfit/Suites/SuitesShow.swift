@@ -29,6 +29,7 @@ extension SuitesCommand {
                             enabledByDefault: entries.contains(where: \.enabledByDefault), entries: entries.map(WindowsEntryJSON.init))
                     }))
             case .text:
+                let layout = TerminalOptions.widthLayout()
                 print("\(suite.iana) (\(suite.codeString))")
                 print(SuitesCommand.table([
                     ["OpenSSL:", suite.openssl ?? "- (OpenSSL has no name for it)"],
@@ -39,7 +40,7 @@ extension SuitesCommand {
                     ["MAC:", suite.mac],
                     ["Protocols:", SuitesCommand.protocolRange(suite)],
                     ["Flags:", SuitesCommand.flagWords(suite)],
-                ]))
+                ], layout: layout))
                 print("")
                 print("Windows:")
                 var rows = [["release", "supported", "default", "priority", "name"]]
@@ -53,7 +54,7 @@ extension SuitesCommand {
                         rows.append([release.rawValue, "yes", state, entry.defaultPriority.map(String.init) ?? "-", entry.windowsName])
                     }
                 }
-                print(SuitesCommand.table(rows))
+                print(SuitesCommand.table(rows, layout: layout))
             }
         }
     }

@@ -31,6 +31,12 @@ struct TerminalOptions: ParsableArguments {
         return TextLayout(width: terminal ? Self.terminalWidth() ?? 80 : 80, color: color, quiet: quiet)
     }
 
+    /// The layout of plain text output for commands without `--color`/`--quiet`: the terminal's width
+    /// (TIOCGWINSZ, else `COLUMNS`), 80 when standard output is not a terminal; no colour.
+    static func widthLayout() -> TextLayout {
+        TextLayout(width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() ?? 80 : 80)
+    }
+
     static func terminalWidth() -> Int? {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
