@@ -183,6 +183,9 @@ final class ServeLog: @unchecked Sendable {
     private var repeats: [String: (loggedAt: Double, count: Int)] = [:]
     private var timer: (any DispatchSourceTimer)?
     let guesses = ReleaseGuessCache()
+    /// On a terminal each entry wraps at its width, continued lines indented; into a file or a pipe
+    /// the log stays one entry per line, for grep and log collectors.
+    let layout: TextLayout? = isatty(STDOUT_FILENO) == 1 ? TerminalOptions.widthLayout() : nil
 
     init(repeatWindow: Double = 10) {
         self.repeatWindow = repeatWindow
@@ -241,7 +244,7 @@ final class ServeLog: @unchecked Sendable {
     func say(_ line: String) {
         lock.withLock {
             guard !broken else { return }
-            if !StandardOutput.writeNow(line + "\n") {
+            if !StandardOutput.writeNow(layout.map { $0.wrap(line, first: "", indent: "    ") } ?? line + "\n") {
                 broken = true
                 CLIErrors.warn("serve: write error on standard output (\(String(cString: strerror(StandardOutput.lastErrno)))): the log stops, the server goes on")
             }
