@@ -16,14 +16,21 @@ enum CLI {
     /// Runs tlsfit with `arguments`; `timeout` kills a hung run so a test fails instead of hanging.
     static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60, currentDirectory: URL? = nil,
                     environment extra: [String: String] = [:]) throws -> CLIResult {
+        try runProcess(executableURL, arguments, stdin: stdin, timeout: timeout, currentDirectory: currentDirectory, environment: extra)
+    }
+
+    /// Runs `executable` (tlsfit, or a wrapper that starts it) with `NO_COLOR=1` and `extra` in the
+    /// environment (an empty value removes the variable) and captures both streams.
+    static func runProcess(_ executable: URL, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60,
+                           currentDirectory: URL? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        process.executableURL = executableURL
+        process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { _, new in new }
-        process.environment = environment
+        process.environment = environment.filter { !$0.value.isEmpty }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -43,7 +50,7 @@ enum CLI {
         DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if group.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            Issue.record("tlsfit \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
+            Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
             group.wait()
         }
         process.waitUntilExit()

@@ -13,32 +13,19 @@ struct InstallTests {
     @Test(.timeLimit(.minutes(20))) func installsBinaryManPagesAndCompletionsUnderPrefix() throws {
         let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-prefix-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: prefix) }
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/bash")
-        install.arguments = [Self.root.appendingPathComponent("Scripts/install.sh").path, "--prefix", prefix.path,
-                             "--binary", CLI.executableURL.path, "--scratch-path", Self.root.appendingPathComponent(".build-install-test").path]
-        let log = Pipe()
-        install.standardOutput = log
-        install.standardError = log
-        try install.run()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        install.waitUntilExit()
-        #expect(install.terminationStatus == 0, "\(output)")
+        let install = try CLI.runProcess(
+            URL(fileURLWithPath: "/bin/bash"),
+            [Self.root.appendingPathComponent("Scripts/install.sh").path, "--prefix", prefix.path, "--binary", CLI.executableURL.path,
+             "--scratch-path", Self.root.appendingPathComponent(".build-install-test").path],
+            timeout: 1200)
+        #expect(install.exitCode == 0, "\(install.stdout)\(install.stderr)")
 
         let binary = prefix.appendingPathComponent("bin/tlsfit")
         #expect(FileManager.default.isExecutableFile(atPath: binary.path))
         // From another folder, with nothing of the checkout around it: the data is in the binary.
-        let run = Process()
-        run.executableURL = binary
-        run.arguments = ["suites", "show", "0xC030"]
-        run.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let out = Pipe()
-        run.standardOutput = out
-        try run.run()
-        let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0)
-        #expect(shown.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), "\(shown)")
+        let shown = try CLI.runProcess(binary, ["suites", "show", "0xC030"], currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(shown.exitCode == 0)
+        #expect(shown.stdout.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), "\(shown.stdout)")
 
         let share = prefix.appendingPathComponent("share")
         let page = try String(contentsOf: share.appendingPathComponent("man/man1/tlsfit.1"), encoding: .utf8)
@@ -55,15 +42,9 @@ struct InstallTests {
 
     /// Wrong arguments stop the script before it builds anything.
     @Test func unknownArgumentIsRefused() throws {
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/bash")
-        install.arguments = [Self.root.appendingPathComponent("Scripts/install.sh").path, "--prefx", "/tmp/x"]
-        let log = Pipe()
-        install.standardError = log
-        try install.run()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        install.waitUntilExit()
-        #expect(install.terminationStatus == 2)
-        #expect(output.contains("unknown argument '--prefx'"), "\(output)")
+        let install = try CLI.runProcess(URL(fileURLWithPath: "/bin/bash"),
+                                         [Self.root.appendingPathComponent("Scripts/install.sh").path, "--prefx", "/tmp/x"])
+        #expect(install.exitCode == 2)
+        #expect(install.stderr.contains("unknown argument '--prefx'"), "\(install.stderr)")
     }
 }

@@ -32,28 +32,11 @@ struct TerminalWidthTests {
             sys.stdout.buffer.write(out)
             sys.exit(os.waitstatus_to_exitcode(status))
             """
-        let process = Process()
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, String(columns), CLI.executableURL.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        environment.removeValue(forKey: "COLUMNS")
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); done.signal() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        let text = String(decoding: outData, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        return CLIResult(exitCode: process.terminationStatus, stdout: text, stderr: String(decoding: errData, as: UTF8.self))
+        // COLUMNS is removed (an empty value) unless the test sets it: the terminal's size decides.
+        var result = try CLI.runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, String(columns), CLI.executableURL.path] + arguments,
+                                        currentDirectory: currentDirectory, environment: ["COLUMNS": ""].merging(extra) { _, new in new })
+        result.stdout = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        return result
     }
 
     /// The lines longer than `width` that are not one unbreakable token: a word without spaces, a
