@@ -270,7 +270,6 @@ public final class LocalTLSServer: @unchecked Sendable {
             }
             detachThread { [self] in
                 serve(client, peer: peer, id: id)
-                lock.withLock { _open -= 1 }
             }
         }
     }
@@ -328,10 +327,12 @@ public final class LocalTLSServer: @unchecked Sendable {
     private func serve(_ fd: Int32, peer: String, id: Int) {
         defer {
             // Out of the idle list (under the lock) before the descriptor is closed: an eviction
-            // never shuts down a number another connection reuses.
+            // never shuts down a number another connection reuses. The slot and the pending eviction
+            // end together, so an eviction cannot be counted as over while its slot is still taken.
             lock.withLock {
                 idle.removeAll { $0.id == id }
                 evicted.remove(id)
+                _open -= 1
             }
             close(fd)
         }
