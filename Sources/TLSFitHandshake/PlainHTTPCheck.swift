@@ -46,9 +46,9 @@ public enum PlainHTTPCheck {
         // Direct: the server (or --connect's address). Through a proxy: the proxy, no tunnel.
         let dialHost = proxy?.host ?? request.dialHost
         let dialPort = proxy?.port ?? request.dialPort
-        let where_ = proxy.map { "proxy \($0)" } ?? hostHeader
+        let source = proxy.map { "proxy \($0)" } ?? hostHeader
         func stage(_ f: HandshakeFailure) -> HandshakeFailure {
-            proxy == nil ? f : HandshakeFailure(stage: .proxy, kind: f.kind, detail: "\(where_): \(f.detail)")
+            proxy == nil ? f : HandshakeFailure(stage: .proxy, kind: f.kind, detail: "\(source): \(f.detail)")
         }
         let dnsStart = Deadline.now
         let addresses: [ResolvedAddress]
@@ -78,7 +78,7 @@ public enum PlainHTTPCheck {
         if let error = SocketIO.writeAll(fd, Array(text.utf8), deadline: deadline) {
             return finish(stage(HandshakeFailure(stage: .tcp, kind: error.kind, detail: "the request could not be sent: \(error.text)")))
         }
-        let answer = ProxyTunnel.readAnswer(fd, deadline: deadline, where_: where_, credentials: proxy?.credentials)
+        let answer = ProxyTunnel.readAnswer(fd, deadline: deadline, source: source, credentials: proxy?.credentials)
         result.status = answer.status
         result.statusLine = answer.statusLine
         outcome.proxy?.status = answer.status

@@ -39,19 +39,19 @@ enum ProxyTunnel {
 
     static func connect(fd: Int32, target: HostPort, proxy: HTTPProxy, deadline: Deadline) -> Answer {
         var answer = Answer()
-        let where_ = "proxy \(proxy)"
+        let source = "proxy \(proxy)"
         if let error = SocketIO.writeAll(fd, Array(request(target, proxy: proxy).utf8), deadline: deadline) {
-            answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(where_): the CONNECT request could not be sent: \(error.text)")
+            answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(source): the CONNECT request could not be sent: \(error.text)")
             return answer
         }
-        answer = readAnswer(fd, deadline: deadline, where_: where_, credentials: proxy.credentials)
+        answer = readAnswer(fd, deadline: deadline, source: source, credentials: proxy.credentials)
         guard answer.failure == nil, let status = answer.status else { return answer }
         if (200...299).contains(status) {
             answer.bodyFirstLine = nil
             return answer
         }
         answer.failure = failure(status: status, answer: answer, proxy: proxy, what: "CONNECT \(target)")
-            ?? HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(where_) answered CONNECT \(target) with \(answer.statusLine ?? "?"), not a tunnel")
+            ?? HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(source) answered CONNECT \(target) with \(answer.statusLine ?? "?"), not a tunnel")
         return answer
     }
 
@@ -60,8 +60,8 @@ enum ProxyTunnel {
     /// Every line tlsfit keeps from the answer is split on CR and LF alike (a bare LF in a status
     /// line cannot start a line of its own in the output) and has `credentials` and any echoed
     /// `Proxy-Authorization` redacted.
-    static func readAnswer(_ fd: Int32, deadline: Deadline, where_: String, credentials: ProxyCredentials? = nil) -> Answer {
-        var answer = readRawAnswer(fd, deadline: deadline, where_: where_)
+    static func readAnswer(_ fd: Int32, deadline: Deadline, source: String, credentials: ProxyCredentials? = nil) -> Answer {
+        var answer = readRawAnswer(fd, deadline: deadline, source: source)
         answer.statusLine = answer.statusLine.map { ProxyCredentials.redacting($0, credentials) }
         answer.bodyFirstLine = answer.bodyFirstLine.map { ProxyCredentials.redacting($0, credentials) }
         if var failure = answer.failure {
@@ -76,26 +76,26 @@ enum ProxyTunnel {
         bytes.split(whereSeparator: { $0 == 13 || $0 == 10 }).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    static func readRawAnswer(_ fd: Int32, deadline: Deadline, where_: String) -> Answer {
+    static func readRawAnswer(_ fd: Int32, deadline: Deadline, source: String) -> Answer {
         var answer = Answer()
         var head: [UInt8] = []
         while !head.ends(with: [13, 10, 13, 10]) {
             guard head.count < headLimit else {
-                answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(where_): no end of the response head in \(headLimit) bytes")
+                answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(source): no end of the response head in \(headLimit) bytes")
                 return answer
             }
             switch SocketIO.read(fd, max: 1, deadline: deadline) {
             case .bytes(let b): head += b
             case .closed:
                 answer.failure = HandshakeFailure(stage: .proxy, kind: head.isEmpty ? .unexpectedClose : .proxyBadResponse,
-                    detail: "\(where_) closed the connection \(head.isEmpty ? "without answering the request" : "in the middle of its answer")")
+                    detail: "\(source) closed the connection \(head.isEmpty ? "without answering the request" : "in the middle of its answer")")
                 return answer
             case .timeout:
                 answer.failure = HandshakeFailure(stage: .proxy, kind: .timeout,
-                    detail: "\(where_) did not answer the request before the timeout (\(head.count) bytes received)")
+                    detail: "\(source) did not answer the request before the timeout (\(head.count) bytes received)")
                 return answer
             case .error(let kind, let text):
-                answer.failure = HandshakeFailure(stage: .proxy, kind: kind, detail: "\(where_): \(text)")
+                answer.failure = HandshakeFailure(stage: .proxy, kind: kind, detail: "\(source): \(text)")
                 return answer
             }
         }
@@ -105,7 +105,7 @@ enum ProxyTunnel {
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status) else {
             answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse,
-                detail: "\(where_): the answer is not HTTP: \(statusLine.prefix(120).debugDescription)")
+                detail: "\(source): the answer is not HTTP: \(statusLine.prefix(120).debugDescription)")
             return answer
         }
         answer.status = status
@@ -128,7 +128,7 @@ enum ProxyTunnel {
 
     /// The failure a proxy's error status means (`what` is the request it refused).
     static func failure(status: Int, answer: Answer, proxy: HTTPProxy, what: String) -> HandshakeFailure? {
-        let where_ = "proxy \(proxy)"
+        let source = "proxy \(proxy)"
         let statusLine = answer.statusLine ?? "HTTP \(status)"
         // The body's first line, unless it only repeats the status line.
         let body = answer.bodyFirstLine.flatMap { statusLine.hasSuffix($0) ? nil : $0 }
@@ -137,14 +137,14 @@ enum ProxyTunnel {
         case 407, 401:  // some proxies (tinyproxy) answer refused credentials with 401
             let schemes = answer.authenticateSchemes.isEmpty ? "no Proxy-Authenticate header" : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
             return HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
-                detail: "\(where_) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
+                detail: "\(source) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
         case 400...499:
-            return HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(where_) refused \(what): \(said)")
+            return HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(source) refused \(what): \(said)")
         case 500...599 where nameNotResolved(answer):
             return HandshakeFailure(stage: .proxy, kind: .proxyNameNotResolved,
-                detail: "\(where_) could not resolve the name in \(what): \(said)\(answer.squidError.map { " (X-Squid-Error: \($0))" } ?? "")")
+                detail: "\(source) could not resolve the name in \(what): \(said)\(answer.squidError.map { " (X-Squid-Error: \($0))" } ?? "")")
         case 500...599:
-            return HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError, detail: "\(where_) could not serve \(what): \(said)")
+            return HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError, detail: "\(source) could not serve \(what): \(said)")
         default:
             return nil
         }

@@ -100,7 +100,8 @@ struct ReportCommandTests {
         #expect(result.exitCode == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(try String(contentsOf: out, encoding: .utf8).contains("<!DOCTYPE html>"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])  // no temporary file left
+        // no temporary file left
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
 
         for bad in [["--windows", "windows-95"], ["--candidate", "missing.reg"], ["--server-profile", "nope.json"], ["--timeout", "0"]] {
             let target = dir.appendingPathComponent("bad.json")

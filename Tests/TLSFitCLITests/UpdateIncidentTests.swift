@@ -141,7 +141,8 @@ struct UpdateIncidentTests {
         let cause = try #require(Self.causes(host).first)
         #expect(cause["code"] as? String == "dotnet-legacy-tls")
         #expect(cause["windowsError"] as? String == "0x80072EFE")
-        #expect((cause["explanation"] as? String)?.contains("KB4022720") == true)  // 2012 R2: security-only updates keep TLS 1.0
+        // 2012 R2: security-only updates keep TLS 1.0
+        #expect((cause["explanation"] as? String)?.contains("KB4022720") == true)
         let reg = try #require((cause["fix"] as? [String: Any])?["reg"] as? String)
         #expect(reg.contains(#"[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319]"#))
         #expect(reg.contains("\"SystemDefaultTlsVersions\"=dword:00000001"))

@@ -37,7 +37,8 @@ import Testing
         if encoding == "ansi" { text = text.replacingOccurrences(of: "EncodedCtl", with: "Descripci\u{F3}n") }
         let bytes: [UInt8] = switch encoding {
         case "utf16le-bom": Self.utf16LEWithBOM(text)
-        case "ansi": text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }  // Windows-1252: one byte per character
+        // Windows-1252: one byte per character
+        case "ansi": text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
         default: Array(text.utf8)
         }
         #expect(try WindowsConfigFormatDetector.detect(bytes, source: "q.txt") == .regQuery)
@@ -220,7 +221,8 @@ import Testing
     @Test func windowsUpdateLogFixture() throws {
         let log = try WindowsUpdateLog.parse(try WindowsFixtures.bytes("wulog/WindowsUpdate.log"), source: "WindowsUpdate.log")
         #expect(log.failures.map(\.host) == ["slscr.update.microsoft.com"])
-        #expect(log.failures[0].errors == ["0x80072EFE", "0x80072F8F"])  // *FAILED* on another thread: the last URL of the log
+        // *FAILED* on another thread: the last URL of the log
+        #expect(log.failures[0].errors == ["0x80072EFE", "0x80072F8F"])
         #expect(log.build == 19045)
         #expect(log.newestTimeLine == 4)
     }

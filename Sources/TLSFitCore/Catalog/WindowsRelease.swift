@@ -1,6 +1,8 @@
 import FoundationEssentials
 
 /// A Windows release whose Schannel defaults tlsfit knows.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (`windows10_1507`: the version number is part of the name, as Microsoft writes it, and reads badly run together.)
 public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
     case windows7 = "windows-7"
     case server2008R2 = "server-2008r2"

@@ -78,7 +78,7 @@ final class HostScan: @unchecked Sendable {
             let dialed = Dialer.open(dialHost: dialHost, dialPort: dialPort, path: path, deadline: Deadline(seconds: timeout),
                                      timings: &timings)
             return (dialed, timings.connectMs)
-        }) { [self] (dialed, connectMs) in
+        }, then: { [self] (dialed, connectMs) in
             profile.address = dialed.address
             switch dialed.result {
             case .failure(let failure):
@@ -94,7 +94,7 @@ final class HostScan: @unchecked Sendable {
                 startCertificate()
                 startChains()
             }
-        }
+        })
     }
 
     /// Later connections go to the address the first one reached: every probe measures the same
@@ -156,7 +156,7 @@ final class HostScan: @unchecked Sendable {
             engine.sslv3Known(sslv3)
             if version == nil, sslv3 { request.minVersion = .ssl3 }
             return TLSClient.handshake(request)
-        }) { [self] outcome in
+        }, then: { [self] outcome in
             ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")
             if outcome.certificate != nil || !retry { profile.certificate = outcome.certificate }
             if !retry, let failure = outcome.failure, failure.stage != .certificate {
@@ -172,7 +172,7 @@ final class HostScan: @unchecked Sendable {
                 }
             }
             certificateDone = true
-        }
+        })
     }
 
     // MARK: - For the chains

@@ -96,7 +96,8 @@ public enum RawClientHello {
         extensions.append(TLSExtension(type: Extension.extendedMasterSecret, data: []))
         if version == .tls13 {
             extensions.append(TLSExtension(type: Extension.supportedVersions, data: [2, 0x03, 0x04]))
-            extensions.append(TLSExtension(type: Extension.keyShare, data: [0, 0]))  // no share: the server says which group it wants
+            // no share: the server says which group it wants
+            extensions.append(TLSExtension(type: Extension.keyShare, data: [0, 0]))
         }
         return ClientHello(recordVersion: 0x0301, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
                            compressionMethods: [0], extensions: extensions).encode()

@@ -172,13 +172,13 @@ final class ScanEngine: @unchecked Sendable {
                 var timings = HandshakeTimings(totalMs: 0)
                 return Dialer.open(dialHost: dialHost, dialPort: port, path: path, deadline: Deadline(seconds: timeout),
                                    timings: &timings).result
-            }) { [self] result in
+            }, then: { [self] result in
                 host.connecting -= 1
                 switch result {
                 case .success(let fd): adopt(fd, for: host)
                 case .failure(let failure): host.connectFailed(failure.detail)
                 }
-            }
+            })
         }
     }
 
