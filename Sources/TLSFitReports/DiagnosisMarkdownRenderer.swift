@@ -31,6 +31,14 @@ public enum DiagnosisMarkdownRenderer {
             out += findingsTable(hereFindings)
         }
         if let note = report.reachability?.note { out += "**No host reached from here:** \(escape(note))\n\n" }
+        out += hostTable(report)
+        out += hostDetails(report, h1: h1)
+        return out
+    }
+
+    /// One row per host: status, the verdict of the configuration and of the wire, negotiated against predicted.
+    static func hostTable(_ report: DiagnosisReport) -> String {
+        var out = ""
         out += "| host | status | configuration | from here | negotiated | predicted | agrees |\n| --- | --- | --- | --- | --- | --- | --- |\n"
         for a in accounts(report) {
             guard let h = report.hosts.first(where: { $0.host == a.host && $0.port == a.port }) else {
@@ -43,6 +51,12 @@ public enum DiagnosisMarkdownRenderer {
             let here = h.fromHere.map { $0.outcome == "ok" ? "ok" : "**\($0.outcome)**" + ($0.stage.map { " at \($0)" } ?? "") } ?? "-"
             out += "| \(escape(h.host)):\(h.port) | \(a.status)\(a.reason.map { ": \(escape($0))" } ?? "") | \(config) | \(here) | \(escape(n)) | \(escape(p)) | \(h.agrees.map { $0 ? "yes" : "**no**" } ?? "-") |\n"
         }
+        return out
+    }
+
+    /// Per host with something to say: notes, verdicts, the handshake, then each cause.
+    static func hostDetails(_ report: DiagnosisReport, h1: String) -> String {
+        var out = ""
         for h in report.hosts where !h.causes.isEmpty || !h.warnings.isEmpty || !EndpointNotes.host(h).isEmpty {
             out += "\n\(h1)# \(escape(h.host)):\(h.port)\n\n"
             for line in EndpointNotes.host(h) { out += "- \(escape(line))\n" }
@@ -60,33 +74,38 @@ public enum DiagnosisMarkdownRenderer {
             out += "- Predicted: \(h.predicted.map { escape("\($0.tlsProtocol ?? "?") \($0.cipher ?? "(no suite)")") } ?? "no server profile")\(h.predictedFailure.map { " (fails: \(escape($0)))" } ?? "")\(h.serverProfileSource.map { " [server profile: \(escape($0))]" } ?? "")\n"
             if h.agrees == false { out += "- **Warning**: the prediction and the real handshake disagree; trust the real handshake and re-measure the server.\n" }
             for w in h.warnings { out += "- **Warning**: \(escape(w))\n" }
-            for (i, c) in h.causes.enumerated() {
-                out += "\n\(h1)## Cause \(i + 1) (\(c.vantage == .configuration ? "configuration" : "measured here")): `\(c.code.rawValue)` (\(c.windowsError)): \(escape(c.summary))\n\n\(escape(c.explanation))\n\n"
-                if let next = c.leadsTo { out += "Leads to: `\(next.rawValue)`\n\n" }
-                out += escape(DiagnosisTextRenderer.errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence)) + "\n\n"
-                if !c.evidence.isEmpty {
-                    out += "Evidence:\n\n"
-                    for e in c.evidence { out += "- `\(code(e.location))` `[\(code(e.key))]` \(escape(e.value))\n" }
-                    out += "\n"
-                }
-                if let client = c.clientSuites { out += "- Client offers: \(client.isEmpty ? "(nothing)" : client.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
-                if let server = c.serverSuites { out += "- Server accepts: \(server.isEmpty ? "unknown (no suite measured)" : server.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
-                if let nearest = c.nearestSuites, !nearest.isEmpty { out += "- Nearest fix: \(nearest.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
-                if let root = c.rootSubject { out += "- Chain ends at: \(escape(root))\n" }
-                if c.clientSuites != nil || c.serverSuites != nil || c.rootSubject != nil { out += "\n" }
-                if let fix = c.fix {
-                    out += "**Fix**: \(escape(fix.description))\n\n"
-                    if let note = fix.scopeNote { out += "**Where**: \(escape(note))\n\n" }
-                    if fix.reg != nil {
-                        out += FixNotes.simulation(fix, index: i) + ".\n\n"
-                    }
-                    if let gpo = fix.gpo { out += "GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n\n```\n\(fence(gpo))\n```\n\n" }
-                    if let reg = fix.reg { out += ".reg:\n\n```reg\n\(fence(reg.replacing("\r\n", with: "\n")))```\n\n" }
-                }
-            }
+            for (i, c) in h.causes.enumerated() { out += causeSection(c, index: i, h1: h1) }
             if let confirmed = h.fixConfirmedOnWire {
                 out += confirmed ? "\(FixNotes.confirmedOnWire)\n" : "**Warning**: \(FixNotes.failsOnWire)\n"
             }
+        }
+        return out
+    }
+
+    /// One cause: what, why, the evidence and the facts it rests on, and its fix.
+    static func causeSection(_ c: Cause, index i: Int, h1: String) -> String {
+        var out = ""
+        out += "\n\(h1)## Cause \(i + 1) (\(c.vantage == .configuration ? "configuration" : "measured here")): `\(c.code.rawValue)` (\(c.windowsError)): \(escape(c.summary))\n\n\(escape(c.explanation))\n\n"
+        if let next = c.leadsTo { out += "Leads to: `\(next.rawValue)`\n\n" }
+        out += escape(DiagnosisTextRenderer.errorSentence(c.windowsError, others: c.otherWindowsErrors, evidence: c.windowsErrorEvidence)) + "\n\n"
+        if !c.evidence.isEmpty {
+            out += "Evidence:\n\n"
+            for e in c.evidence { out += "- `\(code(e.location))` `[\(code(e.key))]` \(escape(e.value))\n" }
+            out += "\n"
+        }
+        if let client = c.clientSuites { out += "- Client offers: \(client.isEmpty ? "(nothing)" : client.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
+        if let server = c.serverSuites { out += "- Server accepts: \(server.isEmpty ? "unknown (no suite measured)" : server.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
+        if let nearest = c.nearestSuites, !nearest.isEmpty { out += "- Nearest fix: \(nearest.map { "`\(code($0))`" }.joined(separator: ", "))\n" }
+        if let root = c.rootSubject { out += "- Chain ends at: \(escape(root))\n" }
+        if c.clientSuites != nil || c.serverSuites != nil || c.rootSubject != nil { out += "\n" }
+        if let fix = c.fix {
+            out += "**Fix**: \(escape(fix.description))\n\n"
+            if let note = fix.scopeNote { out += "**Where**: \(escape(note))\n\n" }
+            if fix.reg != nil {
+                out += FixNotes.simulation(fix, index: i) + ".\n\n"
+            }
+            if let gpo = fix.gpo { out += "GPO \"SSL Cipher Suite Order\" string (\(gpo.count) characters):\n\n```\n\(fence(gpo))\n```\n\n" }
+            if let reg = fix.reg { out += ".reg:\n\n```reg\n\(fence(reg.replacing("\r\n", with: "\n")))```\n\n" }
         }
         return out
     }

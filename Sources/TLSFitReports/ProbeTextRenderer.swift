@@ -20,6 +20,23 @@ public enum ProbeTextRenderer {
         } else {
             out.write("Path    \(r.path)\n")
         }
+        writeOffered(r, catalog: catalog, layout: layout, into: &out)
+        out.write("\n")
+        if let p = r.protocol { out.write("Protocol      \(p.rawValue)\n") }
+        if let c = r.cipher {
+            let kx = c.iana.flatMap { catalog.suite(named: $0) }.map { " [\($0.keyExchange)/\($0.authentication)]" } ?? ""
+            line("\(c.iana ?? "?") (\(c.openssl ?? "no OpenSSL name"), \(c.code))\(kx)", "Cipher suite  ", "              ")
+        }
+        if let g = r.group { out.write("Key exchange  \(g)\n") }
+        writeCertificate(r, catalog: catalog, layout: layout, into: &out)
+        out.write("\n")
+        writeResult(r, catalog: catalog, layout: layout, into: &out)
+    }
+
+    /// What the client offered: versions, suites and, for a Windows client, its fingerprints and assumptions.
+    private static func writeOffered(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
+        let field = "        "
+        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
         if r.http == nil {
             var offered = "\(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)"
             if r.windowsClient != nil, let list = r.offered.cipherList {
@@ -43,13 +60,11 @@ public enum ProbeTextRenderer {
                 line("not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))", field)
             }
         }
-        out.write("\n")
-        if let p = r.protocol { out.write("Protocol      \(p.rawValue)\n") }
-        if let c = r.cipher {
-            let kx = c.iana.flatMap { catalog.suite(named: $0) }.map { " [\($0.keyExchange)/\($0.authentication)]" } ?? ""
-            line("\(c.iana ?? "?") (\(c.openssl ?? "no OpenSSL name"), \(c.code))\(kx)", "Cipher suite  ", "              ")
-        }
-        if let g = r.group { out.write("Key exchange  \(g)\n") }
+    }
+
+    /// The chain the server sent, one block per certificate, and whether it verified.
+    private static func writeCertificate(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
+        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
         if let cert = r.certificate {
             out.write("\nCertificate chain (\(cert.chain.count) sent by the server):\n")
             for (i, c) in cert.chain.enumerated() {
@@ -69,7 +84,11 @@ public enum ProbeTextRenderer {
                 line("NOT verified: \(cert.verifyError ?? "unknown reason")", "  ", "    ")
             }
         }
-        out.write("\n")
+    }
+
+    /// FAILED with where and why (and the Windows error), or OK; then the timings.
+    private static func writeResult(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
+        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
         if let f = r.failure {
             let alert = f.alert.map { ", \($0) (\(f.alertCode ?? 0))" } ?? ""
             line("FAILED at \(f.stage.rawValue): \(f.kind.rawValue)\(alert)", "", "  ")
@@ -91,6 +110,7 @@ public enum ProbeTextRenderer {
         parts.append("total \(ms(t.totalMs))")
         line("Timings: \(parts.joined(separator: ", "))", "", "  ")
     }
+
 
     static func ms(_ v: Double) -> String { v.fixed(1) + " ms" }
 
