@@ -62,12 +62,8 @@ public enum WindowsClientHelloBuilder {
         for s in profile.suites where !suites.contains(s.suite.code) { suites.append(s.suite.code) }
         let legacyVersion = min(highest, .tls12).wireValue
         let ecc = tls13 || profile.suites.contains { $0.suite.keyExchange == "ECDHE" }
-        var assumptions: [String] = []
-        func use<V>(_ name: String, _ fact: HelloFact<V>) {
-            if fact.confidence == .assumed, !assumptions.contains(where: { $0.hasPrefix(name + ":") }) {
-                assumptions.append("\(name): \(fact.source)")
-            }
-        }
+        var log = AssumptionLog()
+        func use<V>(_ name: String, _ fact: HelloFact<V>) { log.use(name, fact) }
         use("extensions", data.extensions)
         if let level = profile.patchLevel {
             for f in level.facts where f.confidence == .assumed { use("patch \(level.name) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
@@ -75,6 +71,48 @@ public enum WindowsClientHelloBuilder {
         if let facts = stackFacts {
             for f in facts.facts where f.confidence == .assumed { use("\(profile.stack.rawValue) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
         }
+        let extensions = helloExtensions(profile: profile, data: data, serverName: serverName, keyShares: keyShares,
+                                         highest: highest, ecc: ecc, log: &log)
+        var session: [UInt8] = []
+        if tls13, data.sessionIDLength.value == 32 {
+            use("session_id", data.sessionIDLength)
+            session = sessionID.map { Array($0.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - $0.count)) }
+                ?? [UInt8](repeating: 0, count: 32)
+        }
+        var recordVersion = legacyVersion
+        if tls13 {
+            use("record_version", data.recordVersion)
+            recordVersion = data.recordVersion.value ?? 0x0303
+        }
+        let hello = ClientHello(
+            recordVersion: recordVersion, version: legacyVersion,
+            random: random.count == 32 ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
+            sessionID: session, cipherSuites: suites, compressionMethods: [0], extensions: extensions)
+        if profile.stack == .winHTTP, !profile.winHTTPProtocolsExplicit {
+            use("winhttp_protocols", data.winHTTPProtocols)
+        }
+        return WindowsClientHello(hello: hello, release: profile.release, profile: profile, assumptions: log.entries)
+    }
+
+    /// server_name with one host_name entry; none for an IP address or no name (RFC 6066 3).
+    static func serverNameBytes(_ serverName: String?) -> [UInt8]? {
+        guard let name = serverName, !name.isEmpty, !isNumericAddress(name) else { return nil }
+        let host = Array(name.utf8)
+        var entry: [UInt8] = [0]
+        entry.append(u16: UInt16(host.count))
+        entry += host
+        var bytes: [UInt8] = []
+        bytes.append(u16: UInt16(entry.count))
+        bytes += entry
+        return bytes
+    }
+
+    /// The extensions in the release's order, each with the bytes this profile gives it (none: left out).
+    static func helloExtensions(profile: ClientProfile, data: WindowsHelloProfile, serverName: String?, keyShares: [UInt16: [UInt8]],
+                                highest: TLSVersion, ecc: Bool, log: inout AssumptionLog) -> [TLSExtension] {
+        func use<V>(_ name: String, _ fact: HelloFact<V>) { log.use(name, fact) }
+        let stackFacts = data.stacks[profile.stack]
+        let tls13 = highest == .tls13
         let statusRequest = stackFacts?.statusRequest ?? data.statusRequest
         let sessionTicket = stackFacts?.sessionTicket ?? data.sessionTicket
         let pointFormats = stackFacts?.pointFormats ?? data.pointFormats
@@ -85,15 +123,7 @@ public enum WindowsClientHelloBuilder {
             var bytes: [UInt8]?
             switch kind {
             case .serverName:
-                if let name = serverName, !name.isEmpty, !isNumericAddress(name) {
-                    let host = Array(name.utf8)
-                    var entry: [UInt8] = [0]
-                    entry.append(u16: UInt16(host.count))
-                    entry += host
-                    bytes = []
-                    bytes!.append(u16: UInt16(entry.count))
-                    bytes! += entry
-                }
+                bytes = serverNameBytes(serverName)
             case .statusRequest:
                 use("status_request", statusRequest)
                 if statusRequest.value { bytes = [1, 0, 0, 0, 0] }  // ocsp, no responder ids, no extensions
@@ -149,25 +179,7 @@ public enum WindowsClientHelloBuilder {
             }
             if let bytes { extensions.append(TLSExtension(type: kind.code, data: bytes)) }
         }
-        var session: [UInt8] = []
-        if tls13, data.sessionIDLength.value == 32 {
-            use("session_id", data.sessionIDLength)
-            session = sessionID.map { Array($0.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - $0.count)) }
-                ?? [UInt8](repeating: 0, count: 32)
-        }
-        var recordVersion = legacyVersion
-        if tls13 {
-            use("record_version", data.recordVersion)
-            recordVersion = data.recordVersion.value ?? 0x0303
-        }
-        let hello = ClientHello(
-            recordVersion: recordVersion, version: legacyVersion,
-            random: random.count == 32 ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
-            sessionID: session, cipherSuites: suites, compressionMethods: [0], extensions: extensions)
-        if profile.stack == .winHTTP, !profile.winHTTPProtocolsExplicit {
-            use("winhttp_protocols", data.winHTTPProtocols)
-        }
-        return WindowsClientHello(hello: hello, release: profile.release, profile: profile, assumptions: assumptions)
+        return extensions
     }
 
     /// The length a group's public key has on the wire; a recognisable filler for printing.
@@ -195,5 +207,17 @@ public enum WindowsClientHelloBuilder {
         if host.contains(":") { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
+    }
+}
+
+
+/// The assumed facts a ClientHello rests on: each named once, in the order the builder used them.
+struct AssumptionLog {
+    var entries: [String] = []
+
+    mutating func use<V>(_ name: String, _ fact: HelloFact<V>) {
+        if fact.confidence == .assumed, !entries.contains(where: { $0.hasPrefix(name + ":") }) {
+            entries.append("\(name): \(fact.source)")
+        }
     }
 }

@@ -42,37 +42,7 @@ extension Diagnoser {
             schannelChanges.append(dword(clientKey, "DisabledByDefault", 0))
             words.append(words.isEmpty ? "set DisabledByDefault=0 under Protocols\\\(name)\\Client" : "set DisabledByDefault=0 there")
         }
-        var winHTTPEvidence: [Evidence] = []
-        var winHTTPChanges: [RegFileWriter.Change] = []
-        let bit = WinHTTPSetting.bit(for: target)
-        if let w = winHTTP, !w.protocols.contains(target) {
-            let named = w.protocols.map(\.rawValue).joined(separator: ", ")
-            winHTTPEvidence.append(Evidence(file: w.source.file, line: w.source.line, record: w.source.record, key: w.source.key,
-                                            value: "\(w.source.value) (0x\(String(w.value, radix: 16, uppercase: true)): \(named.isEmpty ? "no protocol" : named), not \(name))"))
-            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", w.value | bit))
-            words.append("add \(name) to WinHTTP DefaultSecureProtocols (0x\(String(w.value | bit, radix: 16, uppercase: true)))")
-            if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
-                winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
-            }
-        } else if winHTTP == nil, !WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release),
-            !WindowsTLSConfig.winHTTPDefaultProtocols(c.release).contains(target)
-        {
-            // Windows 11's WinHTTP offers TLS 1.2 and 1.3 only unless DefaultSecureProtocols names more.
-            let defaults = WindowsTLSConfig.winHTTPDefaultProtocols(c.release)
-            let mask = defaults.reduce(bit) { $0 | WinHTTPSetting.bit(for: $1) }
-            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
-                                                   value: "absent: WinHTTP offers \(defaults.map(\.rawValue).joined(separator: ", ")) only"))
-            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
-            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
-            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (adds \(target.schannelKeyName) to WinHTTP's own \(defaults.map(\.rawValue).joined(separator: ", ")))")
-        } else if winHTTP == nil, WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release) {
-            let mask = WinHTTPSetting.bit(for: .tls11) | bit
-            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
-                                                   value: "absent: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
-            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
-            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
-            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (TLS 1.1 and 1.2; needs update KB3140245)")
-        }
+        let (winHTTPEvidence, winHTTPChanges) = winHTTPSide(c, target: target, words: &words)
         let changes = schannelChanges + winHTTPChanges
         // Nothing to switch on: the protocol is on, but no suite can be used with it.
         guard !changes.isEmpty else { return suiteCause(c, client: client, server: server, version: target) }
@@ -117,6 +87,45 @@ extension Diagnoser {
             fix: Fix(description: "Offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
     }
 
+    /// What WinHTTP's DefaultSecureProtocols (set, or absent and defaulted) does to `target`, and the changes that add it.
+    static func winHTTPSide(_ c: WindowsTLSConfig, target: TLSVersion, words: inout [String])
+        -> (evidence: [Evidence], changes: [RegFileWriter.Change]) {
+        let winHTTP = c.winHTTPDefaultSecureProtocols
+        let name = target.schannelKeyName
+        var winHTTPEvidence: [Evidence] = []
+        var winHTTPChanges: [RegFileWriter.Change] = []
+        let bit = WinHTTPSetting.bit(for: target)
+        if let w = winHTTP, !w.protocols.contains(target) {
+            let named = w.protocols.map(\.rawValue).joined(separator: ", ")
+            winHTTPEvidence.append(Evidence(file: w.source.file, line: w.source.line, record: w.source.record, key: w.source.key,
+                                            value: "\(w.source.value) (0x\(String(w.value, radix: 16, uppercase: true)): \(named.isEmpty ? "no protocol" : named), not \(name))"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", w.value | bit))
+            words.append("add \(name) to WinHTTP DefaultSecureProtocols (0x\(String(w.value | bit, radix: 16, uppercase: true)))")
+            if let w6 = c.winHTTPDefaultSecureProtocolsWow64, !w6.protocols.contains(target) {
+                winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", w6.value | bit))
+            }
+        } else if winHTTP == nil, !WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release),
+            !WindowsTLSConfig.winHTTPDefaultProtocols(c.release).contains(target)
+        {
+            // Windows 11's WinHTTP offers TLS 1.2 and 1.3 only unless DefaultSecureProtocols names more.
+            let defaults = WindowsTLSConfig.winHTTPDefaultProtocols(c.release)
+            let mask = defaults.reduce(bit) { $0 | WinHTTPSetting.bit(for: $1) }
+            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
+                                                   value: "absent: WinHTTP offers \(defaults.map(\.rawValue).joined(separator: ", ")) only"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (adds \(target.schannelKeyName) to WinHTTP's own \(defaults.map(\.rawValue).joined(separator: ", ")))")
+        } else if winHTTP == nil, WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(c.release) {
+            let mask = WinHTTPSetting.bit(for: .tls11) | bit
+            winHTTPEvidence.append(defaultEvidence(c, key: RegistryPath.winHTTP + "\\DefaultSecureProtocols",
+                                                   value: "absent: WinHTTP offers SSL 3.0 and TLS 1.0 only"))
+            winHTTPChanges.append(dword(RegistryPath.winHTTP, "DefaultSecureProtocols", mask))
+            winHTTPChanges.append(dword(RegistryPath.winHTTPWow64, "DefaultSecureProtocols", mask))
+            words.append("set WinHTTP DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (TLS 1.1 and 1.2; needs update KB3140245)")
+        }
+        return (winHTTPEvidence, winHTTPChanges)
+    }
+
     // MARK: Suites
 
     static func suiteCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, version v: TLSVersion) -> Cause? {
@@ -133,6 +142,38 @@ extension Diagnoser {
         let nearest = Array(supportedHere.prefix(2))
         let orderEvidence = c.suiteOrderSource.provenance.map { [Evidence($0)] } ?? []
 
+        if let cause = switchedOffCause(c, server: server, serverCodes: serverCodes, clientNames: clientNames, serverNames: serverNames,
+                                        orderEvidence: orderEvidence)
+            ?? truncatedCause(c, client: client, server: server, serverCodes: serverCodes, clientNames: clientNames, serverNames: serverNames)
+            ?? unsupportedNameCause(c, client: client, server: server, serverCodes: serverCodes, clientNames: clientNames,
+                                    serverNames: serverNames, nearest: nearest) {
+            return cause
+        }
+
+        // A name Schannel does not know (a typo): Schannel skips it, so the suite meant is not offered.
+        if let cause = unknownNameCause(c, client: client, server: server, version: v, clientNames: clientNames, serverNames: serverNames,
+                                        serverCodes: serverCodes, supportedHere: supportedHere) {
+            return cause
+        }
+
+        // Simply nothing in common.
+        let certNote = keyType.map { " The server's certificate has an \($0) key, so only suites with \($0 == "EC" ? "ECDSA" : $0) authentication can work." } ?? ""
+        let fixWords = nearest.isEmpty
+            ? "No suite \(server.host) accepts exists on \(c.release.displayName)"
+            : "Add \(catalog.gpoNames(nearest, release: c.release).joined(separator: ", ")) to the cipher suite order"
+        return Cause(
+            code: .noSharedCipher,
+            summary: "no cipher suite in common with \(server.host) at \(v.rawValue)",
+            explanation: "At \(v.rawValue) this client offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")).\(certNote) With nothing in common the server aborts the handshake.",
+            evidence: orderEvidence.isEmpty ? [defaultEvidence(c, key: RegistryPath.policySSL, value: "Functions not set: the release's default order")] : orderEvidence,
+            clientSuites: clientNames, serverSuites: serverNames, nearestSuites: nearest.map(\.iana),
+            fix: nearest.isEmpty ? Fix(description: fixWords + ".")
+                : orderFix(c, suites: c.cipherSuites.map(\.suite) + nearest, gpo: nil, words: fixWords))
+    }
+
+    /// A switch (cipher, hash or key exchange) removes the suites the server needs.
+    static func switchedOffCause(_ c: WindowsTLSConfig, server: ServerProfile, serverCodes: Set<UInt16>, clientNames: [String],
+                                 serverNames: [String], orderEvidence: [Evidence]) -> Cause? {
         // A switch removes the suites the server needs. Every switch that does is evidence and is
         // turned back on by the fix (AES 128/128 and AES 256/256 both off: both are named).
         let blocking = c.removedSuites.filter { !$0.reason.hasPrefix("PSK") && serverCodes.contains($0.suite.code) }
@@ -156,7 +197,13 @@ extension Diagnoser {
                 fix: Fix(description: "Turn \(switchWords) back on: set Enabled=0xffffffff under \(names.map(\.key).joined(separator: " and ")) (or delete the value).",
                          changes: names.map { dword($0.key, "Enabled", 0xFFFF_FFFF) }))
         }
+        return nil
+    }
 
+    /// The suites the server needs are named past the policy field's limit.
+    static func truncatedCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, serverCodes: Set<UInt16>,
+                               clientNames: [String], serverNames: [String]) -> Cause? {
+        let catalog = Catalog.shared
         // Named past the 1023-character policy limit.
         let lost = client.truncatedSuites.filter { serverCodes.contains($0.suite.code) }
         if !lost.isEmpty, let entry = c.registry.value(RegistryPath.policySSL, "Functions") {
@@ -182,7 +229,14 @@ extension Diagnoser {
                 clientSuites: clientNames, serverSuites: serverNames, nearestSuites: needed.map(\.iana),
                 fix: orderFix(c, suites: kept + needed, gpo: gpo, words: "Shorten the SSL Cipher Suite Order string below \(WindowsTLSConfig.gpoFieldLimit) characters with \(needed.map(\.iana).joined(separator: ", ")) inside it"))
         }
+        return nil
+    }
 
+    /// The order names the suites the server needs, but this release does not have them under those names.
+    static func unsupportedNameCause(_ c: WindowsTLSConfig, client: ClientProfile, server: ServerProfile, serverCodes: Set<UInt16>,
+                                     clientNames: [String], serverNames: [String], nearest: [CipherSuite]) -> Cause? {
+        let catalog = Catalog.shared
+        let info = catalog.release(c.release)
         // Named, but this release does not have them (or not under that spelling).
         if let entry = orderEntry(c), let names = entry.data.stringList {
             var unsupported: [(name: String, line: Int?, suffixed: [String])] = []
@@ -226,26 +280,7 @@ extension Diagnoser {
                         : orderFix(c, suites: client.suites.map(\.suite) + extra, gpo: nil, words: fixWords))
             }
         }
-
-        // A name Schannel does not know (a typo): Schannel skips it, so the suite meant is not offered.
-        if let cause = unknownNameCause(c, client: client, server: server, version: v, clientNames: clientNames, serverNames: serverNames,
-                                        serverCodes: serverCodes, supportedHere: supportedHere) {
-            return cause
-        }
-
-        // Simply nothing in common.
-        let certNote = keyType.map { " The server's certificate has an \($0) key, so only suites with \($0 == "EC" ? "ECDSA" : $0) authentication can work." } ?? ""
-        let fixWords = nearest.isEmpty
-            ? "No suite \(server.host) accepts exists on \(c.release.displayName)"
-            : "Add \(catalog.gpoNames(nearest, release: c.release).joined(separator: ", ")) to the cipher suite order"
-        return Cause(
-            code: .noSharedCipher,
-            summary: "no cipher suite in common with \(server.host) at \(v.rawValue)",
-            explanation: "At \(v.rawValue) this client offers \(clientNames.isEmpty ? "no suite" : clientNames.joined(separator: ", ")); \(server.host) accepts \(serverNames.joined(separator: ", ")).\(certNote) With nothing in common the server aborts the handshake.",
-            evidence: orderEvidence.isEmpty ? [defaultEvidence(c, key: RegistryPath.policySSL, value: "Functions not set: the release's default order")] : orderEvidence,
-            clientSuites: clientNames, serverSuites: serverNames, nearestSuites: nearest.map(\.iana),
-            fix: nearest.isEmpty ? Fix(description: fixWords + ".")
-                : orderFix(c, suites: c.cipherSuites.map(\.suite) + nearest, gpo: nil, words: fixWords))
+        return nil
     }
 
     /// The order names a suite no Schannel knows, and the suite it most likely means (the closest

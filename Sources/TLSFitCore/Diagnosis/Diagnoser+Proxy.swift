@@ -60,21 +60,7 @@ extension Diagnoser {
             if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) { cause.windowsError = code }
             return [cause]
         case (.proxy, .proxyAuthRequired):
-            let schemes = exchange.authenticateSchemes
-            let onlyIntegrated = !schemes.isEmpty && schemes.allSatisfy { ["ntlm", "negotiate", "kerberos"].contains($0.lowercased()) }
-            let words = schemes.isEmpty ? "without a Proxy-Authenticate header" : "with Proxy-Authenticate: \(schemes.joined(separator: ", "))"
-            let why = onlyIntegrated
-                ? "It accepts only Windows integrated authentication (\(schemes.joined(separator: ", "))): the update agent runs as Local System and can authenticate only as the computer account, and only if the proxy accepts that account; tlsfit does not fake that authentication, so it cannot tell whether the computer account would pass."
-                : exchange.credentialsSent
-                    ? "The Basic credentials given were refused. The update agent has no user credentials to offer in any case."
-                    : "The update agent runs as Local System and has no user credentials to offer."
-            var cause = Cause(
-                code: .proxyAuth, summary: "the proxy \(exchange.proxy) asks for authentication (407, \(schemes.isEmpty ? "no scheme named" : schemes.joined(separator: ", ")))",
-                explanation: "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "407") \(words). \(why) Windows Update shows \(exchange.status == 401 ? "0x80244017 (WU_E_PT_HTTP_STATUS_DENIED)" : "0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)").\(comparison)",
-                evidence: [seen] + answer,
-                fix: Fix(description: "Let the Windows Update hosts through the proxy without authentication (an exemption by destination), or allow the computer accounts (DOMAIN\\COMPUTER$) where the proxy supports Negotiate/NTLM."))
-            if let status = exchange.status, status != 407, let code = WindowsErrorMapping.code(forHTTPStatus: status) { cause.windowsError = code }
-            return [cause]
+            return [proxyAuthCause(exchange, seen: seen, answer: answer, comparison: comparison)]
         case (.proxy, .proxyNameNotResolved):
             // The name the proxy was asked for (the CONNECT target), which --resolve may have changed.
             let name = requestedHost(exchange.request) ?? observed.host
@@ -105,25 +91,50 @@ extension Diagnoser {
             let root = rootSubject(observed.certificate) ?? "unknown"
             return [proxyInspectionCause(observed, root: root, direct: direct, failure: failure, pinned: pinned)]
         case (.tls, .reset), (.tls, .unexpectedClose), (.tls, .timeout):
-            guard observed.negotiated.version == nil, !plain else { return nil }
-            // The same ClientHello, direct: if the server refuses it too, the configuration explains it.
-            if let direct, direct.failure?.stage == .tls, direct.negotiated.version == nil { return nil }
-            let verdict: String
-            if let direct, direct.handshakeCompleted {
-                verdict = "Directly, the same ClientHello completes the handshake, so this is the proxy's own TLS policy (a filter on the ClientHello, or inspection that refuses the offer), not the server's."
-            } else if direct == nil {
-                verdict = "tlsfit could not compare with a direct connection, so the proxy's TLS policy and the server's cannot be told apart here; repeat with --no-proxy from a network that allows it."
-            } else {
-                verdict = "A direct connection could not be made to compare (\(direct?.failure?.detail ?? "?")), so the proxy's TLS policy and the server's cannot be told apart here."
-            }
-            return [Cause(
-                code: .tlsAborted, summary: "the tunnel through \(exchange.proxy) ends after the ClientHello (\(failure.kind.rawValue))",
-                explanation: "The proxy opened the tunnel (\(exchange.statusLine ?? "200")), then the connection ended after the ClientHello without a ServerHello: \(failure.detail). \(verdict) Windows Update shows \(failure.windowsError).",
-                evidence: [seen] + answer,
-                fix: Fix(description: "Exempt the Windows Update hosts from the proxy's TLS inspection and TLS filtering (bypass by destination)."))]
+            return tunnelAbortedCause(exchange, observed: observed, direct: direct, failure: failure, plain: plain, seen: seen, answer: answer)
         default:
             return nil
         }
+    }
+
+    /// The proxy asks for authentication (407): which schemes, and why the update agent cannot answer them.
+    static func proxyAuthCause(_ exchange: ProxyExchange, seen: Evidence, answer: [Evidence], comparison: String) -> Cause {
+        let schemes = exchange.authenticateSchemes
+        let onlyIntegrated = !schemes.isEmpty && schemes.allSatisfy { ["ntlm", "negotiate", "kerberos"].contains($0.lowercased()) }
+        let words = schemes.isEmpty ? "without a Proxy-Authenticate header" : "with Proxy-Authenticate: \(schemes.joined(separator: ", "))"
+        let why = onlyIntegrated
+            ? "It accepts only Windows integrated authentication (\(schemes.joined(separator: ", "))): the update agent runs as Local System and can authenticate only as the computer account, and only if the proxy accepts that account; tlsfit does not fake that authentication, so it cannot tell whether the computer account would pass."
+            : exchange.credentialsSent
+                ? "The Basic credentials given were refused. The update agent has no user credentials to offer in any case."
+                : "The update agent runs as Local System and has no user credentials to offer."
+        var cause = Cause(
+            code: .proxyAuth, summary: "the proxy \(exchange.proxy) asks for authentication (407, \(schemes.isEmpty ? "no scheme named" : schemes.joined(separator: ", ")))",
+            explanation: "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "407") \(words). \(why) Windows Update shows \(exchange.status == 401 ? "0x80244017 (WU_E_PT_HTTP_STATUS_DENIED)" : "0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)").\(comparison)",
+            evidence: [seen] + answer,
+            fix: Fix(description: "Let the Windows Update hosts through the proxy without authentication (an exemption by destination), or allow the computer accounts (DOMAIN\\COMPUTER$) where the proxy supports Negotiate/NTLM."))
+        if let status = exchange.status, status != 407, let code = WindowsErrorMapping.code(forHTTPStatus: status) { cause.windowsError = code }
+        return cause
+    }
+
+    /// The tunnel opened, then the connection ended after the ClientHello: the proxy's TLS policy, or the server's.
+    static func tunnelAbortedCause(_ exchange: ProxyExchange, observed: HandshakeOutcome, direct: HandshakeOutcome?,
+                                   failure: HandshakeFailure, plain: Bool, seen: Evidence, answer: [Evidence]) -> [Cause]? {
+        guard observed.negotiated.version == nil, !plain else { return nil }
+        // The same ClientHello, direct: if the server refuses it too, the configuration explains it.
+        if let direct, direct.failure?.stage == .tls, direct.negotiated.version == nil { return nil }
+        let verdict: String
+        if let direct, direct.handshakeCompleted {
+            verdict = "Directly, the same ClientHello completes the handshake, so this is the proxy's own TLS policy (a filter on the ClientHello, or inspection that refuses the offer), not the server's."
+        } else if direct == nil {
+            verdict = "tlsfit could not compare with a direct connection, so the proxy's TLS policy and the server's cannot be told apart here; repeat with --no-proxy from a network that allows it."
+        } else {
+            verdict = "A direct connection could not be made to compare (\(direct?.failure?.detail ?? "?")), so the proxy's TLS policy and the server's cannot be told apart here."
+        }
+        return [Cause(
+            code: .tlsAborted, summary: "the tunnel through \(exchange.proxy) ends after the ClientHello (\(failure.kind.rawValue))",
+            explanation: "The proxy opened the tunnel (\(exchange.statusLine ?? "200")), then the connection ended after the ClientHello without a ServerHello: \(failure.detail). \(verdict) Windows Update shows \(failure.windowsError).",
+            evidence: [seen] + answer,
+            fix: Fix(description: "Exempt the Windows Update hosts from the proxy's TLS inspection and TLS filtering (bypass by destination)."))]
     }
 
     /// The proxy re-signs the connection: name its CA and say why trusting it does not help.

@@ -35,24 +35,7 @@ public enum Diagnoser {
             negotiated: nil, predicted: predicted.flatMap(summary), predictedFailure: predicted?.failure?.rawValue,
             agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil, fixConfirmedOnWire: nil)
 
-        if let observed {
-            if observed.negotiated.version != nil {
-                let code = observed.negotiated.cipherCode
-                let iana = code.flatMap { Catalog.shared.suite(code: $0)?.iana } ?? observed.negotiated.cipherIANAName
-                result.negotiated = .init(tlsProtocol: observed.negotiated.version?.rawValue, cipher: iana, group: observed.negotiated.group)
-            }
-            if let f = observed.failure {
-                result.observedFailure = .init(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: f.alert?.description,
-                                               detail: f.detail, windowsError: f.windowsError)
-            }
-            if let predicted, observed.failure?.stage != .dns, observed.failure?.stage != .tcp, observed.failure?.stage != .proxy,
-                observed.failure?.kind != .timeout
-            {
-                result.agrees = agrees(observed, predicted)
-            }
-            result.certificateRoot = rootSubject(observed.certificate)
-            recordPath(observed, direct: direct, into: &result)
-        }
+        record(observed, predicted: predicted, direct: direct, into: &result)
 
         // Did it work?
         if let observed {
@@ -104,6 +87,29 @@ public enum Diagnoser {
         result.recordMeasurement(observed)
         result.separateVantages(configurationOutcome: configurationOutcome)
         return result
+    }
+
+    /// What the real handshake negotiated or where it failed, whether the prediction agrees, the root and the path.
+    static func record(_ observed: HandshakeOutcome?, predicted: SimulatedHandshake?, direct: HandshakeOutcome?,
+                       into result: inout HostDiagnosis) {
+        if let observed {
+            if observed.negotiated.version != nil {
+                let code = observed.negotiated.cipherCode
+                let iana = code.flatMap { Catalog.shared.suite(code: $0)?.iana } ?? observed.negotiated.cipherIANAName
+                result.negotiated = .init(tlsProtocol: observed.negotiated.version?.rawValue, cipher: iana, group: observed.negotiated.group)
+            }
+            if let f = observed.failure {
+                result.observedFailure = .init(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: f.alert?.description,
+                                               detail: f.detail, windowsError: f.windowsError)
+            }
+            if let predicted, observed.failure?.stage != .dns, observed.failure?.stage != .tcp, observed.failure?.stage != .proxy,
+                observed.failure?.kind != .timeout
+            {
+                result.agrees = agrees(observed, predicted)
+            }
+            result.certificateRoot = rootSubject(observed.certificate)
+            recordPath(observed, direct: direct, into: &result)
+        }
     }
 
     // MARK: Observed failures
