@@ -86,16 +86,7 @@ public enum TLSClient {
         }
         SSL_set_bio(ssl, bio, bio)
         SSL_set_connect_state(ssl)
-        if let sni = request.sni, !TCPConnector.isNumericAddress(sni) {
-            _ = tlsfit_ssl_set_tlsext_host_name(ssl, sni)
-        }
-        if request.verifyCertificate {
-            if TCPConnector.isNumericAddress(request.host) {
-                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), request.host)
-            } else {
-                SSL_set1_host(ssl, request.host)
-            }
-        }
+        setNameChecks(ssl, request: request)
 
         var result = drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline)
         if var failure = result, let proxy = request.path.proxy, failure.kind == .reset || failure.kind == .unexpectedClose {
@@ -113,18 +104,38 @@ public enum TLSClient {
         if let failure = result { return finish(failure) }
 
         // Certificate
+        if let failure = checkCertificate(ssl: ssl, request: request, into: &outcome) { return finish(failure) }
+        // Say goodbye politely; ignore the answer.
+        if !request.stopAfterServerHello { SSL_shutdown(ssl) }
+        return finish(nil)
+    }
+
+    /// SNI (never for an IP address, as RFC 6066 requires) and the name or address the chain is verified for.
+    static func setNameChecks(_ ssl: OpaquePointer, request: HandshakeRequest) {
+        if let sni = request.sni, !TCPConnector.isNumericAddress(sni) {
+            _ = tlsfit_ssl_set_tlsext_host_name(ssl, sni)
+        }
+        if request.verifyCertificate {
+            if TCPConnector.isNumericAddress(request.host) {
+                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), request.host)
+            } else {
+                SSL_set1_host(ssl, request.host)
+            }
+        }
+    }
+
+    /// The certificate report of a completed handshake, and the failure when it does not verify or is missing.
+    static func checkCertificate(ssl: OpaquePointer, request: HandshakeRequest, into outcome: inout HandshakeOutcome) -> HandshakeFailure? {
         let report = certificateReport(ssl: ssl, request: request)
         outcome.certificate = report
         if let report, request.verifyCertificate, !report.verified {
             let kind = CertificateReader.failureKind(verifyCode: report.verifyCode)
-            return finish(HandshakeFailure(stage: .certificate, kind: kind, detail: report.verifyError ?? "verification failed"))
+            return HandshakeFailure(stage: .certificate, kind: kind, detail: report.verifyError ?? "verification failed")
         }
         if report == nil, request.verifyCertificate, !request.stopAfterServerHello {
-            return finish(HandshakeFailure(stage: .certificate, kind: .untrusted, detail: "the server sent no certificate"))
+            return HandshakeFailure(stage: .certificate, kind: .untrusted, detail: "the server sent no certificate")
         }
-        // Say goodbye politely; ignore the answer.
-        if !request.stopAfterServerHello { SSL_shutdown(ssl) }
-        return finish(nil)
+        return nil
     }
 
     // MARK: - Context

@@ -50,31 +50,6 @@ enum HelloProfileLoader {
             }
             return r
         }
-        func fail(_ r: Row, _ message: String) -> InputError {
-            InputError(source: "windows-hello.tsv", line: r.line, message: message)
-        }
-        func list(_ r: Row) -> [String] { r.value == "-" ? [] : r.value.split(separator: ",").map { $0.trimmingSpaces } }
-        func hex16(_ r: Row) throws(InputError) -> [UInt16] {
-            var out: [UInt16] = []
-            for item in list(r) {
-                guard item.count == 4, let v = UInt16(item, radix: 16) else { throw fail(r, "'\(item)' is not a 4-digit hex code point") }
-                out.append(v)
-            }
-            return out
-        }
-        func hex8(_ r: Row) throws(InputError) -> [UInt8] {
-            var out: [UInt8] = []
-            for item in list(r) {
-                guard item.count == 2, let v = UInt8(item, radix: 16) else { throw fail(r, "'\(item)' is not a 2-digit hex value") }
-                out.append(v)
-            }
-            return out
-        }
-        func flag(_ r: Row) throws(InputError) -> Bool {
-            guard r.value == "yes" || r.value == "no" else { throw fail(r, "write yes or no, not '\(r.value)'") }
-            return r.value == "yes"
-        }
-        func fact<V>(_ r: Row, _ v: V) -> HelloFact<V> { HelloFact(value: v, confidence: r.confidence, source: r.source) }
 
         let ext = try row("extensions")
         var kinds: [HelloExtensionKind] = []
@@ -119,6 +94,19 @@ enum HelloProfileLoader {
             winHTTPProtocols: fact(winhttp, protocols.sorted()))
 
         // Patch levels: the release's own, else its profile's; ordered by date.
+        result.patchLevels = try patchLevels(name, release: release, rows: rows, suiteLists: suiteLists)
+        result.stacks = try stacks(name, rows: rows)
+        if let r = rows[release]?["released"] {
+            let parts = r.value.split(separator: "-")
+            guard parts.count == 3, parts.allSatisfy({ Int($0) != nil }) else { throw fail(r, "released is YYYY-MM-DD, not '\(r.value)'") }
+            result.released = fact(r, r.value)
+        }
+        return result
+    }
+
+    /// The patch levels of `release` (`RELEASE@LEVEL`), else of its profile (`PROFILE@LEVEL`), by date.
+    static func patchLevels(_ name: String, release: String, rows: [String: [String: Row]],
+                            suiteLists: [String: [WindowsSuiteSupport]]) throws(InputError) -> [HelloPatchLevel] {
         let ownLevels = rows.keys.filter { $0.hasPrefix(release + "@") }
         let levelScopes = !ownLevels.isEmpty ? ownLevels : rows.keys.filter { $0.hasPrefix(name + "@") }
         var levels: [HelloPatchLevel] = []
@@ -144,9 +132,12 @@ enum HelloProfileLoader {
             }
             levels.append(level)
         }
-        result.patchLevels = levels.sorted { ($0.date.value, $0.name) < ($1.date.value, $1.name) }
+        return levels.sorted { ($0.date.value, $0.name) < ($1.date.value, $1.name) }
+    }
 
-        // Stacks: stack:NAME@PROFILE over stack:NAME.
+    /// What each client stack changes: `stack:NAME@PROFILE` rows over `stack:NAME` rows.
+    static func stacks(_ name: String, rows: [String: [String: Row]]) throws(InputError) -> [ClientStack: HelloStackFacts] {
+        var result: [ClientStack: HelloStackFacts] = [:]
         for stack in ClientStack.allCases {
             let general = rows["stack:" + stack.rawValue] ?? [:]
             let specific = rows["stack:" + stack.rawValue + "@" + name] ?? [:]
@@ -165,13 +156,36 @@ enum HelloProfileLoader {
             if let r = stackRow("status_request") { facts.statusRequest = fact(r, try flag(r)) }
             if let r = stackRow("session_ticket") { facts.sessionTicket = fact(r, try flag(r)) }
             if let r = stackRow("point_formats") { facts.pointFormats = fact(r, try hex8(r)) }
-            result.stacks[stack] = facts
-        }
-        if let r = rows[release]?["released"] {
-            let parts = r.value.split(separator: "-")
-            guard parts.count == 3, parts.allSatisfy({ Int($0) != nil }) else { throw fail(r, "released is YYYY-MM-DD, not '\(r.value)'") }
-            result.released = fact(r, r.value)
+            result[stack] = facts
         }
         return result
     }
+
+    // The readers of one row's value; an error names the row's line in windows-hello.tsv.
+
+    static func fail(_ r: Row, _ message: String) -> InputError {
+        InputError(source: "windows-hello.tsv", line: r.line, message: message)
+    }
+    static func list(_ r: Row) -> [String] { r.value == "-" ? [] : r.value.split(separator: ",").map { $0.trimmingSpaces } }
+    static func hex16(_ r: Row) throws(InputError) -> [UInt16] {
+        var out: [UInt16] = []
+        for item in list(r) {
+            guard item.count == 4, let v = UInt16(item, radix: 16) else { throw fail(r, "'\(item)' is not a 4-digit hex code point") }
+            out.append(v)
+        }
+        return out
+    }
+    static func hex8(_ r: Row) throws(InputError) -> [UInt8] {
+        var out: [UInt8] = []
+        for item in list(r) {
+            guard item.count == 2, let v = UInt8(item, radix: 16) else { throw fail(r, "'\(item)' is not a 2-digit hex value") }
+            out.append(v)
+        }
+        return out
+    }
+    static func flag(_ r: Row) throws(InputError) -> Bool {
+        guard r.value == "yes" || r.value == "no" else { throw fail(r, "write yes or no, not '\(r.value)'") }
+        return r.value == "yes"
+    }
+    static func fact<V>(_ r: Row, _ v: V) -> HelloFact<V> { HelloFact(value: v, confidence: r.confidence, source: r.source) }
 }

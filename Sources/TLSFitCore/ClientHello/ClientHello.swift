@@ -128,35 +128,8 @@ public struct ClientHello: Sendable, Hashable {
         var messageOffset = 0
         switch first {
         case 0x16:
-            message = []
-            var offset = 0
-            var needed: Int?
-            while needed.map({ message.count < $0 }) ?? true {
-                guard bytes.count - offset >= 5 else {
-                    throw ClientHelloDecodingError(offset: offset, offset == bytes.count ? "the ClientHello continues past the end of the input" : "a truncated record header")
-                }
-                guard bytes[offset] == 0x16 else {
-                    throw ClientHelloDecodingError(offset: offset, "record type 0x\(hex2(bytes[offset])) where a handshake record (0x16) is needed")
-                }
-                guard bytes[offset + 1] == 3 else { throw ClientHelloDecodingError(offset: offset + 1, "record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
-                let version = UInt16(bytes[offset + 1]) << 8 | UInt16(bytes[offset + 2])
-                if recordVersion == nil { recordVersion = version }
-                let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
-                guard length > 0 else { throw ClientHelloDecodingError(offset: offset + 3, "an empty handshake record") }
-                guard length <= 16384 + 2048 else { throw ClientHelloDecodingError(offset: offset + 3, "a record of \(length) bytes (TLS allows 16384)") }
-                guard bytes.count - offset - 5 >= length else {
-                    throw ClientHelloDecodingError(offset: offset + 3, "the record says \(length) bytes, \(bytes.count - offset - 5) follow")
-                }
-                message += bytes[(offset + 5)..<(offset + 5 + length)]
-                offset += 5 + length
-                if needed == nil, message.count >= 4 {
-                    needed = 4 + (Int(message[1]) << 16 | Int(message[2]) << 8 | Int(message[3]))
-                }
-            }
+            (message, recordVersion) = try joinedRecords(bytes)
             messageOffset = 5
-            if let needed, message.count > needed {
-                throw ClientHelloDecodingError(offset: 5 + needed, "\(message.count - needed) bytes after the ClientHello in its record")
-            }
         case 0x01:
             message = bytes
         default:
@@ -211,6 +184,40 @@ public struct ClientHello: Sendable, Hashable {
         }
         return ClientHello(recordVersion: recordVersion ?? version, version: version, random: random, sessionID: sessionID,
                            cipherSuites: suites, compressionMethods: compression, extensions: extensions)
+    }
+
+    /// The handshake message carried by the TLS records at the start of `bytes`, and the first record's version.
+    static func joinedRecords(_ bytes: [UInt8]) throws(ClientHelloDecodingError) -> (message: [UInt8], recordVersion: UInt16?) {
+        var recordVersion: UInt16?
+        var message: [UInt8] = []
+        var offset = 0
+        var needed: Int?
+        while needed.map({ message.count < $0 }) ?? true {
+            guard bytes.count - offset >= 5 else {
+                throw ClientHelloDecodingError(offset: offset, offset == bytes.count ? "the ClientHello continues past the end of the input" : "a truncated record header")
+            }
+            guard bytes[offset] == 0x16 else {
+                throw ClientHelloDecodingError(offset: offset, "record type 0x\(hex2(bytes[offset])) where a handshake record (0x16) is needed")
+            }
+            guard bytes[offset + 1] == 3 else { throw ClientHelloDecodingError(offset: offset + 1, "record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            let version = UInt16(bytes[offset + 1]) << 8 | UInt16(bytes[offset + 2])
+            if recordVersion == nil { recordVersion = version }
+            let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
+            guard length > 0 else { throw ClientHelloDecodingError(offset: offset + 3, "an empty handshake record") }
+            guard length <= 16384 + 2048 else { throw ClientHelloDecodingError(offset: offset + 3, "a record of \(length) bytes (TLS allows 16384)") }
+            guard bytes.count - offset - 5 >= length else {
+                throw ClientHelloDecodingError(offset: offset + 3, "the record says \(length) bytes, \(bytes.count - offset - 5) follow")
+            }
+            message += bytes[(offset + 5)..<(offset + 5 + length)]
+            offset += 5 + length
+            if needed == nil, message.count >= 4 {
+                needed = 4 + (Int(message[1]) << 16 | Int(message[2]) << 8 | Int(message[3]))
+            }
+        }
+        if let needed, message.count > needed {
+            throw ClientHelloDecodingError(offset: 5 + needed, "\(message.count - needed) bytes after the ClientHello in its record")
+        }
+        return (message, recordVersion)
     }
 }
 

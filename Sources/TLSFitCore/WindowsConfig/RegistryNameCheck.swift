@@ -46,42 +46,10 @@ extension Evaluator {
                     evidence: [p])))
             }
             if folded.hasPrefix(schannel) {
-                let original = RegistryPath.normalize(key)
-                let comps = original.dropFirst(RegistryPath.schannel.count + 1).split(separator: "\\").map(String.init)
-                guard let first = comps.first else { return }
-                guard let sub = Self.schannelSubkeysByLowercase[first.lowercased()] else {
-                    let near = Self.nearest(first, among: Self.schannelSubkeys)
-                    keyWarning("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
-                    return
-                }
-                switch sub {
-                case "Protocols":
-                    guard comps.count >= 2 else { return }
-                    guard Self.protocolNamesLowercased.contains(comps[1].lowercased()) else {
-                        let near = Self.nearest(comps[1], among: Self.protocolNames)
-                        keyWarning("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
-                        return
-                    }
-                    guard comps.count == 3, ["client", "server"].contains(comps[2].lowercased()) else {
-                        keyWarning("\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
-                        return
-                    }
-                    valueWarning(["Enabled", "DisabledByDefault"])
-                case "Ciphers", "Hashes", "KeyExchangeAlgorithms":
-                    guard comps.count >= 2 else { return }
-                    if let e = SchannelSwitchCatalog.shared.entry(kind: sub, name: comps[1]) {
-                        if !e.read {
-                            keyWarning("\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off")
-                            return
-                        }
-                    } else {
-                        let near = Self.nearest(comps[1], among: SchannelSwitchCatalog.shared.names(kind: sub))
-                        keyWarning("\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")")
-                        return
-                    }
-                    valueWarning(sub == "KeyExchangeAlgorithms" ? Self.keyExchangeValues : ["Enabled"])
-                default:
-                    return
+                switch schannelVerdict(key) {
+                case .unread(let message): keyWarning(message)
+                case .values(let known): valueWarning(known)
+                case .nothing: return
                 }
             } else if folded.hasPrefix(policyConfig) || folded.hasPrefix(localConfig) {
                 let last = folded.split(separator: "\\").last.map(String.init) ?? ""
@@ -98,6 +66,43 @@ extension Evaluator {
         }
     }
 
+    /// What a value under SCHANNEL needs: nothing (not a key tlsfit checks), a warning that its key is
+    /// not read, or the value names Windows reads there.
+    func schannelVerdict(_ key: String) -> NameVerdict {
+        let original = RegistryPath.normalize(key)
+        let comps = original.dropFirst(RegistryPath.schannel.count + 1).split(separator: "\\").map(String.init)
+        guard let first = comps.first else { return .nothing }
+        guard let sub = Self.schannelSubkeysByLowercase[first.lowercased()] else {
+            let near = Self.nearest(first, among: Self.schannelSubkeys)
+            return .unread("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
+        }
+        switch sub {
+        case "Protocols":
+            guard comps.count >= 2 else { return .nothing }
+            guard Self.protocolNamesLowercased.contains(comps[1].lowercased()) else {
+                let near = Self.nearest(comps[1], among: Self.protocolNames)
+                return .unread("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
+            }
+            guard comps.count == 3, ["client", "server"].contains(comps[2].lowercased()) else {
+                return .unread("\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
+            }
+            return .values(["Enabled", "DisabledByDefault"])
+        case "Ciphers", "Hashes", "KeyExchangeAlgorithms":
+            guard comps.count >= 2 else { return .nothing }
+            if let e = SchannelSwitchCatalog.shared.entry(kind: sub, name: comps[1]) {
+                if !e.read {
+                    return .unread("\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off")
+                }
+            } else {
+                let near = Self.nearest(comps[1], among: SchannelSwitchCatalog.shared.names(kind: sub))
+                return .unread("\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")")
+            }
+            return .values(sub == "KeyExchangeAlgorithms" ? Self.keyExchangeValues : ["Enabled"])
+        default:
+            return .nothing
+        }
+    }
+
     /// The known name closest to `name`, when it is close enough to be a typo (a few edits, case aside).
     static func nearest(_ name: String, among known: [String]) -> String? {
         let query = Array(name.lowercased().utf8)
@@ -105,4 +110,12 @@ extension Evaluator {
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 > 0, best.1 <= max(2, min(4, name.count / 4)) else { return nil }
         return best.0
     }
+}
+
+
+/// The verdict on a registry key's name, for `checkNames`.
+enum NameVerdict {
+    case nothing
+    case unread(String)
+    case values([String])
 }

@@ -65,16 +65,8 @@ public enum WindowsHelloProbe {
 
     public static func run(_ request: Request) -> Result {
         let profile = request.profile
-        /// No connection: the client sends no ClientHello.
-        func nothingSent(_ failure: HandshakeFailure) -> Result {
-            let outcome = HandshakeOutcome(
-                host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
-                certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
-            return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
-                          confirmationSkipped: nil, outcome: outcome)
-        }
         // A client with nothing to offer sends nothing: no connection, no key shares made.
-        if let failure = profile.noClientHelloFailure { return nothingSent(failure) }
+        if let failure = profile.noClientHelloFailure { return nothingSent(request, failure) }
         var random = [UInt8](repeating: 0, count: 32)
         var session = [UInt8](repeating: 0, count: 32)
         for i in 0..<32 {
@@ -88,7 +80,7 @@ public enum WindowsHelloProbe {
             built = try WindowsClientHelloBuilder.build(profile: profile, serverName: request.host, random: random,
                                                         sessionID: session, keyShares: shares)
         } catch {
-            return nothingSent(HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
+            return nothingSent(request, HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
         }
         let bytes = built.hello.encode()
         let exchange = RawExchange.run(host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
@@ -100,29 +92,7 @@ public enum WindowsHelloProbe {
             timings: HandshakeTimings(dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
                                       totalMs: exchange.totalMs),
             path: request.path.description, proxy: exchange.proxy)
-        var serverHello: RawServerHello?
-        switch exchange.answer {
-        case .serverHello(let hello):
-            serverHello = hello
-            answer.negotiated = negotiated(hello)
-            if let failure = check(hello, against: built.hello) { answer.failure = failure }
-        case .alert(let level, let description):
-            let alert = TLSAlert(code: Int(description))
-            answer.failure = HandshakeFailure(stage: .tls, kind: .alertReceived, alert: alert,
-                                              detail: "the server answered the ClientHello with a \(level == 2 ? "fatal" : "warning") alert \(alert)")
-        case .invalid(let why):
-            answer.failure = HandshakeFailure(stage: .tls, kind: .notTLS, detail: "not a ServerHello: \(why)")
-        case .closed(let received):
-            answer.failure = HandshakeFailure(stage: .tls, kind: .unexpectedClose, detail: "the server closed the connection after the ClientHello (\(received) bytes received)")
-        case .reset(let why):
-            answer.failure = HandshakeFailure(stage: .tls, kind: .reset, detail: "the connection was reset after the ClientHello: \(why)")
-        case .silence(let received):
-            answer.failure = HandshakeFailure(stage: .tls, kind: .timeout, detail: "no answer to the ClientHello before the timeout (\(received) bytes received)")
-        case .connectFailed(let failure):
-            answer.failure = failure
-        case .writeFailed(let why, let timeout):
-            answer.failure = HandshakeFailure(stage: .tls, kind: timeout ? .timeout : .reset, detail: why)
-        }
+        let serverHello = read(exchange.answer, built: built, into: &answer)
         var result = Result(hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
                             confirmationSkipped: nil, outcome: answer)
         guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else {
@@ -162,6 +132,58 @@ public enum WindowsHelloProbe {
         case nil:
             break
         }
+        if let why = confirm(request, answer: answer, version: version, code: code, fromExactHello: fromExactHello,
+                             result: &result, combined: &combined, proof: &proof) {
+            return notConfirmed(why)
+        }
+        checkPins(request, combined: &combined, proof: &proof)
+        result.outcome = combined
+        result.proof = proof
+        return result
+    }
+
+    /// No connection: the client sends no ClientHello.
+    static func nothingSent(_ request: Request, _ failure: HandshakeFailure) -> Result {
+        let outcome = HandshakeOutcome(
+            host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
+            certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
+        return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
+                      confirmationSkipped: nil, outcome: outcome)
+    }
+
+    /// The server's answer to the ClientHello: the ServerHello it chose (checked against what was offered), or why not.
+    static func read(_ answer: RawExchange.Answer, built: WindowsClientHello, into outcome: inout HandshakeOutcome) -> RawServerHello? {
+        var serverHello: RawServerHello?
+        switch answer {
+        case .serverHello(let hello):
+            serverHello = hello
+            outcome.negotiated = negotiated(hello)
+            if let failure = check(hello, against: built.hello) { outcome.failure = failure }
+        case .alert(let level, let description):
+            let alert = TLSAlert(code: Int(description))
+            outcome.failure = HandshakeFailure(stage: .tls, kind: .alertReceived, alert: alert,
+                                              detail: "the server answered the ClientHello with a \(level == 2 ? "fatal" : "warning") alert \(alert)")
+        case .invalid(let why):
+            outcome.failure = HandshakeFailure(stage: .tls, kind: .notTLS, detail: "not a ServerHello: \(why)")
+        case .closed(let received):
+            outcome.failure = HandshakeFailure(stage: .tls, kind: .unexpectedClose, detail: "the server closed the connection after the ClientHello (\(received) bytes received)")
+        case .reset(let why):
+            outcome.failure = HandshakeFailure(stage: .tls, kind: .reset, detail: "the connection was reset after the ClientHello: \(why)")
+        case .silence(let received):
+            outcome.failure = HandshakeFailure(stage: .tls, kind: .timeout, detail: "no answer to the ClientHello before the timeout (\(received) bytes received)")
+        case .connectFailed(let failure):
+            outcome.failure = failure
+        case .writeFailed(let why, let timeout):
+            outcome.failure = HandshakeFailure(stage: .tls, kind: timeout ? .timeout : .reset, detail: why)
+        }
+        return serverHello
+    }
+
+    /// The confirming OpenSSL handshake (what the server chose, nothing else), when asked for and possible; why the
+    /// certificate is not confirmed, or nil.
+    static func confirm(_ request: Request, answer: HandshakeOutcome, version: TLSVersion, code: UInt16, fromExactHello: Bool,
+                        result: inout Result, combined: inout HandshakeOutcome, proof: inout CertificateProof) -> String? {
+        let profile = request.profile
         let suite = Catalog.shared.suite(code: code)
         let label = suite?.iana ?? "0x" + code.hex(width: 4)
         if let suite, let name = suite.openssl, !suite.opensslNameIsLegacy, request.confirm {
@@ -188,14 +210,14 @@ public enum WindowsHelloProbe {
                         combined.failure = failure
                     } else {
                         result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)), so the certificate was not checked"
-                        return notConfirmed(result.confirmationSkipped!)
+                        return result.confirmationSkipped!
                     }
                 } else if let certificate = confirmation.certificate, certificate.verified {
                     proof.source = .confirmingHandshake
                     proof.certificateReceived = true
                     proof.chainVerified = true
                 } else {
-                    return notConfirmed("the confirming OpenSSL handshake received no verified certificate")
+                    return "the confirming OpenSSL handshake received no verified certificate"
                 }
             } else if let failure = confirmation.failure, failure.stage != .certificate {
                 result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the certificate was read from the exact exchange"
@@ -209,9 +231,13 @@ public enum WindowsHelloProbe {
                 ? "OpenSSL cannot speak \(label), which the server chose, and its certificate is encrypted (TLS 1.3)"
                 : "no confirming handshake was asked for, and the certificate is encrypted (TLS 1.3)"
             result.confirmationSkipped = why
-            return notConfirmed(why)
+            return why
         }
-        // A pinned host: the verified path must hold one of the pinned keys.
+        return nil
+    }
+
+    /// A pinned host: the verified path must hold one of the pinned keys.
+    static func checkPins(_ request: Request, combined: inout HandshakeOutcome, proof: inout CertificateProof) {
         if combined.failure == nil, let pins = request.pins {
             let path = combined.certificate?.verifiedPath
             if let match = pins.match(path, group: .update) ?? pins.match(path, group: .microsoft) {
@@ -221,10 +247,7 @@ public enum WindowsHelloProbe {
                     stage: .certificate, kind: .untrusted,
                     detail: "the verified chain holds none of the keys Windows Update pins \(request.host) to (SPKI SHA-256, \(pins.origin)): a re-signed chain (TLS inspection), whatever its names")
             }
-        }
-        result.outcome = combined
-        result.proof = proof
-        return result
+    }
     }
 
     /// What the ServerHello says was chosen.
