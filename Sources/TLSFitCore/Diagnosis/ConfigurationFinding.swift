@@ -36,19 +36,6 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
         return file
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(message, forKey: .message)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(record, forKey: .record)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(leadsTo, forKey: .leadsTo)
-        try c.encode(hosts, forKey: .hosts)
-    }
-
     /// The causes a warning can produce when a host fails.
     static func causes(of code: ConfigWarning.Code) -> Set<CauseCode> {
         switch code {
@@ -105,14 +92,6 @@ public struct HostAccount: Sendable, Hashable, Codable {
         self.port = port
         self.reason = reason
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(status, forKey: .status)
-        try c.encode(reason, forKey: .reason)
-    }
 }
 
 /// Whether the machine running tlsfit could reach the hosts at all.
@@ -141,14 +120,6 @@ public struct Reachability: Sendable, Hashable, Codable {
                 + "Run with --offline to judge the configuration alone, or run tlsfit where the failing machine's network is (same DNS, proxy and firewall)."
         }
         return Reachability(measured: measured.count, unreached: unreached, noneReached: none, note: note)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(measured, forKey: .measured)
-        try c.encode(unreached, forKey: .unreached)
-        try c.encode(noneReached, forKey: .noneReached)
-        try c.encode(note, forKey: .note)
     }
 }
 

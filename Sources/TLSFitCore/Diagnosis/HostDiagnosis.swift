@@ -28,15 +28,6 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         public var alert: String?
         public var detail: String
         public var windowsError: String
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(stage, forKey: .stage)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(alert, forKey: .alert)
-            try c.encode(detail, forKey: .detail)
-            try c.encode(windowsError, forKey: .windowsError)
-        }
     }
 
     public var host: String
@@ -103,40 +94,6 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// The Windows error this host would show: the first cause's, or the observed failure's; nil when it works.
     public var predictedWindowsError: String? {
         succeeded ? nil : (causes.first?.windowsError ?? observedFailure?.windowsError)
-    }
-
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(configuration, forKey: .configuration)
-        try c.encode(fromHere, forKey: .fromHere)
-        try c.encode(address, forKey: .address)
-        try c.encode(serverProfileSource, forKey: .serverProfileSource)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(negotiated, forKey: .negotiated)
-        try c.encode(predicted, forKey: .predicted)
-        try c.encode(predictedFailure, forKey: .predictedFailure)
-        try c.encode(agrees, forKey: .agrees)
-        try c.encode(observedFailure, forKey: .observedFailure)
-        try c.encode(certificateRoot, forKey: .certificateRoot)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(fixVerified, forKey: .fixVerified)
-        try c.encode(fixConfirmedOnWire, forKey: .fixConfirmedOnWire)
-        try c.encode(path, forKey: .path)
-        try c.encode(proxy, forKey: .proxy)
-        try c.encode(directOutcome, forKey: .directOutcome)
-        try c.encode(directFailure, forKey: .directFailure)
-        try c.encode(wireNote, forKey: .wireNote)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(builtInProfile, forKey: .builtInProfile)
-        try c.encode(assumedFacts, forKey: .assumedFacts)
-        try c.encode(drift, forKey: .drift)
-        try c.encode(allowListPattern, forKey: .allowListPattern)
-        try c.encode(logErrors, forKey: .logErrors)
-        try c.encode(matchesLog, forKey: .matchesLog)
-        try c.encode(warnings, forKey: .warnings)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -239,16 +196,6 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
             self.failures = failures
             self.newestTime = newestTime
         }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(osVersion, forKey: .osVersion)
-            try c.encode(windowsRelease, forKey: .windowsRelease)
-            try c.encode(windowsReleaseExact, forKey: .windowsReleaseExact)
-            try c.encode(failures, forKey: .failures)
-            try c.encode(newestTime, forKey: .newestTime)
-        }
     }
 
     public init(windowsRelease: WindowsRelease, windowsReleaseAssumed: Bool, inputs: [String], hosts: [HostDiagnosis]) {
@@ -286,26 +233,6 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         hostAccounts = try c.decodeIfPresent([HostAccount].self, forKey: .hostAccounts) ?? []
         reachability = try c.decodeIfPresent(Reachability.self, forKey: .reachability)
         machineProbe = try c.decodeIfPresent(MachineProbeComparison.self, forKey: .machineProbe)
-    }
-
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
-        try c.encode(inputs, forKey: .inputs)
-        try c.encode(configurationFindings, forKey: .configurationFindings)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(reachability, forKey: .reachability)
-        try c.encode(hostAccounts, forKey: .hostAccounts)
-        try c.encode(hosts, forKey: .hosts)
-        try c.encode(role, forKey: .role)
-        try c.encode(stack, forKey: .stack)
-        try c.encode(revocationListSync, forKey: .revocationListSync)
-        try c.encode(log, forKey: .log)
-        try c.encode(blockedPorts, forKey: .blockedPorts)
-        try c.encode(machineProbe, forKey: .machineProbe)  // null without a probe, as every absent field
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
@@ -377,7 +304,7 @@ public struct Finding: Sendable, Hashable, Codable {
     /// `configuration` (holds on the Windows machine's own network) or `this-machine` (measured here).
     public var vantage: Vantage { code.vantage }
 
-    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hostCount, hosts, vantage, leadsTo }
+    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hosts, leadsTo }
 
     public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
                 windowsErrorEvidence: String, hosts: [String]) {
@@ -395,20 +322,6 @@ public struct Finding: Sendable, Hashable, Codable {
         windowsErrorEvidence = try c.decode(String.self, forKey: .windowsErrorEvidence)
         hosts = try c.decode([String].self, forKey: .hosts)
         leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(title, forKey: .title)
-        try c.encode(windowsError, forKey: .windowsError)
-        try c.encode(otherWindowsErrors, forKey: .otherWindowsErrors)
-        try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
-        try c.encode(hostCount, forKey: .hostCount)
-        try c.encode(hosts, forKey: .hosts)
-        try c.encode(vantage, forKey: .vantage)
-        try c.encode(leadsTo, forKey: .leadsTo)
     }
 
     /// Groups the failing hosts by cause code: one finding per code, most hosts first, then in order of first appearance.
@@ -437,5 +350,15 @@ public struct Finding: Sendable, Hashable, Codable {
         let order = Dictionary(uniqueKeysWithValues: findings.enumerated().map { ($1.code, $0) })
         func rank(_ f: Finding) -> Int { f.vantage == .configuration ? 0 : 1 }
         return findings.sorted { (-rank($0), $0.hostCount, -order[$0.code]!) > (-rank($1), $1.hostCount, -order[$1.code]!) }
+    }
+}
+
+extension Finding: JSONDerivedFields {
+    public enum DerivedKeys: String, CodingKey { case hostCount, vantage }
+    public static var derivedFieldTypes: [(String, any Decodable.Type)] { [("hostCount", Int.self), ("vantage", Vantage.self)] }
+
+    public func encodeDerived(into container: inout KeyedEncodingContainer<DerivedKeys>) throws {
+        try container.encode(hostCount, forKey: .hostCount)
+        try container.encode(vantage, forKey: .vantage)
     }
 }

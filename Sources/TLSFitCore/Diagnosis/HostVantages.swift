@@ -17,14 +17,6 @@ public struct ConfigurationVerdict: Sendable, Hashable, Codable {
         self.causes = causes
         self.windowsError = windowsError
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(serverProfileSource, forKey: .serverProfileSource)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(windowsError, forKey: .windowsError)
-    }
 }
 
 /// What the machine running tlsfit measured of one host (DNS, TCP, the proxy, the handshake). It is
@@ -48,14 +40,6 @@ public struct MeasurementFromHere: Sendable, Hashable, Codable {
     }
 
     public var unreached: Bool { outcome == "unreached" }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(windowsError, forKey: .windowsError)
-    }
 }
 
 extension HostDiagnosis {

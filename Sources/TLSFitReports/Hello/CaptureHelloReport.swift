@@ -3,9 +3,9 @@ import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --pcap FILE`: every ClientHello found in a capture, where it was
 /// seen, its decode and the closest Windows releases. A public interface, documented in the README.
-public struct CaptureHelloReport: Sendable, Encodable {
+public struct CaptureHelloReport: Sendable, Codable {
     /// One ClientHello of the capture.
-    public struct Entry: Sendable, Encodable {
+    public struct Entry: Sendable, Codable {
         /// The 1-based frame number of the packet that completed the hello (Wireshark's `frame.number`).
         public var packetNumber: Int
         /// Seconds since 1970 (UTC), from the capture.
@@ -30,17 +30,6 @@ public struct CaptureHelloReport: Sendable, Encodable {
             self.proxyConnectTarget = proxyConnectTarget
             self.hello = hello
             self.error = error
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(packetNumber, forKey: .packetNumber)
-            try c.encode(timestamp, forKey: .timestamp)
-            try c.encode(source, forKey: .source)
-            try c.encode(destination, forKey: .destination)
-            try c.encode(proxyConnectTarget, forKey: .proxyConnectTarget)
-            try c.encode(hello, forKey: .hello)
-            try c.encode(error, forKey: .error)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -70,16 +59,6 @@ public struct CaptureHelloReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, file, packetCount, linkType, warnings, clientHellos
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(file, forKey: .file)
-        try c.encode(packetCount, forKey: .packetCount)
-        try c.encode(linkType, forKey: .linkType)
-        try c.encode(warnings, forKey: .warnings)
-        try c.encode(clientHellos, forKey: .clientHellos)
     }
 }
 

@@ -2,8 +2,8 @@ import FoundationEssentials
 import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --format json`: a public interface, documented in the README.
-public struct ClientHelloReport: Sendable, Encodable {
-    public struct Suite: Sendable, Encodable {
+public struct ClientHelloReport: Sendable, Codable {
+    public struct Suite: Sendable, Codable {
         /// `"0xC030"`.
         public var code: String
         /// IANA name; null for a value tlsfit does not know (GREASE, 0x00FF).
@@ -13,7 +13,7 @@ public struct ClientHelloReport: Sendable, Encodable {
         enum CodingKeys: String, CodingKey { case code, iana, openssl }
     }
 
-    public struct Extension: Sendable, Encodable {
+    public struct Extension: Sendable, Codable {
         /// `"0x000A"`.
         public var type: String
         public var name: String
@@ -22,18 +22,18 @@ public struct ClientHelloReport: Sendable, Encodable {
         public var data: String
     }
 
-    public struct Named: Sendable, Encodable {
+    public struct Named: Sendable, Codable {
         public var code: String
         public var name: String
     }
 
-    public struct KeyShare: Sendable, Encodable {
+    public struct KeyShare: Sendable, Codable {
         public var group: String
         public var name: String
         public var length: Int
     }
 
-    public struct Match: Sendable, Encodable {
+    public struct Match: Sendable, Codable {
         /// Plain `--windows` names: every release of a tie (the same hello) in one entry.
         public var releases: [String]
         /// The stack whose hello this is (`winhttp`, `wininet`, `dotnet`, `sspi`).
@@ -137,50 +137,6 @@ public struct ClientHelloReport: Sendable, Encodable {
         case schemaVersion, source, windowsRelease, windowsReleaseAssumed, stack, patchLevel, notes, recordVersion, helloVersion, offeredVersions, random,
             sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares, signatureAlgorithms,
             pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches, configurationFindings
-    }
-
-    // Every field written, null when it does not apply.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(source, forKey: .source)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
-        try c.encode(stack, forKey: .stack)
-        try c.encode(patchLevel, forKey: .patchLevel)
-        try c.encode(notes, forKey: .notes)
-        try c.encode(recordVersion, forKey: .recordVersion)
-        try c.encode(helloVersion, forKey: .helloVersion)
-        try c.encode(offeredVersions, forKey: .offeredVersions)
-        try c.encode(random, forKey: .random)
-        try c.encode(sessionID, forKey: .sessionID)
-        try c.encode(cipherSuites, forKey: .cipherSuites)
-        try c.encode(compressionMethods, forKey: .compressionMethods)
-        try c.encode(extensions, forKey: .extensions)
-        try c.encode(serverName, forKey: .serverName)
-        try c.encode(supportedGroups, forKey: .supportedGroups)
-        try c.encode(keyShares, forKey: .keyShares)
-        try c.encode(signatureAlgorithms, forKey: .signatureAlgorithms)
-        try c.encode(pointFormats, forKey: .pointFormats)
-        try c.encode(supportedVersions, forKey: .supportedVersions)
-        try c.encode(alpn, forKey: .alpn)
-        try c.encode(ja3, forKey: .ja3)
-        try c.encode(ja3Hash, forKey: .ja3Hash)
-        try c.encode(ja4, forKey: .ja4)
-        try c.encode(ja4Raw, forKey: .ja4Raw)
-        try c.encode(hex, forKey: .hex)
-        try c.encode(assumptions, forKey: .assumptions)
-        try c.encode(matches, forKey: .matches)
-        try c.encode(configurationFindings, forKey: .configurationFindings)
-    }
-}
-
-extension ClientHelloReport.Suite {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(iana, forKey: .iana)
-        try c.encode(openssl, forKey: .openssl)
     }
 }
 

@@ -118,7 +118,7 @@ extension SuitesCommand {
 }
 
 /// A suite as `tlsfit suites ... --format json` prints it.
-struct SuiteJSON: Encodable {
+struct SuiteJSON: Codable {
     var code: String
     var iana: String
     var openssl: String?
@@ -152,27 +152,10 @@ struct SuiteJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case code, iana, openssl, windowsNames, keyExchange, authentication, encryption, mac, minVersion, maxVersion, insecure, aead, forwardSecret
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(iana, forKey: .iana)
-        try c.encode(openssl, forKey: .openssl)  // null, not absent, when OpenSSL has no name
-        try c.encode(windowsNames, forKey: .windowsNames)
-        try c.encode(keyExchange, forKey: .keyExchange)
-        try c.encode(authentication, forKey: .authentication)
-        try c.encode(encryption, forKey: .encryption)
-        try c.encode(mac, forKey: .mac)
-        try c.encode(minVersion, forKey: .minVersion)
-        try c.encode(maxVersion, forKey: .maxVersion)
-        try c.encode(insecure, forKey: .insecure)
-        try c.encode(aead, forKey: .aead)
-        try c.encode(forwardSecret, forKey: .forwardSecret)
-    }
 }
 
 /// One release's entry for a suite, for JSON.
-struct WindowsEntryJSON: Encodable {
+struct WindowsEntryJSON: Codable {
     var windowsName: String
     var code: String
     var iana: String
@@ -199,20 +182,6 @@ struct WindowsEntryJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case windowsName, code, iana, openssl, enabledByDefault, priority, protocols, allowedWithStrongCrypto, onlyWhenRequested, pskOnly
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(windowsName, forKey: .windowsName)
-        try c.encode(code, forKey: .code)
-        try c.encode(iana, forKey: .iana)
-        try c.encode(openssl, forKey: .openssl)
-        try c.encode(enabledByDefault, forKey: .enabledByDefault)
-        try c.encode(priority, forKey: .priority)
-        try c.encode(protocols, forKey: .protocols)
-        try c.encode(allowedWithStrongCrypto, forKey: .allowedWithStrongCrypto)
-        try c.encode(onlyWhenRequested, forKey: .onlyWhenRequested)
-        try c.encode(pskOnly, forKey: .pskOnly)
     }
 }
 

@@ -77,7 +77,7 @@ extension SuitesCommand {
     }
 }
 
-struct DefaultsJSON: Encodable {
+struct DefaultsJSON: Codable {
     var schemaVersion: Int
     var release: String
     var displayName: String
@@ -103,25 +103,5 @@ struct DefaultsJSON: Encodable {
         case schemaVersion, release, displayName, defaultClientProtocols, supportedProtocols, defaultCurves, usesCurveSuffixes,
             defaultOrder, supportedNotDefault, build, edition, note, documentedOrder, winHTTPDefaultProtocols,
             winHTTPDefaultProtocolsConfidence
-    }
-
-    // Every field written, null when it does not apply.
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(release, forKey: .release)
-        try c.encode(displayName, forKey: .displayName)
-        try c.encode(defaultClientProtocols, forKey: .defaultClientProtocols)
-        try c.encode(supportedProtocols, forKey: .supportedProtocols)
-        try c.encode(defaultCurves, forKey: .defaultCurves)
-        try c.encode(usesCurveSuffixes, forKey: .usesCurveSuffixes)
-        try c.encode(defaultOrder, forKey: .defaultOrder)
-        try c.encode(supportedNotDefault, forKey: .supportedNotDefault)
-        try c.encode(build, forKey: .build)
-        try c.encode(edition, forKey: .edition)
-        try c.encode(note, forKey: .note)
-        try c.encode(documentedOrder, forKey: .documentedOrder)
-        try c.encode(winHTTPDefaultProtocols, forKey: .winHTTPDefaultProtocols)
-        try c.encode(winHTTPDefaultProtocolsConfidence, forKey: .winHTTPDefaultProtocolsConfidence)
     }
 }

@@ -44,12 +44,12 @@ extension SuitesCommand {
     }
 }
 
-struct ListJSON: Encodable {
+struct ListJSON: Codable {
     var schemaVersion: Int
     var suites: [SuiteJSON]
 }
 
-struct ListWindowsJSON: Encodable {
+struct ListWindowsJSON: Codable {
     var schemaVersion: Int
     var release: String
     var suites: [WindowsEntryJSON]

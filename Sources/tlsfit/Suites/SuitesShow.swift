@@ -60,8 +60,8 @@ extension SuitesCommand {
     }
 }
 
-struct ShowJSON: Encodable {
-    struct Release: Encodable {
+struct ShowJSON: Codable {
+    struct Release: Codable {
         var release: String
         var displayName: String
         var supported: Bool
