@@ -76,32 +76,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct DefaultsJSON: Codable {
-    var schemaVersion: Int
-    var release: String
-    var displayName: String
-    var defaultClientProtocols: [String]
-    var supportedProtocols: [String]
-    var defaultCurves: [String]
-    var usesCurveSuffixes: Bool
-    var defaultOrder: [WindowsEntryJSON]
-    var supportedNotDefault: [WindowsEntryJSON]?
-    /// `CurrentBuild` of the release.
-    var build: Int
-    /// client or server.
-    var edition: String
-    /// Where the data comes from, when it needs saying; null otherwise.
-    var note: String?
-    /// Microsoft's documented default order where tlsfit follows real captures instead (Windows 7); null otherwise.
-    var documentedOrder: [WindowsEntryJSON]?
-    var winHTTPDefaultProtocols: [String]
-    /// captured, documented, reported or assumed.
-    var winHTTPDefaultProtocolsConfidence: String
-
-    enum CodingKeys: String, CodingKey {
-        case schemaVersion, release, displayName, defaultClientProtocols, supportedProtocols, defaultCurves, usesCurveSuffixes,
-            defaultOrder, supportedNotDefault, build, edition, note, documentedOrder, winHTTPDefaultProtocols,
-            winHTTPDefaultProtocolsConfidence
-    }
-}

@@ -43,14 +43,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct ListJSON: Codable {
-    var schemaVersion: Int
-    var suites: [SuiteJSON]
-}
-
-struct ListWindowsJSON: Codable {
-    var schemaVersion: Int
-    var release: String
-    var suites: [WindowsEntryJSON]
-}

@@ -118,22 +118,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct TranslateJSON: Codable {
-    struct Suite: Codable {
-        var iana: String
-        var openssl: String?
-        var windows: String?
-        var code: String
-
-        enum CodingKeys: String, CodingKey { case iana, openssl, windows, code }
-    }
-
-    var schemaVersion: Int
-    var to: String
-    var windowsRelease: String?
-    var suites: [Suite]
-    var result: String
-
-    enum CodingKeys: String, CodingKey { case schemaVersion, to, windowsRelease, suites, result }
-}
