@@ -1,5 +1,4 @@
 import FoundationEssentials
-import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --format json`: a public interface, documented in the README.
 public struct ClientHelloReport: Sendable, Codable {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import TLSFitCore
 
 /// The JSON shape of `tlsfit hello --pcap FILE`: every ClientHello found in a capture, where it was
 /// seen, its decode and the closest Windows releases. A public interface, documented in the README.
