@@ -36,7 +36,7 @@ public enum DiagnosisHTMLRenderer {
             if !report.configurationFindings.isEmpty {
                 out += "<table><tr><th>severity</th><th>warning</th><th>where</th><th>leads to</th></tr>\n"
                 for w in report.configurationFindings {
-                    out += "<tr><td class=\"\(w.severity == "error" ? "error" : "risk")\">\(h(w.severity))</td><td><code>\(h(w.code.rawValue))</code>: \(h(w.message))</td><td>\(w.location.map { "<code>\(h($0))</code>" } ?? "-")</td><td>\(w.leadsTo.isEmpty ? "-" : w.leadsTo.map { "<code>\(h($0.rawValue))</code>" }.joined(separator: ", ") + " on " + w.hosts.map(h).joined(separator: ", "))</td></tr>\n"
+                    out += "<tr><td class=\"\(w.severity == .error ? "error" : "risk")\">\(h(w.severity.rawValue))</td><td><code>\(h(w.code.rawValue))</code>: \(h(w.message))</td><td>\(w.location.map { "<code>\(h($0))</code>" } ?? "-")</td><td>\(w.leadsTo.isEmpty ? "-" : w.leadsTo.map { "<code>\(h($0.rawValue))</code>" }.joined(separator: ", ") + " on " + w.hosts.map(h).joined(separator: ", "))</td></tr>\n"
                 }
                 out += "</table>\n"
             }
@@ -49,27 +49,27 @@ public enum DiagnosisHTMLRenderer {
         if let note = report.reachability?.note { out += "<p class=\"risk\">No host reached from here: \(h(note))</p>\n" }
         out += "<table><tr><th>host</th><th>status</th><th>configuration</th><th>from here</th><th>negotiated</th><th>predicted</th><th>agrees</th></tr>\n"
         for a in DiagnosisMarkdownRenderer.accounts(report) {
-            let status = "\(h(a.status))\(a.reason.map { ": \(h($0))" } ?? "")"
+            let status = "\(h(a.status.rawValue))\(a.reason.map { ": \(h($0))" } ?? "")"
             guard let host = report.hosts.first(where: { $0.host == a.host && $0.port == a.port }) else {
                 out += "<tr><td>\(h(a.host)):\(a.port)</td><td>\(status)</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>\n"
                 continue
             }
             let n = host.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
             let p = host.predicted.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
-            let config = host.configuration.map { "<span class=\"\($0.outcome == "fails" ? "fails" : $0.outcome == "ok" ? "ok" : "")\">\(h($0.outcome))</span>" + ($0.causes.isEmpty ? "" : " (\(h($0.causes.map(\.rawValue).joined(separator: ", "))))") } ?? "-"
-            let here = host.fromHere.map { "<span class=\"\($0.outcome == "ok" ? "ok" : "fails")\">\(h($0.outcome))</span>" + ($0.stage.map { " at \(h($0))" } ?? "") } ?? "-"
+            let config = host.configuration.map { "<span class=\"\($0.outcome == .fails ? "fails" : $0.outcome == .ok ? "ok" : "")\">\(h($0.outcome.rawValue))</span>" + ($0.causes.isEmpty ? "" : " (\(h($0.causes.map(\.rawValue).joined(separator: ", "))))") } ?? "-"
+            let here = host.fromHere.map { "<span class=\"\($0.outcome == .ok ? "ok" : "fails")\">\(h($0.outcome.rawValue))</span>" + ($0.stage.map { " at \(h($0.rawValue))" } ?? "") } ?? "-"
             out += "<tr><td>\(h(host.host)):\(host.port)</td><td>\(status)</td><td>\(config)</td><td>\(here)</td><td>\(h(n))</td><td>\(h(p))</td><td>\(host.agrees.map { $0 ? "yes" : "<b>no</b>" } ?? "-")</td></tr>\n"
         }
         out += "</table>\n"
         for host in report.hosts where !host.causes.isEmpty || !host.warnings.isEmpty || !EndpointNotes.host(host).isEmpty {
             out += "<h\(sub)>\(h(host.host)):\(host.port)</h\(sub)>\n<ul>\n"
             for line in EndpointNotes.host(host) { out += "<li>\(h(line))</li>\n" }
-            if let c = host.configuration { out += "<li><span class=\"label\">Configuration</span>: \(h(c.outcome))\(c.causes.isEmpty ? "" : " (\(h(c.causes.map(\.rawValue).joined(separator: ", "))))")\(c.windowsError.map { ", \(h($0))" } ?? "")</li>\n" }
-            if let m = host.fromHere { out += "<li><span class=\"label\">From here</span> (measured from the machine running tlsfit): \(h(m.outcome))\(m.stage.map { " at \(h($0))" } ?? "")\(m.causes.isEmpty ? "" : " (\(h(m.causes.map(\.rawValue).joined(separator: ", "))))")</li>\n" }
-            if let path = host.path { out += "<li><span class=\"label\">Path</span>: \(h(path))\(host.proxy.map { " (\(h($0.request))\($0.statusLine.map { " -&gt; \(h($0))" } ?? ""))" } ?? "")\(host.directOutcome.map { "; direct for comparison: \(h($0))" } ?? "")</li>\n" }
+            if let c = host.configuration { out += "<li><span class=\"label\">Configuration</span>: \(h(c.outcome.rawValue))\(c.causes.isEmpty ? "" : " (\(h(c.causes.map(\.rawValue).joined(separator: ", "))))")\(c.windowsError.map { ", \(h($0))" } ?? "")</li>\n" }
+            if let m = host.fromHere { out += "<li><span class=\"label\">From here</span> (measured from the machine running tlsfit): \(h(m.outcome.rawValue))\(m.stage.map { " at \(h($0.rawValue))" } ?? "")\(m.causes.isEmpty ? "" : " (\(h(m.causes.map(\.rawValue).joined(separator: ", "))))")</li>\n" }
+            if let path = host.path { out += "<li><span class=\"label\">Path</span>: \(h(path))\(host.proxy.map { " (\(h($0.request))\($0.statusLine.map { " -&gt; \(h($0))" } ?? ""))" } ?? "")\(host.directOutcome.map { "; direct for comparison: \(h($0.rawValue))" } ?? "")</li>\n" }
             if let note = host.wireNote { out += "<li><span class=\"label\">Note</span>: \(h(note))</li>\n" }
             if let f = host.observedFailure {
-                out += "<li><span class=\"label\">Handshake</span>\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(h(f.stage)): \(h(f.kind))\(f.alert.map { ", \(h($0))" } ?? "") - \(h(f.detail))</li>\n"
+                out += "<li><span class=\"label\">Handshake</span>\([.dns, .tcp].contains(f.stage) || f.kind == .timeout ? " (measured from the machine running tlsfit)" : ""): failed at \(h(f.stage.rawValue)): \(h(f.kind.rawValue))\(f.alert.map { ", \(h($0))" } ?? "") - \(h(f.detail))</li>\n"
             } else if let n = host.negotiated {
                 out += "<li><span class=\"label\">Handshake</span>: \(h(n.tlsProtocol ?? "?")) \(h(n.cipher ?? "?"))</li>\n"
             } else {
@@ -116,7 +116,7 @@ public enum DiagnosisHTMLRenderer {
         guard !findings.isEmpty else { return "" }
         var out = "<table><tr><th>severity</th><th>cause</th><th>hosts</th><th>Windows error</th><th>also seen</th><th>evidence</th></tr>\n"
         for f in findings {
-            out += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td><code>\(h(f.code.rawValue))</code>: \(h(f.title))\(f.leadsTo.map { " (leads to <code>\(h($0.rawValue))</code>)" } ?? "")</td><td>\(f.hostCount == 1 ? "1 host" : "\(f.hostCount) hosts fail for the same reason"): \(f.hosts.map(h).joined(separator: ", "))</td><td>\(h(f.windowsError))</td><td>\(h(f.otherWindowsErrors.joined(separator: ", ")))</td><td>\(h(f.windowsErrorEvidence))</td></tr>\n"
+            out += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td><code>\(h(f.code.rawValue))</code>: \(h(f.title))\(f.leadsTo.map { " (leads to <code>\(h($0.rawValue))</code>)" } ?? "")</td><td>\(f.hostCount == 1 ? "1 host" : "\(f.hostCount) hosts fail for the same reason"): \(f.hosts.map(h).joined(separator: ", "))</td><td>\(h(f.windowsError))</td><td>\(h(f.otherWindowsErrors.joined(separator: ", ")))</td><td>\(h(f.windowsErrorEvidence.rawValue))</td></tr>\n"
         }
         return out + "</table>\n"
     }

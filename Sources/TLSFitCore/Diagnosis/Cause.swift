@@ -169,7 +169,7 @@ public struct Cause: Sendable, Hashable, Codable {
     /// Other errors observed for the same cause (never a contradiction of `windowsError`: the same failure seen differently).
     public var otherWindowsErrors: [String]
     /// How sure the error mapping is: `documented`, `observed` or `assumed` (`cause-errors.tsv`).
-    public var windowsErrorEvidence: String
+    public var windowsErrorEvidence: ErrorEvidence
     /// Where the error mapping comes from.
     public var windowsErrorSource: String
     public var evidence: [Evidence]
@@ -198,7 +198,7 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code)
         self.windowsError = errors.primary
         self.otherWindowsErrors = errors.others
-        self.windowsErrorEvidence = errors.evidence.rawValue
+        self.windowsErrorEvidence = errors.evidence
         self.windowsErrorSource = errors.source
         self.evidence = evidence
         self.clientSuites = clientSuites
@@ -214,7 +214,7 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code, context: context)
         windowsError = errors.primary
         otherWindowsErrors = errors.others.filter { $0 != errors.primary }
-        windowsErrorEvidence = errors.evidence.rawValue
+        windowsErrorEvidence = errors.evidence
         windowsErrorSource = errors.source
     }
 
@@ -231,7 +231,7 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code)
         windowsError = try c.decodeIfPresent(String.self, forKey: .windowsError) ?? errors.primary
         otherWindowsErrors = try c.decodeIfPresent([String].self, forKey: .otherWindowsErrors) ?? errors.others
-        windowsErrorEvidence = try c.decodeIfPresent(String.self, forKey: .windowsErrorEvidence) ?? errors.evidence.rawValue
+        windowsErrorEvidence = try c.decodeIfPresent(ErrorEvidence.self, forKey: .windowsErrorEvidence) ?? errors.evidence
         windowsErrorSource = try c.decodeIfPresent(String.self, forKey: .windowsErrorSource) ?? errors.source
         evidence = try c.decode([Evidence].self, forKey: .evidence)
         clientSuites = try c.decodeIfPresent([String].self, forKey: .clientSuites)

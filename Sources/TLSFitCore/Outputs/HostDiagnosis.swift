@@ -23,8 +23,8 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
 
     /// The real handshake's failure, as observed.
     public struct ObservedFailure: Sendable, Hashable, Codable {
-        public var stage: String
-        public var kind: String
+        public var stage: FailureStage
+        public var kind: FailureKind
         public var alert: String?
         public var detail: String
         public var windowsError: String
@@ -36,8 +36,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var address: String?
     /// Where the server side came from: `scan` (measured now), `file`, `built-in`; nil when unknown.
     public var serverProfileSource: String?
-    /// "ok" or "fails".
-    public var outcome: String
+    public var outcome: HostOutcome
     /// What the real handshake agreed (nil offline or before the ServerHello).
     public var negotiated: Negotiation?
     /// What the simulation predicts (nil without a server profile).
@@ -59,7 +58,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// The `CONNECT` exchange with the proxy; nil when direct or offline.
     public var proxy: ProxyExchange? = nil
     /// Through a proxy, the same handshake made directly for comparison: `ok` or `fails`; nil when not tried.
-    public var directOutcome: String? = nil
+    public var directOutcome: HostOutcome? = nil
     /// That direct handshake's failure; nil when it succeeded or was not tried.
     public var directFailure: ObservedFailure? = nil
     /// How the real handshake was read when it needs saying: the server chose a suite OpenSSL cannot speak, so
@@ -89,7 +88,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// What the machine running tlsfit measured (DNS, TCP, proxy, handshake); nil offline.
     public var fromHere: MeasurementFromHere? = nil
 
-    public var succeeded: Bool { outcome == "ok" }
+    public var succeeded: Bool { outcome == .ok }
 
     /// The Windows error this host would show: the first cause's, or the observed failure's; nil when it works.
     public var predictedWindowsError: String? {
@@ -109,7 +108,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         port = try c.decode(Int.self, forKey: .port)
         address = try c.decodeIfPresent(String.self, forKey: .address)
         serverProfileSource = try c.decodeIfPresent(String.self, forKey: .serverProfileSource)
-        outcome = try c.decode(String.self, forKey: .outcome)
+        outcome = try c.decode(HostOutcome.self, forKey: .outcome)
         negotiated = try c.decodeIfPresent(Negotiation.self, forKey: .negotiated)
         predicted = try c.decodeIfPresent(Negotiation.self, forKey: .predicted)
         predictedFailure = try c.decodeIfPresent(String.self, forKey: .predictedFailure)
@@ -122,7 +121,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
         path = try c.decodeIfPresent(String.self, forKey: .path)
         proxy = try c.decodeIfPresent(ProxyExchange.self, forKey: .proxy)
-        directOutcome = try c.decodeIfPresent(String.self, forKey: .directOutcome)
+        directOutcome = try c.decodeIfPresent(HostOutcome.self, forKey: .directOutcome)
         directFailure = try c.decodeIfPresent(ObservedFailure.self, forKey: .directFailure)
         wireNote = try c.decodeIfPresent(String.self, forKey: .wireNote)
         scheme = try c.decodeIfPresent(String.self, forKey: .scheme)
@@ -136,7 +135,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         fromHere = try c.decodeIfPresent(MeasurementFromHere.self, forKey: .fromHere)
     }
 
-    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: String, negotiated: Negotiation?,
+    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: HostOutcome, negotiated: Negotiation?,
                 predicted: Negotiation?, predictedFailure: String?, agrees: Bool?, observedFailure: ObservedFailure?, certificateRoot: String?,
                 causes: [Cause], fixVerified: Bool?, fixConfirmedOnWire: Bool?, warnings: [String] = []) {
         self.host = host; self.port = port; self.address = address; self.serverProfileSource = serverProfileSource
@@ -206,7 +205,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.hosts = hosts
         self.findings = Finding.group(hosts)
         self.reachability = Reachability.evaluate(hosts)
-        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? "predicted" : "checked", host: $0.host, port: $0.port,
+        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? .predicted : .checked, host: $0.host, port: $0.port,
                                                      reason: $0.fromHere == nil ? "offline: simulated against its profile, no connection" : nil) }
     }
 
@@ -263,7 +262,7 @@ extension RegistryOperation.Action {
 
 extension HostDiagnosis {
     /// A host with nothing measured yet (for checks that are not TLS handshakes, such as plain HTTP).
-    public init(host: String, port: Int, outcome: String) {
+    public init(host: String, port: Int, outcome: HostOutcome) {
         self.init(host: host, port: port, address: nil, serverProfileSource: nil, outcome: outcome, negotiated: nil, predicted: nil,
                   predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil,
                   fixConfirmedOnWire: nil)
@@ -273,7 +272,7 @@ extension HostDiagnosis {
 extension HostDiagnosis.ObservedFailure {
     /// A plain-HTTP check's failure: a DNS error, or a connection Windows shows as 0x80072EFD.
     public static func plainHTTP(_ f: HandshakeFailure) -> Self {
-        Self(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: nil, detail: f.detail,
+        Self(stage: f.stage, kind: f.kind, alert: nil, detail: f.detail,
              windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
     }
 }
@@ -294,7 +293,7 @@ public struct Finding: Sendable, Hashable, Codable {
     public var windowsError: String
     public var otherWindowsErrors: [String]
     /// `documented`, `observed` or `assumed`.
-    public var windowsErrorEvidence: String
+    public var windowsErrorEvidence: ErrorEvidence
     /// `host:port` of every host that fails for this cause, in the order of `hosts`.
     public var hosts: [String]
     /// The failure this cause produces (`unknown-suite-name` leads to `no-shared-cipher`); nil otherwise.
@@ -307,7 +306,7 @@ public struct Finding: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hosts, leadsTo }
 
     public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
-                windowsErrorEvidence: String, hosts: [String]) {
+                windowsErrorEvidence: ErrorEvidence, hosts: [String]) {
         self.code = code; self.severity = severity; self.title = title; self.windowsError = windowsError
         self.otherWindowsErrors = otherWindowsErrors; self.windowsErrorEvidence = windowsErrorEvidence; self.hosts = hosts
     }
@@ -319,7 +318,7 @@ public struct Finding: Sendable, Hashable, Codable {
         title = try c.decode(String.self, forKey: .title)
         windowsError = try c.decode(String.self, forKey: .windowsError)
         otherWindowsErrors = try c.decode([String].self, forKey: .otherWindowsErrors)
-        windowsErrorEvidence = try c.decode(String.self, forKey: .windowsErrorEvidence)
+        windowsErrorEvidence = try c.decode(ErrorEvidence.self, forKey: .windowsErrorEvidence)
         hosts = try c.decode([String].self, forKey: .hosts)
         leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
     }
