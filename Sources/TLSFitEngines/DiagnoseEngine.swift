@@ -148,22 +148,22 @@ public struct DiagnoseEngine: Sendable {
         result.wireNote = wireNote
         if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
             result.causes.insert(missing, at: 0)
-            result.outcome = "fails"
+            result.outcome = .fails
         }
         if let builtIn, let observed, pinning {
             if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins) {
-                result.outcome = "fails"
+                result.outcome = .fails
                 // Something else answered for the server (TLS inspection): the configuration's verdict
                 // comes from the server's profile, first, and the pin failure is what this machine saw.
                 var configCauses: [Cause] = []
-                var configOutcome = server == nil ? "unknown" : "ok"
+                var configOutcome: ConfigurationOutcome = server == nil ? .unknown : .ok
                 if var s = server, result.predictedFailure != nil {
                     s.host = t.host
                     s.port = t.port
                     let explained = Diagnoser.explainConfiguration(config: config, server: s)
                     configCauses = explained.causes
                     result.fixVerified = explained.fixVerified
-                    configOutcome = "fails"
+                    configOutcome = .fails
                 }
                 result.causes = configCauses + [pin]
                 result.configuration = nil
@@ -177,7 +177,7 @@ public struct DiagnoseEngine: Sendable {
         // A stale disallowed-certificate list breaks revocation checks of the pinned update chain.
         if let revocation, builtIn?.expectedRoot != nil, let cause = revocation.cause(host: t.host, port: t.port) {
             if result.succeeded { result.causes = [] }
-            result.outcome = "fails"
+            result.outcome = .fails
             result.causes.append(cause)
         }
         // Confirm the fix on the wire: apply it, emulate the fixed client, handshake again.
@@ -219,7 +219,7 @@ public struct DiagnoseEngine: Sendable {
         var result: HostDiagnosis
         if let observed, let failure = observed.failure, failure.stage != .proxy {
             // The path to the server itself fails (DNS, TCP, no HTTP answer).
-            result = HostDiagnosis(host: t.host, port: t.port, outcome: "fails")
+            result = HostDiagnosis(host: t.host, port: t.port, outcome: .fails)
             result.address = observed.address
             result.path = observed.path
             result.proxy = observed.proxy
@@ -250,7 +250,7 @@ public struct DiagnoseEngine: Sendable {
         result.scheme = "http"
         result.allowListPattern = allowList
         result.recordMeasurement(observed)
-        result.separateVantages(configurationOutcome: "not-applicable")
+        result.separateVantages(configurationOutcome: .notApplicable)
         return result
     }
 

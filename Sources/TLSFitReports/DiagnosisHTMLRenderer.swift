@@ -36,7 +36,7 @@ public enum DiagnosisHTMLRenderer {
             if !report.configurationFindings.isEmpty {
                 out += "<table><tr><th>severity</th><th>warning</th><th>where</th><th>leads to</th></tr>\n"
                 for w in report.configurationFindings {
-                    out += "<tr><td class=\"\(w.severity == "error" ? "error" : "risk")\">\(escaped(w.severity))</td><td><code>\(escaped(w.code.rawValue))</code>: \(escaped(w.message))</td><td>\(w.location.map { "<code>\(escaped($0))</code>" } ?? "-")</td><td>\(w.leadsTo.isEmpty ? "-" : w.leadsTo.map { "<code>\(escaped($0.rawValue))</code>" }.joined(separator: ", ") + " on " + w.hosts.map(escaped).joined(separator: ", "))</td></tr>\n"
+                    out += "<tr><td class=\"\(w.severity == .error ? "error" : "risk")\">\(escaped(w.severity.rawValue))</td><td><code>\(escaped(w.code.rawValue))</code>: \(escaped(w.message))</td><td>\(w.location.map { "<code>\(escaped($0))</code>" } ?? "-")</td><td>\(w.leadsTo.isEmpty ? "-" : w.leadsTo.map { "<code>\(escaped($0.rawValue))</code>" }.joined(separator: ", ") + " on " + w.hosts.map(escaped).joined(separator: ", "))</td></tr>\n"
                 }
                 out += "</table>\n"
             }
@@ -57,15 +57,15 @@ public enum DiagnosisHTMLRenderer {
         var out = ""
         out += "<table><tr><th>host</th><th>status</th><th>configuration</th><th>from here</th><th>negotiated</th><th>predicted</th><th>agrees</th></tr>\n"
         for a in DiagnosisMarkdownRenderer.accounts(report) {
-            let status = "\(escaped(a.status))\(a.reason.map { ": \(escaped($0))" } ?? "")"
+            let status = "\(escaped(a.status.rawValue))\(a.reason.map { ": \(escaped($0))" } ?? "")"
             guard let host = report.hosts.first(where: { $0.host == a.host && $0.port == a.port }) else {
                 out += "<tr><td>\(escaped(a.host)):\(a.port)</td><td>\(status)</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>\n"
                 continue
             }
             let n = host.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
             let p = host.predicted.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
-            let config = host.configuration.map { "<span class=\"\($0.outcome == "fails" ? "fails" : $0.outcome == "ok" ? "ok" : "")\">\(escaped($0.outcome))</span>" + ($0.causes.isEmpty ? "" : " (\(escaped($0.causes.map(\.rawValue).joined(separator: ", "))))") } ?? "-"
-            let here = host.fromHere.map { "<span class=\"\($0.outcome == "ok" ? "ok" : "fails")\">\(escaped($0.outcome))</span>" + ($0.stage.map { " at \(escaped($0))" } ?? "") } ?? "-"
+            let config = host.configuration.map { "<span class=\"\($0.outcome == .fails ? "fails" : $0.outcome == .ok ? "ok" : "")\">\(escaped($0.outcome.rawValue))</span>" + ($0.causes.isEmpty ? "" : " (\(escaped($0.causes.map(\.rawValue).joined(separator: ", "))))") } ?? "-"
+            let here = host.fromHere.map { "<span class=\"\($0.outcome == .ok ? "ok" : "fails")\">\(escaped($0.outcome.rawValue))</span>" + ($0.stage.map { " at \(escaped($0.rawValue))" } ?? "") } ?? "-"
             out += "<tr><td>\(escaped(host.host)):\(host.port)</td><td>\(status)</td><td>\(config)</td><td>\(here)</td><td>\(escaped(n))</td><td>\(escaped(p))</td><td>\(host.agrees.map { $0 ? "yes" : "<b>no</b>" } ?? "-")</td></tr>\n"
         }
         out += "</table>\n"
@@ -78,12 +78,12 @@ public enum DiagnosisHTMLRenderer {
         for host in report.hosts where !host.causes.isEmpty || !host.warnings.isEmpty || !EndpointNotes.host(host).isEmpty {
             out += "<h\(sub)>\(escaped(host.host)):\(host.port)</h\(sub)>\n<ul>\n"
             for line in EndpointNotes.host(host) { out += "<li>\(escaped(line))</li>\n" }
-            if let c = host.configuration { out += "<li><span class=\"label\">Configuration</span>: \(escaped(c.outcome))\(c.causes.isEmpty ? "" : " (\(escaped(c.causes.map(\.rawValue).joined(separator: ", "))))")\(c.windowsError.map { ", \(escaped($0))" } ?? "")</li>\n" }
-            if let m = host.fromHere { out += "<li><span class=\"label\">From here</span> (measured from the machine running tlsfit): \(escaped(m.outcome))\(m.stage.map { " at \(escaped($0))" } ?? "")\(m.causes.isEmpty ? "" : " (\(escaped(m.causes.map(\.rawValue).joined(separator: ", "))))")</li>\n" }
-            if let path = host.path { out += "<li><span class=\"label\">Path</span>: \(escaped(path))\(host.proxy.map { " (\(escaped($0.request))\($0.statusLine.map { " -&gt; \(escaped($0))" } ?? ""))" } ?? "")\(host.directOutcome.map { "; direct for comparison: \(escaped($0))" } ?? "")</li>\n" }
+            if let c = host.configuration { out += "<li><span class=\"label\">Configuration</span>: \(escaped(c.outcome.rawValue))\(c.causes.isEmpty ? "" : " (\(escaped(c.causes.map(\.rawValue).joined(separator: ", "))))")\(c.windowsError.map { ", \(escaped($0))" } ?? "")</li>\n" }
+            if let m = host.fromHere { out += "<li><span class=\"label\">From here</span> (measured from the machine running tlsfit): \(escaped(m.outcome.rawValue))\(m.stage.map { " at \(escaped($0.rawValue))" } ?? "")\(m.causes.isEmpty ? "" : " (\(escaped(m.causes.map(\.rawValue).joined(separator: ", "))))")</li>\n" }
+            if let path = host.path { out += "<li><span class=\"label\">Path</span>: \(escaped(path))\(host.proxy.map { " (\(escaped($0.request))\($0.statusLine.map { " -&gt; \(escaped($0))" } ?? ""))" } ?? "")\(host.directOutcome.map { "; direct for comparison: \(escaped($0.rawValue))" } ?? "")</li>\n" }
             if let note = host.wireNote { out += "<li><span class=\"label\">Note</span>: \(escaped(note))</li>\n" }
             if let f = host.observedFailure {
-                out += "<li><span class=\"label\">Handshake</span>\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(escaped(f.stage)): \(escaped(f.kind))\(f.alert.map { ", \(escaped($0))" } ?? "") - \(escaped(f.detail))</li>\n"
+                out += "<li><span class=\"label\">Handshake</span>\([.dns, .tcp].contains(f.stage) || f.kind == .timeout ? " (measured from the machine running tlsfit)" : ""): failed at \(escaped(f.stage.rawValue)): \(escaped(f.kind.rawValue))\(f.alert.map { ", \(escaped($0))" } ?? "") - \(escaped(f.detail))</li>\n"
             } else if let n = host.negotiated {
                 out += "<li><span class=\"label\">Handshake</span>: \(escaped(n.tlsProtocol ?? "?")) \(escaped(n.cipher ?? "?"))</li>\n"
             } else {
@@ -135,7 +135,7 @@ public enum DiagnosisHTMLRenderer {
         guard !findings.isEmpty else { return "" }
         var out = "<table><tr><th>severity</th><th>cause</th><th>hosts</th><th>Windows error</th><th>also seen</th><th>evidence</th></tr>\n"
         for f in findings {
-            out += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td><code>\(escaped(f.code.rawValue))</code>: \(escaped(f.title))\(f.leadsTo.map { " (leads to <code>\(escaped($0.rawValue))</code>)" } ?? "")</td><td>\(f.hostCount == 1 ? "1 host" : "\(f.hostCount) hosts fail for the same reason"): \(f.hosts.map(escaped).joined(separator: ", "))</td><td>\(escaped(f.windowsError))</td><td>\(escaped(f.otherWindowsErrors.joined(separator: ", ")))</td><td>\(escaped(f.windowsErrorEvidence))</td></tr>\n"
+            out += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td><code>\(escaped(f.code.rawValue))</code>: \(escaped(f.title))\(f.leadsTo.map { " (leads to <code>\(escaped($0.rawValue))</code>)" } ?? "")</td><td>\(f.hostCount == 1 ? "1 host" : "\(f.hostCount) hosts fail for the same reason"): \(f.hosts.map(escaped).joined(separator: ", "))</td><td>\(escaped(f.windowsError))</td><td>\(escaped(f.otherWindowsErrors.joined(separator: ", ")))</td><td>\(escaped(f.windowsErrorEvidence.rawValue))</td></tr>\n"
         }
         return out + "</table>\n"
     }

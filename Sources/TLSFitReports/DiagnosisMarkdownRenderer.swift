@@ -47,8 +47,8 @@ public enum DiagnosisMarkdownRenderer {
             }
             let n = h.negotiated.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
             let p = h.predicted.map { "\($0.tlsProtocol ?? "?") \($0.cipher ?? "-")" } ?? "-"
-            let config = h.configuration.map { $0.outcome == "fails" ? "**fails**" + ($0.causes.isEmpty ? "" : " (\($0.causes.map(\.rawValue).joined(separator: ", ")))") : $0.outcome } ?? "-"
-            let here = h.fromHere.map { $0.outcome == "ok" ? "ok" : "**\($0.outcome)**" + ($0.stage.map { " at \($0)" } ?? "") } ?? "-"
+            let config = h.configuration.map { $0.outcome == .fails ? "**fails**" + ($0.causes.isEmpty ? "" : " (\($0.causes.map(\.rawValue).joined(separator: ", ")))") : $0.outcome.rawValue } ?? "-"
+            let here = h.fromHere.map { $0.outcome == .ok ? "ok" : "**\($0.outcome)**" + ($0.stage.map { " at \($0.rawValue)" } ?? "") } ?? "-"
             out += "| \(escape(h.host)):\(h.port) | \(a.status)\(a.reason.map { ": \(escape($0))" } ?? "") | \(config) | \(here) | \(escape(n)) | \(escape(p)) | \(h.agrees.map { $0 ? "yes" : "**no**" } ?? "-") |\n"
         }
         return out
@@ -61,11 +61,11 @@ public enum DiagnosisMarkdownRenderer {
             out += "\n\(h1)# \(escape(h.host)):\(h.port)\n\n"
             for line in EndpointNotes.host(h) { out += "- \(escape(line))\n" }
             if let c = h.configuration { out += "- Configuration: \(c.outcome)\(c.causes.isEmpty ? "" : " (\(c.causes.map(\.rawValue).joined(separator: ", ")))")\(c.windowsError.map { ", \($0)" } ?? "")\n" }
-            if let m = h.fromHere { out += "- From here (measured from the machine running tlsfit): \(m.outcome)\(m.stage.map { " at \($0)" } ?? "")\(m.causes.isEmpty ? "" : " (\(m.causes.map(\.rawValue).joined(separator: ", ")))")\n" }
+            if let m = h.fromHere { out += "- From here (measured from the machine running tlsfit): \(m.outcome)\(m.stage.map { " at \($0.rawValue)" } ?? "")\(m.causes.isEmpty ? "" : " (\(m.causes.map(\.rawValue).joined(separator: ", ")))")\n" }
             if let path = h.path { out += "- Path: \(escape(path))\(h.proxy.map { " (\(escape($0.request))\($0.statusLine.map { " -> \(escape($0))" } ?? ""))" } ?? "")\(h.directOutcome.map { "; direct for comparison: \($0)" } ?? "")\n" }
             if let note = h.wireNote { out += "- Note: \(escape(note))\n" }
             if let f = h.observedFailure {
-                out += "- Handshake\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : ""): failed at \(escape(f.stage)): \(escape(f.kind))\(f.alert.map { ", \(escape($0))" } ?? "") - \(escape(f.detail))\n"
+                out += "- Handshake\([.dns, .tcp].contains(f.stage) || f.kind == .timeout ? " (measured from the machine running tlsfit)" : ""): failed at \(escape(f.stage.rawValue)): \(escape(f.kind.rawValue))\(f.alert.map { ", \(escape($0))" } ?? "") - \(escape(f.detail))\n"
             } else if let n = h.negotiated {
                 out += "- Handshake: \(escape(n.tlsProtocol ?? "?")) \(escape(n.cipher ?? "?"))\n"
             } else {
@@ -121,7 +121,7 @@ public enum DiagnosisMarkdownRenderer {
 
     /// Every host asked for, in order (a report without accounts: its hosts, checked).
     static func accounts(_ report: DiagnosisReport) -> [HostAccount] {
-        report.hostAccounts.isEmpty ? report.hosts.map { HostAccount(status: "checked", host: $0.host, port: $0.port) } : report.hostAccounts
+        report.hostAccounts.isEmpty ? report.hosts.map { HostAccount(status: .checked, host: $0.host, port: $0.port) } : report.hostAccounts
     }
 
     static func escape(_ s: String) -> String { Escaping.markdown(s) }

@@ -27,8 +27,8 @@ public enum DiagnosisTextRenderer {
 
     /// The configuration's verdict across hosts, then what was measured here.
     public static func summaryLine(_ report: DiagnosisReport) -> String {
-        let judged = report.hosts.filter { ["ok", "fails"].contains($0.configuration?.outcome ?? "") }
-        let configOK = judged.filter { $0.configuration?.outcome == "ok" }.count
+        let judged = report.hosts.filter { [.ok, .fails].contains($0.configuration?.outcome ?? .unknown) }
+        let configOK = judged.filter { $0.configuration?.outcome == .ok }.count
         var line = "Configuration: works with \(configOK) of \(judged.count) host(s) it could judge"
         if let r = report.reachability {
             line += "; from this machine: \(r.measured - r.unreached) of \(r.measured) host(s) reached."
@@ -47,7 +47,7 @@ public enum DiagnosisTextRenderer {
         if !report.configurationFindings.isEmpty || !config.isEmpty {
             out += "\n" + layout.wrap(layout.paint("Findings: the configuration", .bold) + " (the export against each host's profile; holds on the Windows machine's own network)", first: "", indent: "  ")
             for w in report.configurationFindings {
-                let severity = layout.paint("[\(w.severity)]", w.severity == "error" ? .red : .yellow)
+                let severity = layout.paint("[\(w.severity)]", w.severity == .error ? .red : .yellow)
                 out += layout.wrap("\(w.code.rawValue): \(escaped(w.message))", first: "  \(severity) ", indent: "          ")
                 if let location = w.location { out += "          At: \(escaped(location))\n" }
                 if !w.leadsTo.isEmpty {
@@ -81,12 +81,16 @@ public enum DiagnosisTextRenderer {
 
     /// Every host asked for: checked, predicted offline only, skipped, and why (only when some host was not checked online).
     public static func renderAccounts(_ report: DiagnosisReport, layout: TextLayout) -> String {
-        guard report.hostAccounts.contains(where: { $0.status != "checked" }) else { return "" }
+        guard report.hostAccounts.contains(where: { $0.status != .checked }) else { return "" }
         var out = "\n" + layout.paint("Hosts", .bold) + "\n"
-        for status in ["checked", "predicted", "skipped"] {
+        for status in HostAccount.Status.allCases {
             let group = report.hostAccounts.filter { $0.status == status }
             guard !group.isEmpty else { continue }
-            let label = ["checked": "Checked", "predicted": "Predicted offline only", "skipped": "Skipped"][status]!
+            let label = switch status {
+            case .checked: "Checked"
+            case .predicted: "Predicted offline only"
+            case .skipped: "Skipped"
+            }
             let reasons = Dictionary(grouping: group, by: { $0.reason ?? "" })
             for reason in reasons.keys.sorted() {
                 let names = reasons[reason]!.map { "\(escaped($0.host)):\($0.port)" }.joined(separator: ", ")
@@ -97,12 +101,12 @@ public enum DiagnosisTextRenderer {
     }
 
     /// "Windows Update would report X" with the confidence when it is not documented, and the other codes seen.
-    public static func errorSentence(_ primary: String, others: [String], evidence: String) -> String {
+    public static func errorSentence(_ primary: String, others: [String], evidence: ErrorEvidence) -> String {
         var s = "Windows Update would most likely report \(primary)"
         switch evidence {
-        case "documented": s += " (documented by Microsoft)"
-        case "observed": s += " (observed in public reports; not documented by Microsoft)"
-        default: s += " (assumed: no public report confirms it)"
+        case .documented: s += " (documented by Microsoft)"
+        case .observed: s += " (observed in public reports; not documented by Microsoft)"
+        case .assumed: s += " (assumed: no public report confirms it)"
         }
         if !others.isEmpty { s += "; also seen for the same cause: \(others.joined(separator: ", "))" }
         return s + "."
@@ -114,10 +118,10 @@ public enum DiagnosisTextRenderer {
         out += "\(escaped(h.host)):\(h.port)  \(h.succeeded ? layout.paint("OK", .green) : layout.paint("FAILS", .red))\n"
         if !h.succeeded, let windowsError { out += "  Windows Update would most likely report \(windowsError)\n" }
         out += configurationLine(h, layout: layout)
-        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == "certificate" {
+        if let n = h.negotiated, h.observedFailure == nil || h.observedFailure?.stage == .certificate {
             out += "  Handshake:  \(escaped(n.tlsProtocol ?? "?")) \(escaped(n.cipher ?? "?"))\(n.group.map { " (\(escaped($0)))" } ?? "")\(h.address.map { " via \(escaped($0))" } ?? "")\n"
         } else if let f = h.observedFailure {
-            out += layout.wrap("failed at \(escaped(f.stage)): \(escaped(f.kind))\(f.alert.map { ", \(escaped($0))" } ?? "") - \(escaped(f.detail))\(["dns", "tcp"].contains(f.stage) || f.kind == "timeout" ? " (measured from the machine running tlsfit)" : "")",
+            out += layout.wrap("failed at \(escaped(f.stage.rawValue)): \(escaped(f.kind.rawValue))\(f.alert.map { ", \(escaped($0))" } ?? "") - \(escaped(f.detail))\([.dns, .tcp].contains(f.stage) || f.kind == .timeout ? " (measured from the machine running tlsfit)" : "")",
                                first: "  Handshake:  ", indent: "              ")
         } else {
             out += "  Handshake:  not tried (offline)\n"
@@ -125,7 +129,7 @@ public enum DiagnosisTextRenderer {
         if let path = h.path {
             var line = path
             if let p = h.proxy { line += " (\(p.request)\(p.statusLine.map { " -> \($0)" } ?? ""))" }
-            if let d = h.directOutcome { line += "; direct for comparison: \(d)\(h.directFailure.map { " (\($0.stage): \($0.kind))" } ?? "")" }
+            if let d = h.directOutcome { line += "; direct for comparison: \(d)\(h.directFailure.map { " (\($0.stage.rawValue): \($0.kind.rawValue))" } ?? "")" }
             out += layout.wrap(escaped(line), first: "  Path:       ", indent: "              ")
         }
         if let note = h.wireNote { out += layout.wrap(escaped(note), first: "  Note:       ", indent: "              ") }
@@ -203,10 +207,10 @@ public enum DiagnosisTextRenderer {
         if let c = h.configuration {
             var text: String
             switch c.outcome {
-            case "ok": text = "works"
-            case "fails": text = "FAILS\(c.causes.isEmpty ? "" : " (\(c.causes.map(\.rawValue).joined(separator: ", ")))")\(c.windowsError.map { ", \($0)" } ?? "") on the machine's own network"
-            case "not-applicable": text = "not applicable (plain HTTP: no TLS)"
-            default: text = "unknown (no usable server profile)"
+            case .ok: text = "works"
+            case .fails: text = "FAILS\(c.causes.isEmpty ? "" : " (\(c.causes.map(\.rawValue).joined(separator: ", ")))")\(c.windowsError.map { ", \($0)" } ?? "") on the machine's own network"
+            case .notApplicable: text = "not applicable (plain HTTP: no TLS)"
+            case .unknown: text = "unknown (no usable server profile)"
             }
             if let source = c.serverProfileSource { text += " [server profile: \(escaped(source))]" }
             out += layout.wrap(text, first: "  Configuration: ", indent: "                 ")
@@ -214,9 +218,9 @@ public enum DiagnosisTextRenderer {
         if let m = h.fromHere {
             let text: String
             switch m.outcome {
-            case "ok": text = "reached, works"
-            case "unreached": text = "NOT REACHED (\(m.stage ?? "?")\(m.causes.isEmpty ? "" : ": \(m.causes.map(\.rawValue).joined(separator: ", "))")); measured here, not on the Windows machine"
-            default: text = "reached, fails at \(m.stage ?? "?")\(m.causes.isEmpty ? "" : " (\(m.causes.map(\.rawValue).joined(separator: ", ")))")"
+            case .ok: text = "reached, works"
+            case .unreached: text = "NOT REACHED (\(m.stage?.rawValue ?? "?")\(m.causes.isEmpty ? "" : ": \(m.causes.map(\.rawValue).joined(separator: ", "))")); measured here, not on the Windows machine"
+            case .fails: text = "reached, fails at \(m.stage?.rawValue ?? "?")\(m.causes.isEmpty ? "" : " (\(m.causes.map(\.rawValue).joined(separator: ", ")))")"
             }
             out += layout.wrap(text, first: "  From here:     ", indent: "                 ")
         }

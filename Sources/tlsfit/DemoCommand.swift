@@ -216,8 +216,7 @@ struct DemoCommand: AsyncParsableCommand {
         } else if format == .html {
             print(DiagnosisHTMLRenderer.page(title: "tlsfit demo", body: document + "<p>\(closing)</p>\n"), terminator: "")
         } else if format == .json {
-            struct Demo: Encodable { var schemaVersion: Int; var asExpected: Bool; var examples: [DiagnosisReport] }
-            print(try JSONOutput.encode(Demo(schemaVersion: JSONOutput.schemaVersion, asExpected: allAsExpected, examples: reports)))
+            print(try JSONOutput.encode(DemoJSON(schemaVersion: JSONOutput.schemaVersion, asExpected: allAsExpected, examples: reports)))
         } else {
             print(closing)
         }

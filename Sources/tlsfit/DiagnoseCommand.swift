@@ -199,7 +199,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             let unknown = targets.filter { !known($0) }
             if !unknown.isEmpty {
                 CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
-                skipped += unknown.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+                skipped += unknown.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
                                                      reason: "offline and no server profile (built-in or --server-profile): scan it, or run online") }
                 targets = targets.filter(known)
             }
@@ -220,7 +220,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if checked.count < targets.count {
             let plain = targets.filter(DiagnoseEngine.isPlainHTTP)
             CLIErrors.warn("--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
-            skipped += plain.map { HostAccount(status: "skipped", host: $0.host, port: $0.port,
+            skipped += plain.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
                                                reason: "plain HTTP (no TLS to simulate): checked only online") }
         }
         // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
@@ -307,7 +307,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var byPort: [Int: [HostDiagnosis]] = [:]
         for h in hosts where h.observedFailure != nil || h.succeeded { byPort[h.port, default: []].append(h) }
         let blocked = byPort.filter { _, hs in
-            !hs.isEmpty && hs.allSatisfy { $0.observedFailure?.stage == "tcp" }
+            !hs.isEmpty && hs.allSatisfy { $0.observedFailure?.stage == .tcp }
         }.keys.sorted()
         return blocked.isEmpty ? nil : blocked
     }

@@ -73,7 +73,7 @@ struct CauseRegressionTests {
         #expect(cause.explanation.contains("KB3140245"))
         #expect(cause.windowsError == "0x80072F8F")
         #expect(cause.otherWindowsErrors == ["0x80072F7D", "0x80072EFE"])
-        #expect(cause.windowsErrorEvidence == "observed")
+        #expect(cause.windowsErrorEvidence == .observed)
         let fix = try #require(cause.fix)
         #expect(fix.verified)
         #expect(fix.changes.allSatisfy { $0.key.hasSuffix("WinHttp") })
@@ -177,7 +177,7 @@ struct CauseRegressionTests {
         #expect(cause.code == .policyTruncated)
         #expect(cause.summary.contains("risk"))
         #expect(cause.explanation.contains("not documented"))
-        #expect(cause.windowsErrorEvidence == "assumed")
+        #expect(cause.windowsErrorEvidence == .assumed)
         let gpo = try #require(cause.fix?.gpo)
         #expect(gpo.count <= WindowsTLSConfig.gpoFieldLimit)
         for name in weak { #expect(!gpo.contains(name)) }

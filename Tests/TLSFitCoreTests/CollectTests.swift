@@ -285,7 +285,7 @@ struct CollectTests {
         #expect(probe.results.map(\.hresult) == ["0x80072EFE", "0x80072EFE", "0x80072EFE", nil, nil])
         #expect(WinHTTPProbe.Result(scheme: "https", host: "h", port: 443, stage: "send", winhttpError: 12175, httpStatus: 0).hresult == "0x80072F8F")
         func host(_ name: String, ok: Bool) -> HostDiagnosis {
-            HostDiagnosis(host: name, port: 443, address: nil, serverProfileSource: nil, outcome: ok ? "ok" : "fails", negotiated: nil, predicted: nil,
+            HostDiagnosis(host: name, port: 443, address: nil, serverProfileSource: nil, outcome: ok ? .ok : .fails, negotiated: nil, predicted: nil,
                           predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil, fixConfirmedOnWire: nil)
         }
         let comparison = MachineProbeComparison(probe: probe, source: "bundle", hosts: [host("slscr.update.microsoft.com", ok: false),

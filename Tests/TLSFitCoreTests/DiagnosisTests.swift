@@ -148,7 +148,7 @@ struct DiagnosisTests {
         let sim = NegotiationSimulator.simulate(client: ClientProfile(config: config), server: c.server)
         #expect(!sim.succeeded)
         let d = Diagnoser.diagnose(host: "fe2.update.microsoft.com", port: 443, config: config, server: c.server, observed: nil)
-        #expect(d.outcome == "fails")
+        #expect(d.outcome == .fails)
         let first = try #require(d.causes.first)
         #expect(first.code == c.code, "\(d.causes.map(\.code))")
         // A client left with no protocol fails before any ClientHello: a secure failure.
@@ -252,13 +252,13 @@ struct DiagnosisTests {
         #expect(untrusted.causes.first?.rootSubject == "CN=Contoso Inspection CA")
         let inspected = Diagnoser.diagnose(host: "fe2.update.microsoft.com", port: 443, config: config, server: nil,
             observed: Self.observed(nil, negotiated: .init(version: .tls12, cipherCode: 0xC030), chain: chain), requiredRootSubject: "Microsoft")
-        #expect(inspected.outcome == "fails")
+        #expect(inspected.outcome == .fails)
         #expect(inspected.causes.first?.code == .certificateUntrusted)
         let genuine = Diagnoser.diagnose(host: "fe2.update.microsoft.com", port: 443, config: config, server: nil,
             observed: Self.observed(nil, negotiated: .init(version: .tls12, cipherCode: 0xC030),
                                     chain: [Self.cert("CN=fe2", issuer: "CN=Microsoft Azure RSA TLS Issuing CA 03, O=Microsoft Corporation")]),
             requiredRootSubject: "Microsoft")
-        #expect(genuine.outcome == "ok")
+        #expect(genuine.outcome == .ok)
     }
 
     @Test func causeCodesAreTheDocumentedVocabulary() {

@@ -21,9 +21,9 @@ struct HostileTextSweepTests {
     static func diagnosis() -> DiagnosisReport {
         let cause = Cause(code: .certificateUntrusted, summary: text, explanation: text,
                           evidence: [Evidence(file: text, line: 3, key: text, value: text)], rootSubject: text, fix: Fix(description: text))
-        var host = HostDiagnosis(host: text, port: 443, address: text, serverProfileSource: text, outcome: "fails",
+        var host = HostDiagnosis(host: text, port: 443, address: text, serverProfileSource: text, outcome: .fails,
                                  negotiated: .init(tlsProtocol: text, cipher: text, group: text), predicted: .init(tlsProtocol: text, cipher: text, group: text),
-                                 predictedFailure: text, agrees: false, observedFailure: .init(stage: "certificate", kind: text, alert: text, detail: text, windowsError: "0x80072F8F"),
+                                 predictedFailure: text, agrees: false, observedFailure: .init(stage: .certificate, kind: .alertReceived, alert: text, detail: text, windowsError: "0x80072F8F"),
                                  certificateRoot: text, causes: [cause], fixVerified: nil, fixConfirmedOnWire: nil, warnings: [text])
         host.path = text
         host.proxy = ProxyExchange(proxy: text, proxyAddress: text, request: text, credentialsSent: false, status: 403, statusLine: text, bodyFirstLine: text)

@@ -56,7 +56,7 @@ public enum CompatibilityMatrix {
         }
         // A disagreement between the simulation and the wire is shown, never hidden.
         if d.agrees == false {
-            let wire = d.negotiated.map(describe) ?? d.observedFailure.map { "failed (\($0.stage)/\($0.kind))" } ?? "failed"
+            let wire = d.negotiated.map(describe) ?? d.observedFailure.map { "failed (\($0.stage.rawValue)/\($0.kind.rawValue))" } ?? "failed"
             let predicted = d.predicted.map(describe) ?? "failure (\(d.predictedFailure ?? "?"))"
             summary += " [the real handshake disagrees with the simulation: wire \(wire), predicted \(predicted)]"
         }

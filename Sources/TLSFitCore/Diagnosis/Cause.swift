@@ -108,15 +108,6 @@ public struct Evidence: Sendable, Hashable, Codable {
         self.init(file: p.file, line: line ?? p.line, record: p.record, key: p.key, value: p.value)
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(record, forKey: .record)
-        try c.encode(key, forKey: .key)
-        try c.encode(value, forKey: .value)
-    }
-
     /// `file:line` (or a description of where the fact came from).
     public var location: String {
         guard let file else { return "(default)" }
@@ -164,16 +155,6 @@ public struct Fix: Sendable, Hashable, Codable {
         scopeNote = try c.decodeIfPresent(String.self, forKey: .scopeNote)
         changes = []
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(description, forKey: .description)
-        try c.encode(reg, forKey: .reg)
-        try c.encode(gpo, forKey: .gpo)
-        try c.encode(verified, forKey: .verified)
-        try c.encode(scope, forKey: .scope)
-        try c.encode(scopeNote, forKey: .scopeNote)
-    }
 }
 
 /// One reason a host fails, with its evidence and fix.
@@ -188,7 +169,7 @@ public struct Cause: Sendable, Hashable, Codable {
     /// Other errors observed for the same cause (never a contradiction of `windowsError`: the same failure seen differently).
     public var otherWindowsErrors: [String]
     /// How sure the error mapping is: `documented`, `observed` or `assumed` (`cause-errors.tsv`).
-    public var windowsErrorEvidence: String
+    public var windowsErrorEvidence: ErrorEvidence
     /// Where the error mapping comes from.
     public var windowsErrorSource: String
     public var evidence: [Evidence]
@@ -217,7 +198,7 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code)
         self.windowsError = errors.primary
         self.otherWindowsErrors = errors.others
-        self.windowsErrorEvidence = errors.evidence.rawValue
+        self.windowsErrorEvidence = errors.evidence
         self.windowsErrorSource = errors.source
         self.evidence = evidence
         self.clientSuites = clientSuites
@@ -233,13 +214,13 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code, context: context)
         windowsError = errors.primary
         otherWindowsErrors = errors.others.filter { $0 != errors.primary }
-        windowsErrorEvidence = errors.evidence.rawValue
+        windowsErrorEvidence = errors.evidence
         windowsErrorSource = errors.source
     }
 
     enum CodingKeys: String, CodingKey {
         case code, summary, explanation, windowsError, otherWindowsErrors, windowsErrorEvidence, windowsErrorSource, evidence
-        case clientSuites, serverSuites, nearestSuites, rootSubject, fix, leadsTo, vantage
+        case clientSuites, serverSuites, nearestSuites, rootSubject, fix, leadsTo
     }
 
     public init(from decoder: any Decoder) throws {
@@ -250,7 +231,7 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code)
         windowsError = try c.decodeIfPresent(String.self, forKey: .windowsError) ?? errors.primary
         otherWindowsErrors = try c.decodeIfPresent([String].self, forKey: .otherWindowsErrors) ?? errors.others
-        windowsErrorEvidence = try c.decodeIfPresent(String.self, forKey: .windowsErrorEvidence) ?? errors.evidence.rawValue
+        windowsErrorEvidence = try c.decodeIfPresent(ErrorEvidence.self, forKey: .windowsErrorEvidence) ?? errors.evidence
         windowsErrorSource = try c.decodeIfPresent(String.self, forKey: .windowsErrorSource) ?? errors.source
         evidence = try c.decode([Evidence].self, forKey: .evidence)
         clientSuites = try c.decodeIfPresent([String].self, forKey: .clientSuites)
@@ -260,24 +241,13 @@ public struct Cause: Sendable, Hashable, Codable {
         fix = try c.decodeIfPresent(Fix.self, forKey: .fix)
         leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
     }
+}
 
-    // Every documented field, null when it does not apply.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(explanation, forKey: .explanation)
-        try c.encode(windowsError, forKey: .windowsError)
-        try c.encode(otherWindowsErrors, forKey: .otherWindowsErrors)
-        try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
-        try c.encode(windowsErrorSource, forKey: .windowsErrorSource)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(clientSuites, forKey: .clientSuites)
-        try c.encode(serverSuites, forKey: .serverSuites)
-        try c.encode(nearestSuites, forKey: .nearestSuites)
-        try c.encode(rootSubject, forKey: .rootSubject)
-        try c.encode(fix, forKey: .fix)
-        try c.encode(leadsTo, forKey: .leadsTo)
-        try c.encode(vantage, forKey: .vantage)
+extension Cause: JSONDerivedFields {
+    public enum DerivedKeys: String, CodingKey { case vantage }
+    public static var derivedFieldTypes: [(String, any Decodable.Type)] { [("vantage", Vantage.self)] }
+
+    public func encodeDerived(into container: inout KeyedEncodingContainer<DerivedKeys>) throws {
+        try container.encode(vantage, forKey: .vantage)
     }
 }

@@ -12,9 +12,9 @@ extension Diagnoser {
             result.agrees = nil
         }
         if let direct {
-            result.directOutcome = direct.succeeded ? "ok" : "fails"
+            result.directOutcome = direct.succeeded ? .ok : .fails
             result.directFailure = direct.failure.map {
-                .init(stage: $0.stage.rawValue, kind: $0.kind.rawValue, alert: $0.alert?.description, detail: $0.detail, windowsError: $0.windowsError)
+                .init(stage: $0.stage, kind: $0.kind, alert: $0.alert?.description, detail: $0.detail, windowsError: $0.windowsError)
             }
         }
     }

@@ -31,7 +31,7 @@ public enum Diagnoser {
         }
         let predicted = server.map { NegotiationSimulator.simulate(client: client, server: $0) }
         var result = HostDiagnosis(
-            host: host, port: port, address: observed?.address, serverProfileSource: server?.source, outcome: "fails",
+            host: host, port: port, address: observed?.address, serverProfileSource: server?.source, outcome: .fails,
             negotiated: nil, predicted: predicted.flatMap(summary), predictedFailure: predicted?.failure?.rawValue,
             agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil, fixConfirmedOnWire: nil)
 
@@ -48,7 +48,7 @@ public enum Diagnoser {
                 result.causes = [observed.proxy != nil ? proxyInspectionCause(observed, root: root, direct: direct, pinned: pinned)
                                                        : inspectionCause(observed, root: root, required: required)]
             } else {
-                result.outcome = "ok"
+                result.outcome = .ok
             }
             // Not reached from here, or reached only through a proxy that stood in for the server: the
             // configuration's own verdict (the export against the host's profile) still holds on the
@@ -57,11 +57,11 @@ public enum Diagnoser {
                 let (configCauses, verified) = explainConfiguration(config: config, server: server)
                 result.causes = configCauses + result.causes
                 result.fixVerified = verified
-                result.outcome = "fails"
+                result.outcome = .fails
             }
         } else if let predicted, let server {
             if predicted.succeeded {
-                result.outcome = "ok"
+                result.outcome = .ok
             } else {
                 (result.causes, result.fixVerified) = explainConfiguration(config: config, server: server)
             }
@@ -82,8 +82,8 @@ public enum Diagnoser {
         // Two vantage points, never mixed: the simulation's verdict on the configuration, and what
         // this machine measured. A real handshake that completed with the server itself (no proxy
         // in between) confirms the configuration works, whatever the profile predicted.
-        var configurationOutcome = server == nil ? "unknown" : (predicted?.succeeded == true ? "ok" : "fails")
-        if let observed, observed.failure == nil, Self.serverItselfAnswered(observed, causes: result.causes) { configurationOutcome = "ok" }
+        var configurationOutcome: ConfigurationOutcome = server == nil ? .unknown : (predicted?.succeeded == true ? .ok : .fails)
+        if let observed, observed.failure == nil, Self.serverItselfAnswered(observed, causes: result.causes) { configurationOutcome = .ok }
         result.recordMeasurement(observed)
         result.separateVantages(configurationOutcome: configurationOutcome)
         return result
@@ -99,7 +99,7 @@ public enum Diagnoser {
                 result.negotiated = .init(tlsProtocol: observed.negotiated.version?.rawValue, cipher: iana, group: observed.negotiated.group)
             }
             if let f = observed.failure {
-                result.observedFailure = .init(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: f.alert?.description,
+                result.observedFailure = .init(stage: f.stage, kind: f.kind, alert: f.alert?.description,
                                                detail: f.detail, windowsError: f.windowsError)
             }
             if let predicted, observed.failure?.stage != .dns, observed.failure?.stage != .tcp, observed.failure?.stage != .proxy,

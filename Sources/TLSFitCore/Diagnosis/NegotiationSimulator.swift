@@ -1,7 +1,7 @@
 /// The predicted result of a handshake between a client profile and a server profile.
 public struct SimulatedHandshake: Sendable, Hashable {
     /// Why the simulated handshake fails: a fixed vocabulary.
-    public enum Failure: String, Sendable, Hashable, Codable {
+    public enum Failure: String, Sendable, Hashable, Codable, CaseIterable {
         /// The client offers no protocol at all.
         case noClientProtocol = "no-client-protocol"
         /// Client and server have no protocol version in common.

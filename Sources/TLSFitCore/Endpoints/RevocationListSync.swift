@@ -26,18 +26,6 @@ public struct RevocationListSync: Sendable, Hashable, Codable {
     /// One sentence for a person.
     public var note: String
 
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(lastSync, forKey: .lastSync)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(reference, forKey: .reference)
-        try c.encode(referenceSource, forKey: .referenceSource)
-        try c.encode(ageHours, forKey: .ageHours)
-        try c.encode(stale, forKey: .stale)
-        try c.encode(note, forKey: .note)
-    }
-
     /// Reads the value; nil when the inputs do not hold it (or it is not an 8-byte FILETIME).
     public static func evaluate(registry: RegistrySnapshot, reference: (date: Date, source: String)?) -> RevocationListSync? {
         guard let entry = registry.value(key, valueName), case .binary(_, let bytes) = entry.data, bytes.count == 8,

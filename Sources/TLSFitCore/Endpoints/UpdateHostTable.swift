@@ -36,24 +36,6 @@ public struct UpdateHostEntry: Sendable, Hashable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(roles, forKey: .roles)
-        try c.encode(agents, forKey: .agents)
-        try c.encode(purpose, forKey: .purpose)
-        try c.encode(source, forKey: .source)
-        try c.encode(profile, forKey: .profile)
-        try c.encode(certificateKeyType, forKey: .certificateKeyType)
-        try c.encode(certificateChain, forKey: .certificateChain)
-        try c.encode(protocols, forKey: .protocols)
-        try c.encode(refusal, forKey: .refusal)
-        try c.encode(facts, forKey: .facts)
-        try c.encode(allowListPattern, forKey: .allowListPattern)
-    }
-
     /// The text table: one block per host.
     public static func text(_ entries: [UpdateHostEntry]) -> String {
         var out = ""

@@ -4,7 +4,7 @@ import FoundationEssentials
 /// pinned host, matched to the pin by key; or, when any of these is missing, why it is not confirmed.
 /// A verdict is OK only with a proven certificate (see `isProven`).
 public struct CertificateProof: Sendable, Hashable, Codable {
-    public enum Source: String, Sendable, Hashable, Codable {
+    public enum Source: String, Sendable, Hashable, Codable, CaseIterable {
         /// The Certificate message of the exact hello's own exchange (TLS 1.2 and older: in the clear),
         /// verified with OpenSSL's X509 API.
         case exactHello = "exact-hello"
@@ -33,20 +33,8 @@ public struct CertificateProof: Sendable, Hashable, Codable {
         self.notConfirmed = notConfirmed
     }
 
-    // Every field written, null when absent (see JSONOutput), and whether it is proven.
     enum CodingKeys: String, CodingKey {
-        case source, certificateReceived, chainVerified, pinRequired, pinnedKey, notConfirmed, proven
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(source, forKey: .source)
-        try c.encode(certificateReceived, forKey: .certificateReceived)
-        try c.encode(chainVerified, forKey: .chainVerified)
-        try c.encode(pinRequired, forKey: .pinRequired)
-        try c.encode(pinnedKey, forKey: .pinnedKey)
-        try c.encode(notConfirmed, forKey: .notConfirmed)
-        try c.encode(isProven, forKey: .proven)
+        case source, certificateReceived, chainVerified, pinRequired, pinnedKey, notConfirmed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,5 +60,15 @@ public struct CertificateProof: Sendable, Hashable, Codable {
         }
         if let source { parts.append("from the \(source == .exactHello ? "exact hello's Certificate message" : "confirming OpenSSL handshake")") }
         return parts.joined(separator: ", ")
+    }
+}
+
+extension CertificateProof: JSONDerivedFields {
+    public enum DerivedKeys: String, CodingKey { case proven }
+    public static var derivedFieldTypes: [(String, any Decodable.Type)] { [("proven", Bool.self)] }
+
+    /// Whether it is proven, beside the facts it rests on.
+    public func encodeDerived(into container: inout KeyedEncodingContainer<DerivedKeys>) throws {
+        try container.encode(isProven, forKey: .proven)
     }
 }

@@ -236,18 +236,6 @@ public struct ProxyExchange: Sendable, Hashable, Codable {
         self.authenticateSchemes = authenticateSchemes
         self.bodyFirstLine = bodyFirstLine
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(proxy, forKey: .proxy)
-        try c.encode(proxyAddress, forKey: .proxyAddress)
-        try c.encode(request, forKey: .request)
-        try c.encode(credentialsSent, forKey: .credentialsSent)
-        try c.encode(status, forKey: .status)
-        try c.encode(statusLine, forKey: .statusLine)
-        try c.encode(authenticateSchemes, forKey: .authenticateSchemes)
-        try c.encode(bodyFirstLine, forKey: .bodyFirstLine)
-    }
 }
 
 /// The result of one handshake attempt.
@@ -289,47 +277,4 @@ public struct HandshakeOutcome: Sendable, Hashable, Codable {
     public var succeeded: Bool { failure == nil }
     /// True when the TLS handshake itself completed (the certificate may still have failed).
     public var handshakeCompleted: Bool { failure == nil || failure?.stage == .certificate }
-}
-
-// Every field written, null when absent: see JSONOutput.
-extension CertificateInfo {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(subject, forKey: .subject)
-        try c.encode(issuer, forKey: .issuer)
-        try c.encode(subjectAlternativeNames, forKey: .subjectAlternativeNames)
-        try c.encode(keyType, forKey: .keyType)
-        try c.encode(keyBits, forKey: .keyBits)
-        try c.encode(keyCurve, forKey: .keyCurve)
-        try c.encode(signatureAlgorithm, forKey: .signatureAlgorithm)
-        try c.encode(notBefore, forKey: .notBefore)
-        try c.encode(notAfter, forKey: .notAfter)
-        try c.encode(serialNumber, forKey: .serialNumber)
-        try c.encode(sha256Fingerprint, forKey: .sha256Fingerprint)
-        try c.encode(isSelfSigned, forKey: .isSelfSigned)
-    }
-}
-
-// Every field written, null when absent: see JSONOutput.
-extension CertificateReport {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(chain, forKey: .chain)
-        try c.encode(verified, forKey: .verified)
-        try c.encode(verifyError, forKey: .verifyError)
-        try c.encode(verifyCode, forKey: .verifyCode)
-        try c.encode(verifiedName, forKey: .verifiedName)
-        try c.encode(verifiedPath, forKey: .verifiedPath)
-    }
-}
-
-// Every field written, null when absent: see JSONOutput.
-extension HandshakeTimings {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(dnsMs, forKey: .dnsMs)
-        try c.encode(connectMs, forKey: .connectMs)
-        try c.encode(handshakeMs, forKey: .handshakeMs)
-        try c.encode(totalMs, forKey: .totalMs)
-    }
 }

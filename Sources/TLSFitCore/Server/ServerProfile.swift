@@ -83,26 +83,3 @@ public struct ServerProfile: Sendable, Hashable, Codable {
     /// `RSA`, `EC`... of the leaf certificate, when known.
     public var certificateKeyType: String? { certificate?.chain.first?.keyType }
 }
-
-// Every field written, null when absent: see JSONOutput.
-extension ServerProfile {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(address, forKey: .address)
-        try c.encode(scannedAt, forKey: .scannedAt)
-        try c.encode(scannedFrom, forKey: .scannedFrom)
-        try c.encode(source, forKey: .source)
-        try c.encode(sourceDetail, forKey: .sourceDetail)
-        try c.encode(protocols, forKey: .protocols)
-        try c.encode(serverPreference, forKey: .serverPreference)
-        try c.encode(groups, forKey: .groups)
-        try c.encode(certificate, forKey: .certificate)
-        try c.encode(connections, forKey: .connections)
-        try c.encode(durationMs, forKey: .durationMs)
-        try c.encode(errors, forKey: .errors)
-        try c.encode(path, forKey: .path)
-    }
-}

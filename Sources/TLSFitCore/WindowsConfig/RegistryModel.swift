@@ -220,16 +220,3 @@ extension Unicode.Scalar {
         }
     }
 }
-
-// Every field written, null when absent: see JSONOutput.
-extension Provenance {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(record, forKey: .record)
-        try c.encode(byteOffset, forKey: .byteOffset)
-        try c.encode(key, forKey: .key)
-        try c.encode(value, forKey: .value)
-    }
-}

@@ -25,17 +25,6 @@ public struct DetectedRelease: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case release, build, ubr, displayVersion, installationType, evidence }
 
-    // Every field written, null when absent: see JSONOutput.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(release, forKey: .release)
-        try c.encode(build, forKey: .build)
-        try c.encode(ubr, forKey: .ubr)
-        try c.encode(displayVersion, forKey: .displayVersion)
-        try c.encode(installationType, forKey: .installationType)
-        try c.encode(evidence, forKey: .evidence)
-    }
-
     /// nil when the export has no usable `CurrentBuild`.
     public static func detect(_ registry: RegistrySnapshot, catalog: Catalog = .shared) -> DetectedRelease? {
         guard let entry = registry.value(key, "CurrentBuild") else { return nil }

@@ -219,16 +219,3 @@ public struct ConfigWarning: Sendable, Hashable, Codable {
         self.record = evidence.first?.record
     }
 }
-
-// Every field written, null when absent: see JSONOutput.
-extension ConfigWarning {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(message, forKey: .message)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(record, forKey: .record)
-        try c.encode(evidence, forKey: .evidence)
-    }
-}

@@ -40,7 +40,7 @@ enum CompatibilityHTMLRenderer {
             out.write("<h2>Configuration findings</h2>\n<ul>\n")
             for candidate in warned {
                 for w in candidate.configurationFindings {
-                    out.write("<li class=\"\(w.severity == "error" ? "fails" : "")\"><strong>\(Escaping.html(candidate.name))</strong>: <code>\(Escaping.html(w.code.rawValue))</code> \(Escaping.html(w.message))\(w.location.map { " (<code>\(Escaping.html($0))</code>)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to " + w.leadsTo.map { "<code>\(Escaping.html($0.rawValue))</code>" }.joined(separator: ", ") + " on " + Escaping.html(w.hosts.joined(separator: ", ")))</li>\n")
+                    out.write("<li class=\"\(w.severity == .error ? "fails" : "")\"><strong>\(Escaping.html(candidate.name))</strong>: <code>\(Escaping.html(w.code.rawValue))</code> \(Escaping.html(w.message))\(w.location.map { " (<code>\(Escaping.html($0))</code>)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to " + w.leadsTo.map { "<code>\(Escaping.html($0.rawValue))</code>" }.joined(separator: ", ") + " on " + Escaping.html(w.hosts.joined(separator: ", ")))</li>\n")
                 }
             }
             out.write("</ul>\n")

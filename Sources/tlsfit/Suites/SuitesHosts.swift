@@ -32,11 +32,6 @@ extension SuitesCommand {
             }
             switch output.format {
             case .json:
-                struct HostsJSON: Encodable {
-                    var schemaVersion: Int
-                    var patterns: [String]
-                    var hosts: [UpdateHostEntry]
-                }
                 try SuitesCommand.emitJSON(HostsJSON(schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns, hosts: entries))
             case .text:
                 let layout = TerminalOptions.widthLayout()

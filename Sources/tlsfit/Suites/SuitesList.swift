@@ -43,14 +43,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct ListJSON: Encodable {
-    var schemaVersion: Int
-    var suites: [SuiteJSON]
-}
-
-struct ListWindowsJSON: Encodable {
-    var schemaVersion: Int
-    var release: String
-    var suites: [WindowsEntryJSON]
-}

@@ -59,17 +59,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct ShowJSON: Encodable {
-    struct Release: Encodable {
-        var release: String
-        var displayName: String
-        var supported: Bool
-        var enabledByDefault: Bool
-        var entries: [WindowsEntryJSON]
-    }
-
-    var schemaVersion: Int
-    var suite: SuiteJSON
-    var windows: [Release]
-}

@@ -118,39 +118,3 @@ extension SuitesCommand {
         }
     }
 }
-
-struct TranslateJSON: Encodable {
-    struct Suite: Encodable {
-        var iana: String
-        var openssl: String?
-        var windows: String?
-        var code: String
-
-        enum CodingKeys: String, CodingKey { case iana, openssl, windows, code }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(iana, forKey: .iana)
-            try c.encode(openssl, forKey: .openssl)
-            try c.encode(windows, forKey: .windows)
-            try c.encode(code, forKey: .code)
-        }
-    }
-
-    var schemaVersion: Int
-    var to: String
-    var windowsRelease: String?
-    var suites: [Suite]
-    var result: String
-
-    enum CodingKeys: String, CodingKey { case schemaVersion, to, windowsRelease, suites, result }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(to, forKey: .to)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(suites, forKey: .suites)
-        try c.encode(result, forKey: .result)
-    }
-}

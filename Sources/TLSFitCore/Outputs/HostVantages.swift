@@ -2,8 +2,7 @@
 /// or scanned). It does not depend on the network tlsfit runs on, so it holds on the Windows
 /// machine's own network.
 public struct ConfigurationVerdict: Sendable, Hashable, Codable {
-    /// `ok`, `fails`, `unknown` (no usable server profile), `not-applicable` (plain HTTP: no TLS).
-    public var outcome: String
+    public var outcome: ConfigurationOutcome
     /// Where the server side came from: `scan`, `file`, `built-in`; nil when unknown.
     public var serverProfileSource: String?
     /// The codes of the configuration causes in `causes`, in order.
@@ -11,51 +10,33 @@ public struct ConfigurationVerdict: Sendable, Hashable, Codable {
     /// The Windows error the configuration alone produces; nil when it works.
     public var windowsError: String?
 
-    public init(outcome: String, serverProfileSource: String?, causes: [CauseCode] = [], windowsError: String? = nil) {
+    public init(outcome: ConfigurationOutcome, serverProfileSource: String?, causes: [CauseCode] = [], windowsError: String? = nil) {
         self.outcome = outcome
         self.serverProfileSource = serverProfileSource
         self.causes = causes
         self.windowsError = windowsError
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(serverProfileSource, forKey: .serverProfileSource)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(windowsError, forKey: .windowsError)
     }
 }
 
 /// What the machine running tlsfit measured of one host (DNS, TCP, the proxy, the handshake). It is
 /// this machine's network, not necessarily the Windows machine's.
 public struct MeasurementFromHere: Sendable, Hashable, Codable {
-    /// `ok`, `fails` (the host answered and the handshake or request failed), `unreached` (DNS, TCP,
-    /// the proxy, or no answer to the ClientHello: nothing about TLS was learnt).
-    public var outcome: String
-    /// The stage of the failure (`dns`, `tcp`, `proxy`, `tls`, `certificate`); nil when it worked.
-    public var stage: String?
+    public var outcome: MeasurementOutcome
+    /// The stage of the failure; nil when it worked.
+    public var stage: FailureStage?
     /// The codes of the causes measured here in `causes`, in order.
     public var causes: [CauseCode]
     /// The Windows error this measurement would show if the Windows machine took the same path; nil when it worked.
     public var windowsError: String?
 
-    public init(outcome: String, stage: String?, causes: [CauseCode] = [], windowsError: String? = nil) {
+    public init(outcome: MeasurementOutcome, stage: FailureStage?, causes: [CauseCode] = [], windowsError: String? = nil) {
         self.outcome = outcome
         self.stage = stage
         self.causes = causes
         self.windowsError = windowsError
     }
 
-    public var unreached: Bool { outcome == "unreached" }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(windowsError, forKey: .windowsError)
-    }
+    public var unreached: Bool { outcome == .unreached }
 }
 
 extension HostDiagnosis {
@@ -69,29 +50,29 @@ extension HostDiagnosis {
     /// Records what the machine running tlsfit measured: nil offline (nothing measured).
     public mutating func recordMeasurement(_ o: HandshakeOutcome?) {
         guard let o else { fromHere = nil; return }
-        let state = o.failure == nil ? "ok" : (Self.unreached(o) ? "unreached" : "fails")
-        fromHere = MeasurementFromHere(outcome: state, stage: o.failure?.stage.rawValue, windowsError: o.failure?.windowsError)
+        let state: MeasurementOutcome = o.failure == nil ? .ok : (Self.unreached(o) ? .unreached : .fails)
+        fromHere = MeasurementFromHere(outcome: state, stage: o.failure?.stage, windowsError: o.failure?.windowsError)
     }
 
     /// Orders the causes (configuration first, then those measured here; each once) and fills the
     /// two vantage parts from them. `configurationOutcome` is the simulation's verdict (`ok`,
     /// `fails`, `unknown`, `not-applicable`); a configuration cause makes it `fails`. Idempotent:
     /// call it again after adding causes.
-    public mutating func separateVantages(configurationOutcome: String? = nil) {
+    public mutating func separateVantages(configurationOutcome: ConfigurationOutcome? = nil) {
         var seen = Set<String>()
         let config = causes.filter { $0.vantage == .configuration }
         let here = causes.filter { $0.vantage == .thisMachine }
         causes = (config + here).filter { seen.insert($0.code.rawValue + "\u{0}" + $0.summary).inserted }
-        var outcome = configurationOutcome ?? configuration?.outcome ?? (serverProfileSource == nil ? "unknown" : (predictedFailure == nil ? "ok" : "fails"))
-        if !config.isEmpty { outcome = "fails" }
+        var outcome = configurationOutcome ?? configuration?.outcome ?? (serverProfileSource == nil ? .unknown : (predictedFailure == nil ? .ok : .fails))
+        if !config.isEmpty { outcome = .fails }
         let configCauses = causes.filter { $0.vantage == .configuration }
         configuration = ConfigurationVerdict(outcome: outcome, serverProfileSource: serverProfileSource, causes: configCauses.map(\.code),
-                                             windowsError: outcome == "fails" ? configCauses.first?.windowsError : nil)
+                                             windowsError: outcome == .fails ? configCauses.first?.windowsError : nil)
         let hereCauses = causes.filter { $0.vantage == .thisMachine }
         if var f = fromHere {
             f.causes = hereCauses.map(\.code)
-            if f.outcome == "ok", !hereCauses.isEmpty { f.outcome = "fails" }
-            f.windowsError = f.outcome == "ok" ? nil : (hereCauses.first?.windowsError ?? f.windowsError)
+            if f.outcome == .ok, !hereCauses.isEmpty { f.outcome = .fails }
+            f.windowsError = f.outcome == .ok ? nil : (hereCauses.first?.windowsError ?? f.windowsError)
             fromHere = f
         }
     }

@@ -1,10 +1,10 @@
 /// The JSON shape of `tlsfit config --format json`: a public interface (lowerCamelCase, `schemaVersion`).
-public struct WindowsConfigReport: Encodable, Sendable {
-    public struct Input: Encodable, Sendable {
+public struct WindowsConfigReport: Codable, Sendable {
+    public struct Input: Codable, Sendable {
         public var file: String
         public var format: WindowsConfigFormat
     }
-    public struct ProtocolEntry: Encodable, Sendable {
+    public struct ProtocolEntry: Codable, Sendable {
         /// Offered by a client that uses the system defaults.
         public var client: Bool
         public var supported: Bool
@@ -16,13 +16,13 @@ public struct WindowsConfigReport: Encodable, Sendable {
         public var source: String
         public var evidence: Provenance?
     }
-    public struct WinHTTPEntry: Encodable, Sendable {
+    public struct WinHTTPEntry: Codable, Sendable {
         public var defaultSecureProtocols: String
         public var protocols: [TLSVersion]
         public var source: String
         public var evidence: Provenance
     }
-    public struct SuiteEntry: Encodable, Sendable {
+    public struct SuiteEntry: Codable, Sendable {
         public var iana: String
         public var windows: String
         public var code: String
@@ -31,7 +31,7 @@ public struct WindowsConfigReport: Encodable, Sendable {
         public var line: Int?
         public var pinnedCurves: [String]?
     }
-    public struct RemovedEntry: Encodable, Sendable {
+    public struct RemovedEntry: Codable, Sendable {
         public var iana: String
         public var windows: String
         public var code: String
@@ -65,7 +65,7 @@ public struct WindowsConfigReport: Encodable, Sendable {
     public var userProxy: ProxyEntry?
 
     /// A stored proxy setting: `path` is `direct` or the proxy (`http://10.0.0.8:3128`).
-    public struct ProxyEntry: Sendable, Hashable, Encodable {
+    public struct ProxyEntry: Sendable, Hashable, Codable {
         public var path: String
         public var bypassList: String
         public var source: String
@@ -131,60 +131,16 @@ extension WindowsConfigReport {
             winHTTPWow64, offeredProtocols, cipherSuiteOrderSource, cipherSuites, removedCipherSuites, curves,
             curvesSource, warnings, winHTTPProxy, userProxy
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(windowsReleaseName, forKey: .windowsReleaseName)
-        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
-        try c.encode(exportRelease, forKey: .exportRelease)
-        try c.encode(inputs, forKey: .inputs)
-        try c.encode(protocols, forKey: .protocols)
-        try c.encode(winHTTP, forKey: .winHTTP)
-        try c.encode(winHTTPWow64, forKey: .winHTTPWow64)
-        try c.encode(offeredProtocols, forKey: .offeredProtocols)
-        try c.encode(cipherSuiteOrderSource, forKey: .cipherSuiteOrderSource)
-        try c.encode(cipherSuites, forKey: .cipherSuites)
-        try c.encode(removedCipherSuites, forKey: .removedCipherSuites)
-        try c.encode(curves, forKey: .curves)
-        try c.encode(curvesSource, forKey: .curvesSource)
-        try c.encode(warnings, forKey: .warnings)
-        try c.encode(winHTTPProxy, forKey: .winHTTPProxy)
-        try c.encode(userProxy, forKey: .userProxy)
-    }
 }
 
 extension WindowsConfigReport.ProtocolEntry {
     enum CodingKeys: String, CodingKey {
         case client, supported, clientEnabled, clientDisabledByDefault, server, source, evidence
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(client, forKey: .client)
-        try c.encode(supported, forKey: .supported)
-        try c.encode(clientEnabled, forKey: .clientEnabled)
-        try c.encode(clientDisabledByDefault, forKey: .clientDisabledByDefault)
-        try c.encode(server, forKey: .server)
-        try c.encode(source, forKey: .source)
-        try c.encode(evidence, forKey: .evidence)
-    }
 }
 
 extension WindowsConfigReport.SuiteEntry {
     enum CodingKeys: String, CodingKey {
         case iana, windows, code, openssl, source, line, pinnedCurves
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(iana, forKey: .iana)
-        try c.encode(windows, forKey: .windows)
-        try c.encode(code, forKey: .code)
-        try c.encode(openssl, forKey: .openssl)
-        try c.encode(source, forKey: .source)
-        try c.encode(line, forKey: .line)
-        try c.encode(pinnedCurves, forKey: .pinnedCurves)
     }
 }

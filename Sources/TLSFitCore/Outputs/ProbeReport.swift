@@ -1,5 +1,4 @@
 import FoundationEssentials
-import TLSFitCore
 
 /// The JSON shape of `tlsfit probe --format json`: a public interface, documented in the README.
 public struct ProbeReport: Sendable, Codable, Hashable {
@@ -36,13 +35,6 @@ public struct ProbeReport: Sendable, Codable, Hashable {
             self.request = request
             self.status = status
             self.statusLine = statusLine
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(request, forKey: .request)
-            try c.encode(status, forKey: .status)
-            try c.encode(statusLine, forKey: .statusLine)
         }
     }
 
@@ -158,89 +150,5 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         self.openssl = openssl
         path = o.path
         proxy = o.proxy
-    }
-}
-
-// Every field written, null when absent: see JSONOutput.
-extension ProbeReport {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(address, forKey: .address)
-        try c.encode(sni, forKey: .sni)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(`protocol`, forKey: .protocol)
-        try c.encode(cipher, forKey: .cipher)
-        try c.encode(group, forKey: .group)
-        try c.encode(certificate, forKey: .certificate)
-        try c.encode(failure, forKey: .failure)
-        try c.encode(windowsError, forKey: .windowsError)
-        try c.encode(timings, forKey: .timings)
-        try c.encode(offered, forKey: .offered)
-        try c.encode(openssl, forKey: .openssl)
-        try c.encode(path, forKey: .path)
-        try c.encode(proxy, forKey: .proxy)
-        try c.encode(http, forKey: .http)
-        try c.encode(windowsClient, forKey: .windowsClient)
-    }
-}
-
-extension ProbeReport.WindowsClient {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(release, forKey: .release)
-        try c.encode(releaseAssumed, forKey: .releaseAssumed)
-        try c.encode(helloHex, forKey: .helloHex)
-        try c.encode(ja3, forKey: .ja3)
-        try c.encode(ja4, forKey: .ja4)
-        try c.encode(helloRetryRequest, forKey: .helloRetryRequest)
-        try c.encode(confirmingHandshake, forKey: .confirmingHandshake)
-        try c.encode(confirmationNote, forKey: .confirmationNote)
-        try c.encode(assumptions, forKey: .assumptions)
-        try c.encode(certificateProof, forKey: .certificateProof)
-    }
-}
-
-extension ProbeReport.Cipher {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(iana, forKey: .iana)
-        try c.encode(openssl, forKey: .openssl)
-        try c.encode(code, forKey: .code)
-    }
-}
-
-extension ProbeReport.Certificate {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(chain, forKey: .chain)
-        try c.encode(verified, forKey: .verified)
-        try c.encode(verifyError, forKey: .verifyError)
-    }
-}
-
-extension ProbeReport.Failure {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(alert, forKey: .alert)
-        try c.encode(alertCode, forKey: .alertCode)
-        try c.encode(detail, forKey: .detail)
-    }
-}
-
-extension ProbeReport.Offer {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(minVersion, forKey: .minVersion)
-        try c.encode(maxVersion, forKey: .maxVersion)
-        try c.encode(cipherList, forKey: .cipherList)
-        try c.encode(tls13CipherSuites, forKey: .tls13CipherSuites)
-        try c.encode(groups, forKey: .groups)
-        try c.encode(signatureAlgorithms, forKey: .signatureAlgorithms)
-        try c.encode(notNegotiable, forKey: .notNegotiable)
     }
 }

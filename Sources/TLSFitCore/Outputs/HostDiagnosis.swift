@@ -23,20 +23,11 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
 
     /// The real handshake's failure, as observed.
     public struct ObservedFailure: Sendable, Hashable, Codable {
-        public var stage: String
-        public var kind: String
+        public var stage: FailureStage
+        public var kind: FailureKind
         public var alert: String?
         public var detail: String
         public var windowsError: String
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(stage, forKey: .stage)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(alert, forKey: .alert)
-            try c.encode(detail, forKey: .detail)
-            try c.encode(windowsError, forKey: .windowsError)
-        }
     }
 
     public var host: String
@@ -45,8 +36,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     public var address: String?
     /// Where the server side came from: `scan` (measured now), `file`, `built-in`; nil when unknown.
     public var serverProfileSource: String?
-    /// "ok" or "fails".
-    public var outcome: String
+    public var outcome: HostOutcome
     /// What the real handshake agreed (nil offline or before the ServerHello).
     public var negotiated: Negotiation?
     /// What the simulation predicts (nil without a server profile).
@@ -68,7 +58,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// The `CONNECT` exchange with the proxy; nil when direct or offline.
     public var proxy: ProxyExchange? = nil
     /// Through a proxy, the same handshake made directly for comparison: `ok` or `fails`; nil when not tried.
-    public var directOutcome: String? = nil
+    public var directOutcome: HostOutcome? = nil
     /// That direct handshake's failure; nil when it succeeded or was not tried.
     public var directFailure: ObservedFailure? = nil
     /// How the real handshake was read when it needs saying: the server chose a suite OpenSSL cannot speak, so
@@ -98,45 +88,11 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     /// What the machine running tlsfit measured (DNS, TCP, proxy, handshake); nil offline.
     public var fromHere: MeasurementFromHere? = nil
 
-    public var succeeded: Bool { outcome == "ok" }
+    public var succeeded: Bool { outcome == .ok }
 
     /// The Windows error this host would show: the first cause's, or the observed failure's; nil when it works.
     public var predictedWindowsError: String? {
         succeeded ? nil : (causes.first?.windowsError ?? observedFailure?.windowsError)
-    }
-
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(configuration, forKey: .configuration)
-        try c.encode(fromHere, forKey: .fromHere)
-        try c.encode(address, forKey: .address)
-        try c.encode(serverProfileSource, forKey: .serverProfileSource)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encode(negotiated, forKey: .negotiated)
-        try c.encode(predicted, forKey: .predicted)
-        try c.encode(predictedFailure, forKey: .predictedFailure)
-        try c.encode(agrees, forKey: .agrees)
-        try c.encode(observedFailure, forKey: .observedFailure)
-        try c.encode(certificateRoot, forKey: .certificateRoot)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(fixVerified, forKey: .fixVerified)
-        try c.encode(fixConfirmedOnWire, forKey: .fixConfirmedOnWire)
-        try c.encode(path, forKey: .path)
-        try c.encode(proxy, forKey: .proxy)
-        try c.encode(directOutcome, forKey: .directOutcome)
-        try c.encode(directFailure, forKey: .directFailure)
-        try c.encode(wireNote, forKey: .wireNote)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(builtInProfile, forKey: .builtInProfile)
-        try c.encode(assumedFacts, forKey: .assumedFacts)
-        try c.encode(drift, forKey: .drift)
-        try c.encode(allowListPattern, forKey: .allowListPattern)
-        try c.encode(logErrors, forKey: .logErrors)
-        try c.encode(matchesLog, forKey: .matchesLog)
-        try c.encode(warnings, forKey: .warnings)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -152,7 +108,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         port = try c.decode(Int.self, forKey: .port)
         address = try c.decodeIfPresent(String.self, forKey: .address)
         serverProfileSource = try c.decodeIfPresent(String.self, forKey: .serverProfileSource)
-        outcome = try c.decode(String.self, forKey: .outcome)
+        outcome = try c.decode(HostOutcome.self, forKey: .outcome)
         negotiated = try c.decodeIfPresent(Negotiation.self, forKey: .negotiated)
         predicted = try c.decodeIfPresent(Negotiation.self, forKey: .predicted)
         predictedFailure = try c.decodeIfPresent(String.self, forKey: .predictedFailure)
@@ -165,7 +121,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
         path = try c.decodeIfPresent(String.self, forKey: .path)
         proxy = try c.decodeIfPresent(ProxyExchange.self, forKey: .proxy)
-        directOutcome = try c.decodeIfPresent(String.self, forKey: .directOutcome)
+        directOutcome = try c.decodeIfPresent(HostOutcome.self, forKey: .directOutcome)
         directFailure = try c.decodeIfPresent(ObservedFailure.self, forKey: .directFailure)
         wireNote = try c.decodeIfPresent(String.self, forKey: .wireNote)
         scheme = try c.decodeIfPresent(String.self, forKey: .scheme)
@@ -179,7 +135,7 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         fromHere = try c.decodeIfPresent(MeasurementFromHere.self, forKey: .fromHere)
     }
 
-    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: String, negotiated: Negotiation?,
+    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: HostOutcome, negotiated: Negotiation?,
                 predicted: Negotiation?, predictedFailure: String?, agrees: Bool?, observedFailure: ObservedFailure?, certificateRoot: String?,
                 causes: [Cause], fixVerified: Bool?, fixConfirmedOnWire: Bool?, warnings: [String] = []) {
         self.host = host; self.port = port; self.address = address; self.serverProfileSource = serverProfileSource
@@ -239,16 +195,6 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
             self.failures = failures
             self.newestTime = newestTime
         }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(osVersion, forKey: .osVersion)
-            try c.encode(windowsRelease, forKey: .windowsRelease)
-            try c.encode(windowsReleaseExact, forKey: .windowsReleaseExact)
-            try c.encode(failures, forKey: .failures)
-            try c.encode(newestTime, forKey: .newestTime)
-        }
     }
 
     public init(windowsRelease: WindowsRelease, windowsReleaseAssumed: Bool, inputs: [String], hosts: [HostDiagnosis]) {
@@ -259,7 +205,7 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.hosts = hosts
         self.findings = Finding.group(hosts)
         self.reachability = Reachability.evaluate(hosts)
-        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? "predicted" : "checked", host: $0.host, port: $0.port,
+        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? .predicted : .checked, host: $0.host, port: $0.port,
                                                      reason: $0.fromHere == nil ? "offline: simulated against its profile, no connection" : nil) }
     }
 
@@ -286,26 +232,6 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         hostAccounts = try c.decodeIfPresent([HostAccount].self, forKey: .hostAccounts) ?? []
         reachability = try c.decodeIfPresent(Reachability.self, forKey: .reachability)
         machineProbe = try c.decodeIfPresent(MachineProbeComparison.self, forKey: .machineProbe)
-    }
-
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(windowsReleaseAssumed, forKey: .windowsReleaseAssumed)
-        try c.encode(inputs, forKey: .inputs)
-        try c.encode(configurationFindings, forKey: .configurationFindings)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(reachability, forKey: .reachability)
-        try c.encode(hostAccounts, forKey: .hostAccounts)
-        try c.encode(hosts, forKey: .hosts)
-        try c.encode(role, forKey: .role)
-        try c.encode(stack, forKey: .stack)
-        try c.encode(revocationListSync, forKey: .revocationListSync)
-        try c.encode(log, forKey: .log)
-        try c.encode(blockedPorts, forKey: .blockedPorts)
-        try c.encode(machineProbe, forKey: .machineProbe)  // null without a probe, as every absent field
     }
 
     /// Every registry change of every fix, in order, duplicates removed: what `--fix-out` writes.
@@ -336,7 +262,7 @@ extension RegistryOperation.Action {
 
 extension HostDiagnosis {
     /// A host with nothing measured yet (for checks that are not TLS handshakes, such as plain HTTP).
-    public init(host: String, port: Int, outcome: String) {
+    public init(host: String, port: Int, outcome: HostOutcome) {
         self.init(host: host, port: port, address: nil, serverProfileSource: nil, outcome: outcome, negotiated: nil, predicted: nil,
                   predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil,
                   fixConfirmedOnWire: nil)
@@ -346,7 +272,7 @@ extension HostDiagnosis {
 extension HostDiagnosis.ObservedFailure {
     /// A plain-HTTP check's failure: a DNS error, or a connection Windows shows as 0x80072EFD.
     public static func plainHTTP(_ f: HandshakeFailure) -> Self {
-        Self(stage: f.stage.rawValue, kind: f.kind.rawValue, alert: nil, detail: f.detail,
+        Self(stage: f.stage, kind: f.kind, alert: nil, detail: f.detail,
              windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
     }
 }
@@ -367,7 +293,7 @@ public struct Finding: Sendable, Hashable, Codable {
     public var windowsError: String
     public var otherWindowsErrors: [String]
     /// `documented`, `observed` or `assumed`.
-    public var windowsErrorEvidence: String
+    public var windowsErrorEvidence: ErrorEvidence
     /// `host:port` of every host that fails for this cause, in the order of `hosts`.
     public var hosts: [String]
     /// The failure this cause produces (`unknown-suite-name` leads to `no-shared-cipher`); nil otherwise.
@@ -377,10 +303,10 @@ public struct Finding: Sendable, Hashable, Codable {
     /// `configuration` (holds on the Windows machine's own network) or `this-machine` (measured here).
     public var vantage: Vantage { code.vantage }
 
-    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hostCount, hosts, vantage, leadsTo }
+    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hosts, leadsTo }
 
     public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
-                windowsErrorEvidence: String, hosts: [String]) {
+                windowsErrorEvidence: ErrorEvidence, hosts: [String]) {
         self.code = code; self.severity = severity; self.title = title; self.windowsError = windowsError
         self.otherWindowsErrors = otherWindowsErrors; self.windowsErrorEvidence = windowsErrorEvidence; self.hosts = hosts
     }
@@ -392,23 +318,9 @@ public struct Finding: Sendable, Hashable, Codable {
         title = try c.decode(String.self, forKey: .title)
         windowsError = try c.decode(String.self, forKey: .windowsError)
         otherWindowsErrors = try c.decode([String].self, forKey: .otherWindowsErrors)
-        windowsErrorEvidence = try c.decode(String.self, forKey: .windowsErrorEvidence)
+        windowsErrorEvidence = try c.decode(ErrorEvidence.self, forKey: .windowsErrorEvidence)
         hosts = try c.decode([String].self, forKey: .hosts)
         leadsTo = try c.decodeIfPresent(CauseCode.self, forKey: .leadsTo)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(title, forKey: .title)
-        try c.encode(windowsError, forKey: .windowsError)
-        try c.encode(otherWindowsErrors, forKey: .otherWindowsErrors)
-        try c.encode(windowsErrorEvidence, forKey: .windowsErrorEvidence)
-        try c.encode(hostCount, forKey: .hostCount)
-        try c.encode(hosts, forKey: .hosts)
-        try c.encode(vantage, forKey: .vantage)
-        try c.encode(leadsTo, forKey: .leadsTo)
     }
 
     /// Groups the failing hosts by cause code: one finding per code, most hosts first, then in order of first appearance.
@@ -437,5 +349,15 @@ public struct Finding: Sendable, Hashable, Codable {
         let order = Dictionary(uniqueKeysWithValues: findings.enumerated().map { ($1.code, $0) })
         func rank(_ f: Finding) -> Int { f.vantage == .configuration ? 0 : 1 }
         return findings.sorted { (-rank($0), $0.hostCount, -order[$0.code]!) > (-rank($1), $1.hostCount, -order[$1.code]!) }
+    }
+}
+
+extension Finding: JSONDerivedFields {
+    public enum DerivedKeys: String, CodingKey { case hostCount, vantage }
+    public static var derivedFieldTypes: [(String, any Decodable.Type)] { [("hostCount", Int.self), ("vantage", Vantage.self)] }
+
+    public func encodeDerived(into container: inout KeyedEncodingContainer<DerivedKeys>) throws {
+        try container.encode(hostCount, forKey: .hostCount)
+        try container.encode(vantage, forKey: .vantage)
     }
 }

@@ -4,7 +4,8 @@ import FoundationEssentials
 ///
 /// Every documented field is written, `null` when it does not apply, so a consumer
 /// (`jq '.cipher.iana'`) never has to tell a missing key from an empty value: Swift's synthesized
-/// encoders leave `nil` optionals out, so the output types list their keys in `encode(to:)`.
+/// encoders leave `nil` optionals out, so the document goes through `NullWritingEncoder`, the one
+/// strategy that writes them as `null`; output types use synthesized `Codable` and no `encode(to:)`.
 public enum JSONOutput {
     /// Bumped only when a field changes meaning or disappears; new fields do not bump it.
     public static let schemaVersion = 1
@@ -13,7 +14,7 @@ public enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
+        let data = try encoder.encode(NullWritingDocument(value: value))
         return escapingHostile(String(decoding: data, as: UTF8.self))
     }
 

@@ -43,23 +43,6 @@ public struct MatrixCell: Sendable, Hashable, Codable {
     }
 }
 
-extension MatrixCell {
-    // Absent values are written as null, so every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(candidate, forKey: .candidate)
-        try c.encode(windowsRelease, forKey: .windowsRelease)
-        try c.encode(host, forKey: .host)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(`protocol`, forKey: .protocol)
-        try c.encode(cipher, forKey: .cipher)
-        try c.encode(causes, forKey: .causes)
-        try c.encode(windowsError, forKey: .windowsError)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(confirmed, forKey: .confirmed)
-    }
-}
-
 /// A candidate configuration: a name and the files it was read from.
 public struct CandidateInfo: Sendable, Hashable, Codable {
     public var name: String
@@ -153,21 +136,6 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
         self.serverSources = serverSources
         self.skipped = skipped
         self.summary = Self.summarize(candidates: candidates, cells: cells)
-    }
-
-    // `groups` and `skipped` are null outside fleet mode: every documented field is always there.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(generatedAt, forKey: .generatedAt)
-        try c.encode(candidates, forKey: .candidates)
-        try c.encode(windowsReleases, forKey: .windowsReleases)
-        try c.encode(hosts, forKey: .hosts)
-        try c.encode(cells, forKey: .cells)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(groups, forKey: .groups)
-        try c.encode(serverSources, forKey: .serverSources)
-        try c.encode(skipped, forKey: .skipped)
     }
 
     /// True when every cell is ok.

@@ -5,7 +5,13 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
     /// `ConfigWarning`'s vocabulary (`unknown-suite-name`, `release-mismatch`, `server-only-protocol`...).
     public var code: ConfigWarning.Code
     /// `error` when hosts fail for it (`leadsTo` is not empty), else `warning`.
-    public var severity: String
+    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+        case warning, error
+
+        public var description: String { rawValue }
+    }
+
+    public var severity: Severity
     public var message: String
     public var file: String?
     public var line: Int?
@@ -25,7 +31,7 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
         evidence = w.evidence.map { Evidence($0, line: w.line) }
         self.leadsTo = leadsTo
         self.hosts = hosts
-        severity = hosts.isEmpty ? "warning" : "error"
+        severity = hosts.isEmpty ? .warning : .error
     }
 
     /// `file:line`, or nothing when the warning is about a default.
@@ -34,19 +40,6 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
         if let line { return "\(file):\(line)" }
         if let record { return "\(file) record \(record)" }
         return file
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(message, forKey: .message)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-        try c.encode(record, forKey: .record)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(leadsTo, forKey: .leadsTo)
-        try c.encode(hosts, forKey: .hosts)
     }
 
     /// The causes a warning can produce when a host fails.
@@ -91,27 +84,28 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
 
 /// How one host of the role was treated: checked online, predicted offline only, or skipped, and why.
 public struct HostAccount: Sendable, Hashable, Codable {
-    /// `checked` (measured from this machine and simulated), `predicted` (offline: simulated against its
-    /// profile only), `skipped` (not diagnosed at all).
-    public var status: String
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+        /// Measured from this machine and simulated.
+        case checked
+        /// Offline: simulated against its profile only.
+        case predicted
+        /// Not diagnosed at all.
+        case skipped
+
+        public var description: String { rawValue }
+    }
+
+    public var status: Status
     public var host: String
     public var port: Int
     /// Why, in words (null when checked as asked).
     public var reason: String?
 
-    public init(status: String, host: String, port: Int, reason: String? = nil) {
+    public init(status: Status, host: String, port: Int, reason: String? = nil) {
         self.status = status
         self.host = host
         self.port = port
         self.reason = reason
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(port, forKey: .port)
-        try c.encode(status, forKey: .status)
-        try c.encode(reason, forKey: .reason)
     }
 }
 
@@ -132,8 +126,8 @@ public struct Reachability: Sendable, Hashable, Codable {
         let none = unreached == measured.count
         var note: String?
         if none {
-            let stages = Set(measured.compactMap(\.stage)).sorted()
-            let configFails = hosts.filter { $0.configuration?.outcome == "fails" }.count
+            let stages = Set(measured.compactMap { $0.stage?.rawValue }).sorted()
+            let configFails = hosts.filter { $0.configuration?.outcome == .fails }.count
             note = "This machine cannot reach any of the \(measured.count) host(s) (each fails at \(stages.joined(separator: " or ")) from here): what it measured is its own network, not the Windows machine's. "
                 + (configFails > 0
                     ? "The configuration verdict does not depend on the network: it fails against \(configFails) host(s) whatever the network. "
@@ -141,14 +135,6 @@ public struct Reachability: Sendable, Hashable, Codable {
                 + "Run with --offline to judge the configuration alone, or run tlsfit where the failing machine's network is (same DNS, proxy and firewall)."
         }
         return Reachability(measured: measured.count, unreached: unreached, noneReached: none, note: note)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(measured, forKey: .measured)
-        try c.encode(unreached, forKey: .unreached)
-        try c.encode(noneReached, forKey: .noneReached)
-        try c.encode(note, forKey: .note)
     }
 }
 
@@ -160,7 +146,7 @@ extension DiagnosisReport {
         let failing = hosts.filter { !$0.succeeded }
         guard !failing.isEmpty else { return 0 }
         let onlyUnreached = failing.allSatisfy { h in
-            h.configuration?.outcome != "fails" && (h.fromHere?.unreached ?? false)
+            h.configuration?.outcome != .fails && (h.fromHere?.unreached ?? false)
         }
         return onlyUnreached ? 3 : 1
     }
