@@ -1,5 +1,6 @@
 import Dispatch
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
@@ -109,6 +110,8 @@ public struct ServerConnectionEvent: Sendable {
 /// handshake it answers one HTTP request with a short text, then closes. Connections are bounded
 /// (`ServerLimits`), every handshake has a deadline checked on every read, and several hosts can
 /// be served on one port, chosen by the SNI of the ClientHello.
+// @unchecked: the SSL_CTX pointers in `contexts` are set up in init and then only read (OpenSSL
+// allows SSL_new from many threads on one context); everything that changes is in `state`.
 public final class LocalTLSServer: @unchecked Sendable {
     public let port: Int
     public let bindAddress: String
@@ -117,30 +120,33 @@ public final class LocalTLSServer: @unchecked Sendable {
     /// One context per virtual host, the default first.
     private let contexts: [(names: Set<String>, first: String?, ctx: OpaquePointer, reset: [TLSVersion: Set<UInt16>]?)]
     private let log: (@Sendable (ServerConnectionEvent) -> Void)?
-    private let lock = Lock()
-    private var stopped = false
-    private var acceptThreadDone = DispatchSemaphore(value: 0)
-    private var _handshakes = 0
-    private var _open = 0
-    private var _peakOpen = 0
-    /// Connections whose ClientHello has not come whole yet (idle, or dripping it), by id, oldest
-    /// first: the ones given up when every slot is taken (an idle or slow client cannot hold every slot).
-    private var idle: [(id: Int, fd: Int32)] = []
-    private var evicted = Set<Int>()
-    private var nextID = 0
-    private var _evictions = 0
+    private let acceptThreadDone = DispatchSemaphore(value: 0)
+    private struct State {
+        var stopped = false
+        var handshakes = 0
+        var open = 0
+        var peakOpen = 0
+        /// Connections whose ClientHello has not come whole yet (idle, or dripping it), by id, oldest
+        /// first: the ones given up when every slot is taken (an idle or slow client cannot hold every slot).
+        var idle: [(id: Int, fd: Int32)] = []
+        var evicted = Set<Int>()
+        var nextID = 0
+        var evictions = 0
+        var resets = 0
+    }
+    private let state = Mutex(State())
+
     /// Idle connections closed to admit newer ones.
-    public var evictions: Int { lock.withLock { _evictions } }
+    public var evictions: Int { state.withLock { $0.evictions } }
 
     /// Number of completed handshakes so far.
-    public var handshakes: Int { lock.withLock { _handshakes } }
-    private var _resets = 0
+    public var handshakes: Int { state.withLock { $0.handshakes } }
     /// Number of ClientHellos answered with a TCP reset (`resetUnlessOffered`).
-    public var resets: Int { lock.withLock { _resets } }
+    public var resets: Int { state.withLock { $0.resets } }
 
     /// Connections being served now, and the most at once so far.
-    public var openConnections: Int { lock.withLock { _open } }
-    public var peakOpenConnections: Int { lock.withLock { _peakOpen } }
+    public var openConnections: Int { state.withLock { $0.open } }
+    public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
 
     public convenience init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
         try self.init(hosts: [VirtualHost(names: [], configuration: configuration)], bindAddress: bindAddress, port: port)
@@ -208,9 +214,9 @@ public final class LocalTLSServer: @unchecked Sendable {
 
     /// Stops accepting connections; connections in progress finish on their own.
     public func stop() {
-        let wasRunning = lock.withLock {
-            let running = !stopped
-            stopped = true
+        let wasRunning = state.withLock { state in
+            let running = !state.stopped
+            state.stopped = true
             return running
         }
         guard wasRunning else { return }
@@ -240,24 +246,25 @@ public final class LocalTLSServer: @unchecked Sendable {
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &peerAddress.sin_addr, &text, socklen_t(text.count))
             let peer = "\(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }):\(UInt16(bigEndian: peerAddress.sin_port))"
-            let (isStopped, admitted, open, id) = lock.withLock { () -> (Bool, Bool, Int, Int) in
-                if stopped { return (true, false, _open, 0) }
-                if _open >= limits.maxConnections {
+            let limits = self.limits
+            let (isStopped, admitted, open, id) = state.withLock { s -> (Bool, Bool, Int, Int) in
+                if s.stopped { return (true, false, s.open, 0) }
+                if s.open >= limits.maxConnections {
                     // Every slot taken: the oldest connection whose ClientHello is not whole yet gives its slot up,
                     // a few at a time (the evicted threads are still counted until they end).
-                    let full = min(_open, limits.maxConnections)
-                    guard evicted.count < Self.maxPendingEvictions(limits.maxConnections),
-                        let oldest = idle.first(where: { !evicted.contains($0.id) })
+                    let full = min(s.open, limits.maxConnections)
+                    guard s.evicted.count < Self.maxPendingEvictions(limits.maxConnections),
+                        let oldest = s.idle.first(where: { !s.evicted.contains($0.id) })
                     else { return (false, false, full, 0) }
-                    evicted.insert(oldest.id)
-                    _evictions += 1
+                    s.evicted.insert(oldest.id)
+                    s.evictions += 1
                     shutdown(oldest.fd, Int32(SHUT_RDWR))
                 }
-                _open += 1
-                _peakOpen = max(_peakOpen, _open)
-                nextID += 1
-                idle.append((nextID, client))
-                return (false, true, _open, nextID)
+                s.open += 1
+                s.peakOpen = max(s.peakOpen, s.open)
+                s.nextID += 1
+                s.idle.append((s.nextID, client))
+                return (false, true, s.open, s.nextID)
             }
             if isStopped {
                 close(client)
@@ -285,9 +292,9 @@ public final class LocalTLSServer: @unchecked Sendable {
         let firstByte = Deadline(seconds: min(limits.firstByteTimeout, limits.handshakeTimeout))
         var sawByte = false
         /// The ClientHello is whole (or is not one): the connection no longer gives its slot up.
-        func settled() { lock.withLock { idle.removeAll { $0.id == id } } }
+        func settled() { state.withLock { $0.idle.removeAll { $0.id == id } } }
         while true {
-            if lock.withLock({ evicted.contains(id) }) { return (nil, .evicted(open: lock.withLock { _open })) }
+            if let open = state.withLock({ $0.evicted.contains(id) ? $0.open : nil }) { return (nil, .evicted(open: open)) }
             let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
             if n > 0 { sawByte = true }
             if n == 0 { return (nil, .refused("the client closed the connection before sending a ClientHello")) }
@@ -329,10 +336,10 @@ public final class LocalTLSServer: @unchecked Sendable {
             // Out of the idle list (under the lock) before the descriptor is closed: an eviction
             // never shuts down a number another connection reuses. The slot and the pending eviction
             // end together, so an eviction cannot be counted as over while its slot is still taken.
-            lock.withLock {
-                idle.removeAll { $0.id == id }
-                evicted.remove(id)
-                _open -= 1
+            state.withLock { state in
+                state.idle.removeAll { $0.id == id }
+                state.evicted.remove(id)
+                state.open -= 1
             }
             close(fd)
         }
@@ -350,7 +357,7 @@ public final class LocalTLSServer: @unchecked Sendable {
             // SO_LINGER 0: close() sends a TCP reset, not a FIN (the deferred close does it), as the host refuses.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            lock.withLock { _resets += 1 }
+            state.withLock { $0.resets += 1 }
             return report(.refused("answered with a TCP reset: nothing offered is accepted"))
         }
         guard let ssl = SSL_new(host.ctx) else { return report(.refused("SSL_new failed")) }
@@ -381,7 +388,7 @@ public final class LocalTLSServer: @unchecked Sendable {
                 return report(.timedOut("the handshake did not end before the deadline"))
             }
         }
-        lock.withLock { _handshakes += 1 }
+        state.withLock { $0.handshakes += 1 }
         let version = cString(SSL_get_version(ssl)) ?? "?"
         let cipher = SSL_get_current_cipher(ssl).flatMap { cString(SSL_CIPHER_standard_name($0)) } ?? "?"
         report(.negotiated(version: version, cipher: cipher))

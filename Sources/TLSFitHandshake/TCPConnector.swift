@@ -1,5 +1,6 @@
 import Dispatch
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 
 #if canImport(Glibc)
@@ -37,13 +38,14 @@ enum TCPConnector {
     /// Resolves `host` (a name or a numeric address). getaddrinfo has no timeout of its own, so a
     /// name lookup runs on its own thread and is abandoned at the deadline.
     static func resolve(_ host: String, port: Int, deadline: Deadline) -> Result<[ResolvedAddress], HandshakeFailure> {
-        final class Box: @unchecked Sendable {
-            var result: Result<[ResolvedAddress], HandshakeFailure>?
+        final class Box: Sendable {
+            let result = Mutex<Result<[ResolvedAddress], HandshakeFailure>?>(nil)
             let done = DispatchSemaphore(value: 0)
         }
         let box = Box()
         let work: @Sendable () -> Void = {
-            box.result = lookup(host, port: port)
+            let found = lookup(host, port: port)
+            box.result.withLock { $0 = found }
             box.done.signal()
         }
         if isNumericAddress(host) {
@@ -54,7 +56,7 @@ enum TCPConnector {
         if box.done.wait(timeout: .now() + .milliseconds(Int(deadline.remainingMilliseconds))) == .timedOut {
             return .failure(HandshakeFailure(stage: .dns, kind: .timeout, detail: "name lookup for \(host) did not finish in time"))
         }
-        return box.result!
+        return box.result.withLock { $0! }
     }
 
     static func isNumericAddress(_ host: String) -> Bool {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 internal import COpenSSL
 
@@ -12,23 +13,25 @@ internal import COpenSSL
 /// handshake made a large scan overrun its timeouts. Each `X509_STORE` is built once per source
 /// (`--ca-file` path, or the system store) and up-ref'd into each `SSL_CTX`; OpenSSL locks a store
 /// internally, so concurrent handshakes may share it.
-public final class TrustStoreCache: @unchecked Sendable {
+public final class TrustStoreCache: Sendable {
     public static let shared = TrustStoreCache()
 
-    private let lock = Lock()
-    /// Key: the CA file path, or "" for the system store. The stores live for the whole process.
-    private var stores: [String: OpaquePointer] = [:]
-    private var loadCounts: [String: Int] = [:]
+    private struct State {
+        /// Key: the CA file path, or "" for the system store. The stores live for the whole process.
+        var stores: [String: OpaquePointer] = [:]
+        var loadCounts: [String: Int] = [:]
+    }
+    private let state = Mutex(State())
 
     /// How many times the store for `caFile` (nil: the system store) was parsed in this process.
-    public func loads(caFile: String?) -> Int { lock.withLock { loadCounts[caFile ?? "", default: 0] } }
+    public func loads(caFile: String?) -> Int { state.withLock { $0.loadCounts[caFile ?? "", default: 0] } }
 
     /// A new reference to the shared store (the caller hands it to `SSL_CTX_set_cert_store`, which
     /// takes it over), or nil when the file cannot be loaded.
     func reference(caFile: String?) -> OpaquePointer? {
         let key = caFile ?? ""
-        return lock.withLock {
-            if let store = stores[key] {
+        return state.withLock { state in
+            if let store = state.stores[key] {
                 X509_STORE_up_ref(store)
                 return store
             }
@@ -45,12 +48,12 @@ public final class TrustStoreCache: @unchecked Sendable {
             } else {
                 ok = X509_STORE_set_default_paths(store) == 1
             }
-            loadCounts[key, default: 0] += 1
+            state.loadCounts[key, default: 0] += 1
             guard ok else {
                 X509_STORE_free(store)
                 return nil
             }
-            stores[key] = store
+            state.stores[key] = store
             X509_STORE_up_ref(store)
             return store
         }

@@ -5,6 +5,31 @@ import TLSFitCore
 public enum ClientHelloTextRenderer {
     /// The text at `layout.width` columns: lists and explanations wrap; suite names, JA3 and hex stay whole.
     public static func render(_ r: ClientHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
+        header(r, layout: layout, into: &out)
+        suites(r, layout: layout, into: &out)
+        extensions(r, layout: layout, into: &out)
+        out.write("\nJA3  \(r.ja3Hash)\n     \(r.ja3)\n")
+        out.write("JA4  \(r.ja4)\n")
+        if !r.assumptions.isEmpty {
+            out.write("\nAssumed (no capture or document says so; see CipherSuites/windows-hello.tsv):\n")
+            for a in r.assumptions { out.write(layout.wrapKeepingKeys(a, first: "  - ", indent: "    ")) }
+        }
+        if !r.notes.isEmpty {
+            out.write("\nNotes:\n")
+            for n in r.notes { out.write(layout.wrapKeepingKeys(n, first: "  - ", indent: "    ")) }
+        }
+        if let matches = r.matches { closestReleases(matches, layout: layout, into: &out) }
+        out.write("\nHex (\(r.hex.count / 2) bytes):\n")
+        var i = r.hex.startIndex
+        while i < r.hex.endIndex {
+            let end = r.hex.index(i, offsetBy: 64, limitedBy: r.hex.endIndex) ?? r.hex.endIndex
+            out.write("  \(r.hex[i..<end])\n")
+            i = end
+        }
+    }
+
+    /// The release and stack, the findings that change the hello, and the record's first fields.
+    private static func header(_ r: ClientHelloReport, layout: TextLayout, into out: inout some TextOutputStream) {
         if let release = r.windowsRelease {
             let name = WindowsRelease(rawValue: release)?.displayName ?? release
             let stack = r.stack.flatMap(ClientStack.init(rawValue:))?.displayName ?? "WinHTTP"
@@ -26,6 +51,10 @@ public enum ClientHelloTextRenderer {
         out.write(layout.wrap(r.offeredVersions.joined(separator: ", "), first: "  offers           ", indent: field))
         out.write(layout.wrap(atoms: [r.serverName ?? "(none)"], first: "  server name      ", indent: field))
         out.write("  session id       \(r.sessionID.isEmpty ? "(empty)" : "\(r.sessionID.count / 2) bytes")\n")
+    }
+
+    /// The suites in order, each with its OpenSSL name beside it or, when one row is too long, under it.
+    private static func suites(_ r: ClientHelloReport, layout: TextLayout, into out: inout some TextOutputStream) {
         out.write("\nCipher suites (\(r.cipherSuites.count), in order):\n")
         let suites = r.cipherSuites.enumerated().map { i, s in
             let openssl = s.iana == nil ? "" : (s.openssl.map { "  \($0)" } ?? "  (OpenSSL cannot offer it)")
@@ -41,6 +70,10 @@ public enum ClientHelloTextRenderer {
                 out.write(s.start + s.name + "\n" + String(repeating: " ", count: s.start.count) + s.openssl.dropFirst(2) + "\n")
             }
         }
+    }
+
+    /// The extensions in order, each with what it says.
+    private static func extensions(_ r: ClientHelloReport, layout: TextLayout, into out: inout some TextOutputStream) {
         out.write("\nExtensions (\(r.extensions.count), in order):\n")
         for e in r.extensions {
             var detail = ""
@@ -63,36 +96,21 @@ public enum ClientHelloTextRenderer {
                 ? String(first.reversed().drop { $0 == " " }.reversed()) + "\n" + layout.wrap(detail, indent: indent)
                 : layout.wrap(detail, first: first, indent: indent))
         }
-        out.write("\nJA3  \(r.ja3Hash)\n     \(r.ja3)\n")
-        out.write("JA4  \(r.ja4)\n")
-        if !r.assumptions.isEmpty {
-            out.write("\nAssumed (no capture or document says so; see CipherSuites/windows-hello.tsv):\n")
-            for a in r.assumptions { out.write(layout.wrapKeepingKeys(a, first: "  - ", indent: "    ")) }
-        }
-        if !r.notes.isEmpty {
-            out.write("\nNotes:\n")
-            for n in r.notes { out.write(layout.wrapKeepingKeys(n, first: "  - ", indent: "    ")) }
-        }
-        if let matches = r.matches {
-            out.write("\nClosest Windows releases, best first:\n")
-            for (i, m) in matches.enumerated() {
-                let tie = matches.indices.contains { $0 != i && matches[$0].score == m.score }
-                let verdict = (m.identical ? "identical" : "score \(m.score)") + (tie ? ", tie" : "")
-                let stack = m.stacks.count > 1
-                    ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ") + " (the same bytes)"
-                    : ClientStack(rawValue: m.stack)?.displayName ?? m.stack
-                let patch = m.patchLevels.isEmpty ? "" : "; patch level \(m.patchLevels.joined(separator: "/"))"
-                out.write(layout.wrap("\(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]",
-                                      first: "  ", indent: "       "))
-                for d in m.differences { out.write(layout.wrap("\(d.kind): \(d.detail)", first: "       ", indent: "         ")) }
-            }
-        }
-        out.write("\nHex (\(r.hex.count / 2) bytes):\n")
-        var i = r.hex.startIndex
-        while i < r.hex.endIndex {
-            let end = r.hex.index(i, offsetBy: 64, limitedBy: r.hex.endIndex) ?? r.hex.endIndex
-            out.write("  \(r.hex[i..<end])\n")
-            i = end
+    }
+
+    /// A capture's hello: the modelled releases closest to it, best first, with what differs.
+    private static func closestReleases(_ matches: [ClientHelloReport.Match], layout: TextLayout, into out: inout some TextOutputStream) {
+        out.write("\nClosest Windows releases, best first:\n")
+        for (i, m) in matches.enumerated() {
+            let tie = matches.indices.contains { $0 != i && matches[$0].score == m.score }
+            let verdict = (m.identical ? "identical" : "score \(m.score)") + (tie ? ", tie" : "")
+            let stack = m.stacks.count > 1
+                ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ") + " (the same bytes)"
+                : ClientStack(rawValue: m.stack)?.displayName ?? m.stack
+            let patch = m.patchLevels.isEmpty ? "" : "; patch level \(m.patchLevels.joined(separator: "/"))"
+            out.write(layout.wrap("\(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]",
+                                  first: "  ", indent: "       "))
+            for d in m.differences { out.write(layout.wrap("\(d.kind): \(d.detail)", first: "       ", indent: "         ")) }
         }
     }
 
