@@ -9,7 +9,7 @@ import TLSFitCore
 
 /// One host of a run: its connections' bookkeeping for the loop, its chains, and the folding of
 /// their results into a profile. Lives on the loop thread only.
-final class HostScan: @unchecked Sendable {
+final class HostScan {
     let target: ScanTarget
     let options: ScanOptions
     /// The path to this target: the scan's, with the proxy's bypass list applied.

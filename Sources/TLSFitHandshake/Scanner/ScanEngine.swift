@@ -43,6 +43,8 @@ struct Probe {
 /// connections to a host and `concurrency` in all. Blocking work (the certificate handshake with
 /// OpenSSL, a dial through an HTTP proxy, the first dial's DNS) runs on short-lived threads and
 /// posts its result back to the loop.
+// @unchecked: everything but `inbox` (locked) is read and written on the loop's thread only; other
+// threads reach the engine through `inbox.post` and `sslv3Known`, which post to the loop.
 final class ScanEngine: @unchecked Sendable {
     let options: ScanOptions
     let isCancelled: @Sendable () -> Bool
@@ -128,14 +130,15 @@ final class ScanEngine: @unchecked Sendable {
         openCount += 1
         host.blocking += 1
         let inbox = inbox
-        let box = UncheckedBox(result)
+        // The host and the continuation belong to the loop: the thread only carries them back.
+        let box = UncheckedBox((host: host, result: result))
         detachThread {
             let value = work()
             inbox.post { [self] in
                 Self.trace("blocking job done")
                 openCount -= 1
-                host.blocking -= 1
-                box.value(value)
+                box.value.host.blocking -= 1
+                box.value.result(value)
             }
         }
     }
@@ -478,6 +481,7 @@ final class Inbox: Sendable {
 }
 
 /// Carries a loop-only value through a thread that never touches it.
+// @unchecked: the value is created on the loop and used again only on the loop (after `inbox.post`).
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
