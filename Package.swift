@@ -119,7 +119,7 @@ let package = Package(
         // What combines the network with the core: diagnose and report runs, for the CLI and tests.
         .target(
             name: "TLSFitEngines",
-            dependencies: ["TLSFitCore", "TLSFitHandshake"]
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitCapture"]
         ),
         .executableTarget(
             name: "tlsfit",
