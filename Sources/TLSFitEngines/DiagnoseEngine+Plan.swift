@@ -14,15 +14,21 @@ extension DiagnoseEngine {
         let checked = offline ? targets.filter { !Self.isPlainHTTP($0) } : targets
         if checked.count < targets.count {
             let plain = targets.filter(Self.isPlainHTTP)
-            warn("--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
-            skipped += plain.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
-                                               reason: "plain HTTP (no TLS to simulate): checked only online") }
+            warn(
+                "--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online"
+            )
+            skipped += plain.map {
+                HostAccount(
+                    status: .skipped, host: $0.host, port: $0.port,
+                    reason: "plain HTTP (no TLS to simulate): checked only online")
+            }
         }
         targets = checked
         // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: said up front,
         // with the file and line, since the diagnosis rests on what Windows does read. The report
         // carries every warning that bears on the hello as a finding too.
-        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable || w.code == .releaseMismatch {
+        for w in configuration.warnings
+        where w.code == .unknownRegistryName || w.code == .curvesUnreadable || w.code == .releaseMismatch {
             let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
             warn("\(place.isEmpty ? "" : place + ": ")\(w.message)")
         }
@@ -39,7 +45,8 @@ extension DiagnoseEngine {
         var report = Self.report(plan, configuration: configuration, hosts: hosts, revocation: revocation)
         // In the order the hosts were asked for: the skipped ones where they were.
         var accounts = report.hostAccounts + skipped
-        let order = Dictionary(roleOrder.enumerated().map { ("\($1.host):\($1.port)", $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(
+            roleOrder.enumerated().map { ("\($1.host):\($1.port)", $0) }, uniquingKeysWith: { a, _ in a })
         accounts.sort { (order["\($0.host):\($0.port)"] ?? Int.max) < (order["\($1.host):\($1.port)"] ?? Int.max) }
         report.hostAccounts = accounts
         let fix = plan.wantsFixFile ? Self.fixFile(hosts, release: configuration.release) : nil
@@ -62,25 +69,36 @@ extension DiagnoseEngine {
             // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
             let unknown = targets.filter { !known($0) }
             if !unknown.isEmpty {
-                warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
-                skipped += unknown.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
-                                                     reason: "offline and no server profile (built-in or --server-profile): scan it, or run online") }
+                warn(
+                    "--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)"
+                )
+                skipped += unknown.map {
+                    HostAccount(
+                        status: .skipped, host: $0.host, port: $0.port,
+                        reason: "offline and no server profile (built-in or --server-profile): scan it, or run online")
+                }
                 targets = targets.filter(known)
             }
         }
         if let missing = targets.first(where: { !known($0) }) {
             let names = BuiltInServerProfile.all.map(\.name).joined(separator: ", ")
-            throw InputError(source: "--offline", message: "no --server-profile for \(missing.host) and no built-in profile; save one with `tlsfit scan --save` or name a built-in one (\(names))")
+            throw InputError(
+                source: "--offline",
+                message:
+                    "no --server-profile for \(missing.host) and no built-in profile; save one with `tlsfit scan --save` or name a built-in one (\(names))"
+            )
         }
         return (targets, skipped)
     }
 
     /// The report of the diagnosed hosts, before the skipped ones are put in their place.
-    static func report(_ plan: DiagnosePlan, configuration: WindowsTLSConfig, hosts: [HostDiagnosis],
-                       revocation: RevocationListSync?) -> DiagnosisReport
-    {
-        var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
-                                     inputs: plan.inputNames, hosts: hosts)
+    static func report(
+        _ plan: DiagnosePlan, configuration: WindowsTLSConfig, hosts: [HostDiagnosis],
+        revocation: RevocationListSync?
+    ) -> DiagnosisReport {
+        var report = DiagnosisReport(
+            windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
+            inputs: plan.inputNames, hosts: hosts)
         report.role = plan.role.rawValue
         report.stack = configuration.stack.rawValue
         report.revocationListSync = revocation
@@ -88,8 +106,9 @@ extension DiagnoseEngine {
         report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: hosts)
         if let log = plan.log {
             let release = log.release
-            report.log = DiagnosisReport.LogSummary(file: log.name, osVersion: log.log.osVersions.first, windowsRelease: release?.release.rawValue,
-                                                    windowsReleaseExact: release?.exact, failures: log.log.failures, newestTime: log.log.newestTime)
+            report.log = DiagnosisReport.LogSummary(
+                file: log.name, osVersion: log.log.osVersions.first, windowsRelease: release?.release.rawValue,
+                windowsReleaseExact: release?.exact, failures: log.log.failures, newestTime: log.log.newestTime)
         }
         // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
         if let bundle = plan.bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
@@ -113,7 +132,8 @@ extension DiagnoseEngine {
         let changes = DiagnosisReport.combinedChanges(hosts)
         guard !changes.isEmpty else { return nil }
         let failing = hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")
-        var comment = "tlsfit diagnose: proposed fix for \(release.displayName) (\(failing))\nReview before importing: regedit /s fix.reg"
+        var comment =
+            "tlsfit diagnose: proposed fix for \(release.displayName) (\(failing))\nReview before importing: regedit /s fix.reg"
         // A policy-hive value is the GPO's: a local import does not last.
         let (scope, note) = FixScope.of(changes)
         if scope == .groupPolicy, let note { comment += "\n" + note }

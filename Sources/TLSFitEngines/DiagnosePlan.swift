@@ -79,19 +79,24 @@ public struct DiagnosePlan: Sendable {
             if list.count > Self.logHostLimit {
                 let rest = list[Self.logHostLimit...].map(\.description)
                 list = Array(list.prefix(Self.logHostLimit))
-                warn("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others.")
+                warn(
+                    "--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."
+                )
             }
         } else if list.isEmpty || windowsUpdate {
             list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
         }
-        return try ScanTarget.list(hosts: list, windowsUpdate: false, resolve: resolve, connect: connect, connectAppliesToAll: true)
+        return try ScanTarget.list(
+            hosts: list, windowsUpdate: false, resolve: resolve, connect: connect, connectAppliesToAll: true)
     }
 
     /// The moment the inputs describe: the newest of the log's lines, a gpresult report's time, `--as-of`.
     public var reference: (date: Date, source: String)? {
         var references: [(date: Date, source: String)] = []
         if let log, let t = log.log.newestTime { references.append((t, "\(log.name):\(log.log.newestTimeLine ?? 0)")) }
-        for input in inputs { if let t = InputTime.gpresultReadTime(input.bytes) { references.append((t, "\(input.name) ReadTime")) } }
+        for input in inputs {
+            if let t = InputTime.gpresultReadTime(input.bytes) { references.append((t, "\(input.name) ReadTime")) }
+        }
         if let asOf { references.append((asOf, "--as-of")) }
         return references.max { $0.date < $1.date }
     }

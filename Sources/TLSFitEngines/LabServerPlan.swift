@@ -39,11 +39,16 @@ public struct LabServerPlan: Sendable {
         var seen: [String: Int] = [:]
         for entry in entries.map(\.profile) {
             if let port = seen[entry.host.lowercased()] {
-                throw InputError(source: source, message: "the host \(entry.host) appears twice (ports \(port) and \(entry.port)); serve chooses the host by SNI, so give one profile per host")
+                throw InputError(
+                    source: source,
+                    message:
+                        "the host \(entry.host) appears twice (ports \(port) and \(entry.port)); serve chooses the host by SNI, so give one profile per host"
+                )
             }
             seen[entry.host.lowercased()] = entry.port
             guard !entry.acceptedVersions.isEmpty else {
-                throw InputError(source: source, message: "the profile of \(entry.host) accepts no protocol, so it cannot be served")
+                throw InputError(
+                    source: source, message: "the profile of \(entry.host) accepts no protocol, so it cannot be served")
             }
         }
     }
@@ -55,10 +60,12 @@ public struct LabServerPlan: Sendable {
         var hosts: [VirtualHost] = []
         var leaves: [(host: String, leaf: PEMCredential)] = []
         for (index, entry) in entries.enumerated() {
-            let leaf = try ServerProfileServer.leaf(for: entry.profile, extraNames: Array(entry.names.dropFirst()),
-                                                    bindAddress: index == 0 ? bind : nil, ca: ca)
+            let leaf = try ServerProfileServer.leaf(
+                for: entry.profile, extraNames: Array(entry.names.dropFirst()),
+                bindAddress: index == 0 ? bind : nil, ca: ca)
             leaves.append((entry.profile.host, leaf))
-            let configuration = ServerProfileServer.configuration(entry.profile, credentials: [leaf], refusal: entry.refusal)
+            let configuration = ServerProfileServer.configuration(
+                entry.profile, credentials: [leaf], refusal: entry.refusal)
             hosts.append(VirtualHost(names: entry.names, configuration: configuration))
         }
         return Lab(ca: ca, hosts: hosts, leaves: leaves)

@@ -19,7 +19,11 @@ extension ProbeEngine {
                 let usable = suites.filter { $0.openssl != nil && !$0.opensslNameIsLegacy }
                 notNegotiable = suites.filter { $0.openssl == nil || $0.opensslNameIsLegacy }.map(\.iana)
                 guard !usable.isEmpty else {
-                    throw InputError(source: "--ciphers", message: "none of the suites can be negotiated by \(OpenSSLLibrary.versionText): \(notNegotiable.joined(separator: ", "))")
+                    throw InputError(
+                        source: "--ciphers",
+                        message:
+                            "none of the suites can be negotiated by \(OpenSSLLibrary.versionText): \(notNegotiable.joined(separator: ", "))"
+                    )
                 }
                 let lists = Catalog.shared.opensslLists(usable)
                 cipherString = lists.cipherList
@@ -37,7 +41,8 @@ extension ProbeEngine {
         var request = HandshakeRequest(
             host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort,
             sni: o.noSNI ? nil : (o.sni ?? target.host), minVersion: minVersion, maxVersion: maxVersion,
-            cipherString: cipherString, tls13CipherSuites: tls13Suites, groups: groupList, signatureAlgorithms: o.sigalgs,
+            cipherString: cipherString, tls13CipherSuites: tls13Suites, groups: groupList,
+            signatureAlgorithms: o.sigalgs,
             timeout: plan.timeout, caFile: plan.caFile, verifyCertificate: !plan.noVerify)
         request.path = plan.path.route(host: target.host, port: target.port)
         let offer = ProbeReport.Offer(
@@ -54,15 +59,20 @@ extension ProbeEngine {
         if o.tls12 { (minVersion, maxVersion) = (.tls12, .tls12) }
         if o.tls13 { (minVersion, maxVersion) = (.tls13, .tls13) }
         if let minTLS = o.minTLS {
-            guard let v = TLSVersion(userText: minTLS) else { throw InputError(source: "--min-tls", message: "unknown version '\(minTLS)' (1.0, 1.1, 1.2, 1.3)") }
+            guard let v = TLSVersion(userText: minTLS) else {
+                throw InputError(source: "--min-tls", message: "unknown version '\(minTLS)' (1.0, 1.1, 1.2, 1.3)")
+            }
             minVersion = v
         }
         if let maxTLS = o.maxTLS {
-            guard let v = TLSVersion(userText: maxTLS) else { throw InputError(source: "--max-tls", message: "unknown version '\(maxTLS)' (1.0, 1.1, 1.2, 1.3)") }
+            guard let v = TLSVersion(userText: maxTLS) else {
+                throw InputError(source: "--max-tls", message: "unknown version '\(maxTLS)' (1.0, 1.1, 1.2, 1.3)")
+            }
             maxVersion = v
         }
         guard minVersion <= maxVersion else {
-            throw InputError(source: "--min-tls", message: "\(minVersion.rawValue) is above --max-tls \(maxVersion.rawValue)")
+            throw InputError(
+                source: "--min-tls", message: "\(minVersion.rawValue) is above --max-tls \(maxVersion.rawValue)")
         }
         return (minVersion, maxVersion)
     }
@@ -73,7 +83,10 @@ extension ProbeEngine {
         for token in CipherListParser.tokens(text.replacing(":", with: ",")) {
             guard let suite = Catalog.shared.suite(named: token), suite.isTLS13, let name = suite.openssl else {
                 let close = Catalog.shared.suggestions(for: token, limit: 3)
-                throw InputError(source: "--ciphersuites", message: "'\(token)' is not a TLS 1.3 cipher suite" + (close.isEmpty ? "" : " (closest: \(close.joined(separator: ", ")))"))
+                throw InputError(
+                    source: "--ciphersuites",
+                    message: "'\(token)' is not a TLS 1.3 cipher suite"
+                        + (close.isEmpty ? "" : " (closest: \(close.joined(separator: ", ")))"))
             }
             names.append(name)
         }
@@ -85,7 +98,11 @@ extension ProbeEngine {
         var names: [String] = []
         for token in CipherListParser.tokens(text.replacing(":", with: ",")) {
             guard let id = NamedGroup.id(forName: token), let name = NamedGroup.opensslName(forID: id) else {
-                throw InputError(source: "--groups", message: "unknown group '\(token)' (x25519, secp256r1/P-256/NistP256, secp384r1, secp521r1, x448, ffdhe2048...)")
+                throw InputError(
+                    source: "--groups",
+                    message:
+                        "unknown group '\(token)' (x25519, secp256r1/P-256/NistP256, secp384r1, secp521r1, x448, ffdhe2048...)"
+                )
             }
             names.append(name)
         }

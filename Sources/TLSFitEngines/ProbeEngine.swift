@@ -71,7 +71,8 @@ public enum ProbeEngine {
         if http {
             let result = await Task.detached { PlainHTTPCheck.get(request) }.value
             var report = ProbeReport(outcome: result.outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
-            report.http = ProbeReport.HTTPCheck(request: result.requestLine, status: result.status, statusLine: result.statusLine)
+            report.http = ProbeReport.HTTPCheck(
+                request: result.requestLine, status: result.status, statusLine: result.statusLine)
             return report
         }
         let outcome = await Task.detached { TLSClient.handshake(request) }.value
@@ -79,7 +80,9 @@ public enum ProbeEngine {
     }
 
     /// The Windows client's request: its exact hello for `config`, pinned to Microsoft's keys for an update host.
-    public static func windowsRequest(_ plan: ProbePlan, config: WindowsTLSConfig) throws(InputError) -> WindowsHelloProbe.Request {
+    public static func windowsRequest(_ plan: ProbePlan, config: WindowsTLSConfig) throws(InputError)
+        -> WindowsHelloProbe.Request
+    {
         let (target, address, port) = try plan.endpoint(defaultPort: 443)
         try plan.checkCAFile()
         var request = WindowsHelloProbe.Request(
@@ -87,14 +90,17 @@ public enum ProbeEngine {
             timeout: plan.timeout, caFile: plan.caFile, confirm: true)
         request.path = plan.path.route(host: target.host, port: target.port)
         // A Windows Update service host is pinned to Microsoft's keys (against the system store, as Windows).
-        if plan.caFile == nil, BuiltInServerProfile.forHost(target.host)?.expectedRoot != nil { request.pins = .builtIn }
+        if plan.caFile == nil, BuiltInServerProfile.forHost(target.host)?.expectedRoot != nil {
+            request.pins = .builtIn
+        }
         return request
     }
 
     /// One connection with the exact Windows ClientHello; `noVerify` forgives a certificate failure.
-    public static func runWindows(_ request: WindowsHelloProbe.Request, config configuration: WindowsTLSConfig,
-                                  noVerify: Bool) async -> ProbeReport
-    {
+    public static func runWindows(
+        _ request: WindowsHelloProbe.Request, config configuration: WindowsTLSConfig,
+        noVerify: Bool
+    ) async -> ProbeReport {
         let result = await Task.detached { WindowsHelloProbe.run(request) }.value
         var outcome = result.outcome
         if noVerify, outcome.failure?.stage == .certificate { outcome.failure = nil }
@@ -107,8 +113,10 @@ public enum ProbeEngine {
             notNegotiable: profile.suites.filter { $0.openssl == nil }.map(\.suite.iana))
         let client = ProbeReport.WindowsClient(
             release: configuration.release.rawValue, releaseAssumed: configuration.releaseAssumed,
-            helloHex: result.hello.map { Digest.hex($0.hello.encode()) }, ja3: result.hello?.hello.ja3, ja4: result.hello?.hello.ja4,
-            helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false, confirmingHandshake: result.confirmation != nil,
+            helloHex: result.hello.map { Digest.hex($0.hello.encode()) }, ja3: result.hello?.hello.ja3,
+            ja4: result.hello?.hello.ja4,
+            helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false,
+            confirmingHandshake: result.confirmation != nil,
             confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [],
             certificateProof: result.hello == nil ? nil : result.proof)
         return ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText, windowsClient: client)

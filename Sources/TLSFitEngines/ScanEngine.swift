@@ -40,7 +40,8 @@ public struct ScanEngine: Sendable {
     public func run() -> ScanResult {
         var profiles: [ServerProfile] = []
         for round in 1...max(1, plan.rounds) {
-            profiles = ServerScanner.scan(plan.targets, options: plan.options, progress: progress, isCancelled: isCancelled)
+            profiles = ServerScanner.scan(
+                plan.targets, options: plan.options, progress: progress, isCancelled: isCancelled)
             roundDone(round, profiles)
             if isCancelled() { break }
         }

@@ -8,7 +8,9 @@ public enum DiagnosisFormat: String, Sendable, CaseIterable {
 /// A diagnosis report in one of its formats, the machine's own probe (`collect -Probe`) after it.
 public enum DiagnosisRendering {
     /// The whole output, ready to print as is (a JSON document ends with a newline).
-    public static func render(_ report: DiagnosisReport, as format: DiagnosisFormat, layout: TextLayout) throws -> String {
+    public static func render(_ report: DiagnosisReport, as format: DiagnosisFormat, layout: TextLayout) throws
+        -> String
+    {
         switch format {
         case .text:
             DiagnosisTextRenderer.render(report, layout: layout)
