@@ -154,6 +154,11 @@ let package = Package(
             dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "TLSFitTestZips", "tlsfit"],
             exclude: ["SchannelCaptures.md"]
         ),
+        // The engines against servers on 127.0.0.1: plans in, report values out.
+        .testTarget(
+            name: "TLSFitEnginesTests",
+            dependencies: ["TLSFitCore", "TLSFitEngines", "TLSFitHandshake", "TLSFitTestSupport"]
+        ),
         .testTarget(
             name: "TLSFitReportsTests",
             dependencies: ["TLSFitCore", "TLSFitReports"]
