@@ -119,7 +119,7 @@ let package = Package(
         // What combines the network with the core: diagnose and report runs, for the CLI and tests.
         .target(
             name: "TLSFitEngines",
-            dependencies: ["TLSFitCore", "TLSFitHandshake"]
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitCapture"]
         ),
         .executableTarget(
             name: "tlsfit",
@@ -153,6 +153,11 @@ let package = Package(
             name: "TLSFitCaptureTests",
             dependencies: ["TLSFitCapture", "TLSFitCore", "TLSFitHandshake", "TLSFitTestSupport", "TLSFitTestZips", "tlsfit"],
             exclude: ["SchannelCaptures.md"]
+        ),
+        // The engines against servers on 127.0.0.1: plans in, report values out.
+        .testTarget(
+            name: "TLSFitEnginesTests",
+            dependencies: ["TLSFitCore", "TLSFitEngines", "TLSFitHandshake", "TLSFitTestSupport"]
         ),
         .testTarget(
             name: "TLSFitReportsTests",

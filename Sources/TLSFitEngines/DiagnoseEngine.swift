@@ -42,6 +42,8 @@ public struct DiagnoseEngine: Sendable {
 
     /// Called after each host: hosts done, total, the host just done.
     public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
+    /// Warnings for the user (hosts skipped, input Windows ignores), in the order they arise.
+    public var warn: @Sendable (String) -> Void = { _ in }
 
     public init(timeout: Double, caFile: String?, offline: Bool, profileProvider: @escaping ProfileProvider) {
         self.timeout = timeout

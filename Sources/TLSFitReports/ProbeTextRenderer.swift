@@ -119,3 +119,13 @@ public enum ProbeTextRenderer {
         return Timestamp.day(d)
     }
 }
+
+extension ProbeTextRenderer {
+    /// The whole output of `probe`: JSON, or the text escaped for a terminal; ready to print as is.
+    public static func output(_ report: ProbeReport, json: Bool, layout: TextLayout) throws -> String {
+        if json { return try JSONOutput.encode(report) + "\n" }
+        var text = ""
+        render(report, layout: layout, into: &text)
+        return Escaping.terminal(text)
+    }
+}

@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
-    var format: DiagnoseCommand.OutputFormat = .text
+    var format: DiagnosisFormat = .text
 
     @OptionGroup var terminal: TerminalOptions
 
@@ -96,26 +96,6 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw CLIErrors.badInput("demo: \(error.description)")
         }
-    }
-
-    /// The steps an admin takes with a bundle, with the exact commands, and what each gave here.
-    static func walkThrough(bundle: CollectedBundle, name: String, hosts: [HostDiagnosis], after: [HostDiagnosis], changes: [RegFileWriter.Change]) -> String {
-        let machine = bundle.manifest?.machine ?? "MACHINE"
-        let zip = "tlsfit-\(machine)-\((bundle.manifest?.collectedAt ?? "").filter { $0.isNumber || $0 == "T" })Z.zip"
-        let failing = hosts.filter { !$0.succeeded }
-        let causes = failing.flatMap { h in h.causes.map { "\($0.code.rawValue) (\(h.host))" } }
-        let build = bundle.manifest?.build.map { ", build \($0)" } ?? ""
-        // Commands stand on lines of their own (indented 7), so wrapping never breaks one.
-        var out = "The admin's path with one collected bundle (\(name), \(machine)\(build)):\n"
-        out += "  1. On the Windows machine, elevated: collect; it wrote \(zip)\n"
-        out += "       tlsfit collect --output tlsfit-collect.ps1\n"
-        out += "       powershell -ExecutionPolicy Bypass -File .\\tlsfit-collect.ps1 -Probe\n"
-        out += "  2. Here: diagnose the bundle (the release from CurrentVersion, the proxy from netsh, the WindowsUpdate.log, the probe): \(causes.isEmpty ? "no cause" : causes.joined(separator: ", "))\n"
-        out += "       tlsfit diagnose --config \(zip)\n"
-        out += "  3. The fix: \(changes.isEmpty ? "none proposed" : changes.map { "\($0.key)" }.joined(separator: ", ")) (--fix-out fix.reg writes it; a policy value belongs in the GPO, or the next Group Policy refresh undoes a local import)\n"
-        let result = after.map { h in "\(h.host): \(h.succeeded ? "ok \(h.negotiated?.tlsProtocol ?? "") \(h.negotiated?.cipher ?? "")" : "still fails")" }.joined(separator: "; ")
-        out += "  4. The check, after the GPO is changed: collect again and diagnose; here the fix applied to the bundle's registry, against the same server: \(result)"
-        return out
     }
 
     func run() async throws {
@@ -170,7 +150,7 @@ struct DemoCommand: AsyncParsableCommand {
                 fixedConfig.stack = config.stack
                 let after = await engine.run(config: fixedConfig, targets: [target])
                 checked = !changes.isEmpty && after.allSatisfy(\.succeeded)
-                walk = Self.walkThrough(bundle: bundle, name: name, hosts: hosts, after: after, changes: changes)
+                walk = DemoRenderer.walkThrough(bundle: bundle, name: name, hosts: hosts, after: after, changes: changes)
             }
             let got = hosts.first.map { $0.succeeded ? "ok" : ($0.causes.first?.code.rawValue ?? "fails") } ?? "?"
             // Registry fixes must make the real handshake succeed; a network fix (a proxy bypass) cannot be tried here.
@@ -186,20 +166,7 @@ struct DemoCommand: AsyncParsableCommand {
             if let walk { verdict = walk + "\n" + verdict }
             switch format {
             case .text:
-                if !terminal.quiet || !asExpected {
-                    print(String(repeating: "=", count: layout.width))
-                    print(layout.wrap(Escaping.terminal(title), first: "", indent: "  "), terminator: "")
-                    for line in verdict.split(separator: "\n", omittingEmptySubsequences: false) {
-                        // A command (indented 7) is printed whole; the rest wraps under its own indent.
-                        if line.hasPrefix("       ") { print(line); continue }
-                        let lead = String(line.prefix { $0 == " " })
-                        print(layout.wrap(String(line.dropFirst(lead.count)), first: lead, indent: lead.isEmpty ? "  " : lead + "   "),
-                              terminator: "")
-                    }
-                    print(String(repeating: "=", count: layout.width))
-                    print(DiagnosisTextRenderer.render(report, layout: layout))
-                    if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: layout)) }
-                }
+                if !terminal.quiet || !asExpected { print(DemoRenderer.text(title: title, verdict: verdict, report: report, layout: layout), terminator: "") }
             case .markdown:
                 document += DiagnosisMarkdownRenderer.render(report, title: title, level: 2).replacing("\n\n- Client:", with: "\n\n\(Escaping.markdown(verdict))\n\n- Client:") + "\n"
                 if let probe = report.machineProbe { document += MachineProbeRenderer.markdown(probe) }

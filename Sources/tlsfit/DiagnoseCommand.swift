@@ -55,10 +55,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ArgumentChoice, Sendable {
-        case text, json, markdown, html
-    }
-
     @Argument(help: "Hosts to diagnose (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
@@ -118,7 +114,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var fixOut: String?
 
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
-    var format: OutputFormat = .text
+    var format: DiagnosisFormat = .text
 
     @OptionGroup var terminal: TerminalOptions
 
@@ -128,12 +124,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
         do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
         guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
-        var release: WindowsRelease?
-        if let windows {
-            guard let r = WindowsRelease(userText: windows) else {
-                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(windows))
-            }
-            release = r
+        let release = try windows.map { w in
+            guard let r = WindowsRelease(userText: w) else { throw Self.fail("--windows: " + WindowsRelease.unknownMessage(w)) }
+            return r
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
         guard (1...1024).contains(concurrency) else { throw Self.fail("--concurrency: give a number of hosts from 1 to 1024") }
@@ -141,203 +134,66 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
         try HostAfterConfigHint.check(config)
-        var asOfDate: Date?
-        if let asOf {
-            guard let d = InputTime.parseISO(asOf) else { throw Self.fail("--as-of: '\(asOf)' is not an ISO 8601 time (2023-05-04T10:00:00Z)") }
-            asOfDate = d
+        let asOfDate = try asOf.map { text in
+            guard let d = InputTime.parseISO(text) else { throw Self.fail("--as-of: '\(text)' is not an ISO 8601 time (2023-05-04T10:00:00Z)") }
+            return d
         }
-
-        var configuration: WindowsTLSConfig
-        var targets: [ScanTarget]
-        let provider: DiagnoseEngine.ProfileProvider
-        var updateLog: WindowsUpdateLog?
-        var logRelease: (release: WindowsRelease, exact: Bool)?
-        var inputs: [WindowsConfigReader.InputFile] = []
-        let machineProxy: MachineProxyConfiguration
-        let path: NetworkPath
-        // The WindowsUpdate.log: --log, else the one a collect bundle holds.
-        var log = self.log
-        var bundles: [CollectedBundle] = []
-        let chosenStack = try HelloCommand.parseStack(stack)
+        let stack = try HelloCommand.parseStack(stack)
+        let warn: @Sendable (String) -> Void = { CLIErrors.warn(Escaping.terminal($0)) }
+        var plan: DiagnosePlan
+        let configuration: WindowsTLSConfig
+        let targets: [ScanTarget]
+        var engine: DiagnoseEngine
         do {
-            (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
-            if let log {
-                // Streamed: a log of any size is read in one pass, one chunk in memory.
-                var reader = WindowsUpdateLog.Reader(source: log)
-                try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
-                updateLog = try reader.finish()
-            } else if let bundled = bundles.compactMap(\.updateLog).first {
-                log = bundled.name
-                updateLog = try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name)
-            }
-            logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
-            // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
-            configuration = try WindowsConfigReader.read(inputs, release: release)
-            if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
-                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
-            }
-            if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
-            configuration.stack = chosenStack ?? role.stack
-            machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
-            if let asked = try network.path() {
-                path = asked
-            } else {
-                path = try network.withCredentials(machineProxy.winHTTPPath)
-            }
-            targets = try makeTargets(release: configuration.release, log: updateLog, logFromBundle: self.log == nil && updateLog != nil)
-            provider = try ServerProfileInputs(serverProfile).provider
+            let (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
+            plan = DiagnosePlan(inputs: inputs, inputNames: config)
+            (plan.bundles, plan.release, plan.role, plan.stack, plan.asOf) = (bundles, release, role, stack, asOfDate)
+            (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (windowsUpdate, resolve, connect, fixOut != nil)
+            plan.log = try readLog(bundles)
+            configuration = try plan.configuration()
+            let machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
+            let path = try network.path(orMachine: machineProxy.winHTTPPath)
+            plan.hosts = try HostArguments.parse(hosts)
+            targets = try plan.targets(release: configuration.release, warn: warn)
+            engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline,
+                                    profileProvider: try ServerProfileInputs(serverProfile).provider)
+            (engine.machineProxy, engine.path) = (machineProxy, path)
         } catch {
             throw Self.fail(error.description)
         }
-        func known(_ t: ScanTarget) -> Bool { provider(t) != nil || BuiltInServerProfile.forHost(t.host) != nil || DiagnoseEngine.isPlainHTTP(t) }
-
-        // Every host asked for is accounted for in the report: checked, predicted offline only, or skipped.
-        let roleOrder = targets
-        var skipped: [HostAccount] = []
-        if offline, hosts.isEmpty, (updateLog?.failures.isEmpty ?? true) || (self.log == nil && updateLog != nil) {
-            // The role's hosts: those tlsfit knows nothing of cannot be judged offline; say so and go on.
-            let unknown = targets.filter { !known($0) }
-            if !unknown.isEmpty {
-                CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
-                skipped += unknown.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
-                                                     reason: "offline and no server profile (built-in or --server-profile): scan it, or run online") }
-                targets = targets.filter(known)
-            }
-        }
-        if offline, let missing = targets.first(where: { !known($0) }) {
-            throw Self.fail("--offline: no --server-profile for \(missing.host) and no built-in profile; save one with `tlsfit scan --save` or name a built-in one (\(BuiltInServerProfile.all.map(\.name).joined(separator: ", ")))")
-        }
-        // The moment the inputs describe: the newest of the log's lines, a gpresult report's time, --as-of.
-        var references: [(date: Date, source: String)] = []
-        if let t = updateLog?.newestTime, let log { references.append((t, "\(log):\(updateLog?.newestTimeLine ?? 0)")) }
-        for input in inputs { if let t = InputTime.gpresultReadTime(input.bytes) { references.append((t, "\(input.name) ReadTime")) } }
-        if let asOfDate { references.append((asOfDate, "--as-of")) }
-        let reference = references.max { $0.date < $1.date }
-        let revocation = RevocationListSync.evaluate(registry: configuration.registry, reference: reference)
-
-        // Offline, plain-HTTP hosts cannot be judged: there is no TLS to simulate.
-        let checked = offline ? targets.filter { !DiagnoseEngine.isPlainHTTP($0) } : targets
-        if checked.count < targets.count {
-            let plain = targets.filter(DiagnoseEngine.isPlainHTTP)
-            CLIErrors.warn("--offline: \(plain.map(\.host).joined(separator: ", ")) serve over plain HTTP (port 80): checked only online")
-            skipped += plain.map { HostAccount(status: .skipped, host: $0.host, port: $0.port,
-                                               reason: "plain HTTP (no TLS to simulate): checked only online") }
-        }
-        // Input Windows ignores (a misspelt key or value) or that tlsfit cannot read: say so up front,
-        // with the file and line, since the diagnosis rests on what Windows does read. The report
-        // carries every warning that bears on the hello as a finding too.
-        for w in configuration.warnings where w.code == .unknownRegistryName || w.code == .curvesUnreadable || w.code == .releaseMismatch {
-            let place = [w.file, w.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
-            CLIErrors.warn(Escaping.terminal("\(place.isEmpty ? "" : place + ": ")\(w.message)"))
-        }
-        var engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline, profileProvider: provider)
-        let progress = ReportProgress(enabled: !terminal.quiet && checked.count > 1 && isatty(STDERR_FILENO) == 1)
+        let progress = ReportProgress(enabled: !terminal.quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
-        engine.path = path
-        engine.concurrency = concurrency
-        engine.machineProxy = machineProxy
-        engine.checkPin = checkPin
+        (engine.concurrency, engine.checkPin, engine.warn) = (concurrency, checkPin, warn)
         if let testPins {
             guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
             do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
         }
-        engine.revocation = revocation
-        engine.plainHTTPTargets = Set((updateLog?.failures ?? []).filter { $0.scheme == "http" }.map { "\($0.host):\($0.port)" })
-        var hosts = await engine.run(config: configuration, targets: checked)
+        let result: DiagnoseResult
+        do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch { throw Self.fail(error.description) }
         progress.finish()
-        if let updateLog {
-            for i in hosts.indices {
-                guard let failure = updateLog.failures.first(where: { $0.host == hosts[i].host.lowercased() }) else { continue }
-                hosts[i].logErrors = failure.errors
-                hosts[i].matchesLog = hosts[i].predictedWindowsError.map { failure.errors.contains($0) } ?? false
-            }
-        }
-        var report = DiagnosisReport(windowsRelease: configuration.release, windowsReleaseAssumed: configuration.releaseAssumed,
-                                     inputs: config, hosts: hosts)
-        report.role = role.rawValue
-        report.stack = configuration.stack.rawValue
-        report.revocationListSync = revocation
-        report.blockedPorts = Self.blockedPorts(hosts)
-        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: hosts)
-        // In the order the hosts were asked for: the skipped ones where they were.
-        var accounts = report.hostAccounts + skipped
-        let order = Dictionary(roleOrder.enumerated().map { ("\($1.host):\($1.port)", $0) }, uniquingKeysWith: { a, _ in a })
-        accounts.sort { (order["\($0.host):\($0.port)"] ?? Int.max) < (order["\($1.host):\($1.port)"] ?? Int.max) }
-        report.hostAccounts = accounts
-        if let updateLog, let log {
-            report.log = DiagnosisReport.LogSummary(file: log, osVersion: updateLog.osVersions.first, windowsRelease: logRelease?.release.rawValue,
-                                                    windowsReleaseExact: logRelease?.exact, failures: updateLog.failures, newestTime: updateLog.newestTime)
-        }
-        if let fixOut, DiagnosisReport.combinedChanges(hosts).isEmpty {
-            CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written")
-        } else if let fixOut {
-            let changes = DiagnosisReport.combinedChanges(hosts)
-            var comment = "tlsfit diagnose: proposed fix for \(configuration.release.displayName) (\(hosts.filter { !$0.succeeded }.map(\.host).joined(separator: ", ")))\nReview before importing: regedit /s fix.reg"
-            // A policy-hive value is the GPO's: a local import does not last.
-            let (scope, note) = FixScope.of(changes)
-            if scope == .groupPolicy, let note { comment += "\n" + note }
-            let bytes = RegFileWriter.write(changes, encoding: .utf16LE, comment: comment)
-            do {
-                try AtomicFile.write(Data(bytes), to: fixOut)
-            } catch {
-                throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
-            }
-        }
-        // The third vantage point: the machine's own WinHTTP (collect -Probe), beside tlsfit's verdicts.
-        if let bundle = bundles.first(where: { $0.probe != nil }), let probe = bundle.probe {
-            report.machineProbe = MachineProbeComparison(probe: probe, source: bundle.source, hosts: hosts)
-        }
-        switch format {
-        case .text:
-            print(DiagnosisTextRenderer.render(report, layout: terminal.layout()), terminator: "")
-            if let probe = report.machineProbe { print(MachineProbeRenderer.text(probe, layout: terminal.layout()), terminator: "") }
-        case .json: print(try JSONOutput.encode(report))
-        case .markdown:
-            print(DiagnosisMarkdownRenderer.render(report) + (report.machineProbe.map(MachineProbeRenderer.markdown) ?? ""), terminator: "")
-        case .html:
-            let page = DiagnosisHTMLRenderer.render(report)
-            print(report.machineProbe.map { MachineProbeRenderer.insert($0, intoHTML: page) } ?? page, terminator: "")
-        }
-        let status = report.exitStatus
-        if status != 0 { throw ExitCode(status) }
+        try writeFix(result.fixFile)
+        print(try DiagnosisRendering.render(result.report, as: format, layout: terminal.layout()), terminator: "")
+        if result.report.exitStatus != 0 { throw ExitCode(result.report.exitStatus) }
     }
 
-    /// Ports whose every connection failed at TCP (refused, unreachable, reset, timeout): 80 or 443 blocked.
-    static func blockedPorts(_ hosts: [HostDiagnosis]) -> [Int]? {
-        var byPort: [Int: [HostDiagnosis]] = [:]
-        for h in hosts where h.observedFailure != nil || h.succeeded { byPort[h.port, default: []].append(h) }
-        let blocked = byPort.filter { _, hs in
-            !hs.isEmpty && hs.allSatisfy { $0.observedFailure?.stage == .tcp }
-        }.keys.sorted()
-        return blocked.isEmpty ? nil : blocked
+    /// The WindowsUpdate.log: --log (streamed: a log of any size is read in one pass, one chunk in
+    /// memory), else the one a collect bundle holds.
+    func readLog(_ bundles: [CollectedBundle]) throws(InputError) -> DiagnosePlan.Log? {
+        if let log {
+            var reader = WindowsUpdateLog.Reader(source: log)
+            try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
+            return DiagnosePlan.Log(name: log, log: try reader.finish(), fromBundle: false)
+        }
+        guard let bundled = bundles.compactMap(\.updateLog).first else { return nil }
+        return DiagnosePlan.Log(name: bundled.name, log: try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name), fromBundle: true)
     }
 
-    /// HOST arguments, then (with --windows-update, or without HOST arguments) the role's hosts for the
-    /// release, or the hosts a WindowsUpdate.log shows failing.
-    /// The most hosts taken from a WindowsUpdate.log without HOST arguments: a log can name any
-    /// number of host:port pairs, and each is a connection from this machine.
-    static let logHostLimit = 32
-
-    /// The hosts to diagnose: HOST arguments, else a `--log`'s failing hosts, else the role's.
-    /// A collected bundle's log does not narrow the hosts: the admin's bundle is judged against every
-    /// host of the role, and the hosts its log shows failing are added (each then compared with the log).
-    func makeTargets(release: WindowsRelease, log: WindowsUpdateLog?, logFromBundle: Bool = false) throws(InputError) -> [ScanTarget] {
-        var list = try HostArguments.parse(hosts)
-        if list.isEmpty, !windowsUpdate, logFromBundle {
-            list = role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
-            list += (log?.failures ?? []).prefix(Self.logHostLimit).map { HostPort(host: $0.host, port: $0.port) }
-        } else if list.isEmpty, !windowsUpdate, let log, !log.failures.isEmpty {
-            list = log.failures.map { HostPort(host: $0.host, port: $0.port) }
-            if list.count > Self.logHostLimit {
-                let rest = list[Self.logHostLimit...].map(\.description)
-                list = Array(list.prefix(Self.logHostLimit))
-                CLIErrors.warn(Escaping.terminal("--log: the log names \(Self.logHostLimit + rest.count) hosts; the first \(Self.logHostLimit) are checked. Not checked (\(rest.count)): \(rest.joined(separator: ", ")). Name hosts as arguments to check others."))
-            }
-        } else if list.isEmpty || windowsUpdate {
-            list += role.hosts(release: release).map { HostPort(host: $0.host, port: $0.port) }
-        }
-        return try ScanTarget.list(hosts: list, windowsUpdate: false, resolve: resolve, connect: connect, connectAppliesToAll: true)
+    func writeFix(_ bytes: [UInt8]?) throws {
+        guard let fixOut else { return }
+        guard let bytes else { return CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written") }
+        do { try AtomicFile.write(Data(bytes), to: fixOut) } catch { throw Self.fail("--fix-out: cannot write \(fixOut): \(error)") }
     }
 }
 
 extension UpdateRole: ArgumentChoice {}
+extension DiagnosisFormat: ArgumentChoice {}

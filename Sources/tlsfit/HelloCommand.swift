@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import TLSFitCapture
 import TLSFitCore
+import TLSFitEngines
 import TLSFitReports
 
 /// `tlsfit hello`: the exact ClientHello a Windows client sends (WinHTTP), or the decode of a captured one.
@@ -35,9 +36,7 @@ struct HelloCommand: AsyncParsableCommand {
             """
     )
 
-    enum Format: String, ArgumentChoice {
-        case text, json, hex
-    }
+    typealias Format = HelloFormat
 
     @Option(name: .long, help: "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022.")
     var windows: String?
@@ -77,18 +76,12 @@ struct HelloCommand: AsyncParsableCommand {
             }
             let bytes = try Self.readDecodeArgument(decode)
             let hello: ClientHello
-            do {
-                hello = try ClientHello.decode(bytes)
-            } catch {
-                throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)")
-            }
-            try Self.printDecoded(hello, format: format)
-            return
+            do { hello = try ClientHello.decode(bytes) } catch { throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)") }
+            return try Self.printDecoded(hello, format: format)
         }
-        var release: WindowsRelease?
-        if let windows {
-            guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
-            release = r
+        let release = try windows.map { w in
+            guard let r = WindowsRelease(userText: w) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w)) }
+            return r
         }
         let chosenStack = try Self.parseStack(stack) ?? .winHTTP
         var configuration: WindowsTLSConfig
@@ -104,31 +97,19 @@ struct HelloCommand: AsyncParsableCommand {
                 ? "one hello for every patch level" : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
         }
         for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
-        let built: WindowsClientHello
+        let report: ClientHelloReport
         do {
-            built = try WindowsClientHelloBuilder.build(config: configuration, serverName: host, patch: patch)
+            report = try HelloEngine.emulated(configuration, serverName: host, patch: patch)
         } catch {
             StandardError.write("tlsfit: \(configuration.release.displayName): \(error.description)\n")
             throw ExitCode(1)
         }
-        var report = ClientHelloReport(hello: built.hello, source: "emulated", release: configuration.release,
-                                       releaseAssumed: configuration.releaseAssumed, assumptions: built.assumptions, matches: nil,
-                                       offered: built.profile.protocols, stack: chosenStack, patchLevel: built.patchLevel,
-                                       notes: patch == nil ? built.patchLevelNote.map { [$0] } ?? [] : [])
-        // Every warning that changes this hello, with its file and line (no host here: nothing it leads to).
-        report.configurationFindings = ConfigurationFinding.make(configuration.warnings, hosts: [])
         try Self.emit(report, format: format)
     }
 
     /// The decode, fingerprints and closest releases of a captured hello (`--decode`, and `--pcap` per hello).
     static func printDecoded(_ hello: ClientHello, format: Format) throws {
-        try emit(decodedReport(hello), format: format)
-    }
-
-    static func decodedReport(_ hello: ClientHello, session: WindowsHelloMatcher.Session = .init(), capturedAt: Double? = nil) -> ClientHelloReport {
-        let ranking = session.rank(hello, limit: 5, capturedAt: capturedAt)
-        return ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
-                                 matches: ranking.matches, notes: ranking.notes)
+        try emit(HelloEngine.decodedReport(hello), format: format)
     }
 
     /// `--stack` as given; nil when not given.
@@ -143,56 +124,19 @@ struct HelloCommand: AsyncParsableCommand {
 
     /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
     static func printCapture(_ file: String, format: Format) throws {
-        let contents: CaptureContents
         let captured = try captureFile(file)
         defer { if let temporary = captured.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        let report: CaptureHelloReport
         do {
-            contents = try CaptureReader.read(path: captured.path)
+            report = try HelloEngine.capture(path: captured.path, file: file)
         } catch let error as CaptureError {
             throw CLIErrors.badInput(error.description)
         }
-        // One session: every candidate hello built once, a hello seen before ranked from memory.
-        let session = WindowsHelloMatcher.Session()
-        let entries = contents.clientHellos.map { captured in
-            var entry = CaptureHelloReport.Entry(packetNumber: captured.packetNumber, timestamp: captured.timestamp, source: captured.source,
-                                                 destination: captured.destination, proxyConnectTarget: captured.proxyConnectTarget,
-                                                 hello: nil, error: nil)
-            do {
-                entry.hello = decodedReport(try ClientHello.decode(captured.bytes), session: session, capturedAt: captured.timestamp)
-            } catch {
-                entry.error = "\(error)"
-            }
-            return entry
-        }
-        let report = CaptureHelloReport(file: file, packetCount: contents.packetCount, linkType: contents.linkType,
-                                        warnings: contents.warnings.map(\.description), clientHellos: entries)
-        switch format {
-        case .json: print(try JSONOutput.encode(report))
-        case .hex: for entry in entries { print(entry.hello?.hex ?? "") }
-        case .text:
-            var text = ""
-            CaptureHelloTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
-            print(Self.terminalSafe(text), terminator: "")
-        }
-        if entries.isEmpty {
-            CLIErrors.warn("\(file): no ClientHello in \(contents.packetCount) packets")
+        print(try HelloOutput.render(report, as: format, layout: TerminalOptions.widthLayout()), terminator: "")
+        if report.clientHellos.isEmpty {
+            CLIErrors.warn("\(file): no ClientHello in \(report.packetCount) packets")
             throw ExitCode(1)
         }
-    }
-
-    /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
-    /// (a capture's whole output usually is: host names are the only text from the wire).
-    static func terminalSafe(_ text: String) -> String {
-        var text = text
-        let plain = text.withUTF8 { bytes in
-            var ok = true
-            for b in bytes where b != 0x0A && (b < 0x20 || b >= 0x7F) {
-                ok = false
-                break
-            }
-            return ok
-        }
-        return plain ? text : Escaping.terminal(text)
     }
 
     /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,
@@ -228,14 +172,7 @@ struct HelloCommand: AsyncParsableCommand {
     }
 
     static func emit(_ report: ClientHelloReport, format: Format) throws {
-        switch format {
-        case .json: print(try JSONOutput.encode(report))
-        case .hex: print(report.hex)
-        case .text:
-            var text = ""
-            ClientHelloTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
-            print(Escaping.terminal(text), terminator: "")
-        }
+        print(try HelloOutput.render(report, as: format, layout: TerminalOptions.widthLayout()), terminator: "")
     }
 
     /// Hex (spaces, colons, newlines and a 0x prefix allowed) or @FILE holding hex text or raw bytes.
@@ -255,21 +192,8 @@ struct HelloCommand: AsyncParsableCommand {
             if let first = bytes.first, first == 0x16 || first == 0x01 { return bytes }  // raw bytes
             text = String(decoding: bytes, as: UTF8.self)
         }
-        var t = text.trimmingWhitespace()
-        if t.lowercased().hasPrefix("0x") { t.removeFirst(2) }
-        let digits = t.filter { !" \t\r\n:".contains($0) }
-        guard !digits.isEmpty, digits.count % 2 == 0 else { throw CLIErrors.badInput("\(source): give the ClientHello as an even number of hex digits") }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            guard let byte = UInt8(digits[index..<next], radix: 16) else {
-                throw CLIErrors.badInput("\(source): '\(digits[index..<next])' at character \(digits.distance(from: digits.startIndex, to: index) + 1) is not hex")
-            }
-            out.append(byte)
-            index = next
-        }
-        return out
+        do { return try HelloEngine.bytes(hex: text, source: source) } catch { throw CLIErrors.badInput(error) }
     }
 }
+
+extension HelloFormat: ArgumentChoice {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
 
@@ -139,10 +140,10 @@ struct ProbeCommand: AsyncParsableCommand {
         if let sni, TLSClient.isIPAddress(sni) {
             CLIErrors.warn("--sni \(sni) is an IP address: TLS does not allow one in SNI (RFC 6066), so none is sent")
         }
-        let request: HandshakeRequest
-        let offer: ProbeReport.Offer
+        let (request, offer): (HandshakeRequest, ProbeReport.Offer)
         do {
-            (request, offer) = try buildRequest()
+            try HostArguments.rejectFile(self.target, source: "HOST")
+            (request, offer) = try ProbeEngine.request(try plan())
             try TLSClient.validate(request)
         } catch let error as InputError {
             throw CLIErrors.badInput(error)
@@ -152,186 +153,47 @@ struct ProbeCommand: AsyncParsableCommand {
         for name in offer.notNegotiable {
             CLIErrors.warn("--ciphers: \(name) cannot be negotiated by \(OpenSSLLibrary.versionText) (not offered)")
         }
-        let outcome: HandshakeOutcome
-        var httpCheck: ProbeReport.HTTPCheck?
-        if http {
-            let result = await Task.detached { PlainHTTPCheck.get(request) }.value
-            outcome = result.outcome
-            httpCheck = ProbeReport.HTTPCheck(request: result.requestLine, status: result.status, statusLine: result.statusLine)
-        } else {
-            outcome = await Task.detached { TLSClient.handshake(request) }.value
-        }
-        var report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText)
-        report.http = httpCheck
+        let report = await ProbeEngine.run(request, offer: offer, http: http)
         try emit(report)
-        if !outcome.succeeded { throw ExitCode(1) }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// The options as a plan: the words as typed, the network path.
+    func plan() throws(InputError) -> ProbePlan {
+        var plan = ProbePlan(target: target, timeout: timeout)
+        (plan.connect, plan.resolve, plan.caFile, plan.noVerify, plan.http) = (connect, resolve, caFile, noVerify, http)
+        (plan.offer.tls12, plan.offer.tls13, plan.offer.minTLS, plan.offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
+        (plan.offer.ciphers, plan.offer.ciphersuites, plan.offer.groups, plan.offer.sigalgs) = (ciphers, ciphersuites, groups, sigalgs)
+        (plan.offer.sni, plan.offer.noSNI) = (sni, noSNI)
+        plan.path = try network.path() ?? .direct
+        return plan
     }
 
     /// Prints the report in the chosen format (text escaped for the terminal).
     func emit(_ report: ProbeReport) throws {
-        switch format {
-        case .json:
-            print(try JSONOutput.encode(report))
-        case .text:
-            var text = ""
-            ProbeTextRenderer.render(report, layout: TerminalOptions.widthLayout(), into: &text)
-            print(Escaping.terminal(text), terminator: "")
-        }
+        print(try ProbeTextRenderer.output(report, json: format == .json, layout: TerminalOptions.widthLayout()), terminator: "")
     }
 
     /// `--windows` / `--config`: one connection with the exact Windows ClientHello.
     func runAsWindows() async throws {
-        var release: WindowsRelease?
-        if let windows {
-            guard let r = WindowsRelease(userText: windows) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(windows)) }
-            release = r
+        let release = try windows.map { w in
+            guard let r = WindowsRelease(userText: w) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w)) }
+            return r
         }
         var configuration: WindowsTLSConfig
-        let target: HostPort
-        var connectAddress: String?
-        var connectPort: Int?
-        let path: NetworkPath
+        let request: WindowsHelloProbe.Request
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
             configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
             configuration.stack = chosenStack ?? .winHTTP
             try HostArguments.rejectFile(self.target, source: "HOST")
-            target = try HostPort(parsing: self.target, source: "HOST")
-            let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
-            if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {
-                connectAddress = match.address
-                connectPort = match.addressPort ?? target.port
-            }
-            if let connect {
-                let c = try HostPort(parsing: connect, defaultPort: target.port, source: "--connect")
-                connectAddress = c.host
-                connectPort = c.port
-            }
-            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-                throw InputError(source: "--ca-file", message: "cannot read \(caFile)")
-            }
-            path = (try network.path() ?? .direct).route(host: target.host, port: target.port)
-        } catch let error as InputError {
+            request = try ProbeEngine.windowsRequest(try plan(), config: configuration)
+        } catch {
             throw CLIErrors.badInput(error)
         }
         for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(w.message) }
-        var request = WindowsHelloProbe.Request(
-            host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort, config: configuration,
-            timeout: timeout, caFile: caFile, confirm: true)
-        request.path = path
-        // A Windows Update service host is pinned to Microsoft's keys (against the system store, as Windows).
-        if caFile == nil, BuiltInServerProfile.forHost(target.host)?.expectedRoot != nil { request.pins = .builtIn }
-        let result = await Task.detached { WindowsHelloProbe.run(request) }.value
-        var outcome = result.outcome
-        if noVerify, outcome.failure?.stage == .certificate { outcome.failure = nil }
-        let profile = result.hello?.profile ?? ClientProfile(config: configuration)
-        let offer = ProbeReport.Offer(
-            minVersion: profile.protocols.first ?? .tls12, maxVersion: profile.protocols.last ?? .tls12,
-            cipherList: profile.suites.map(\.suite.iana).joined(separator: ","), tls13CipherSuites: nil,
-            groups: profile.groups.joined(separator: ","),
-            signatureAlgorithms: profile.signatureSchemes.map(SignatureScheme.name).joined(separator: ","),
-            notNegotiable: profile.suites.filter { $0.openssl == nil }.map(\.suite.iana))
-        let client = ProbeReport.WindowsClient(
-            release: configuration.release.rawValue, releaseAssumed: configuration.releaseAssumed,
-            helloHex: result.hello.map { Digest.hex($0.hello.encode()) }, ja3: result.hello?.hello.ja3, ja4: result.hello?.hello.ja4,
-            helloRetryRequest: result.serverHello?.isHelloRetryRequest ?? false, confirmingHandshake: result.confirmation != nil,
-            confirmationNote: result.confirmationSkipped, assumptions: result.hello?.assumptions ?? [],
-            certificateProof: result.hello == nil ? nil : result.proof)
-        let report = ProbeReport(outcome: outcome, offer: offer, openssl: OpenSSLLibrary.versionText, windowsClient: client)
+        let report = await ProbeEngine.runWindows(request, config: configuration, noVerify: noVerify)
         try emit(report)
-        if !outcome.succeeded { throw ExitCode(1) }
-    }
-
-    /// Turns the options into a request, resolving every name the user typed.
-    func buildRequest() throws -> (HandshakeRequest, ProbeReport.Offer) {
-        try HostArguments.rejectFile(self.target, source: "HOST")
-        let target = try HostPort(parsing: self.target, defaultPort: http ? 80 : 443, source: "HOST")
-        var connectAddress: String?
-        var connectPort: Int?
-        let overrides = try resolve.map { text throws(InputError) in try ResolveOverride(parsing: text) }
-        if let match = ResolveOverride.match(overrides, host: target.host, port: target.port) {
-            connectAddress = match.address
-            connectPort = match.addressPort ?? target.port
-        }
-        if let connect {
-            let c = try HostPort(parsing: connect, defaultPort: target.port, source: "--connect")
-            connectAddress = c.host
-            connectPort = c.port
-        }
-        var minVersion = TLSVersion.tls10
-        var maxVersion = TLSVersion.tls13
-        if tls12 { (minVersion, maxVersion) = (.tls12, .tls12) }
-        if tls13 { (minVersion, maxVersion) = (.tls13, .tls13) }
-        if let minTLS {
-            guard let v = TLSVersion(userText: minTLS) else { throw InputError(source: "--min-tls", message: "unknown version '\(minTLS)' (1.0, 1.1, 1.2, 1.3)") }
-            minVersion = v
-        }
-        if let maxTLS {
-            guard let v = TLSVersion(userText: maxTLS) else { throw InputError(source: "--max-tls", message: "unknown version '\(maxTLS)' (1.0, 1.1, 1.2, 1.3)") }
-            maxVersion = v
-        }
-        guard minVersion <= maxVersion else {
-            throw InputError(source: "--min-tls", message: "\(minVersion.rawValue) is above --max-tls \(maxVersion.rawValue)")
-        }
-
-        var cipherString: String?
-        var tls13Suites: String?
-        var notNegotiable: [String] = []
-        if let ciphers {
-            switch try CipherListParser.parse(ciphers, source: "--ciphers") {
-            case .openssl(let expression):
-                cipherString = expression
-            case .suites(let suites):
-                let usable = suites.filter { $0.openssl != nil && !$0.opensslNameIsLegacy }
-                notNegotiable = suites.filter { $0.openssl == nil || $0.opensslNameIsLegacy }.map(\.iana)
-                guard !usable.isEmpty else {
-                    throw InputError(source: "--ciphers", message: "none of the suites can be negotiated by \(OpenSSLLibrary.versionText): \(notNegotiable.joined(separator: ", "))")
-                }
-                let lists = Catalog.shared.opensslLists(usable)
-                cipherString = lists.cipherList
-                if !lists.ciphersuites.isEmpty { tls13Suites = lists.ciphersuites }
-                // The list governs TLS 1.2 and below; without TLS 1.3 names in it, TLS 1.3 (whose
-                // suites are separate) is left out unless asked for, so the result reflects the list.
-                if lists.ciphersuites.isEmpty && ciphersuites == nil && !tls13 && maxTLS == nil && !tls12 {
-                    maxVersion = min(maxVersion, .tls12)
-                }
-                if lists.cipherList.isEmpty && !tls12 && minTLS == nil { minVersion = .tls13 }
-            }
-        }
-        if let ciphersuites {
-            var names: [String] = []
-            for token in CipherListParser.tokens(ciphersuites.replacing(":", with: ",")) {
-                guard let suite = Catalog.shared.suite(named: token), suite.isTLS13, let name = suite.openssl else {
-                    let close = Catalog.shared.suggestions(for: token, limit: 3)
-                    throw InputError(source: "--ciphersuites", message: "'\(token)' is not a TLS 1.3 cipher suite" + (close.isEmpty ? "" : " (closest: \(close.joined(separator: ", ")))"))
-                }
-                names.append(name)
-            }
-            tls13Suites = names.joined(separator: ":")
-        }
-        var groupList: String?
-        if let groups {
-            var names: [String] = []
-            for token in CipherListParser.tokens(groups.replacing(":", with: ",")) {
-                guard let id = NamedGroup.id(forName: token), let name = NamedGroup.opensslName(forID: id) else {
-                    throw InputError(source: "--groups", message: "unknown group '\(token)' (x25519, secp256r1/P-256/NistP256, secp384r1, secp521r1, x448, ffdhe2048...)")
-                }
-                names.append(name)
-            }
-            groupList = names.joined(separator: ":")
-        }
-        var request = HandshakeRequest(
-            host: target.host, port: target.port, connectAddress: connectAddress, connectPort: connectPort,
-            sni: noSNI ? nil : (sni ?? target.host), minVersion: minVersion, maxVersion: maxVersion,
-            cipherString: cipherString, tls13CipherSuites: tls13Suites, groups: groupList, signatureAlgorithms: sigalgs,
-            timeout: timeout, caFile: caFile, verifyCertificate: !noVerify)
-        request.path = (try network.path() ?? .direct).route(host: target.host, port: target.port)
-        let offer = ProbeReport.Offer(
-            minVersion: minVersion, maxVersion: maxVersion, cipherList: cipherString, tls13CipherSuites: tls13Suites,
-            groups: groupList, signatureAlgorithms: sigalgs, notNegotiable: notNegotiable)
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw InputError(source: "--ca-file", message: "cannot read \(caFile)")
-        }
-        return (request, offer)
+        if !report.succeeded { throw ExitCode(1) }
     }
 }

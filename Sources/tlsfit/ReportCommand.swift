@@ -124,11 +124,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         if let output {
-            do {
-                try AtomicFile.write(text, to: output)
-            } catch {
-                throw Self.fail("--output: cannot write \(output): \(error)")
-            }
+            do { try AtomicFile.write(text, to: output) } catch { throw Self.fail("--output: cannot write \(output): \(error)") }
         } else {
             // Text for a terminal: control characters from files and servers are shown, not obeyed.
             StandardOutput.write(format == .text ? Escaping.terminal(text) : text)
@@ -166,29 +162,10 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let candidates = try readCandidates()
             let list = try HostArguments.parse(hosts)
-            var targets = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
-                                              connect: connect, connectAppliesToAll: true)
-            let provider = try ServerProfileInputs(serverProfile).provider
-            var sources: [ScanTarget: ServerProfile] = [:]
-            for t in targets {
-                // A profile standing for several hosts (built-in windows-update) speaks of the host it is used for.
-                // Offline, a host with no --server-profile is judged from tlsfit's built-in profile of
-                // it, as diagnose --offline does.
-                let builtIn = offline ? BuiltInServerProfile.forHost(t.host)?.profile : nil
-                sources[t] = (provider(t) ?? builtIn).map { p in var p = p; p.host = t.host; p.port = t.port; return p }
-            }
-            if offline, list.isEmpty {
-                // The update hosts tlsfit knows nothing of cannot be judged offline: say so and go on, as
-                // diagnose --offline does.
-                let unknown = targets.filter { sources[$0] == nil }
-                if !unknown.isEmpty {
-                    CLIErrors.warn("--offline: no profile for \(unknown.map(\.host).joined(separator: ", ")); skipped (scan them, or give --server-profile)")
-                    targets = targets.filter { sources[$0] != nil }
-                }
-            }
-            if offline, let missing = targets.first(where: { sources[$0] == nil }) {
-                throw InputError(source: "--offline", message: "no --server-profile for \(missing.host), and tlsfit has no built-in profile of it; save one with `tlsfit scan --save` or name a built-in one (windows-update)")
-            }
+            let all = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
+                                          connect: connect, connectAppliesToAll: true)
+            let (targets, sources) = try ReportPlan.serverSides(all, provider: try ServerProfileInputs(serverProfile).provider,
+                                                                offline: offline, hostsNamed: !list.isEmpty, warn: CLIErrors.warn)
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
                 releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
@@ -211,19 +188,7 @@ struct ReportCommand: AsyncParsableCommand {
     func readCandidates() throws(InputError) -> [ReportPlan.Candidate] {
         var result: [ReportPlan.Candidate] = []
         for spec in candidate {
-            var name: String?
-            var rest = spec
-            if let equals = spec.firstIndex(of: "="), !spec[..<equals].contains("/"), !FileManager.default.fileExists(atPath: spec) {
-                name = spec[..<equals].trimmingWhitespace()
-                rest = String(spec[spec.index(after: equals)...])
-            }
-            let files = rest.split(separator: ",").map(String.init).filter { !$0.isEmpty }
-            guard !files.isEmpty else { throw InputError(source: "--candidate", message: "'\(spec)': name at least one file") }
-            let label = name ?? URL(fileURLWithPath: files[0]).deletingPathExtension().lastPathComponent
-            guard !label.isEmpty else { throw InputError(source: "--candidate", message: "'\(spec)': empty name") }
-            guard !result.contains(where: { $0.name == label }) else {
-                throw InputError(source: "--candidate", message: "two candidates are named '\(label)'; name them: --candidate NAME=FILE")
-            }
+            let (label, files) = try ReportPlan.Candidate.parse(spec, taken: result.map(\.name))
             let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files))
             result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
 
@@ -99,19 +100,21 @@ struct ScanCommand: ParsableCommand {
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
         Interruption.shared.install()
         let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
-        var profiles: [ServerProfile] = []
-        for round in 1...`repeat` {
-            profiles = ServerScanner.scan(
-                targets, options: options, progress: { progress.update($0) },
-                isCancelled: { Interruption.shared.isInterrupted })
-            if `repeat` > 1 {
+        var plan = ScanPlan(targets: targets, options: options)
+        plan.rounds = `repeat`
+        var engine = ScanEngine(plan: plan)
+        engine.progress = { progress.update($0) }
+        engine.isCancelled = { Interruption.shared.isInterrupted }
+        if `repeat` > 1 {
+            engine.roundDone = { round, profiles in
                 let usage = ProcessUsage.current()
                 StandardError.write("round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n")
             }
-            if Interruption.shared.isInterrupted { break }
         }
+        let result = engine.run()
+        let profiles = result.profiles
         progress.finish()
-        if Interruption.shared.isInterrupted {
+        if result.interrupted {
             // Say what was done; write no --save file from a partial scan.
             StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
             if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
@@ -120,7 +123,7 @@ struct ScanCommand: ParsableCommand {
 
         switch format {
         case .json:
-            print(try JSONOutput.encode(ServerProfileDocument(hosts: profiles)))
+            print(try JSONOutput.encode(result.document))
         case .text:
             print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "")
         }
@@ -132,7 +135,7 @@ struct ScanCommand: ParsableCommand {
             }
         }
         // A host that could not be reached measured nothing: its protocols are empty.
-        if profiles.contains(where: { $0.protocols.isEmpty }) { throw ExitCode(1) }
+        if !result.unreachable.isEmpty { throw ExitCode(1) }
     }
 
     /// The hosts from arguments, `--hosts` and `--windows-update`, with `--resolve` and `--connect` applied.

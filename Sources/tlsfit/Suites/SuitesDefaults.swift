@@ -36,7 +36,7 @@ extension SuitesCommand {
             case .text:
                 let layout = TerminalOptions.widthLayout()
                 print("\(info.displayName) (\(info.release.rawValue))")
-                print(SuitesCommand.table([
+                print(SuitesText.table([
                     ["Client protocols on by default:", info.defaultClientProtocols.map(\.rawValue).joined(separator: ", ")],
                     ["Supported protocols:", info.supportedProtocols.map(\.rawValue).joined(separator: ", ")],
                     ["Default curves:", info.defaultCurves.joined(separator: ", ")],
@@ -55,11 +55,11 @@ extension SuitesCommand {
                 }
                 print("")
                 print("Default cipher suites, in priority order:")
-                print(SuitesCommand.table(info.defaultOrder.map(row), layout: layout))
+                print(SuitesText.table(info.defaultOrder.map(row), layout: layout))
                 if all {
                     print("")
                     print("Supported, not enabled by default:")
-                    print(SuitesCommand.table(others.map(row), layout: layout))
+                    print(SuitesText.table(others.map(row), layout: layout))
                 }
             }
         }

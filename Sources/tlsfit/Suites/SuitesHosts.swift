@@ -35,43 +35,10 @@ extension SuitesCommand {
                 try SuitesCommand.emitJSON(HostsJSON(schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns, hosts: entries))
             case .text:
                 let layout = TerminalOptions.widthLayout()
-                print(Self.text(entries, layout: layout), terminator: "")
+                print(SuitesText.text(entries, layout: layout), terminator: "")
                 print(layout.wrap("Allow-list (the seed article, and windows-update-security.md for the delivery hosts; ports 80 and 443): \(Catalog.shared.updateHostPatterns.joined(separator: ", "))",
                                   first: "", indent: "  "), terminator: "")
             }
         }
-    }
-}
-
-extension SuitesCommand.Hosts {
-    /// The hosts at `layout.width` columns: facts and suite lists wrap; host names, suite names and sources stay whole.
-    static func text(_ entries: [UpdateHostEntry], layout: TextLayout) -> String {
-        var out = ""
-        func line(_ text: String, _ first: String, _ indent: String) { out += layout.wrapKeepingKeys(text, first: first, indent: indent) }
-        for e in entries {
-            line("\(e.host):\(e.port) (\(e.scheme))  \(e.roles.joined(separator: ", "))"
-                + (e.agents.isEmpty ? "; contacted by no agent by default" : "; contacted by: \(e.agents.joined(separator: ", "))"), "", "  ")
-            line(e.purpose, "  ", "    ")
-            line("allow-list: \(e.allowListPattern ?? "not covered")", "  ", "    ")
-            if e.scheme == "http" {
-                line("served over plain HTTP: checked with TCP \(e.port) and one request, not TLS", "  ", "    ")
-            }
-            if let profile = e.profile {
-                var text = "built-in profile '\(profile)': \(e.certificateKeyType == "EC" ? "ECDSA" : (e.certificateKeyType ?? "?")) certificate"
-                if let chain = e.certificateChain, !chain.isEmpty { text += ", \(chain.joined(separator: " -> "))" }
-                line(text + "; refuses by \(e.refusal == "reset" ? "TCP reset" : "alert")", "  ", "    ")
-                for (version, suites) in (e.protocols ?? [:]).sorted(by: { $0.key > $1.key }) {
-                    line("\(version): \(suites.joined(separator: ", "))", "    ", "      ")
-                }
-                for f in e.facts ?? [] {
-                    line("\(f.name): \(f.confidence.rawValue.uppercased()) (\(f.date)) \(f.source)", "    ", "      ")
-                }
-            } else if e.scheme == "https" {
-                line("no built-in TLS profile: measured live (tlsfit scan)", "  ", "    ")
-            }
-            line("source: \(e.source)", "  ", "    ")
-            out += "\n"
-        }
-        return out
     }
 }

@@ -27,7 +27,7 @@ extension SuitesCommand {
                     rows += info.supported.map { e in
                         [e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-", e.enabledByDefault ? "yes" : "no"]
                     }
-                    print(SuitesCommand.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
+                    print(SuitesText.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
                 }
                 return
             }
@@ -37,8 +37,8 @@ extension SuitesCommand {
                 try SuitesCommand.emitJSON(ListJSON(schemaVersion: JSONOutput.schemaVersion, suites: suites.map(SuiteJSON.init)))
             case .text:
                 var rows = [["code", "iana", "openssl", "protocols", "flags"]]
-                rows += suites.map { [$0.codeString, $0.iana, $0.openssl ?? "-", SuitesCommand.protocolRange($0), SuitesCommand.flagWords($0)] }
-                print(SuitesCommand.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
+                rows += suites.map { [$0.codeString, $0.iana, $0.openssl ?? "-", SuitesText.protocolRange($0), SuitesText.flagWords($0)] }
+                print(SuitesText.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
             }
         }
     }

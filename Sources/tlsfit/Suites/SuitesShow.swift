@@ -1,5 +1,6 @@
 import ArgumentParser
 import TLSFitCore
+import TLSFitReports
 
 extension SuitesCommand {
     struct Show: AsyncParsableCommand {
@@ -31,15 +32,15 @@ extension SuitesCommand {
             case .text:
                 let layout = TerminalOptions.widthLayout()
                 print("\(suite.iana) (\(suite.codeString))")
-                print(SuitesCommand.table([
+                print(SuitesText.table([
                     ["OpenSSL:", suite.openssl ?? "- (OpenSSL has no name for it)"],
                     ["Windows:", suite.windowsNames.isEmpty ? "- (Windows never supported it)" : suite.windowsNames.joined(separator: ", ")],
                     ["Key exchange:", suite.keyExchange],
                     ["Authentication:", suite.authentication],
                     ["Encryption:", suite.encryption],
                     ["MAC:", suite.mac],
-                    ["Protocols:", SuitesCommand.protocolRange(suite)],
-                    ["Flags:", SuitesCommand.flagWords(suite)],
+                    ["Protocols:", SuitesText.protocolRange(suite)],
+                    ["Flags:", SuitesText.flagWords(suite)],
                 ], layout: layout))
                 print("")
                 print("Windows:")
@@ -54,7 +55,7 @@ extension SuitesCommand {
                         rows.append([release.rawValue, "yes", state, entry.defaultPriority.map(String.init) ?? "-", entry.windowsName])
                     }
                 }
-                print(SuitesCommand.table(rows, layout: layout))
+                print(SuitesText.table(rows, layout: layout))
             }
         }
     }

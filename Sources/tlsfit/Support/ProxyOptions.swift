@@ -42,6 +42,12 @@ struct ProxyOptions: ParsableArguments {
         return try withCredentials(.proxy(parsed), environment: environment)
     }
 
+    /// The path the options ask for, else `fallback` (the machine's WinHTTP proxy) with the credentials.
+    func path(orMachine fallback: NetworkPath) throws(InputError) -> NetworkPath {
+        if let asked = try path() { return asked }
+        return try withCredentials(fallback)
+    }
+
     /// `path` with the credentials of `--proxy-credentials-file` or `TLSFIT_PROXY_CREDENTIALS` given
     /// to its proxy (also the machine's WinHTTP proxy). Their value is never shown.
     func withCredentials(_ path: NetworkPath, environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError) -> NetworkPath {

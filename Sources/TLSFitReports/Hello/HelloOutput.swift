@@ -1,0 +1,49 @@
+import TLSFitCore
+
+/// The formats of `tlsfit hello`.
+public enum HelloFormat: String, Sendable, CaseIterable {
+    case text, json, hex
+}
+
+/// The whole output of `hello`, ready to print as is: text escaped for a terminal, JSON, or hex.
+public enum HelloOutput {
+    public static func render(_ report: ClientHelloReport, as format: HelloFormat, layout: TextLayout) throws -> String
+    {
+        switch format {
+        case .json: return try JSONOutput.encode(report) + "\n"
+        case .hex: return report.hex + "\n"
+        case .text:
+            var text = ""
+            ClientHelloTextRenderer.render(report, layout: layout, into: &text)
+            return Escaping.terminal(text)
+        }
+    }
+
+    /// Every hello of a capture: one hex line per hello (empty where it could not be decoded).
+    public static func render(_ report: CaptureHelloReport, as format: HelloFormat, layout: TextLayout) throws -> String
+    {
+        switch format {
+        case .json: return try JSONOutput.encode(report) + "\n"
+        case .hex: return report.clientHellos.map { ($0.hello?.hex ?? "") + "\n" }.joined()
+        case .text:
+            var text = ""
+            CaptureHelloTextRenderer.render(report, layout: layout, into: &text)
+            return terminalSafe(text)
+        }
+    }
+
+    /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
+    /// (a capture's whole output usually is: host names are the only text from the wire).
+    public static func terminalSafe(_ text: String) -> String {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            var ok = true
+            for b in bytes where b != 0x0A && (b < 0x20 || b >= 0x7F) {
+                ok = false
+                break
+            }
+            return ok
+        }
+        return plain ? text : Escaping.terminal(text)
+    }
+}
