@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "tlsfit",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tlsfit", targets: ["tlsfit"]),
         // For the fuzzing package in Fuzz/, which builds the parsers with the fuzzer runtime.
@@ -94,6 +94,11 @@ let package = Package(
             name: "TLSFitCore",
             dependencies: ["CipherSuites", "CXML", "CArchive"]
         ),
+        // What the core leaves to its callers: files, folders, standard error, threads, libxml2.
+        .target(
+            name: "TLSFitSystem",
+            dependencies: ["TLSFitCore"]
+        ),
         // The only module that talks to OpenSSL.
         .target(
             name: "TLSFitHandshake",
@@ -119,12 +124,12 @@ let package = Package(
         // What combines the network with the core: diagnose and report runs, for the CLI and tests.
         .target(
             name: "TLSFitEngines",
-            dependencies: ["TLSFitCore", "TLSFitHandshake"]
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitSystem"]
         ),
         .executableTarget(
             name: "tlsfit",
             dependencies: [
-                "TLSFitCore", "TLSFitHandshake", "TLSFitEngines", "TLSFitReports", "TLSFitCapture",
+                "TLSFitCore", "TLSFitSystem", "TLSFitHandshake", "TLSFitEngines", "TLSFitReports", "TLSFitCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -136,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCoreTests",
-            dependencies: ["TLSFitCore", "TLSFitTestZips"],
+            dependencies: ["TLSFitCore", "TLSFitSystem", "TLSFitTestZips"],
             resources: [.copy("Fixtures")]
         ),
         // Servers and certificates the tests start and make: shared by the test targets.
