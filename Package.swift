@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "tlsfit", targets: ["tlsfit"]),
         // For the fuzzing package in Fuzz/, which builds the parsers with the fuzzer runtime.
         .library(name: "TLSFitCore", targets: ["TLSFitCore"]),
+        // For the fuzzing package too: the libxml2 reader the gpresult parser is given.
+        .library(name: "TLSFitSystem", targets: ["TLSFitSystem"]),
         // For the fuzzing package too: the capture reader.
         .library(name: "TLSFitCapture", targets: ["TLSFitCapture"]),
     ],
@@ -92,17 +94,17 @@ let package = Package(
         // Pure model and logic: no sockets, no OpenSSL.
         .target(
             name: "TLSFitCore",
-            dependencies: ["CipherSuites", "CXML", "CArchive"]
+            dependencies: ["CipherSuites", "CXML"]
         ),
-        // What the core leaves to its callers: files, folders, standard error, threads, libxml2.
+        // What the core leaves to its callers: files, folders, zips, standard error, threads, libxml2.
         .target(
             name: "TLSFitSystem",
-            dependencies: ["TLSFitCore"]
+            dependencies: ["TLSFitCore", "CArchive"]
         ),
         // The only module that talks to OpenSSL.
         .target(
             name: "TLSFitHandshake",
-            dependencies: ["TLSFitCore", "COpenSSL", "COpenSSLShims"]
+            dependencies: ["TLSFitCore", "TLSFitSystem", "COpenSSL", "COpenSSLShims"]
         ),
         // libpcap from the system (Debian: libpcap-dev), for reading capture files: its header at
         // build time, the library itself loaded with dlopen when a capture is opened (see CPcap.h).

@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import TLSFitCapture
 import TLSFitCore
+import TLSFitSystem
 import TLSFitReports
 
 /// `tlsfit hello`: the exact ClientHello a Windows client sends (WinHTTP), or the decode of a captured one.

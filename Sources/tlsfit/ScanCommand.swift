@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 import TLSFitHandshake
 import TLSFitReports
 

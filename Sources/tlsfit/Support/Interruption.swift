@@ -1,6 +1,7 @@
 import Dispatch
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
