@@ -3,11 +3,13 @@ import PackageDescription
 
 let package = Package(
     name: "tlsfit",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tlsfit", targets: ["tlsfit"]),
         // For the fuzzing package in Fuzz/, which builds the parsers with the fuzzer runtime.
         .library(name: "TLSFitCore", targets: ["TLSFitCore"]),
+        // For the fuzzing package too: the libxml2 reader the gpresult parser is given.
+        .library(name: "TLSFitSystem", targets: ["TLSFitSystem"]),
         // For the fuzzing package too: the capture reader.
         .library(name: "TLSFitCapture", targets: ["TLSFitCapture"]),
     ],
@@ -92,12 +94,17 @@ let package = Package(
         // Pure model and logic: no sockets, no OpenSSL.
         .target(
             name: "TLSFitCore",
-            dependencies: ["CipherSuites", "CXML", "CArchive"]
+            dependencies: ["CipherSuites", "CXML"]
+        ),
+        // What the core leaves to its callers: files, folders, zips, standard error, threads, libxml2.
+        .target(
+            name: "TLSFitSystem",
+            dependencies: ["TLSFitCore", "CArchive"]
         ),
         // The only module that talks to OpenSSL.
         .target(
             name: "TLSFitHandshake",
-            dependencies: ["TLSFitCore", "COpenSSL", "COpenSSLShims"]
+            dependencies: ["TLSFitCore", "TLSFitSystem", "COpenSSL", "COpenSSLShims"]
         ),
         // libpcap from the system (Debian: libpcap-dev), for reading capture files: its header at
         // build time, the library itself loaded with dlopen when a capture is opened (see CPcap.h).
@@ -119,12 +126,12 @@ let package = Package(
         // What combines the network with the core: diagnose and report runs, for the CLI and tests.
         .target(
             name: "TLSFitEngines",
-            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitCapture"]
+            dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitCapture", "TLSFitSystem"]
         ),
         .executableTarget(
             name: "tlsfit",
             dependencies: [
-                "TLSFitCore", "TLSFitHandshake", "TLSFitEngines", "TLSFitReports", "TLSFitCapture",
+                "TLSFitCore", "TLSFitSystem", "TLSFitHandshake", "TLSFitEngines", "TLSFitReports", "TLSFitCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -136,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TLSFitCoreTests",
-            dependencies: ["TLSFitCore", "TLSFitTestZips"],
+            dependencies: ["TLSFitCore", "TLSFitSystem", "TLSFitTestZips"],
             resources: [.copy("Fixtures")]
         ),
         // Servers and certificates the tests start and make: shared by the test targets.

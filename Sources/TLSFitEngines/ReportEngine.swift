@@ -1,6 +1,7 @@
 import FoundationEssentials
 import TLSFitCore
 import TLSFitHandshake
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -225,6 +226,7 @@ public struct ReportEngine: Sendable {
                 for file in machine.files { inputs += try Self.readMachineFile(root + "/" + file) }
                 return inputs
             },
+            executor: ConcurrentExecutor(),
             isCancelled: { isCancelled() },
             progress: { done, total in display(done, total, "reading exports") })
         if grouped.cancelled { throw Interrupted(done: "\(grouped.machinesRead) of \(machines.count) exports read") }

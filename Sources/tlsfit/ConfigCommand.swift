@@ -5,6 +5,7 @@ import FoundationEssentials
     import Glibc
 #endif
 import TLSFitCore
+import TLSFitSystem
 import TLSFitReports
 
 /// `tlsfit config`: the effective Schannel client configuration of registry exports, Registry.pol

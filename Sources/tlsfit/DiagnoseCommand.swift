@@ -5,6 +5,7 @@ import FoundationEssentials
     import Glibc
 #endif
 import TLSFitCore
+import TLSFitSystem
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports

@@ -3,6 +3,7 @@ import FoundationEssentials
 import TLSFitCapture
 import TLSFitCore
 import TLSFitEngines
+import TLSFitSystem
 import TLSFitReports
 
 /// `tlsfit hello`: the exact ClientHello a Windows client sends (WinHTTP), or the decode of a captured one.

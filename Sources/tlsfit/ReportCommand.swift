@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports

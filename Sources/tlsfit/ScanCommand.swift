@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
 import TLSFitEngines
+import TLSFitSystem
 import TLSFitHandshake
 import TLSFitReports
 

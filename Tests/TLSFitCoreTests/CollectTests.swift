@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TLSFitTestZips
 @testable import TLSFitCore
+import TLSFitSystem
 
 /// The demo's collect bundle (CipherSuites/examples/server-2019-hardening), read from the source tree.
 enum DemoBundle {

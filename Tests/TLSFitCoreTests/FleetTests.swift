@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+import Synchronization
 @testable import TLSFitCore
+import TLSFitSystem
 
 @Suite("Fleet grouping")
 struct FleetTests {
@@ -31,21 +33,20 @@ struct FleetTests {
     @Test func identicalExportsAreParsedOnceAndTheFirstMachineIsShown() {
         let a = "Windows Registry Editor Version 5.00\r\n\r\n[\(Self.policy)]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
         let machines = (0..<1_000).map { FleetMachine(name: String(format: "pc%04d", $0), release: .windows11, files: [String(format: "pc%04d.reg", $0)]) }
-        final class Count: @unchecked Sendable { let lock = Lock(); var loads = 0 }
-        let count = Count()
+        let loads = Mutex(0)
         for chunkSize in [1, 7, 64] {
-            count.loads = 0
+            loads.withLock { $0 = 0 }
             let reading = FleetGrouping.group(machines, load: { machine throws(InputError) in
-                count.lock.withLock { count.loads += 1 }
+                loads.withLock { $0 += 1 }
                 return [WindowsConfigReader.InputFile(name: machine.files[0], bytes: Array(a.utf8))]
-            }, chunkSize: chunkSize)
+            }, chunkSize: chunkSize, executor: ConcurrentExecutor())
             #expect(reading.groups.count == 1 && reading.machinesRead == 1_000)
             let group = reading.groups[0]
             #expect(group.machines.first == "pc0000" && group.machines.count == 1_000)
             guard case .policy(let source) = group.configuration.suiteOrderSource else { Issue.record("no policy source"); continue }
             #expect(source.file == "pc0000.reg", "chunk size \(chunkSize): shown from \(source.file)")
             // Every machine's files are read; at most one more read re-parses the first machine.
-            #expect(count.loads <= 1_001)
+            #expect(loads.withLock { $0 } <= 1_001)
         }
     }
 
@@ -64,7 +65,7 @@ struct FleetTests {
         let files = contents
         let reading = FleetGrouping.group(machines, load: { machine throws(InputError) in
             [WindowsConfigReader.InputFile(name: machine.files[0], bytes: Array((files[machine.name] ?? "").utf8))]
-        }, chunkSize: 7)
+        }, chunkSize: 7, executor: ConcurrentExecutor())
         #expect(reading.skipped.count == 6)
         #expect(reading.skipped.allSatisfy { $0.line == 1 && $0.file.hasSuffix(".reg") })
         #expect(reading.machinesRead == 294)

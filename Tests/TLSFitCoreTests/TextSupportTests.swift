@@ -1,5 +1,6 @@
 import Foundation
 import TLSFitCore
+import TLSFitSystem
 import Testing
 
 /// The standard-library replacements for Foundation's printf formatting and NSString methods

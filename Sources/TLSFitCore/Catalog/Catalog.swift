@@ -1,5 +1,6 @@
 import FoundationEssentials
 import CipherSuites
+import Synchronization
 
 /// The cipher-suite and Windows catalog: suites and their names, Windows release defaults,
 /// Windows Update hosts and Windows error codes, loaded from the `CipherSuites/` data files.
@@ -201,29 +202,35 @@ extension String {
 }
 
 /// The Windows release tables of a catalog: parsed at once, or on first use (under a lock).
-final class ReleaseTables: @unchecked Sendable {
+final class ReleaseTables: Sendable {
     struct Tables {
         var releases: [WindowsRelease: WindowsReleaseInfo]
         var aliases: [String: String]
     }
 
-    private let lock = Lock()
-    private var tables: Tables?
-    private var load: (() throws(InputError) -> Tables)?
+    private enum State {
+        case loaded(Tables)
+        case pending(() throws(InputError) -> Tables)
+    }
 
-    init(tables: Tables) { self.tables = tables }
-    init(load: @escaping () throws(InputError) -> Tables) { self.load = load }
+    private let state: Mutex<State>
+
+    init(tables: Tables) { state = Mutex(.loaded(tables)) }
+    init(load: sending @escaping () throws(InputError) -> Tables) { state = Mutex(.pending(load)) }
 
     var value: Tables {
-        lock.withLock {
-            if let tables { return tables }
-            do {
-                let loaded = try load!()
-                tables = loaded
-                load = nil
-                return loaded
-            } catch {
-                fatalError("embedded catalog data is malformed: \(error)")
+        state.withLock { state in
+            switch state {
+            case .loaded(let tables):
+                return tables
+            case .pending(let load):
+                do {
+                    let loaded = try load()
+                    state = .loaded(loaded)
+                    return loaded
+                } catch {
+                    fatalError("embedded catalog data is malformed: \(error)")
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
-import Dispatch
 import FoundationEssentials
+import Synchronization
 
 /// One machine of a fleet: its name, the Windows release it runs and the files of its export.
 public struct FleetMachine: Sendable, Hashable {
@@ -145,11 +145,10 @@ public enum FleetGrouping {
         var read = 0
     }
 
-    private final class Slots: @unchecked Sendable {
-        let lock = Lock()
-        var partials: [Partial]
-        var done = 0
-        init(count: Int) { partials = Array(repeating: Partial(), count: count) }
+    /// What the chunks share: each chunk's result and the machines done so far.
+    private final class Slots: Sendable {
+        let state: Mutex<(partials: [Partial], done: Int)>
+        init(count: Int) { state = Mutex((Array(repeating: Partial(), count: count), 0)) }
     }
 
     /// What decides a machine's configuration: its release and its exports' bytes (with each
@@ -168,12 +167,11 @@ public enum FleetGrouping {
 
     /// Fingerprints of the contents parsed so far, shared by every chunk: a fleet managed by a
     /// few GPOs holds few distinct exports, and each is parsed and evaluated once.
-    private final class ContentCache: @unchecked Sendable {
-        let lock = Lock()
-        var fingerprints: [ContentKey: String] = [:]
+    private final class ContentCache: Sendable {
+        let fingerprints = Mutex<[ContentKey: String]>([:])
     }
 
-    /// Parses every machine's files (in chunks, on every core), evaluates its configuration with
+    /// Parses every machine's files (in chunks, on `executor`'s threads), evaluates its configuration with
     /// `suggestNames: false`, and groups machines by `ClientProfile.configurationFingerprint`.
     /// A machine whose release and export bytes equal an earlier machine's is not parsed again
     /// (its files are still read). `progress(done, total)` is called after each chunk. Groups
@@ -181,51 +179,28 @@ public enum FleetGrouping {
     /// files by name; a group's configuration is its first machine's (by name).
     public static func group(
         _ machines: [FleetMachine], load: Loader, chunkSize: Int = 64,
-        isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
+        executor: any ParallelExecutor = SequentialExecutor(), isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> FleetReading {
         let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map { $0..<min($0 + max(1, chunkSize), machines.count) }
         let slots = Slots(count: chunks.count)
         let cache = ContentCache()
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            var partial = Partial()
-            for machine in machines[chunks[index]] {
-                if isCancelled() { break }
-                do throws(InputError) {
-                    let files = try load(machine)
-                    let key = ContentKey(release: machine.release, files: files)
-                    var fingerprint: String
-                    if let known = cache.lock.withLock({ cache.fingerprints[key] }) {
-                        fingerprint = known
-                    } else {
-                        let group = try evaluate(machine, files)
-                        fingerprint = group.fingerprint
-                        cache.lock.withLock { cache.fingerprints[key] = fingerprint }
-                        if partial.parsed[fingerprint] == nil {
-                            partial.parsed[fingerprint] = group
-                            partial.parsedFrom[fingerprint] = machine.name
-                        }
-                    }
-                    if partial.names[fingerprint] == nil { partial.order.append(fingerprint) }
-                    partial.names[fingerprint, default: []].append(machine.name)
-                    partial.read += 1
-                } catch {
-                    partial.skipped.append(SkippedInput(error, file: machine.files.first ?? machine.name))
-                }
-            }
-            let done = slots.lock.withLock {
-                slots.partials[index] = partial
-                slots.done += chunks[index].count
-                return slots.done
+        executor.perform(iterations: chunks.count) { index in
+            let partial = readChunk(machines[chunks[index]], load: load, cache: cache, isCancelled: isCancelled)
+            let done = slots.state.withLock { state in
+                state.partials[index] = partial
+                state.done += chunks[index].count
+                return state.done
             }
             progress?(done, machines.count)
         }
+        let partials = slots.state.withLock { $0.partials }
         // Merge in chunk order.
         var merged: [String: FleetConfigurationGroup] = [:]
         var from: [String: String] = [:]
         var names: [String: [String]] = [:]
         var skipped: [SkippedInput] = []
         var read = 0
-        for partial in slots.partials {
+        for partial in partials {
             read += partial.read
             skipped += partial.skipped
             for fingerprint in partial.order {
@@ -256,6 +231,38 @@ public enum FleetGrouping {
         groups.sort { ($0.machines.count, $1.id) > ($1.machines.count, $0.id) }
         return FleetReading(groups: groups, skipped: skipped.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
                             machinesRead: read, cancelled: isCancelled())
+    }
+
+    /// One chunk's machines, read and grouped; a content already parsed (by any chunk) is not parsed again.
+    private static func readChunk(
+        _ machines: ArraySlice<FleetMachine>, load: Loader, cache: ContentCache, isCancelled: @Sendable () -> Bool
+    ) -> Partial {
+        var partial = Partial()
+        for machine in machines {
+            if isCancelled() { break }
+            do throws(InputError) {
+                let files = try load(machine)
+                let key = ContentKey(release: machine.release, files: files)
+                var fingerprint: String
+                if let known = cache.fingerprints.withLock({ $0[key] }) {
+                    fingerprint = known
+                } else {
+                    let group = try evaluate(machine, files)
+                    fingerprint = group.fingerprint
+                    cache.fingerprints.withLock { $0[key] = fingerprint }
+                    if partial.parsed[fingerprint] == nil {
+                        partial.parsed[fingerprint] = group
+                        partial.parsedFrom[fingerprint] = machine.name
+                    }
+                }
+                if partial.names[fingerprint] == nil { partial.order.append(fingerprint) }
+                partial.names[fingerprint, default: []].append(machine.name)
+                partial.read += 1
+            } catch {
+                partial.skipped.append(SkippedInput(error, file: machine.files.first ?? machine.name))
+            }
+        }
+        return partial
     }
 
     private static func evaluate(_ machine: FleetMachine, _ files: [WindowsConfigReader.InputFile]) throws(InputError) -> FleetConfigurationGroup {

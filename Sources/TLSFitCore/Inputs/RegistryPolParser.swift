@@ -150,5 +150,6 @@ public enum GPOBackupLayout {
 }
 
 extension String {
-    func replacingBackslashes() -> String { String(map { $0 == "\\" ? "/" : $0 }) }
+    /// A path with Windows separators (`a\b`) written with `/`.
+    public func replacingBackslashes() -> String { String(map { $0 == "\\" ? "/" : $0 }) }
 }

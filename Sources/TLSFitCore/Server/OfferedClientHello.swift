@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a client offered in its ClientHello, read from the first TLS record: for `serve`'s log, its
 /// choice of host by SNI, and its refusal by TCP reset (as sws.update.microsoft.com refuses).
 public struct OfferedClientHello: Sendable, Hashable {
@@ -113,12 +115,16 @@ public enum ClientReleaseGuess {
 /// the same client's hello costs one run of the release matcher, not one per connection. The key is
 /// the hello's bytes with what changes on every connection (random, session id, key share values)
 /// zeroed; at most `capacity` distinct hellos are kept (then the cache starts over).
-public final class ReleaseGuessCache: @unchecked Sendable {
-    private let lock = Lock()
-    private var guesses: [[UInt8]: String] = [:]
+public final class ReleaseGuessCache: Sendable {
+    private struct State {
+        var guesses: [[UInt8]: String] = [:]
+        var matcherRuns = 0
+    }
+
+    private let state = Mutex(State())
     private let capacity: Int
     /// How many times the matcher actually ran (for tests and the log's statistics).
-    public private(set) var matcherRuns = 0
+    public var matcherRuns: Int { state.withLock { $0.matcherRuns } }
 
     public init(capacity: Int = 1024) {
         self.capacity = capacity
@@ -126,12 +132,12 @@ public final class ReleaseGuessCache: @unchecked Sendable {
 
     public func guess(_ hello: OfferedClientHello) -> String {
         let key = Self.key(hello)
-        if let known = lock.withLock({ guesses[key] }) { return known }
+        if let known = state.withLock({ $0.guesses[key] }) { return known }
         let guess = ClientReleaseGuess.guess(hello)
-        lock.withLock {
-            matcherRuns += 1
-            if guesses.count >= capacity { guesses.removeAll(keepingCapacity: true) }
-            guesses[key] = guess
+        state.withLock { state in
+            state.matcherRuns += 1
+            if state.guesses.count >= capacity { state.guesses.removeAll(keepingCapacity: true) }
+            state.guesses[key] = guess
         }
         return guess
     }

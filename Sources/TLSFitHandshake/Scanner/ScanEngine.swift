@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Synchronization
 import TLSFitCore
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc

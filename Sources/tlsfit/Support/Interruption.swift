@@ -1,6 +1,7 @@
 import Dispatch
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -49,16 +50,14 @@ final class Interruption: @unchecked Sendable {
             return (again, temporaryFiles)
         }
         if again {
-            // Nothing is created from here on (the lock is never released: the process exits),
-            // so removing the paths, folders with their contents, leaves nothing behind. A writer
-            // stuck inside the lock (a slow disk) gets two seconds.
-            _ = creation.lock(waitingAtMost: 2)
-            for path in files { try? FileManager.default.removeItem(atPath: path) }
-            StandardError.write(sig == SIGTERM ? "\ntlsfit: terminated, exiting\n" : "\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n")
-            // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
-            // other threads are still inside OpenSSL; that crashed the process.
-            fflush(nil)
-            _exit(sig == SIGTERM ? 143 : 130)
+            // Nothing is created from here on (the cleanup exits inside the lock, which is never
+            // released), so removing the paths, folders with their contents, leaves nothing
+            // behind. A writer stuck inside the lock (a slow disk) gets two seconds.
+            for _ in 0..<200 {
+                _ = creation.withLockIfAvailable { cleanUpAndExit(after: sig, removing: files) }
+                usleep(10_000)
+            }
+            cleanUpAndExit(after: sig, removing: files)
         }
         // The first of two signals: temporary files being written go; the command finishes its
         // handshakes in flight and reports what was done.
@@ -67,6 +66,16 @@ final class Interruption: @unchecked Sendable {
             for file in files { rmdir(file) }
         }
         StandardError.write("\ntlsfit: interrupted; finishing the handshakes in flight (Ctrl-C again to quit now)\n")
+    }
+
+    /// Removes `files` (folders with their contents), says why tlsfit stops, and exits.
+    private func cleanUpAndExit(after sig: Int32, removing files: Set<String>) -> Never {
+        for path in files { try? FileManager.default.removeItem(atPath: path) }
+        StandardError.write(sig == SIGTERM ? "\ntlsfit: terminated, exiting\n" : "\ntlsfit: interrupted\(exitOnFirstSignal ? "" : " again"), exiting\n")
+        // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
+        // other threads are still inside OpenSSL; that crashed the process.
+        fflush(nil)
+        _exit(sig == SIGTERM ? 143 : 130)
     }
 
     /// Runs `body`, which creates (or renames) temporary files, so that an interruption's cleanup

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 /// "[n/N] what" on standard error, for terminals; throttled to ten updates a second.
 final class ReportProgress: @unchecked Sendable {

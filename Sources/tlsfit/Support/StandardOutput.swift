@@ -1,5 +1,6 @@
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc

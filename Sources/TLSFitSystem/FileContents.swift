@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import TLSFitCore
+
 /// Reads input files with one open, one fstat and reads up to a limit: the exports, policies and
 /// lists tlsfit is given, which may be large, hostile, or a folder by mistake.
 public enum FileContents {

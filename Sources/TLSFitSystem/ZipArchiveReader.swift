@@ -1,4 +1,5 @@
-import CArchive
+internal import CArchive
+import TLSFitCore
 
 /// The files of a zip (a `tlsfit collect` bundle), read into memory with libarchive, loaded on first
 /// use. Hostile zips are refused with an error naming the entry: a damaged entry, a name that climbs
