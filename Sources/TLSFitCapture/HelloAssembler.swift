@@ -78,20 +78,7 @@ struct HelloAssembler {
 
     mutating func add(_ segment: TCPSegment, number: Int, timestamp: Double) {
         let key = FlowKey(source: segment.source, destination: segment.destination)
-        if segment.syn {
-            let start = segment.sequence &+ 1
-            switch flows[key] {
-            case .following(let stream)? where stream.synSeen && stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start:
-                break  // a retransmitted SYN of the connection being followed
-            case .done(let synStart)? where synStart == start:
-                break  // a retransmitted (or twice captured) SYN of a connection already decided
-            default:
-                // A new connection (or the same four-tuple used again).
-                if case .following(let old)? = flows[key] { finish(old, key: key) }
-                setFlow(key, .following(Stream(reference: start, origin: 0, synSeen: true, lastPacket: number)))
-                makeRoom()
-            }
-        }
+        if segment.syn { noteSYN(segment, key: key, number: number) }
         if segment.fin || segment.rst, case .following(var stream)? = flows[key] {
             stream.closed = true
             flows[key] = .following(stream)
@@ -126,7 +113,29 @@ struct HelloAssembler {
             // Starts before the stream's first byte (a retransmission overlapping the SYN): the rest counts.
             place(&stream, segment.payload.dropFirst(stream.origin - offset), at: stream.origin)
         }
+        setFlow(key, decide(stream, segment: segment, number: number, timestamp: timestamp))
+        makeRoom()
+    }
 
+    /// A SYN: a new connection to follow, unless it repeats the SYN of one followed or decided.
+    private mutating func noteSYN(_ segment: TCPSegment, key: FlowKey, number: Int) {
+        let start = segment.sequence &+ 1
+        switch flows[key] {
+        case .following(let stream)? where stream.synSeen && stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start:
+            break  // a retransmitted SYN of the connection being followed
+        case .done(let synStart)? where synStart == start:
+            break  // a retransmitted (or twice captured) SYN of a connection already decided
+        default:
+            // A new connection (or the same four-tuple used again).
+            if case .following(let old)? = flows[key] { finish(old, key: key) }
+            setFlow(key, .following(Stream(reference: start, origin: 0, synSeen: true, lastPacket: number)))
+            makeRoom()
+        }
+    }
+
+    /// What becomes of a stream after a segment: a whole hello is taken (and the stream done), or it
+    /// is followed further, or given up with a warning.
+    private mutating func decide(_ stream: Stream, segment: TCPSegment, number: Int, timestamp: Double) -> Flow {
         let synStart = stream.synSeen ? stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) : nil
         let next: Flow
         let (scan, skip, target) = examine(stream)
@@ -162,8 +171,7 @@ struct HelloAssembler {
                 next = .following(stream)
             }
         }
-        setFlow(key, next)
-        makeRoom()
+        return next
     }
 
     /// Call once after the last packet: warns about hellos that never became whole.

@@ -7,11 +7,31 @@ public enum ConfigTextRenderer {
     public static func render(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], proxies: MachineProxyConfiguration = MachineProxyConfiguration(),
                        bundles: [CollectedBundle] = [], layout: TextLayout = TextLayout()) -> String {
         var out = ""
-        let defaultText = "default"
-        /// A "label: value" line: wraps with an indent of two, keeping bracketed registry keys whole.
-        func line(_ text: String, first: String = "", indent: String = "  ") -> String {
-            layout.wrapKeepingKeys(text, first: first, indent: indent)
+        out += header(c, documents: documents, bundles: bundles, layout: layout)
+        out += protocols(c, proxies: proxies, layout: layout)
+        out += suites(c, layout: layout)
+        out += updateHosts(c, layout: layout)
+        out += "\nWarnings (\(c.warnings.count)):\n"
+        if c.warnings.isEmpty { out += "  none\n" }
+        for w in c.warnings {
+            // The file (and line) is copied whole; " record N" may go to the next line.
+            var location = w.file.map { [$0] } ?? []
+            if let line = w.line, !location.isEmpty { location[0] += ":\(line)" } else if let record = w.record { location += ["record", "\(record)"] }
+            if !location.isEmpty { location[location.count - 1] += ":" }
+            out += layout.wrap(atoms: ["[\(w.code.rawValue)]"] + location + TextLayout.atoms(w.message), first: "  ", indent: "    ")
         }
+        return out
+    }
+
+    /// A "label: value" line: wraps with an indent of two, keeping bracketed registry keys whole.
+    private static func line(_ text: String, layout: TextLayout, first: String = "", indent: String = "  ") -> String {
+        layout.wrapKeepingKeys(text, first: first, indent: indent)
+    }
+
+    /// The release, where the export says so, and the inputs read.
+    private static func header(_ c: WindowsTLSConfig, documents: [WindowsConfigDocument], bundles: [CollectedBundle], layout: TextLayout) -> String {
+        func line(_ text: String, first: String = "", indent: String = "  ") -> String { Self.line(text, layout: layout, first: first, indent: indent) }
+        var out = ""
         out += line("Windows release: \(c.release.displayName) (\(c.release.rawValue))" + (c.releaseAssumed ? " - assumed; pass --windows to choose" : ""))
         if let d = c.detectedRelease {
             out += line("the export says: \(d.summary) at \(d.evidence.location)", first: "  ", indent: "    ")
@@ -23,6 +43,14 @@ public enum ConfigTextRenderer {
         out += layout.wrap(atoms: inputs, first: "", indent: "  ")
         for b in bundles { out += line(String(bundleLine(b).dropLast())) }
         out += "\n"
+        return out
+    }
+
+    /// Schannel's protocols, WinHTTP's and .NET's, and the proxies.
+    private static func protocols(_ c: WindowsTLSConfig, proxies: MachineProxyConfiguration, layout: TextLayout) -> String {
+        func line(_ text: String, first: String = "", indent: String = "  ") -> String { Self.line(text, layout: layout, first: first, indent: indent) }
+        let defaultText = "default"
+        var out = ""
 
         out += "Schannel client protocols:\n"
         for v in TLSVersion.allCases {
@@ -53,6 +81,13 @@ public enum ConfigTextRenderer {
         out += line("WinHTTP (Windows Update) offers: \(offered.isEmpty ? "nothing" : offered.map(\.rawValue).joined(separator: ", "))")
         let dotNet = DotNetFrameworkTLS(registry: c.registry)
         out += line(".NET Framework (WSUS sync) offers: \(dotNet.offeredProtocols(c).map(\.rawValue).joined(separator: ", ").nonEmpty ?? "nothing") - \(dotNet.explanation(c))") + "\n"
+        return out
+    }
+
+    /// The suites in order (with their source), the ones SCHANNEL switches remove, and the curves.
+    private static func suites(_ c: WindowsTLSConfig, layout: TextLayout) -> String {
+        func line(_ text: String, first: String = "", indent: String = "  ") -> String { Self.line(text, layout: layout, first: first, indent: indent) }
+        var out = ""
 
         switch c.suiteOrderSource {
         case .policy(let p): out += line("Cipher suites (policy order from \(p.location)):")
@@ -71,18 +106,7 @@ public enum ConfigTextRenderer {
             out += "Removed by SCHANNEL switches:\n"
             for r in c.removedSuites { out += line("\(r.suite.codeString) \(r.windowsName): \(r.reason) (\(r.evidence.location))", first: "  ", indent: "    ") }
         }
-        out += "\n" + line("Curves: \(c.curves.joined(separator: ", ")) (\(c.curvesSource?.description ?? defaultText))")
-
-        out += updateHosts(c, layout: layout)
-        out += "\nWarnings (\(c.warnings.count)):\n"
-        if c.warnings.isEmpty { out += "  none\n" }
-        for w in c.warnings {
-            // The file (and line) is copied whole; " record N" may go to the next line.
-            var location = w.file.map { [$0] } ?? []
-            if let line = w.line, !location.isEmpty { location[0] += ":\(line)" } else if let record = w.record { location += ["record", "\(record)"] }
-            if !location.isEmpty { location[location.count - 1] += ":" }
-            out += layout.wrap(atoms: ["[\(w.code.rawValue)]"] + location + TextLayout.atoms(w.message), first: "  ", indent: "    ")
-        }
+        out += "\n" + line("Curves: \(c.curves.joined(separator: ", ")) (\(c.curvesSource?.description ?? "default"))")
         return out
     }
 }
