@@ -128,15 +128,16 @@ enum TextDecoding {
 
 extension ArraySlice where Element == UInt8 {
     /// Drops ASCII whitespace and a stray byte order mark (EF BB BF) at both ends.
+    /// Indices first, one slice at the end: a slice per dropped byte cost a retain and a release each.
     func trimmed() -> ArraySlice<UInt8> {
-        var s = self
+        var low = startIndex, high = endIndex
         while true {
-            if let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst(); continue }
-            if s.count >= 3, s[s.startIndex] == 0xEF, s[s.startIndex + 1] == 0xBB, s[s.startIndex + 2] == 0xBF { s = s.dropFirst(3); continue }
+            if low < high, self[low] == 0x20 || self[low] == 0x09 { low += 1; continue }
+            if high - low >= 3, self[low] == 0xEF, self[low + 1] == 0xBB, self[low + 2] == 0xBF { low += 3; continue }
             break
         }
-        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
-        return s
+        while high > low, self[high - 1] == 0x20 || self[high - 1] == 0x09 { high -= 1 }
+        return low == startIndex && high == endIndex ? self : self[low..<high]
     }
 
     func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
