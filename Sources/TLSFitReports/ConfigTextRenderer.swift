@@ -38,7 +38,7 @@ public enum ConfigTextRenderer {
         }
         var inputs = ["Inputs:"]
         for (i, d) in documents.enumerated() {
-            inputs += [d.source, "(\(d.format.rawValue),", "\(d.operations.count)", "settings)" + (i == documents.count - 1 ? "" : ",")]
+            inputs += [d.source, "(\(d.format.rawValue),", "\(d.settingCount)", "settings)" + (i == documents.count - 1 ? "" : ",")]
         }
         out += layout.wrap(atoms: inputs, first: "", indent: "  ")
         for b in bundles { out += line(String(bundleLine(b).dropLast())) }

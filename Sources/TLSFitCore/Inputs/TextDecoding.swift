@@ -31,6 +31,47 @@ enum TextDecoding {
         return (text, encoding)
     }
 
+    /// The text of `bytes` as UTF-8 bytes, and where it starts: the bytes themselves (after a byte
+    /// order mark) when they are valid UTF-8 without NUL, with no copy and no String; otherwise the
+    /// bytes of what `decode` returns, with the same decisions and errors.
+    static func utf8(_ bytes: [UInt8], source: String) throws(InputError) -> (bytes: [UInt8], start: Int) {
+        var start = 0
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            start = -1
+        } else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            start = 3
+        } else if looksLikeUTF16LE(bytes) {
+            start = -1
+        }
+        if start >= 0 {
+            let (ascii, nul) = asciiAndNUL(bytes, from: start)
+            if !nul, ascii || String(validating: bytes[start...], as: UTF8.self) != nil { return (bytes, start) }
+        }
+        let (text, _) = try decode(bytes, source: source)
+        return (Array(text.utf8), 0)
+    }
+
+    /// Whether `bytes[start...]` is all ASCII, and whether it holds a NUL: eight bytes at a time.
+    static func asciiAndNUL(_ bytes: [UInt8], from start: Int) -> (ascii: Bool, nul: Bool) {
+        bytes.withUnsafeBytes { raw in
+            var high: UInt64 = 0
+            var i = start
+            let lows: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= raw.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if (w &- lows) & ~w & highs != 0 { return (high & highs == 0 && w & highs == 0, true) }
+                high |= w
+                i += 8
+            }
+            while i < raw.count {
+                if raw[i] == 0 { return (false, true) }
+                high |= UInt64(raw[i])
+                i += 1
+            }
+            return (high & highs == 0, false)
+        }
+    }
+
     static func looksLikeUTF16LE(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 4 else { return false }
         let n = min(bytes.count & ~1, 256)
@@ -87,23 +128,22 @@ enum TextDecoding {
 
 extension ArraySlice where Element == UInt8 {
     /// Drops ASCII whitespace and a stray byte order mark (EF BB BF) at both ends.
+    /// Indices first, one slice at the end: a slice per dropped byte cost a retain and a release each.
     func trimmed() -> ArraySlice<UInt8> {
-        var s = self
+        var low = startIndex, high = endIndex
         while true {
-            if let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst(); continue }
-            if s.count >= 3, s[s.startIndex] == 0xEF, s[s.startIndex + 1] == 0xBB, s[s.startIndex + 2] == 0xBF { s = s.dropFirst(3); continue }
+            if low < high, self[low] == 0x20 || self[low] == 0x09 { low += 1; continue }
+            if high - low >= 3, self[low] == 0xEF, self[low + 1] == 0xBB, self[low + 2] == 0xBF { low += 3; continue }
             break
         }
-        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
-        return s
+        while high > low, self[high - 1] == 0x20 || self[high - 1] == 0x09 { high -= 1 }
+        return low == startIndex && high == endIndex ? self : self[low..<high]
     }
 
     func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
-        let p = Array(prefix.utf8)
-        guard count >= p.count else { return false }
         var i = startIndex
-        for c in p {
-            if asciiLower(self[i]) != asciiLower(c) { return false }
+        for c in prefix.utf8 {
+            guard i < endIndex, asciiLower(self[i]) == asciiLower(c) else { return false }
             i += 1
         }
         return true

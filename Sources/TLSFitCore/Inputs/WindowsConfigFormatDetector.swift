@@ -50,13 +50,19 @@ public enum WindowsConfigFormatDetector {
 
     /// Parses bytes in the given (or detected) format.
     public static func parse(_ bytes: [UInt8], source: String, format: WindowsConfigFormat? = nil) throws(InputError) -> WindowsConfigDocument {
+        try parse(bytes, source: source, format: format, keepingValuesOf: nil)
+    }
+
+    /// As `parse`; a regedit export keeps only the values of keys `keep` accepts (the others are counted).
+    static func parse(_ bytes: [UInt8], source: String, format: WindowsConfigFormat?,
+                      keepingValuesOf keep: ((String) -> Bool)?) throws(InputError) -> WindowsConfigDocument {
         guard bytes.count <= WindowsConfigReader.maximumFileSize else {
             throw InputError(source: source, message: "the file is \(bytes.count / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
         }
         let kind: WindowsConfigFormat
         if let format { kind = format } else { kind = try detect(bytes, source: source) }
         switch kind {
-        case .regedit: return try RegFileParser.parse(bytes, source: source)
+        case .regedit: return try RegFileParser.parse(bytes, source: source, keepingValuesOf: keep)
         case .registryPol: return try RegistryPolParser.parse(bytes, source: source)
         case .gpresultXML: return try GPResultParser.parse(bytes, source: source)
         case .tlsCipherSuiteJSON: return try SuiteListParser.parseJSON(bytes, source: source)

@@ -23,12 +23,16 @@ public enum WindowsConfigReader {
         }
     }
 
-    /// Parses every file (format detected from content unless given).
+    /// Parses every file (format detected from content unless given), for evaluation: the values of
+    /// a regedit export's keys that tlsfit never reads (`RegistryPath.mayBeRead`) are checked as
+    /// strictly as the others but only counted (`skippedOperations`), so an export of a whole hive
+    /// costs no memory for them. `WindowsConfigFormatDetector.parse` keeps every operation.
     public static func parse(_ files: [InputFile]) throws(InputError) -> [WindowsConfigDocument] {
         var documents: [WindowsConfigDocument] = []
         documents.reserveCapacity(files.count)
         for file in files {
-            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format))
+            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format,
+                                                                   keepingValuesOf: RegistryPath.mayBeRead))
         }
         return documents
     }

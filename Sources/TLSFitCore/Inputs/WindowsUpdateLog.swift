@@ -124,14 +124,14 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             let n = chunk.count
             while i < n {
                 // The line's end: LF or CR.
-                var j = i
-                while j < n, chunk[j] != 0x0A, chunk[j] != 0x0D { j += 1 }
+                let (j, quiet) = ByteScan.lineEnd(chunk, from: i)
                 if j < n, line.isEmpty, !(chunk[j] == 0x0A && afterCR && j == i) {
                     // A whole line inside the chunk: read in place, no copy.
                     afterCR = false
                     let number = lineNumber
                     lineNumber += 1
-                    try read(UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number)
+                    try read(UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number,
+                             quiet: quiet && j - i <= Reader.maximumLineLength)
                     afterCR = chunk[j] == 0x0D
                     i = j + 1
                     continue
@@ -204,21 +204,40 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             try line.withUnsafeBufferPointer { (bytes) throws(InputError) in try read(bytes, number: number) }
         }
 
-        /// One line: its time stamp, its URL, its failure.
-        mutating func read(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws(InputError) {
+        /// Counts the line's time stamp and keeps the newest; the range of its thread field when
+        /// the line has a time stamp.
+        mutating func stamp(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> Range<Int>? {
+            let fields = LineFields(line)
+            guard let date = fields.range(0), let time = fields.range(1),
+                  let seconds = WindowsUpdateLog.timestamp(line, date, time) else { return nil }
+            record(seconds, number: number)
+            return fields.range(3)
+        }
+
+        mutating func record(_ seconds: Int64, number: Int) {
+            stampedLines += 1
+            if newestSeconds.map({ seconds >= $0 }) ?? true {
+                newestSeconds = seconds
+                log.newestTimeLine = number
+            }
+        }
+
+        /// One line: its time stamp, its URL, its failure. Most lines hold neither a URL nor a
+        /// failure: one byte-parallel pass says so (`quiet`, when the caller's scan for the line's
+        /// end found it already), and only their time stamp is read.
+        mutating func read(_ line: UnsafeBufferPointer<UInt8>, number: Int, quiet: Bool? = nil) throws(InputError) {
+            if quiet ?? !ByteScan.mayHoldURLOrFailure(line) {
+                if let seconds = WindowsUpdateLog.canonicalTimestamp(line) {
+                    record(seconds, number: number)
+                } else {
+                    _ = stamp(line, number: number)
+                }
+                return
+            }
             if line.contains(0) {
                 throw InputError(source: source, line: number, message: "binary data (a NUL character) in a text file; is this the right file?")
             }
-            let fields = LineFields(line)
-            var thread: Range<Int>?
-            if let date = fields.range(0), let time = fields.range(1), let seconds = WindowsUpdateLog.timestamp(line, date, time) {
-                stampedLines += 1
-                if newestSeconds.map({ seconds >= $0 }) ?? true {
-                    newestSeconds = seconds
-                    log.newestTimeLine = number
-                }
-                thread = fields.range(3)
-            }
+            let thread = stamp(line, number: number)
             let url = WindowsUpdateLog.firstURL(in: line)
             func threadName() -> String { thread.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) } ?? "" }
             if let url {
@@ -312,6 +331,28 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             let (h, mi, s) = three(time.lowerBound..<timeEnd, separator: 0x3A)
         else { return nil }
         guard (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s) else { return nil }
+        return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
+    }
+
+    /// What `timestamp` reads from a line that starts `YYYY/MM/DD HH:MM:SS` followed by its end,
+    /// a space or a dot (the agent's every line), without splitting fields; nil for any other line
+    /// (and for out-of-range fields: the general reading decides those).
+    static func canonicalTimestamp(_ line: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard line.count >= 19, line.count == 19 || line[19] == 0x20 || line[19] == 0x2E,
+              line[4] == 0x2F, line[7] == 0x2F, line[10] == 0x20, line[13] == 0x3A, line[16] == 0x3A else { return nil }
+        func number(_ at: Int, _ count: Int) -> Int? {
+            var value = 0
+            for k in at..<(at + count) {
+                let digit = line[k] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+        guard let y = number(0, 4), let mo = number(5, 2), let da = number(8, 2),
+              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
+              (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s)
+        else { return nil }
         return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
     }
 

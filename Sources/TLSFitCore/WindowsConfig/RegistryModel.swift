@@ -183,12 +183,19 @@ public struct WindowsConfigDocument: Sendable, Hashable {
     public var source: String
     public var format: WindowsConfigFormat
     public var operations: [RegistryOperation]
+    /// Operations read and checked but not kept: the values of keys tlsfit never reads, when the
+    /// document was read for evaluation (`WindowsConfigReader.parse`; see `RegistryPath.mayBeRead`).
+    public var skippedOperations: Int
 
-    public init(source: String, format: WindowsConfigFormat, operations: [RegistryOperation]) {
+    public init(source: String, format: WindowsConfigFormat, operations: [RegistryOperation], skippedOperations: Int = 0) {
         self.source = source
         self.format = format
         self.operations = operations
+        self.skippedOperations = skippedOperations
     }
+
+    /// Every setting the file makes, kept or skipped.
+    public var settingCount: Int { operations.count + skippedOperations }
 }
 
 extension UInt32 {

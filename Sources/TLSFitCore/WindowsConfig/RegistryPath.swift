@@ -76,6 +76,18 @@ public enum RegistryPath {
     /// The case-folded form used for comparison (Windows compares key names case-insensitively).
     public static func folded(_ normalized: String) -> String { normalized.lowercased() }
 
+    /// Whether tlsfit may read a value of `key` (normalized, any case): false only for keys outside
+    /// every part of the registry it models (SCHANNEL, Cryptography, .NET, WinHTTP and Internet
+    /// Settings, Windows Update, the release in Windows NT\CurrentVersion, SystemCertificates). A
+    /// superset by design: the keys' names are matched anywhere in the path, in any hive.
+    public static func mayBeRead(_ key: String) -> Bool {
+        let folded = key.lowercased()
+        return readMarkers.contains { folded.contains($0) }
+    }
+
+    static let readMarkers = ["securityproviders", "schannel", "cryptography", ".netframework", "internet settings", "winhttp",
+                              "windowsupdate", "windows nt\\currentversion", "systemcertificates"]
+
     public static let schannel = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"#
     public static let schannelProtocols = schannel + #"\Protocols"#
     public static let schannelCiphers = schannel + #"\Ciphers"#

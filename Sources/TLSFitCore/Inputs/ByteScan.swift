@@ -1,0 +1,76 @@
+/// Byte-parallel scans, eight bytes at a time, for the hot loops of the big inputs (a WindowsUpdate.log
+/// of millions of lines): where a line ends, and whether a line can hold anything the reader looks for.
+enum ByteScan {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// 0x80 in each byte of `x` that is zero and 0 elsewhere: exact (no carry crosses bytes).
+    @inline(__always) static func zeros(_ x: UInt64) -> UInt64 {
+        ~(((x & lows) &+ lows) | x | lows)
+    }
+
+    /// 0x80 in each byte of `word` equal to `byte`.
+    @inline(__always) static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        zeros(word ^ (ones &* UInt64(byte)))
+    }
+
+    /// Eight bytes at `offset`, the first in the low byte whatever the machine's byte order.
+    @inline(__always) static func word(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The index of the first LF or CR at or after `from` (or `buffer.count`), and whether the bytes
+    /// before it are quiet (`mayHoldURLOrFailure` false): one pass for both.
+    static func lineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> (end: Int, quiet: Bool) {
+        let raw = UnsafeRawBufferPointer(buffer)
+        let n = buffer.count
+        var i = from
+        var quiet = true
+        while i + 9 <= n {
+            let w = word(raw, i), v = word(raw, i + 1)
+            let ends = equal(w, 0x0A) | equal(w, 0x0D)
+            let found = marks(w, v)
+            if ends != 0 {
+                let bytes = ends.trailingZeroBitCount >> 3  // the bytes before the end
+                let before = bytes == 0 ? 0 : found & ((1 << (bytes << 3)) &- 1)
+                return (i + bytes, quiet && before == 0)
+            }
+            if found != 0 { quiet = false }
+            i += 8
+        }
+        while i < n {
+            let b = buffer[i]
+            if b == 0x0A || b == 0x0D { return (i, quiet) }
+            if isMark(b, i + 1 < n ? buffer[i + 1] : 0xFF) { quiet = false }
+            i += 1
+        }
+        return (n, quiet)
+    }
+
+    /// 0x80 in each byte of `w` that is a NUL or starts `//`, `FA` or `RL` (`v`: the bytes after each).
+    @inline(__always) static func marks(_ w: UInt64, _ v: UInt64) -> UInt64 {
+        zeros(w) | equal(w, 0x2F) & equal(v, 0x2F) | equal(w, 0x46) & equal(v, 0x41) | equal(w, 0x52) & equal(v, 0x4C)
+    }
+
+    @inline(__always) static func isMark(_ b: UInt8, _ next: UInt8) -> Bool {
+        b == 0 || b == 0x2F && next == 0x2F || b == 0x46 && next == 0x41 || b == 0x52 && next == 0x4C
+    }
+
+    /// False only when `line` holds no `//` (every URL's), no `FA` (`FAILED`), no `RL` (`request
+    /// URL`) and no NUL: such a line has no URL and no failure for the WindowsUpdate.log reader.
+    static func mayHoldURLOrFailure(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(line)
+        let n = line.count
+        var i = 0
+        // `w` holds bytes i..<i+8 and `v` the bytes after each of them.
+        while i + 9 <= n {
+            if marks(word(raw, i), word(raw, i + 1)) != 0 { return true }
+            i += 8
+        }
+        while i < n {
+            if isMark(line[i], i + 1 < n ? line[i + 1] : 0xFF) { return true }
+            i += 1
+        }
+        return false
+    }
+}
