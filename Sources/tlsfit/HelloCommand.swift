@@ -126,8 +126,11 @@ struct HelloCommand: AsyncParsableCommand {
     }
 
     static func decodedReport(_ hello: ClientHello, session: WindowsHelloMatcher.Session = .init(), capturedAt: Double? = nil) -> ClientHelloReport {
-        let ranking = session.rank(hello, limit: 5, capturedAt: capturedAt)
-        return ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
+        decodedReport(hello, ranking: session.rank(hello, limit: 5, capturedAt: capturedAt))
+    }
+
+    static func decodedReport(_ hello: ClientHello, ranking: WindowsHelloMatcher.Ranking) -> ClientHelloReport {
+        ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
                                  matches: ranking.matches, notes: ranking.notes)
     }
 
@@ -151,14 +154,14 @@ struct HelloCommand: AsyncParsableCommand {
         } catch let error as CaptureError {
             throw CLIErrors.badInput(error.description)
         }
-        // One session: every candidate hello built once, a hello seen before ranked from memory.
-        let session = WindowsHelloMatcher.Session()
+        // One session: every candidate hello built once, a hello seen before ranked and reported from memory.
+        var reports = CapturedHelloReports()
         let entries = contents.clientHellos.map { captured in
             var entry = CaptureHelloReport.Entry(packetNumber: captured.packetNumber, timestamp: captured.timestamp, source: captured.source,
                                                  destination: captured.destination, proxyConnectTarget: captured.proxyConnectTarget,
                                                  hello: nil, error: nil)
             do {
-                entry.hello = decodedReport(try ClientHello.decode(captured.bytes), session: session, capturedAt: captured.timestamp)
+                entry.hello = reports.report(try ClientHello.decode(captured.bytes), capturedAt: captured.timestamp)
             } catch {
                 entry.error = "\(error)"
             }
