@@ -20,7 +20,8 @@ public struct TextLayout: Sendable, Hashable {
             // One byte, one character: the same lines from the bytes, without a String per word.
             return wrapPlain(Array(text.utf8).split(separator: 0x20), first: first, indent: indent)
         }
-        return wrap(atoms: text.split(separator: " ", omittingEmptySubsequences: true).map(String.init), first: first, indent: indent)
+        let atoms = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        return wrap(atoms: atoms, first: first, indent: indent)
     }
 
     /// Wraps `atoms` (words, or text to be copied whole such as a registry key with spaces) with

@@ -8,16 +8,19 @@ import Testing
     static func hellos() throws -> [ClientHello] {
         var out: [ClientHello] = []
         let cases: [(WindowsRelease, [String], ClientStack)] = [
-            (.windows7, [], .winHTTP), (.windows7, WindowsClientHelloTests.windows7TLS12, .winHTTP), (.windows81, [], .winHTTP),
-            (.server2012R2, [], .winINet), (.windows10_1607, [], .winHTTP), (.windows10_22H2, [], .sspi),
-            (.windows10_22H2, [], .dotNet), (.windows11, [], .winHTTP), (.server2022, [], .winHTTP), (.server2025, [], .winINet),
+            (.windows7, [], .winHTTP), (.windows7, WindowsClientHelloTests.windows7TLS12, .winHTTP),
+            (.windows81, [], .winHTTP), (.server2012R2, [], .winINet), (.windows10_1607, [], .winHTTP),
+            (.windows10_22H2, [], .sspi), (.windows10_22H2, [], .dotNet), (.windows11, [], .winHTTP),
+            (.server2022, [], .winHTTP), (.server2025, [], .winINet),
         ]
         for (release, lines, stack) in cases {
             var config = try WindowsClientHelloTests.config(lines, release)
             config.stack = stack
             out.append(try WindowsClientHelloBuilder.build(config: config, serverName: "a.example").hello)
             // The same release without a server name: another candidate set.
-            if release == .windows10_1607 { out.append(try WindowsClientHelloBuilder.build(config: config, serverName: nil).hello) }
+            if release == .windows10_1607 {
+                out.append(try WindowsClientHelloBuilder.build(config: config, serverName: nil).hello)
+            }
         }
         return out
     }

@@ -25,10 +25,11 @@ import TLSFitCore
 
     @Test func wrappingPlainTextOnBytesGivesTheLinesOfCharacters() {
         var generator = SystemRandomNumberGenerator()
-        let pieces = ["a", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "0x0303", "", " ", "  ", "key-shares:", "x", "1234567890123"]
+        let pieces = ["a", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "0x0303", "", " ", "  ", "key-shares:", "x",
+                      "1234567890123"]
         for _ in 0..<500 {
-            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
-                .joined(separator: " ")
+            let count = Int.random(in: 0...30, using: &generator)
+            let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: " ")
             for width in [40, 57, 80, 120] {
                 let layout = TextLayout(width: width)
                 for (first, indent) in [("", ""), ("  - ", "    "), ("", "  "), ("       ", "         ")] {
@@ -41,37 +42,44 @@ import TLSFitCore
             }
         }
         // Not plain: characters counted as before (a combining accent, a CR LF).
-        for text in ["caf\u{E9} cafe\u{301} " + String(repeating: "w ", count: 40), "a\r\nb " + String(repeating: "long ", count: 30)] {
-            #expect(TextLayout(width: 40).wrap(text, first: "", indent: "  ") == Self.referenceWrap(text, width: 40, first: "", indent: "  "))
+        let accents = "caf\u{E9} cafe\u{301} " + String(repeating: "w ", count: 40)
+        for text in [accents, "a\r\nb " + String(repeating: "long ", count: 30)] {
+            #expect(TextLayout(width: 40).wrap(text, first: "", indent: "  ")
+                == Self.referenceWrap(text, width: 40, first: "", indent: "  "))
         }
         #expect(!TextLayout.isPlain("a\r\nb") && !TextLayout.isPlain("\u{E9}") && TextLayout.isPlain("a b\tc"))
     }
 
     /// The same hello on several connections (random, session id and key shares new each time), and another one.
     static func capture(serverName: String) throws -> CaptureHelloReport {
-        let windows11 = try WindowsClientHelloBuilder.build(config: try WindowsConfigReader.read([], release: .windows11_23H2),
-                                                            serverName: serverName).hello
-        let windows7 = try WindowsClientHelloBuilder.build(config: try WindowsConfigReader.read([], release: .windows7),
-                                                           serverName: serverName).hello
+        func hello(_ release: WindowsRelease) throws -> ClientHello {
+            let config = try WindowsConfigReader.read([], release: release)
+            return try WindowsClientHelloBuilder.build(config: config, serverName: serverName).hello
+        }
+        let windows11 = try hello(.windows11_23H2)
+        let windows7 = try hello(.windows7)
         var hellos: [ClientHello] = []
         for seed in 0..<4 {
             var copy = seed == 2 ? windows7 : windows11
             copy.random = (0..<32).map { UInt8(truncatingIfNeeded: $0 * 3 + seed) }
             copy.sessionID = copy.sessionID.map { _ in UInt8(seed) }
             for i in copy.extensions.indices where copy.extensions[i].type == 0x0033 {
-                copy.extensions[i].data = copy.extensions[i].data.enumerated().map { $0 < 6 ? $1 : UInt8(truncatingIfNeeded: $0 + seed) }
+                copy.extensions[i].data = copy.extensions[i].data.enumerated().map {
+                    $0 < 6 ? $1 : UInt8(truncatingIfNeeded: $0 + seed)
+                }
             }
             hellos.append(copy)
         }
         #expect(hellos[0] != hellos[1])
         let entries = hellos.enumerated().map { i, hello in
-            CaptureHelloReport.Entry(packetNumber: 2 * i + 2, timestamp: 1_700_000_000 + Double(i), source: "10.0.0.5:5000\(i)",
-                                     destination: "192.0.2.1:443", proxyConnectTarget: nil,
-                                     hello: ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil,
-                                                              assumptions: [], matches: WindowsHelloMatcher.rank(hello, limit: 2)),
-                                     error: nil)
+            let report = ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil,
+                                           assumptions: [], matches: WindowsHelloMatcher.rank(hello, limit: 2))
+            return CaptureHelloReport.Entry(packetNumber: 2 * i + 2, timestamp: 1_700_000_000 + Double(i),
+                                            source: "10.0.0.5:5000\(i)", destination: "192.0.2.1:443",
+                                            proxyConnectTarget: nil, hello: report, error: nil)
         }
-        return CaptureHelloReport(file: "test.pcap", packetCount: 8, linkType: "EN10MB", warnings: [], clientHellos: entries)
+        return CaptureHelloReport(file: "test.pcap", packetCount: 8, linkType: "EN10MB", warnings: [],
+                                  clientHellos: entries)
     }
 
     @Test(arguments: ["a.example", "b\u{FC}cher.example"])

@@ -42,7 +42,8 @@ public enum CaptureHelloTextRenderer {
         key.random = ""
         key.hex = ""
         key.sessionID = String(repeating: "0", count: hello.sessionID.count)
-        for i in key.extensions.indices where ClientHelloTextRenderer.extensionsShownFromFields.contains(key.extensions[i].name) {
+        let shownFromFields = ClientHelloTextRenderer.extensionsShownFromFields
+        for i in key.extensions.indices where shownFromFields.contains(key.extensions[i].name) {
             key.extensions[i].data = ""
             key.extensions[i].length = 0
         }

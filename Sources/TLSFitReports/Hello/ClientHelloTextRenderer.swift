@@ -11,8 +11,8 @@ public enum ClientHelloTextRenderer {
 
     /// Extensions whose line is made from the report's other fields: their `data` and `length` are not shown.
     static let extensionsShownFromFields: Set<String> = [
-        "server_name", "supported_groups", "ec_point_formats", "signature_algorithms", "supported_versions", "key_share",
-        "application_layer_protocol_negotiation", "renegotiation_info",
+        "server_name", "supported_groups", "ec_point_formats", "signature_algorithms", "supported_versions",
+        "key_share", "application_layer_protocol_negotiation", "renegotiation_info",
     ]
 
     /// Everything but the hex: it reads neither `random`, nor `hex`, nor `sessionID` beyond its length, nor the
