@@ -24,8 +24,12 @@ public enum HelloEngine {
         _ hello: ClientHello, session: WindowsHelloMatcher.Session = .init(),
         capturedAt: Double? = nil
     ) -> ClientHelloReport {
-        let ranking = session.rank(hello, limit: 5, capturedAt: capturedAt)
-        return ClientHelloReport(
+        decodedReport(hello, ranking: session.rank(hello, limit: 5, capturedAt: capturedAt))
+    }
+
+    /// The report of a decoded hello already ranked.
+    static func decodedReport(_ hello: ClientHello, ranking: WindowsHelloMatcher.Ranking) -> ClientHelloReport {
+        ClientHelloReport(
             hello: hello, source: "decoded", release: nil, releaseAssumed: nil, assumptions: [],
             matches: ranking.matches, notes: ranking.notes)
     }
@@ -33,16 +37,15 @@ public enum HelloEngine {
     /// Every ClientHello of the capture at `path` (named `file` in the report), each decoded and ranked.
     public static func capture(path: String, file: String) throws -> CaptureHelloReport {
         let contents = try CaptureReader.read(path: path)
-        // One session: every candidate hello built once, a hello seen before ranked from memory.
-        let session = WindowsHelloMatcher.Session()
+        // One session: every candidate hello built once, a hello seen before ranked and reported from memory.
+        var reports = CapturedHelloReports()
         let entries = contents.clientHellos.map { captured in
             var entry = CaptureHelloReport.Entry(
                 packetNumber: captured.packetNumber, timestamp: captured.timestamp, source: captured.source,
                 destination: captured.destination, proxyConnectTarget: captured.proxyConnectTarget,
                 hello: nil, error: nil)
             do {
-                entry.hello = decodedReport(
-                    try ClientHello.decode(captured.bytes), session: session, capturedAt: captured.timestamp)
+                entry.hello = reports.report(try ClientHello.decode(captured.bytes), capturedAt: captured.timestamp)
             } catch {
                 entry.error = "\(error)"
             }

@@ -16,12 +16,20 @@ public struct TextLayout: Sendable, Hashable {
     /// Wraps prose at word boundaries with `indent` on every line (`first` on the first one). Words
     /// longer than a line (paths, suite names) are kept whole: copy-paste text is never broken.
     public func wrap(_ text: String, first: String, indent: String) -> String {
-        wrap(atoms: text.split(separator: " ", omittingEmptySubsequences: true).map(String.init), first: first, indent: indent)
+        if Self.isPlain(text), Self.isPlain(first), Self.isPlain(indent) {
+            // One byte, one character: the same lines from the bytes, without a String per word.
+            return wrapPlain(Array(text.utf8).split(separator: 0x20), first: first, indent: indent)
+        }
+        let atoms = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        return wrap(atoms: atoms, first: first, indent: indent)
     }
 
     /// Wraps `atoms` (words, or text to be copied whole such as a registry key with spaces) with
     /// `indent` on every line (`first` on the first one); an atom is never broken.
     public func wrap(atoms: [String], first: String, indent: String) -> String {
+        if Self.isPlain(first), Self.isPlain(indent), atoms.allSatisfy(Self.isPlain) {
+            return wrapPlain(atoms.map(\.utf8), first: first, indent: indent)
+        }
         var out = ""
         var line = first
         var lineHasWord = false
@@ -39,6 +47,41 @@ public struct TextLayout: Sendable, Hashable {
     }
 
     public func wrap(_ text: String, indent: String) -> String { wrap(text, first: indent, indent: indent) }
+
+    /// ASCII without a carriage return: every byte is one character (`"\r\n"` is one), so counting bytes
+    /// counts what `String.count` counts.
+    static func isPlain(_ text: String) -> Bool {
+        var plain = true
+        for b in text.utf8 where b >= 0x80 || b == 0x0D {
+            plain = false
+            break
+        }
+        return plain
+    }
+
+    /// `wrap(atoms:first:indent:)` for plain text (`isPlain`), on bytes.
+    private func wrapPlain<Word: Collection<UInt8>>(_ words: [Word], first: String, indent: String) -> String {
+        let indentBytes = Array(indent.utf8)
+        var out: [UInt8] = []
+        var line = Array(first.utf8)
+        var lineHasWord = false
+        for word in words where !word.isEmpty {
+            if lineHasWord, line.count + 1 + word.count > width {
+                out += line
+                out.append(0x0A)
+                line = indentBytes
+                lineHasWord = false
+            }
+            if lineHasWord { line.append(0x20) }
+            line += word
+            lineHasWord = true
+        }
+        if lineHasWord || line != indentBytes {
+            out += line
+            out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// The words of `text`, keeping a bracketed part (`[HKLM\...\TLS 1.2\Client]`) whole: a registry
     /// key is copied whole, spaces included.

@@ -88,6 +88,13 @@ public enum WindowsHelloMatcher {
         private var configs: [String: WindowsTLSConfig] = [:]
         /// Built hellos by (release, stack, configuration, patch level, server name): the defaults serve every set.
         private var built: [String: WindowsClientHello?] = [:]
+        /// Hellos compared with the candidates; every other ranking came from memory.
+        private(set) var scoredHellos = 0
+        /// Rankings answered without comparing the hello again.
+        private(set) var rememberedRankings = 0
+        /// Candidate hellos built (`WindowsClientHelloBuilder`): each (release, stack, configuration, patch level,
+        /// server name) once per session.
+        private(set) var builtHellos = 0
 
         public init() {}
 
@@ -99,11 +106,16 @@ public enum WindowsHelloMatcher {
             selectionKey += Array((day ?? "-").utf8)
             selectionKey.append(u16: UInt16(truncatingIfNeeded: limit))
             if releases.count != WindowsRelease.allCases.count { selectionKey += releases.flatMap { Array($0.rawValue.utf8) + [0] } }
-            if let hit = selected[selectionKey] { return hit }
+            if let hit = selected[selectionKey] {
+                rememberedRankings += 1
+                return hit
+            }
             let scored: Scored
             if let cached = rankings[key] {
+                rememberedRankings += 1
                 scored = cached
             } else {
+                scoredHellos += 1
                 scored = score(captured)
                 if rankings.count < 100_000 { rankings[key] = scored }
             }
@@ -190,6 +202,7 @@ public enum WindowsHelloMatcher {
                             if let hit = self.built[buildKey] {
                                 cachedBuild = hit
                             } else {
+                                builtHellos += 1
                                 cachedBuild = try? WindowsClientHelloBuilder.build(
                                     config: config, serverName: serverName ? "a.example" : nil, patch: level?.name)
                                 self.built[buildKey] = .some(cachedBuild)

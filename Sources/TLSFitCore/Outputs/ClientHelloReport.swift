@@ -1,8 +1,8 @@
 import FoundationEssentials
 
 /// The JSON shape of `tlsfit hello --format json`: a public interface, documented in the README.
-public struct ClientHelloReport: Sendable, Codable {
-    public struct Suite: Sendable, Codable {
+public struct ClientHelloReport: Sendable, Hashable, Codable {
+    public struct Suite: Sendable, Hashable, Codable {
         /// `"0xC030"`.
         public var code: String
         /// IANA name; null for a value tlsfit does not know (GREASE, 0x00FF).
@@ -12,7 +12,7 @@ public struct ClientHelloReport: Sendable, Codable {
         enum CodingKeys: String, CodingKey { case code, iana, openssl }
     }
 
-    public struct Extension: Sendable, Codable {
+    public struct Extension: Sendable, Hashable, Codable {
         /// `"0x000A"`.
         public var type: String
         public var name: String
@@ -21,18 +21,18 @@ public struct ClientHelloReport: Sendable, Codable {
         public var data: String
     }
 
-    public struct Named: Sendable, Codable {
+    public struct Named: Sendable, Hashable, Codable {
         public var code: String
         public var name: String
     }
 
-    public struct KeyShare: Sendable, Codable {
+    public struct KeyShare: Sendable, Hashable, Codable {
         public var group: String
         public var name: String
         public var length: Int
     }
 
-    public struct Match: Sendable, Codable {
+    public struct Match: Sendable, Hashable, Codable {
         /// Plain `--windows` names: every release of a tie (the same hello) in one entry.
         public var releases: [String]
         /// The stack whose hello this is (`winhttp`, `wininet`, `dotnet`, `sspi`).

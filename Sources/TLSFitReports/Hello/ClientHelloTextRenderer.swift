@@ -5,6 +5,19 @@ import TLSFitCore
 public enum ClientHelloTextRenderer {
     /// The text at `layout.width` columns: lists and explanations wrap; suite names, JA3 and hex stay whole.
     public static func render(_ r: ClientHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
+        renderBody(r, layout: layout, into: &out)
+        renderHex(r, into: &out)
+    }
+
+    /// Extensions whose line is made from the report's other fields: their `data` and `length` are not shown.
+    static let extensionsShownFromFields: Set<String> = [
+        "server_name", "supported_groups", "ec_point_formats", "signature_algorithms", "supported_versions",
+        "key_share", "application_layer_protocol_negotiation", "renegotiation_info",
+    ]
+
+    /// Everything but the hex: it reads neither `random`, nor `hex`, nor `sessionID` beyond its length, nor the
+    /// data of `extensionsShownFromFields` (a capture's many copies of one hello render the same body).
+    static func renderBody(_ r: ClientHelloReport, layout: TextLayout, into out: inout some TextOutputStream) {
         header(r, layout: layout, into: &out)
         suites(r, layout: layout, into: &out)
         extensions(r, layout: layout, into: &out)
@@ -19,13 +32,6 @@ public enum ClientHelloTextRenderer {
             for n in r.notes { out.write(layout.wrapKeepingKeys(n, first: "  - ", indent: "    ")) }
         }
         if let matches = r.matches { closestReleases(matches, layout: layout, into: &out) }
-        out.write("\nHex (\(r.hex.count / 2) bytes):\n")
-        var i = r.hex.startIndex
-        while i < r.hex.endIndex {
-            let end = r.hex.index(i, offsetBy: 64, limitedBy: r.hex.endIndex) ?? r.hex.endIndex
-            out.write("  \(r.hex[i..<end])\n")
-            i = end
-        }
     }
 
     /// The release and stack, the findings that change the hello, and the record's first fields.
@@ -77,6 +83,7 @@ public enum ClientHelloTextRenderer {
         out.write("\nExtensions (\(r.extensions.count), in order):\n")
         for e in r.extensions {
             var detail = ""
+            // The names of `extensionsShownFromFields`, then the rest.
             switch e.name {
             case "server_name": detail = r.serverName ?? ""
             case "supported_groups": detail = r.supportedGroups.map(\.name).joined(separator: ", ")
@@ -111,6 +118,33 @@ public enum ClientHelloTextRenderer {
             out.write(layout.wrap("\(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]",
                                   first: "  ", indent: "       "))
             for d in m.differences { out.write(layout.wrap("\(d.kind): \(d.detail)", first: "       ", indent: "         ")) }
+        }
+    }
+
+    /// The hex, 32 bytes a line.
+    static func renderHex(_ r: ClientHelloReport, into out: inout some TextOutputStream) {
+        if TextLayout.isPlain(r.hex) {
+            // One byte, one character (as `Digest.hex` writes it): lines cut from the bytes.
+            let digits = Array(r.hex.utf8)
+            var text = Array("\nHex (\(digits.count / 2) bytes):\n".utf8)
+            text.reserveCapacity(text.count + digits.count + digits.count / 64 * 3 + 3)
+            var i = 0
+            while i < digits.count {
+                let end = min(i + 64, digits.count)
+                text += [0x20, 0x20]
+                text += digits[i..<end]
+                text.append(0x0A)
+                i = end
+            }
+            out.write(String(decoding: text, as: UTF8.self))
+            return
+        }
+        out.write("\nHex (\(r.hex.count / 2) bytes):\n")
+        var i = r.hex.startIndex
+        while i < r.hex.endIndex {
+            let end = r.hex.index(i, offsetBy: 64, limitedBy: r.hex.endIndex) ?? r.hex.endIndex
+            out.write("  \(r.hex[i..<end])\n")
+            i = end
         }
     }
 

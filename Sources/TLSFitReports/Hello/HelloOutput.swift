@@ -35,15 +35,8 @@ public enum HelloOutput {
     /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
     /// (a capture's whole output usually is: host names are the only text from the wire).
     public static func terminalSafe(_ text: String) -> String {
-        var text = text
-        let plain = text.withUTF8 { bytes in
-            var ok = true
-            for b in bytes where b != 0x0A && (b < 0x20 || b >= 0x7F) {
-                ok = false
-                break
-            }
-            return ok
-        }
+        // Read in place: `withUTF8` on a copy would copy the whole output first.
+        let plain = text.utf8.allSatisfy { $0 == 0x0A || (0x20..<0x7F).contains($0) }
         return plain ? text : Escaping.terminal(text)
     }
 }
