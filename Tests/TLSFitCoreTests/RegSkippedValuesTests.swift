@@ -23,6 +23,10 @@ import Testing
         last"
         @="default"
         "Gone"=-
+          "Spaced" = dword: 0000abcd	
+        "UPPER"=DWORD:FFFFFFFF
+        "esc\\aped"=dword:1
+        ""=dword:2
 
         [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client]
         "Enabled"=dword:00000000
