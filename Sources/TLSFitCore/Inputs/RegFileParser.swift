@@ -75,7 +75,8 @@ public enum RegFileParser {
             guard sawHeader else {
                 throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")
             }
-            return WindowsConfigDocument(source: source, format: .regedit, operations: operations, skippedOperations: skipped)
+            return WindowsConfigDocument(source: source, format: .regedit, operations: operations,
+                                         skippedOperations: skipped)
         }
 
         /// `[key]` or `[-key]`.
@@ -122,7 +123,9 @@ public enum RegFileParser {
                     throw fail(number, "value name has no closing quote")
                 }
                 let quoted = body[..<close]
-                if keepingValues || quoted.count > RegistryLimits.maxValueNameLength { name = RegFileParser.unescaped(quoted) }
+                if keepingValues || quoted.count > RegistryLimits.maxValueNameLength {
+                    name = RegFileParser.unescaped(quoted)
+                }
                 rest = body[(close + 1)...]
             } else {
                 rest = line.dropFirst()
@@ -144,7 +147,8 @@ public enum RegFileParser {
             let data = try readData(rest, number)
             guard keepingValues, let data else { skipped += 1; return }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
+            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data),
+                                                provenance: p, format: .regedit))
         }
 
         /// The data after `=`: checked in full, built only when the value is kept (nil otherwise).
@@ -205,7 +209,9 @@ public enum RegFileParser {
             while let last = hexText.last(where: { $0 != 0x20 && $0 != 0x09 }), last == UInt8(ascii: "\\") {
                 while let l = hexText.last, l != UInt8(ascii: "\\") { hexText.removeLast() }
                 hexText.removeLast()
-                guard let (_, next) = lines.next() else { throw fail(number, "hex value continues past the end of the file") }
+                guard let (_, next) = lines.next() else {
+                    throw fail(number, "hex value continues past the end of the file")
+                }
                 hexText.append(contentsOf: next.trimmed())
             }
             let bytes = try parseHexBytes(hexText[...], line: number, source: source)
