@@ -23,6 +23,10 @@ import Testing
         last"
         @="default"
         "Gone"=-
+          "Spaced" = dword: 0000abcd	
+        "UPPER"=DWORD:FFFFFFFF
+        "esc\\aped"=dword:1
+        ""=dword:2
 
         [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client]
         "Enabled"=dword:00000000
@@ -66,7 +70,9 @@ import Testing
 
     static func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
 
-    static func utf16LE(_ text: String) -> [UInt8] { [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+    static func utf16LE(_ text: String) -> [UInt8] {
+        [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    }
 
     static let encodings: [(String, [UInt8])] = [
         ("utf8.reg", Array(tricky.utf8)),
@@ -74,7 +80,9 @@ import Testing
         ("bom.reg", [0xEF, 0xBB, 0xBF] + Array(crlf(tricky).utf8)),
         ("utf16.reg", utf16LE(crlf(tricky))),
         ("regedit4.reg", Array(tricky.replacingOccurrences(of: "Windows Registry Editor Version 5.00", with: "REGEDIT4").utf8)),
-        ("latin1.reg", Array(crlf(tricky).utf8) + Array("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{E9}]\r\n\"x\"=\"".utf8) + [0xE9, 0x22, 0x0D, 0x0A]),
+        // Not UTF-8 (a Latin-1 byte at the end): read as Latin-1.
+        ("latin1.reg", Array(crlf(tricky).utf8) + Array("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{E9}]\r\n\"x\"=\"".utf8)
+            + [0xE9, 0x22, 0x0D, 0x0A]),
     ]
 
     /// The report of a configuration as JSON, the registry aside (it holds every value on one side only).
@@ -116,7 +124,8 @@ import Testing
 
     @Test(arguments: 0..<malformed.count)
     func aMalformedValueInASkippedKeyIsTheSameError(index: Int) throws {
-        for key in [#"SOFTWARE\Bench\Key0"#, #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#] {
+        let schannel = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#
+        for key in [#"SOFTWARE\Bench\Key0"#, schannel] {
             let text = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\\(key)]\r\n\"ok\"=dword:1\r\n"
                 + Self.malformed[index] + "\r\n\"after\"=dword:2\r\n"
             let bytes = Array(text.utf8)
@@ -146,7 +155,8 @@ import Testing
             for v in 0..<500 { text += "\"Value\(v)\"=dword:\(String(v, radix: 16))\r\n" }
             text += "\r\n"
         }
-        let document = try #require(try WindowsConfigReader.parse([.init(name: "m.reg", bytes: Array(text.utf8))]).first)
+        let documents = try WindowsConfigReader.parse([.init(name: "m.reg", bytes: Array(text.utf8))])
+        let document = try #require(documents.first)
         #expect(document.operations.count == 20)
         #expect(document.skippedOperations == 10_000)
         #expect(document.settingCount == 10_020)

@@ -2,16 +2,22 @@
 /// of millions of lines): where a line ends, and whether a line can hold anything the reader looks for.
 enum ByteScan {
     static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// 0x80 in each byte of `x` that is zero and 0 elsewhere: exact (no carry crosses bytes).
+    /// 0x80 in every byte of `x` that is zero, and maybe in a byte above one (a borrow): the lowest
+    /// one set is exactly the first zero byte, and none is set when no byte is zero.
     @inline(__always) static func zeros(_ x: UInt64) -> UInt64 {
-        ~(((x & lows) &+ lows) | x | lows)
+        (x &- ones) & ~x & highs
     }
 
-    /// 0x80 in each byte of `word` equal to `byte`.
+    /// `zeros` of the bytes of `word` equal to `byte`.
     @inline(__always) static func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
         zeros(word ^ (ones &* UInt64(byte)))
+    }
+
+    /// `zeros` of the bytes of `w` equal to `a` whose next byte (the same byte of `v`) is `b`.
+    @inline(__always) static func pair(_ w: UInt64, _ v: UInt64, _ a: UInt8, _ b: UInt8) -> UInt64 {
+        zeros((w ^ (ones &* UInt64(a))) | (v ^ (ones &* UInt64(b))))
     }
 
     /// Eight bytes at `offset`, the first in the low byte whatever the machine's byte order.
@@ -31,7 +37,8 @@ enum ByteScan {
             let ends = equal(w, 0x0A) | equal(w, 0x0D)
             let found = marks(w, v)
             if ends != 0 {
-                let bytes = ends.trailingZeroBitCount >> 3  // the bytes before the end
+                // The bytes before the end; a mark flagged below it means a mark below it (`zeros`).
+                let bytes = ends.trailingZeroBitCount >> 3
                 let before = bytes == 0 ? 0 : found & ((1 << (bytes << 3)) &- 1)
                 return (i + bytes, quiet && before == 0)
             }
@@ -47,9 +54,9 @@ enum ByteScan {
         return (n, quiet)
     }
 
-    /// 0x80 in each byte of `w` that is a NUL or starts `//`, `FA` or `RL` (`v`: the bytes after each).
+    /// `zeros` of the bytes of `w` that are a NUL or start `//`, `FA` or `RL` (`v`: the bytes after each).
     @inline(__always) static func marks(_ w: UInt64, _ v: UInt64) -> UInt64 {
-        zeros(w) | equal(w, 0x2F) & equal(v, 0x2F) | equal(w, 0x46) & equal(v, 0x41) | equal(w, 0x52) & equal(v, 0x4C)
+        zeros(w) | pair(w, v, 0x2F, 0x2F) | pair(w, v, 0x46, 0x41) | pair(w, v, 0x52, 0x4C)
     }
 
     @inline(__always) static func isMark(_ b: UInt8, _ next: UInt8) -> Bool {

@@ -51,8 +51,10 @@ public enum RegFileParser {
         }
 
         mutating func run() throws(InputError) -> WindowsConfigDocument {
-            while let (number, raw) = lines.next() {
-                let line = raw.trimmed()
+            while let (number, range) = lines.nextRange() {
+                // Nearly every value of a skipped key: counted without a slice (a retain and a release each).
+                if !keepingValues, currentKey != nil, lines.isPlainDword(range) { skipped += 1; continue }
+                let line = lines.text[range].trimmed()
                 guard let first = line.first, first != UInt8(ascii: ";") else { continue }
                 let lead = asciiLower(first)
                 if lead == UInt8(ascii: "w"), line.hasPrefixIgnoringCase("Windows Registry Editor Version") {
@@ -73,7 +75,8 @@ public enum RegFileParser {
             guard sawHeader else {
                 throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")
             }
-            return WindowsConfigDocument(source: source, format: .regedit, operations: operations, skippedOperations: skipped)
+            return WindowsConfigDocument(source: source, format: .regedit, operations: operations,
+                                         skippedOperations: skipped)
         }
 
         /// `[key]` or `[-key]`.
@@ -120,7 +123,9 @@ public enum RegFileParser {
                     throw fail(number, "value name has no closing quote")
                 }
                 let quoted = body[..<close]
-                if keepingValues || quoted.count > RegistryLimits.maxValueNameLength { name = RegFileParser.unescaped(quoted) }
+                if keepingValues || quoted.count > RegistryLimits.maxValueNameLength {
+                    name = RegFileParser.unescaped(quoted)
+                }
                 rest = body[(close + 1)...]
             } else {
                 rest = line.dropFirst()
@@ -142,7 +147,8 @@ public enum RegFileParser {
             let data = try readData(rest, number)
             guard keepingValues, let data else { skipped += 1; return }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data), provenance: p, format: .regedit))
+            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data),
+                                                provenance: p, format: .regedit))
         }
 
         /// The data after `=`: checked in full, built only when the value is kept (nil otherwise).
@@ -203,7 +209,9 @@ public enum RegFileParser {
             while let last = hexText.last(where: { $0 != 0x20 && $0 != 0x09 }), last == UInt8(ascii: "\\") {
                 while let l = hexText.last, l != UInt8(ascii: "\\") { hexText.removeLast() }
                 hexText.removeLast()
-                guard let (_, next) = lines.next() else { throw fail(number, "hex value continues past the end of the file") }
+                guard let (_, next) = lines.next() else {
+                    throw fail(number, "hex value continues past the end of the file")
+                }
                 hexText.append(contentsOf: next.trimmed())
             }
             let bytes = try parseHexBytes(hexText[...], line: number, source: source)
@@ -224,6 +232,12 @@ public enum RegFileParser {
         }
 
         mutating func next() -> (number: Int, bytes: ArraySlice<UInt8>)? {
+            guard let (number, range) = nextRange() else { return nil }
+            return (number, text[range])
+        }
+
+        /// The next line's number and where its bytes are.
+        mutating func nextRange() -> (number: Int, range: Range<Int>)? {
             let end = text.count
             guard position < end else { return nil }
             let start = position
@@ -239,7 +253,42 @@ public enum RegFileParser {
                 after += 1
             }
             position = after
-            return (number, text[start..<stop])
+            return (number, start..<stop)
+        }
+
+        /// Whether the line is `"name"=dword:h...` (1 to 8 hex digits) with a name without backslash,
+        /// spaces and tabs around: a line `Parser.readValue` accepts under any key. False sends the
+        /// line the general way (which also reports what is wrong with it).
+        func isPlainDword(_ range: Range<Int>) -> Bool {
+            text.withUnsafeBufferPointer { p in
+                func blank(_ i: Int) -> Bool { p[i] == 0x20 || p[i] == 0x09 }
+                var i = range.lowerBound, end = range.upperBound
+                while i < end, blank(i) { i += 1 }
+                while end > i, blank(end - 1) { end -= 1 }
+                guard i < end, p[i] == UInt8(ascii: "\"") else { return false }
+                i += 1
+                let nameStart = i
+                while i < end, p[i] != UInt8(ascii: "\"") {
+                    guard p[i] != UInt8(ascii: "\\") else { return false }
+                    i += 1
+                }
+                guard i < end, i - nameStart <= RegistryLimits.maxValueNameLength else { return false }
+                i += 1
+                while i < end, blank(i) { i += 1 }
+                guard i < end, p[i] == UInt8(ascii: "=") else { return false }
+                i += 1
+                while i < end, blank(i) { i += 1 }
+                guard end - i >= 6 else { return false }
+                for (k, c) in "dword:".utf8.enumerated() where asciiLower(p[i + k]) != c { return false }
+                i += 6
+                while i < end, blank(i) { i += 1 }
+                guard (1...8).contains(end - i) else { return false }
+                while i < end {
+                    guard RegQueryParser.hexValue(p[i]) != nil else { return false }
+                    i += 1
+                }
+                return true
+            }
         }
     }
 

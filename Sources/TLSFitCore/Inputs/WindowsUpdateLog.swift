@@ -130,8 +130,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                     afterCR = false
                     let number = lineNumber
                     lineNumber += 1
+                    let whole = j - i <= Reader.maximumLineLength
                     try read(UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number,
-                             quiet: quiet && j - i <= Reader.maximumLineLength)
+                             quiet: quiet && whole)
                     afterCR = chunk[j] == 0x0D
                     i = j + 1
                     continue
@@ -351,7 +352,8 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         }
         guard let y = number(0, 4), let mo = number(5, 2), let da = number(8, 2),
               let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
-              (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s)
+              (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi),
+              (0...60).contains(s)
         else { return nil }
         return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
     }

@@ -187,7 +187,8 @@ public struct WindowsConfigDocument: Sendable, Hashable {
     /// document was read for evaluation (`WindowsConfigReader.parse`; see `RegistryPath.mayBeRead`).
     public var skippedOperations: Int
 
-    public init(source: String, format: WindowsConfigFormat, operations: [RegistryOperation], skippedOperations: Int = 0) {
+    public init(source: String, format: WindowsConfigFormat, operations: [RegistryOperation],
+                skippedOperations: Int = 0) {
         self.source = source
         self.format = format
         self.operations = operations

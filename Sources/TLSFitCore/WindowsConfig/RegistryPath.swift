@@ -85,8 +85,8 @@ public enum RegistryPath {
         return readMarkers.contains { folded.contains($0) }
     }
 
-    static let readMarkers = ["securityproviders", "schannel", "cryptography", ".netframework", "internet settings", "winhttp",
-                              "windowsupdate", "windows nt\\currentversion", "systemcertificates"]
+    static let readMarkers = ["securityproviders", "schannel", "cryptography", ".netframework", "internet settings",
+                              "winhttp", "windowsupdate", "windows nt\\currentversion", "systemcertificates"]
 
     public static let schannel = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"#
     public static let schannelProtocols = schannel + #"\Protocols"#
