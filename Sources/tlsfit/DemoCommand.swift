@@ -5,6 +5,7 @@ import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 /// `tlsfit demo`: the real Windows Update incidents, each against a local server that plays the
 /// host involved (its key type, suites, chain names and way of refusing). No network needed.
