@@ -27,18 +27,13 @@ struct ConfigCommand: AsyncParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ArgumentChoice {
-        case text, json
-    }
-
     @Argument(help: "Files or GPO backup folders, applied in order.", completion: Completions.configFiles)
     var files: [String]
 
     @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.", completion: Completions.releases)
     var windows: String?
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOptions
 
     func run() async throws {
         var release: WindowsRelease? = nil
@@ -61,7 +56,7 @@ struct ConfigCommand: AsyncParsableCommand {
         } catch {
             throw CLIErrors.badInput(error.description)
         }
-        switch format {
+        switch output.format {
         case .json:
             let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
             print(try JSONOutput.encode(report))

@@ -33,10 +33,6 @@ struct ScanCommand: ParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ArgumentChoice {
-        case text, json
-    }
-
     @Argument(help: "Hosts to scan, as HOST[:PORT] (port 443 by default).")
     var hosts: [String] = []
 
@@ -69,8 +65,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")
     var fast = false
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"), completion: .file(extensions: ["json"]))
     var save: String?
@@ -119,11 +114,11 @@ struct ScanCommand: ParsableCommand {
         if result.interrupted {
             // Say what was done; write no --save file from a partial scan.
             StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
-            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
+            if output.format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
             throw ExitCode(130)
         }
 
-        switch format {
+        switch output.format {
         case .json:
             print(try JSONOutput.encode(result.document))
         case .text:
