@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 /// `tlsfit collect`: the read-only PowerShell script that gathers, on the failing Windows machine,
 /// everything the other commands read (CipherSuites/collect.tsv), into one folder and zip.

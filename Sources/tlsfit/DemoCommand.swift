@@ -5,6 +5,7 @@ import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 /// `tlsfit demo`: the real Windows Update incidents, each against a local server that plays the
 /// host involved (its key type, suites, chain names and way of refusing). No network needed.
@@ -43,8 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    @Option(name: .long, help: "Output format: text, json, markdown or html.")
-    var format: DiagnosisFormat = .text
+    @OptionGroup var output: DiagnosisFormatOptions
 
     @OptionGroup var terminal: TerminalOptions
 
@@ -112,7 +112,7 @@ struct DemoCommand: AsyncParsableCommand {
         var document = ""
         let layout = terminal.layout()
         let intro = "Real Windows Update incidents, each against a local server on 127.0.0.1 that plays the host involved (its certificate key type and chain, its suites, its way of refusing). Each example machine sends its exact Windows ClientHello and is diagnosed from the answer; no network."
-        switch format {
+        switch output.format {
         case .markdown: document = "# tlsfit demo\n\n\(Escaping.markdown(intro))\n\n"
         case .html: document = "<h1>tlsfit demo</h1>\n<p>\(Escaping.html(intro))</p>\n"
         case .text: print(layout.wrap("tlsfit demo: " + intro, first: "", indent: ""))
@@ -164,7 +164,7 @@ struct DemoCommand: AsyncParsableCommand {
             if lab.server.resets > 0 { verdict += " (it answered \(lab.server.resets) ClientHello(s) with a TCP reset)" }
             verdict += "\nExpected: \(example.expected); got: \(got)\(asExpected ? "" : "  <-- UNEXPECTED")"
             if let walk { verdict = walk + "\n" + verdict }
-            switch format {
+            switch output.format {
             case .text:
                 if !terminal.quiet || !asExpected { print(DemoRenderer.text(title: title, verdict: verdict, report: report, layout: layout), terminator: "") }
             case .markdown:
@@ -178,11 +178,11 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         let closing = allAsExpected ? "Demo finished: every example behaved as expected." : "Demo finished: some examples did NOT behave as expected."
-        if format == .markdown {
+        if output.format == .markdown {
             print(document + closing)
-        } else if format == .html {
+        } else if output.format == .html {
             print(DiagnosisHTMLRenderer.page(title: "tlsfit demo", body: document + "<p>\(closing)</p>\n"), terminator: "")
-        } else if format == .json {
+        } else if output.format == .json {
             print(try JSONOutput.encode(DemoJSON(schemaVersion: JSONOutput.schemaVersion, asExpected: allAsExpected, examples: reports)))
         } else {
             print(closing)

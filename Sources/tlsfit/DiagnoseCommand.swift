@@ -114,8 +114,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write every proposed registry change to this .reg file.", completion: .file(extensions: ["reg"]))
     var fixOut: String?
 
-    @Option(name: .long, help: "Output format: text, json, markdown or html.")
-    var format: DiagnosisFormat = .text
+    @OptionGroup var output: DiagnosisFormatOptions
 
     @OptionGroup var terminal: TerminalOptions
 
@@ -173,7 +172,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch { throw Self.fail(error.description) }
         progress.finish()
         try writeFix(result.fixFile)
-        print(try DiagnosisRendering.render(result.report, as: format, layout: terminal.layout()), terminator: "")
+        print(try DiagnosisRendering.render(result.report, as: output.format, layout: terminal.layout()), terminator: "")
         if result.report.exitStatus != 0 { throw ExitCode(result.report.exitStatus) }
     }
 

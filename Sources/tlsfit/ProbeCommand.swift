@@ -36,10 +36,6 @@ struct ProbeCommand: AsyncParsableCommand {
             """
     )
 
-    enum Format: String, ArgumentChoice {
-        case text, json
-    }
-
     @Argument(help: ArgumentHelp("HOST[:PORT] (port 443 by default).", valueName: "target"))
     var targetArgument: String?
 
@@ -96,8 +92,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Do not verify the certificate (it is still shown).")
     var noVerify = false
 
-    @Option(help: "Output format: text or json.")
-    var format: Format = .text
+    @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: "Handshake as this Windows release's WinHTTP client, with its exact ClientHello (default with --config: the export's CurrentBuild, else server-2022).")
     var windows: String?
@@ -171,7 +166,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// Prints the report in the chosen format (text escaped for the terminal).
     func emit(_ report: ProbeReport) throws {
-        print(try ProbeTextRenderer.output(report, json: format == .json, layout: TerminalOptions.widthLayout()), terminator: "")
+        print(try ProbeTextRenderer.output(report, json: output.format == .json, layout: TerminalOptions.widthLayout()), terminator: "")
     }
 
     /// `--windows` / `--config`: one connection with the exact Windows ClientHello.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import FoundationEssentials
 import TLSFitCore
 import TLSFitEngines
@@ -32,10 +33,6 @@ struct ScanCommand: ParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ArgumentChoice {
-        case text, json
-    }
-
     @Argument(help: "Hosts to scan, as HOST[:PORT] (port 443 by default).")
     var hosts: [String] = []
 
@@ -68,8 +65,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")
     var fast = false
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"), completion: .file(extensions: ["json"]))
     var save: String?
@@ -118,11 +114,11 @@ struct ScanCommand: ParsableCommand {
         if result.interrupted {
             // Say what was done; write no --save file from a partial scan.
             StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
-            if format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
+            if output.format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
             throw ExitCode(130)
         }
 
-        switch format {
+        switch output.format {
         case .json:
             print(try JSONOutput.encode(result.document))
         case .text:
@@ -168,16 +164,15 @@ struct ScanCommand: ParsableCommand {
 }
 
 /// A one-line progress display on standard error, for terminals.
-final class ScanProgressDisplay: @unchecked Sendable {
+final class ScanProgressDisplay: Sendable {
     private let enabled: Bool
-    private let lock = Lock()
-    private var shown = false
+    private let shown = Mutex(false)
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(_ progress: ScanProgress) {
         guard enabled else { return }
-        lock.withLock {
+        shown.withLock { shown in
             let line = "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
             StandardError.write(line)
             shown = true
@@ -185,7 +180,7 @@ final class ScanProgressDisplay: @unchecked Sendable {
     }
 
     func finish() {
-        lock.withLock {
+        shown.withLock { shown in
             if shown { StandardError.write("\r\u{1B}[K") }
         }
     }

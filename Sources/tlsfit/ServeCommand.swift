@@ -1,10 +1,12 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -88,13 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
                 throw DiagnoseCommand.fail("--cert-out: cannot write into \(certOut): \(SystemErrorText.describe(error))")
             }
         }
-        let logger = ServeLog()
+        let layout = TerminalWidth.standardOutputIsTerminal ? TerminalOptions.widthLayout() : nil
+        let logger = ServeLog { line in layout.map { $0.wrap(line, first: "", indent: "    ") } ?? line + "\n" }
         let server: LocalTLSServer
         do {
             server = try LocalTLSServer(
                 hosts: hosts, bindAddress: bind, port: port,
                 limits: ServerLimits(maxConnections: maxConnections, handshakeTimeout: handshakeTimeout, firstByteTimeout: firstByteTimeout),
-                log: { logger.event($0, maxConnections: maxConnections) })
+                log: { event in
+                    logger.log(
+                        ServeLogText.line(event, maxConnections: maxConnections, guesses: logger.guesses),
+                        refusal: ServeLogText.refusalKey(event.result))
+                })
         } catch {
             throw DiagnoseCommand.fail(error.description)
         }
@@ -123,27 +130,33 @@ struct ServeCommand: AsyncParsableCommand {
         signal(SIGTERM, SIG_IGN)
         let queue = DispatchQueue(label: "tlsfit.serve.signals")
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            for sig in [SIGINT, SIGTERM] {
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler { once.resume() }
-                source.resume()
-                once.keep(source)
-            }
+            ResumeOnce(continuation).listen(to: [SIGINT, SIGTERM], on: queue)
         }
     }
 
     /// Resumes a continuation once, and keeps the signal sources alive until then.
-    final class ResumeOnce: @unchecked Sendable {
-        private let lock = Lock()
-        private var continuation: CheckedContinuation<Void, Never>?
-        private var sources: [any DispatchSourceSignal] = []
-        init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
-        func keep(_ s: any DispatchSourceSignal) { lock.withLock { sources.append(s) } }
+    final class ResumeOnce: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Void, Never>?
+            var sources: [any DispatchSourceSignal] = []
+        }
+        private let state: Mutex<State>
+        init(_ c: CheckedContinuation<Void, Never>) { state = Mutex(State(continuation: c)) }
+        /// Resumes on the first of `signals`; the sources live in the state until then.
+        func listen(to signals: [Int32], on queue: DispatchQueue) {
+            state.withLock { state in
+                for sig in signals {
+                    let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                    source.setEventHandler { [self] in resume() }
+                    source.resume()
+                    state.sources.append(source)
+                }
+            }
+        }
         func resume() {
-            let c = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-                defer { continuation = nil; sources.forEach { $0.cancel() } }
-                return continuation
+            let c = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.continuation = nil; state.sources.forEach { $0.cancel() } }
+                return state.continuation
             }
             c?.resume()
         }

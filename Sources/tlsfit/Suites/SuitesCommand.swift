@@ -27,15 +27,6 @@ struct SuitesCommand: AsyncParsableCommand {
 }
 
 extension SuitesCommand {
-    enum Format: String, ArgumentChoice, Sendable {
-        case text, json
-    }
-
-    struct FormatOptions: ParsableArguments {
-        @Option(help: "Output format: text or json.")
-        var format: Format = .text
-    }
-
     /// Prints `tlsfit: error: ...` to stderr and returns the exit code for bad input.
     static func badInput(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 

@@ -34,10 +34,8 @@ extension SuitesCommand {
             case .json:
                 try SuitesCommand.emitJSON(HostsJSON(schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns, hosts: entries))
             case .text:
-                let layout = TerminalOptions.widthLayout()
-                print(SuitesText.text(entries, layout: layout), terminator: "")
-                print(layout.wrap("Allow-list (the seed article, and windows-update-security.md for the delivery hosts; ports 80 and 443): \(Catalog.shared.updateHostPatterns.joined(separator: ", "))",
-                                  first: "", indent: "  "), terminator: "")
+                let patterns = Catalog.shared.updateHostPatterns
+                print(SuitesText.hosts(entries, patterns: patterns, layout: TerminalOptions.widthLayout()), terminator: "")
             }
         }
     }

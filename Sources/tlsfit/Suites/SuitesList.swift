@@ -15,30 +15,18 @@ extension SuitesCommand {
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
+            let layout = TerminalOptions.widthLayout()
             if let windowsRelease {
                 let info = Catalog.shared.release(try SuitesCommand.release(windowsRelease))
                 switch output.format {
-                case .json:
-                    try SuitesCommand.emitJSON(ListWindowsJSON(
-                        schemaVersion: JSONOutput.schemaVersion, release: info.release.rawValue,
-                        suites: info.supported.map(WindowsEntryJSON.init)))
-                case .text:
-                    var rows = [["priority", "windows name", "code", "openssl", "default"]]
-                    rows += info.supported.map { e in
-                        [e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-", e.enabledByDefault ? "yes" : "no"]
-                    }
-                    print(SuitesText.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
+                case .json: try SuitesCommand.emitJSON(SuitesText.listJSON(info))
+                case .text: print(SuitesText.list(info, layout: layout))
                 }
                 return
             }
-            let suites = Catalog.shared.suites
             switch output.format {
-            case .json:
-                try SuitesCommand.emitJSON(ListJSON(schemaVersion: JSONOutput.schemaVersion, suites: suites.map(SuiteJSON.init)))
-            case .text:
-                var rows = [["code", "iana", "openssl", "protocols", "flags"]]
-                rows += suites.map { [$0.codeString, $0.iana, $0.openssl ?? "-", SuitesText.protocolRange($0), SuitesText.flagWords($0)] }
-                print(SuitesText.table(rows, indent: "", layout: TerminalOptions.widthLayout()))
+            case .json: try SuitesCommand.emitJSON(SuitesText.listJSON(Catalog.shared.suites))
+            case .text: print(SuitesText.list(Catalog.shared.suites, layout: layout))
             }
         }
     }

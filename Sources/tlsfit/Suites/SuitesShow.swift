@@ -16,46 +16,10 @@ extension SuitesCommand {
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let catalog = Catalog.shared
             let suite = try SuitesCommand.suite(name)
-            let windows = catalog.windowsSupport(for: suite)
             switch output.format {
-            case .json:
-                try SuitesCommand.emitJSON(ShowJSON(
-                    schemaVersion: JSONOutput.schemaVersion, suite: SuiteJSON(suite),
-                    windows: WindowsRelease.allCases.map { release in
-                        let entries = windows.first(where: { $0.release == release })?.entries ?? []
-                        return ShowJSON.Release(
-                            release: release.rawValue, displayName: release.displayName, supported: !entries.isEmpty,
-                            enabledByDefault: entries.contains(where: \.enabledByDefault), entries: entries.map(WindowsEntryJSON.init))
-                    }))
-            case .text:
-                let layout = TerminalOptions.widthLayout()
-                print("\(suite.iana) (\(suite.codeString))")
-                print(SuitesText.table([
-                    ["OpenSSL:", suite.openssl ?? "- (OpenSSL has no name for it)"],
-                    ["Windows:", suite.windowsNames.isEmpty ? "- (Windows never supported it)" : suite.windowsNames.joined(separator: ", ")],
-                    ["Key exchange:", suite.keyExchange],
-                    ["Authentication:", suite.authentication],
-                    ["Encryption:", suite.encryption],
-                    ["MAC:", suite.mac],
-                    ["Protocols:", SuitesText.protocolRange(suite)],
-                    ["Flags:", SuitesText.flagWords(suite)],
-                ], layout: layout))
-                print("")
-                print("Windows:")
-                var rows = [["release", "supported", "default", "priority", "name"]]
-                for release in WindowsRelease.allCases {
-                    let entries = windows.first(where: { $0.release == release })?.entries ?? []
-                    if entries.isEmpty {
-                        rows.append([release.rawValue, "no", "-", "-", "-"])
-                    }
-                    for entry in entries {
-                        let state = entry.enabledByDefault ? (entry.onlyWhenRequested ? "on request" : "yes") : (entry.pskOnly ? "psk only" : "no")
-                        rows.append([release.rawValue, "yes", state, entry.defaultPriority.map(String.init) ?? "-", entry.windowsName])
-                    }
-                }
-                print(SuitesText.table(rows, layout: layout))
+            case .json: try SuitesCommand.emitJSON(SuitesText.showJSON(suite))
+            case .text: print(SuitesText.show(suite, layout: TerminalOptions.widthLayout()), terminator: "")
             }
         }
     }

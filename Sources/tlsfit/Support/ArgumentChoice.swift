@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLSFitReports
 
 /// An option whose value is one word of a closed set (`--format text|json`), written as a
 /// `String` enum.
@@ -15,4 +16,20 @@ extension ArgumentChoice {
     public static var allValueDescriptions: [String: String] { [:] }
     public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
     public var defaultValueDescription: String { rawValue }
+}
+
+/// `--format text|json`: the same option in every command that prints text or JSON.
+struct FormatOptions: ParsableArguments {
+    enum Format: String, ArgumentChoice, Sendable {
+        case text, json
+    }
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+}
+
+/// `--format text|json|markdown|html`: diagnose's and demo's.
+struct DiagnosisFormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text, json, markdown or html.")
+    var format: DiagnosisFormat = .text
 }

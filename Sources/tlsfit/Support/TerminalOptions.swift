@@ -1,11 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 import TLSFitCore
+import TLSFitEngines
 import TLSFitReports
+import TLSFitSystem
 
 /// `--color` and `--quiet` for commands that print text for a person, and the terminal's width.
 struct TerminalOptions: ParsableArguments {
@@ -21,61 +19,32 @@ struct TerminalOptions: ParsableArguments {
 
     /// The layout for standard output: the terminal's width (80 when not a terminal), colour per `--color` and `NO_COLOR`.
     func layout() -> TextLayout {
-        let terminal = isatty(STDOUT_FILENO) == 1
+        let terminal = TerminalWidth.standardOutputIsTerminal
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let color: Bool = switch self.color {
         case .always: true
         case .never: false
         case .auto: terminal && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         }
-        return TextLayout(width: terminal ? Self.terminalWidth() ?? 80 : 80, color: color, quiet: quiet)
+        return TextLayout(width: terminal ? TerminalWidth.current() ?? 80 : 80, color: color, quiet: quiet)
     }
 
     /// The layout of plain text output for commands without `--color`/`--quiet`: the terminal's width
     /// (TIOCGWINSZ, else `COLUMNS`), 80 when standard output is not a terminal; no colour.
     static func widthLayout() -> TextLayout {
-        TextLayout(width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() ?? 80 : 80)
-    }
-
-    static func terminalWidth() -> Int? {
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
-        return nil
+        TextLayout(width: TerminalWidth.standardOutputIsTerminal ? TerminalWidth.current() ?? 80 : 80)
     }
 }
 
-/// Checks an output path before any work is done: its folder exists and is writable, and the path is not a folder.
-enum OutputPath {
+extension OutputPath {
     static func check(_ path: String, option: String) throws(ExitCode) {
-        var isDirectory = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
-            throw CLIErrors.badInput("\(option): \(path) is a folder; name a file")
-        }
-        let folder = PathText.folder(of: path)
-        let dir = folder.isEmpty ? "." : folder
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory else {
-            throw CLIErrors.badInput("\(option): cannot write \(path): no such folder \(dir)")
-        }
-        guard FileManager.default.isWritableFile(atPath: dir) else {
-            throw CLIErrors.badInput("\(option): cannot write \(path): the folder \(dir) is not writable")
-        }
-        if FileManager.default.fileExists(atPath: path), !FileManager.default.isWritableFile(atPath: path) {
-            throw CLIErrors.badInput("\(option): cannot write \(path): the file is not writable")
-        }
+        if let problem = problem(path, option: option) { throw CLIErrors.badInput(problem) }
     }
 }
 
-/// A word given after `--config` that is no file but looks like a host: the user meant it as a HOST.
-enum HostAfterConfigHint {
+extension HostAfterConfigHint {
     static func check(_ config: [String]) throws(ExitCode) {
-        for path in config where !FileManager.default.fileExists(atPath: path) {
-            let looksLikeHost = !path.contains("/") && !path.contains("\\") && path.contains(".")
-                && !["reg", "pol", "xml", "json", "txt", "zip"].contains(PathText.pathExtension(of: path).lowercased())
-            if looksLikeHost {
-                throw CLIErrors.badInput("--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)")
-            }
-        }
+        if let message = message(config) { throw CLIErrors.badInput(message) }
     }
 }
 

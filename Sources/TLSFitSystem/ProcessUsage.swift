@@ -1,11 +1,11 @@
 import FoundationEssentials
 
 /// This process's resident memory and open file descriptors, from /proc (Linux).
-struct ProcessUsage {
-    var residentKiB: Int
-    var openFiles: Int
+public struct ProcessUsage: Sendable {
+    public var residentKiB: Int
+    public var openFiles: Int
 
-    static func current() -> ProcessUsage {
+    public static func current() -> ProcessUsage {
         var rss = 0
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })

@@ -1,15 +1,16 @@
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 /// Host arguments (`HOST[:PORT]`) as the commands take them, with one check the core cannot make:
 /// an argument that names a file here (`diagnose policy.reg`) was meant as a configuration, so it
 /// is refused with the flag to use instead of being resolved as a host name.
-enum HostArguments {
+public enum HostArguments {
     /// File endings of the inputs tlsfit reads; none is a top-level domain in use for hosts (`.zip`
     /// is, so a `.zip` argument counts as a file only when it exists).
-    static let configurationEndings: Set<String> = ["reg", "pol", "xml", "json", "txt", "log", "pcap", "pcapng", "etl", "csv", "tsv"]
+    public static let configurationEndings: Set<String> = ["reg", "pol", "xml", "json", "txt", "log", "pcap", "pcapng", "etl", "csv", "tsv"]
 
-    static func parse(_ arguments: [String], defaultPort: Int = 443) throws(InputError) -> [HostPort] {
+    public static func parse(_ arguments: [String], defaultPort: Int = 443) throws(InputError) -> [HostPort] {
         for argument in arguments {
             try rejectFile(argument)
         }
@@ -17,7 +18,7 @@ enum HostArguments {
     }
 
     /// Throws when `argument` is a file (or folder) here, or ends like one of tlsfit's input files.
-    static func rejectFile(_ argument: String, source: String = "host") throws(InputError) {
+    public static func rejectFile(_ argument: String, source: String = "host") throws(InputError) {
         var isFolder = false
         let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder)
         let ending = argument.split(separator: ".").last.map { $0.lowercased() } ?? ""
@@ -27,5 +28,20 @@ enum HostArguments {
             source: source,
             message: "'\(argument)' is \(what), not a host; to read it as the Windows configuration, use --config \(argument)"
         )
+    }
+}
+
+/// A word given after `--config` that is no file but looks like a host: the user meant it as a HOST.
+public enum HostAfterConfigHint {
+    /// The error for the first such word; nil when there is none.
+    public static func message(_ config: [String]) -> String? {
+        for path in config where !FileManager.default.fileExists(atPath: path) {
+            let looksLikeHost = !path.contains("/") && !path.contains("\\") && path.contains(".")
+                && !["reg", "pol", "xml", "json", "txt", "zip"].contains(PathText.pathExtension(of: path).lowercased())
+            if looksLikeHost {
+                return "--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)"
+            }
+        }
+        return nil
     }
 }

@@ -1,6 +1,5 @@
 import FoundationEssentials
-import TLSFitCore
-import TLSFitSystem
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -12,35 +11,37 @@ import TLSFitSystem
 /// `print` goes through C stdio, whose errors stay in the stream's error flag; `finish()` flushes
 /// and checks it once the command is done. SIGPIPE is ignored for the whole process, so a closed
 /// pipe is an EPIPE error here, not a silent death.
-enum StandardOutput {
+public enum StandardOutput {
     /// C's `stdout` stream. Swift 6 refuses to read the mutable C global directly; its address is
     /// fixed for the life of the process.
     static var stream: UnsafeMutablePointer<FILE> {
         dlsym(nil, "stdout")!.assumingMemoryBound(to: UnsafeMutablePointer<FILE>.self).pointee
     }
 
-    private static let errnoLock = Lock()
-    nonisolated(unsafe) private static var _lastErrno: Int32 = 0
+    private static let lastError = Mutex<Int32>(0)
     /// The errno of the last failed write.
-    static var lastErrno: Int32 { errnoLock.withLock { _lastErrno } }
+    public static var lastErrno: Int32 { lastError.withLock { $0 } }
 
-    static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+    public static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 
     /// Writes through stdio (after whatever `print` buffered) and flushes; false when it failed.
     @discardableResult
-    static func writeNow(_ text: String) -> Bool {
+    public static func writeNow(_ text: String) -> Bool {
         let out = stream
         errno = 0
         let ok = fputs(text, out) >= 0 && fflush(out) == 0 && ferror(out) == 0
-        if !ok { errnoLock.withLock { _lastErrno = errno } }
+        if !ok {
+            let saved = errno
+            lastError.withLock { $0 = saved }
+        }
         return ok
     }
 
     /// Writes through stdio; a failure shows at `finish()`.
-    static func write(_ text: String) { fputs(text, stream) }
+    public static func write(_ text: String) { fputs(text, stream) }
 
     /// Flushes standard output; on a write error says so on standard error and exits with 2.
-    static func finish() {
+    public static func finish() {
         let out = stream
         errno = 0
         let flushed = fflush(out) == 0

@@ -1,18 +1,18 @@
 import FoundationEssentials
 import TLSFitCore
-import TLSFitEngines
+import TLSFitSystem
 
 /// The `--server-profile` values of `diagnose` and `report`: saved scans (files) and built-in
 /// profile names, and which one stands for a given host.
-struct ServerProfileInputs: Sendable {
-    var profiles: [ServerProfile] = []
-    var builtIns: [BuiltInServerProfile] = []
+public struct ServerProfileInputs: Sendable {
+    public var profiles: [ServerProfile] = []
+    public var builtIns: [BuiltInServerProfile] = []
     /// `windows-update` (the old single profile's name): every update host gets its own built-in
     /// profile, and any other host the profile the name now stands for (`fe2-sls`).
-    var aliasFallback: ServerProfile?
+    public var aliasFallback: ServerProfile?
 
     /// Each item is a file (a saved scan) or, when no such file exists, a built-in profile name.
-    init(_ items: [String]) throws(InputError) {
+    public init(_ items: [String]) throws(InputError) {
         for item in items {
             if !FileManager.default.fileExists(atPath: item), BuiltInServerProfile.isUpdateServiceAlias(item),
                 let target = BuiltInServerProfile.named(item)
@@ -34,14 +34,15 @@ struct ServerProfileInputs: Sendable {
                     message: "'\(item)' is neither a built-in profile nor a file\(hint); built-in profiles: \(BuiltInServerProfile.allNames.joined(separator: ", ")), or a scan saved with `tlsfit scan --save FILE`"
                 )
             }
-            let file = try ConfigInputLoader.readFile(item)
-            profiles += try ServerProfileStore.load(bytes: file.bytes, source: item)
+            let limit = WindowsConfigReader.maximumFileSize
+            let bytes = try FileContents.read(item, limit: limit) { WindowsConfigReader.tooBig(item, $0) }
+            profiles += try ServerProfileStore.load(bytes: bytes, source: item)
         }
     }
 
     /// Files first (by host name), then built-in profiles (by the hosts they stand for); a single
     /// profile given alone applies to every host.
-    var provider: DiagnoseEngine.ProfileProvider {
+    public var provider: DiagnoseEngine.ProfileProvider {
         let profiles = profiles
         let builtIns = builtIns
         let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : aliasFallback

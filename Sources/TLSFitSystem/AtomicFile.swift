@@ -6,16 +6,16 @@ import FoundationEssentials
 
 /// Writes output files the safe way: a temporary file beside the target, then rename(2), so an
 /// interrupted run never leaves half a report. Ctrl-C while writing removes the temporary file.
-enum AtomicFile {
-    struct WriteError: Error, CustomStringConvertible {
-        var description: String
+public enum AtomicFile {
+    public struct WriteError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func write(_ text: String, to path: String) throws {
+    public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
 
-    static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String) throws {
         // Atomic replacement is for regular files: a FIFO, a device or /dev/stdout is written
         // through (never replaced by a regular file, which as root replaced /dev/full).
         var info = stat()
