@@ -173,9 +173,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             }
             logRelease = updateLog?.build.flatMap { WindowsBuildReleaseMap.release(forBuild: $0) }
             // The release: --windows, else the configuration's CurrentVersion, else the log's OS build.
-            configuration = try WindowsConfigReader.read(inputs, release: release)
+            configuration = try WindowsConfigReader.read(inputs, release: release, xml: LibXML2Reader())
             if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
-                configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+                configuration = try WindowsConfigReader.read(inputs, release: fromLog, xml: LibXML2Reader())
             }
             if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
             configuration.stack = chosenStack ?? role.stack

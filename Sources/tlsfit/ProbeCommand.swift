@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 import TLSFitHandshake
 import TLSFitReports
 
@@ -193,7 +194,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let path: NetworkPath
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
-            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
             configuration.stack = chosenStack ?? .winHTTP
             try HostArguments.rejectFile(self.target, source: "HOST")
             target = try HostPort(parsing: self.target, source: "HOST")

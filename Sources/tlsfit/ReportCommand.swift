@@ -225,7 +225,7 @@ struct ReportCommand: AsyncParsableCommand {
             guard !result.contains(where: { $0.name == label }) else {
                 throw InputError(source: "--candidate", message: "two candidates are named '\(label)'; name them: --candidate NAME=FILE")
             }
-            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files))
+            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files), xml: LibXML2Reader())
             result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
         }
         return result
