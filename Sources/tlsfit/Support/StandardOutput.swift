@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitSystem
 
@@ -19,10 +20,9 @@ enum StandardOutput {
         dlsym(nil, "stdout")!.assumingMemoryBound(to: UnsafeMutablePointer<FILE>.self).pointee
     }
 
-    private static let errnoLock = Lock()
-    nonisolated(unsafe) private static var _lastErrno: Int32 = 0
+    private static let failedErrno = Mutex<Int32>(0)
     /// The errno of the last failed write.
-    static var lastErrno: Int32 { errnoLock.withLock { _lastErrno } }
+    static var lastErrno: Int32 { failedErrno.withLock { $0 } }
 
     static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 
@@ -32,7 +32,10 @@ enum StandardOutput {
         let out = stream
         errno = 0
         let ok = fputs(text, out) >= 0 && fflush(out) == 0 && ferror(out) == 0
-        if !ok { errnoLock.withLock { _lastErrno = errno } }
+        if !ok {
+            let code = errno
+            failedErrno.withLock { $0 = code }
+        }
         return ok
     }
 
