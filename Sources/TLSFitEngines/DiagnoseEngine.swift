@@ -1,5 +1,6 @@
 import Dispatch
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitHandshake
 
@@ -65,33 +66,35 @@ public struct DiagnoseEngine: Sendable {
 
     /// `run`, blocking the calling thread until every host is done.
     public func runBlocking(config: WindowsTLSConfig, targets: [ScanTarget]) -> [HostDiagnosis] {
-        final class Shared: @unchecked Sendable {
-            let lock = Lock()
+        struct State {
             var next = 0
             var finished = 0
             var results: [HostDiagnosis?]
-            init(count: Int) { results = Array(repeating: nil, count: count) }
+        }
+        final class Shared: Sendable {
+            let state: Mutex<State>
+            init(count: Int) { state = Mutex(State(results: Array(repeating: nil, count: count))) }
         }
         let shared = Shared(count: targets.count)
         let workers = min(max(1, concurrency), targets.count)
         runOnThreads(workers) { _ in
             while true {
-                let index: Int? = shared.lock.withLock {
-                    guard shared.next < targets.count else { return nil }
-                    defer { shared.next += 1 }
-                    return shared.next
+                let index: Int? = shared.state.withLock { state in
+                    guard state.next < targets.count else { return nil }
+                    defer { state.next += 1 }
+                    return state.next
                 }
                 guard let index else { return }
                 let result = diagnose(config: config, target: targets[index])
-                let count = shared.lock.withLock {
-                    shared.results[index] = result
-                    shared.finished += 1
-                    return shared.finished
+                let count = shared.state.withLock { state in
+                    state.results[index] = result
+                    state.finished += 1
+                    return state.finished
                 }
                 progress(count, targets.count, result.host)
             }
         }
-        return shared.results.compactMap { $0 }
+        return shared.state.withLock { $0.results }.compactMap { $0 }
     }
 
     /// True when the target is a catalog host served over plain HTTP on this port.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitHandshake
 import TLSFitSystem
@@ -268,11 +269,13 @@ public struct ReportEngine: Sendable {
         _ pairs: [(key: String, client: ClientProfile, target: ScanTarget)], engine: DiagnoseEngine,
         progress: @escaping @Sendable (Int, Int, String) -> Void, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> [String: HandshakeOutcome] {
-        final class Results: @unchecked Sendable {
-            let lock = Lock()
+        struct State {
             var observed: [String: HandshakeOutcome] = [:]
             var done = 0
             var nextHost = 0
+        }
+        final class Results: Sendable {
+            let state = Mutex(State())
         }
         let results = Results()
         var byHost: [String: [(key: String, client: ClientProfile, target: ScanTarget)]] = [:]
@@ -285,26 +288,26 @@ public struct ReportEngine: Sendable {
         let order = hostOrder
         let pairsByHost = byHost
         runOnThreads(min(8, order.count)) { _ in
-            while let host = results.lock.withLock({ () -> String? in
-                guard results.nextHost < order.count else { return nil }
-                defer { results.nextHost += 1 }
-                return order[results.nextHost]
+            while let host = results.state.withLock({ state -> String? in
+                guard state.nextHost < order.count else { return nil }
+                defer { state.nextHost += 1 }
+                return order[state.nextHost]
             }) {
                 var networkFailure: HandshakeOutcome?
                 for pair in pairsByHost[host] ?? [] {
                     if isCancelled() { return }
                     let outcome = networkFailure ?? engine.handshake(pair.client, pair.target, path: engine.path.route(host: pair.target.host, port: pair.target.port))
                     if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
-                    let done = results.lock.withLock {
-                        results.observed[pair.key] = outcome
-                        results.done += 1
-                        return results.done
+                    let done = results.state.withLock { state in
+                        state.observed[pair.key] = outcome
+                        state.done += 1
+                        return state.done
                     }
                     progress(done, pairs.count, "handshake with \(host)")
                 }
             }
         }
-        let (observed, done) = results.lock.withLock { (results.observed, results.done) }
+        let (observed, done) = results.state.withLock { ($0.observed, $0.done) }
         if isCancelled() {
             throw Interrupted(done: "\(done) of \(pairs.count) confirming handshakes done")
         }
