@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitSystem
 import TLSFitHandshake
@@ -165,16 +166,16 @@ struct ScanCommand: ParsableCommand {
 }
 
 /// A one-line progress display on standard error, for terminals.
-final class ScanProgressDisplay: @unchecked Sendable {
+final class ScanProgressDisplay: Sendable {
     private let enabled: Bool
-    private let lock = Lock()
-    private var shown = false
+    /// True once a line is on the screen.
+    private let shown = Mutex(false)
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(_ progress: ScanProgress) {
         guard enabled else { return }
-        lock.withLock {
+        shown.withLock { shown in
             let line = "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
             StandardError.write(line)
             shown = true
@@ -182,7 +183,7 @@ final class ScanProgressDisplay: @unchecked Sendable {
     }
 
     func finish() {
-        lock.withLock {
+        shown.withLock { shown in
             if shown { StandardError.write("\r\u{1B}[K") }
         }
     }
