@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 
 /// What one protocol version of a server accepts, as the elimination measured it.
@@ -75,13 +76,12 @@ public enum ScanCandidates {
         }.map(\.openssl).sorted()
     }
 
-    private static let lock = Lock()
-    nonisolated(unsafe) private static var cache: [TLSVersion: [UInt16]] = [:]
+    private static let cache = Mutex<[TLSVersion: [UInt16]]>([:])
 
     /// The candidates for `version`, strongest first.
     static func suites(for version: TLSVersion) -> [UInt16] {
         if version == .tls13 { return tls13 }
-        return lock.withLock {
+        return cache.withLock { cache in
             if let list = cache[version] { return list }
             let list = below13.filter { $0.min <= version && version <= $0.max }.map(\.code)
             cache[version] = list

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitSystem
 
@@ -440,9 +441,8 @@ final class ScanEngine: @unchecked Sendable {
 }
 
 /// Work posted from other threads to the loop, with a pipe to wake its poll(2).
-final class Inbox: @unchecked Sendable {
-    private let lock = Lock()
-    private var items: [@Sendable () -> Void] = []
+final class Inbox: Sendable {
+    private let items = Mutex<[@Sendable () -> Void]>([])
     let readFD: Int32
     private let writeFD: Int32
 
@@ -458,7 +458,7 @@ final class Inbox: @unchecked Sendable {
     }
 
     func post(_ work: @escaping @Sendable () -> Void) {
-        lock.withLock { items.append(work) }
+        items.withLock { $0.append(work) }
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
     }
@@ -466,7 +466,7 @@ final class Inbox: @unchecked Sendable {
     func take() -> [@Sendable () -> Void] {
         var buffer = [UInt8](repeating: 0, count: 256)
         while read(readFD, &buffer, buffer.count) > 0 {}
-        return lock.withLock {
+        return items.withLock { items in
             defer { items.removeAll() }
             return items
         }
