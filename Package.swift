@@ -79,10 +79,17 @@ let package = Package(
         ),
         // libxml2's pull reader, for gpresult reports; libxml2 is loaded with dlopen when the first
         // XML file is read (see CXML.h), so no start of tlsfit pays for loading it and ICU.
+        // Built against libxml2's headers (Debian: libxml2-dev) for its types and signatures, not
+        // linked: pkgConfig "libxml-2.0" would add -lxml2 and load it (and ICU) at every start.
         .target(
             name: "CXML",
             dependencies: ["CLibraryLoader"],
-            path: "Sources/CXML"
+            path: "Sources/CXML",
+            cSettings: [
+                .unsafeFlags([
+                    "-I/usr/include/libxml2", "-I/usr/local/include/libxml2", "-I/opt/homebrew/opt/libxml2/include/libxml2",
+                ])
+            ]
         ),
         // libarchive's reader, for the zip of a `tlsfit collect` bundle; loaded with dlopen when the
         // first zip is read (see CArchive.h), as libpcap and libxml2 are.
@@ -94,12 +101,12 @@ let package = Package(
         // Pure model and logic: no sockets, no OpenSSL.
         .target(
             name: "TLSFitCore",
-            dependencies: ["CipherSuites", "CXML"]
+            dependencies: ["CipherSuites"]
         ),
         // What the core leaves to its callers: files, folders, zips, standard error, threads, libxml2.
         .target(
             name: "TLSFitSystem",
-            dependencies: ["TLSFitCore", "CArchive"]
+            dependencies: ["TLSFitCore", "CXML", "CArchive"]
         ),
         // The only module that talks to OpenSSL.
         .target(

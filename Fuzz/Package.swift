@@ -9,7 +9,7 @@ let names = ["regedit", "pol", "gpresult", "suites-text", "suites-json", "cipher
 
 let package = Package(
     name: "tlsfit-fuzz",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "tlsfit", path: "..")
     ],
@@ -19,6 +19,7 @@ let package = Package(
             name: "FuzzTargets",
             dependencies: [
                 .product(name: "TLSFitCore", package: "tlsfit"), .product(name: "TLSFitCapture", package: "tlsfit"),
+                .product(name: "TLSFitSystem", package: "tlsfit"),
             ]
         ),
         // Declares libFuzzer's driver entry, which the runtime defines.

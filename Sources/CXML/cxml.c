@@ -1,54 +1,31 @@
 #include "CXML.h"
 
 #include <CLibraryLoader.h>
+#include <libxml/xmlreader.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* libxml2's declarations used here (libxml/xmlreader.h, xmlerror.h, parser.h, tree.h), as in
-   every release since 2.6: the reader and node are opaque; of xmlError only the leading fields
-   are read. */
-typedef void *xml_text_reader;
-typedef void *xml_node;
-struct xml_error_prefix {
-    int domain;
-    int code;
-    char *message;
-    int level;
-    char *file;
-    int line;
-};
-typedef void (*xml_structured_error)(void *context, struct xml_error_prefix *error);
-
-enum {
-    XML_PARSE_NONET = 1 << 11,     /* never fetch anything from the network */
-    XML_PARSE_BIG_LINES = 1 << 22, /* line numbers past 65535 */
-};
-enum {
-    XML_READER_TYPE_ELEMENT = 1,
-    XML_READER_TYPE_TEXT = 3,
-    XML_READER_TYPE_CDATA = 4,
-    XML_READER_TYPE_WHITESPACE = 13,
-    XML_READER_TYPE_SIGNIFICANT_WHITESPACE = 14,
-    XML_READER_TYPE_END_ELEMENT = 15,
-};
+/* The types, constants and function signatures are libxml2's own (libxml/xmlreader.h, which
+   brings parser.h, tree.h and xmlerror.h); only the functions' addresses come from dlsym. */
+#define API(function) __typeof__(&function)
 
 static struct {
-    void (*init_parser)(void);
-    xml_text_reader (*reader_for_memory)(const char *, int, const char *, const char *, int);
-    int (*read)(xml_text_reader);
-    int (*node_type)(xml_text_reader);
-    const unsigned char *(*const_name)(xml_text_reader);
-    const unsigned char *(*const_value)(xml_text_reader);
-    int (*is_empty_element)(xml_text_reader);
-    int (*move_to_next_attribute)(xml_text_reader);
-    int (*move_to_element)(xml_text_reader);
-    xml_node (*current_node)(xml_text_reader);
-    long (*get_line_no)(xml_node);
-    int (*get_parser_line_number)(xml_text_reader);
-    void (*set_structured_error_handler)(xml_text_reader, xml_structured_error, void *);
-    void (*free_text_reader)(xml_text_reader);
+    API(xmlInitParser) init_parser;
+    API(xmlReaderForMemory) reader_for_memory;
+    API(xmlTextReaderRead) read;
+    API(xmlTextReaderNodeType) node_type;
+    API(xmlTextReaderConstName) const_name;
+    API(xmlTextReaderConstValue) const_value;
+    API(xmlTextReaderIsEmptyElement) is_empty_element;
+    API(xmlTextReaderMoveToNextAttribute) move_to_next_attribute;
+    API(xmlTextReaderMoveToElement) move_to_element;
+    API(xmlTextReaderCurrentNode) current_node;
+    API(xmlGetLineNo) get_line_no;
+    API(xmlTextReaderGetParserLineNumber) get_parser_line_number;
+    API(xmlTextReaderSetStructuredErrorHandler) set_structured_error_handler;
+    API(xmlFreeTextReader) free_text_reader;
 } api;
 
 /* TLSFIT_LIBXML2 names another build (a path or a file name). */
@@ -87,14 +64,21 @@ const char *cxml_load(void) {
 }
 
 struct cxml_reader {
-    xml_text_reader reader;
+    xmlTextReaderPtr reader;
     int error_code;
     long error_line;
     char error_message[256];
 };
 
+/* libxml2 2.12 made the error it hands over const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *cxml_error_pointer;
+#else
+typedef xmlErrorPtr cxml_error_pointer;
+#endif
+
 /* Keeps the first error; with a handler set, libxml2 prints nothing to stderr. */
-static void on_error(void *context, struct xml_error_prefix *error) {
+static void on_error(void *context, cxml_error_pointer error) {
     struct cxml_reader *r = context;
     if (r->error_code != 0 || error == NULL) return;
     r->error_code = error->code != 0 ? error->code : 1;
@@ -148,7 +132,7 @@ int cxml_next(cxml_reader *r, cxml_node *node) {
         break;
     }
     if (node->kind == CXML_START || node->kind == CXML_END) node->name = (const char *)api.const_name(r->reader);
-    xml_node current = api.current_node(r->reader);
+    xmlNodePtr current = api.current_node(r->reader);
     node->line = current != NULL ? api.get_line_no(current) : api.get_parser_line_number(r->reader);
     return 1;
 }

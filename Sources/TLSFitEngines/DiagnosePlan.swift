@@ -1,5 +1,6 @@
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 
 /// A `diagnose` job: the inputs already read, the hosts already parsed. The engine turns it into a
 /// `DiagnosisReport` (and the `.reg` fix file); the CLI only reads files, renders and exits.
@@ -55,10 +56,10 @@ public struct DiagnosePlan: Sendable {
 
     /// The configuration: the release from `--windows`, else the export's CurrentVersion, else the log's OS build.
     public func configuration() throws(InputError) -> WindowsTLSConfig {
-        var configuration = try WindowsConfigReader.read(inputs, release: release)
+        var configuration = try WindowsConfigReader.read(inputs, release: release, xml: LibXML2Reader())
         let logRelease = log?.release
         if release == nil, configuration.detectedRelease?.release == nil, let fromLog = logRelease?.release {
-            configuration = try WindowsConfigReader.read(inputs, release: fromLog)
+            configuration = try WindowsConfigReader.read(inputs, release: fromLog, xml: LibXML2Reader())
         }
         if release == nil, logRelease != nil { configuration.releaseAssumed = false }  // one of the two named it
         configuration.stack = stack ?? role.stack

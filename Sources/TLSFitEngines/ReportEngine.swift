@@ -228,6 +228,7 @@ public struct ReportEngine: Sendable {
                 return inputs
             },
             executor: ConcurrentExecutor(),
+            xml: LibXML2Reader(),
             isCancelled: { isCancelled() },
             progress: { done, total in display(done, total, "reading exports") })
         if grouped.cancelled { throw Interrupted(done: "\(grouped.machinesRead) of \(machines.count) exports read") }

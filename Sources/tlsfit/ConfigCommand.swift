@@ -50,7 +50,7 @@ struct ConfigCommand: AsyncParsableCommand {
         do {
             let inputs: [WindowsConfigReader.InputFile]
             (inputs, bundles) = try ConfigInputLoader.loadWithBundles(files)
-            documents = try WindowsConfigReader.parse(inputs)
+            documents = try WindowsConfigReader.parse(inputs, xml: LibXML2Reader())
             config = WindowsConfigReader.evaluate(documents, release: release)
             proxies = try MachineProxyConfiguration.read(from: config.registry)
         } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CipherSuites
 import FoundationEssentials
 import TLSFitCore
+import TLSFitSystem
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
@@ -125,7 +126,7 @@ struct DemoCommand: AsyncParsableCommand {
             // A collect bundle (a folder: the file ends in "/") is read whole, as --config reads one.
             let bundle = example.file.hasSuffix("/") ? try Self.collectBundle(name) : nil
             let inputs = try bundle?.configFiles ?? [.init(name: name, bytes: Array((CipherSuitesData.examples[example.file] ?? "").utf8))]
-            var config = try WindowsConfigReader.read(inputs, release: example.release)
+            var config = try WindowsConfigReader.read(inputs, release: example.release, xml: LibXML2Reader())
             config.stack = example.role.stack
             // The server side: tlsfit's built-in knowledge of the host; the handshake goes to the lab server.
             var engine = DiagnoseEngine(timeout: 5, caFile: lab.caFile, offline: false, profileProvider: { _ in nil })

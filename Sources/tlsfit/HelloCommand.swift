@@ -87,7 +87,7 @@ struct HelloCommand: AsyncParsableCommand {
         let chosenStack = try Self.parseStack(stack) ?? .winHTTP
         var configuration: WindowsTLSConfig
         do {
-            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
         } catch {
             throw CLIErrors.badInput(error.description)
         }

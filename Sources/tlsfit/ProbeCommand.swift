@@ -179,7 +179,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let request: WindowsHelloProbe.Request
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
-            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release)
+            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
             configuration.stack = chosenStack ?? .winHTTP
             try HostArguments.rejectFile(self.target, source: "HOST")
             request = try ProbeEngine.windowsRequest(try plan(), config: configuration)

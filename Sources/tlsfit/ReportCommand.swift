@@ -190,7 +190,7 @@ struct ReportCommand: AsyncParsableCommand {
         var result: [ReportPlan.Candidate] = []
         for spec in candidate {
             let (label, files) = try ReportPlan.Candidate.parse(spec, taken: result.map(\.name))
-            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files))
+            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files), xml: LibXML2Reader())
             result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
         }
         return result

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Synchronization
 import FoundationEssentials
+import Synchronization
 import TLSFitCore
 import TLSFitEngines
 import TLSFitSystem

@@ -171,7 +171,7 @@ struct CollectTests {
         #expect(bundle.notes.isEmpty, "\(bundle.notes)")
         #expect(!bundle.notes.contains { $0.contains("no manifest") })
         // Evaluated: the release from CurrentVersion, the policy order, the direct WinHTTP path.
-        let config = WindowsConfigReader.evaluate(try WindowsConfigReader.parse(bundle.configFiles), release: nil)
+        let config = WindowsConfigReader.evaluate(try WindowsConfigReader.parse(bundle.configFiles, xml: LibXML2Reader()), release: nil)
         #expect(config.release == .server2019)
         #expect(!config.releaseAssumed)
         guard case .policy = config.suiteOrderSource else { Issue.record("no policy order: \(config.suiteOrderSource)"); return }
@@ -211,7 +211,7 @@ struct CollectTests {
         let bundle = try CollectedBundle.readZip(zip, source: "renamed.zip")
         #expect(bundle.configFiles.map(\.format) == [.regQuery, .regedit])
         #expect(bundle.updateLog?.name == "renamed.zip:b/notes")
-        let config = WindowsConfigReader.evaluate(try WindowsConfigReader.parse(bundle.configFiles), release: nil)
+        let config = WindowsConfigReader.evaluate(try WindowsConfigReader.parse(bundle.configFiles, xml: LibXML2Reader()), release: nil)
         #expect(config.release == .server2019)
         // A missing manifest is a warning, not an error; so is a file tlsfit does not know.
         #expect(bundle.notes.contains { $0.contains("no manifest.json") })

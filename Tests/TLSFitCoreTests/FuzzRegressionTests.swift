@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TLSFitCore
+import TLSFitSystem
 
 /// Inputs the fuzzers in Fuzz/ found: each must give a value or an `InputError`, quickly.
 ///
@@ -14,7 +15,7 @@ struct FuzzRegressionTests {
     static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "regedit": { b in evaluate { () throws(InputError) in try RegFileParser.parse(b, source: "f") } },
         "pol": { b in evaluate { () throws(InputError) in try RegistryPolParser.parse(b, source: "f") } },
-        "gpresult": { b in evaluate { () throws(InputError) in try GPResultParser.parse(b, source: "f") } },
+        "gpresult": { b in evaluate { () throws(InputError) in try GPResultParser.parse(b, source: "f", xml: LibXML2Reader()) } },
         "suites-text": { b in
             evaluate { () throws(InputError) in try SuiteListParser.parseTable(b, source: "f") }
             evaluate { () throws(InputError) in try SuiteListParser.parseListFormat(b, source: "f") }
@@ -24,7 +25,7 @@ struct FuzzRegressionTests {
         "cipherlist": { b in _ = try? CipherListParser.parse(String(decoding: b, as: UTF8.self), source: "f") },
         "hostport": { b in _ = try? HostPort(parsing: String(decoding: b, as: UTF8.self)) },
         "server-profile": { b in _ = try? ServerProfileStore.load(bytes: b, source: "f") },
-        "windows-config": { b in _ = try? WindowsConfigReader.read([.init(name: "f", bytes: b)], release: nil) },
+        "windows-config": { b in _ = try? WindowsConfigReader.read([.init(name: "f", bytes: b)], release: nil, xml: LibXML2Reader()) },
     ]
 
     static func evaluate(_ parse: () throws(InputError) -> WindowsConfigDocument) {
@@ -62,7 +63,7 @@ struct FuzzRegressionTests {
     /// still be an input error.
     @Test func mismatchedEndTagIsAnInputError() throws {
         let bytes = [UInt8](try Data(contentsOf: Self.root.appendingPathComponent("gpresult/mismatched-end-tag.xml")))
-        #expect(throws: InputError.self) { try GPResultParser.parse(bytes, source: "f") }
+        #expect(throws: InputError.self) { try GPResultParser.parse(bytes, source: "f", xml: LibXML2Reader()) }
     }
 
     /// Thousands of unknown names used to cost a catalog-wide suggestion each: minutes of work

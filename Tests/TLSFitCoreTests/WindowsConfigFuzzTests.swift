@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TLSFitCore
+import TLSFitSystem
 
 /// Random, truncated and mutated inputs: every parser returns a value or an `InputError`, never crashes.
 @Suite("WindowsConfig fuzz")
@@ -17,13 +18,13 @@ struct WindowsConfigFuzzTests {
     static let parsers: [(String, @Sendable ([UInt8]) throws(InputError) -> WindowsConfigDocument)] = [
         ("regedit", { b throws(InputError) in try RegFileParser.parse(b, source: "f") }),
         ("pol", { b throws(InputError) in try RegistryPolParser.parse(b, source: "f") }),
-        ("gpresult", { b throws(InputError) in try GPResultParser.parse(b, source: "f") }),
+        ("gpresult", { b throws(InputError) in try GPResultParser.parse(b, source: "f", xml: LibXML2Reader()) }),
         ("json", { b throws(InputError) in try SuiteListParser.parseJSON(b, source: "f") }),
         ("table", { b throws(InputError) in try SuiteListParser.parseTable(b, source: "f") }),
         ("list", { b throws(InputError) in try SuiteListParser.parseListFormat(b, source: "f") }),
         ("plain", { b throws(InputError) in try SuiteListParser.parsePlainList(b, source: "f") }),
         ("netsh", { b throws(InputError) in try NetshProxyParser.parse(b, source: "f") }),
-        ("detect", { b throws(InputError) in try WindowsConfigFormatDetector.parse(b, source: "f") }),
+        ("detect", { b throws(InputError) in try WindowsConfigFormatDetector.parse(b, source: "f", xml: LibXML2Reader()) }),
         ("regquery", { b throws(InputError) in try RegQueryParser.parse(b, source: "f") }),
     ]
 
@@ -111,7 +112,7 @@ struct WindowsConfigFuzzTests {
         pol += [0xFF, 0xFF, 0xFF, 0x7F, 0x3B, 0]
         #expect(throws: InputError.self) { try RegistryPolParser.parse(pol, source: "p") }
         let deep = String(repeating: "<a>", count: 5_000) + String(repeating: "</a>", count: 5_000)
-        #expect(throws: InputError.self) { try GPResultParser.parse(Array(deep.utf8), source: "x") }
+        #expect(throws: InputError.self) { try GPResultParser.parse(Array(deep.utf8), source: "x", xml: LibXML2Reader()) }
         let long = "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\K]\n\"v\"=\"" + String(repeating: "x", count: 1_000_000) + "\"\n"
         #expect((try? RegFileParser.parse(Array(long.utf8), source: "l"))?.operations.count == 2)
         let hex = "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\K]\n\"v\"=hex:" + String(repeating: "00,\\\n", count: 10_000)

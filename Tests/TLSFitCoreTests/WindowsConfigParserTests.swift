@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TLSFitCore
+import TLSFitSystem
 
 @Suite("WindowsConfig parsers")
 struct WindowsConfigParserTests {
@@ -165,12 +166,12 @@ struct WindowsConfigParserTests {
     @Test func gpresultErrors() throws {
         let bad = try WindowsFixtures.bytes("broken/bad.xml")
         do {
-            _ = try GPResultParser.parse(bad, source: "bad.xml")
+            _ = try GPResultParser.parse(bad, source: "bad.xml", xml: LibXML2Reader())
             Issue.record("malformed XML parsed")
         } catch {
             #expect(error.line == 4)
         }
-        #expect(throws: InputError.self) { try GPResultParser.parse(Array("<?xml version=\"1.0\"?><Other/>".utf8), source: "o.xml") }
+        #expect(throws: InputError.self) { try GPResultParser.parse(Array("<?xml version=\"1.0\"?><Other/>".utf8), source: "o.xml", xml: LibXML2Reader()) }
     }
 
     /// libxml2 itself reads the XML; its error numbers are put in words, with the line.
@@ -188,7 +189,7 @@ struct WindowsConfigParserTests {
     ])
     func malformedXMLIsNamedInWords(text: String, line: Int, words: String) {
         do {
-            _ = try GPResultParser.parse(Array(text.utf8), source: "x.xml")
+            _ = try GPResultParser.parse(Array(text.utf8), source: "x.xml", xml: LibXML2Reader())
             Issue.record("parsed: \(text)")
         } catch {
             #expect(error.message.contains(words), "\(error.message)")
@@ -219,7 +220,7 @@ struct WindowsConfigParserTests {
               </q1:ComputerResults>
             </q1:Rsop>
             """
-        let root = try XMLTree.parse(Array(xml.utf8), source: "t.xml")
+        let root = try XMLTree.parse(Array(xml.utf8), source: "t.xml", xml: LibXML2Reader())
         #expect(root.name == "Rsop")
         #expect(root.line == 2)
         let value = try #require(root.descendants(named: "Value").first)
@@ -234,7 +235,7 @@ struct WindowsConfigParserTests {
 
     @Test func gpresultDisabledPolicyDeletesValue() throws {
         let xml = "<Rsop><ComputerResults><Policy><Name>SSL Cipher Suite Order</Name><State>Disabled</State></Policy></ComputerResults></Rsop>"
-        let doc = try GPResultParser.parse(Array(xml.utf8), source: "d.xml")
+        let doc = try GPResultParser.parse(Array(xml.utf8), source: "d.xml", xml: LibXML2Reader())
         #expect(doc.operations.map(\.action) == [.deleteValue(name: "Functions")])
     }
 

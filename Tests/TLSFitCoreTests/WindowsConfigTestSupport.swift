@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TLSFitCore
+import TLSFitSystem
 
 /// Fixture access and small helpers for the WindowsConfig tests.
 enum WindowsFixtures {
@@ -13,12 +14,12 @@ enum WindowsFixtures {
     }
 
     static func document(_ relative: String) throws -> WindowsConfigDocument {
-        try WindowsConfigFormatDetector.parse(try bytes(relative), source: relative)
+        try WindowsConfigFormatDetector.parse(try bytes(relative), source: relative, xml: LibXML2Reader())
     }
 
     static func config(_ relatives: [String], release: WindowsRelease? = nil) throws -> WindowsTLSConfig {
         let files = try relatives.map { WindowsConfigReader.InputFile(name: $0, bytes: try bytes($0)) }
-        return try WindowsConfigReader.read(files, release: release)
+        return try WindowsConfigReader.read(files, release: release, xml: LibXML2Reader())
     }
 }
 

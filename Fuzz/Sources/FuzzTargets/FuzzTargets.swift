@@ -1,6 +1,7 @@
 import Foundation
 import TLSFitCapture
 import TLSFitCore
+import TLSFitSystem
 
 /// The fuzz targets: each takes libFuzzer's bytes, feeds them to one parser and, when the parser
 /// accepts them, to what consumes its result. A target may see `InputError`; anything else
@@ -41,7 +42,7 @@ public enum FuzzTargets {
 
     /// `gpresult /x` XML reports.
     public static func gpresult(_ bytes: [UInt8]) {
-        evaluate { () throws(InputError) in try GPResultParser.parse(bytes, source: "fuzz.xml") }
+        evaluate { () throws(InputError) in try GPResultParser.parse(bytes, source: "fuzz.xml", xml: LibXML2Reader()) }
     }
 
     /// `Get-TlsCipherSuite` as a table, as `Format-List`, and a plain list of names (one a line or
@@ -77,7 +78,7 @@ public enum FuzzTargets {
 
     /// Any Windows configuration file, format detected from content, as `tlsfit config` reads it.
     public static func windowsConfig(_ bytes: [UInt8]) {
-        _ = try? WindowsConfigReader.read([.init(name: "fuzz", bytes: bytes)], release: nil)
+        _ = try? WindowsConfigReader.read([.init(name: "fuzz", bytes: bytes)], release: nil, xml: LibXML2Reader())
     }
 
     /// A capture file (pcap or pcapng), read as `tlsfit hello --pcap` reads it. libpcap reads

@@ -8,8 +8,8 @@
  * (FoundationXML) loads libxml2, ICU and their dependencies at every start of tlsfit: about
  * 0.7 ms, paid by every command although only those given a gpresult report read XML. The functions
  * take libxml2's from the library installed (libxml2 2.9 or later; Debian: libxml2), through
- * pointers resolved once. No header of libxml2 is needed to build: the few declarations used
- * are in cxml.c.
+ * pointers resolved once. cxml.c is built against libxml2's own headers (Debian: libxml2-dev), so
+ * every type, constant and function signature is the header's; this header needs none of them.
  */
 #include <stddef.h>
 

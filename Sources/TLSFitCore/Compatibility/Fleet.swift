@@ -179,13 +179,13 @@ public enum FleetGrouping {
     /// files by name; a group's configuration is its first machine's (by name).
     public static func group(
         _ machines: [FleetMachine], load: Loader, chunkSize: Int = 64,
-        executor: any ParallelExecutor = SequentialExecutor(), isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
+        executor: any ParallelExecutor = SequentialExecutor(), xml: (any XMLPullReader)? = nil, isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> FleetReading {
         let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map { $0..<min($0 + max(1, chunkSize), machines.count) }
         let slots = Slots(count: chunks.count)
         let cache = ContentCache()
         executor.perform(iterations: chunks.count) { index in
-            let partial = readChunk(machines[chunks[index]], load: load, cache: cache, isCancelled: isCancelled)
+            let partial = readChunk(machines[chunks[index]], load: load, xml: xml, cache: cache, isCancelled: isCancelled)
             let done = slots.state.withLock { state in
                 state.partials[index] = partial
                 state.done += chunks[index].count
@@ -219,7 +219,7 @@ public enum FleetGrouping {
             g.machines = (names[fingerprint] ?? []).sorted()
             if let first = g.machines.first, first != from[fingerprint] {
                 if byName == nil { byName = Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
-                if let machine = byName?[first], let files = try? load(machine), let again = try? evaluate(machine, files),
+                if let machine = byName?[first], let files = try? load(machine), let again = try? evaluate(machine, files, xml: xml),
                     again.fingerprint == fingerprint
                 {
                     g.configuration = again.configuration
@@ -235,7 +235,8 @@ public enum FleetGrouping {
 
     /// One chunk's machines, read and grouped; a content already parsed (by any chunk) is not parsed again.
     private static func readChunk(
-        _ machines: ArraySlice<FleetMachine>, load: Loader, cache: ContentCache, isCancelled: @Sendable () -> Bool
+        _ machines: ArraySlice<FleetMachine>, load: Loader, xml: (any XMLPullReader)?, cache: ContentCache,
+        isCancelled: @Sendable () -> Bool
     ) -> Partial {
         var partial = Partial()
         for machine in machines {
@@ -247,7 +248,7 @@ public enum FleetGrouping {
                 if let known = cache.fingerprints.withLock({ $0[key] }) {
                     fingerprint = known
                 } else {
-                    let group = try evaluate(machine, files)
+                    let group = try evaluate(machine, files, xml: xml)
                     fingerprint = group.fingerprint
                     cache.fingerprints.withLock { $0[key] = fingerprint }
                     if partial.parsed[fingerprint] == nil {
@@ -265,8 +266,10 @@ public enum FleetGrouping {
         return partial
     }
 
-    private static func evaluate(_ machine: FleetMachine, _ files: [WindowsConfigReader.InputFile]) throws(InputError) -> FleetConfigurationGroup {
-        let documents = try WindowsConfigReader.parse(files)
+    private static func evaluate(
+        _ machine: FleetMachine, _ files: [WindowsConfigReader.InputFile], xml: (any XMLPullReader)?
+    ) throws(InputError) -> FleetConfigurationGroup {
+        let documents = try WindowsConfigReader.parse(files, xml: xml)
         let snapshot = RegistrySnapshot(documents: documents)
         // The release: the folder's name, else the export's CurrentVersion, else the default.
         let release = machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)

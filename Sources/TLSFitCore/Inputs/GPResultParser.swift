@@ -1,4 +1,3 @@
-internal import CXML
 import FoundationEssentials
 
 /// Reads `gpresult /x` reports (`<Rsop>` XML) for the computer's side:
@@ -8,7 +7,8 @@ import FoundationEssentials
 ///
 /// User-side results are skipped: Schannel reads only HKLM.
 public enum GPResultParser {
-    public static func parse(_ bytes: [UInt8], source: String) throws(InputError) -> WindowsConfigDocument {
+    /// Parses the report in `bytes` with `xml` (the system module's `LibXML2Reader`).
+    public static func parse(_ bytes: [UInt8], source: String, xml: any XMLPullReader) throws(InputError) -> WindowsConfigDocument {
         var (text, _) = try TextDecoding.decode(bytes, source: source)
         // The declaration names the file's encoding (gpresult writes utf-16); the text is now
         // decoded, so drop the declaration (it holds no line break) and hand the parser UTF-8.
@@ -23,7 +23,7 @@ public enum GPResultParser {
             throw InputError(source: source, line: line,
                 message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")
         }
-        let root = try XMLTree.parse(Array(text.utf8), source: source)
+        let root = try XMLTree.parse(Array(text.utf8), source: source, xml: xml)
         guard root.name == "Rsop" || root.name == "RSOP" || root.name.lowercased() == "rsop" else {
             throw InputError(source: source, line: root.line, message: "not a gpresult /x report: the root element is <\(root.name)>, expected <Rsop>")
         }
@@ -135,7 +135,7 @@ public enum GPResultParser {
     }
 }
 
-/// A small element tree read with libxml2 (CXML): gpresult reports are a few megabytes at most.
+/// A small element tree read with an `XMLPullReader` (libxml2): gpresult reports are a few megabytes at most.
 enum XMLTree {
     final class Node {
         let name: String
@@ -214,31 +214,34 @@ enum XMLTree {
     /// Elements nested deeper than this are refused (libxml2 stops at 256 too).
     static let maximumDepth = 256
 
-    static func parse(_ bytes: [UInt8], source: String) throws(InputError) -> Node {
-        if let why = cxml_load() {
-            throw InputError(source: source, message: "cannot read XML: \(String(cString: why))")
-        }
+    static func parse(_ bytes: [UInt8], source: String, xml: any XMLPullReader) throws(InputError) -> Node {
         guard bytes.count < Int(Int32.max) else { throw InputError(source: source, message: "XML larger than 2 GB") }
         guard !bytes.isEmpty else {
             throw InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))")
         }
-        // libxml2 reads the bytes in place: the whole walk stays inside the buffer's lifetime.
-        let result: Result<Node, InputError> = bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress,
-                let reader = cxml_open(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count))
-            else {
-                return .failure(InputError(source: source, message: "cannot read XML: libxml2 could not start a reader (out of memory?)"))
+        var builder = Builder(source: source)
+        do throws(XMLPullFailure) {
+            try xml.read(bytes) { builder.add($0) }
+        } catch {
+            switch error {
+            case .unavailable(let why):
+                throw InputError(source: source, message: "cannot read XML: \(why)")
+            case .malformed(let code, let line, let words):
+                if words?.contains("Excessive depth") == true {
+                    throw InputError(source: source, line: max(1, line), message: "XML nested deeper than \(maximumDepth) elements")
+                }
+                let hasElement = builder.root != nil || containsStartTag(bytes)
+                throw InputError(source: source, line: max(1, line),
+                                 message: "malformed XML: \(describe(code: code, libxml2: words, hasElement: hasElement))")
             }
-            defer { cxml_close(reader) }
-            return walk(reader, source: source, hasElement: containsStartTag(buffer))
         }
-        return try result.get()
+        return try builder.finish()
     }
 
     /// Whether the text has a start tag at all (`<` and a name), for telling an empty document
     /// from content after the root: the reader may fail on a small document before it hands
     /// over its first element.
-    static func containsStartTag(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func containsStartTag(_ bytes: [UInt8]) -> Bool {
         guard bytes.count > 1 else { return false }
         for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "<") {
             let next = bytes[i + 1]
@@ -251,64 +254,55 @@ enum XMLTree {
         return false
     }
 
-    /// Builds the tree from the reader's start tags, end tags and text.
-    private static func walk(_ reader: OpaquePointer, source: String, hasElement: @autoclosure () -> Bool) -> Result<Node, InputError> {
+    /// Builds the tree from the reader's start tags, end tags and text; stops at the first problem.
+    private struct Builder {
+        let source: String
         var stack: [Node] = []
         var root: Node?
-        var node = cxml_node()
-        while true {
-            let step = cxml_next(reader, &node)
-            if step == 0 { break }
-            if step < 0 {
-                var code: Int32 = 0
-                var line = 0
-                var message: UnsafePointer<CChar>?
-                cxml_error(reader, &code, &line, &message)
-                let words = message.map { String(cString: $0) }
-                if words?.contains("Excessive depth") == true {
-                    return .failure(InputError(source: source, line: max(1, line), message: "XML nested deeper than \(maximumDepth) elements"))
-                }
-                return .failure(InputError(
-                    source: source, line: max(1, line),
-                    message: "malformed XML: \(describe(code: Int(code), libxml2: words, hasElement: root != nil || hasElement()))"))
-            }
-            switch Int32(node.kind) {
-            case Int32(CXML_START):
-                let qualified = node.name.map { String(cString: $0) } ?? ""
+        var failure: InputError?
+
+        init(source: String) { self.source = source }
+
+        /// Takes one node; false (and `failure` set) when the document is refused.
+        mutating func add(_ node: XMLPullNode) -> Bool {
+            switch node {
+            case .start(let qualified, let pairs, let line, let isEmpty):
                 let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
                 var attributes: [String: String] = [:]
-                var name: UnsafePointer<CChar>?
-                var value: UnsafePointer<CChar>?
-                while cxml_next_attribute(reader, &name, &value) == 1 {
-                    if let name { attributes[String(cString: name)] = value.map { String(cString: $0) } ?? "" }
-                }
-                let element = Node(name: local, attributes: attributes, line: node.line)
+                for (name, value) in pairs { attributes[name] = value }
+                let element = Node(name: local, attributes: attributes, line: line)
                 if stack.count >= maximumDepth {
-                    return .failure(InputError(source: source, line: node.line, message: "XML nested deeper than \(maximumDepth) elements"))
+                    failure = InputError(source: source, line: line, message: "XML nested deeper than \(maximumDepth) elements")
+                    return false
                 }
                 if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
-                if node.empty == 0 { stack.append(element) }
-            case Int32(CXML_END):
-                let qualified = node.name.map { String(cString: $0) } ?? ""
+                if !isEmpty { stack.append(element) }
+            case .end(let qualified, let line):
                 let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
                 if let top = stack.last, top.name != local {
-                    return .failure(InputError(
-                        source: source, line: node.line,
-                        message: "malformed XML: </\(qualified)> closes <\(top.name)> opened on line \(top.line)"))
+                    failure = InputError(
+                        source: source, line: line,
+                        message: "malformed XML: </\(qualified)> closes <\(top.name)> opened on line \(top.line)")
+                    return false
                 }
                 _ = stack.popLast()
-            case Int32(CXML_TEXT):
-                if let value = node.value { stack.last?.textParts.append(String(cString: value)) }
-            default:
+            case .text(let text):
+                stack.last?.textParts.append(text)
+            case .other:
                 break
             }
+            return true
         }
-        if let open = stack.last {
-            return .failure(InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed"))
+
+        func finish() throws(InputError) -> Node {
+            if let failure { throw failure }
+            if let open = stack.last {
+                throw InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed")
+            }
+            guard let root else {
+                throw InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))")
+            }
+            return root
         }
-        guard let root else {
-            return .failure(InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))"))
-        }
-        return .success(root)
     }
 }

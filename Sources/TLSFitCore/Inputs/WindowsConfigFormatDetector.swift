@@ -48,14 +48,19 @@ public enum WindowsConfigFormatDetector {
         return Array(h.dropLast(drop))
     }
 
-    /// Parses bytes in the given (or detected) format.
-    public static func parse(_ bytes: [UInt8], source: String, format: WindowsConfigFormat? = nil) throws(InputError) -> WindowsConfigDocument {
-        try parse(bytes, source: source, format: format, keepingValuesOf: nil)
+    /// Parses bytes in the given (or detected) format. A gpresult report needs `xml` (the system
+    /// module's `LibXML2Reader`); without one it is refused.
+    public static func parse(
+        _ bytes: [UInt8], source: String, format: WindowsConfigFormat? = nil, xml: (any XMLPullReader)? = nil
+    ) throws(InputError) -> WindowsConfigDocument {
+        try parse(bytes, source: source, format: format, xml: xml, keepingValuesOf: nil)
     }
 
     /// As `parse`; a regedit export keeps only the values of keys `keep` accepts (the others are counted).
-    static func parse(_ bytes: [UInt8], source: String, format: WindowsConfigFormat?,
-                      keepingValuesOf keep: ((String) -> Bool)?) throws(InputError) -> WindowsConfigDocument {
+    static func parse(
+        _ bytes: [UInt8], source: String, format: WindowsConfigFormat?, xml: (any XMLPullReader)?,
+        keepingValuesOf keep: ((String) -> Bool)?
+    ) throws(InputError) -> WindowsConfigDocument {
         guard bytes.count <= WindowsConfigReader.maximumFileSize else {
             throw InputError(source: source, message: "the file is \(bytes.count / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
         }
@@ -64,7 +69,9 @@ public enum WindowsConfigFormatDetector {
         switch kind {
         case .regedit: return try RegFileParser.parse(bytes, source: source, keepingValuesOf: keep)
         case .registryPol: return try RegistryPolParser.parse(bytes, source: source)
-        case .gpresultXML: return try GPResultParser.parse(bytes, source: source)
+        case .gpresultXML:
+            guard let xml else { throw InputError(source: source, message: "cannot read XML: no XML reader was given") }
+            return try GPResultParser.parse(bytes, source: source, xml: xml)
         case .tlsCipherSuiteJSON: return try SuiteListParser.parseJSON(bytes, source: source)
         case .tlsCipherSuiteTable: return try SuiteListParser.parseTable(bytes, source: source)
         case .tlsCipherSuiteList: return try SuiteListParser.parseListFormat(bytes, source: source)

@@ -23,15 +23,16 @@ public enum WindowsConfigReader {
         }
     }
 
-    /// Parses every file (format detected from content unless given), for evaluation: the values of
-    /// a regedit export's keys that tlsfit never reads (`RegistryPath.mayBeRead`) are checked as
-    /// strictly as the others but only counted (`skippedOperations`), so an export of a whole hive
-    /// costs no memory for them. `WindowsConfigFormatDetector.parse` keeps every operation.
-    public static func parse(_ files: [InputFile]) throws(InputError) -> [WindowsConfigDocument] {
+    /// Parses every file (format detected from content unless given), for evaluation; gpresult reports
+    /// with `xml`. The values of a regedit export's keys that tlsfit never reads
+    /// (`RegistryPath.mayBeRead`) are checked as strictly as the others but only counted
+    /// (`skippedOperations`), so an export of a whole hive costs no memory for them.
+    /// `WindowsConfigFormatDetector.parse` keeps every operation.
+    public static func parse(_ files: [InputFile], xml: (any XMLPullReader)? = nil) throws(InputError) -> [WindowsConfigDocument] {
         var documents: [WindowsConfigDocument] = []
         documents.reserveCapacity(files.count)
         for file in files {
-            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format,
+            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format, xml: xml,
                                                                    keepingValuesOf: RegistryPath.mayBeRead))
         }
         return documents
@@ -47,8 +48,10 @@ public enum WindowsConfigReader {
 
     /// Parses the files, merges them in Group Policy precedence (delivered policy over local
     /// exports; otherwise later over earlier) and evaluates the client for `release` (default: Server 2022, marked as assumed).
-    public static func read(_ files: [InputFile], release: WindowsRelease?, catalog: Catalog = .shared) throws(InputError) -> WindowsTLSConfig {
-        evaluate(try parse(files), release: release, catalog: catalog)
+    public static func read(
+        _ files: [InputFile], release: WindowsRelease?, catalog: Catalog = .shared, xml: (any XMLPullReader)? = nil
+    ) throws(InputError) -> WindowsTLSConfig {
+        evaluate(try parse(files, xml: xml), release: release, catalog: catalog)
     }
 
     /// Merges parsed documents and evaluates them. The release is `release` when given, else the one

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The few printf-style and NSString conveniences tlsfit needs, on the standard library and libc.
+/// The few printf-style and NSString conveniences tlsfit needs, on the standard library alone.
 ///
 /// tlsfit's modules import FoundationEssentials, not Foundation: `String(format:)`, `NSString` and
 /// `CharacterSet` live in swift-corelibs-foundation, which brings CoreFoundation, ICU's tables and
@@ -21,16 +15,119 @@ extension BinaryInteger {
 }
 
 extension Double {
-    /// The value with `decimals` digits after the point, exactly as printf's `%.Nf` writes it (the
-    /// C library formats it: correctly rounded, ties to even, "-0.0", "nan", "inf").
+    /// The value with `decimals` digits after the point, exactly as printf's `%.Nf` writes it:
+    /// the exact binary value correctly rounded, ties to even; "-0.0", "nan", "inf".
     public func fixed(_ decimals: Int) -> String {
-        var buffer = [CChar](repeating: 0, count: 512)
-        let count = withVaList([self]) { arguments in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, "%.\(max(0, min(decimals, 40)))f", arguments) }
+        let decimals = Swift.max(0, Swift.min(decimals, 40))
+        let sign = self.sign == .minus ? "-" : ""
+        if isNaN { return sign + "nan" }
+        if isInfinite { return sign + "inf" }
+        let digits = ExactDecimal.scaledDigits(of: magnitude, decimals: decimals)
+        guard decimals > 0 else { return sign + digits }
+        let zeros = String(repeating: "0", count: Swift.max(0, decimals + 1 - digits.count))
+        let padded = zeros + digits
+        let point = padded.index(padded.endIndex, offsetBy: -decimals)
+        return sign + padded[..<point] + "." + padded[point...]
+    }
+}
+
+/// Arbitrary-precision arithmetic just large enough to write a Double in full: little-endian
+/// 32-bit limbs, non-negative.
+private enum ExactDecimal {
+    /// The decimal digits of `value` x 10^decimals, rounded to an integer (ties to even).
+    static func scaledDigits(of value: Double, decimals: Int) -> String {
+        guard value != 0 else { return "0" }
+        // value = significand x 2^exponent, significand an integer.
+        let exponent = Int(value.exponent) - Double.significandBitCount
+        let significand = value.significandBitPattern | (value.isNormal ? 1 << UInt64(Double.significandBitCount) : 0)
+        let shift = value.isNormal ? exponent : -1074
+        var number: [UInt32] = [UInt32(truncatingIfNeeded: significand), UInt32(truncatingIfNeeded: significand >> 32)]
+        for _ in 0..<decimals { multiply(&number, by: 10) }
+        if shift >= 0 {
+            shiftLeft(&number, by: shift)
+        } else {
+            roundingShiftRight(&number, by: -shift)
         }
-        // 512 bytes hold any Double with 40 decimals (at most 309 digits before the point).
-        guard count >= 0, Int(count) < buffer.count else { return String(self) }
-        return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return decimalString(number)
+    }
+
+    static func multiply(_ number: inout [UInt32], by factor: UInt32) {
+        var carry: UInt64 = 0
+        for i in number.indices {
+            let product = UInt64(number[i]) * UInt64(factor) + carry
+            number[i] = UInt32(truncatingIfNeeded: product)
+            carry = product >> 32
+        }
+        if carry > 0 { number.append(UInt32(carry)) }
+    }
+
+    static func shiftLeft(_ number: inout [UInt32], by bits: Int) {
+        let limbs = bits / 32, offset = bits % 32
+        if offset > 0 {
+            var carry: UInt32 = 0
+            for i in number.indices {
+                let limb = number[i]
+                number[i] = limb << UInt32(offset) | carry
+                carry = limb >> UInt32(32 - offset)
+            }
+            if carry > 0 { number.append(carry) }
+        }
+        number.insert(contentsOf: repeatElement(0, count: limbs), at: 0)
+    }
+
+    /// number / 2^bits, rounded to the nearest integer, ties to even.
+    static func roundingShiftRight(_ number: inout [UInt32], by bits: Int) {
+        func bit(_ index: Int) -> Bool {
+            index / 32 < number.count && (number[index / 32] >> UInt32(index % 32)) & 1 == 1
+        }
+        let half = bit(bits - 1)
+        var below = false
+        for index in 0..<(bits - 1) where bit(index) {
+            below = true
+            break
+        }
+        let limbs = bits / 32, offset = bits % 32
+        var result = Array(number.dropFirst(Swift.min(limbs, number.count)))
+        if offset > 0 {
+            for i in result.indices {
+                let next = i + 1 < result.count ? result[i + 1] : 0
+                result[i] = result[i] >> UInt32(offset) | next << UInt32(32 - offset)
+            }
+        }
+        number = result.isEmpty ? [0] : result
+        let odd = number[0] & 1 == 1
+        if half && (below || odd) { addOne(&number) }
+    }
+
+    static func addOne(_ number: inout [UInt32]) {
+        for i in number.indices {
+            let (sum, overflow) = number[i].addingReportingOverflow(1)
+            number[i] = sum
+            if !overflow { return }
+        }
+        number.append(1)
+    }
+
+    /// The number in decimal, without leading zeros ("0" for zero).
+    static func decimalString(_ number: [UInt32]) -> String {
+        var number = number
+        var chunks: [UInt32] = []
+        while number.contains(where: { $0 != 0 }) {
+            var remainder: UInt64 = 0
+            for i in number.indices.reversed() {
+                let value = remainder << 32 | UInt64(number[i])
+                number[i] = UInt32(value / 1_000_000_000)
+                remainder = value % 1_000_000_000
+            }
+            chunks.append(UInt32(remainder))
+        }
+        guard let last = chunks.popLast() else { return "0" }
+        var text = String(last)
+        for chunk in chunks.reversed() {
+            let part = String(chunk)
+            text += String(repeating: "0", count: 9 - part.count) + part
+        }
+        return text
     }
 }
 
