@@ -31,7 +31,9 @@ public enum CaptureReader {
         var snapshotLength = 0
         let summary = try forEachPacket(path: path) { packet in
             if packet.data.count < packet.wireLength { cutShort += 1 }
-            assembler.add(PacketDecoder.decode(packet.data, link: packet.link), number: packet.number, timestamp: packet.timestamp)
+            assembler.add(
+                PacketDecoder.decode(packet.data, link: packet.link), number: packet.number, timestamp: packet.timestamp
+            )
         }
         snapshotLength = summary.snapshotLength
         assembler.finish()
@@ -39,21 +41,27 @@ public enum CaptureReader {
             warnings.append(
                 CaptureWarning(
                     packetNumber: summary.packetCount + 1,
-                    message: "reading stopped here: the file ends in the middle of a packet or is damaged (libpcap: \(failure)); the \(summary.packetCount) packets before were read"))
+                    message:
+                        "reading stopped here: the file ends in the middle of a packet or is damaged (libpcap: \(failure)); the \(summary.packetCount) packets before were read"
+                ))
         }
         if summary.packetCount > 0, assembler.tcpSegments == 0 {
             warnings.append(
                 CaptureWarning(
                     packetNumber: nil,
-                    message: "none of the \(summary.packetCount) packets is a TCP segment over IPv4 or IPv6 that the reader can decode "
+                    message:
+                        "none of the \(summary.packetCount) packets is a TCP segment over IPv4 or IPv6 that the reader can decode "
                         + "(a capture filtered to other traffic, or frames that are not what the link type \(summary.linkTypeName) says: "
-                        + "pktmon is known to write Wi-Fi frames as Ethernet frames that do not decode; capture on a wired adapter or with Wireshark)"))
+                        + "pktmon is known to write Wi-Fi frames as Ethernet frames that do not decode; capture on a wired adapter or with Wireshark)"
+                ))
         }
         if cutShort > 0 {
             warnings.append(
                 CaptureWarning(
                     packetNumber: nil,
-                    message: "\(cutShort == 1 ? "1 packet was" : "\(cutShort) packets were") cut short by the capture's snapshot length (\(snapshotLength) bytes); take the capture again with the full packet size (tcpdump -s 0, pktmon --pkt-size 0)"))
+                    message:
+                        "\(cutShort == 1 ? "1 packet was" : "\(cutShort) packets were") cut short by the capture's snapshot length (\(snapshotLength) bytes); take the capture again with the full packet size (tcpdump -s 0, pktmon --pkt-size 0)"
+                ))
         }
         return CaptureContents(
             clientHellos: assembler.hellos, warnings: assembler.warnings + warnings, packetCount: summary.packetCount,
@@ -86,10 +94,13 @@ public enum CaptureReader {
     static func forEachPacket(path: String, _ body: (Packet) throws -> Void) throws -> Summary {
         try checkFile(path)
         if let why = cpcap_load() {
-            throw CaptureError(code: .libpcapMissing, path: path, reason: "cannot read captures: \(String(cString: why))")
+            throw CaptureError(
+                code: .libpcapMissing, path: path, reason: "cannot read captures: \(String(cString: why))")
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        guard let handle = cpcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        guard
+            let handle = cpcap_open_offline_with_tstamp_precision(
+                path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw CaptureError(code: .notACapture, path: path, reason: notACaptureReason(message, head: head(of: path)))
@@ -123,7 +134,8 @@ public enum CaptureReader {
             try body(
                 Packet(
                     number: summary.packetCount, timestamp: timestamp, link: link,
-                    data: Array(UnsafeBufferPointer(start: data, count: captured)), wireLength: Int(header.pointee.len)))
+                    data: Array(UnsafeBufferPointer(start: data, count: captured)), wireLength: Int(header.pointee.len))
+            )
         }
         return summary
     }
@@ -151,10 +163,12 @@ public enum CaptureReader {
             throw CaptureError(code: .notReadable, path: path, reason: "a directory, not a capture file")
         }
         guard access(path, R_OK) == 0 else {
-            throw CaptureError(code: .notReadable, path: path, reason: "cannot read the file: \(String(cString: strerror(errno)))")
+            throw CaptureError(
+                code: .notReadable, path: path, reason: "cannot read the file: \(String(cString: strerror(errno)))")
         }
         if info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
-            throw CaptureError(code: .notACapture, path: path, reason: "the file is empty, not a pcap or pcapng capture")
+            throw CaptureError(
+                code: .notACapture, path: path, reason: "the file is empty, not a pcap or pcapng capture")
         }
     }
 

@@ -44,7 +44,8 @@ enum ClientHelloRecords {
                 return .broken("a record of type \(type) inside the ClientHello, after \(messageBytes) bytes of it")
             }
             guard stream[offset + 1] == 0x03 else {
-                return .broken("a record with version \(stream[offset + 1]).\(stream[offset + 2]) inside the ClientHello")
+                return .broken(
+                    "a record with version \(stream[offset + 1]).\(stream[offset + 2]) inside the ClientHello")
             }
             guard length > 0, length <= maxRecordLength else {
                 return .broken("a handshake record of \(length) bytes inside the ClientHello")
@@ -59,10 +60,12 @@ enum ClientHelloRecords {
             if messageLength == nil, header.count == 4 {
                 let declared = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
                 guard declared >= minimumMessageLength else {
-                    return .broken("a ClientHello of \(declared) bytes, too short to hold a version, a random and a suite")
+                    return .broken(
+                        "a ClientHello of \(declared) bytes, too short to hold a version, a random and a suite")
                 }
                 guard declared + 4 <= limit else {
-                    return .broken("a ClientHello of \(declared) bytes, more than the \(limit) bytes the reader follows")
+                    return .broken(
+                        "a ClientHello of \(declared) bytes, more than the \(limit) bytes the reader follows")
                 }
                 messageLength = declared
             }
@@ -108,14 +111,17 @@ enum ClientHelloRecords {
             var end: Int?
             var index = offset
             while index + 3 < searchEnd {
-                if stream[index] == 0x0D, stream[index + 1] == 0x0A, stream[index + 2] == 0x0D, stream[index + 3] == 0x0A {
+                if stream[index] == 0x0D, stream[index + 1] == 0x0A, stream[index + 2] == 0x0D,
+                    stream[index + 3] == 0x0A
+                {
                     end = index + 4
                     break
                 }
                 index += 1
             }
             guard let end else {
-                return searchEnd - offset >= maxConnectHeader ? (offset == 0 ? .none : .connect(length: offset, target: target)) : .needMore
+                return searchEnd - offset >= maxConnectHeader
+                    ? (offset == 0 ? .none : .connect(length: offset, target: target)) : .needMore
             }
             let line = stream[(offset + connectMethod.count)..<end].prefix { $0 != 0x20 && $0 != 0x0D }
             if line.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { target = String(decoding: line, as: UTF8.self) }

@@ -121,7 +121,8 @@ struct HelloAssembler {
     private mutating func noteSYN(_ segment: TCPSegment, key: FlowKey, number: Int) {
         let start = segment.sequence &+ 1
         switch flows[key] {
-        case .following(let stream)? where stream.synSeen && stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start:
+        case .following(let stream)?
+        where stream.synSeen && stream.reference &+ UInt32(truncatingIfNeeded: stream.origin) == start:
             break  // a retransmitted SYN of the connection being followed
         case .done(let synStart)? where synStart == start:
             break  // a retransmitted (or twice captured) SYN of a connection already decided
@@ -150,7 +151,8 @@ struct HelloAssembler {
                     packetNumber: number, segmentCount: stream.dataSegments, proxyConnectTarget: target))
             next = .done(synStart: synStart)
         case .notHello:
-            let waited = stream.segments >= synlessPatience || stream.assembled.count + stream.pendingBytes >= streamLimit
+            let waited =
+                stream.segments >= synlessPatience || stream.assembled.count + stream.pendingBytes >= streamLimit
             next = stream.synSeen || waited ? .done(synStart: synStart) : .following(stream)
         case .broken(let reason):
             warn(number, "\(segment.source) -> \(segment.destination): not read as a ClientHello: \(reason)")
@@ -165,7 +167,8 @@ struct HelloAssembler {
             } else if stream.segments >= maxSegments {
                 warn(
                     number,
-                    "\(segment.source) -> \(segment.destination): a ClientHello still not whole after \(maxSegments) segments; skipped")
+                    "\(segment.source) -> \(segment.destination): a ClientHello still not whole after \(maxSegments) segments; skipped"
+                )
                 next = .done(synStart: synStart)
             } else {
                 next = .following(stream)
@@ -186,14 +189,17 @@ struct HelloAssembler {
             warnings.append(
                 CaptureWarning(
                     packetNumber: nil,
-                    message: "stopped following \(droppedStreams) TCP streams (more than \(openStreamLimit) open at once); a ClientHello in them may be missing"
+                    message:
+                        "stopped following \(droppedStreams) TCP streams (more than \(openStreamLimit) open at once); a ClientHello in them may be missing"
                 ))
         }
         if fragments > 0 {
             warnings.append(
                 CaptureWarning(
                     packetNumber: nil,
-                    message: "skipped \(fragments) IP fragments (a ClientHello inside fragmented IP packets is not reassembled)"))
+                    message:
+                        "skipped \(fragments) IP fragments (a ClientHello inside fragmented IP packets is not reassembled)"
+                ))
         }
         if droppedWarnings > 0 {
             warnings.append(CaptureWarning(packetNumber: nil, message: "\(droppedWarnings) more warnings not shown"))
@@ -261,7 +267,8 @@ struct HelloAssembler {
         }
         warn(
             stream.lastPacket,
-            "\(key.source) -> \(key.destination): an incomplete ClientHello (\(stream.assembled.count - skip) bytes\(expected)): \(why)")
+            "\(key.source) -> \(key.destination): an incomplete ClientHello (\(stream.assembled.count - skip) bytes\(expected)): \(why)"
+        )
     }
 
     private mutating func warn(_ packet: Int?, _ message: String) {

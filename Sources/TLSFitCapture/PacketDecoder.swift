@@ -35,7 +35,8 @@ struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         let written = address.withUnsafeBytes { raw in
             inet_ntop(AF_INET6, raw.baseAddress, &text, socklen_t(text.count))
         }
-        let host = written == nil
+        let host =
+            written == nil
             ? address.map { String($0, radix: 16) }.joined(separator: ".")
             : String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return "[\(host)]:\(port)"

@@ -47,7 +47,9 @@ public enum ConfigInputLoader {
         return (result, bundles)
     }
 
-    public static func folderBundle(_ folder: String) throws(InputError) -> CollectedBundle? { try CollectedBundle.readFolder(folder) }
+    public static func folderBundle(_ folder: String) throws(InputError) -> CollectedBundle? {
+        try CollectedBundle.readFolder(folder)
+    }
 
     /// Standard input, with the same 64 MiB limit as files: reading stops one byte past it, so
     /// an endless stream is refused without being held in memory.
@@ -56,13 +58,16 @@ public enum ConfigInputLoader {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count <= limit {
-            let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, min($0.count, limit + 1 - bytes.count)) }
+            let n = chunk.withUnsafeMutableBytes {
+                read(STDIN_FILENO, $0.baseAddress, min($0.count, limit + 1 - bytes.count))
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
             bytes += chunk[0..<n]
         }
         guard bytes.count <= limit else {
-            throw InputError(source: "<stdin>", message: "more than 64 MiB on standard input; tlsfit reads inputs up to 64 MiB")
+            throw InputError(
+                source: "<stdin>", message: "more than 64 MiB on standard input; tlsfit reads inputs up to 64 MiB")
         }
         return bytes
     }
@@ -85,7 +90,11 @@ public enum ConfigInputLoader {
         let policies = GPOBackupLayout.machinePolicyFiles(among: relative)
         let exports = policies.isEmpty ? GPOBackupLayout.exportFiles(among: relative) : []
         guard !policies.isEmpty || !exports.isEmpty else {
-            throw InputError(source: folder, message: "a folder, but neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports (no .\(GPOBackupLayout.exportExtensions.joined(separator: ", .")) file at its top level)")
+            throw InputError(
+                source: folder,
+                message:
+                    "a folder, but neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports (no .\(GPOBackupLayout.exportExtensions.joined(separator: ", .")) file at its top level)"
+            )
         }
         let base = folder.hasSuffix("/") ? folder : folder + "/"
         return (exports + policies).map { base + $0 }

@@ -34,7 +34,8 @@ public struct DiagnoseEngine: Sendable {
     /// `host:port` of other targets known to speak plain HTTP (a WindowsUpdate.log `http://` URL).
     public var plainHTTPTargets: Set<String> = []
     /// Live measurement: the scan engine, for one host (nil when the host could not be reached).
-    public var measure: @Sendable (ScanTarget, Double, String?, NetworkPath) -> ServerProfile? = { target, timeout, caFile, path in
+    public var measure: @Sendable (ScanTarget, Double, String?, NetworkPath) -> ServerProfile? = {
+        target, timeout, caFile, path in
         var options = ScanOptions(timeout: timeout, caFile: caFile)
         options.path = path
         let profile = ServerScanner.scan([target], options: options).first
@@ -120,17 +121,22 @@ public struct DiagnoseEngine: Sendable {
         let hostStart = DispatchTime.now().uptimeNanoseconds
         var wire: WindowsHelloProbe.Result?
         if !offline { wire = exchange(client, t, path: route) }
-        let unreachable = wire.map { w in
-            guard let stage = w.answer.failure?.stage else { return false }
-            return stage == .dns || stage == .tcp || stage == .proxy
-        } ?? false
+        let unreachable =
+            wire.map { w in
+                guard let stage = w.answer.failure?.stage else { return false }
+                return stage == .dns || stage == .tcp || stage == .proxy
+            } ?? false
         let left = timeout - Double(DispatchTime.now().uptimeNanoseconds - hostStart) / 1e9
         if server == nil, !offline, !unreachable, left > 0.05 { server = measure(t, left, caFile, route) }
         var drift: [String]?
-        if let builtIn, let s = server, s.source != "built-in" { drift = ProfileDrift.differences(builtIn: builtIn, live: s) }
+        if let builtIn, let s = server, s.source != "built-in" {
+            drift = ProfileDrift.differences(builtIn: builtIn, live: s)
+        }
         if server == nil, let builtIn { server = builtIn.profile }
         // Which built-in profile decided the prediction (its assumed facts are what the verdict rests on).
-        let usedBuiltIn = server.flatMap { s in s.source == "built-in" ? BuiltInServerProfile.all.first { $0.profile.sourceDetail == s.sourceDetail } : nil }
+        let usedBuiltIn = server.flatMap { s in
+            s.source == "built-in" ? BuiltInServerProfile.all.first { $0.profile.sourceDetail == s.sourceDetail } : nil
+        }
         var observed: HandshakeOutcome?
         var direct: HandshakeOutcome?
         var wireNote: String?
@@ -138,7 +144,9 @@ public struct DiagnoseEngine: Sendable {
             observed = wire.outcome
             wireNote = wire.confirmationSkipped
             // Through a proxy, a failure the proxy may have caused is compared with a direct handshake.
-            if route.proxy != nil, let f = observed?.failure, f.stage == .certificate || (f.stage == .tls && observed?.negotiated.version == nil) {
+            if route.proxy != nil, let f = observed?.failure,
+                f.stage == .certificate || (f.stage == .tls && observed?.negotiated.version == nil)
+            {
                 direct = handshake(client, t, path: .direct)
             }
         }
@@ -146,17 +154,22 @@ public struct DiagnoseEngine: Sendable {
         // them. Hosts with a known chain are checked exactly below; other *.update.microsoft.com
         // hosts, against the system store, must at least end at a Microsoft root.
         let pinning = caFile == nil || checkPin
-        let required = caFile == nil && builtIn?.expectedRoot == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+        let required =
+            caFile == nil && builtIn?.expectedRoot == nil && Self.isPinnedUpdateService(t.host) ? "Microsoft" : nil
         let pinned = builtIn?.expectedRoot != nil || Self.isPinnedUpdateService(t.host)
-        var result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: server, observed: observed,
-                                        requiredRootSubject: required, direct: direct, pinned: pinned)
+        var result = Diagnoser.diagnose(
+            host: t.host, port: t.port, config: config, server: server, observed: observed,
+            requiredRootSubject: required, direct: direct, pinned: pinned)
         result.wireNote = wireNote
         if let observed, let missing = missingProxyFinding(client, t, route: route, observed: observed) {
             result.causes.insert(missing, at: 0)
             result.outcome = .fails
         }
         if let builtIn, let observed, pinning {
-            if observed.failure == nil, let pin = UpdateCertificatePin.check(host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins) {
+            if observed.failure == nil,
+                let pin = UpdateCertificatePin.check(
+                    host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins)
+            {
                 result.outcome = .fails
                 // Something else answered for the server (TLS inspection): the configuration's verdict
                 // comes from the server's profile, first, and the pin failure is what this machine saw.
@@ -173,10 +186,12 @@ public struct DiagnoseEngine: Sendable {
                 result.causes = configCauses + [pin]
                 result.configuration = nil
                 result.separateVantages(configurationOutcome: configOutcome)
-            } else if observed.failure?.stage == .certificate, let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
+            } else if observed.failure?.stage == .certificate,
+                let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
                 let intermediate = builtIn.expectedIntermediate, let root = builtIn.expectedRoot
             {
-                result.causes[i].evidence.append(Evidence(file: nil, key: "\(t.host):\(t.port) expected chain", value: "\(intermediate) -> \(root)"))
+                result.causes[i].evidence.append(
+                    Evidence(file: nil, key: "\(t.host):\(t.port) expected chain", value: "\(intermediate) -> \(root)"))
             }
         }
         // A stale disallowed-certificate list breaks revocation checks of the pinned update chain.
@@ -197,7 +212,8 @@ public struct DiagnoseEngine: Sendable {
         result.builtInProfile = builtIn?.name ?? usedBuiltIn?.name
         result.assumedFacts = usedBuiltIn?.assumedFacts
         // The chain the real handshake saw, against the known one (a rotation by Microsoft shows here).
-        if let builtIn, let observed, pinning, let line = UpdateCertificatePin.differs(builtIn: builtIn, certificate: observed.certificate),
+        if let builtIn, let observed, pinning,
+            let line = UpdateCertificatePin.differs(builtIn: builtIn, certificate: observed.certificate),
             !(drift ?? []).contains(where: { $0.hasPrefix("certificate issuer:") })
         {
             drift = (drift ?? []) + [line]
@@ -215,8 +231,9 @@ public struct DiagnoseEngine: Sendable {
     func plainHTTP(config: WindowsTLSConfig, target t: ScanTarget, route: NetworkPath) -> HostDiagnosis {
         var observed: HandshakeOutcome?
         if !offline {
-            var request = HandshakeRequest(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
-                                           timeout: timeout)
+            var request = HandshakeRequest(
+                host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+                timeout: timeout)
             request.path = route
             observed = PlainHTTPCheck.get(request).outcome
         }
@@ -229,27 +246,63 @@ public struct DiagnoseEngine: Sendable {
             result.path = observed.path
             result.proxy = observed.proxy
             result.observedFailure = .plainHTTP(failure)
-            let seen = Evidence(file: nil, key: "\(t.host):\(t.port)" + (observed.address.map { " (\($0))" } ?? ""),
-                                value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
+            let seen = Evidence(
+                file: nil, key: "\(t.host):\(t.port)" + (observed.address.map { " (\($0))" } ?? ""),
+                value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
             if failure.stage == .dns {
-                result.causes = [Cause(code: .dns, summary: "\(t.host) does not resolve", explanation: "The name \(t.host) could not be resolved, so update content cannot be downloaded.",
-                                       evidence: [seen], fix: Fix(description: "Make \(t.host) resolvable from this machine (DNS forwarders, filtering policy)."))]
+                result.causes = [
+                    Cause(
+                        code: .dns, summary: "\(t.host) does not resolve",
+                        explanation:
+                            "The name \(t.host) could not be resolved, so update content cannot be downloaded.",
+                        evidence: [seen],
+                        fix: Fix(
+                            description:
+                                "Make \(t.host) resolvable from this machine (DNS forwarders, filtering policy)."))
+                ]
             } else {
-                result.causes = [Cause(
-                    code: .httpBlocked, summary: "\(t.host) serves Windows Update over plain HTTP, and port \(t.port) is blocked",
-                    explanation: "Windows Update talks to \(t.host) over plain HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization downloads may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
-                    evidence: [seen] + (allowList.map { [Evidence(file: nil, key: "allow-list", value: "covered by \($0): allow it on port 80 as well as 443")] } ?? []),
-                    fix: Fix(description: "Allow outgoing TCP \(t.port) to \(t.host) (allow-list entry \(allowList ?? t.host)) in the firewall or proxy."))]
+                result.causes = [
+                    Cause(
+                        code: .httpBlocked,
+                        summary: "\(t.host) serves Windows Update over plain HTTP, and port \(t.port) is blocked",
+                        explanation:
+                            "Windows Update talks to \(t.host) over plain HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization downloads may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
+                        evidence: [seen]
+                            + (allowList.map {
+                                [
+                                    Evidence(
+                                        file: nil, key: "allow-list",
+                                        value: "covered by \($0): allow it on port 80 as well as 443")
+                                ]
+                            } ?? []),
+                        fix: Fix(
+                            description:
+                                "Allow outgoing TCP \(t.port) to \(t.host) (allow-list entry \(allowList ?? t.host)) in the firewall or proxy."
+                        ))
+                ]
             }
         } else {
             // Reached, not tried (offline), or stopped by the proxy: the proxy causes come from the Diagnoser.
             result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: nil, observed: observed)
             // No TLS on this host: a failure the proxy causes is never a TLS cause.
             if let observed, let failure = observed.failure, result.causes.contains(where: { $0.code == .tlsAborted }) {
-                result.causes = [Cause(code: .proxyUnreachable, summary: "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
-                                       explanation: "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
-                                       evidence: [Evidence(file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")", value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")],
-                                       fix: Fix(description: "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."))]
+                result.causes = [
+                    Cause(
+                        code: .proxyUnreachable,
+                        summary:
+                            "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
+                        explanation:
+                            "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+                        evidence: [
+                            Evidence(
+                                file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")",
+                                value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
+                        ],
+                        fix: Fix(
+                            description:
+                                "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."
+                        ))
+                ]
             }
         }
         result.scheme = "http"
@@ -267,26 +320,35 @@ public struct DiagnoseEngine: Sendable {
     /// WinHTTP goes direct (no proxy in its setting) where the network needs a proxy: the direct
     /// handshake fails at the network while a known proxy (`--proxy`, or the user's proxy in the
     /// export) gets through. Nil when that is not the case, or nothing is known to compare.
-    func missingProxyFinding(_ client: ClientProfile, _ t: ScanTarget, route: NetworkPath, observed: HandshakeOutcome) -> Cause? {
+    func missingProxyFinding(_ client: ClientProfile, _ t: ScanTarget, route: NetworkPath, observed: HandshakeOutcome)
+        -> Cause?
+    {
         guard machineProxy.winHTTPPath.route(host: t.host, port: t.port) == .direct else { return nil }
         func networkFailure(_ o: HandshakeOutcome) -> HandshakeFailure? {
-            guard let f = o.failure, f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil) else { return nil }
+            guard let f = o.failure,
+                f.stage == .dns || f.stage == .tcp || (f.kind == .timeout && o.negotiated.version == nil)
+            else { return nil }
             return f
         }
         let viaProxy: HandshakeOutcome
         let directFailure: HandshakeFailure
         if route.proxy != nil {
             // --proxy given where WinHTTP has none: how does the machine's own (direct) path fare?
-            guard observed.failure?.stage != .proxy, let f = networkFailure(handshake(client, t, path: .direct)) else { return nil }
+            guard observed.failure?.stage != .proxy, let f = networkFailure(handshake(client, t, path: .direct)) else {
+                return nil
+            }
             (viaProxy, directFailure) = (observed, f)
         } else {
-            guard let f = networkFailure(observed), let user = machineProxy.user?.path, user.route(host: t.host, port: t.port).proxy != nil else { return nil }
+            guard let f = networkFailure(observed), let user = machineProxy.user?.path,
+                user.route(host: t.host, port: t.port).proxy != nil
+            else { return nil }
             let through = handshake(client, t, path: user)
             guard through.failure?.stage != .proxy else { return nil }
             (viaProxy, directFailure) = (through, f)
         }
-        return Diagnoser.missingWinHTTPProxyCause(host: t.host, port: t.port, directFailure: directFailure, via: viaProxy,
-                                                  winHTTPSource: machineProxy.winHTTP?.source, userProxySource: machineProxy.user?.source)
+        return Diagnoser.missingWinHTTPProxyCause(
+            host: t.host, port: t.port, directFailure: directFailure, via: viaProxy,
+            winHTTPSource: machineProxy.winHTTP?.source, userProxySource: machineProxy.user?.source)
     }
 
     /// The handshake as the Windows client: its exact ClientHello decides what the server does; OpenSSL
@@ -296,8 +358,9 @@ public struct DiagnoseEngine: Sendable {
     }
 
     func exchange(_ client: ClientProfile, _ t: ScanTarget, path: NetworkPath) -> WindowsHelloProbe.Result {
-        var request = WindowsHelloProbe.Request(host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
-                                                profile: client, timeout: timeout, caFile: caFile)
+        var request = WindowsHelloProbe.Request(
+            host: t.host, port: t.port, connectAddress: t.connectAddress, connectPort: t.connectPort,
+            profile: client, timeout: timeout, caFile: caFile)
         request.path = path
         return WindowsHelloProbe.run(request)
     }

@@ -8,7 +8,9 @@ import TLSFitSystem
 public enum HostArguments {
     /// File endings of the inputs tlsfit reads; none is a top-level domain in use for hosts (`.zip`
     /// is, so a `.zip` argument counts as a file only when it exists).
-    public static let configurationEndings: Set<String> = ["reg", "pol", "xml", "json", "txt", "log", "pcap", "pcapng", "etl", "csv", "tsv"]
+    public static let configurationEndings: Set<String> = [
+        "reg", "pol", "xml", "json", "txt", "log", "pcap", "pcapng", "etl", "csv", "tsv",
+    ]
 
     public static func parse(_ arguments: [String], defaultPort: Int = 443) throws(InputError) -> [HostPort] {
         for argument in arguments {
@@ -26,7 +28,8 @@ public enum HostArguments {
         let what = exists ? (isFolder ? "a folder here" : "a file here") : "named like a file"
         throw InputError(
             source: source,
-            message: "'\(argument)' is \(what), not a host; to read it as the Windows configuration, use --config \(argument)"
+            message:
+                "'\(argument)' is \(what), not a host; to read it as the Windows configuration, use --config \(argument)"
         )
     }
 }
@@ -36,10 +39,12 @@ public enum HostAfterConfigHint {
     /// The error for the first such word; nil when there is none.
     public static func message(_ config: [String]) -> String? {
         for path in config where !FileManager.default.fileExists(atPath: path) {
-            let looksLikeHost = !path.contains("/") && !path.contains("\\") && path.contains(".")
+            let looksLikeHost =
+                !path.contains("/") && !path.contains("\\") && path.contains(".")
                 && !["reg", "pol", "xml", "json", "txt", "zip"].contains(PathText.pathExtension(of: path).lowercased())
             if looksLikeHost {
-                return "--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)"
+                return
+                    "--config: no such file \(path); it looks like a host: --config takes every word up to the next option, so give hosts before --config (tlsfit diagnose \(path) --config ...)"
             }
         }
         return nil

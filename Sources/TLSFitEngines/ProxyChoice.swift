@@ -22,13 +22,19 @@ public struct ProxyChoice: Sendable {
     /// The path the options ask for; nil when they name none (then the command's default applies).
     /// Credentials from the file or the environment go to the proxy (`--proxy`'s own win over the
     /// environment's; with the file, `--proxy` must carry none).
-    public func path(environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError) -> NetworkPath? {
+    public func path(environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError)
+        -> NetworkPath?
+    {
         if noProxy {
-            if proxy != nil { throw InputError(source: "--no-proxy", message: "--proxy and --no-proxy exclude each other") }
+            if proxy != nil {
+                throw InputError(source: "--no-proxy", message: "--proxy and --no-proxy exclude each other")
+            }
             return .direct
         }
         guard let proxy else {
-            if proxyBypass != nil { throw InputError(source: "--proxy-bypass", message: "applies to a proxy: give --proxy too") }
+            if proxyBypass != nil {
+                throw InputError(source: "--proxy-bypass", message: "applies to a proxy: give --proxy too")
+            }
             return nil
         }
         var parsed = try HTTPProxy(parsing: proxy)
@@ -44,11 +50,15 @@ public struct ProxyChoice: Sendable {
 
     /// `path` with the credentials of `--proxy-credentials-file` or `TLSFIT_PROXY_CREDENTIALS` given
     /// to its proxy (also the machine's WinHTTP proxy). Their value is never shown.
-    public func withCredentials(_ path: NetworkPath, environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError) -> NetworkPath {
+    public func withCredentials(
+        _ path: NetworkPath, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(InputError) -> NetworkPath {
         guard case .proxy(var proxy) = path else { return path }
         if let file = proxyCredentialsFile {
             guard proxy.credentials == nil else {
-                throw InputError(source: "--proxy-credentials-file", message: "the proxy address already carries credentials: give them once")
+                throw InputError(
+                    source: "--proxy-credentials-file",
+                    message: "the proxy address already carries credentials: give them once")
             }
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw InputError(source: "--proxy-credentials-file", message: "cannot read \(file)")

@@ -39,9 +39,11 @@ public struct ReportPlan: Sendable {
     /// The tool and version recorded in scanned profiles (`tlsfit 0.1.0`).
     public var toolName: String
 
-    public init(candidates: [Candidate], releases: [WindowsRelease], releasesGiven: Bool, fleet: String?, targets: [ScanTarget],
-                profiles: [ScanTarget: ServerProfile], offline: Bool, timeout: Double, caFile: String?, generatedAt: Date,
-                path: NetworkPath = .direct, toolName: String = "tlsfit") {
+    public init(
+        candidates: [Candidate], releases: [WindowsRelease], releasesGiven: Bool, fleet: String?, targets: [ScanTarget],
+        profiles: [ScanTarget: ServerProfile], offline: Bool, timeout: Double, caFile: String?, generatedAt: Date,
+        path: NetworkPath = .direct, toolName: String = "tlsfit"
+    ) {
         self.candidates = candidates
         self.releases = releases
         self.releasesGiven = releasesGiven
@@ -83,8 +85,10 @@ public struct ReportEngine: Sendable {
     /// A warning for the user (a folder or file skipped, a host simulated from its saved profile).
     public var warn: @Sendable (String) -> Void
 
-    public init(plan: ReportPlan, progress: @escaping @Sendable (Int, Int, String) -> Void = { _, _, _ in },
-                isCancelled: @escaping @Sendable () -> Bool = { false }, warn: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        plan: ReportPlan, progress: @escaping @Sendable (Int, Int, String) -> Void = { _, _, _ in },
+        isCancelled: @escaping @Sendable () -> Bool = { false }, warn: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.plan = plan
         self.progress = progress
         self.isCancelled = isCancelled
@@ -101,7 +105,10 @@ public struct ReportEngine: Sendable {
             candidateInfo.append(CandidateInfo(name: c.name, files: c.files))
             for r in plan.releases {
                 let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: true)
-                for w in config.warnings where !(candidateWarnings[c.name] ?? []).contains(where: { $0.code == w.code && $0.message == w.message }) {
+                for w in config.warnings
+                where !(candidateWarnings[c.name] ?? []).contains(where: {
+                    $0.code == w.code && $0.message == w.message
+                }) {
                     candidateWarnings[c.name, default: []].append(w)
                 }
                 clients.append(Client(name: c.name, release: r, config: config, profile: ClientProfile(config: config)))
@@ -138,7 +145,8 @@ public struct ReportEngine: Sendable {
         // One real handshake per distinct ClientHello and host; an unreachable host gets one in all.
         var observed: [String: HandshakeOutcome] = [:]
         if !plan.offline {
-            var engine = DiagnoseEngine(timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
+            var engine = DiagnoseEngine(
+                timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
             engine.path = plan.path
             var pairs: [(key: String, client: ClientProfile, target: ScanTarget)] = []
             var seen = Set<String>()
@@ -171,20 +179,28 @@ public struct ReportEngine: Sendable {
                     outcome = nil
                 }
                 let required = plan.caFile == nil && DiagnoseEngine.isPinnedUpdateService(t.host) ? "Microsoft" : nil
-                let pinned = BuiltInServerProfile.forHost(t.host)?.expectedRoot != nil || DiagnoseEngine.isPinnedUpdateService(t.host)
-                let diagnosis = Diagnoser.diagnose(host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
-                                                   requiredRootSubject: required, pinned: pinned)
-                cells.append(CompatibilityMatrix.cell(candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
+                let pinned =
+                    BuiltInServerProfile.forHost(t.host)?.expectedRoot != nil
+                    || DiagnoseEngine.isPinnedUpdateService(t.host)
+                let diagnosis = Diagnoser.diagnose(
+                    host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
+                    requiredRootSubject: required, pinned: pinned)
+                cells.append(
+                    CompatibilityMatrix.cell(
+                        candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
                 if candidateWarnings[c.name] != nil { diagnosesByCandidate[c.name, default: []].append(diagnosis) }
             }
         }
         for host in unconfirmed.sorted() {
-            warn("\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire")
+            warn(
+                "\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire"
+            )
         }
 
         for i in candidateInfo.indices {
             let name = candidateInfo[i].name
-            candidateInfo[i].configurationFindings = ConfigurationFinding.make(candidateWarnings[name] ?? [], hosts: diagnosesByCandidate[name] ?? [])
+            candidateInfo[i].configurationFindings = ConfigurationFinding.make(
+                candidateWarnings[name] ?? [], hosts: diagnosesByCandidate[name] ?? [])
         }
 
         // Fleet groups, and the report.
@@ -193,7 +209,9 @@ public struct ReportEngine: Sendable {
         if let reading {
             let byClient = Dictionary(grouping: cells, by: \.candidate)
             groups = reading.groups.map {
-                FleetGroup(id: $0.id, windowsRelease: $0.release, machines: $0.machines, candidate: $0.id, verdicts: byClient[$0.id] ?? [])
+                FleetGroup(
+                    id: $0.id, windowsRelease: $0.release, machines: $0.machines, candidate: $0.id,
+                    verdicts: byClient[$0.id] ?? [])
             }
             let used = Set(reading.groups.map(\.release))
             releases += WindowsRelease.allCases.filter { used.contains($0) && !releases.contains($0) }
@@ -202,7 +220,8 @@ public struct ReportEngine: Sendable {
             }
         }
         return CompatibilityReport(
-            generatedAt: plan.generatedAt, candidates: candidateInfo, windowsReleases: releases, hosts: plan.targets.map(Self.label),
+            generatedAt: plan.generatedAt, candidates: candidateInfo, windowsReleases: releases,
+            hosts: plan.targets.map(Self.label),
             cells: cells, groups: groups, serverSources: serverSources, skipped: reading?.skipped)
     }
 
@@ -212,12 +231,15 @@ public struct ReportEngine: Sendable {
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         let listing = FolderWalk.files(under: root)
         let relative = listing.files
-        let unreadable = listing.unreadable.map { SkippedInput(file: $0.path, line: nil, reason: "cannot read the folder: \($0.reason)") }
+        let unreadable = listing.unreadable.map {
+            SkippedInput(file: $0.path, line: nil, reason: "cannot read the folder: \($0.reason)")
+        }
         for item in unreadable { warn("skipped \(item.description)") }
         let defaultRelease = plan.releasesGiven ? plan.releases[0] : WindowsConfigReader.defaultRelease
         let machines = FleetLayout.machines(relativeFiles: relative, defaultRelease: defaultRelease)
         guard !machines.isEmpty else {
-            throw InputError(source: folder, message: "no export found (.reg, .pol, .xml, .txt, .json or GPO backup folders)")
+            throw InputError(
+                source: folder, message: "no export found (.reg, .pol, .xml, .txt, .json or GPO backup folders)")
         }
         let display = progress
         let grouped = FleetGrouping.group(
@@ -238,7 +260,8 @@ public struct ReportEngine: Sendable {
             for item in reading.skipped.prefix(20) { warn("skipped \(item.description)") }
             throw InputError(source: folder, message: "none of the \(machines.count) export(s) could be read")
         }
-        let filesByName = Dictionary(machines.map { ($0.name, $0.files.map { root + "/" + $0 }) }, uniquingKeysWith: { a, _ in a })
+        let filesByName = Dictionary(
+            machines.map { ($0.name, $0.files.map { root + "/" + $0 }) }, uniquingKeysWith: { a, _ in a })
         var representative: [String: [String]] = [:]
         for g in reading.groups { representative[g.id] = g.machines.first.flatMap { filesByName[$0] } ?? [] }
         return (reading, representative)
@@ -246,7 +269,9 @@ public struct ReportEngine: Sendable {
 
     /// One export, up to the size limit: one open, one fstat and one read (no stat by path: a fleet has thousands).
     static func readExport(_ path: String) throws(InputError) -> WindowsConfigReader.InputFile {
-        let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(path, $0) }
+        let bytes = try FileContents.read(path, limit: WindowsConfigReader.maximumFileSize) {
+            WindowsConfigReader.tooBig(path, $0)
+        }
         return .init(name: path, bytes: bytes)
     }
 
@@ -296,7 +321,11 @@ public struct ReportEngine: Sendable {
                 var networkFailure: HandshakeOutcome?
                 for pair in pairsByHost[host] ?? [] {
                     if isCancelled() { return }
-                    let outcome = networkFailure ?? engine.handshake(pair.client, pair.target, path: engine.path.route(host: pair.target.host, port: pair.target.port))
+                    let outcome =
+                        networkFailure
+                        ?? engine.handshake(
+                            pair.client, pair.target,
+                            path: engine.path.route(host: pair.target.host, port: pair.target.port))
                     if networkFailure == nil, isNetworkFailure(outcome) { networkFailure = outcome }
                     let done = results.state.withLock { state in
                         state.observed[pair.key] = outcome
@@ -319,6 +348,7 @@ public struct ReportEngine: Sendable {
     /// The host was not reached (no name, no TCP connection, no answer): nothing about TLS was learnt.
     static func isNetworkFailure(_ o: HandshakeOutcome) -> Bool {
         guard let f = o.failure else { return false }
-        return f.stage == .dns || f.stage == .tcp || f.stage == .proxy || (f.kind == .timeout && o.negotiated.version == nil)
+        return f.stage == .dns || f.stage == .tcp || f.stage == .proxy
+            || (f.kind == .timeout && o.negotiated.version == nil)
     }
 }

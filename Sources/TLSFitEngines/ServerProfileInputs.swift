@@ -25,13 +25,15 @@ public struct ServerProfileInputs: Sendable {
                 builtIns.append(builtIn)
                 continue
             }
-            if !FileManager.default.fileExists(atPath: item), !item.contains("/"), !item.lowercased().hasSuffix(".json") {
+            if !FileManager.default.fileExists(atPath: item), !item.contains("/"), !item.lowercased().hasSuffix(".json")
+            {
                 // A bare word that is neither a file nor a built-in profile: most likely a mistyped name.
                 let close = BuiltInServerProfile.suggestions(for: item)
                 let hint = close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)"
                 throw InputError(
                     source: "--server-profile",
-                    message: "'\(item)' is neither a built-in profile nor a file\(hint); built-in profiles: \(BuiltInServerProfile.allNames.joined(separator: ", ")), or a scan saved with `tlsfit scan --save FILE`"
+                    message:
+                        "'\(item)' is neither a built-in profile nor a file\(hint); built-in profiles: \(BuiltInServerProfile.allNames.joined(separator: ", ")), or a scan saved with `tlsfit scan --save FILE`"
                 )
             }
             let limit = WindowsConfigReader.maximumFileSize
@@ -45,7 +47,8 @@ public struct ServerProfileInputs: Sendable {
     public var provider: DiagnoseEngine.ProfileProvider {
         let profiles = profiles
         let builtIns = builtIns
-        let single: ServerProfile? = profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : aliasFallback
+        let single: ServerProfile? =
+            profiles.count + builtIns.count == 1 ? (profiles.first ?? builtIns.first?.profile) : aliasFallback
         return { t in
             let host = t.host.lowercased()
             if let p = profiles.first(where: { $0.host.lowercased() == host }) { return p }

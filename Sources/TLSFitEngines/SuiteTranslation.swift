@@ -39,14 +39,20 @@ public struct SuiteTranslation: Sendable {
             result = names.joined(separator: target == .gpo ? "," : "\n")
             // An empty policy string is not "no change": pasted into the GPO it leaves the client no suite at all.
             if target == .gpo, names.isEmpty {
-                throw Failure(description: "--to gpo: none of the \(suites.count) suite(s) exists on \(release?.displayName ?? "any Windows release"); an empty SSL Cipher Suite Order string would leave the client no suite at all, so none is printed")
+                throw Failure(
+                    description:
+                        "--to gpo: none of the \(suites.count) suite(s) exists on \(release?.displayName ?? "any Windows release"); an empty SSL Cipher Suite Order string would leave the client no suite at all, so none is printed"
+                )
             }
             if target == .gpo, result.count > 1023 {
                 warn("the string is \(result.count) characters; the policy editor field holds at most 1023")
             }
         }
         for suite in dropped {
-            let why = target == .openssl ? "OpenSSL has no name for it" : release.map { "\($0.displayName) does not support it" } ?? "Windows never supported it"
+            let why =
+                target == .openssl
+                ? "OpenSSL has no name for it"
+                : release.map { "\($0.displayName) does not support it" } ?? "Windows never supported it"
             warn("left out \(suite.iana) (\(suite.codeString)): \(why)")
         }
     }
@@ -64,7 +70,9 @@ public struct SuiteTranslation: Sendable {
             result: result)
     }
 
-    static func resolve(_ text: String, source: String, catalog: Catalog, warn: (String) -> Void) throws(Failure) -> [CipherSuite] {
+    static func resolve(_ text: String, source: String, catalog: Catalog, warn: (String) -> Void) throws(Failure)
+        -> [CipherSuite]
+    {
         let spec: CipherListSpec
         do {
             spec = try CipherListParser.parse(text, source: source)

@@ -1,7 +1,7 @@
-import FoundationEssentials
-import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
+import FoundationEssentials
+import TLSFitCore
 
 /// The key of a generated certificate.
 public enum CertificateKeyType: String, Sendable, Hashable, Codable, CaseIterable {
@@ -56,13 +56,20 @@ public struct CertificateFactoryError: Error, Sendable, CustomStringConvertible 
 /// Makes keys and X.509 certificates with OpenSSL: a private CA and the certificates it issues.
 public enum CertificateFactory {
     /// A self-signed CA certificate.
-    public static func makeCA(commonName: String, keyType: CertificateKeyType = .rsa2048) throws(CertificateFactoryError) -> PEMCredential {
-        try issue(CertificateSpec(commonName: commonName, keyType: keyType, notAfterDays: 3650, isCA: true), issuer: nil)
+    public static func makeCA(commonName: String, keyType: CertificateKeyType = .rsa2048)
+        throws(CertificateFactoryError) -> PEMCredential
+    {
+        try issue(
+            CertificateSpec(commonName: commonName, keyType: keyType, notAfterDays: 3650, isCA: true), issuer: nil)
     }
 
     /// A certificate for `spec`, signed by `issuer` (self-signed when nil).
-    public static func issue(_ spec: CertificateSpec, issuer: PEMCredential?) throws(CertificateFactoryError) -> PEMCredential {
-        guard let key = generateKey(spec.keyType) else { throw CertificateFactoryError(description: "key generation failed") }
+    public static func issue(_ spec: CertificateSpec, issuer: PEMCredential?) throws(CertificateFactoryError)
+        -> PEMCredential
+    {
+        guard let key = generateKey(spec.keyType) else {
+            throw CertificateFactoryError(description: "key generation failed")
+        }
         defer { EVP_PKEY_free(key) }
         guard let cert = X509_new() else { throw CertificateFactoryError(description: "X509_new failed") }
         defer { X509_free(cert) }
@@ -101,8 +108,10 @@ public enum CertificateFactory {
         X509V3_set_ctx(&ctx, issuerCert ?? cert, cert, nil, nil, 0)
         var extensions: [(Int32, String)] = []
         if spec.isCA {
-            extensions += [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
-                           (NID_subject_key_identifier, "hash")]
+            extensions += [
+                (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+                (NID_subject_key_identifier, "hash"),
+            ]
         } else {
             let sans = spec.dnsNames.map { "DNS:\($0)" } + spec.ipAddresses.map { "IP:\($0)" }
             extensions += [(NID_basic_constraints, "critical,CA:FALSE"), (NID_ext_key_usage, "serverAuth")]
@@ -120,9 +129,12 @@ public enum CertificateFactory {
             throw CertificateFactoryError(description: "unknown digest \(spec.digest)")
         }
         guard X509_sign(cert, signingKey, md) > 0 else {
-            throw CertificateFactoryError(description: "signing failed: \(OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; "))")
+            throw CertificateFactoryError(
+                description: "signing failed: \(OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; "))")
         }
-        return PEMCredential(certificatePEM: pem { PEM_write_bio_X509($0, cert) }, privateKeyPEM: pem { PEM_write_bio_PrivateKey($0, key, nil, nil, 0, nil, nil) })
+        return PEMCredential(
+            certificatePEM: pem { PEM_write_bio_X509($0, cert) },
+            privateKeyPEM: pem { PEM_write_bio_PrivateKey($0, key, nil, nil, 0, nil, nil) })
     }
 
     static func generateKey(_ type: CertificateKeyType) -> OpaquePointer? {

@@ -1,7 +1,7 @@
-import FoundationEssentials
-import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
+import FoundationEssentials
+import TLSFitCore
 
 /// Turns OpenSSL certificates into `CertificateInfo` values.
 enum CertificateReader {
@@ -90,8 +90,10 @@ enum CertificateReader {
         let bytes = Array(UnsafeBufferPointer(start: data, count: length))
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         if bytes.count == 16 {
-            return stride(from: 0, to: 16, by: 2).map { (Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])).hex(uppercase: false) }
-                .joined(separator: ":")
+            return stride(from: 0, to: 16, by: 2).map {
+                (Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])).hex(uppercase: false)
+            }
+            .joined(separator: ":")
         }
         return bytes.map { $0.hex(width: 2, uppercase: false) }.joined()
     }

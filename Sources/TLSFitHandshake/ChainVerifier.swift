@@ -1,7 +1,7 @@
-import FoundationEssentials
-import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
+import FoundationEssentials
+import TLSFitCore
 
 /// Verifies a certificate chain received outside an OpenSSL handshake (the Certificate message of
 /// the exact Windows ClientHello's exchange, in the clear up to TLS 1.2) with OpenSSL's X509 API,
@@ -21,8 +21,10 @@ public enum ChainVerifier {
                 OpenSSLErrorQueue.clear()
                 let infos = certificates.map(CertificateReader.info)
                 guard !infos.isEmpty else { return nil }
-                return CertificateReport(chain: infos, verified: false, verifyError: "certificate \(certificates.count + 1) of the Certificate message does not parse",
-                                         verifyCode: -1, verifiedName: host)
+                return CertificateReport(
+                    chain: infos, verified: false,
+                    verifyError: "certificate \(certificates.count + 1) of the Certificate message does not parse",
+                    verifyCode: -1, verifiedName: host)
             }
             certificates.append(parsed)
         }
@@ -62,8 +64,9 @@ public enum ChainVerifier {
         guard ok, code == Int(X509_V_OK) else {
             return unverified(cString(X509_verify_cert_error_string(code)) ?? "verification failed", code: code)
         }
-        return CertificateReport(chain: infos, verified: true, verifyError: nil, verifyCode: 0, verifiedName: host,
-                                 verifiedPath: path(X509_STORE_CTX_get0_chain(context)))
+        return CertificateReport(
+            chain: infos, verified: true, verifyError: nil, verifyCode: 0, verifiedName: host,
+            verifiedPath: path(X509_STORE_CTX_get0_chain(context)))
     }
 
     /// The links of a verified chain (a `STACK_OF(X509)`), leaf first.
@@ -73,8 +76,10 @@ public enum ChainVerifier {
         for i in 0..<OPENSSL_sk_num(stack) {
             guard let raw = OPENSSL_sk_value(stack, i) else { continue }
             let certificate = OpaquePointer(raw)
-            links.append(VerifiedLink(subject: CertificateReader.name(X509_get_subject_name(certificate)),
-                                      spkiSHA256: CertificateReader.spkiSHA256(certificate)))
+            links.append(
+                VerifiedLink(
+                    subject: CertificateReader.name(X509_get_subject_name(certificate)),
+                    spkiSHA256: CertificateReader.spkiSHA256(certificate)))
         }
         return links
     }

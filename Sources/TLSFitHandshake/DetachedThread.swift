@@ -1,9 +1,9 @@
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs `body` on a new detached POSIX thread (what Foundation's `Thread.detachNewThread` does,
@@ -22,24 +22,26 @@ func detachThread(runHereIfNoThread: Bool = true, _ body: @escaping @Sendable ()
     }
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
     #if canImport(Glibc)
-    var thread = pthread_t()
+        var thread = pthread_t()
     #else
-    var thread: pthread_t?
+        var thread: pthread_t?
     #endif
-    let status = pthread_create(&thread, nil, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
-        return nil
-    }, context)
+    let status = pthread_create(
+        &thread, nil,
+        { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.body()
+            return nil
+        }, context)
     guard status == 0 else {
         Unmanaged<Box>.fromOpaque(context).release()
         if runHereIfNoThread { body() }
         return false
     }
     #if canImport(Glibc)
-    pthread_detach(thread)
+        pthread_detach(thread)
     #else
-    pthread_detach(thread!)
+        pthread_detach(thread!)
     #endif
     return true
 }

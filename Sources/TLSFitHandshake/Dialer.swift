@@ -22,7 +22,9 @@ enum Dialer {
     /// Dials `dialHost:dialPort` along `path` before the deadline. Through a proxy the `CONNECT`
     /// names `dialHost:dialPort` (so `--connect`/`--resolve` keep their meaning, as curl's
     /// `--connect-to`); the caller keeps the host name for SNI and verification.
-    static func open(dialHost: String, dialPort: Int, path: NetworkPath, deadline: Deadline, timings: inout HandshakeTimings) -> Dialed {
+    static func open(
+        dialHost: String, dialPort: Int, path: NetworkPath, deadline: Deadline, timings: inout HandshakeTimings
+    ) -> Dialed {
         switch path {
         case .direct:
             let dnsStart = Deadline.now
@@ -37,13 +39,17 @@ enum Dialer {
             if case .success = connected { timings.connectMs = Deadline.millisecondsSince(connectStart) }
             return Dialed(result: connected, address: address?.display(port: dialPort))
         case .proxy(let proxy):
-            return tunnel(through: proxy, to: HostPort(host: dialHost, port: dialPort), deadline: deadline, timings: &timings)
+            return tunnel(
+                through: proxy, to: HostPort(host: dialHost, port: dialPort), deadline: deadline, timings: &timings)
         }
     }
 
-    static func tunnel(through proxy: HTTPProxy, to target: HostPort, deadline: Deadline, timings: inout HandshakeTimings) -> Dialed {
-        var exchange = ProxyExchange(proxy: proxy.description, proxyAddress: nil, request: ProxyTunnel.requestLine(target),
-                                     credentialsSent: proxy.credentials != nil)
+    static func tunnel(
+        through proxy: HTTPProxy, to target: HostPort, deadline: Deadline, timings: inout HandshakeTimings
+    ) -> Dialed {
+        var exchange = ProxyExchange(
+            proxy: proxy.description, proxyAddress: nil, request: ProxyTunnel.requestLine(target),
+            credentialsSent: proxy.credentials != nil)
         func proxyFailure(_ f: HandshakeFailure) -> HandshakeFailure {
             HandshakeFailure(stage: .proxy, kind: f.kind, alert: nil, detail: "proxy \(proxy): \(f.detail)")
         }
@@ -61,7 +67,8 @@ enum Dialer {
         let fd: Int32
         switch connected {
         case .success(let socket): fd = socket
-        case .failure(let failure): return Dialed(result: .failure(proxyFailure(failure)), address: shown, exchange: exchange)
+        case .failure(let failure):
+            return Dialed(result: .failure(proxyFailure(failure)), address: shown, exchange: exchange)
         }
         let answer = ProxyTunnel.connect(fd: fd, target: target, proxy: proxy, deadline: deadline)
         exchange.status = answer.status

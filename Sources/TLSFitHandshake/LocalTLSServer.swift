@@ -1,9 +1,9 @@
+internal import COpenSSL
+internal import COpenSSLShims
 import Dispatch
 import FoundationEssentials
 import Synchronization
 import TLSFitCore
-internal import COpenSSL
-internal import COpenSSLShims
 
 #if canImport(Glibc)
     import Glibc
@@ -124,8 +124,11 @@ public final class LocalTLSServer: @unchecked Sendable {
     public var openConnections: Int { state.withLock { $0.open } }
     public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
 
-    public convenience init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0) throws(LocalServerError) {
-        try self.init(hosts: [VirtualHost(names: [], configuration: configuration)], bindAddress: bindAddress, port: port)
+    public convenience init(configuration: ServerConfiguration, bindAddress: String = "127.0.0.1", port: Int = 0)
+        throws(LocalServerError)
+    {
+        try self.init(
+            hosts: [VirtualHost(names: [], configuration: configuration)], bindAddress: bindAddress, port: port)
     }
 
     public init(
@@ -142,10 +145,15 @@ public final class LocalTLSServer: @unchecked Sendable {
         for host in hosts {
             do {
                 let ctx = try Self.makeContext(host.configuration)
-                contexts.append((Set(host.names.map { $0.lowercased() }), host.names.first, ctx, host.configuration.resetUnlessOffered))
+                contexts.append(
+                    (
+                        Set(host.names.map { $0.lowercased() }), host.names.first, ctx,
+                        host.configuration.resetUnlessOffered
+                    ))
             } catch {
                 freeAll()
-                throw LocalServerError(description: host.names.first.map { "\($0): \(error.description)" } ?? error.description)
+                throw LocalServerError(
+                    description: host.names.first.map { "\($0): \(error.description)" } ?? error.description)
             }
         }
         self.contexts = contexts
@@ -161,7 +169,9 @@ public final class LocalTLSServer: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard fd >= 0, bound == 0, listen(fd, 128) == 0 else {
             let text = String(cString: strerror(errno))
@@ -179,7 +189,8 @@ public final class LocalTLSServer: @unchecked Sendable {
         guard detachThread(runHereIfNoThread: false, { [self] in acceptLoop() }) else {
             close(fd)
             freeAll()
-            throw LocalServerError(description: "cannot start a thread to accept connections on \(bindAddress):\(self.port)")
+            throw LocalServerError(
+                description: "cannot start a thread to accept connections on \(bindAddress):\(self.port)")
         }
     }
 
@@ -221,7 +232,8 @@ public final class LocalTLSServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &peerAddress.sin_addr, &text, socklen_t(text.count))
-            let peer = "\(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }):\(UInt16(bigEndian: peerAddress.sin_port))"
+            let peer =
+                "\(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }):\(UInt16(bigEndian: peerAddress.sin_port))"
             let limits = self.limits
             let (isStopped, admitted, open, id) = state.withLock { s -> (Bool, Bool, Int, Int) in
                 if s.stopped { return (true, false, s.open, 0) }
@@ -248,7 +260,8 @@ public final class LocalTLSServer: @unchecked Sendable {
             }
             guard admitted else {
                 close(client)
-                log?(ServerConnectionEvent(peer: peer, offered: nil, servedHost: nil, result: .overCapacity(open: open)))
+                log?(
+                    ServerConnectionEvent(peer: peer, offered: nil, servedHost: nil, result: .overCapacity(open: open)))
                 continue
             }
             detachThread { [self] in
@@ -262,7 +275,9 @@ public final class LocalTLSServer: @unchecked Sendable {
     /// Evictions in flight at most: bounds the threads beyond `maxConnections`.
     static func maxPendingEvictions(_ maxConnections: Int) -> Int { max(1, min(8, maxConnections / 8)) }
 
-    private func peekHello(_ fd: Int32, deadline: Deadline, id: Int) -> (OfferedClientHello?, ServerConnectionEvent.Result?) {
+    private func peekHello(_ fd: Int32, deadline: Deadline, id: Int) -> (
+        OfferedClientHello?, ServerConnectionEvent.Result?
+    ) {
         var buffer = [UInt8](repeating: 0, count: 5 + 16384 + 2048)
         var lastCount = -1
         let firstByte = Deadline(seconds: min(limits.firstByteTimeout, limits.handshakeTimeout))
@@ -270,7 +285,9 @@ public final class LocalTLSServer: @unchecked Sendable {
         /// The ClientHello is whole (or is not one): the connection no longer gives its slot up.
         func settled() { state.withLock { $0.idle.removeAll { $0.id == id } } }
         while true {
-            if let open = state.withLock({ $0.evicted.contains(id) ? $0.open : nil }) { return (nil, .evicted(open: open)) }
+            if let open = state.withLock({ $0.evicted.contains(id) ? $0.open : nil }) {
+                return (nil, .evicted(open: open))
+            }
             let n = recv(fd, &buffer, buffer.count, Int32(MSG_PEEK))
             if n > 0 { sawByte = true }
             if n == 0 { return (nil, .refused("the client closed the connection before sending a ClientHello")) }
@@ -289,7 +306,12 @@ public final class LocalTLSServer: @unchecked Sendable {
                 case .incomplete:
                     if n == lastCount {
                         // Part of the record is there: poll would return at once, so wait a little.
-                        if deadline.expired { return (nil, .timedOut("the ClientHello did not arrive before the handshake deadline (\(n) bytes)")) }
+                        if deadline.expired {
+                            return (
+                                nil,
+                                .timedOut("the ClientHello did not arrive before the handshake deadline (\(n) bytes)")
+                            )
+                        }
                         usleep(20_000)
                         continue
                     }
@@ -323,7 +345,9 @@ public final class LocalTLSServer: @unchecked Sendable {
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         let deadline = Deadline(seconds: limits.handshakeTimeout)
         let (offered, early) = peekHello(fd, deadline: deadline, id: id)
-        let host = offered?.serverName.flatMap { name in contexts.first { $0.names.contains(name.lowercased()) } } ?? contexts[0]
+        let host =
+            offered?.serverName.flatMap { name in contexts.first { $0.names.contains(name.lowercased()) } }
+            ?? contexts[0]
         func report(_ result: ServerConnectionEvent.Result) {
             log?(ServerConnectionEvent(peer: peer, offered: offered, servedHost: host.first, result: result))
         }
@@ -376,7 +400,8 @@ public final class LocalTLSServer: @unchecked Sendable {
             let n = SSL_read(ssl, &buffer, Int32(buffer.count))
             if n > 0 {
                 let body = "tlsfit test server\n"
-                let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                let response =
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
                 _ = Array(response.utf8).withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
                 break
             }
@@ -388,7 +413,9 @@ public final class LocalTLSServer: @unchecked Sendable {
     }
 
     static func makeContext(_ configuration: ServerConfiguration) throws(LocalServerError) -> OpaquePointer {
-        guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw LocalServerError(description: "SSL_CTX_new failed") }
+        guard let ctx = SSL_CTX_new(TLS_server_method()) else {
+            throw LocalServerError(description: "SSL_CTX_new failed")
+        }
         func fail(_ what: String) -> LocalServerError {
             let detail = OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; ")
             SSL_CTX_free(ctx)

@@ -41,8 +41,9 @@ public enum OpenSSLCipherTable {
             guard let name = SSL_CIPHER_get_name(cipher) else { continue }
             let standard = SSL_CIPHER_standard_name(cipher).map { String(cString: $0) }
             let code = UInt16(truncatingIfNeeded: SSL_CIPHER_get_protocol_id(cipher))
-            entries.append(OpenSSLCipherEntry(
-                code: code, openssl: String(cString: name), iana: standard == "(NONE)" ? nil : standard))
+            entries.append(
+                OpenSSLCipherEntry(
+                    code: code, openssl: String(cString: name), iana: standard == "(NONE)" ? nil : standard))
         }
         return entries
     }
@@ -63,12 +64,16 @@ extension OpenSSLCipherTable {
         }
         var entries: [OpenSSLCipherEntry] = []
         for index in 0..<max(0, OPENSSL_sk_num(stack)) {
-            guard let raw = OPENSSL_sk_value(stack, index), let name = SSL_CIPHER_get_name(OpaquePointer(raw)) else { continue }
+            guard let raw = OPENSSL_sk_value(stack, index), let name = SSL_CIPHER_get_name(OpaquePointer(raw)) else {
+                continue
+            }
             let cipher = OpaquePointer(raw)
             let standard = SSL_CIPHER_standard_name(cipher).map { String(cString: $0) }
-            entries.append(OpenSSLCipherEntry(
-                code: UInt16(truncatingIfNeeded: SSL_CIPHER_get_protocol_id(cipher)), openssl: String(cString: name),
-                iana: standard == "(NONE)" ? nil : standard))
+            entries.append(
+                OpenSSLCipherEntry(
+                    code: UInt16(truncatingIfNeeded: SSL_CIPHER_get_protocol_id(cipher)),
+                    openssl: String(cString: name),
+                    iana: standard == "(NONE)" ? nil : standard))
         }
         return entries
     }

@@ -25,8 +25,9 @@ public enum PlainHTTPCheck {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: request.timeout)
-        var outcome = HandshakeOutcome(host: request.host, port: request.port, address: nil, sni: nil, negotiated: NegotiatedParameters(),
-                                       certificate: nil, failure: nil, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
+        var outcome = HandshakeOutcome(
+            host: request.host, port: request.port, address: nil, sni: nil, negotiated: NegotiatedParameters(),
+            certificate: nil, failure: nil, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
         func authority(_ host: String, _ port: Int) -> String {
             port == 80 ? (host.contains(":") ? "[\(host)]" : host) : HostPort(host: host, port: port).description
         }
@@ -34,7 +35,10 @@ public enum PlainHTTPCheck {
         // --connect/--resolve's address when given (as the CONNECT of a tunnel does).
         let hostHeader = authority(request.host, request.port)
         let proxy = request.path.proxy
-        let requestLine = proxy != nil ? "GET http://\(authority(request.dialHost, request.dialPort))\(urlPath) HTTP/1.1" : "GET \(urlPath) HTTP/1.1"
+        let requestLine =
+            proxy != nil
+            ? "GET http://\(authority(request.dialHost, request.dialPort))\(urlPath) HTTP/1.1"
+            : "GET \(urlPath) HTTP/1.1"
         var result = Result(outcome: outcome, requestLine: requestLine)
         func finish(_ failure: HandshakeFailure?) -> Result {
             result.outcome = outcome
@@ -68,15 +72,19 @@ public enum PlainHTTPCheck {
         defer { close(fd) }
         outcome.timings.connectMs = Deadline.millisecondsSince(connectStart)
         if let proxy {
-            outcome.proxy = ProxyExchange(proxy: proxy.description, proxyAddress: outcome.address, request: requestLine,
-                                          credentialsSent: proxy.credentials != nil)
+            outcome.proxy = ProxyExchange(
+                proxy: proxy.description, proxyAddress: outcome.address, request: requestLine,
+                credentialsSent: proxy.credentials != nil)
         }
 
         var text = requestLine + "\r\nHost: \(hostHeader)\r\n"
         if let credentials = proxy?.credentials { text += "Proxy-Authorization: \(credentials.basicAuthorization)\r\n" }
         text += "User-Agent: tlsfit\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         if let error = SocketIO.writeAll(fd, Array(text.utf8), deadline: deadline) {
-            return finish(stage(HandshakeFailure(stage: .tcp, kind: error.kind, detail: "the request could not be sent: \(error.text)")))
+            return finish(
+                stage(
+                    HandshakeFailure(
+                        stage: .tcp, kind: error.kind, detail: "the request could not be sent: \(error.text)")))
         }
         let answer = ProxyTunnel.readAnswer(fd, deadline: deadline, source: source, credentials: proxy?.credentials)
         result.status = answer.status
@@ -96,7 +104,9 @@ public enum PlainHTTPCheck {
         }
         guard let status = answer.status else { return finish(nil) }
         // Through a proxy, its refusals are failures of the path; direct, any HTTP answer shows the path works.
-        if proxy != nil, status >= 400, let failure = ProxyTunnel.failure(status: status, answer: answer, proxy: proxy!, what: requestLine) {
+        if proxy != nil, status >= 400,
+            let failure = ProxyTunnel.failure(status: status, answer: answer, proxy: proxy!, what: requestLine)
+        {
             return finish(failure)
         }
         return finish(nil)

@@ -41,7 +41,9 @@ enum ProxyTunnel {
         var answer = Answer()
         let source = "proxy \(proxy)"
         if let error = SocketIO.writeAll(fd, Array(request(target, proxy: proxy).utf8), deadline: deadline) {
-            answer.failure = HandshakeFailure(stage: .proxy, kind: error.kind, detail: "\(source): the CONNECT request could not be sent: \(error.text)")
+            answer.failure = HandshakeFailure(
+                stage: .proxy, kind: error.kind,
+                detail: "\(source): the CONNECT request could not be sent: \(error.text)")
             return answer
         }
         answer = readAnswer(fd, deadline: deadline, source: source, credentials: proxy.credentials)
@@ -50,8 +52,11 @@ enum ProxyTunnel {
             answer.bodyFirstLine = nil
             return answer
         }
-        answer.failure = failure(status: status, answer: answer, proxy: proxy, what: "CONNECT \(target)")
-            ?? HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(source) answered CONNECT \(target) with \(answer.statusLine ?? "?"), not a tunnel")
+        answer.failure =
+            failure(status: status, answer: answer, proxy: proxy, what: "CONNECT \(target)")
+            ?? HandshakeFailure(
+                stage: .proxy, kind: .proxyBadResponse,
+                detail: "\(source) answered CONNECT \(target) with \(answer.statusLine ?? "?"), not a tunnel")
         return answer
     }
 
@@ -60,7 +65,9 @@ enum ProxyTunnel {
     /// Every line tlsfit keeps from the answer is split on CR and LF alike (a bare LF in a status
     /// line cannot start a line of its own in the output) and has `credentials` and any echoed
     /// `Proxy-Authorization` redacted.
-    static func readAnswer(_ fd: Int32, deadline: Deadline, source: String, credentials: ProxyCredentials? = nil) -> Answer {
+    static func readAnswer(_ fd: Int32, deadline: Deadline, source: String, credentials: ProxyCredentials? = nil)
+        -> Answer
+    {
         var answer = readRawAnswer(fd, deadline: deadline, source: source)
         answer.statusLine = answer.statusLine.map { ProxyCredentials.redacting($0, credentials) }
         answer.bodyFirstLine = answer.bodyFirstLine.map { ProxyCredentials.redacting($0, credentials) }
@@ -81,17 +88,23 @@ enum ProxyTunnel {
         var head: [UInt8] = []
         while !head.ends(with: [13, 10, 13, 10]) {
             guard head.count < headLimit else {
-                answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse, detail: "\(source): no end of the response head in \(headLimit) bytes")
+                answer.failure = HandshakeFailure(
+                    stage: .proxy, kind: .proxyBadResponse,
+                    detail: "\(source): no end of the response head in \(headLimit) bytes")
                 return answer
             }
             switch SocketIO.read(fd, max: 1, deadline: deadline) {
             case .bytes(let b): head += b
             case .closed:
-                answer.failure = HandshakeFailure(stage: .proxy, kind: head.isEmpty ? .unexpectedClose : .proxyBadResponse,
-                    detail: "\(source) closed the connection \(head.isEmpty ? "without answering the request" : "in the middle of its answer")")
+                answer.failure = HandshakeFailure(
+                    stage: .proxy, kind: head.isEmpty ? .unexpectedClose : .proxyBadResponse,
+                    detail:
+                        "\(source) closed the connection \(head.isEmpty ? "without answering the request" : "in the middle of its answer")"
+                )
                 return answer
             case .timeout:
-                answer.failure = HandshakeFailure(stage: .proxy, kind: .timeout,
+                answer.failure = HandshakeFailure(
+                    stage: .proxy, kind: .timeout,
                     detail: "\(source) did not answer the request before the timeout (\(head.count) bytes received)")
                 return answer
             case .error(let kind, let text):
@@ -103,8 +116,10 @@ enum ProxyTunnel {
         let statusLine = lines.first ?? ""
         answer.statusLine = statusLine
         let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status) else {
-            answer.failure = HandshakeFailure(stage: .proxy, kind: .proxyBadResponse,
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status)
+        else {
+            answer.failure = HandshakeFailure(
+                stage: .proxy, kind: .proxyBadResponse,
                 detail: "\(source): the answer is not HTTP: \(statusLine.prefix(120).debugDescription)")
             return answer
         }
@@ -114,7 +129,9 @@ enum ProxyTunnel {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].trimmingWhitespace().lowercased()
             let value = line[line.index(after: colon)...].trimmingWhitespace()
-            if name == "proxy-authenticate", let scheme = value.split(separator: " ").first.map({ String($0.prefix { $0 != "," }) }), !scheme.isEmpty {
+            if name == "proxy-authenticate",
+                let scheme = value.split(separator: " ").first.map({ String($0.prefix { $0 != "," }) }), !scheme.isEmpty
+            {
                 answer.authenticateSchemes.append(scheme)
             }
             if name == "content-length" { contentLength = Int(value) }
@@ -135,16 +152,26 @@ enum ProxyTunnel {
         let said = statusLine + (body.map { ": \($0)" } ?? "")
         switch status {
         case 407, 401:  // some proxies (tinyproxy) answer refused credentials with 401
-            let schemes = answer.authenticateSchemes.isEmpty ? "no Proxy-Authenticate header" : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
-            return HandshakeFailure(stage: .proxy, kind: .proxyAuthRequired,
-                detail: "\(source) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)")
+            let schemes =
+                answer.authenticateSchemes.isEmpty
+                ? "no Proxy-Authenticate header"
+                : "Proxy-Authenticate: \(answer.authenticateSchemes.joined(separator: ", "))"
+            return HandshakeFailure(
+                stage: .proxy, kind: .proxyAuthRequired,
+                detail:
+                    "\(source) asks for authentication (\(schemes))\(proxy.credentials != nil ? "; the Basic credentials given were refused" : ""): \(said)"
+            )
         case 400...499:
             return HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: "\(source) refused \(what): \(said)")
         case 500...599 where nameNotResolved(answer):
-            return HandshakeFailure(stage: .proxy, kind: .proxyNameNotResolved,
-                detail: "\(source) could not resolve the name in \(what): \(said)\(answer.squidError.map { " (X-Squid-Error: \($0))" } ?? "")")
+            return HandshakeFailure(
+                stage: .proxy, kind: .proxyNameNotResolved,
+                detail:
+                    "\(source) could not resolve the name in \(what): \(said)\(answer.squidError.map { " (X-Squid-Error: \($0))" } ?? "")"
+            )
         case 500...599:
-            return HandshakeFailure(stage: .proxy, kind: .proxyUpstreamError, detail: "\(source) could not serve \(what): \(said)")
+            return HandshakeFailure(
+                stage: .proxy, kind: .proxyUpstreamError, detail: "\(source) could not serve \(what): \(said)")
         default:
             return nil
         }
@@ -155,8 +182,10 @@ enum ProxyTunnel {
     static func nameNotResolved(_ answer: Answer) -> Bool {
         if let squid = answer.squidError { return squid.uppercased().hasPrefix("ERR_DNS_FAIL") }
         let text = ((answer.statusLine ?? "") + " " + (answer.bodyFirstLine ?? "")).lowercased()
-        return ["name or service not known", "temporary failure in name resolution", "unable to determine ip address",
-                "could not resolve", "unknown host", "no address associated"].contains { text.contains($0) }
+        return [
+            "name or service not known", "temporary failure in name resolution", "unable to determine ip address",
+            "could not resolve", "unknown host", "no address associated",
+        ].contains { text.contains($0) }
     }
 
     /// Reads an error body: `Content-Length` bytes, or until the proxy closes, at most `bodyLimit`
@@ -182,7 +211,9 @@ enum ProxyTunnel {
         } else if text.contains("<") {
             text = strippingTags(text)
         }
-        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\r" || $0 == "\n" }).map { $0.trimmingWhitespace() }.first { !$0.isEmpty }
+        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\r" || $0 == "\n" }).map {
+            $0.trimmingWhitespace()
+        }.first { !$0.isEmpty }
         return line.map { String($0.prefix(200)) }
     }
 
@@ -238,7 +269,9 @@ enum SocketIO {
             if n < 0, err == EINTR { continue }
             if n < 0, err == EAGAIN || err == EWOULDBLOCK {
                 var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&pfd, 1, deadline.remainingMilliseconds) <= 0, deadline.expired { return (.timeout, "timed out") }
+                if poll(&pfd, 1, deadline.remainingMilliseconds) <= 0, deadline.expired {
+                    return (.timeout, "timed out")
+                }
                 continue
             }
             return (err == ECONNRESET || err == EPIPE ? .reset : .other, String(cString: strerror(err)))
@@ -248,5 +281,7 @@ enum SocketIO {
 }
 
 extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
 }

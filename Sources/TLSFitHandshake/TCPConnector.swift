@@ -32,7 +32,6 @@ struct ResolvedAddress: Sendable {
     }
 }
 
-
 /// DNS and TCP with a deadline; the socket comes back non-blocking.
 enum TCPConnector {
     /// Resolves `host` (a name or a numeric address). getaddrinfo has no timeout of its own, so a
@@ -54,7 +53,8 @@ enum TCPConnector {
             detachThread(work)
         }
         if box.done.wait(timeout: .now() + .milliseconds(Int(deadline.remainingMilliseconds))) == .timedOut {
-            return .failure(HandshakeFailure(stage: .dns, kind: .timeout, detail: "name lookup for \(host) did not finish in time"))
+            return .failure(
+                HandshakeFailure(stage: .dns, kind: .timeout, detail: "name lookup for \(host) did not finish in time"))
         }
         return box.result.withLock { $0! }
     }
@@ -98,7 +98,8 @@ enum TCPConnector {
     static func connect(to address: ResolvedAddress, deadline: Deadline) -> Result<Int32, HandshakeFailure> {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else {
-            return .failure(HandshakeFailure(stage: .tcp, kind: .other, detail: "socket(): \(String(cString: strerror(errno)))"))
+            return .failure(
+                HandshakeFailure(stage: .tcp, kind: .other, detail: "socket(): \(String(cString: strerror(errno)))"))
         }
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
@@ -121,8 +122,12 @@ enum TCPConnector {
             if n < 0 && errno == EINTR { continue }
             if n == 0 || deadline.expired && n <= 0 {
                 close(fd)
-                return .failure(HandshakeFailure(stage: .tcp, kind: .timeout,
-                    detail: "no answer from \(address.numericHost) to the TCP connection request (SYN) before the timeout"))
+                return .failure(
+                    HandshakeFailure(
+                        stage: .tcp, kind: .timeout,
+                        detail:
+                            "no answer from \(address.numericHost) to the TCP connection request (SYN) before the timeout"
+                    ))
             }
             break
         }
@@ -156,7 +161,8 @@ enum TCPConnector {
         switch err {
         case ECONNREFUSED: return HandshakeFailure(stage: .tcp, kind: .refused, detail: text)
         case ETIMEDOUT: return HandshakeFailure(stage: .tcp, kind: .timeout, detail: text)
-        case EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL: return HandshakeFailure(stage: .tcp, kind: .unreachable, detail: text)
+        case EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL:
+            return HandshakeFailure(stage: .tcp, kind: .unreachable, detail: text)
         case ECONNRESET: return HandshakeFailure(stage: .tcp, kind: .reset, detail: text)
         default: return HandshakeFailure(stage: .tcp, kind: .other, detail: text)
         }

@@ -1,7 +1,7 @@
-import FoundationEssentials
-import TLSFitCore
 internal import COpenSSL
 internal import COpenSSLShims
+import FoundationEssentials
+import TLSFitCore
 
 #if canImport(Glibc)
     import Glibc
@@ -48,8 +48,9 @@ public enum TLSClient {
 
         // DNS, TCP and, through a proxy, the CONNECT tunnel: a socket that carries the server's bytes.
         outcome.path = request.path.description
-        let dialed = Dialer.open(dialHost: request.dialHost, dialPort: request.dialPort, path: request.path, deadline: deadline,
-                                 timings: &outcome.timings)
+        let dialed = Dialer.open(
+            dialHost: request.dialHost, dialPort: request.dialPort, path: request.path, deadline: deadline,
+            timings: &outcome.timings)
         outcome.address = dialed.address
         outcome.proxy = dialed.exchange
         let fd: Int32
@@ -80,7 +81,8 @@ public enum TLSClient {
         // OpenSSL inside SSL_connect, where no poll(2) of ours runs.
         let guardState = UnsafeMutablePointer<tlsfit_guard>.allocate(capacity: 1)
         defer { guardState.deallocate() }
-        tlsfit_guard_init(guardState, trace, Int(deadline.remainingMilliseconds), Self.handshakeByteBudget, Self.noiseBudget)
+        tlsfit_guard_init(
+            guardState, trace, Int(deadline.remainingMilliseconds), Self.handshakeByteBudget, Self.noiseBudget)
         guard let bio = tlsfit_guarded_socket_bio(fd, guardState) else {
             return finish(HandshakeFailure(stage: .tls, kind: .other, detail: errorText(OpenSSLErrorQueue.drain())))
         }
@@ -89,7 +91,9 @@ public enum TLSClient {
         setNameChecks(ssl, request: request)
 
         var result = drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline)
-        if var failure = result, let proxy = request.path.proxy, failure.kind == .reset || failure.kind == .unexpectedClose {
+        if var failure = result, let proxy = request.path.proxy,
+            failure.kind == .reset || failure.kind == .unexpectedClose
+        {
             // Through a tunnel the proxy, not only the server, may have ended it.
             failure.detail += " (through the tunnel of \(proxy): the proxy or the server ended it)"
             result = failure
@@ -97,7 +101,9 @@ public enum TLSClient {
         outcome.negotiated = negotiated(ssl: ssl, trace: trace.pointee, completed: result == nil)
         // A failed handshake reports no protocol the client did not offer (a ServerHello choosing
         // TLS 1.3 for a 1.2-only hello is the server's mistake, said in the failure's detail).
-        if result != nil, let version = outcome.negotiated.version, !(request.minVersion...request.maxVersion).contains(version) {
+        if result != nil, let version = outcome.negotiated.version,
+            !(request.minVersion...request.maxVersion).contains(version)
+        {
             outcome.negotiated.version = nil
         }
         outcome.timings.handshakeMs = Deadline.millisecondsSince(tlsStart)
@@ -125,12 +131,15 @@ public enum TLSClient {
     }
 
     /// The certificate report of a completed handshake, and the failure when it does not verify or is missing.
-    static func checkCertificate(ssl: OpaquePointer, request: HandshakeRequest, into outcome: inout HandshakeOutcome) -> HandshakeFailure? {
+    static func checkCertificate(ssl: OpaquePointer, request: HandshakeRequest, into outcome: inout HandshakeOutcome)
+        -> HandshakeFailure?
+    {
         let report = certificateReport(ssl: ssl, request: request)
         outcome.certificate = report
         if let report, request.verifyCertificate, !report.verified {
             let kind = CertificateReader.failureKind(verifyCode: report.verifyCode)
-            return HandshakeFailure(stage: .certificate, kind: kind, detail: report.verifyError ?? "verification failed")
+            return HandshakeFailure(
+                stage: .certificate, kind: kind, detail: report.verifyError ?? "verification failed")
         }
         if report == nil, request.verifyCertificate, !request.stopAfterServerHello {
             return HandshakeFailure(stage: .certificate, kind: .untrusted, detail: "the server sent no certificate")
@@ -148,11 +157,13 @@ public enum TLSClient {
         func fail(_ option: String, _ message: String) -> HandshakeConfigurationError {
             let detail = errorText(OpenSSLErrorQueue.drain())
             SSL_CTX_free(ctx)
-            return HandshakeConfigurationError(option: option, message: detail.isEmpty ? message : "\(message) (\(detail))")
+            return HandshakeConfigurationError(
+                option: option, message: detail.isEmpty ? message : "\(message) (\(detail))")
         }
         // Legacy protocols and suites must be offerable: security level 0 for the handshake.
         _ = SSL_CTX_set_options(
-            ctx, tlsfit_ssl_op_legacy_server_connect() | tlsfit_ssl_op_no_compression()
+            ctx,
+            tlsfit_ssl_op_legacy_server_connect() | tlsfit_ssl_op_no_compression()
                 | tlsfit_ssl_op_ignore_unexpected_eof())
         _ = tlsfit_ssl_ctx_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
         if let ciphers = request.cipherString {
@@ -208,7 +219,8 @@ public enum TLSClient {
             let savedErrno = errno
             let errors = OpenSSLErrorQueue.drain()
             if guardState.pointee.stop_reason != 0 {
-                return stopped(reason: guardState.pointee.stop_reason, bytes: guardState.pointee.bytes_in, trace: trace.pointee)
+                return stopped(
+                    reason: guardState.pointee.stop_reason, bytes: guardState.pointee.bytes_in, trace: trace.pointee)
             }
             switch code {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
@@ -222,7 +234,8 @@ public enum TLSClient {
                 repeat { n = poll(&pfd, 1, deadline.remainingMilliseconds) } while n < 0 && errno == EINTR
                 if n == 0 {
                     if let storm = storm(trace.pointee) { return storm }
-                    let what = trace.pointee.server_hello_seen == 1
+                    let what =
+                        trace.pointee.server_hello_seen == 1
                         ? "the server stopped answering in the middle of the handshake"
                         : "the server accepted the TCP connection but sent no TLS answer before the timeout"
                     return HandshakeFailure(stage: .tls, kind: .timeout, detail: what)
@@ -246,10 +259,14 @@ public enum TLSClient {
     static func stopped(reason: Int32, bytes: Int, trace: tlsfit_trace) -> HandshakeFailure {
         if let storm = storm(trace) { return storm }
         if reason == 2 {
-            return HandshakeFailure(stage: .tls, kind: .protocolError,
-                detail: "the server sent more than \(handshakeByteBudget / 1024) KiB without finishing the handshake; the client gave up")
+            return HandshakeFailure(
+                stage: .tls, kind: .protocolError,
+                detail:
+                    "the server sent more than \(handshakeByteBudget / 1024) KiB without finishing the handshake; the client gave up"
+            )
         }
-        let what = trace.server_hello_seen == 1
+        let what =
+            trace.server_hello_seen == 1
             ? "the server did not finish the handshake before the timeout (\(bytes) bytes received)"
             : "the server sent \(bytes) bytes but no ServerHello before the timeout"
         return HandshakeFailure(stage: .tls, kind: .timeout, detail: what)
@@ -262,13 +279,19 @@ public enum TLSClient {
         let hellos = requests > 0 ? " interleaved with \(requests) HelloRequest(s)" : ""
         if alerts >= stormThreshold {
             let last = trace.received_alert >= 0 ? " (last: \(TLSAlert(code: Int(trace.received_alert))))" : ""
-            return HandshakeFailure(stage: .tls, kind: .alertStorm,
+            return HandshakeFailure(
+                stage: .tls, kind: .alertStorm,
                 alert: trace.received_alert >= 0 ? TLSAlert(code: Int(trace.received_alert)) : nil,
-                detail: "the server streamed \(alerts) warning alerts\(last)\(hellos) instead of finishing the handshake; the client gave up")
+                detail:
+                    "the server streamed \(alerts) warning alerts\(last)\(hellos) instead of finishing the handshake; the client gave up"
+            )
         }
         if requests >= stormThreshold {
-            return HandshakeFailure(stage: .tls, kind: .helloRequestStorm,
-                detail: "the server streamed \(requests) HelloRequests instead of finishing the handshake; the client gave up")
+            return HandshakeFailure(
+                stage: .tls, kind: .helloRequestStorm,
+                detail:
+                    "the server streamed \(requests) HelloRequests instead of finishing the handshake; the client gave up"
+            )
         }
         return nil
     }
@@ -279,12 +302,14 @@ public enum TLSClient {
         let text = errorText(errors)
         if trace.received_alert >= 0, trace.received_alert != 0 {
             let alert = TLSAlert(code: Int(trace.received_alert))
-            return HandshakeFailure(stage: .tls, kind: .alertReceived, alert: alert,
+            return HandshakeFailure(
+                stage: .tls, kind: .alertReceived, alert: alert,
                 detail: text.isEmpty ? "the server sent the alert \(alert)" : text)
         }
         let reasons = Set(errors.filter { $0.library == ERR_LIB_SSL }.map(\.reason))
         if reasons.contains(SSL_R_NO_CIPHERS_AVAILABLE) {
-            return HandshakeFailure(stage: .tls, kind: .noSharedCipher,
+            return HandshakeFailure(
+                stage: .tls, kind: .noSharedCipher,
                 detail: "no cipher suite of the list can be offered for these protocol versions (\(text))")
         }
         if reasons.contains(SSL_R_NO_PROTOCOLS_AVAILABLE) {
@@ -295,31 +320,36 @@ public enum TLSClient {
             SSL_R_UNKNOWN_PROTOCOL, SSL_R_RECORD_LENGTH_MISMATCH, SSL_R_BAD_PACKET_LENGTH,
         ]
         if trace.server_hello_seen == 0, !reasons.isDisjoint(with: notTLSReasons) {
-            return HandshakeFailure(stage: .tls, kind: .notTLS,
+            return HandshakeFailure(
+                stage: .tls, kind: .notTLS,
                 detail: "the server's answer is not TLS (\(text))")
         }
         if sslError == SSL_ERROR_SYSCALL || sslError == SSL_ERROR_ZERO_RETURN
             || reasons.contains(SSL_R_UNEXPECTED_EOF_WHILE_READING)
         {
             if err == ECONNRESET || err == EPIPE {
-                return HandshakeFailure(stage: .tls, kind: .reset,
+                return HandshakeFailure(
+                    stage: .tls, kind: .reset,
                     detail: trace.server_hello_seen == 1
                         ? "the server reset the connection after its ServerHello"
                         : "the server reset the connection after the ClientHello, without an alert")
             }
-            return HandshakeFailure(stage: .tls, kind: .unexpectedClose,
+            return HandshakeFailure(
+                stage: .tls, kind: .unexpectedClose,
                 detail: trace.server_hello_seen == 1
                     ? "the server closed the connection in the middle of the handshake"
                     : "the server closed the connection after the ClientHello, without an alert")
         }
         if reasons.contains(SSL_R_WRONG_CIPHER_RETURNED) || reasons.contains(SSL_R_UNKNOWN_CIPHER_RETURNED) {
-            return HandshakeFailure(stage: .tls, kind: .protocolError,
+            return HandshakeFailure(
+                stage: .tls, kind: .protocolError,
                 alert: trace.sent_alert >= 0 ? TLSAlert(code: Int(trace.sent_alert)) : nil,
                 detail: "the server chose a cipher suite the client did not offer (\(text))")
         }
         if trace.sent_alert >= 0 {
             let alert = TLSAlert(code: Int(trace.sent_alert))
-            return HandshakeFailure(stage: .tls, kind: .alertSent, alert: alert,
+            return HandshakeFailure(
+                stage: .tls, kind: .alertSent, alert: alert,
                 detail: "OpenSSL aborted the handshake with \(alert): \(text)")
         }
         if trace.server_hello_seen == 0, !errors.isEmpty {
@@ -364,7 +394,9 @@ public enum TLSClient {
             if let cert = OPENSSL_sk_value(stack, i) { infos.append(CertificateReader.info(OpaquePointer(cert))) }
         }
         guard request.verifyCertificate else {
-            return CertificateReport(chain: infos, verified: false, verifyError: "verification turned off", verifyCode: -1, verifiedName: nil)
+            return CertificateReport(
+                chain: infos, verified: false, verifyError: "verification turned off", verifyCode: -1, verifiedName: nil
+            )
         }
         let code = Int(SSL_get_verify_result(ssl))
         let verified = code == Int(X509_V_OK)

@@ -1,7 +1,7 @@
+internal import COpenSSL
 import FoundationEssentials
 import Synchronization
 import TLSFitCore
-internal import COpenSSL
 
 #if canImport(Glibc)
     import Glibc
@@ -43,7 +43,8 @@ public final class TrustStoreCache: Sendable {
                 // See systemLocations: the directory is read lazily, the bundle only when it holds
                 // anchors the directory may not.
                 // A bundle OpenSSL cannot read is skipped, as X509_STORE_set_default_paths skips it.
-                ok = X509_STORE_load_locations(store, locations.file, locations.directory) == 1
+                ok =
+                    X509_STORE_load_locations(store, locations.file, locations.directory) == 1
                     || X509_STORE_load_locations(store, nil, locations.directory) == 1
             } else {
                 ok = X509_STORE_set_default_paths(store) == 1
@@ -81,8 +82,12 @@ public final class TrustStoreCache: Sendable {
     /// the links from the same certificates, so when the bundle holds exactly as many certificates
     /// as the directory has hashed links, the directory alone is used; any other bundle (one with a
     /// certificate added by hand, a different file) is loaded too.
-    public static func systemLocations(environment: [String: String] = ProcessInfo.processInfo.environment) -> SystemLocations? {
-        guard let defaultDirectory = X509_get_default_cert_dir(), let defaultFile = X509_get_default_cert_file() else { return nil }
+    public static func systemLocations(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> SystemLocations?
+    {
+        guard let defaultDirectory = X509_get_default_cert_dir(), let defaultFile = X509_get_default_cert_file() else {
+            return nil
+        }
         let directory = environment["SSL_CERT_DIR"] ?? String(cString: defaultDirectory)
         let file = environment["SSL_CERT_FILE"] ?? String(cString: defaultFile)
         // Several directories (SSL_CERT_DIR=a:b): OpenSSL's own handling.

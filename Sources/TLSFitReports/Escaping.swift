@@ -46,7 +46,11 @@ public enum Escaping {
                 out.append(" ")
             } else if c.unicodeScalars.contains(where: HostileCharacters.contains) {
                 for scalar in c.unicodeScalars {
-                    if HostileCharacters.contains(scalar) { out += HostileCharacters.visible(scalar) } else { out.unicodeScalars.append(scalar) }
+                    if HostileCharacters.contains(scalar) {
+                        out += HostileCharacters.visible(scalar)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
                 }
             } else {
                 if "\\`*_{}[]<>|#".contains(c) { out.append("\\") }

@@ -4,9 +4,14 @@ import TLSFitCore
 /// `tlsfit probe` for people: what was agreed, the certificate, or where and why it failed.
 public enum ProbeTextRenderer {
     /// The text at `layout.width` columns: lines wrap under their label; suite lists, names and hashes stay whole.
-    public static func render(_ r: ProbeReport, catalog: Catalog = .shared, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
+    public static func render(
+        _ r: ProbeReport, catalog: Catalog = .shared, layout: TextLayout = TextLayout(),
+        into out: inout some TextOutputStream
+    ) {
         let field = "        "
-        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
+        func line(_ text: String, _ first: String, _ indent: String = "          ") {
+            out.write(layout.wrap(text, first: first, indent: indent))
+        }
         let target = r.address.map { "\(r.host):\(r.port) (\($0))" } ?? "\(r.host):\(r.port)"
         out.write("Probe   \(target)\n")
         if r.http == nil { out.write("SNI     \(r.sni ?? "(none)")\n") }
@@ -15,8 +20,12 @@ public enum ProbeTextRenderer {
         }
         if let p = r.proxy {
             let answer = p.statusLine.map { " -> \($0)" } ?? ""
-            line("through \(p.proxy)\(p.credentialsSent ? " (Basic credentials sent)" : ""): \(p.request)\(answer)", "Path    ", field)
-            if !p.authenticateSchemes.isEmpty { line("Proxy-Authenticate: \(p.authenticateSchemes.joined(separator: ", "))", field) }
+            line(
+                "through \(p.proxy)\(p.credentialsSent ? " (Basic credentials sent)" : ""): \(p.request)\(answer)",
+                "Path    ", field)
+            if !p.authenticateSchemes.isEmpty {
+                line("Proxy-Authenticate: \(p.authenticateSchemes.joined(separator: ", "))", field)
+            }
         } else {
             out.write("Path    \(r.path)\n")
         }
@@ -24,8 +33,11 @@ public enum ProbeTextRenderer {
         out.write("\n")
         if let p = r.protocol { out.write("Protocol      \(p.rawValue)\n") }
         if let c = r.cipher {
-            let kx = c.iana.flatMap { catalog.suite(named: $0) }.map { " [\($0.keyExchange)/\($0.authentication)]" } ?? ""
-            line("\(c.iana ?? "?") (\(c.openssl ?? "no OpenSSL name"), \(c.code))\(kx)", "Cipher suite  ", "              ")
+            let kx =
+                c.iana.flatMap { catalog.suite(named: $0) }.map { " [\($0.keyExchange)/\($0.authentication)]" } ?? ""
+            line(
+                "\(c.iana ?? "?") (\(c.openssl ?? "no OpenSSL name"), \(c.code))\(kx)", "Cipher suite  ",
+                "              ")
         }
         if let g = r.group { out.write("Key exchange  \(g)\n") }
         writeCertificate(r, catalog: catalog, layout: layout, into: &out)
@@ -34,37 +46,59 @@ public enum ProbeTextRenderer {
     }
 
     /// What the client offered: versions, suites and, for a Windows client, its fingerprints and assumptions.
-    private static func writeOffered(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
+    private static func writeOffered(
+        _ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream
+    ) {
         let field = "        "
-        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
+        func line(_ text: String, _ first: String, _ indent: String = "          ") {
+            out.write(layout.wrap(text, first: first, indent: indent))
+        }
         if r.http == nil {
             var offered = "\(r.offered.minVersion.rawValue)..\(r.offered.maxVersion.rawValue)"
             if r.windowsClient != nil, let list = r.offered.cipherList {
                 let count = list.isEmpty ? 0 : list.split(separator: ",").count
-                offered += ", \(count) suites (\(r.offered.notNegotiable.count) of them OpenSSL cannot offer; `tlsfit hello` lists them)"
-            } else if let list = r.offered.cipherList { offered += ", ciphers \(list.isEmpty ? "(none)" : list)" }
-            if let list = r.offered.tls13CipherSuites { offered += ", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)" }
+                offered +=
+                    ", \(count) suites (\(r.offered.notNegotiable.count) of them OpenSSL cannot offer; `tlsfit hello` lists them)"
+            } else if let list = r.offered.cipherList {
+                offered += ", ciphers \(list.isEmpty ? "(none)" : list)"
+            }
+            if let list = r.offered.tls13CipherSuites {
+                offered += ", TLS 1.3 suites \(list.isEmpty ? "(none)" : list)"
+            }
             line(offered, "Offered ", field)
             if let w = r.windowsClient {
                 let name = WindowsRelease(rawValue: w.release)?.displayName ?? w.release
-                line("\(name) (\(w.release))\(w.releaseAssumed ? " [release assumed]" : ""): its exact WinHTTP ClientHello", "Client  ", field)
+                line(
+                    "\(name) (\(w.release))\(w.releaseAssumed ? " [release assumed]" : ""): its exact WinHTTP ClientHello",
+                    "Client  ", field)
                 if let ja3 = w.ja3, let ja4 = w.ja4 {
                     let both = field + "JA3 \(ja3)  JA4 \(ja4)"
-                    out.write(both.count <= layout.width ? both + "\n" : field + "JA3 \(ja3)\n" + field + "JA4 \(ja4)\n")
+                    out.write(
+                        both.count <= layout.width ? both + "\n" : field + "JA3 \(ja3)\n" + field + "JA4 \(ja4)\n")
                 }
-                if w.helloRetryRequest { line("the server asked for another key share (HelloRetryRequest); its choice stands", field) }
+                if w.helloRetryRequest {
+                    line("the server asked for another key share (HelloRetryRequest); its choice stands", field)
+                }
                 if let note = w.confirmationNote { line(note, field) }
                 if let proof = w.certificateProof { line("certificate: \(proof.summary)", field) }
-                for a in w.assumptions { out.write(layout.wrapKeepingKeys("assumed: \(a)", first: field, indent: "          ")) }
+                for a in w.assumptions {
+                    out.write(layout.wrapKeepingKeys("assumed: \(a)", first: field, indent: "          "))
+                }
             } else if !r.offered.notNegotiable.isEmpty {
-                line("not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))", field)
+                line(
+                    "not offered, this OpenSSL cannot negotiate them: \(r.offered.notNegotiable.joined(separator: ", "))",
+                    field)
             }
         }
     }
 
     /// The chain the server sent, one block per certificate, and whether it verified.
-    private static func writeCertificate(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
-        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
+    private static func writeCertificate(
+        _ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream
+    ) {
+        func line(_ text: String, _ first: String, _ indent: String = "          ") {
+            out.write(layout.wrap(text, first: first, indent: indent))
+        }
         if let cert = r.certificate {
             out.write("\nCertificate chain (\(cert.chain.count) sent by the server):\n")
             for (i, c) in cert.chain.enumerated() {
@@ -75,7 +109,9 @@ public enum ProbeTextRenderer {
                     line(c.subjectAlternativeNames.joined(separator: ", "), "    names    ", value)
                 }
                 let curve = c.keyCurve.map { " \($0)" } ?? ""
-                line("\(c.keyType) \(c.keyBits) bits\(curve), signed with \(c.signatureAlgorithm)", "    key      ", value)
+                line(
+                    "\(c.keyType) \(c.keyBits) bits\(curve), signed with \(c.signatureAlgorithm)", "    key      ",
+                    value)
                 out.write("    valid    \(day(c.notBefore)) to \(day(c.notAfter))\n")
             }
             if cert.verified {
@@ -87,8 +123,12 @@ public enum ProbeTextRenderer {
     }
 
     /// FAILED with where and why (and the Windows error), or OK; then the timings.
-    private static func writeResult(_ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream) {
-        func line(_ text: String, _ first: String, _ indent: String = "          ") { out.write(layout.wrap(text, first: first, indent: indent)) }
+    private static func writeResult(
+        _ r: ProbeReport, catalog: Catalog, layout: TextLayout, into out: inout some TextOutputStream
+    ) {
+        func line(_ text: String, _ first: String, _ indent: String = "          ") {
+            out.write(layout.wrap(text, first: first, indent: indent))
+        }
         if let f = r.failure {
             let alert = f.alert.map { ", \($0) (\(f.alertCode ?? 0))" } ?? ""
             line("FAILED at \(f.stage.rawValue): \(f.kind.rawValue)\(alert)", "", "  ")
@@ -110,7 +150,6 @@ public enum ProbeTextRenderer {
         parts.append("total \(ms(t.totalMs))")
         line("Timings: \(parts.joined(separator: ", "))", "", "  ")
     }
-
 
     static func ms(_ v: Double) -> String { v.fixed(1) + " ms" }
 

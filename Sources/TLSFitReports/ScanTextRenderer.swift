@@ -4,7 +4,9 @@ import TLSFitCore
 /// Renders scan results as a per-host table, in the spirit of sslscan and testssl.sh.
 public enum ScanTextRenderer {
     /// Writes every profile, one block per host, separated by a blank line.
-    public static func render(_ profiles: [ServerProfile], layout: TextLayout = TextLayout(), into output: inout some TextOutputStream) {
+    public static func render(
+        _ profiles: [ServerProfile], layout: TextLayout = TextLayout(), into output: inout some TextOutputStream
+    ) {
         for (index, profile) in profiles.enumerated() {
             if index > 0 { output.write("\n") }
             render(profile, layout: layout, into: &output)
@@ -20,7 +22,9 @@ public enum ScanTextRenderer {
 
     /// One host: lines wrap under their label; a suite table too wide for the width puts each IANA
     /// name on a line of its own under its row. Suite names, hosts and errors' keys stay whole.
-    public static func render(_ profile: ServerProfile, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream) {
+    public static func render(
+        _ profile: ServerProfile, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream
+    ) {
         let name = HostPort(host: profile.host, port: profile.port).description
         output.write("\(name)\(profile.address.map { " (\($0))" } ?? "")\n")
         let when = Timestamp.iso8601(profile.scannedAt)
@@ -32,7 +36,9 @@ public enum ScanTextRenderer {
 
         if profile.protocols.isEmpty {
             writeErrors(profile, layout: layout, into: &output)
-            output.write("  \(profile.connections) connection\(profile.connections == 1 ? "" : "s"), \(Int(profile.durationMs)) ms\n")
+            output.write(
+                "  \(profile.connections) connection\(profile.connections == 1 ? "" : "s"), \(Int(profile.durationMs)) ms\n"
+            )
             return
         }
 
@@ -44,12 +50,17 @@ public enum ScanTextRenderer {
             } else {
                 state = version == .ssl3 ? "not tested (the linked OpenSSL cannot offer SSLv3)" : "not tested"
             }
-            output.write(layout.wrap(state, first: "    " + pad(version.rawValue, 9), indent: String(repeating: " ", count: 13)))
+            output.write(
+                layout.wrap(state, first: "    " + pad(version.rawValue, 9), indent: String(repeating: " ", count: 13)))
         }
 
         for version in profile.acceptedVersions {
             let suites = profile.cipherSuites(for: version)
-            output.write("\n" + layout.wrap("\(version.rawValue) cipher suites (\(suites.count)): \(orderStatement(profile, version, count: suites.count))", first: "  ", indent: "    "))
+            output.write(
+                "\n"
+                    + layout.wrap(
+                        "\(version.rawValue) cipher suites (\(suites.count)): \(orderStatement(profile, version, count: suites.count))",
+                        first: "  ", indent: "    "))
             var rows = [["", "OpenSSL name", "IANA name", "code", "kx/auth"]]
             for (position, iana) in suites.enumerated() {
                 let suite = Catalog.shared.suite(named: iana)
@@ -62,16 +73,23 @@ public enum ScanTextRenderer {
                 output.write(text)
             } else {
                 // Too wide: the IANA name (column 2) goes under the OpenSSL name.
-                let short = table(rows.map { [$0[0], $0[1], $0[3], $0[4]] }, indent: "    ").split(separator: "\n", omittingEmptySubsequences: false)
+                let short = table(rows.map { [$0[0], $0[1], $0[3], $0[4]] }, indent: "    ").split(
+                    separator: "\n", omittingEmptySubsequences: false)
                 let under = String(repeating: " ", count: 4 + (rows.map { $0[0].count }.max() ?? 0) + 2)
                 for (row, shortLine) in zip(rows, short) { output.write(shortLine + "\n" + under + row[2] + "\n") }
             }
         }
 
-        output.write("\n" + layout.wrap("Groups (curves, then finite-field; each in the order the server chose them): \(profile.groups.isEmpty ? "none found" : profile.groups.joined(separator: ", "))", first: "  ", indent: "    "))
+        output.write(
+            "\n"
+                + layout.wrap(
+                    "Groups (curves, then finite-field; each in the order the server chose them): \(profile.groups.isEmpty ? "none found" : profile.groups.joined(separator: ", "))",
+                    first: "  ", indent: "    "))
         writeCertificate(profile.certificate, layout: layout, into: &output)
         writeErrors(profile, layout: layout, into: &output)
-        output.write("\n  \(profile.connections) connection\(profile.connections == 1 ? "" : "s"), \(Int(profile.durationMs)) ms\n")
+        output.write(
+            "\n  \(profile.connections) connection\(profile.connections == 1 ? "" : "s"), \(Int(profile.durationMs)) ms\n"
+        )
     }
 
     static func orderStatement(_ profile: ServerProfile, _ version: TLSVersion, count: Int) -> String {
@@ -82,9 +100,13 @@ public enum ScanTextRenderer {
         }
     }
 
-    static func writeCertificate(_ report: CertificateReport?, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream) {
+    static func writeCertificate(
+        _ report: CertificateReport?, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream
+    ) {
         let value = String(repeating: " ", count: 15)
-        func line(_ label: String, _ text: String) { output.write(layout.wrap(text, first: "    " + pad(label, 11), indent: value)) }
+        func line(_ label: String, _ text: String) {
+            output.write(layout.wrap(text, first: "    " + pad(label, 11), indent: value))
+        }
         guard let report, let leaf = report.chain.first else {
             output.write("\n  Certificate: not obtained\n")
             return
@@ -109,7 +131,9 @@ public enum ScanTextRenderer {
         }
     }
 
-    static func writeErrors(_ profile: ServerProfile, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream) {
+    static func writeErrors(
+        _ profile: ServerProfile, layout: TextLayout = TextLayout(), into output: inout some TextOutputStream
+    ) {
         guard !profile.errors.isEmpty else { return }
         output.write("\n  Errors\n")
         for error in profile.errors { output.write(layout.wrapKeepingKeys(error, first: "    ", indent: "      ")) }
@@ -123,9 +147,10 @@ public enum ScanTextRenderer {
         guard let first = rows.first else { return "" }
         let widths = (0..<first.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            indent + row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : pad(cell, widths[column] + 2)
-            }.joined()
+            indent
+                + row.enumerated().map { column, cell in
+                    column == row.count - 1 ? cell : pad(cell, widths[column] + 2)
+                }.joined()
         }.joined(separator: "\n") + "\n"
     }
 }

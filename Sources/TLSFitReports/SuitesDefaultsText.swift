@@ -21,22 +21,32 @@ extension SuitesText {
     public static func defaults(_ info: WindowsReleaseInfo, all: Bool, layout: TextLayout) -> String {
         let winHTTP = info.hello.winHTTPProtocols
         var text = "\(info.displayName) (\(info.release.rawValue))\n"
-        text += table([
-            ["Client protocols on by default:", info.defaultClientProtocols.map(\.rawValue).joined(separator: ", ")],
-            ["Supported protocols:", info.supportedProtocols.map(\.rawValue).joined(separator: ", ")],
-            ["Default curves:", info.defaultCurves.joined(separator: ", ")],
-            ["Curve-suffixed suite names:", info.usesCurveSuffixes ? "yes (before Windows 10)" : "no"],
-            ["Build (CurrentBuild):", "\(info.build) (\(info.isServer ? "server" : "client"))"],
-            ["WinHTTP default protocols:", winHTTP.value.map(\.rawValue).joined(separator: ", ")
-                + (winHTTP.confidence == .assumed ? " (assumed: Microsoft does not name this release)" : "")],
-        ], layout: layout) + "\n"
+        text +=
+            table(
+                [
+                    [
+                        "Client protocols on by default:",
+                        info.defaultClientProtocols.map(\.rawValue).joined(separator: ", "),
+                    ],
+                    ["Supported protocols:", info.supportedProtocols.map(\.rawValue).joined(separator: ", ")],
+                    ["Default curves:", info.defaultCurves.joined(separator: ", ")],
+                    ["Curve-suffixed suite names:", info.usesCurveSuffixes ? "yes (before Windows 10)" : "no"],
+                    ["Build (CurrentBuild):", "\(info.build) (\(info.isServer ? "server" : "client"))"],
+                    [
+                        "WinHTTP default protocols:",
+                        winHTTP.value.map(\.rawValue).joined(separator: ", ")
+                            + (winHTTP.confidence == .assumed ? " (assumed: Microsoft does not name this release)" : "")
+                            ,
+                    ],
+                ], layout: layout) + "\n"
         if let note = info.note { text += layout.wrap("Note: \(note)", first: "", indent: "  ") }
         if let documented = info.documentedOrder {
             let shown = Set(info.defaultOrder.map { $0.windowsName.uppercased() })
             let extra = documented.filter { !shown.contains($0.windowsName.uppercased()) }
             let listed = extra.map { "\($0.windowsName) (\($0.defaultPriority.map(String.init) ?? "-"))" }
-            text += layout.wrap("Sources: this list follows real captures; Microsoft's page is kept as a second source"
-                + (extra.isEmpty ? "." : " and also lists: " + listed.joined(separator: ", ")),
+            text += layout.wrap(
+                "Sources: this list follows real captures; Microsoft's page is kept as a second source"
+                    + (extra.isEmpty ? "." : " and also lists: " + listed.joined(separator: ", ")),
                 first: "", indent: "  ")
         }
         text += "\nDefault cipher suites, in priority order:\n"

@@ -12,7 +12,10 @@ extension SuitesText {
     public static func list(_ info: WindowsReleaseInfo, layout: TextLayout) -> String {
         var rows = [["priority", "windows name", "code", "openssl", "default"]]
         rows += info.supported.map { e in
-            [e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-", e.enabledByDefault ? "yes" : "no"]
+            [
+                e.defaultPriority.map(String.init) ?? "-", e.windowsName, e.suite.codeString, e.suite.openssl ?? "-",
+                e.enabledByDefault ? "yes" : "no",
+            ]
         }
         return table(rows, indent: "", layout: layout)
     }
@@ -30,8 +33,9 @@ extension SuitesText {
 
     /// The update hosts, then the allow-list of host patterns.
     public static func hosts(_ entries: [UpdateHostEntry], patterns: [String], layout: TextLayout) -> String {
-        text(entries, layout: layout) + layout.wrap(
-            "Allow-list (the seed article, and windows-update-security.md for the delivery hosts; ports 80 and 443): \(patterns.joined(separator: ", "))",
-            first: "", indent: "  ")
+        text(entries, layout: layout)
+            + layout.wrap(
+                "Allow-list (the seed article, and windows-update-security.md for the delivery hosts; ports 80 and 443): \(patterns.joined(separator: ", "))",
+                first: "", indent: "  ")
     }
 }

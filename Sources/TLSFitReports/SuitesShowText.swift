@@ -11,7 +11,8 @@ extension SuitesText {
                 let entries = windows.first(where: { $0.release == release })?.entries ?? []
                 return ShowJSON.Release(
                     release: release.rawValue, displayName: release.displayName, supported: !entries.isEmpty,
-                    enabledByDefault: entries.contains(where: \.enabledByDefault), entries: entries.map(WindowsEntryJSON.init))
+                    enabledByDefault: entries.contains(where: \.enabledByDefault),
+                    entries: entries.map(WindowsEntryJSON.init))
             })
     }
 
@@ -19,16 +20,22 @@ extension SuitesText {
     public static func show(_ suite: CipherSuite, catalog: Catalog = .shared, layout: TextLayout) -> String {
         let windows = catalog.windowsSupport(for: suite)
         var text = "\(suite.iana) (\(suite.codeString))\n"
-        text += table([
-            ["OpenSSL:", suite.openssl ?? "- (OpenSSL has no name for it)"],
-            ["Windows:", suite.windowsNames.isEmpty ? "- (Windows never supported it)" : suite.windowsNames.joined(separator: ", ")],
-            ["Key exchange:", suite.keyExchange],
-            ["Authentication:", suite.authentication],
-            ["Encryption:", suite.encryption],
-            ["MAC:", suite.mac],
-            ["Protocols:", protocolRange(suite)],
-            ["Flags:", flagWords(suite)],
-        ], layout: layout) + "\n"
+        text +=
+            table(
+                [
+                    ["OpenSSL:", suite.openssl ?? "- (OpenSSL has no name for it)"],
+                    [
+                        "Windows:",
+                        suite.windowsNames.isEmpty
+                            ? "- (Windows never supported it)" : suite.windowsNames.joined(separator: ", "),
+                    ],
+                    ["Key exchange:", suite.keyExchange],
+                    ["Authentication:", suite.authentication],
+                    ["Encryption:", suite.encryption],
+                    ["MAC:", suite.mac],
+                    ["Protocols:", protocolRange(suite)],
+                    ["Flags:", flagWords(suite)],
+                ], layout: layout) + "\n"
         text += "\nWindows:\n"
         var rows = [["release", "supported", "default", "priority", "name"]]
         for release in WindowsRelease.allCases {
@@ -37,8 +44,12 @@ extension SuitesText {
                 rows.append([release.rawValue, "no", "-", "-", "-"])
             }
             for entry in entries {
-                let state = entry.enabledByDefault ? (entry.onlyWhenRequested ? "on request" : "yes") : (entry.pskOnly ? "psk only" : "no")
-                rows.append([release.rawValue, "yes", state, entry.defaultPriority.map(String.init) ?? "-", entry.windowsName])
+                let state =
+                    entry.enabledByDefault
+                    ? (entry.onlyWhenRequested ? "on request" : "yes") : (entry.pskOnly ? "psk only" : "no")
+                rows.append([
+                    release.rawValue, "yes", state, entry.defaultPriority.map(String.init) ?? "-", entry.windowsName,
+                ])
             }
         }
         return text + table(rows, layout: layout) + "\n"

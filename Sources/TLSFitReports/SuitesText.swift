@@ -14,12 +14,15 @@ public enum SuitesText {
                 return rows.map { row in
                     let line = indent + (row.first ?? "").padded(to: widths[0] + 2)
                     guard row.count == 2 else { return line }
-                    return String(layout.wrap(row[1], first: line, indent: String(repeating: " ", count: line.count)).dropLast())
+                    return String(
+                        layout.wrap(row[1], first: line, indent: String(repeating: " ", count: line.count)).dropLast())
                 }.joined(separator: "\n")
             }
             // As many leading columns as fit; the others on an indented line under each row.
             var keep = width - 1
-            func lineWidth(_ k: Int) -> Int { indent.count + widths[..<(k - 1)].reduce(0) { $0 + $1 + 2 } + widths[k - 1] }
+            func lineWidth(_ k: Int) -> Int {
+                indent.count + widths[..<(k - 1)].reduce(0) { $0 + $1 + 2 } + widths[k - 1]
+            }
             while keep > 1, lineWidth(keep) > layout.width { keep -= 1 }
             return rows.map { row in
                 var line = indent
@@ -55,23 +58,30 @@ public enum SuitesText {
     }
 
     public static func protocolRange(_ suite: CipherSuite) -> String {
-        suite.minVersion == suite.maxVersion ? suite.minVersion.rawValue : "\(suite.minVersion.rawValue) - \(suite.maxVersion.rawValue)"
+        suite.minVersion == suite.maxVersion
+            ? suite.minVersion.rawValue : "\(suite.minVersion.rawValue) - \(suite.maxVersion.rawValue)"
     }
 
     /// The hosts at `layout.width` columns: facts and suite lists wrap; host names, suite names and sources stay whole.
     public static func text(_ entries: [UpdateHostEntry], layout: TextLayout) -> String {
         var out = ""
-        func line(_ text: String, _ first: String, _ indent: String) { out += layout.wrapKeepingKeys(text, first: first, indent: indent) }
+        func line(_ text: String, _ first: String, _ indent: String) {
+            out += layout.wrapKeepingKeys(text, first: first, indent: indent)
+        }
         for e in entries {
-            line("\(e.host):\(e.port) (\(e.scheme))  \(e.roles.joined(separator: ", "))"
-                + (e.agents.isEmpty ? "; contacted by no agent by default" : "; contacted by: \(e.agents.joined(separator: ", "))"), "", "  ")
+            line(
+                "\(e.host):\(e.port) (\(e.scheme))  \(e.roles.joined(separator: ", "))"
+                    + (e.agents.isEmpty
+                        ? "; contacted by no agent by default" : "; contacted by: \(e.agents.joined(separator: ", "))"),
+                "", "  ")
             line(e.purpose, "  ", "    ")
             line("allow-list: \(e.allowListPattern ?? "not covered")", "  ", "    ")
             if e.scheme == "http" {
                 line("served over plain HTTP: checked with TCP \(e.port) and one request, not TLS", "  ", "    ")
             }
             if let profile = e.profile {
-                var text = "built-in profile '\(profile)': \(e.certificateKeyType == "EC" ? "ECDSA" : (e.certificateKeyType ?? "?")) certificate"
+                var text =
+                    "built-in profile '\(profile)': \(e.certificateKeyType == "EC" ? "ECDSA" : (e.certificateKeyType ?? "?")) certificate"
                 if let chain = e.certificateChain, !chain.isEmpty { text += ", \(chain.joined(separator: " -> "))" }
                 line(text + "; refuses by \(e.refusal == "reset" ? "TCP reset" : "alert")", "  ", "    ")
                 for (version, suites) in (e.protocols ?? [:]).sorted(by: { $0.key > $1.key }) {

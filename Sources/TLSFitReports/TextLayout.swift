@@ -107,7 +107,13 @@ public struct TextLayout: Sendable, Hashable {
         wrap(atoms: Self.atoms(text), first: first, indent: indent)
     }
 
-    enum Style: String { case red = "31", green = "32", yellow = "33", bold = "1", dim = "2" }
+    enum Style: String {
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case bold = "1"
+        case dim = "2"
+    }
 
     /// `text` in a colour when colour is on. Apply to text that is already terminal-escaped.
     func paint(_ text: String, _ style: Style) -> String {

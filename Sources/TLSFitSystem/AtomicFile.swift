@@ -34,7 +34,8 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory else {
             throw WriteError(description: "\(path): the folder \(directory.path) does not exist")
         }
-        let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).tlsfit-\(getpid())-\(UUID().uuidString.prefix(8)).tmp")
+        let temporary = directory.appendingPathComponent(
+            ".\(target.lastPathComponent).tlsfit-\(getpid())-\(UUID().uuidString.prefix(8)).tmp")
         Interruption.shared.registerTemporaryFile(temporary.path)
         defer { Interruption.shared.unregisterTemporaryFile(temporary.path) }
         do {
@@ -72,7 +73,9 @@ public enum AtomicFile {
     static func writeThrough(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENXIO { throw WriteError(description: "\(path): a FIFO that no process reads; start the reader first") }
+            if errno == ENXIO {
+                throw WriteError(description: "\(path): a FIFO that no process reads; start the reader first")
+            }
             throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
@@ -86,7 +89,9 @@ public enum AtomicFile {
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw WriteError(description: "\(path): write error: \(String(cString: strerror(errno)))") }
+            guard n > 0 else {
+                throw WriteError(description: "\(path): write error: \(String(cString: strerror(errno)))")
+            }
             offset += n
         }
     }

@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 import TLSFitCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads input files with one open, one fstat and reads up to a limit: the exports, policies and
 /// lists tlsfit is given, which may be large, hostile, or a folder by mistake.
@@ -57,15 +57,19 @@ public enum FileContents {
 
     /// Reads the file at `path` in chunks of `chunkSize` bytes, handing each to `body`: memory holds
     /// one chunk, whatever the file's size. Errors as `read`.
-    public static func stream(_ path: String, chunkSize: Int = 1 << 20,
-                              _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) {
+    public static func stream(
+        _ path: String, chunkSize: Int = 1 << 20,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void
+    ) throws(InputError) {
         let (fd, _) = try openFile(path)
         defer { close(fd) }
         var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
         while true {
             let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                try chunk.withUnsafeBufferPointer { (all) throws(InputError) in try body(UnsafeBufferPointer(rebasing: all[..<count])) }
+                try chunk.withUnsafeBufferPointer { (all) throws(InputError) in
+                    try body(UnsafeBufferPointer(rebasing: all[..<count]))
+                }
             } else if count == 0 {
                 return
             } else if errno != EINTR {
@@ -80,7 +84,7 @@ public enum FileContents {
 }
 
 #if canImport(Glibc)
-private let systemRead = Glibc.read
+    private let systemRead = Glibc.read
 #elseif canImport(Darwin)
-private let systemRead = Darwin.read
+    private let systemRead = Darwin.read
 #endif

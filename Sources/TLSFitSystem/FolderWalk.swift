@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The files under a folder, walked by hand: a folder that cannot be read is reported, not passed
@@ -19,7 +19,8 @@ public enum FolderWalk {
 
         public static func == (a: Listing, b: Listing) -> Bool {
             a.files == b.files && a.truncated == b.truncated
-                && a.unreadable.map(\.path) == b.unreadable.map(\.path) && a.unreadable.map(\.reason) == b.unreadable.map(\.reason)
+                && a.unreadable.map(\.path) == b.unreadable.map(\.path)
+                && a.unreadable.map(\.reason) == b.unreadable.map(\.reason)
         }
     }
 

@@ -73,7 +73,9 @@ public final class Interruption: Sendable {
     private func cleanUpAndExit(after sig: Int32, removing files: Set<String>) -> Never {
         for path in files { try? FileManager.default.removeItem(atPath: path) }
         let atOnce = state.withLock { $0.exitOnFirstSignal }
-        StandardError.write(sig == SIGTERM ? "\ntlsfit: terminated, exiting\n" : "\ntlsfit: interrupted\(atOnce ? "" : " again"), exiting\n")
+        StandardError.write(
+            sig == SIGTERM
+                ? "\ntlsfit: terminated, exiting\n" : "\ntlsfit: interrupted\(atOnce ? "" : " again"), exiting\n")
         // _exit, not exit: atexit handlers (OpenSSL's cleanup among them) must not run while
         // other threads are still inside OpenSSL; that crashed the process.
         fflush(nil)

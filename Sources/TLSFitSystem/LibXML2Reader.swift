@@ -44,8 +44,9 @@ public struct LibXML2Reader: XMLPullReader {
                 while cxml_next_attribute(reader, &name, &value) == 1 {
                     if let name { attributes.append((String(cString: name), value.map { String(cString: $0) } ?? "")) }
                 }
-                current = .start(name: node.name.map { String(cString: $0) } ?? "", attributes: attributes,
-                                 line: node.line, isEmpty: node.empty != 0)
+                current = .start(
+                    name: node.name.map { String(cString: $0) } ?? "", attributes: attributes,
+                    line: node.line, isEmpty: node.empty != 0)
             case Int32(CXML_END):
                 current = .end(name: node.name.map { String(cString: $0) } ?? "", line: node.line)
             case Int32(CXML_TEXT):

@@ -65,7 +65,9 @@ public final class ServeLog: Sendable {
     /// Logs how many refusals were counted, per reason, and starts counting again.
     public func flushRepeats() {
         let counted = state.withLock { state -> [(String, Int)] in
-            let list = state.repeats.filter { $0.value.count > 0 }.map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+            let list = state.repeats.filter { $0.value.count > 0 }.map { ($0.key, $0.value.count) }.sorted {
+                $0.0 < $1.0
+            }
             state.repeats = state.repeats.filter { $0.value.count == 0 }
             return list
         }
@@ -81,7 +83,9 @@ public final class ServeLog: Sendable {
             if !StandardOutput.writeNow(format(line)) {
                 state.broken = true
                 let reason = String(cString: strerror(StandardOutput.lastErrno))
-                StandardError.write("tlsfit: warning: serve: write error on standard output (\(reason)): the log stops, the server goes on\n")
+                StandardError.write(
+                    "tlsfit: warning: serve: write error on standard output (\(reason)): the log stops, the server goes on\n"
+                )
             }
         }
     }

@@ -47,7 +47,10 @@ public enum StandardOutput {
         let flushed = fflush(out) == 0
         let saved = errno
         guard !flushed || ferror(out) != 0 else { return }
-        let reason = saved != 0 ? String(cString: strerror(saved)) : (lastErrno != 0 ? String(cString: strerror(lastErrno)) : "output failed")
+        let reason =
+            saved != 0
+            ? String(cString: strerror(saved))
+            : (lastErrno != 0 ? String(cString: strerror(lastErrno)) : "output failed")
         StandardError.write("tlsfit: write error: standard output: \(reason)\n")
         _exit(2)
     }

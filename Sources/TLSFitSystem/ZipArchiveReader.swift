@@ -28,12 +28,14 @@ public enum ZipArchiveReader {
         }
 
         /// A bundle holds about twenty files; the per-entry cap is the input cap of every file.
-        public static let bundle = Limits(entryBytes: WindowsConfigReader.maximumFileSize, totalBytes: 256 << 20, entries: 1_000)
+        public static let bundle = Limits(
+            entryBytes: WindowsConfigReader.maximumFileSize, totalBytes: 256 << 20, entries: 1_000)
     }
 
     /// True when `bytes` start like a zip (a local file header, or the end record of an empty zip).
     public static func looksLikeZip(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4B && (bytes[2], bytes[3]) == (0x03, 0x04) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06])
+        bytes.count >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4B && (bytes[2], bytes[3]) == (0x03, 0x04)
+            || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06])
     }
 
     /// Every regular file of the zip at `source` (for messages) held in `bytes`, in the zip's order.
@@ -58,15 +60,24 @@ public enum ZipArchiveReader {
             let name = header.flatMap { carchive_entry_pathname($0) }.map { String(cString: $0) }
             guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let header else {
                 let after = entries.last.map { " (after the entry \($0.path))" } ?? ""
-                throw InputError(source: source, message: "damaged zip at entry \(name.map { "'\($0)'" } ?? "#\(count + 1)")\(after): \(why())")
+                throw InputError(
+                    source: source,
+                    message: "damaged zip at entry \(name.map { "'\($0)'" } ?? "#\(count + 1)")\(after): \(why())")
             }
             count += 1
-            guard count <= limits.entries else { throw InputError(source: source, message: "more than \(limits.entries) entries: not a collected bundle") }
-            guard let path = name, !path.isEmpty else { throw InputError(source: source, message: "entry #\(count) has no name") }
+            guard count <= limits.entries else {
+                throw InputError(source: source, message: "more than \(limits.entries) entries: not a collected bundle")
+            }
+            guard let path = name, !path.isEmpty else {
+                throw InputError(source: source, message: "entry #\(count) has no name")
+            }
             try checkName(path, source: source)
             let type = UInt32(carchive_entry_filetype(header))
             guard type == UInt32(CARCHIVE_IFREG) else {
-                if type != UInt32(CARCHIVE_IFDIR) { throw InputError(source: source, message: "entry '\(path)' is not a file or a folder (a link?); refused") }
+                if type != UInt32(CARCHIVE_IFDIR) {
+                    throw InputError(
+                        source: source, message: "entry '\(path)' is not a file or a folder (a link?); refused")
+                }
                 continue
             }
             if carchive_entry_size_is_set(header) != 0, carchive_entry_size(header) > Int64(limits.entryBytes) {
@@ -82,7 +93,11 @@ public enum ZipArchiveReader {
                 // Counted as it inflates: a size field can lie.
                 guard data.count <= limits.entryBytes else { throw tooBig(path, source: source, limits: limits) }
                 guard total <= limits.totalBytes else {
-                    throw InputError(source: source, message: "the zip inflates to more than \(limits.totalBytes >> 20) MiB (at entry '\(path)'): refused as a zip bomb")
+                    throw InputError(
+                        source: source,
+                        message:
+                            "the zip inflates to more than \(limits.totalBytes >> 20) MiB (at entry '\(path)'): refused as a zip bomb"
+                    )
                 }
             }
             // Windows PowerShell 5.1's Compress-Archive writes `folder\file`: read it as `folder/file`.
@@ -92,7 +107,11 @@ public enum ZipArchiveReader {
     }
 
     static func tooBig(_ path: String, source: String, limits: Limits) -> InputError {
-        InputError(source: source, message: "entry '\(path)' inflates to more than \(limits.entryBytes >> 20) MiB: refused (tlsfit reads input files up to \(limits.entryBytes >> 20) MiB)")
+        InputError(
+            source: source,
+            message:
+                "entry '\(path)' inflates to more than \(limits.entryBytes >> 20) MiB: refused (tlsfit reads input files up to \(limits.entryBytes >> 20) MiB)"
+        )
     }
 
     /// A name must stay inside the folder the zip stands for.
@@ -101,8 +120,11 @@ public enum ZipArchiveReader {
         let parts = normalized.split(separator: "/", omittingEmptySubsequences: false)
         let absolute = normalized.hasPrefix("/") || (parts.first.map { $0.count == 2 && $0.hasSuffix(":") } ?? false)
         guard !absolute, !parts.contains("..") else {
-            throw InputError(source: source, message: "entry '\(path)' points outside the bundle (absolute path or ..): refused")
+            throw InputError(
+                source: source, message: "entry '\(path)' points outside the bundle (absolute path or ..): refused")
         }
-        guard !path.utf8.contains(0) else { throw InputError(source: source, message: "entry '\(path)' has a NUL in its name") }
+        guard !path.utf8.contains(0) else {
+            throw InputError(source: source, message: "entry '\(path)' has a NUL in its name")
+        }
     }
 }

@@ -8,7 +8,8 @@ import TLSFitSystem
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
-        abstract: "Print the read-only PowerShell script that gathers a Windows machine's TLS and Windows Update configuration.",
+        abstract:
+            "Print the read-only PowerShell script that gathers a Windows machine's TLS and Windows Update configuration.",
         discussion: """
             Run the script elevated on the failing machine (PowerShell 2.0 on Windows 7 SP1 and Server 2008 R2 \
             up to 5.1 and 7): it exports the SCHANNEL, cipher-order (policy and local), WinHTTP, proxy, .NET, \
@@ -27,8 +28,10 @@ struct CollectCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Write the script to this file (atomically) instead of standard output.", valueName: "file"),
-            completion: .file(extensions: ["ps1"]))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the script to this file (atomically) instead of standard output.", valueName: "file"),
+        completion: .file(extensions: ["ps1"]))
     var output: String?
 
     func run() async throws {

@@ -1,13 +1,13 @@
 import ArgumentParser
 import FoundationEssentials
+import TLSFitCore
+import TLSFitEngines
+import TLSFitReports
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
 #endif
-import TLSFitCore
-import TLSFitEngines
-import TLSFitSystem
-import TLSFitReports
 
 /// `tlsfit config`: the effective Schannel client configuration of registry exports, Registry.pol
 /// files, GPO backups, gpresult reports and Get-TlsCipherSuite output.
@@ -30,7 +30,11 @@ struct ConfigCommand: AsyncParsableCommand {
     @Argument(help: "Files or GPO backup folders, applied in order.", completion: Completions.configFiles)
     var files: [String]
 
-    @Option(name: .long, help: "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.", completion: Completions.releases)
+    @Option(
+        name: .long,
+        help:
+            "The Windows release to evaluate for (server-2022, windows-10-22h2, windows-7...). Default: the export's CurrentBuild, else server-2022.",
+        completion: Completions.releases)
     var windows: String?
 
     @OptionGroup var output: FormatOptions
@@ -58,11 +62,16 @@ struct ConfigCommand: AsyncParsableCommand {
         }
         switch output.format {
         case .json:
-            let report = WindowsConfigReport(config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
+            let report = WindowsConfigReport(
+                config, inputs: documents, schemaVersion: JSONOutput.schemaVersion, proxies: proxies)
             print(try JSONOutput.encode(report))
         case .text:
             let layout = TerminalOptions.widthLayout()
-            print(Escaping.terminal(ConfigTextRenderer.render(config, documents: documents, proxies: proxies, bundles: bundles, layout: layout)), terminator: "")
+            print(
+                Escaping.terminal(
+                    ConfigTextRenderer.render(
+                        config, documents: documents, proxies: proxies, bundles: bundles, layout: layout)),
+                terminator: "")
             print(Escaping.terminal(nextStep(layout: layout)), terminator: "")
         }
     }
@@ -73,7 +82,8 @@ struct ConfigCommand: AsyncParsableCommand {
         if let windows { words += ["--windows", ShellQuoting.quoted(windows)] }
         // The command is copied whole: one line, however long.
         return "\n"
-            + layout.wrap("Next: why Windows Update fails with this configuration, and the smallest fix:", first: "", indent: "")
+            + layout.wrap(
+                "Next: why Windows Update fails with this configuration, and the smallest fix:", first: "", indent: "")
             + "  \(words.joined(separator: " "))\n"
             + layout.wrap("(add --offline where this machine cannot reach the update hosts)", first: "", indent: " ")
     }
@@ -82,9 +92,13 @@ struct ConfigCommand: AsyncParsableCommand {
 /// Words of a command line shown to be copied: quoted for POSIX shells only when they need it.
 enum ShellQuoting {
     static func quoted(_ word: String) -> String {
-        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
-        }
-        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        let plain =
+            !word.isEmpty
+            && word.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "-_./=:,+@%".unicodeScalars.contains($0)
+            }
+        return plain
+            ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }

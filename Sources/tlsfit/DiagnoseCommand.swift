@@ -1,20 +1,21 @@
 import ArgumentParser
 import FoundationEssentials
+import TLSFitCore
+import TLSFitEngines
+import TLSFitHandshake
+import TLSFitReports
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
 #endif
-import TLSFitCore
-import TLSFitSystem
-import TLSFitEngines
-import TLSFitHandshake
-import TLSFitReports
 
 /// `tlsfit diagnose`: why a Windows client gets 0x80072EFE (and friends) from a host, with the evidence and the fix.
 struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
-        abstract: "Explain why a Windows client cannot reach a host over TLS (0x80072EFE...), with the evidence and the fix.",
+        abstract:
+            "Explain why a Windows client cannot reach a host over TLS (0x80072EFE...), with the evidence and the fix.",
         discussion: """
             Reads the client's configuration (as `tlsfit config` does), emulates the ClientHello that \
             Windows release would send, negotiates with each host as that client, predicts the result \
@@ -59,50 +60,88 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "Hosts to diagnose (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).", completion: Completions.configFiles)
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Configuration files or GPO backup folders, applied in order (as `tlsfit config`).",
+        completion: Completions.configFiles)
     var config: [String] = []
 
-    @Option(name: .long, help: "The Windows release to emulate. Default: the export's CurrentBuild, else the build in --log, else server-2022.", completion: Completions.releases)
+    @Option(
+        name: .long,
+        help:
+            "The Windows release to emulate. Default: the export's CurrentBuild, else the build in --log, else server-2022.",
+        completion: Completions.releases)
     var windows: String?
 
     @Flag(name: .long, help: "Diagnose the Windows Update hosts of the role (the default without HOST arguments).")
     var windowsUpdate = false
 
-    @Option(name: .long, help: "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework).")
+    @Option(
+        name: .long,
+        help:
+            "client (the Windows Update agent over WinHTTP, the default) or wsus (a WSUS server's upstream sync over .NET Framework)."
+    )
     var role: UpdateRole = .client
 
-    @Option(name: .long, help: ArgumentHelp("The stack the client connects with: winhttp, wininet, dotnet (.NET 5+) or sspi. Default: the role's (client: winhttp; wsus: .NET Framework).", valueName: "STACK"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The stack the client connects with: winhttp, wininet, dotnet (.NET 5+) or sspi. Default: the role's (client: winhttp; wsus: .NET Framework).",
+            valueName: "STACK"))
     var stack: String?
 
-    @Option(name: .long, help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
+    @Option(
+        name: .long,
+        help: "A WindowsUpdate.log (Get-WindowsUpdateLog output): its failing hosts, error codes and OS build.")
     var log: String?
 
-    @Option(name: .long, help: "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime.")
+    @Option(
+        name: .long,
+        help:
+            "The moment the inputs describe (ISO 8601, e.g. 2023-05-04T10:00:00Z), for age rules such as DisallowedCertLastSyncTime."
+    )
     var asOf: String?
 
-    @Flag(name: .long, help: "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
+    @Flag(
+        name: .long,
+        help:
+            "Check Windows Update's certificate pin (the public keys of Microsoft's update roots) even with --ca-file.")
     var checkPin = false
 
     /// For tests and labs only: the pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.
     /// Hidden, and named in the output (the pin evidence says where the keys came from).
-    @Option(name: .long, help: ArgumentHelp("Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Test only: pinned keys from FILE (update-pins.tsv format) instead of Microsoft's.", visibility: .hidden))
     var testPins: String?
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.", completion: Completions.serverProfiles)
+    @Option(
+        name: .long,
+        help:
+            "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (slscr, sws, fe2-sls...; windows-update: every update host's own). Repeatable. Default: a live scan, else tlsfit's built-in profile of the host.",
+        completion: Completions.serverProfiles)
     var serverProfile: [String] = []
 
-    @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
+    @Option(
+        name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
     var connect: String?
 
     @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
     var resolve: [String] = []
 
-    @OptionGroup(title: "Network path (default: the machine's WinHTTP proxy from --config, else direct)") var network: ProxyOptions
+    @OptionGroup(title: "Network path (default: the machine's WinHTTP proxy from --config, else direct)") var network:
+        ProxyOptions
 
-    @Option(name: .long, help: "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).", completion: .file(extensions: ["pem", "crt"]))
+    @Option(
+        name: .long,
+        help:
+            "PEM file of trusted roots (default: the system store; then update hosts must chain to a Microsoft root).",
+        completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
-    @Option(name: .long, help: "Seconds per host connection: one deadline covers the proxy's CONNECT and the handshake.")
+    @Option(
+        name: .long, help: "Seconds per host connection: one deadline covers the proxy's CONNECT and the handshake.")
     var timeout: Double = 5
 
     @Option(name: .long, help: "Hosts diagnosed at once (1-1024).")
@@ -111,7 +150,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No connections: simulate against --server-profile data only.")
     var offline = false
 
-    @Option(name: .long, help: "Write every proposed registry change to this .reg file.", completion: .file(extensions: ["reg"]))
+    @Option(
+        name: .long, help: "Write every proposed registry change to this .reg file.",
+        completion: .file(extensions: ["reg"]))
     var fixOut: String?
 
     @OptionGroup var output: DiagnosisFormatOptions
@@ -123,19 +164,29 @@ struct DiagnoseCommand: AsyncParsableCommand {
     func run() async throws {
         // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
         do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
-        guard !config.isEmpty || log != nil else { throw Self.fail("--config: name at least one configuration file (or give --log)") }
+        guard !config.isEmpty || log != nil else {
+            throw Self.fail("--config: name at least one configuration file (or give --log)")
+        }
         let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else { throw Self.fail("--windows: " + WindowsRelease.unknownMessage(w)) }
+            guard let r = WindowsRelease(userText: w) else {
+                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(w))
+            }
             return r
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
-        guard (1...1024).contains(concurrency) else { throw Self.fail("--concurrency: give a number of hosts from 1 to 1024") }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        guard (1...1024).contains(concurrency) else {
+            throw Self.fail("--concurrency: give a number of hosts from 1 to 1024")
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Self.fail("--ca-file: cannot read \(caFile)")
+        }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
         try HostAfterConfigHint.check(config)
         let asOfDate = try asOf.map { text in
-            guard let d = InputTime.parseISO(text) else { throw Self.fail("--as-of: '\(text)' is not an ISO 8601 time (2023-05-04T10:00:00Z)") }
+            guard let d = InputTime.parseISO(text) else {
+                throw Self.fail("--as-of: '\(text)' is not an ISO 8601 time (2023-05-04T10:00:00Z)")
+            }
             return d
         }
         let stack = try HelloCommand.parseStack(stack)
@@ -148,15 +199,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
             let (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
             plan = DiagnosePlan(inputs: inputs, inputNames: config)
             (plan.bundles, plan.release, plan.role, plan.stack, plan.asOf) = (bundles, release, role, stack, asOfDate)
-            (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (windowsUpdate, resolve, connect, fixOut != nil)
+            (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (
+                windowsUpdate, resolve, connect, fixOut != nil
+            )
             plan.log = try readLog(bundles)
             configuration = try plan.configuration()
             let machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             let path = try network.path(orMachine: machineProxy.winHTTPPath)
             plan.hosts = try HostArguments.parse(hosts)
             targets = try plan.targets(release: configuration.release, warn: warn)
-            engine = DiagnoseEngine(timeout: timeout, caFile: caFile, offline: offline,
-                                    profileProvider: try ServerProfileInputs(serverProfile).provider)
+            engine = DiagnoseEngine(
+                timeout: timeout, caFile: caFile, offline: offline,
+                profileProvider: try ServerProfileInputs(serverProfile).provider)
             (engine.machineProxy, engine.path) = (machineProxy, path)
         } catch {
             throw Self.fail(error.description)
@@ -165,14 +219,21 @@ struct DiagnoseCommand: AsyncParsableCommand {
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         (engine.concurrency, engine.checkPin, engine.warn) = (concurrency, checkPin, warn)
         if let testPins {
-            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else { throw Self.fail("--test-pins: cannot read \(testPins)") }
-            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch { throw CLIErrors.badInput(error) }
+            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else {
+                throw Self.fail("--test-pins: cannot read \(testPins)")
+            }
+            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch {
+                throw CLIErrors.badInput(error)
+            }
         }
         let result: DiagnoseResult
-        do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch { throw Self.fail(error.description) }
+        do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch {
+            throw Self.fail(error.description)
+        }
         progress.finish()
         try writeFix(result.fixFile)
-        print(try DiagnosisRendering.render(result.report, as: output.format, layout: terminal.layout()), terminator: "")
+        print(
+            try DiagnosisRendering.render(result.report, as: output.format, layout: terminal.layout()), terminator: "")
         if result.report.exitStatus != 0 { throw ExitCode(result.report.exitStatus) }
     }
 
@@ -185,13 +246,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
             return DiagnosePlan.Log(name: log, log: try reader.finish(), fromBundle: false)
         }
         guard let bundled = bundles.compactMap(\.updateLog).first else { return nil }
-        return DiagnosePlan.Log(name: bundled.name, log: try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name), fromBundle: true)
+        return DiagnosePlan.Log(
+            name: bundled.name, log: try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name), fromBundle: true)
     }
 
     func writeFix(_ bytes: [UInt8]?) throws {
         guard let fixOut else { return }
         guard let bytes else { return CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written") }
-        do { try AtomicFile.write(Data(bytes), to: fixOut) } catch { throw Self.fail("--fix-out: cannot write \(fixOut): \(error)") }
+        do { try AtomicFile.write(Data(bytes), to: fixOut) } catch {
+            throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
+        }
     }
 }
 

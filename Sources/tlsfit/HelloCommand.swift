@@ -3,15 +3,17 @@ import FoundationEssentials
 import TLSFitCapture
 import TLSFitCore
 import TLSFitEngines
-import TLSFitSystem
 import TLSFitReports
+import TLSFitSystem
 
 /// `tlsfit hello`: the exact ClientHello a Windows client sends (WinHTTP), or the decode of a captured one.
 struct HelloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello",
-        abstract: "Print the exact ClientHello a Windows client sends, or decode a captured one and name the closest releases.",
-        usage: "tlsfit hello [--windows <release>] [--config <file> ...]\n  [--stack <stack>] [--decode <HEX|@FILE> | --pcap <FILE>] [<options>]",
+        abstract:
+            "Print the exact ClientHello a Windows client sends, or decode a captured one and name the closest releases.",
+        usage:
+            "tlsfit hello [--windows <release>] [--config <file> ...]\n  [--stack <stack>] [--decode <HEX|@FILE> | --pcap <FILE>] [<options>]",
         discussion: """
             Without --decode: builds the ClientHello that the Windows release (--windows, else the export's \
             CurrentBuild, else server-2022) sends through the stack (--stack: WinHTTP, the stack the Windows Update \
@@ -39,29 +41,52 @@ struct HelloCommand: AsyncParsableCommand {
 
     typealias Format = HelloFormat
 
-    @Option(name: .long, help: "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022.")
+    @Option(
+        name: .long,
+        help:
+            "The Windows release (windows-7 ... windows-11, server-2008r2 ... server-2025). Default: the export's CurrentBuild, else server-2022."
+    )
     var windows: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Configuration files or GPO backup folders (.reg, Registry.pol, gpresult, Get-TlsCipherSuite...), applied in order (as `tlsfit config`).", completion: Completions.configFiles)
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help:
+            "Configuration files or GPO backup folders (.reg, Registry.pol, gpresult, Get-TlsCipherSuite...), applied in order (as `tlsfit config`).",
+        completion: Completions.configFiles)
     var config: [String] = []
 
     @Option(name: .long, help: "The server name the hello carries (server_name).")
     var host: String = "fe3.delivery.mp.microsoft.com"
 
-    @Option(name: .long, help: ArgumentHelp("Decode a captured ClientHello: hex, or @FILE (hex text or raw bytes).", valueName: "HEX|@FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Decode a captured ClientHello: hex, or @FILE (hex text or raw bytes).", valueName: "HEX|@FILE"))
     var decode: String?
 
-    @Option(name: .long, help: ArgumentHelp("Decode every ClientHello of a capture file (pcap or pcapng) and rank the releases for each.", valueName: "FILE"),
-            completion: .file(extensions: ["pcap", "pcapng", "cap"]))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Decode every ClientHello of a capture file (pcap or pcapng) and rank the releases for each.",
+            valueName: "FILE"),
+        completion: .file(extensions: ["pcap", "pcapng", "cap"]))
     var pcap: String?
 
     @Option(help: "Output format: text, json or hex.")
     var format: Format = .text
 
-    @Option(name: .long, help: ArgumentHelp("The stack that sends the hello: winhttp (the Windows Update agent, the default), wininet, dotnet (.NET 5+) or sspi (curl.exe, RDP, agents).", valueName: "STACK"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The stack that sends the hello: winhttp (the Windows Update agent, the default), wininet, dotnet (.NET 5+) or sspi (curl.exe, RDP, agents).",
+            valueName: "STACK"))
     var stack: String?
 
-    @Option(name: .long, help: ArgumentHelp("The patch level of the release (see `tlsfit hello --windows R`; default: chosen by the export's UBR, else the newest known).", valueName: "LEVEL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The patch level of the release (see `tlsfit hello --windows R`; default: chosen by the export's UBR, else the newest known).",
+            valueName: "LEVEL"))
     var patch: String?
 
     func run() async throws {
@@ -77,27 +102,37 @@ struct HelloCommand: AsyncParsableCommand {
             }
             let bytes = try Self.readDecodeArgument(decode)
             let hello: ClientHello
-            do { hello = try ClientHello.decode(bytes) } catch { throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)") }
+            do { hello = try ClientHello.decode(bytes) } catch {
+                throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)")
+            }
             return try Self.printDecoded(hello, format: format)
         }
         let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w)) }
+            guard let r = WindowsRelease(userText: w) else {
+                throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w))
+            }
             return r
         }
         let chosenStack = try Self.parseStack(stack) ?? .winHTTP
         var configuration: WindowsTLSConfig
         do {
-            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
+            configuration = try WindowsConfigReader.read(
+                try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
         } catch {
             throw CLIErrors.badInput(error.description)
         }
         configuration.stack = chosenStack
         let levels = Catalog.shared.release(configuration.release).hello.patchLevels
         if let patch, !levels.contains(where: { $0.name == patch }) {
-            throw CLIErrors.badInput("--patch: \(configuration.release.rawValue) has " + (levels.isEmpty
-                ? "one hello for every patch level" : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
+            throw CLIErrors.badInput(
+                "--patch: \(configuration.release.rawValue) has "
+                    + (levels.isEmpty
+                        ? "one hello for every patch level"
+                        : "the patch levels \(levels.map(\.name).joined(separator: ", "))") + ", not '\(patch)'")
         }
-        for w in configuration.warnings where w.code == .releaseMismatch { CLIErrors.warn(Escaping.terminal(w.message)) }
+        for w in configuration.warnings where w.code == .releaseMismatch {
+            CLIErrors.warn(Escaping.terminal(w.message))
+        }
         let report: ClientHelloReport
         do {
             report = try HelloEngine.emulated(configuration, serverName: host, patch: patch)
@@ -118,7 +153,9 @@ struct HelloCommand: AsyncParsableCommand {
         guard let text else { return nil }
         guard let s = ClientStack(rawValue: text.lowercased()), ClientStack.selectable.contains(s) else {
             let names = ClientStack.selectable.map(\.rawValue)
-            throw CLIErrors.badInput("--stack: '\(text)' is not a stack\(NameSuggestions.hint(for: text, among: names)); stacks: \(names.joined(separator: ", "))")
+            throw CLIErrors.badInput(
+                "--stack: '\(text)' is not a stack\(NameSuggestions.hint(for: text, among: names)); stacks: \(names.joined(separator: ", "))"
+            )
         }
         return s
     }
@@ -153,7 +190,9 @@ struct HelloCommand: AsyncParsableCommand {
                 }
                 bundle = folder
             } else {
-                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) { WindowsConfigReader.tooBig(file, $0) }
+                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) {
+                    WindowsConfigReader.tooBig(file, $0)
+                }
                 guard ZipArchiveReader.looksLikeZip(head) else { return (file, nil) }
                 bundle = try CollectedBundle.readZip(head, source: file)
             }
@@ -161,10 +200,13 @@ struct HelloCommand: AsyncParsableCommand {
             throw CLIErrors.badInput("--pcap: \(error.description)")
         }
         guard let capture = bundle.capture else {
-            throw CLIErrors.badInput("--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
+            throw CLIErrors.badInput(
+                "--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
         }
         if isDirectory { return (capture.name, nil) }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-capture-\(UUID().uuidString).pcapng").path
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tlsfit-capture-\(UUID().uuidString).pcapng"
+        ).path
         try Interruption.shared.creatingTemporaryFiles {
             Interruption.shared.registerTemporaryFile(temporary)
             try Data(capture.bytes).write(to: URL(fileURLWithPath: temporary))
@@ -186,7 +228,9 @@ struct HelloCommand: AsyncParsableCommand {
             let bytes: [UInt8]
             do throws(InputError) {
                 // A ClientHello is at most a few records; a megabyte is far past any.
-                bytes = try FileContents.read(path, limit: 1 << 20) { InputError(source: path, message: "\($0) bytes; a captured ClientHello is far smaller") }
+                bytes = try FileContents.read(path, limit: 1 << 20) {
+                    InputError(source: path, message: "\($0) bytes; a captured ClientHello is far smaller")
+                }
             } catch {
                 throw CLIErrors.badInput(error)
             }

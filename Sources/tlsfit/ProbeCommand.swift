@@ -4,6 +4,7 @@ import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 /// `tlsfit probe`: one handshake with a cipher list the user chooses, and exactly what happened.
 struct ProbeCommand: AsyncParsableCommand {
@@ -42,15 +43,22 @@ struct ProbeCommand: AsyncParsableCommand {
     /// The host to probe; `validate()` makes sure it was given.
     var target: String { targetArgument ?? "" }
 
-    @Option(help: "Dial ADDRESS[:PORT] instead, keeping HOST for SNI and certificate verification (like curl --resolve).")
+    @Option(
+        help: "Dial ADDRESS[:PORT] instead, keeping HOST for SNI and certificate verification (like curl --resolve).")
     var connect: String?
 
-    @Option(help: ArgumentHelp("Send HOST[:PORT] to ADDRESS[:PORT] instead, keeping its name (repeatable; curl's --resolve).", valueName: "HOST=ADDRESS[:PORT]"))
+    @Option(
+        help: ArgumentHelp(
+            "Send HOST[:PORT] to ADDRESS[:PORT] instead, keeping its name (repeatable; curl's --resolve).",
+            valueName: "HOST=ADDRESS[:PORT]"))
     var resolve: [String] = []
 
     @OptionGroup var network: ProxyOptions
 
-    @Flag(help: "A plain HTTP check instead of TLS: GET / (port 80 by default), through a proxy as an ordinary proxied request (absolute URI), as WinHTTP sends the update content downloads.")
+    @Flag(
+        help:
+            "A plain HTTP check instead of TLS: GET / (port 80 by default), through a proxy as an ordinary proxied request (absolute URI), as WinHTTP sends the update content downloads."
+    )
     var http = false
 
     @Option(help: "Send this SNI name instead of HOST.")
@@ -86,7 +94,9 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Seconds for DNS, connect and handshake together.")
     var timeout: Double = 10
 
-    @Option(name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).", completion: .file(extensions: ["pem", "crt"]))
+    @Option(
+        name: .customLong("ca-file"), help: "PEM file of trusted roots (default: the system trust store).",
+        completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @Flag(name: .customLong("no-verify"), help: "Do not verify the certificate (it is still shown).")
@@ -94,32 +104,52 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @OptionGroup var output: FormatOptions
 
-    @Option(name: .long, help: "Handshake as this Windows release's WinHTTP client, with its exact ClientHello (default with --config: the export's CurrentBuild, else server-2022).")
+    @Option(
+        name: .long,
+        help:
+            "Handshake as this Windows release's WinHTTP client, with its exact ClientHello (default with --config: the export's CurrentBuild, else server-2022)."
+    )
     var windows: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "The Windows client's configuration files (.reg, Registry.pol, GPO backup...), applied in order (as `tlsfit config`). Implies the Windows client.", completion: Completions.configFiles)
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help:
+            "The Windows client's configuration files (.reg, Registry.pol, GPO backup...), applied in order (as `tlsfit config`). Implies the Windows client.",
+        completion: Completions.configFiles)
     var config: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("With --windows/--config: the stack whose hello is sent: winhttp (the default), wininet, dotnet or sspi.", valueName: "STACK"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --windows/--config: the stack whose hello is sent: winhttp (the default), wininet, dotnet or sspi.",
+            valueName: "STACK"))
     var stack: String?
 
     var windowsMode: Bool { windows != nil || !config.isEmpty }
 
     func validate() throws {
-        if stack != nil, !windowsMode { throw ValidationError("--stack names a Windows client's stack: give --windows or --config too") }
+        if stack != nil, !windowsMode {
+            throw ValidationError("--stack names a Windows client's stack: give --windows or --config too")
+        }
         if targetArgument == nil {
             // --config takes every word up to the next option, so a host after it lands among the files.
             if let last = config.last, !FileManager.default.fileExists(atPath: last) {
-                throw ValidationError("no HOST given, and --config's last item '\(last)' is not a file: give the host before --config (tlsfit probe \(last) --config ...)")
+                throw ValidationError(
+                    "no HOST given, and --config's last item '\(last)' is not a file: give the host before --config (tlsfit probe \(last) --config ...)"
+                )
             }
             throw ValidationError("Missing expected argument '<target>' (HOST[:PORT])")
         }
         if windowsMode {
-            let clash = [("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
-                         ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
-                         ("--sigalgs", sigalgs != nil), ("--sni", sni != nil), ("--no-sni", noSNI), ("--http", http)].filter(\.1).map(\.0)
+            let clash = [
+                ("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
+                ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
+                ("--sigalgs", sigalgs != nil), ("--sni", sni != nil), ("--no-sni", noSNI), ("--http", http),
+            ].filter(\.1).map(\.0)
             if !clash.isEmpty {
-                throw ValidationError("--windows/--config send the Windows client's own hello: \(clash.joined(separator: ", ")) cannot be combined with them")
+                throw ValidationError(
+                    "--windows/--config send the Windows client's own hello: \(clash.joined(separator: ", ")) cannot be combined with them"
+                )
             }
         }
         if tls12 && tls13 { throw ValidationError("--tls1.2 and --tls1.3 exclude each other") }
@@ -158,7 +188,9 @@ struct ProbeCommand: AsyncParsableCommand {
         var plan = ProbePlan(target: target, timeout: timeout)
         (plan.connect, plan.resolve, plan.caFile, plan.noVerify, plan.http) = (connect, resolve, caFile, noVerify, http)
         (plan.offer.tls12, plan.offer.tls13, plan.offer.minTLS, plan.offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
-        (plan.offer.ciphers, plan.offer.ciphersuites, plan.offer.groups, plan.offer.sigalgs) = (ciphers, ciphersuites, groups, sigalgs)
+        (plan.offer.ciphers, plan.offer.ciphersuites, plan.offer.groups, plan.offer.sigalgs) = (
+            ciphers, ciphersuites, groups, sigalgs
+        )
         (plan.offer.sni, plan.offer.noSNI) = (sni, noSNI)
         plan.path = try network.path() ?? .direct
         return plan
@@ -166,20 +198,25 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// Prints the report in the chosen format (text escaped for the terminal).
     func emit(_ report: ProbeReport) throws {
-        print(try ProbeTextRenderer.output(report, json: output.format == .json, layout: TerminalOptions.widthLayout()), terminator: "")
+        print(
+            try ProbeTextRenderer.output(report, json: output.format == .json, layout: TerminalOptions.widthLayout()),
+            terminator: "")
     }
 
     /// `--windows` / `--config`: one connection with the exact Windows ClientHello.
     func runAsWindows() async throws {
         let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else { throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w)) }
+            guard let r = WindowsRelease(userText: w) else {
+                throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w))
+            }
             return r
         }
         var configuration: WindowsTLSConfig
         let request: WindowsHelloProbe.Request
         let chosenStack = try HelloCommand.parseStack(stack)
         do {
-            configuration = try WindowsConfigReader.read(try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
+            configuration = try WindowsConfigReader.read(
+                try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
             configuration.stack = chosenStack ?? .winHTTP
             try HostArguments.rejectFile(self.target, source: "HOST")
             request = try ProbeEngine.windowsRequest(try plan(), config: configuration)

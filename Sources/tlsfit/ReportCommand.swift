@@ -1,10 +1,10 @@
 import ArgumentParser
 import FoundationEssentials
 import TLSFitCore
-import TLSFitSystem
 import TLSFitEngines
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -50,25 +50,40 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: "Hosts (HOST or HOST:PORT). Default: the Windows Update hosts.")
     var hosts: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A candidate configuration: [NAME=]FILE[,FILE...] (files applied in order; GPO backup folders too). Repeatable.", valueName: "[name=]file[,file...]"), completion: Completions.configFiles)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A candidate configuration: [NAME=]FILE[,FILE...] (files applied in order; GPO backup folders too). Repeatable.",
+            valueName: "[name=]file[,file...]"), completion: Completions.configFiles)
     var candidate: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Windows releases to test (repeatable or comma-separated). Default: windows-10-22h2, windows-11, server-2019, server-2022.", valueName: "release"), completion: Completions.releases)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Windows releases to test (repeatable or comma-separated). Default: windows-10-22h2, windows-11, server-2019, server-2022.",
+            valueName: "release"), completion: Completions.releases)
     var windows: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Fleet mode: every export under this folder is a machine.", valueName: "dir"), completion: .directory)
+    @Option(
+        name: .long, help: ArgumentHelp("Fleet mode: every export under this folder is a machine.", valueName: "dir"),
+        completion: .directory)
     var fleet: String?
 
     @Flag(name: .long, help: "Report on the Windows Update hosts (the default without HOST arguments).")
     var windowsUpdate = false
 
-    @Option(name: .long, help: "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.", completion: Completions.serverProfiles)
+    @Option(
+        name: .long,
+        help:
+            "Server side: a saved profile (ServerProfile JSON, or {\"hosts\": [...]}), or a built-in name (windows-update). Repeatable.",
+        completion: Completions.serverProfiles)
     var serverProfile: [String] = []
 
     @Option(name: .long, help: "Dial ADDR[:PORT] for HOST: HOST=ADDR[:PORT]. Repeatable.")
     var resolve: [String] = []
 
-    @Option(name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
+    @Option(
+        name: .long, help: "Dial ADDRESS[:PORT] for every host (SNI and certificate checks still use the host name).")
     var connect: String?
 
     @OptionGroup(title: "Network path") var network: ProxyOptions
@@ -79,19 +94,29 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds per connection.")
     var timeout: Double = 5
 
-    @Flag(name: .long, help: "No connections: each host is judged from its --server-profile, else tlsfit's built-in profile of it (the update hosts have one).")
+    @Flag(
+        name: .long,
+        help:
+            "No connections: each host is judged from its --server-profile, else tlsfit's built-in profile of it (the update hosts have one)."
+    )
     var offline = false
 
     @Option(name: .long, help: "Output format: text, markdown, html, json, junit or csv.")
     var format: ReportFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"),
+        completion: .file())
     var output: String?
 
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp("The report's date, ISO 8601 (for reproducible output; also TLSFIT_REPORT_DATE).", visibility: .hidden))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The report's date, ISO 8601 (for reproducible output; also TLSFIT_REPORT_DATE).", visibility: .hidden))
     var generatedAt: String?
 
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
@@ -125,14 +150,18 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         if let output {
-            do { try AtomicFile.write(text, to: output) } catch { throw Self.fail("--output: cannot write \(output): \(error)") }
+            do { try AtomicFile.write(text, to: output) } catch {
+                throw Self.fail("--output: cannot write \(output): \(error)")
+            }
         } else {
             // Text for a terminal: control characters from files and servers are shown, not obeyed.
             StandardOutput.write(format == .text ? Escaping.terminal(text) : text)
         }
         let disagreements = report.cells.filter { $0.confirmed == false }.count
         if disagreements > 0 {
-            CLIErrors.warn("\(disagreements) cell(s) where the real handshake disagrees with the simulation (see the cells' summaries)")
+            CLIErrors.warn(
+                "\(disagreements) cell(s) where the real handshake disagrees with the simulation (see the cells' summaries)"
+            )
         }
         if !report.allOK { throw ExitCode(1) }
     }
@@ -143,7 +172,9 @@ struct ReportCommand: AsyncParsableCommand {
             throw Self.fail("report: name at least one --candidate [NAME=]FILE[,FILE...] or a --fleet DIR")
         }
         guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw Self.fail("--ca-file: cannot read \(caFile)") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Self.fail("--ca-file: cannot read \(caFile)")
+        }
         var releases: [WindowsRelease] = []
         for item in windows.flatMap({ $0.split(separator: ",").map { $0.trimmingWhitespace() } }) where !item.isEmpty {
             guard let r = WindowsRelease(userText: item) else {
@@ -163,10 +194,12 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let candidates = try readCandidates()
             let list = try HostArguments.parse(hosts)
-            let all = try ScanTarget.list(hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
-                                          connect: connect, connectAppliesToAll: true)
-            let (targets, sources) = try ReportPlan.serverSides(all, provider: try ServerProfileInputs(serverProfile).provider,
-                                                                offline: offline, hostsNamed: !list.isEmpty, warn: CLIErrors.warn)
+            let all = try ScanTarget.list(
+                hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
+                connect: connect, connectAppliesToAll: true)
+            let (targets, sources) = try ReportPlan.serverSides(
+                all, provider: try ServerProfileInputs(serverProfile).provider,
+                offline: offline, hostsNamed: !list.isEmpty, warn: CLIErrors.warn)
             return ReportPlan(
                 candidates: candidates, releases: releases.isEmpty ? CompatibilityMatrix.defaultReleases : releases,
                 releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
@@ -178,7 +211,9 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func reportDate() throws -> Date {
-        guard let text = generatedAt ?? ProcessInfo.processInfo.environment["TLSFIT_REPORT_DATE"], !text.isEmpty else { return Date() }
+        guard let text = generatedAt ?? ProcessInfo.processInfo.environment["TLSFIT_REPORT_DATE"], !text.isEmpty else {
+            return Date()
+        }
         guard let date = Timestamp.parse(text) else {
             throw Self.fail("--generated-at: '\(text)' is not an ISO 8601 date such as 2026-01-01T00:00:00Z")
         }
@@ -191,7 +226,8 @@ struct ReportCommand: AsyncParsableCommand {
         for spec in candidate {
             let (label, files) = try ReportPlan.Candidate.parse(spec, taken: result.map(\.name))
             let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files), xml: LibXML2Reader())
-            result.append(ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
+            result.append(
+                ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
         }
         return result
     }

@@ -1,12 +1,11 @@
 import ArgumentParser
-import Synchronization
 import FoundationEssentials
 import Synchronization
 import TLSFitCore
 import TLSFitEngines
-import TLSFitSystem
 import TLSFitHandshake
 import TLSFitReports
+import TLSFitSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -40,16 +39,26 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Scan the Windows Update hosts of the catalog.")
     var windowsUpdate = false
 
-    @Option(name: .customLong("hosts"), help: ArgumentHelp("A file of hosts: one HOST[:PORT] per line, # comments.", valueName: "file"))
+    @Option(
+        name: .customLong("hosts"),
+        help: ArgumentHelp("A file of hosts: one HOST[:PORT] per line, # comments.", valueName: "file"))
     var hostsFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Dial ADDRESS for HOST, keeping the name for SNI and verification (repeatable).", valueName: "host=address[:port]"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Dial ADDRESS for HOST, keeping the name for SNI and verification (repeatable).",
+            valueName: "host=address[:port]"))
     var resolve: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Dial this address for the one host given.", valueName: "address[:port]"))
     var connect: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM trust anchors for the certificate check (default: the system store).", valueName: "file"), completion: .file(extensions: ["pem", "crt"]))
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "PEM trust anchors for the certificate check (default: the system store).", valueName: "file"),
+        completion: .file(extensions: ["pem", "crt"]))
     var caFile: String?
 
     @OptionGroup var network: ProxyOptions
@@ -63,18 +72,30 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("per-host"), help: "Connections open at once to one host (default 16, 32 with --fast).")
     var perHost: Int?
 
-    @Flag(name: .long, help: "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips).")
+    @Flag(
+        name: .long,
+        help:
+            "Split large suite sets into parts eliminated side by side, merged by pairwise order probes (more connections, fewer round trips)."
+    )
     var fast = false
 
     @OptionGroup var output: FormatOptions
 
-    @Option(name: .long, help: ArgumentHelp("Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"), completion: .file(extensions: ["json"]))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the result as server profile JSON, for diagnose and report to use offline.", valueName: "file"),
+        completion: .file(extensions: ["json"]))
     var save: String?
 
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp("Scan N times in one process, printing memory and open files after each round on stderr (soak tests).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Scan N times in one process, printing memory and open files after each round on stderr (soak tests).",
+            valueName: "n"))
     var `repeat`: Int = 1
 
     /// Synchronous: the scan engine runs its own event loop on this thread, so a scan never needs
@@ -106,7 +127,9 @@ struct ScanCommand: ParsableCommand {
         if `repeat` > 1 {
             engine.roundDone = { round, profiles in
                 let usage = ProcessUsage.current()
-                StandardError.write("round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n")
+                StandardError.write(
+                    "round \(round): \(profiles.reduce(0) { $0 + $1.connections }) connections, rss \(usage.residentKiB) KiB, open files \(usage.openFiles)\n"
+                )
             }
         }
         let result = engine.run()
@@ -114,8 +137,13 @@ struct ScanCommand: ParsableCommand {
         progress.finish()
         if result.interrupted {
             // Say what was done; write no --save file from a partial scan.
-            StandardError.write("tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
-            if output.format == .text { print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "") }
+            StandardError.write(
+                "tlsfit: scan interrupted: \(profiles.count) of \(targets.count) host(s) finished; nothing saved\n")
+            if output.format == .text {
+                print(
+                    Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())),
+                    terminator: "")
+            }
             throw ExitCode(130)
         }
 
@@ -123,7 +151,9 @@ struct ScanCommand: ParsableCommand {
         case .json:
             print(try JSONOutput.encode(result.document))
         case .text:
-            print(Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())), terminator: "")
+            print(
+                Escaping.terminal(ScanTextRenderer.render(profiles, layout: TerminalOptions.widthLayout())),
+                terminator: "")
         }
         if let save {
             do {
@@ -138,22 +168,32 @@ struct ScanCommand: ParsableCommand {
 
     /// The hosts from arguments, `--hosts` and `--windows-update`, with `--resolve` and `--connect` applied.
     func makeTargets() throws(InputError) -> [ScanTarget] {
-        guard timeout > 0, timeout <= 600 else { throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds") }
-        guard (1...1024).contains(concurrency) else { throw InputError(source: "--concurrency", message: "must be from 1 to 1024") }
-        guard (1...64).contains(perHost ?? 1) else { throw InputError(source: "--per-host", message: "must be from 1 to 64") }
+        guard timeout > 0, timeout <= 600 else {
+            throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds")
+        }
+        guard (1...1024).contains(concurrency) else {
+            throw InputError(source: "--concurrency", message: "must be from 1 to 1024")
+        }
+        guard (1...64).contains(perHost ?? 1) else {
+            throw InputError(source: "--per-host", message: "must be from 1 to 64")
+        }
         var list = try HostArguments.parse(hosts)
         if let hostsFile {
             // Read with the same size limit as every input file.
             let file = try ConfigInputLoader.readFile(hostsFile)
             list += try HostList.parse(String(decoding: file.bytes, as: UTF8.self), source: hostsFile)
         }
-        let targets = try ScanTarget.list(hosts: list, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
-                                          connectAppliesToAll: false)
+        let targets = try ScanTarget.list(
+            hosts: list, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
+            connectAppliesToAll: false)
         guard !targets.isEmpty else {
-            throw InputError(source: "scan", message: "no host to scan: give HOST[:PORT], --hosts FILE or --windows-update")
+            throw InputError(
+                source: "scan", message: "no host to scan: give HOST[:PORT], --hosts FILE or --windows-update")
         }
         if let caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else { throw InputError(source: caFile, message: "cannot read the file") }
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw InputError(source: caFile, message: "cannot read the file")
+            }
             do {
                 try TLSClient.validate(HandshakeRequest(host: "localhost", caFile: caFile))
             } catch {
@@ -174,7 +214,8 @@ final class ScanProgressDisplay: Sendable {
     func update(_ progress: ScanProgress) {
         guard enabled else { return }
         shown.withLock { shown in
-            let line = "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
+            let line =
+                "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
             StandardError.write(line)
             shown = true
         }

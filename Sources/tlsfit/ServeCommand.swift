@@ -28,7 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "A built-in profile name (slscr, fe2cr, fe3cr, fe3, fe2-sls, sws, windows-update-tls13; windows-update = fe2-sls) or a ServerProfile JSON file (every host in it is served, chosen by SNI).")
+    @Option(
+        name: .long,
+        help:
+            "A built-in profile name (slscr, fe2cr, fe3cr, fe3, fe2-sls, sws, windows-update-tls13; windows-update = fe2-sls) or a ServerProfile JSON file (every host in it is served, chosen by SNI)."
+    )
     var profile: String
 
     @Option(name: .long, help: "Port to listen on (0 picks a free one).")
@@ -40,18 +44,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Folder to write ca.pem (and the leaf certificates) into.")
     var certOut: String?
 
-    @Option(name: .customLong("max-connections"), help: "Connections served at once; more are closed at once and logged.")
+    @Option(
+        name: .customLong("max-connections"), help: "Connections served at once; more are closed at once and logged.")
     var maxConnections: Int = 64
 
-    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has from connecting to the end of its handshake.")
+    @Option(
+        name: .customLong("handshake-timeout"),
+        help: "Seconds a client has from connecting to the end of its handshake.")
     var handshakeTimeout: Double = 10
 
-    @Option(name: .customLong("first-byte-timeout"), help: "Seconds a client has from connecting to its first byte. When every connection is taken, the oldest one whose ClientHello is not whole yet is closed for a newcomer.")
+    @Option(
+        name: .customLong("first-byte-timeout"),
+        help:
+            "Seconds a client has from connecting to its first byte. When every connection is taken, the oldest one whose ClientHello is not whole yet is closed for a newcomer."
+    )
     var firstByteTimeout: Double = 2
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw DiagnoseCommand.fail("--port: give a number from 0 to 65535") }
-        guard (1...4096).contains(maxConnections) else { throw DiagnoseCommand.fail("--max-connections: give a number from 1 to 4096") }
+        guard (1...4096).contains(maxConnections) else {
+            throw DiagnoseCommand.fail("--max-connections: give a number from 1 to 4096")
+        }
         guard handshakeTimeout > 0, handshakeTimeout <= 600 else {
             throw DiagnoseCommand.fail("--handshake-timeout: must be more than 0 and at most 600 seconds")
         }
@@ -65,7 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
             do throws(InputError) {
                 let file = try ConfigInputLoader.readFile(profile)
                 let loaded = try ServerProfileStore.load(bytes: file.bytes, source: profile)
-                guard !loaded.isEmpty else { throw InputError(source: profile, message: "the file holds no server profile") }
+                guard !loaded.isEmpty else {
+                    throw InputError(source: profile, message: "the file holds no server profile")
+                }
                 plan = LabServerPlan.saved(loaded)
             } catch {
                 let known = BuiltInServerProfile.all.map(\.name).joined(separator: ", ")
@@ -75,7 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Every host is served, or none: refuse to start rather than serve a part of the profile.
         do { try plan.validate(source: profile) } catch { throw DiagnoseCommand.fail(error.description) }
         let lab: LabServerPlan.Lab
-        do { lab = try plan.lab(bind: bind) } catch { throw DiagnoseCommand.fail("cannot make the lab certificates: \(error)") }
+        do { lab = try plan.lab(bind: bind) } catch {
+            throw DiagnoseCommand.fail("cannot make the lab certificates: \(error)")
+        }
         let (ca, hosts, leaves) = (lab.ca, lab.hosts, lab.leaves)
         if let certOut {
             do {
@@ -83,11 +100,15 @@ struct ServeCommand: AsyncParsableCommand {
                 let dir = URL(fileURLWithPath: certOut)
                 try Data(ca.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca.pem"), options: .atomic)
                 for (index, (host, leaf)) in leaves.enumerated() {
-                    let name = index == 0 ? "leaf.pem" : "leaf-\(host.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }).pem"
+                    let name =
+                        index == 0
+                        ? "leaf.pem"
+                        : "leaf-\(host.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }).pem"
                     try Data(leaf.certificatePEM.utf8).write(to: dir.appendingPathComponent(name), options: .atomic)
                 }
             } catch {
-                throw DiagnoseCommand.fail("--cert-out: cannot write into \(certOut): \(SystemErrorText.describe(error))")
+                throw DiagnoseCommand.fail(
+                    "--cert-out: cannot write into \(certOut): \(SystemErrorText.describe(error))")
             }
         }
         let layout = TerminalWidth.standardOutputIsTerminal ? TerminalOptions.widthLayout() : nil
@@ -96,7 +117,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try LocalTLSServer(
                 hosts: hosts, bindAddress: bind, port: port,
-                limits: ServerLimits(maxConnections: maxConnections, handshakeTimeout: handshakeTimeout, firstByteTimeout: firstByteTimeout),
+                limits: ServerLimits(
+                    maxConnections: maxConnections, handshakeTimeout: handshakeTimeout,
+                    firstByteTimeout: firstByteTimeout),
                 log: { event in
                     logger.log(
                         ServeLogText.line(event, maxConnections: maxConnections, guesses: logger.guesses),
@@ -108,11 +131,17 @@ struct ServeCommand: AsyncParsableCommand {
         for (index, (entry, names, refusal)) in plan.entries.map({ ($0.profile, $0.names, $0.refusal) }).enumerated() {
             let versions = entry.acceptedVersions.map(\.rawValue).joined(separator: ", ")
             let sni = index == 0 ? (plan.entries.count > 1 ? " (also without SNI or with an unknown name)" : "") : ""
-            logger.say("tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(server.port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")")
+            logger.say(
+                "tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(server.port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")"
+            )
         }
-        logger.say("Limits: \(maxConnections) connection(s) at once, \(Self.seconds(firstByteTimeout)) to the first byte, \(Self.seconds(handshakeTimeout)) per handshake.")
+        logger.say(
+            "Limits: \(maxConnections) connection(s) at once, \(Self.seconds(firstByteTimeout)) to the first byte, \(Self.seconds(handshakeTimeout)) per handshake."
+        )
         logger.startSummaries()
-        if let certOut { logger.say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)") }
+        if let certOut {
+            logger.say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)")
+        }
         logger.say("Press Ctrl-C to stop.")
         await Self.waitForSignal()
         server.stop()
@@ -155,7 +184,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         func resume() {
             let c = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.continuation = nil; state.sources.forEach { $0.cancel() } }
+                defer {
+                    state.continuation = nil
+                    state.sources.forEach { $0.cancel() }
+                }
                 return state.continuation
             }
             c?.resume()

@@ -42,7 +42,8 @@ struct TLSFit: AsyncParsableCommand {
         // Ctrl-C and SIGTERM end the run with their documented codes, never by the signal itself.
         signal(SIGINT) { _ in _exit(130) }
         signal(SIGTERM) { _ in _exit(143) }
-        if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), root: TLSFit.self) {
+        if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), root: TLSFit.self)
+        {
             StandardError.write("tlsfit: error: \(message)\n")
             Glibc.exit(2)
         }

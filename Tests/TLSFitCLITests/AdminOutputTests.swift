@@ -25,12 +25,16 @@ struct AdminOutputTests {
         let pki = TestPKI.shared
         let ca = try CertificateFactory.makeCA(commonName: "tlsfit Escape CA")
         let leaf = try CertificateFactory.issue(
-            CertificateSpec(commonName: TestPKI.updateHost, dnsNames: [TestPKI.updateHost, "evil\u{1B}[2J\u{1B}]0;owned\u{07}.example"], ipAddresses: []),
+            CertificateSpec(
+                commonName: TestPKI.updateHost,
+                dnsNames: [TestPKI.updateHost, "evil\u{1B}[2J\u{1B}]0;owned\u{07}.example"], ipAddresses: []),
             issuer: ca)
-        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [leaf], cipherString: "DEFAULT"))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(credentials: [leaf], cipherString: "DEFAULT"))
         defer { server.stop() }
         for command in [["probe", TestPKI.updateHost], ["scan", TestPKI.updateHost]] {
-            let result = try CLI.run(command + ["--connect", "127.0.0.1:\(server.port)", "--timeout", "5", "--ca-file", pki.caFile])
+            let result = try CLI.run(
+                command + ["--connect", "127.0.0.1:\(server.port)", "--timeout", "5", "--ca-file", pki.caFile])
             #expect(!result.stdout.contains("\u{1B}"), "\(command[0]) printed a raw ESC")
             #expect(!result.stdout.contains("\u{07}"))
             #expect(result.stdout.contains("evil\\u{1B}[2J"), "\(command[0]): \(result.stdout)")
@@ -42,8 +46,10 @@ struct AdminOutputTests {
         let config = try CLI.run(["config", file, "--windows", "windows-10-22h2"])
         #expect(!config.stdout.contains("\u{1B}"))
         #expect(config.stdout.contains("\\u{1B}"))
-        let diagnose = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", file, "--offline", "--server-profile", "sws",
-                                    "--color", "never"])
+        let diagnose = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--config", file, "--offline", "--server-profile", "sws",
+            "--color", "never",
+        ])
         #expect(!diagnose.stdout.contains("\u{1B}"))
         #expect(!diagnose.stdout.contains("\u{07}"))
     }
@@ -57,8 +63,11 @@ struct AdminOutputTests {
             Self.contacted.withLock { $0 += seen.isEmpty ? 0 : 1 }
         }
         defer { silent.stop() }
-        let bad = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--connect", "127.0.0.1:\(silent.port)", "--config",
-                               Self.fixture("aes-both-off.reg"), "--timeout", "30", "--fix-out", dir.appendingPathComponent("missing/fix.reg").path])
+        let bad = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--connect", "127.0.0.1:\(silent.port)", "--config",
+            Self.fixture("aes-both-off.reg"), "--timeout", "30", "--fix-out",
+            dir.appendingPathComponent("missing/fix.reg").path,
+        ])
         #expect(bad.exitCode == 2)
         #expect(bad.stderr.contains("--fix-out") && bad.stderr.contains("no such folder"))
         #expect(Self.contacted.withLock { $0 } == 0, "a ClientHello was sent before the output path was checked")
@@ -66,8 +75,10 @@ struct AdminOutputTests {
         let healthy = dir.appendingPathComponent("healthy.reg")
         try Data("Windows Registry Editor Version 5.00\r\n\r\n".utf8).write(to: healthy)
         let out = dir.appendingPathComponent("fix.reg").path
-        let ok = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", healthy.path, "--offline", "--server-profile", "sws",
-                              "--fix-out", out])
+        let ok = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--config", healthy.path, "--offline", "--server-profile", "sws",
+            "--fix-out", out,
+        ])
         #expect(ok.exitCode == 0, "\(ok.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(ok.stderr.contains("nothing to fix"))
@@ -78,33 +89,45 @@ struct AdminOutputTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let silent = RawTCPServer { fd in _ = RawTCPServer.readSome(fd) }
         defer { silent.stop() }
-        let scan = try CLI.run(["scan", "127.0.0.1:\(silent.port)", "--timeout", "30", "--save", dir.path], timeout: 20)
+        let scan = try CLI.run(
+            ["scan", "127.0.0.1:\(silent.port)", "--timeout", "30", "--save", dir.path], timeout: 20)
         #expect(scan.exitCode == 2)
         #expect(scan.stderr.contains("--save") && scan.stderr.contains("is a folder"))
-        let report = try CLI.run(["report", "--candidate", Self.fixture("aes-both-off.reg"), "--offline", "--server-profile", "sws",
-                                  "--output", dir.appendingPathComponent("no/such/report.html").path])
+        let report = try CLI.run([
+            "report", "--candidate", Self.fixture("aes-both-off.reg"), "--offline", "--server-profile", "sws",
+            "--output", dir.appendingPathComponent("no/such/report.html").path,
+        ])
         #expect(report.exitCode == 2)
         #expect(report.stderr.contains("--output"))
     }
 
     @Test func aHostAfterConfigGetsAHint() throws {
-        let result = try CLI.run(["diagnose", "--config", Self.fixture("aes-both-off.reg"), "fe2.update.microsoft.com", "--offline",
-                                  "--server-profile", "sws"])
+        let result = try CLI.run([
+            "diagnose", "--config", Self.fixture("aes-both-off.reg"), "fe2.update.microsoft.com", "--offline",
+            "--server-profile", "sws",
+        ])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("looks like a host"), "\(result.stderr)")
         #expect(result.stderr.contains("before --config"))
     }
 
     @Test func colourWidthAndQuiet() throws {
-        let base = ["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("win7-enable-tls12-script.reg"), "--windows", "windows-7",
-                    "--offline", "--server-profile", "sws"]
+        let base = [
+            "diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("win7-enable-tls12-script.reg"),
+            "--windows", "windows-7",
+            "--offline", "--server-profile", "sws",
+        ]
         let plain = try CLI.run(base)
         #expect(plain.exitCode == 1)
         #expect(!plain.stdout.contains("\u{1B}"))
         // Not a terminal: prose wraps at 80 columns; the .reg lines and evidence paths stay whole.
         let long = plain.stdout.split(separator: "\n").map(String.init).filter { $0.count > 80 }
-        #expect(long.allSatisfy { $0.hasPrefix("      ") || !$0.trimmingCharacters(in: .whitespaces).contains(" ") }, "\(long)")
-        #expect(plain.stdout.contains("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp]"))
+        #expect(
+            long.allSatisfy { $0.hasPrefix("      ") || !$0.trimmingCharacters(in: .whitespaces).contains(" ") },
+            "\(long)")
+        #expect(
+            plain.stdout.contains(
+                "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp]"))
         #expect(plain.stdout.contains("Findings"))
         #expect(plain.stdout.contains("[error] winhttp-default-protocols"))
         let always = try CLI.run(base + ["--color", "always"])
@@ -116,8 +139,10 @@ struct AdminOutputTests {
     }
 
     @Test func diagnoseWarnsAboutNamesWindowsIgnores() throws {
-        let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("typos.reg"), "--offline",
-                                  "--server-profile", "sws", "--quiet"])
+        let result = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--config", Self.fixture("typos.reg"), "--offline",
+            "--server-profile", "sws", "--quiet",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stderr.contains("typos.reg:10: \"Enable\""))
         #expect(result.stderr.contains("did you mean \"DisabledByDefault\"?"))
@@ -125,7 +150,9 @@ struct AdminOutputTests {
     }
 
     @Test func translateToGPORefusesAnEmptyList() throws {
-        let result = try CLI.run(["suites", "translate", "--to", "gpo", "--windows", "windows-7", "TLS_AES_128_GCM_SHA256"])
+        let result = try CLI.run([
+            "suites", "translate", "--to", "gpo", "--windows", "windows-7", "TLS_AES_128_GCM_SHA256",
+        ])
         #expect(result.exitCode == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("empty SSL Cipher Suite Order string"))
@@ -139,9 +166,14 @@ struct MarkdownHTMLParityTests {
     func demo(format: String) throws {
         let result = try CLI.run(["demo", "--format", format])
         #expect(result.exitCode == 0, "\(result.stderr)")
-        for label in ["Findings", "Client offers", "Server accepts", "Nearest fix", "GPO \"SSL Cipher Suite Order\" string".replacingOccurrences(of: "\"", with: format == "html" ? "&quot;" : "\""),
-                      ".reg", "Fix", "Checked by simulation", "Confirmed on the wire", "Evidence", "Windows Update would most likely report",
-                      "Expected: winhttp-default-protocols; got: winhttp-default-protocols", "Demo finished"] {
+        for label in [
+            "Findings", "Client offers", "Server accepts", "Nearest fix",
+            "GPO \"SSL Cipher Suite Order\" string".replacingOccurrences(
+                of: "\"", with: format == "html" ? "&quot;" : "\""),
+            ".reg", "Fix", "Checked by simulation", "Confirmed on the wire", "Evidence",
+            "Windows Update would most likely report",
+            "Expected: winhttp-default-protocols; got: winhttp-default-protocols", "Demo finished",
+        ] {
             #expect(result.stdout.contains(label), "\(format) lacks \(label)")
         }
         if format == "html" {
@@ -152,11 +184,17 @@ struct MarkdownHTMLParityTests {
 
     @Test("diagnose", arguments: ["markdown", "html"])
     func diagnose(format: String) throws {
-        let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", AdminOutputTests.fixture("win81-gpo-without-suffixes.reg"),
-                                  "--windows", "windows-8.1", "--offline", "--server-profile", "sws", "--format", format])
+        let result = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--config",
+            AdminOutputTests.fixture("win81-gpo-without-suffixes.reg"),
+            "--windows", "windows-8.1", "--offline", "--server-profile", "sws", "--format", format,
+        ])
         #expect(result.exitCode == 1)
-        for label in ["Findings", "curve-suffix-missing", "Client offers", "Server accepts", "Nearest fix", ".reg", "assumed: no public report",
-                      "knows it as TLS", "Handshake", "not tried (offline)"] {
+        for label in [
+            "Findings", "curve-suffix-missing", "Client offers", "Server accepts", "Nearest fix", ".reg",
+            "assumed: no public report",
+            "knows it as TLS", "Handshake", "not tried (offline)",
+        ] {
             #expect(result.stdout.contains(label), "\(format) lacks \(label)")
         }
     }
@@ -168,7 +206,9 @@ struct CompletionTests {
     func scripts(shell: String) throws {
         let result = try CLI.run(["--generate-completion-script", shell])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.contains("windows-10-22h2") && result.stdout.contains("server-2008r2"), "\(shell): no release names")
+        #expect(
+            result.stdout.contains("windows-10-22h2") && result.stdout.contains("server-2008r2"),
+            "\(shell): no release names")
         #expect(result.stdout.contains("---completion"), "\(shell): no custom completion for --server-profile")
     }
 
@@ -177,7 +217,9 @@ struct CompletionTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("{}".utf8).write(to: dir.appendingPathComponent("wu-scan.json"))
         try Data("x".utf8).write(to: dir.appendingPathComponent("notes.txt"))
-        let result = try CLI.run(["---completion", "diagnose", "--", "--server-profile", "1", "0", "tlsfit", "--server-profile", ""], currentDirectory: dir)
+        let result = try CLI.run(
+            ["---completion", "diagnose", "--", "--server-profile", "1", "0", "tlsfit", "--server-profile", ""],
+            currentDirectory: dir)
         let offered = result.stdout.split(separator: "\n").map(String.init)
         #expect(offered.contains("windows-update"))
         #expect(offered.contains("wu-scan.json"))
@@ -194,7 +236,9 @@ struct DiagnoseTerminalTests {
         try #require(FileManager.default.isExecutableFile(atPath: script))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
-        let command = ([CLI.executableURL.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let command = ([CLI.executableURL.path] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
         process.arguments = ["-qec", command, "/dev/null"]
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
@@ -218,8 +262,10 @@ struct DiagnoseTerminalTests {
     }
 
     @Test func progressAndColour() throws {
-        let args = ["diagnose", "a.example", "b.example", "--config", AdminOutputTests.fixture("aes-both-off.reg"), "--offline",
-                    "--server-profile", "sws"]
+        let args = [
+            "diagnose", "a.example", "b.example", "--config", AdminOutputTests.fixture("aes-both-off.reg"), "--offline",
+            "--server-profile", "sws",
+        ]
         let output = try Self.onTerminal(args)
         #expect(output.contains("[2/2]"), "no progress: \(output.prefix(200))")
         #expect(output.contains("\u{1B}[31mFAILS"))

@@ -14,15 +14,21 @@ enum CLI {
     static var executableURL: URL { TLSFitBinary.url }
 
     /// Runs tlsfit with `arguments`; `timeout` kills a hung run so a test fails instead of hanging.
-    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60, currentDirectory: URL? = nil,
-                    environment extra: [String: String] = [:]) throws -> CLIResult {
-        try runProcess(executableURL, arguments, stdin: stdin, timeout: timeout, currentDirectory: currentDirectory, environment: extra)
+    static func run(
+        _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60, currentDirectory: URL? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> CLIResult {
+        try runProcess(
+            executableURL, arguments, stdin: stdin, timeout: timeout, currentDirectory: currentDirectory,
+            environment: extra)
     }
 
     /// Runs `executable` (tlsfit, or a wrapper that starts it) with `NO_COLOR=1` and `extra` in the
     /// environment (an empty value removes the variable) and captures both streams.
-    static func runProcess(_ executable: URL, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60,
-                           currentDirectory: URL? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
+    static func runProcess(
+        _ executable: URL, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60,
+        currentDirectory: URL? = nil, environment extra: [String: String] = [:]
+    ) throws -> CLIResult {
         let process = Process()
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.executableURL = executable
@@ -45,16 +51,25 @@ enum CLI {
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         if group.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
+            Issue.record(
+                "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
             group.wait()
         }
         process.waitUntilExit()
-        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return CLIResult(
+            exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Parses stdout as a JSON object.
@@ -67,7 +82,9 @@ enum CLI {
 
 extension CLI {
     /// Starts tlsfit, sends SIGINT after `after` seconds, and waits for it to end.
-    static func runInterrupted(_ arguments: [String], after: TimeInterval, timeout: TimeInterval = 30) throws -> (CLIResult, TimeInterval) {
+    static func runInterrupted(_ arguments: [String], after: TimeInterval, timeout: TimeInterval = 30) throws -> (
+        CLIResult, TimeInterval
+    ) {
         let process = Process()
         process.executableURL = executableURL
         process.arguments = arguments
@@ -88,8 +105,9 @@ extension CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         if done.wait(timeout: .now() + timeout) == .timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        let result = CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                               stderr: String(decoding: errData, as: UTF8.self))
+        let result = CLIResult(
+            exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
         return (result, Date().timeIntervalSince(sent))
     }
 }

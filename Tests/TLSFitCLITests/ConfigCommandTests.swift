@@ -19,13 +19,16 @@ struct WindowsConfigCommandTests {
 
     /// The machine's WinHTTP proxy is shown (the update agent's path), from netsh output; a file without one says direct.
     @Test func showsTheWinHTTPProxy() throws {
-        let netsh = try Self.temporaryFile("netsh.txt", Array("""
-            Current WinHTTP proxy settings:\r
-            \r
-                Proxy Server(s) :  10.0.0.8:3128\r
-                Bypass List     :  <local>;*.contoso.com\r
+        let netsh = try Self.temporaryFile(
+            "netsh.txt",
+            Array(
+                """
+                Current WinHTTP proxy settings:\r
+                \r
+                    Proxy Server(s) :  10.0.0.8:3128\r
+                    Bypass List     :  <local>;*.contoso.com\r
 
-            """.utf8))
+                """.utf8))
         let json = try CLI.json(try CLI.run(["config", netsh, "--format", "json"]))
         let proxy = try #require(json["winHTTPProxy"] as? [String: Any])
         #expect(proxy["path"] as? String == "http://10.0.0.8:3128")
@@ -35,10 +38,13 @@ struct WindowsConfigCommandTests {
         let text = try CLI.run(["config", netsh])
         // Wrapped at 80 columns: compare the words.
         let words = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(words.contains("WinHTTP proxy (the update agent's path): http://10.0.0.8:3128, bypass <local>;*.contoso.com"))
+        #expect(
+            words.contains(
+                "WinHTTP proxy (the update agent's path): http://10.0.0.8:3128, bypass <local>;*.contoso.com"))
         let none = try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg")])
         #expect(none.stdout.contains("WinHTTP proxy (the update agent's path): not set in the inputs (direct)"))
-        let noneJSON = try CLI.json(try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"]))
+        let noneJSON = try CLI.json(
+            try CLI.run(["config", Self.path("regedit/export-utf16le-bom.reg"), "--format", "json"]))
         #expect(noneJSON["winHTTPProxy"] is NSNull)
     }
 
@@ -80,14 +86,20 @@ struct WindowsConfigCommandTests {
     }
 
     @Test func warningsCarryFileAndLine() throws {
-        let result = try CLI.run(["config", Self.path("regedit/win7-server-only.reg"), "--windows", "windows-7", "--format", "json"])
+        let result = try CLI.run([
+            "config", Self.path("regedit/win7-server-only.reg"), "--windows", "windows-7", "--format", "json",
+        ])
         #expect(result.exitCode == 0)
         let json = try CLI.json(result)
         #expect(json["windowsRelease"] as? String == "windows-7")
         #expect(json["windowsReleaseAssumed"] as? Bool == false)
         let warnings = try #require(json["warnings"] as? [[String: Any]])
         let codes = Set(warnings.compactMap { $0["code"] as? String })
-        #expect(codes.isSuperset(of: ["server-only-protocol", "disabled-by-default-blocks-winhttp", "curve-suffix-missing", "duplicate-suite", "unknown-suite-name"]))
+        #expect(
+            codes.isSuperset(of: [
+                "server-only-protocol", "disabled-by-default-blocks-winhttp", "curve-suffix-missing", "duplicate-suite",
+                "unknown-suite-name",
+            ]))
         let server = try #require(warnings.first { $0["code"] as? String == "server-only-protocol" })
         #expect((server["file"] as? String)?.hasSuffix("win7-server-only.reg") == true)
         #expect(server["line"] as? Int == 4)
@@ -103,7 +115,10 @@ struct WindowsConfigCommandTests {
     }
 
     @Test func gpoBackupFolderAndMerging() throws {
-        let result = try CLI.run(["config", Self.path("regedit/export-utf8.reg"), Self.path("gpo-backup"), "--windows", "win11", "--format", "json"])
+        let result = try CLI.run([
+            "config", Self.path("regedit/export-utf8.reg"), Self.path("gpo-backup"), "--windows", "win11", "--format",
+            "json",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
         let inputs = try #require(json["inputs"] as? [[String: Any]])
@@ -114,17 +129,21 @@ struct WindowsConfigCommandTests {
     }
 
     @Test func standardInput() throws {
-        let result = try CLI.run(["config", "-", "--format", "json"], stdin: "TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256")
+        let result = try CLI.run(
+            ["config", "-", "--format", "json"],
+            stdin: "TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256")
         #expect(result.exitCode == 0)
         let suites = try CLI.json(result)["cipherSuites"] as? [[String: Any]]
         #expect(suites?.count == 2)
     }
 
-    @Test("broken input exits 2 with file and line", arguments: [
-        ("broken/bad-dword.reg", "bad-dword.reg:5: "),
-        ("broken/bad.xml", "bad.xml:4: "),
-        ("broken/truncated.pol", "truncated.pol (byte "),
-    ])
+    @Test(
+        "broken input exits 2 with file and line",
+        arguments: [
+            ("broken/bad-dword.reg", "bad-dword.reg:5: "),
+            ("broken/bad.xml", "bad.xml:4: "),
+            ("broken/truncated.pol", "truncated.pol (byte "),
+        ])
     func brokenInput(_ file: String, _ location: String) throws {
         let result = try CLI.run(["config", Self.path(file)])
         #expect(result.exitCode == 2)
@@ -142,10 +161,12 @@ struct WindowsConfigCommandTests {
         #expect(release.stderr.contains("windows-95"))
         // A folder that is neither documented layout (a GPO backup, a folder of exports) is refused.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("notes".utf8).write(to: dir.appendingPathComponent("README.md"))
-        try Data("Windows Registry Editor Version 5.00\r\n".utf8).write(to: dir.appendingPathComponent("sub/nested.reg"))
+        try Data("Windows Registry Editor Version 5.00\r\n".utf8).write(
+            to: dir.appendingPathComponent("sub/nested.reg"))
         let folder = try CLI.run(["config", dir.path])
         #expect(folder.exitCode == 2)
         #expect(folder.stderr.contains("GPO backup") && folder.stderr.contains("folder of exports"))
@@ -168,7 +189,7 @@ struct WindowsConfigCommandTests {
     @Test func hugeFileIsRefused() throws {
         let path = try Self.temporaryFile("huge.reg", [])
         let handle = try #require(FileHandle(forWritingAtPath: path))
-        try handle.truncate(atOffset: UInt64(65 << 20)) // sparse: no 65 MiB written to disk
+        try handle.truncate(atOffset: UInt64(65 << 20))  // sparse: no 65 MiB written to disk
         try handle.close()
         let result = try CLI.run(["config", path])
         #expect(result.exitCode == 2)

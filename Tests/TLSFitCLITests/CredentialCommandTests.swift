@@ -8,11 +8,15 @@ import Testing
 /// `Proxy-Authorization` header and splits its status line with bare line feeds.
 @Suite("Proxy credentials and forged lines at the command line", .serialized)
 struct CredentialCommandTests {
-    static var healthy: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("CipherSuites/examples/healthy.reg").path }
+    static var healthy: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("CipherSuites/examples/healthy.reg").path
+    }
     static let fe2 = "fe2.update.microsoft.com"
     static let password = "S3cr3tPW"
-    static var token: String { String(ProxyCredentials(user: "alice", password: password).basicAuthorization.dropFirst(6)) }
+    static var token: String {
+        String(ProxyCredentials(user: "alice", password: password).basicAuthorization.dropFirst(6))
+    }
 
     static func clean(_ result: CLIResult, _ what: String) {
         for output in [result.stdout, result.stderr] {
@@ -34,14 +38,18 @@ struct CredentialCommandTests {
             let probe = try CLI.run(["probe", Self.fe2, "--proxy", url, "--timeout", "3", "--format", format])
             #expect(probe.exitCode == 1)
             Self.clean(probe, "probe \(format)")
-            let windows = try CLI.run(["probe", Self.fe2, "--windows", "windows-10-22h2", "--proxy", url, "--timeout", "3", "--format", format])
+            let windows = try CLI.run([
+                "probe", Self.fe2, "--windows", "windows-10-22h2", "--proxy", url, "--timeout", "3", "--format", format,
+            ])
             Self.clean(windows, "probe --windows \(format)")
             let scan = try CLI.run(["scan", Self.fe2, "--proxy", url, "--timeout", "3", "--format", format])
             Self.clean(scan, "scan \(format)")
         }
         for format in ["text", "json", "markdown", "html"] {
-            let diagnose = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--windows", "windows-10-22h2", "--proxy", url,
-                                        "--server-profile", "windows-update", "--timeout", "3", "--format", format])
+            let diagnose = try CLI.run([
+                "diagnose", Self.fe2, "--config", Self.healthy, "--windows", "windows-10-22h2", "--proxy", url,
+                "--server-profile", "windows-update", "--timeout", "3", "--format", format,
+            ])
             // The configuration works; only the proxy from here fails it: exit 3.
             #expect(diagnose.exitCode == 3)
             Self.clean(diagnose, "diagnose \(format)")
@@ -61,8 +69,11 @@ struct CredentialCommandTests {
         let lab = DiagnoseLab.shared
         let proxy = try ProxyProcess.tinyproxy(basicAuth: ("alice", Self.password))
         defer { proxy.stop() }
-        let base = ["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(lab.windowsUpdate.port)",
-                    "--ca-file", lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json"]
+        let base = [
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve",
+            "\(Self.fe2)=127.0.0.1:\(lab.windowsUpdate.port)",
+            "--ca-file", lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json",
+        ]
         let anonymous = try CLI.run(base)
         // The proxy wants credentials; the configuration works: only the path from here fails (exit 3).
         #expect(anonymous.exitCode == 3)

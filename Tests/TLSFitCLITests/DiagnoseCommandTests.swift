@@ -35,19 +35,27 @@ final class DiagnoseLab: Sendable {
         let ca = try CertificateFactory.makeCA(commonName: "tlsfit Diagnose Lab CA")
         let other = try CertificateFactory.makeCA(commonName: "Contoso Inspection CA")
         let leaf = try CertificateFactory.issue(
-            CertificateSpec(commonName: Self.host, dnsNames: [Self.host, "sls.update.microsoft.com"], ipAddresses: ["127.0.0.1"]), issuer: ca)
+            CertificateSpec(
+                commonName: Self.host, dnsNames: [Self.host, "sls.update.microsoft.com"], ipAddresses: ["127.0.0.1"]),
+            issuer: ca)
         caFile = dir.appendingPathComponent("ca.pem").path
         otherCAFile = dir.appendingPathComponent("other-ca.pem").path
         try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
         try other.certificatePEM.write(toFile: otherCAFile, atomically: true, encoding: .utf8)
-        windowsUpdate = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [leaf], minVersion: .tls12, maxVersion: .tls12,
-            cipherString: "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256"))
-        cbcOnly = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [leaf], minVersion: .tls12, maxVersion: .tls12, cipherString: "ECDHE-RSA-AES128-SHA256:AES128-SHA256"))
-        p256Only = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [leaf], minVersion: .tls12, maxVersion: .tls12,
-            cipherString: "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256", groups: "P-256"))
+        windowsUpdate = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [leaf], minVersion: .tls12, maxVersion: .tls12,
+                cipherString:
+                    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256"
+            ))
+        cbcOnly = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [leaf], minVersion: .tls12, maxVersion: .tls12,
+                cipherString: "ECDHE-RSA-AES128-SHA256:AES128-SHA256"))
+        p256Only = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [leaf], minVersion: .tls12, maxVersion: .tls12,
+                cipherString: "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256", groups: "P-256"))
         (silentFD, silentPort) = try Self.silentListener()
     }
 
@@ -57,12 +65,16 @@ final class DiagnoseLab: Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard fd >= 0, bound == 0, listen(fd, 16) == 0 else { throw CocoaError(.fileWriteUnknown) }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return (fd, Int(UInt16(bigEndian: actual.sin_port)))
     }
 
@@ -100,44 +112,71 @@ struct DiagnoseCommandTests {
     }
 
     static let longPolicy: String = {
-        let bases = ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-                     "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"]
+        let bases = [
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        ]
         var names: [String] = []
         for suffix in ["", "_P256", "_P384", "_P521"] { names += bases.map { $0 + suffix } }
         return (names + ["TLS_RSA_WITH_AES_128_GCM_SHA256"]).joined(separator: ",")
     }()
 
     static let cases: [Case] = [
-        Case(code: "protocol-disabled", release: "windows-10-22h2", server: .windowsUpdate, lines: [
-            "[\(schannel)\\Protocols\\TLS 1.2\\Client]", "\"Enabled\"=dword:00000000",
-        ], evidenceLine: 4),
-        Case(code: "server-only-setting", release: "windows-7", server: .windowsUpdate, lines: [
-            "[\(schannel)\\Protocols\\TLS 1.2\\Server]", "\"Enabled\"=dword:00000001", "\"DisabledByDefault\"=dword:00000000", "",
-            "[\(winHTTP)]", "\"DefaultSecureProtocols\"=dword:00000800",
-        ], evidenceLine: 4),
-        Case(code: "no-shared-cipher", release: "windows-10-22h2", server: .windowsUpdate, lines: [
-            "[\(policy)]", "\"Functions\"=\"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\"",
-        ], evidenceLine: 4),
-        Case(code: "cipher-disabled", release: "windows-10-22h2", server: .windowsUpdate, lines: [
-            "[\(schannel)\\Ciphers\\AES 256/256]", "\"Enabled\"=dword:00000000", "", "[\(schannel)\\Ciphers\\AES 128/128]", "\"Enabled\"=dword:00000000",
-        ], evidenceLine: 4),
-        Case(code: "hash-disabled", release: "windows-10-22h2", server: .cbcOnly, lines: [
-            "[\(schannel)\\Hashes\\SHA256]", "\"Enabled\"=dword:00000000",
-        ], evidenceLine: 4),
-        Case(code: "key-exchange-disabled", release: "windows-10-22h2", server: .windowsUpdate, lines: [
-            "[\(schannel)\\KeyExchangeAlgorithms\\ECDH]", "\"Enabled\"=dword:00000000", "", "[\(schannel)\\KeyExchangeAlgorithms\\PKCS]", "\"Enabled\"=dword:00000000",
-        ], evidenceLine: 4),
-        Case(code: "unsupported-by-release", release: "windows-7", server: .windowsUpdate, lines: [
-            "[\(schannel)\\Protocols\\TLS 1.2\\Client]", "\"DisabledByDefault\"=dword:00000000", "",
-            "[\(winHTTP)]", "\"DefaultSecureProtocols\"=dword:00000a00", "",
-            "[\(policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"",
-        ], evidenceLine: 10),
-        Case(code: "no-shared-group", release: "windows-10-22h2", server: .p256Only, lines: [
-            "[\(policy)]", "\"EccCurves\"=\"curve25519\"",
-        ], evidenceLine: 4),
-        Case(code: "policy-truncated", release: "windows-10-22h2", server: .windowsUpdate, lines: [
-            "[\(policy)]", "\"Functions\"=\"\(longPolicy)\"",
-        ], evidenceLine: 4),
+        Case(
+            code: "protocol-disabled", release: "windows-10-22h2", server: .windowsUpdate,
+            lines: [
+                "[\(schannel)\\Protocols\\TLS 1.2\\Client]", "\"Enabled\"=dword:00000000",
+            ], evidenceLine: 4),
+        Case(
+            code: "server-only-setting", release: "windows-7", server: .windowsUpdate,
+            lines: [
+                "[\(schannel)\\Protocols\\TLS 1.2\\Server]", "\"Enabled\"=dword:00000001",
+                "\"DisabledByDefault\"=dword:00000000", "",
+                "[\(winHTTP)]", "\"DefaultSecureProtocols\"=dword:00000800",
+            ], evidenceLine: 4),
+        Case(
+            code: "no-shared-cipher", release: "windows-10-22h2", server: .windowsUpdate,
+            lines: [
+                "[\(policy)]",
+                "\"Functions\"=\"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\"",
+            ], evidenceLine: 4),
+        Case(
+            code: "cipher-disabled", release: "windows-10-22h2", server: .windowsUpdate,
+            lines: [
+                "[\(schannel)\\Ciphers\\AES 256/256]", "\"Enabled\"=dword:00000000", "",
+                "[\(schannel)\\Ciphers\\AES 128/128]", "\"Enabled\"=dword:00000000",
+            ], evidenceLine: 4),
+        Case(
+            code: "hash-disabled", release: "windows-10-22h2", server: .cbcOnly,
+            lines: [
+                "[\(schannel)\\Hashes\\SHA256]", "\"Enabled\"=dword:00000000",
+            ], evidenceLine: 4),
+        Case(
+            code: "key-exchange-disabled", release: "windows-10-22h2", server: .windowsUpdate,
+            lines: [
+                "[\(schannel)\\KeyExchangeAlgorithms\\ECDH]", "\"Enabled\"=dword:00000000", "",
+                "[\(schannel)\\KeyExchangeAlgorithms\\PKCS]", "\"Enabled\"=dword:00000000",
+            ], evidenceLine: 4),
+        Case(
+            code: "unsupported-by-release", release: "windows-7", server: .windowsUpdate,
+            lines: [
+                "[\(schannel)\\Protocols\\TLS 1.2\\Client]", "\"DisabledByDefault\"=dword:00000000", "",
+                "[\(winHTTP)]", "\"DefaultSecureProtocols\"=dword:00000a00", "",
+                "[\(policy)]",
+                "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"",
+            ], evidenceLine: 10),
+        Case(
+            code: "no-shared-group", release: "windows-10-22h2", server: .p256Only,
+            lines: [
+                "[\(policy)]", "\"EccCurves\"=\"curve25519\"",
+            ], evidenceLine: 4),
+        Case(
+            code: "policy-truncated", release: "windows-10-22h2", server: .windowsUpdate,
+            lines: [
+                "[\(policy)]", "\"Functions\"=\"\(longPolicy)\"",
+            ], evidenceLine: 4),
     ]
 
     func port(_ s: Server) -> Int {
@@ -156,21 +195,30 @@ struct DiagnoseCommandTests {
     func causeAndFix(_ c: Case) throws {
         let config = try Self.lab.reg("\(c.code).reg", c.lines)
         let fixFile = Self.lab.dir.appendingPathComponent("\(UUID().uuidString.prefix(8))-fix.reg").path
-        let common = [DiagnoseLab.host, "--windows", c.release, "--resolve", "\(DiagnoseLab.host)=127.0.0.1:\(port(c.server))",
-                      "--ca-file", Self.lab.caFile, "--timeout", "3"]
-        let result = try CLI.run(["diagnose"] + common + ["--config", config, "--fix-out", fixFile, "--format", "json"])
+        let common = [
+            DiagnoseLab.host, "--windows", c.release, "--resolve", "\(DiagnoseLab.host)=127.0.0.1:\(port(c.server))",
+            "--ca-file", Self.lab.caFile, "--timeout", "3",
+        ]
+        let result = try CLI.run(
+            ["diagnose"] + common + ["--config", config, "--fix-out", fixFile, "--format", "json"])
         #expect(result.exitCode == 1, "\(result.stderr)")
         let host = try Self.host(try CLI.json(result))
         #expect(host["outcome"] as? String == "fails")
-        #expect(host["agrees"] as? Bool == true, "predicted \(String(describing: host["predicted"])) negotiated \(String(describing: host["negotiated"]))")
+        #expect(
+            host["agrees"] as? Bool == true,
+            "predicted \(String(describing: host["predicted"])) negotiated \(String(describing: host["negotiated"]))")
         let causes = try #require(host["causes"] as? [[String: Any]])
         let cause = try #require(causes.first)
         #expect(cause["code"] as? String == c.code)
         // A client left with no protocol fails before any ClientHello: a secure failure.
-        let sendsNoHello = ((host["observedFailure"] as? [String: Any])?["detail"] as? String)?.contains("no ClientHello is sent") == true
+        let sendsNoHello =
+            ((host["observedFailure"] as? [String: Any])?["detail"] as? String)?.contains("no ClientHello is sent")
+            == true
         #expect(cause["windowsError"] as? String == (sendsNoHello ? "0x80072F8F" : "0x80072EFE"))
         let evidence = try #require(cause["evidence"] as? [[String: Any]])
-        #expect(evidence.contains { $0["file"] as? String == config && $0["line"] as? Int == c.evidenceLine }, "\(evidence)")
+        #expect(
+            evidence.contains { $0["file"] as? String == config && $0["line"] as? Int == c.evidenceLine }, "\(evidence)"
+        )
         #expect((cause["fix"] as? [String: Any])?["verified"] as? Bool == true)
         #expect(host["fixVerified"] as? Bool == true)
         #expect(host["fixConfirmedOnWire"] as? Bool == true)
@@ -187,8 +235,11 @@ struct DiagnoseCommandTests {
 
     @Test func untrustedRootIsNamed() throws {
         let config = try Self.lab.reg("healthy.reg", [])
-        let result = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10",
-                                  "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.otherCAFile, "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10",
+            "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.otherCAFile, "--format",
+            "json",
+        ])
         #expect(result.exitCode == 1)
         let host = try Self.host(try CLI.json(result))
         let cause = try #require((host["causes"] as? [[String: Any]])?.first)
@@ -197,7 +248,8 @@ struct DiagnoseCommandTests {
         // The server sent only its leaf and no trusted issuer was found: whether that issuer is a
         // root or an intermediate cannot be known, so no root is named; the issuer is.
         #expect(cause["rootSubject"] == nil || cause["rootSubject"] is NSNull)
-        #expect((cause["explanation"] as? String)?.contains("issued by \"CN=tlsfit Diagnose Lab CA") == true, "\(cause)")
+        #expect(
+            (cause["explanation"] as? String)?.contains("issued by \"CN=tlsfit Diagnose Lab CA") == true, "\(cause)")
         #expect((host["negotiated"] as? [String: Any])?["protocol"] as? String == "TLSv1.2")
     }
 
@@ -228,7 +280,8 @@ struct DiagnoseCommandTests {
         if code == "timeout" {
             // The silent listener accepts the TCP connection: not a closed port, so not "allow TCP 443".
             #expect((cause["summary"] as? String)?.contains("accepted the TCP connection") == true, "\(cause)")
-            #expect(((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("Allow outgoing TCP") == false)
+            #expect(
+                ((cause["fix"] as? [String: Any])?["description"] as? String)?.contains("Allow outgoing TCP") == false)
         }
     }
 
@@ -238,8 +291,11 @@ struct DiagnoseCommandTests {
     @Test func hostsSideBySideThroughASilentProxyKeepTheirOrder() throws {
         let config = try Self.lab.reg("healthy.reg", [])
         let hosts = (1...6).map { "h\($0).example.test" }
-        let result = try CLI.run(["diagnose"] + hosts + ["--config", config, "--windows", "win10", "--timeout", "1", "--concurrency", "4",
-                                  "--proxy", "http://127.0.0.1:\(Self.lab.silentPort)", "--format", "json"])
+        let result = try CLI.run(
+            ["diagnose"] + hosts + [
+                "--config", config, "--windows", "win10", "--timeout", "1", "--concurrency", "4",
+                "--proxy", "http://127.0.0.1:\(Self.lab.silentPort)", "--format", "json",
+            ])
         // Only the path from here fails (the proxy never answers): exit 3.
         #expect(result.exitCode == 3, "\(result.stderr)")
         let listed = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
@@ -256,29 +312,39 @@ struct DiagnoseCommandTests {
 
     @Test func disagreementBetweenProfileAndServerIsReported() throws {
         // The saved profile claims an ECDSA server; the real one has an RSA certificate.
-        let profile = ServerProfile(host: DiagnoseLab.host, port: 443, source: "scan",
-            protocols: ["TLSv1.2": ProtocolSupport(accepted: true, cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])],
+        let profile = ServerProfile(
+            host: DiagnoseLab.host, port: 443, source: "scan",
+            protocols: [
+                "TLSv1.2": ProtocolSupport(accepted: true, cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])
+            ],
             serverPreference: ["TLSv1.2": true], groups: ["secp256r1"])
         let profileFile = try Self.lab.file("profile.json", try ServerProfileStore.encode([profile]))
         let config = try Self.lab.reg("ecdsa.reg", Self.cases[2].lines)
-        let result = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--server-profile", profileFile,
-                                  "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.caFile, "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--server-profile", profileFile,
+            "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.caFile, "--format", "json",
+        ])
         #expect(result.exitCode == 1)
         let host = try Self.host(try CLI.json(result))
         #expect(host["agrees"] as? Bool == false)
-        #expect((host["predicted"] as? [String: Any])?["cipher"] as? String == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+        #expect(
+            (host["predicted"] as? [String: Any])?["cipher"] as? String == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
         #expect(host["serverProfileSource"] as? String == "file")
         #expect((host["causes"] as? [[String: Any]])?.first?["code"] as? String == "tls-aborted")
         // The text says so in words.
-        let text = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--server-profile", profileFile,
-                                "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.caFile])
+        let text = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--server-profile", profileFile,
+            "--connect", "127.0.0.1:\(Self.lab.windowsUpdate.port)", "--ca-file", Self.lab.caFile,
+        ])
         #expect(text.stdout.contains("DISAGREE"))
     }
 
     @Test func offlineWithBuiltInProfile() throws {
         let config = try Self.lab.reg("ecdsa.reg", Self.cases[2].lines)
-        let result = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
-                                  "--server-profile", "windows-update", "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
+            "--server-profile", "windows-update", "--format", "json",
+        ])
         #expect(result.exitCode == 1)
         let json = try CLI.json(result)
         #expect(json["schemaVersion"] as? Int == 1)
@@ -292,14 +358,16 @@ struct DiagnoseCommandTests {
         #expect((cause["fix"] as? [String: Any])?["gpo"] as? String != nil)
     }
 
-    @Test("bad input exits 2", arguments: [
-        ["diagnose", "h"],
-        ["diagnose", "h", "--config", "/nonexistent.reg"],
-        ["diagnose", "h", "--config", "CONFIG", "--windows", "windows-95"],
-        ["diagnose", "h", "--config", "CONFIG", "--offline"],
-        ["diagnose", "h", "--config", "CONFIG", "--resolve", "nonsense"],
-        ["diagnose", "h", "--config", "CONFIG", "--server-profile", "CONFIG"],
-    ])
+    @Test(
+        "bad input exits 2",
+        arguments: [
+            ["diagnose", "h"],
+            ["diagnose", "h", "--config", "/nonexistent.reg"],
+            ["diagnose", "h", "--config", "CONFIG", "--windows", "windows-95"],
+            ["diagnose", "h", "--config", "CONFIG", "--offline"],
+            ["diagnose", "h", "--config", "CONFIG", "--resolve", "nonsense"],
+            ["diagnose", "h", "--config", "CONFIG", "--server-profile", "CONFIG"],
+        ])
     func badInput(_ args: [String]) throws {
         let config = try Self.lab.reg("healthy.reg", [])
         let result = try CLI.run(args.map { $0 == "CONFIG" ? config : $0 })
@@ -309,15 +377,19 @@ struct DiagnoseCommandTests {
 
     @Test func htmlEscapesAndMarkdownRenders() throws {
         let config = try Self.lab.reg("<script>alert(1)&'x'.reg", Self.cases[2].lines)
-        let html = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
-                                "--server-profile", "windows-update", "--format", "html"])
+        let html = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
+            "--server-profile", "windows-update", "--format", "html",
+        ])
         #expect(html.exitCode == 1)
         #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.stdout.contains("<script>"))
         #expect(html.stdout.contains("&lt;script&gt;alert(1)&amp;&#39;x&#39;.reg"))
         #expect(!html.stdout.contains("src=\"http"))
-        let md = try CLI.run(["diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
-                              "--server-profile", "windows-update", "--format", "markdown"])
+        let md = try CLI.run([
+            "diagnose", DiagnoseLab.host, "--config", config, "--windows", "win10", "--offline",
+            "--server-profile", "windows-update", "--format", "markdown",
+        ])
         #expect(md.stdout.contains("`no-shared-cipher`"))
         #expect(md.stdout.contains("```reg"))
     }
@@ -330,12 +402,15 @@ struct DiagnoseCommandTests {
         // The reference incidents: slscr without ECDHE-ECDSA, sws resetting, Windows 7 without DefaultSecureProtocols,
         // a TLS-inspecting proxy (pinned chain), a healthy machine.
         let text = result.stdout.unwrapped
-        for tag in ["[no-shared-cipher, 0x80072EFE]: no cipher suite in common with slscr.update.microsoft.com",
-                    "[no-shared-cipher, 0x80072EFE]: no cipher suite in common with sws.update.microsoft.com",
-                    "failed at tls: reset", "it answered 1 ClientHello(s) with a TCP reset",
-                    "[winhttp-default-protocols, 0x80072F8F]: TLS 1.2 is on for Schannel", "DefaultSecureProtocols\"=dword:00000a00",
-                    "[certificate-untrusted, 0x80072F8F]", "Contoso TLS Inspection Root CA",
-                    "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (secp256r1)"] {
+        for tag in [
+            "[no-shared-cipher, 0x80072EFE]: no cipher suite in common with slscr.update.microsoft.com",
+            "[no-shared-cipher, 0x80072EFE]: no cipher suite in common with sws.update.microsoft.com",
+            "failed at tls: reset", "it answered 1 ClientHello(s) with a TCP reset",
+            "[winhttp-default-protocols, 0x80072F8F]: TLS 1.2 is on for Schannel",
+            "DefaultSecureProtocols\"=dword:00000a00",
+            "[certificate-untrusted, 0x80072F8F]", "Contoso TLS Inspection Root CA",
+            "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (secp256r1)",
+        ] {
             #expect(text.contains(tag), "\(tag)")
         }
         #expect(result.stdout.contains("Confirmed on the wire"))
@@ -359,10 +434,13 @@ struct DiagnoseCommandTests {
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        let port = try #require(text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix(while: \.isNumber)) })
+        let port = try #require(
+            text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix(while: \.isNumber)) })
         let config = try Self.lab.reg("healthy.reg", [])
-        let result = try CLI.run(["diagnose", "fe2.update.microsoft.com", "--config", config, "--windows", "win10",
-                                  "--connect", "127.0.0.1:\(port)", "--ca-file", certOut + "/ca.pem", "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", "fe2.update.microsoft.com", "--config", config, "--windows", "win10",
+            "--connect", "127.0.0.1:\(port)", "--ca-file", certOut + "/ca.pem", "--format", "json",
+        ])
         #expect(result.exitCode == 0, "\(text) \(result.stdout) \(result.stderr)")
         let host = try Self.host(try CLI.json(result))
         #expect((host["negotiated"] as? [String: Any])?["cipher"] as? String == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")

@@ -15,12 +15,17 @@ import Testing
 /// Runs get `NO_COLOR=1`, `COLUMNS=80` and a fixed report date.
 @Suite("Documentation examples", .serialized)
 struct DocumentationExamplesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let defaultFolder = "docs/examples"
     static let environment = ["NO_COLOR": "1", "COLUMNS": "80", "TLSFIT_REPORT_DATE": "2026-01-01T00:00:00Z"]
 
     struct Step: Sendable, CustomStringConvertible {
-        enum Kind: Sendable { case changeFolder(String), server([String]), example([String], expected: [String]) }
+        enum Kind: Sendable {
+            case changeFolder(String)
+            case server([String])
+            case example([String], expected: [String])
+        }
         var kind: Kind
         var page: String
         var line: Int
@@ -48,7 +53,9 @@ struct DocumentationExamplesTests {
 
     static func blocks() -> [Block] {
         pages().flatMap { page -> [Block] in
-            guard let text = try? String(contentsOf: root.appendingPathComponent(page), encoding: .utf8) else { return [] }
+            guard let text = try? String(contentsOf: root.appendingPathComponent(page), encoding: .utf8) else {
+                return []
+            }
             return parse(text, page: page)
         }
     }
@@ -59,14 +66,20 @@ struct DocumentationExamplesTests {
         var blocks: [Block] = []
         var index = 0
         while index < lines.count {
-            guard lines[index].hasPrefix("```") else { index += 1; continue }
+            guard lines[index].hasPrefix("```") else {
+                index += 1
+                continue
+            }
             let start = index + 1
             var end = start
             while end < lines.count, !lines[end].hasPrefix("```") { end += 1 }
             var steps: [Step] = []
             var i = start
             while i < end {
-                guard lines[i].hasPrefix("$ ") else { i += 1; continue }
+                guard lines[i].hasPrefix("$ ") else {
+                    i += 1
+                    continue
+                }
                 let commandLine = i + 1
                 var command = String(lines[i].dropFirst(2))
                 while command.hasSuffix("\\"), i + 1 < end {
@@ -75,15 +88,21 @@ struct DocumentationExamplesTests {
                 }
                 i += 1
                 var output: [String] = []
-                while i < end, !lines[i].hasPrefix("$ ") { output.append(lines[i]); i += 1 }
+                while i < end, !lines[i].hasPrefix("$ ") {
+                    output.append(lines[i])
+                    i += 1
+                }
                 let words = ShellWords.split(command)
                 if words.first == "cd", words.count == 2 {
                     steps.append(Step(kind: .changeFolder(words[1]), page: page, line: commandLine))
                 } else if words.first == "tlsfit", words.last == "&" {
-                    steps.append(Step(kind: .server(Array(words.dropFirst().dropLast())), page: page, line: commandLine))
+                    steps.append(
+                        Step(kind: .server(Array(words.dropFirst().dropLast())), page: page, line: commandLine))
                 } else if words.first == "tlsfit" {
-                    steps.append(Step(kind: .example(Array(words.dropFirst()), expected: output), page: page, line: commandLine,
-                                      output: (i - output.count)..<i))
+                    steps.append(
+                        Step(
+                            kind: .example(Array(words.dropFirst()), expected: output), page: page, line: commandLine,
+                            output: (i - output.count)..<i))
                 }
             }
             if steps.contains(where: { if case .example = $0.kind { return true } else { return false } }) {
@@ -98,15 +117,21 @@ struct DocumentationExamplesTests {
         let standalone = Self.blocks().filter { block in
             !block.steps.contains { if case .server = $0.kind { return true } else { return false } }
         }
-        let count = standalone.flatMap(\.steps).filter { if case .example = $0.kind { return true } else { return false } }.count
+        let count = standalone.flatMap(\.steps).filter {
+            if case .example = $0.kind { return true } else { return false }
+        }.count
         #expect(count >= 8, "only \(count) examples run without a server")
     }
 
     @Test(arguments: DocumentationExamplesTests.blocks())
     func exampleReproduces(block: Block) throws {
         try Self.run(block) { step, arguments, expected, result in
-            let mismatch = OutputPattern.mismatch(expected: expected, actual: result.stdout.components(separatedBy: "\n"))
-            #expect(mismatch == nil, "\(step): `tlsfit \(arguments.joined(separator: " "))`: \(mismatch ?? "")\n--- printed:\n\(result.stdout)\n--- stderr:\n\(result.stderr)")
+            let mismatch = OutputPattern.mismatch(
+                expected: expected, actual: result.stdout.components(separatedBy: "\n"))
+            #expect(
+                mismatch == nil,
+                "\(step): `tlsfit \(arguments.joined(separator: " "))`: \(mismatch ?? "")\n--- printed:\n\(result.stdout)\n--- stderr:\n\(result.stderr)"
+            )
         }
     }
 
@@ -141,7 +166,12 @@ struct DocumentationExamplesTests {
         defer { try? FileManager.default.removeItem(at: scratch) }
         var folder = try Self.copy(Self.defaultFolder, to: scratch)
         var servers: [Process] = []
-        defer { for server in servers { server.terminate(); server.waitUntilExit() } }
+        defer {
+            for server in servers {
+                server.terminate()
+                server.waitUntilExit()
+            }
+        }
         for step in block.steps {
             switch step.kind {
             case .changeFolder(let path):
@@ -150,7 +180,8 @@ struct DocumentationExamplesTests {
             case .server(let arguments):
                 servers.append(try Self.startServer(arguments, in: folder, step: step))
             case .example(let arguments, let expected):
-                let result = try CLI.run(arguments, timeout: 120, currentDirectory: folder, environment: Self.environment)
+                let result = try CLI.run(
+                    arguments, timeout: 120, currentDirectory: folder, environment: Self.environment)
                 try check(step, arguments, expected, result)
             }
         }
@@ -169,7 +200,9 @@ struct DocumentationExamplesTests {
 
     /// Starts `tlsfit serve ...` and waits until it listens on its `--port`.
     static func startServer(_ arguments: [String], in folder: URL, step: Step) throws -> Process {
-        guard let index = arguments.firstIndex(of: "--port"), index + 1 < arguments.count, let port = Int(arguments[index + 1]) else {
+        guard let index = arguments.firstIndex(of: "--port"), index + 1 < arguments.count,
+            let port = Int(arguments[index + 1])
+        else {
             throw ExampleError("\(step): a lab server in an example names its --port")
         }
         let process = Process()
@@ -182,7 +215,9 @@ struct DocumentationExamplesTests {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if ExternalServer.canConnect(port: port) { return process }
-            guard process.isRunning else { throw ExampleError("\(step): `tlsfit \(arguments.joined(separator: " "))` exited") }
+            guard process.isRunning else {
+                throw ExampleError("\(step): `tlsfit \(arguments.joined(separator: " "))` exited")
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()
@@ -256,17 +291,35 @@ enum ShellWords {
         var iterator = Array(text)[...]
         while let c = iterator.popFirst() {
             if let q = quote {
-                if c == q { quote = nil } else if c == "\\", q == "\"", let next = iterator.popFirst() { current.append(next) } else { current.append(c) }
+                if c == q {
+                    quote = nil
+                } else if c == "\\", q == "\"", let next = iterator.popFirst() {
+                    current.append(next)
+                } else {
+                    current.append(c)
+                }
                 continue
             }
             switch c {
-            case "'", "\"": quote = c; inWord = true
-            case "\\": if let next = iterator.popFirst() { current.append(next); inWord = true }
+            case "'", "\"":
+                quote = c
+                inWord = true
+            case "\\":
+                if let next = iterator.popFirst() {
+                    current.append(next)
+                    inWord = true
+                }
             case " ", "\t":
-                if inWord { words.append(current); current = ""; inWord = false }
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
             case "#" where !inWord:
                 return words
-            default: current.append(c); inWord = true
+            default:
+                current.append(c)
+                inWord = true
             }
         }
         if inWord { words.append(current) }

@@ -16,8 +16,9 @@ struct FIFOAndSignalTests {
         let fifo = dir.appendingPathComponent("fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let started = Date()
-        let result = try CLI.run(OutputHardeningTests.reportArgs + ["--format", "csv", "--output", fifo],
-                                 timeout: 20, currentDirectory: OutputHardeningTests.fixtures)
+        let result = try CLI.run(
+            OutputHardeningTests.reportArgs + ["--format", "csv", "--output", fifo],
+            timeout: 20, currentDirectory: OutputHardeningTests.fixtures)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.exitCode != 0)
         #expect(result.stderr.contains("no process reads"), "\(result.stderr)")
@@ -66,12 +67,17 @@ struct LogHostCapTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         var lines = ""
         for i in 1...40 {
-            lines += "2023/05/04 10:11:\(String(format: "%02d", i % 60)).1234567 1234  5678  Misc            Making request with URL HTTPS://h\(i).contoso.test/x and send events.\r\n"
-            lines += "2023/05/04 10:11:\(String(format: "%02d", i % 60)).2234567 1234  5678  Misc            *FAILED* [80072EFE] Send request\r\n"
+            lines +=
+                "2023/05/04 10:11:\(String(format: "%02d", i % 60)).1234567 1234  5678  Misc            Making request with URL HTTPS://h\(i).contoso.test/x and send events.\r\n"
+            lines +=
+                "2023/05/04 10:11:\(String(format: "%02d", i % 60)).2234567 1234  5678  Misc            *FAILED* [80072EFE] Send request\r\n"
         }
         let log = dir.appendingPathComponent("WindowsUpdate.log").path
         try lines.write(toFile: log, atomically: true, encoding: .utf8)
-        let result = try CLI.run(["diagnose", "--log", log, "--windows", "windows-10-22h2", "--offline", "--server-profile", "fe2-sls", "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", "--log", log, "--windows", "windows-10-22h2", "--offline", "--server-profile", "fe2-sls",
+            "--format", "json",
+        ])
         let hosts = try #require(try CLI.json(result)["hosts"] as? [[String: Any]], "\(result.stderr)")
         #expect(hosts.count == 32, "\(result.stderr)")
         #expect(result.stderr.contains("Not checked (8)"), "\(result.stderr)")

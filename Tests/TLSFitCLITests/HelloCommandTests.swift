@@ -10,7 +10,8 @@ struct HelloCommandTests {
 
     func writeReg(_ lines: [String], name: String) throws -> String {
         let path = pki.directory.appendingPathComponent("\(name)-\(UUID().uuidString).reg").path
-        try ("Windows Registry Editor Version 5.00\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try ("Windows Registry Editor Version 5.00\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -27,7 +28,8 @@ struct HelloCommandTests {
     }
 
     @Test func helloJSONIsTheHexDecoded() throws {
-        let json = try CLI.json(try CLI.run(["hello", "--windows", "windows-11", "--format", "json", "--host", "a.example"]))
+        let json = try CLI.json(
+            try CLI.run(["hello", "--windows", "windows-11", "--format", "json", "--host", "a.example"]))
         #expect(json["source"] as? String == "emulated")
         #expect(json["windowsRelease"] as? String == "windows-11")
         #expect(json["offeredVersions"] as? [String] == ["TLSv1.2", "TLSv1.3"])
@@ -49,11 +51,12 @@ struct HelloCommandTests {
     }
 
     @Test func helloReadsTheReleaseFromTheExportAndTheConfiguration() throws {
-        let reg = try writeReg([
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion]"#, #""CurrentBuild"="19044""#,
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
-            #""Functions"="TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256""#,
-        ], name: "hello-21h2")
+        let reg = try writeReg(
+            [
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion]"#, #""CurrentBuild"="19044""#,
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
+                #""Functions"="TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256""#,
+            ], name: "hello-21h2")
         let json = try CLI.json(try CLI.run(["hello", "--config", reg, "--format", "json"]))
         #expect(json["windowsRelease"] as? String == "windows-10-21h2")
         #expect(json["windowsReleaseAssumed"] as? Bool == false)
@@ -80,7 +83,8 @@ struct HelloCommandTests {
     }
 
     @Test func decodeReadsRawBytesFromAFile() throws {
-        let hex = try #require(try CLI.json(try CLI.run(["hello", "--windows", "windows-10-1607", "--format", "json"]))["hex"] as? String)
+        let hex = try #require(
+            try CLI.json(try CLI.run(["hello", "--windows", "windows-10-1607", "--format", "json"]))["hex"] as? String)
         var bytes: [UInt8] = []
         var i = hex.startIndex
         while i < hex.endIndex {
@@ -99,15 +103,20 @@ struct HelloCommandTests {
 
     /// probe --windows: a GnuTLS server that accepts only RC4 answers Windows 10 1607's exact hello; OpenSSL cannot confirm.
     @Test func probeWindowsSendsTheExactHello() throws {
-        let gnutls = try #require(ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
+        let gnutls = try #require(
+            ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
         let files = try pki.write(pki.rsaLeaf, name: "cli-rc4")
         let port = freePort()
-        let server = try ExternalServer(executable: gnutls, arguments: [
-            "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
-            "--priority", "NONE:+VERS-TLS1.2:+ARCFOUR-128:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL",
-        ], port: port)
+        let server = try ExternalServer(
+            executable: gnutls,
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
+                "--priority", "NONE:+VERS-TLS1.2:+ARCFOUR-128:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL",
+            ], port: port)
         defer { server.stop() }
-        let base = ["probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(port)", "--ca-file", pki.caFile, "--timeout", "5"]
+        let base = [
+            "probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(port)", "--ca-file", pki.caFile, "--timeout", "5",
+        ]
         let result = try CLI.run(base + ["--windows", "windows-10-1607", "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
@@ -115,7 +124,8 @@ struct HelloCommandTests {
         let client = try #require(json["windowsClient"] as? [String: Any])
         #expect(client["release"] as? String == "windows-10-1607")
         #expect(client["confirmingHandshake"] as? Bool == false)
-        #expect((client["confirmationNote"] as? String)?.contains("OpenSSL cannot speak TLS_RSA_WITH_RC4_128_SHA") == true)
+        #expect(
+            (client["confirmationNote"] as? String)?.contains("OpenSSL cannot speak TLS_RSA_WITH_RC4_128_SHA") == true)
         #expect((client["helloHex"] as? String)?.hasPrefix("1603") == true)
         // OpenSSL cannot speak RC4, but the Certificate message is in the clear: read from the exact
         // exchange and verified with OpenSSL's X509 API.
@@ -134,11 +144,18 @@ struct HelloCommandTests {
 
     @Test func plainProbeJSONHasANullWindowsClient() throws {
         let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))
-        let json = try CLI.json(try CLI.run(["probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(server.port)", "--ca-file", pki.caFile, "--format", "json"]))
+        let json = try CLI.json(
+            try CLI.run([
+                "probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(server.port)", "--ca-file", pki.caFile,
+                "--format", "json",
+            ]))
         #expect(json["windowsClient"] is NSNull)
         // The same server through Windows 11's exact hello: TLS 1.3, certificate checked by the confirming handshake.
-        let win11 = try CLI.json(try CLI.run(["probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(server.port)", "--ca-file", pki.caFile,
-                                              "--windows", "windows-11", "--format", "json"]))
+        let win11 = try CLI.json(
+            try CLI.run([
+                "probe", TestPKI.updateHost, "--connect", "127.0.0.1:\(server.port)", "--ca-file", pki.caFile,
+                "--windows", "windows-11", "--format", "json",
+            ]))
         #expect(win11["protocol"] as? String == "TLSv1.3")
         #expect((win11["certificate"] as? [String: Any])?["verified"] as? Bool == true)
         #expect((win11["windowsClient"] as? [String: Any])?["confirmingHandshake"] as? Bool == true)
@@ -149,7 +166,8 @@ struct HelloCommandTests {
 struct ConfigReleaseFromExportTests {
     @Test func configJSONNamesTheExportRelease() throws {
         let path = TestPKI.shared.directory.appendingPathComponent("cv-\(UUID().uuidString).reg").path
-        try ("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\r\n"
+        try
+            ("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\r\n"
             + "\"CurrentBuild\"=\"22631\"\r\n\"UBR\"=dword:00001000\r\n\"DisplayVersion\"=\"23H2\"\r\n\"InstallationType\"=\"Client\"\r\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let json = try CLI.json(try CLI.run(["config", path, "--format", "json"]))
@@ -161,7 +179,8 @@ struct ConfigReleaseFromExportTests {
         #expect((export["evidence"] as? [String: Any])?["line"] as? Int == 4)
         let text = try CLI.run(["config", path, "--windows", "server-2019"])
         #expect(text.stdout.contains("[release-mismatch]"))
-        let plain = try CLI.json(try CLI.run(["config", "-", "--format", "json"], stdin: "TLS_RSA_WITH_AES_128_CBC_SHA\n"))
+        let plain = try CLI.json(
+            try CLI.run(["config", "-", "--format", "json"], stdin: "TLS_RSA_WITH_AES_128_CBC_SHA\n"))
         #expect(plain["exportRelease"] is NSNull)
     }
 }
@@ -172,19 +191,24 @@ struct DiagnoseExactHelloTests {
     /// so the certificate is read from the exact exchange's Certificate message and verified there.
     @Test func tripleDESOnlyServerReachedByWindows7() throws {
         let pki = TestPKI.shared
-        let gnutls = try #require(ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
+        let gnutls = try #require(
+            ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
         let files = try pki.write(pki.rsaLeaf, name: "diag-3des")
         let port = freePort()
-        let server = try ExternalServer(executable: gnutls, arguments: [
-            "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
-            "--priority", "NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL",
-        ], port: port)
+        let server = try ExternalServer(
+            executable: gnutls,
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
+                "--priority", "NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL",
+            ], port: port)
         defer { server.stop() }
         let reg = pki.directory.appendingPathComponent("diag-win7-\(UUID().uuidString).reg").path
         try "Windows Registry Editor Version 5.00\r\n\r\n".write(toFile: reg, atomically: true, encoding: .utf8)
         let host = "localhost"  // a name the test certificate carries: the chain is verified for it
-        let result = try CLI.run(["diagnose", host, "--windows", "windows-7", "--resolve", "\(host)=127.0.0.1:\(port)",
-                                  "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", host, "--windows", "windows-7", "--resolve", "\(host)=127.0.0.1:\(port)",
+            "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json",
+        ])
         let json = try CLI.json(result)
         let entry = try #require((json["hosts"] as? [[String: Any]])?.first)
         #expect(entry["outcome"] as? String == "ok", "\(result.stdout)")
@@ -192,8 +216,11 @@ struct DiagnoseExactHelloTests {
         #expect((entry["wireNote"] as? String)?.contains("OpenSSL cannot speak TLS_RSA_WITH_3DES_EDE_CBC_SHA") == true)
 
         // Windows 10 22H2 offers no 3DES: the server refuses its exact hello.
-        let win10 = try CLI.json(try CLI.run(["diagnose", host, "--windows", "windows-10-22h2", "--resolve", "\(host)=127.0.0.1:\(port)",
-                                              "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json"]))
+        let win10 = try CLI.json(
+            try CLI.run([
+                "diagnose", host, "--windows", "windows-10-22h2", "--resolve", "\(host)=127.0.0.1:\(port)",
+                "--ca-file", pki.caFile, "--timeout", "5", "--config", reg, "--format", "json",
+            ]))
         let failing = try #require((win10["hosts"] as? [[String: Any]])?.first)
         #expect(failing["outcome"] as? String == "fails")
         #expect((failing["observedFailure"] as? [String: Any])?["kind"] as? String == "alert-received")

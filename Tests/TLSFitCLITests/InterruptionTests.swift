@@ -10,7 +10,12 @@ struct InterruptionTests {
         let pki = TestPKI.shared
         let live = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))
         // Silent servers: each connection takes the whole timeout, so the scan is still running at Ctrl-C.
-        let silent = (0..<4).map { _ in RawTCPServer { fd in _ = RawTCPServer.readSome(fd); sleep(3) } }
+        let silent = (0..<4).map { _ in
+            RawTCPServer { fd in
+                _ = RawTCPServer.readSome(fd)
+                sleep(3)
+            }
+        }
         defer { silent.forEach { $0.stop() } }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-int-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -32,7 +37,9 @@ struct InterruptionTests {
         let storms = (0..<3).map { _ in RawTCPServer.storm(.alertsAndHelloRequests, pause: 50_000, maxSeconds: 15) }
         defer { storms.forEach { $0.stop() } }
         let (result, elapsed) = try CLI.runInterrupted(
-            ["scan"] + storms.map { "127.0.0.1:\($0.port)" } + ["--timeout", "2", "--concurrency", "2", "--per-host", "1"],
+            ["scan"] + storms.map { "127.0.0.1:\($0.port)" } + [
+                "--timeout", "2", "--concurrency", "2", "--per-host", "1",
+            ],
             after: 0.5)
         #expect(result.exitCode == 130, "\(result.stderr)")
         #expect(elapsed < 2 + 1, "in-flight handshakes end by their timeout whatever the server streams")
@@ -42,7 +49,8 @@ struct InterruptionTests {
         let storm = RawTCPServer.storm(.alertsAndHelloRequests, pause: 50_000, maxSeconds: 15)
         defer { storm.stop() }
         let start = Date()
-        let result = try CLI.run(["scan", "127.0.0.1:\(storm.port)", "--timeout", "1", "--format", "json"], timeout: 20)
+        let result = try CLI.run(
+            ["scan", "127.0.0.1:\(storm.port)", "--timeout", "1", "--format", "json"], timeout: 20)
         #expect(Date().timeIntervalSince(start) < 1 + 1.5)
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("alert-storm"), "\(result.stdout)")

@@ -32,10 +32,13 @@ struct JSONSchemaTests {
         Document(command: "report", summary: "tlsfit report --format json: configurations x releases x hosts") {
             [CompatibilityReport.self]
         },
-        Document(command: "hello", summary: "tlsfit hello --format json: a built or decoded ClientHello, or a capture's") {
+        Document(
+            command: "hello", summary: "tlsfit hello --format json: a built or decoded ClientHello, or a capture's"
+        ) {
             [ClientHelloReport.self, CaptureHelloReport.self]
         },
-        Document(command: "config", summary: "tlsfit config --format json: a Windows client's effective configuration") {
+        Document(command: "config", summary: "tlsfit config --format json: a Windows client's effective configuration")
+        {
             [WindowsConfigReport.self]
         },
         Document(command: "suites", summary: "tlsfit suites show|translate|defaults|list|hosts --format json") {
@@ -65,7 +68,10 @@ struct JSONSchemaTests {
             try generated.write(to: document.file, atomically: true, encoding: .utf8)
         }
         let checkedIn = try String(contentsOf: document.file, encoding: .utf8)
-        #expect(checkedIn == generated, "docs/schema/\(document.command).schema.json is stale: TLSFIT_UPDATE_DOCS=1 swift test --filter JSONSchemaTests")
+        #expect(
+            checkedIn == generated,
+            "docs/schema/\(document.command).schema.json is stale: TLSFIT_UPDATE_DOCS=1 swift test --filter JSONSchemaTests"
+        )
     }
 
     @Test func schemasAreStrict() throws {
@@ -77,7 +83,9 @@ struct JSONSchemaTests {
             for (name, definition) in definitions where definition["properties"] != nil {
                 #expect(definition["additionalProperties"] as? Bool == false, "\(document.command): \(name)")
                 let properties = try #require(definition["properties"] as? [String: Any])
-                #expect((definition["required"] as? [String]).map(Set.init) == Set(properties.keys), "\(document.command): \(name)")
+                #expect(
+                    (definition["required"] as? [String]).map(Set.init) == Set(properties.keys),
+                    "\(document.command): \(name)")
             }
         }
         let diagnose = try Self.generated(Self.documents[0])
@@ -121,22 +129,28 @@ struct JSONOutputSchemaTests {
     static let report = JSONSchemaTests.root.appendingPathComponent("Tests/TLSFitCLITests/Fixtures/report").path
     static let examples = JSONSchemaTests.root.appendingPathComponent("CipherSuites/examples").path
 
-    @Test("suites", arguments: [
-        ["suites", "show", "0xC030"], ["suites", "show", "TLS_RSA_WITH_RC4_128_SHA"],
-        ["suites", "translate", "--to", "gpo", "--windows", "windows-7", "ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384"],
-        ["suites", "translate", "--to", "openssl", "TLS_RSA_WITH_RC4_128_MD5"],
-        ["suites", "defaults", "windows-7"], ["suites", "defaults", "server-2022"],
-        ["suites", "list"], ["suites", "list", "--windows", "windows-7"],
-        ["suites", "hosts"], ["suites", "hosts", "--role", "wsus", "--windows", "2012r2"],
-    ])
+    @Test(
+        "suites",
+        arguments: [
+            ["suites", "show", "0xC030"], ["suites", "show", "TLS_RSA_WITH_RC4_128_SHA"],
+            [
+                "suites", "translate", "--to", "gpo", "--windows", "windows-7",
+                "ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384",
+            ],
+            ["suites", "translate", "--to", "openssl", "TLS_RSA_WITH_RC4_128_MD5"],
+            ["suites", "defaults", "windows-7"], ["suites", "defaults", "server-2022"],
+            ["suites", "list"], ["suites", "list", "--windows", "windows-7"],
+            ["suites", "hosts"], ["suites", "hosts", "--role", "wsus", "--windows", "2012r2"],
+        ])
     func suites(_ arguments: [String]) throws {
         try SchemaValidator.expectValid(arguments, command: "suites")
     }
 
     @Test func hello() throws {
         try SchemaValidator.expectValid(["hello", "--windows", "windows-10-22h2"], command: "hello")
-        try SchemaValidator.expectValid(["hello", "--windows", "server-2019", "--config", "\(Self.examples)/server-2019-hardening"],
-                                        command: "hello")
+        try SchemaValidator.expectValid(
+            ["hello", "--windows", "server-2019", "--config", "\(Self.examples)/server-2019-hardening"],
+            command: "hello")
         let hex = JSONSchemaTests.root.appendingPathComponent("docs/examples/ie11-win7.hex").path
         try SchemaValidator.expectValid(["hello", "--decode", "@\(hex)"], command: "hello")
         let pcap = JSONSchemaTests.root.appendingPathComponent("Fuzz/seeds/capture/openssl-s_client-lo.pcap").path
@@ -144,27 +158,41 @@ struct JSONOutputSchemaTests {
     }
 
     @Test func config() throws {
-        for files in [["\(Self.fixtures)/regedit/regedit4-win7.reg", "--windows", "windows-7"], ["\(Self.examples)/server-2019-hardening"],
-                      ["\(Self.fixtures)/causes/typos.reg", "\(Self.fixtures)/gpresult/gpresult-utf16.xml"],
-                      ["\(Self.fixtures)/tls/get-tlsciphersuite.json"]] {
+        for files in [
+            ["\(Self.fixtures)/regedit/regedit4-win7.reg", "--windows", "windows-7"],
+            ["\(Self.examples)/server-2019-hardening"],
+            ["\(Self.fixtures)/causes/typos.reg", "\(Self.fixtures)/gpresult/gpresult-utf16.xml"],
+            ["\(Self.fixtures)/tls/get-tlsciphersuite.json"],
+        ] {
             try SchemaValidator.expectValid(["config"] + files, command: "config")
         }
     }
 
     @Test func diagnoseOffline() throws {
-        try SchemaValidator.expectValid(["diagnose", "--config", "\(Self.examples)/server-2019-hardening", "--offline"], command: "diagnose")
-        try SchemaValidator.expectValid(["diagnose", "--log", "\(Self.fixtures)/wulog/WindowsUpdate.log", "--config",
-                                         "\(Self.examples)/slscr-no-ecdsa-policy.reg", "--offline"], command: "diagnose")
-        try SchemaValidator.expectValid(["diagnose", "--windows-update", "--config", "\(Self.examples)/windows7-tls12-no-winhttp.reg",
-                                         "--windows", "windows-7", "--offline"], command: "diagnose")
+        try SchemaValidator.expectValid(
+            ["diagnose", "--config", "\(Self.examples)/server-2019-hardening", "--offline"], command: "diagnose")
+        try SchemaValidator.expectValid(
+            [
+                "diagnose", "--log", "\(Self.fixtures)/wulog/WindowsUpdate.log", "--config",
+                "\(Self.examples)/slscr-no-ecdsa-policy.reg", "--offline",
+            ], command: "diagnose")
+        try SchemaValidator.expectValid(
+            [
+                "diagnose", "--windows-update", "--config", "\(Self.examples)/windows7-tls12-no-winhttp.reg",
+                "--windows", "windows-7", "--offline",
+            ], command: "diagnose")
     }
 
     @Test func report() throws {
-        try SchemaValidator.expectValid(["report", "--candidate", "\(Self.report)/ecdsa-only.reg", "--candidate",
-                                         "balanced=\(Self.report)/balanced.reg", "--server-profile", "\(Self.report)/servers.json"],
-                                        command: "report")
-        try SchemaValidator.expectValid(["report", "--fleet", "\(Self.fixtures)/causes", "--server-profile", "\(Self.report)/servers.json"],
-                                        command: "report")
+        try SchemaValidator.expectValid(
+            [
+                "report", "--candidate", "\(Self.report)/ecdsa-only.reg", "--candidate",
+                "balanced=\(Self.report)/balanced.reg", "--server-profile", "\(Self.report)/servers.json",
+            ],
+            command: "report")
+        try SchemaValidator.expectValid(
+            ["report", "--fleet", "\(Self.fixtures)/causes", "--server-profile", "\(Self.report)/servers.json"],
+            command: "report")
     }
 
     @Test func demo() throws {
@@ -173,19 +201,30 @@ struct JSONOutputSchemaTests {
 
     @Test func probeScanAndDiagnoseOnTheWire() throws {
         let pki = TestPKI.shared
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13, cipherString: "ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA"))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
+                cipherString: "ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA"))
         let host = TestPKI.updateHost
         let address = "127.0.0.1:\(server.port)"
-        try SchemaValidator.expectValid(["probe", host, "--connect", address, "--ca-file", pki.caFile, "--timeout", "5"], command: "probe")
+        try SchemaValidator.expectValid(
+            ["probe", host, "--connect", address, "--ca-file", pki.caFile, "--timeout", "5"], command: "probe")
         try SchemaValidator.expectValid(["probe", host, "--connect", address, "--timeout", "5"], command: "probe")
-        try SchemaValidator.expectValid(["probe", host, "--connect", address, "--ca-file", pki.caFile, "--windows", "windows-7",
-                                         "--timeout", "5"], command: "probe")
-        try SchemaValidator.expectValid(["probe", host, "--connect", "127.0.0.1:1", "--timeout", "2"], command: "probe",
-                                        exitCodes: [1])
-        try SchemaValidator.expectValid(["scan", host, "--resolve", "\(host)=\(address)", "--ca-file", pki.caFile, "--timeout", "3"],
-                                        command: "scan")
-        try SchemaValidator.expectValid(["diagnose", host, "--resolve", "\(host)=\(address)", "--ca-file", pki.caFile, "--config",
-                                         "\(Self.examples)/wsus-2012r2-no-ecdhe-rsa.reg", "--timeout", "3"], command: "diagnose")
+        try SchemaValidator.expectValid(
+            [
+                "probe", host, "--connect", address, "--ca-file", pki.caFile, "--windows", "windows-7",
+                "--timeout", "5",
+            ], command: "probe")
+        try SchemaValidator.expectValid(
+            ["probe", host, "--connect", "127.0.0.1:1", "--timeout", "2"], command: "probe",
+            exitCodes: [1])
+        try SchemaValidator.expectValid(
+            ["scan", host, "--resolve", "\(host)=\(address)", "--ca-file", pki.caFile, "--timeout", "3"],
+            command: "scan")
+        try SchemaValidator.expectValid(
+            [
+                "diagnose", host, "--resolve", "\(host)=\(address)", "--ca-file", pki.caFile, "--config",
+                "\(Self.examples)/wsus-2012r2-no-ecdhe-rsa.reg", "--timeout", "3",
+            ], command: "diagnose")
     }
 }

@@ -15,7 +15,8 @@ struct LinkedLibrariesTests {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return output.split(separator: "\n").compactMap { line in
-            guard line.contains("(NEEDED)"), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
+            guard line.contains("(NEEDED)"), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]")
+            else { return nil }
             return String(line[line.index(after: open)..<close])
         }
     }
@@ -29,10 +30,17 @@ struct LinkedLibrariesTests {
         let libraries = try Self.needed()
         #expect(libraries.contains("libFoundationEssentials.so"), "\(libraries)")
         #expect(libraries.contains("libssl.so.3") && libraries.contains("libcrypto.so.3"), "\(libraries)")
-        for unwanted in ["libFoundation.so", "libFoundationInternationalization.so", "libFoundationXML.so", "libFoundationNetworking.so", "lib_FoundationICU.so"] {
+        for unwanted in [
+            "libFoundation.so", "libFoundationInternationalization.so", "libFoundationXML.so",
+            "libFoundationNetworking.so", "lib_FoundationICU.so",
+        ] {
             #expect(!libraries.contains(unwanted), "\(unwanted) in \(libraries)")
         }
-        #expect(!libraries.contains { $0.hasPrefix("libpcap") || $0.hasPrefix("libxml2") || $0.hasPrefix("libicu") || $0.hasPrefix("libarchive") }, "\(libraries)")
+        #expect(
+            !libraries.contains {
+                $0.hasPrefix("libpcap") || $0.hasPrefix("libxml2") || $0.hasPrefix("libicu")
+                    || $0.hasPrefix("libarchive")
+            }, "\(libraries)")
     }
 
     static func folder() throws -> URL {
@@ -46,11 +54,15 @@ struct LinkedLibrariesTests {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("suites.json").path
-        try Data("[\n  {\"Name\": \"TLS_AES_128_GCM_SHA256\", \"CipherSuite\": 4865},\n  {\"Name\" \"TLS_AES_256_GCM_SHA384\"}\n]\n".utf8)
-            .write(to: URL(fileURLWithPath: path))
+        try Data(
+            "[\n  {\"Name\": \"TLS_AES_128_GCM_SHA256\", \"CipherSuite\": 4865},\n  {\"Name\" \"TLS_AES_256_GCM_SHA384\"}\n]\n"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
         let result = try CLI.run(["config", path])
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("\(path):3: malformed JSON: expected ':' after a member name"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("\(path):3: malformed JSON: expected ':' after a member name"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
@@ -62,9 +74,13 @@ struct LinkedLibrariesTests {
         try Data("{\n  \"host\": \"a.example\",\n  \"port\": 443,\n".utf8).write(to: URL(fileURLWithPath: scan))
         let list = dir.appendingPathComponent("suites.txt").path
         try Data("TLS_AES_128_GCM_SHA256\n".utf8).write(to: URL(fileURLWithPath: list))
-        let broken = try CLI.run(["diagnose", "a.example", "--config", list, "--windows", "win10", "--offline", "--server-profile", scan])
+        let broken = try CLI.run([
+            "diagnose", "a.example", "--config", list, "--windows", "win10", "--offline", "--server-profile", scan,
+        ])
         #expect(broken.exitCode == 2)
-        #expect(broken.stderr.contains("\(scan):4: not JSON: the document ends early (expected a quoted member name)"), "\(broken.stderr)")
+        #expect(
+            broken.stderr.contains("\(scan):4: not JSON: the document ends early (expected a quoted member name)"),
+            "\(broken.stderr)")
         let folder = try CLI.run(["hello", "--decode", "@" + dir.path])
         #expect(folder.exitCode == 2)
         #expect(folder.stderr.contains("\(dir.path): is a folder, not a file"), "\(folder.stderr)")

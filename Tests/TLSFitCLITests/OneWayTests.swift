@@ -12,11 +12,18 @@ struct OneWayTests {
     static func example(_ name: String) -> String { examples.appendingPathComponent(name).path }
 
     @Test func mistypedProfileNameGetsDidYouMean() throws {
-        let result = try CLI.run(["diagnose", "--config", Self.example("healthy.reg"), "--offline", "--server-profile", "slsrc"])
+        let result = try CLI.run([
+            "diagnose", "--config", Self.example("healthy.reg"), "--offline", "--server-profile", "slsrc",
+        ])
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("'slsrc' is neither a built-in profile nor a file (did you mean slscr"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("'slsrc' is neither a built-in profile nor a file (did you mean slscr"),
+            "\(result.stderr)")
         // A path that does not exist is still named as a missing file.
-        let missing = try CLI.run(["diagnose", "--config", Self.example("healthy.reg"), "--offline", "--server-profile", "/nonexistent/scan.json"])
+        let missing = try CLI.run([
+            "diagnose", "--config", Self.example("healthy.reg"), "--offline", "--server-profile",
+            "/nonexistent/scan.json",
+        ])
         #expect(missing.exitCode == 2)
         #expect(missing.stderr.contains("/nonexistent/scan.json"), "\(missing.stderr)")
     }
@@ -26,16 +33,23 @@ struct OneWayTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oneway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(contentsOf: URL(fileURLWithPath: Self.example("healthy.reg"))).write(to: folder.appendingPathComponent("policy.reg"))
+        try Data(contentsOf: URL(fileURLWithPath: Self.example("healthy.reg"))).write(
+            to: folder.appendingPathComponent("policy.reg"))
         let arguments = command.map { $0 == "x=PLACEHOLDER" ? "x=policy.reg" : $0 } + ["policy.reg"]
         let result = try CLI.run(arguments, currentDirectory: folder)
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("'policy.reg' is a file here, not a host; to read it as the Windows configuration, use --config policy.reg"),
-                "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "'policy.reg' is a file here, not a host; to read it as the Windows configuration, use --config policy.reg"
+            ),
+            "\(result.stderr)")
     }
 
     @Test func helloAndProbeTakeSeveralConfigFilesAfterOneFlag() throws {
-        let hello = try CLI.run(["hello", "--config", Self.example("healthy.reg"), Self.example("slscr-no-ecdsa-policy.reg"), "--format", "json"])
+        let hello = try CLI.run([
+            "hello", "--config", Self.example("healthy.reg"), Self.example("slscr-no-ecdsa-policy.reg"), "--format",
+            "json",
+        ])
         #expect(hello.exitCode == 0, "\(hello.stderr)")
         // The second file's policy order applies: its hello offers no ECDSA suite.
         let offered = try #require(try CLI.json(hello)["cipherSuites"] as? [[String: Any]])
@@ -45,12 +59,16 @@ struct OneWayTests {
 
         let probe = try CLI.run(["probe", "--config", Self.example("healthy.reg"), "update.example"])
         #expect(probe.exitCode == 2, "\(probe.stderr)")
-        #expect(probe.stderr.contains("give the host before --config (tlsfit probe update.example --config ...)"), "\(probe.stderr)")
+        #expect(
+            probe.stderr.contains("give the host before --config (tlsfit probe update.example --config ...)"),
+            "\(probe.stderr)")
     }
 
     @Test func reportOfflineNeedsNoServerProfile() throws {
-        let result = try CLI.run(["report", "--candidate", "ok=\(Self.example("healthy.reg"))", "--offline", "--format", "json",
-                                  "--windows", "windows-10-22h2"])
+        let result = try CLI.run([
+            "report", "--candidate", "ok=\(Self.example("healthy.reg"))", "--offline", "--format", "json",
+            "--windows", "windows-10-22h2",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let hosts = try #require(try CLI.json(result)["hosts"] as? [String])
         // The agent's TLS hosts that have a built-in profile, as diagnose --offline checks them.
@@ -61,14 +79,17 @@ struct OneWayTests {
     }
 
     @Test func configEndsWithTheNextCommand() throws {
-        let result = try CLI.run(["config", "slscr-no-ecdsa-policy.reg", "--windows", "server-2019"], currentDirectory: Self.examples)
+        let result = try CLI.run(
+            ["config", "slscr-no-ecdsa-policy.reg", "--windows", "server-2019"], currentDirectory: Self.examples)
         #expect(result.exitCode == 0, "\(result.stderr)")
-        #expect(result.stdout.hasSuffix("""
-            Next: why Windows Update fails with this configuration, and the smallest fix:
-              tlsfit diagnose --config slscr-no-ecdsa-policy.reg --windows server-2019
-            (add --offline where this machine cannot reach the update hosts)
+        #expect(
+            result.stdout.hasSuffix(
+                """
+                Next: why Windows Update fails with this configuration, and the smallest fix:
+                  tlsfit diagnose --config slscr-no-ecdsa-policy.reg --windows server-2019
+                (add --offline where this machine cannot reach the update hosts)
 
-            """), "\(result.stdout.suffix(300))")
+                """), "\(result.stdout.suffix(300))")
     }
 
     @Test(arguments: [
@@ -88,9 +109,11 @@ struct OneWayTests {
 /// out one command per line with `\` continuations so no command is broken in the middle.
 @Suite("Help fits 80 columns")
 struct HelpWidthTests {
-    @Test(arguments: [[], ["probe"], ["hello"], ["suites"], ["suites", "show"], ["suites", "translate"], ["suites", "defaults"],
-                      ["suites", "list"], ["suites", "hosts"], ["config"], ["scan"], ["diagnose"], ["report"], ["serve"],
-                      ["demo"], ["collect"]])
+    @Test(arguments: [
+        [], ["probe"], ["hello"], ["suites"], ["suites", "show"], ["suites", "translate"], ["suites", "defaults"],
+        ["suites", "list"], ["suites", "hosts"], ["config"], ["scan"], ["diagnose"], ["report"], ["serve"],
+        ["demo"], ["collect"],
+    ])
     func helpFitsEightyColumns(command: [String]) throws {
         let result = try CLI.run(command + ["--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)

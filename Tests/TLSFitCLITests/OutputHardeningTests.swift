@@ -10,8 +10,10 @@ import Testing
 @Suite("Output and input hardening", .serialized)
 struct OutputHardeningTests {
     static let fixtures = ReportCommandTests.fixtures
-    static let reportArgs = ["report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline",
-                             "--server-profile", "windows-update", "fe2.update.microsoft.com"]
+    static let reportArgs = [
+        "report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline",
+        "--server-profile", "windows-update", "fe2.update.microsoft.com",
+    ]
 
     /// Runs `script` with sh, `$0` being the tlsfit binary; returns its exit code and stderr.
     static func sh(_ script: String, in directory: URL? = nil, timeout: TimeInterval = 60) throws -> (Int32, String) {
@@ -25,7 +27,10 @@ struct OutputHardeningTests {
         try process.run()
         nonisolated(unsafe) var data = Data()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { data = err.fileHandleForReading.readDataToEndOfFile(); done.signal() }
+        DispatchQueue.global().async {
+            data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
         if done.wait(timeout: .now() + timeout) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
             Issue.record("sh -c \(script) did not finish in \(timeout) s")
@@ -58,7 +63,9 @@ struct OutputHardeningTests {
         let rc = dir.appendingPathComponent("rc").path
         // The reader is gone before tlsfit writes: every write fails with EPIPE.
         let (_, stderr) = try Self.sh("{ sleep 0.3; \"$0\" suites list; echo $? > \(rc); } | true", in: dir)
-        #expect((try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(stderr)")
+        #expect(
+            (try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "2",
+            "\(stderr)")
         #expect(stderr.contains("write error"), "\(stderr)")
     }
 
@@ -81,7 +88,8 @@ struct OutputHardeningTests {
             if let handle = FileHandle(forReadingAtPath: fifo) { received = handle.readDataToEndOfFile() }
             reader.signal()
         }
-        let result = try CLI.run(Self.reportArgs + ["--format", "csv", "--output", fifo], currentDirectory: Self.fixtures)
+        let result = try CLI.run(
+            Self.reportArgs + ["--format", "csv", "--output", fifo], currentDirectory: Self.fixtures)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(reader.wait(timeout: .now() + 10) == .success)
         #expect(String(decoding: received, as: UTF8.self).hasPrefix("candidate,"))
@@ -92,16 +100,24 @@ struct OutputHardeningTests {
             let device = dir.appendingPathComponent("null").path
             let null: dev_t = 1 << 8 | 3  // makedev(1, 3): the null device
             #expect(mknod(device, S_IFCHR | 0o666, null) == 0)
-            let toDevice = try CLI.run(Self.reportArgs + ["--format", "csv", "--output", device], currentDirectory: Self.fixtures)
+            let toDevice = try CLI.run(
+                Self.reportArgs + ["--format", "csv", "--output", device], currentDirectory: Self.fixtures)
             #expect(toDevice.exitCode == 0, "\(toDevice.stderr)")
-            #expect(stat(device, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "the device is still a character device")
+            #expect(
+                stat(device, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "the device is still a character device"
+            )
         }
 
         let regular = dir.appendingPathComponent("report.csv").path
-        #expect(FileManager.default.createFile(atPath: regular, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640]))
-        let toFile = try CLI.run(Self.reportArgs + ["--format", "csv", "--output", regular], currentDirectory: Self.fixtures)
+        #expect(
+            FileManager.default.createFile(
+                atPath: regular, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640]))
+        let toFile = try CLI.run(
+            Self.reportArgs + ["--format", "csv", "--output", regular], currentDirectory: Self.fixtures)
         #expect(toFile.exitCode == 0, "\(toFile.stderr)")
-        #expect(stat(regular, &info) == 0 && info.st_mode & 0o7777 == 0o640, "permissions kept: \(String(info.st_mode & 0o7777, radix: 8))")
+        #expect(
+            stat(regular, &info) == 0 && info.st_mode & 0o7777 == 0o640,
+            "permissions kept: \(String(info.st_mode & 0o7777, radix: 8))")
         #expect((try? String(contentsOfFile: regular, encoding: .utf8))?.hasPrefix("candidate,") == true)
     }
 
@@ -114,7 +130,8 @@ struct OutputHardeningTests {
 
     @Test(arguments: ["\"$0\" config -", "\"$0\" suites translate - --to openssl"])
     func inputBytesAreNeverEchoedRaw(command: String) throws {
-        let (code, stderr) = try Self.sh("printf 'Windows Registry Editor Version 5.00\\n\\nTLS_X\\033[31mRED\\001\\n' | \(command)")
+        let (code, stderr) = try Self.sh(
+            "printf 'Windows Registry Editor Version 5.00\\n\\nTLS_X\\033[31mRED\\001\\n' | \(command)")
         #expect(code == 2)
         #expect(!stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(stderr.debugDescription)")
         #expect(stderr.contains("\\x1B"), "\(stderr)")
@@ -131,7 +148,8 @@ struct OutputHardeningTests {
         }
         let export = try String(contentsOf: Self.fixtures.appendingPathComponent("balanced.reg"), encoding: .utf8)
         for folder in ["open", "locked"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
             try export.write(to: dir.appendingPathComponent("\(folder)/pc.reg"), atomically: false, encoding: .utf8)
         }
         chmod(dir.path, 0o755)
@@ -140,8 +158,10 @@ struct OutputHardeningTests {
         chmod(dir.appendingPathComponent("locked").path, 0o000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executableURL.path, "report", "--fleet", dir.path,
-                             "--offline", "--server-profile", "windows-update", "fe2.update.microsoft.com", "--format", "json"]
+        process.arguments = [
+            "--reuid=65534", "--regid=65534", "--clear-groups", CLI.executableURL.path, "report", "--fleet", dir.path,
+            "--offline", "--server-profile", "windows-update", "fe2.update.microsoft.com", "--format", "json",
+        ]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

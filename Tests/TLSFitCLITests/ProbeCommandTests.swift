@@ -20,7 +20,9 @@ struct ProbeCommandTests {
 
     @Test func windowsNamesNegotiateAndJSONHasEveryField() throws {
         let server = try server("ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA")
-        let result = try probe(server.port, ["--ciphers", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_CBC_SHA", "--format", "json"])
+        let result = try probe(
+            server.port,
+            ["--ciphers", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_CBC_SHA", "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect(json["schemaVersion"] as? Int == 1)
@@ -46,8 +48,10 @@ struct ProbeCommandTests {
 
     @Test func resolveKeepsTheNameForSNIAndVerification() throws {
         let server = try server("DEFAULT")
-        let result = try CLI.run(["probe", TestPKI.updateHost, "--resolve", "\(TestPKI.updateHost)=127.0.0.1:\(server.port)",
-                                  "--ca-file", pki.caFile, "--format", "json"])
+        let result = try CLI.run([
+            "probe", TestPKI.updateHost, "--resolve", "\(TestPKI.updateHost)=127.0.0.1:\(server.port)",
+            "--ca-file", pki.caFile, "--format", "json",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect(json["address"] as? String == "127.0.0.1:\(server.port)")
@@ -56,7 +60,8 @@ struct ProbeCommandTests {
 
     @Test func groupsSigalgsAndSNIOptionsReachTheWire() throws {
         let server = try server("ECDHE-RSA-AES128-GCM-SHA256")
-        let result = try probe(server.port, ["--tls1.2", "--groups", "NistP384", "--sigalgs", "RSA+SHA256", "--format", "json"])
+        let result = try probe(
+            server.port, ["--tls1.2", "--groups", "NistP384", "--sigalgs", "RSA+SHA256", "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect(json["group"] as? String == "secp384r1")
@@ -95,7 +100,8 @@ struct ProbeCommandTests {
     }
 
     @Test func protocolMismatchText() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], minVersion: .tls13))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(credentials: [pki.rsaLeaf], minVersion: .tls13))
         let result = try probe(server.port, ["--tls1.2"])
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("FAILED at tls: alert-received, protocol_version (70)"))

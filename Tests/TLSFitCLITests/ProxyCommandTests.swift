@@ -11,11 +11,16 @@ struct ProxyCommandTests {
     static var lab: DiagnoseLab { .shared }
     static let fe2 = "fe2.update.microsoft.com"
     static let sls = "sls.update.microsoft.com"
-    static var healthy: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("CipherSuites/examples/healthy.reg").path }
+    static var healthy: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("CipherSuites/examples/healthy.reg").path
+    }
 
     static func netsh(_ proxy: String?) throws -> String {
-        let text = proxy.map { "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  \($0)\r\n    Bypass List     :  (none)\r\n" }
+        let text =
+            proxy.map {
+                "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  \($0)\r\n    Bypass List     :  (none)\r\n"
+            }
             ?? "Current WinHTTP proxy settings:\r\n\r\n    Direct access (no proxy server).\r\n"
         return try lab.file("netsh.txt", text)
     }
@@ -32,9 +37,11 @@ struct ProxyCommandTests {
     func machineProxyFromNetshBlocksOneHostAndPassesTheOther() throws {
         let proxy = try ProxyProcess.tinyproxy(allow: ["^localhost$"])
         defer { proxy.stop() }
-        let args = ["diagnose", Self.fe2, Self.sls, "--config", Self.healthy, try Self.netsh("127.0.0.1:\(proxy.port)"),
-                    "--resolve", "\(Self.fe2)=localhost:\(port)", "--resolve", "\(Self.sls)=127.0.0.1:\(port)",
-                    "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--timeout", "5"]
+        let args = [
+            "diagnose", Self.fe2, Self.sls, "--config", Self.healthy, try Self.netsh("127.0.0.1:\(proxy.port)"),
+            "--resolve", "\(Self.fe2)=localhost:\(port)", "--resolve", "\(Self.sls)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--timeout", "5",
+        ]
         let result = try CLI.run(args + ["--format", "json"])
         // The configuration works with both; only the path from here fails for one: exit 3.
         #expect(result.exitCode == 3, "\(result.stderr)")
@@ -52,10 +59,14 @@ struct ProxyCommandTests {
         // Beside it, direct: both work.
         let direct = try CLI.run(args + ["--no-proxy", "--format", "json"])
         #expect(direct.exitCode == 0, "\(direct.stdout)")
-        #expect(try Self.hosts(direct).allSatisfy { $0["path"] as? String == "direct" && $0["outcome"] as? String == "ok" })
+        #expect(
+            try Self.hosts(direct).allSatisfy { $0["path"] as? String == "direct" && $0["outcome"] as? String == "ok" })
 
         let text = try CLI.run(args)
-        #expect(text.stdout.unwrapped.contains("Path:       http://127.0.0.1:\(proxy.port) (CONNECT 127.0.0.1:\(port) HTTP/1.1 -> HTTP/1.1 403 Filtered)"))
+        #expect(
+            text.stdout.unwrapped.contains(
+                "Path:       http://127.0.0.1:\(proxy.port) (CONNECT 127.0.0.1:\(port) HTTP/1.1 -> HTTP/1.1 403 Filtered)"
+            ))
         #expect(text.stdout.contains("Cause 1 [proxy-blocked, 0x80244018]"))
     }
 
@@ -63,8 +74,11 @@ struct ProxyCommandTests {
     func basicAuthenticationAndCredentialsNeverShown() throws {
         let proxy = try ProxyProcess.tinyproxy(basicAuth: ("alice", "s3cret"))
         defer { proxy.stop() }
-        let base = ["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)", "--ca-file", Self.lab.caFile,
-                    "--server-profile", "windows-update", "--format", "json"]
+        let base = [
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)", "--ca-file",
+            Self.lab.caFile,
+            "--server-profile", "windows-update", "--format", "json",
+        ]
         let good = try CLI.run(base + ["--proxy", proxy.url(user: "alice", password: "s3cret")])
         #expect(good.exitCode == 0, "\(good.stdout)")
         #expect(!good.stdout.contains("s3cret") && !good.stderr.contains("s3cret") && !good.stdout.contains("alice:"))
@@ -77,7 +91,9 @@ struct ProxyCommandTests {
         let wrong = try CLI.run(base + ["--proxy", proxy.url(user: "alice", password: "wrong")])
         let refused = Self.causes(try Self.hosts(wrong)[0]).first
         #expect(refused?["code"] as? String == "proxy-auth")
-        #expect((refused?["explanation"] as? String)?.contains("Basic credentials given were refused") == true, "\(String(describing: refused))")
+        #expect(
+            (refused?["explanation"] as? String)?.contains("Basic credentials given were refused") == true,
+            "\(String(describing: refused))")
         // tinyproxy answers refused credentials with 401: the agent's WU_E_PT_HTTP_STATUS_DENIED.
         #expect(refused?["windowsError"] as? String == "0x80244017")
         #expect(!wrong.stdout.contains("wrong"))
@@ -86,17 +102,26 @@ struct ProxyCommandTests {
     @Test func ntlmOnlyProxyNamesTheSchemes() throws {
         let ntlm = AuthDemandingProxy(schemes: ["NTLM", "Negotiate"])
         defer { ntlm.stop() }
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", "http://127.0.0.1:\(ntlm.port)"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy",
+            "http://127.0.0.1:\(ntlm.port)",
+        ])
         #expect(result.exitCode == 3)
-        #expect(result.stdout.unwrapped.contains("Cause 1 [proxy-auth, 0x8024401B]: the proxy http://127.0.0.1:\(ntlm.port) asks for authentication (407, NTLM, Negotiate)"))
+        #expect(
+            result.stdout.unwrapped.contains(
+                "Cause 1 [proxy-auth, 0x8024401B]: the proxy http://127.0.0.1:\(ntlm.port) asks for authentication (407, NTLM, Negotiate)"
+            ))
         #expect(result.stdout.unwrapped.contains("It accepts only Windows integrated"))
     }
 
     @Test func unreachableProxy() throws {
         let dead = freePort()
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", "http://127.0.0.1:\(dead)", "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", "http://127.0.0.1:\(dead)",
+            "--format", "json",
+        ])
         let cause = try #require(Self.causes(try Self.hosts(result)[0]).first)
         #expect(cause["code"] as? String == "proxy-unreachable")
         #expect(cause["windowsError"] as? String == "0x80072EFD")
@@ -107,8 +132,11 @@ struct ProxyCommandTests {
         let inspection = try CertificateFactory.makeCA(commonName: "Contoso TLS Inspection CA")
         let proxy = try ProxyProcess.squid(tls: .bump(ca: inspection, upstreamCAFile: Self.lab.caFile))
         defer { proxy.stop() }
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format",
+            "json",
+        ])
         #expect(result.exitCode == 1)
         let host = try Self.hosts(result)[0]
         let cause = try #require(Self.causes(host).first)
@@ -123,8 +151,11 @@ struct ProxyCommandTests {
     func proxyClosingTheTunnelAfterTheClientHelloIsItsOwnPolicy() throws {
         let proxy = try ProxyProcess.squid(tls: .terminateAfterClientHello)
         defer { proxy.stop() }
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(), "--format",
+            "json",
+        ])
         #expect(result.exitCode == 1)
         let host = try Self.hosts(result)[0]
         let cause = try #require(Self.causes(host).first)
@@ -139,9 +170,11 @@ struct ProxyCommandTests {
         // The proxy resolves a name this machine cannot: only through it is the server reachable.
         let proxy = try ProxyProcess.squid(hosts: ["wu-lab.invalid": "127.0.0.1"])
         defer { proxy.stop() }
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, try Self.netsh(nil),
-                                  "--resolve", "\(Self.fe2)=wu-lab.invalid:\(port)", "--ca-file", Self.lab.caFile,
-                                  "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, try Self.netsh(nil),
+            "--resolve", "\(Self.fe2)=wu-lab.invalid:\(port)", "--ca-file", Self.lab.caFile,
+            "--server-profile", "windows-update", "--proxy", proxy.url(), "--format", "json",
+        ])
         #expect(result.exitCode == 1, "\(result.stdout)")
         let host = try Self.hosts(result)[0]
         let cause = try #require(Self.causes(host).first)
@@ -149,7 +182,10 @@ struct ProxyCommandTests {
         #expect(cause["windowsError"] as? String == "0x80072EE7")
         let evidence = cause["evidence"] as? [[String: Any]] ?? []
         #expect(evidence.contains { $0["file"] as? String == "CipherSuites/update-agent-proxy.tsv" })
-        #expect((cause["fix"] as? [String: Any])?["description"] as? String == "Give WinHTTP the proxy: netsh winhttp set proxy 127.0.0.1:\(proxy.port) bypass-list=\"<local>\" (or netsh winhttp import proxy source=ie), or publish WPAD.")
+        #expect(
+            (cause["fix"] as? [String: Any])?["description"] as? String
+                == "Give WinHTTP the proxy: netsh winhttp set proxy 127.0.0.1:\(proxy.port) bypass-list=\"<local>\" (or netsh winhttp import proxy source=ie), or publish WPAD."
+        )
     }
 
     /// A name the proxy cannot resolve, with a real resolver's NXDOMAIN behind squid: squid 5.7
@@ -164,9 +200,11 @@ struct ProxyCommandTests {
         defer { dns.stop() }
         let proxy = try ProxyProcess.squid(nameserver: dns.address)
         defer { proxy.stop() }
-        let result = try CLI.run(["diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=nowhere-lab.invalid:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(),
-                                  "--format", "json", "--timeout", "10"])
+        let result = try CLI.run([
+            "diagnose", Self.fe2, "--config", Self.healthy, "--resolve", "\(Self.fe2)=nowhere-lab.invalid:\(port)",
+            "--ca-file", Self.lab.caFile, "--server-profile", "windows-update", "--proxy", proxy.url(),
+            "--format", "json", "--timeout", "10",
+        ])
         #expect(result.exitCode == 3, "\(result.stdout)")
         let host = try Self.hosts(result)[0]
         let cause = try #require(Self.causes(host).first)
@@ -180,26 +218,37 @@ struct ProxyCommandTests {
     func probeScanAndReportGoThroughTheProxy() throws {
         let proxy = try ProxyProcess.tinyproxy()
         defer { proxy.stop() }
-        let probe = try CLI.run(["probe", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile, "--proxy", proxy.url(), "--format", "json"])
+        let probe = try CLI.run([
+            "probe", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile, "--proxy", proxy.url(),
+            "--format", "json",
+        ])
         #expect(probe.exitCode == 0)
         let json = try CLI.json(probe)
         #expect(json["path"] as? String == "http://127.0.0.1:\(proxy.port)")
         #expect((json["proxy"] as? [String: Any])?["request"] as? String == "CONNECT 127.0.0.1:\(port) HTTP/1.1")
 
         // The bypass list sends the host direct: the dead proxy is never dialled.
-        let bypassed = try CLI.run(["probe", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile,
-                                    "--proxy", "http://127.0.0.1:\(freePort())", "--proxy-bypass", "<local>;*.update.microsoft.com"])
+        let bypassed = try CLI.run([
+            "probe", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile,
+            "--proxy", "http://127.0.0.1:\(freePort())", "--proxy-bypass", "<local>;*.update.microsoft.com",
+        ])
         #expect(bypassed.exitCode == 0)
         #expect(bypassed.stdout.contains("Path    direct"))
 
-        let scan = try CLI.run(["scan", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile, "--proxy", proxy.url(), "--format", "json", "--quiet"])
+        let scan = try CLI.run([
+            "scan", Self.fe2, "--connect", "127.0.0.1:\(port)", "--ca-file", Self.lab.caFile, "--proxy", proxy.url(),
+            "--format", "json", "--quiet",
+        ])
         #expect(scan.exitCode == 0, "\(scan.stderr)")
         let profile = try #require((try CLI.json(scan)["hosts"] as? [[String: Any]])?.first)
         #expect(profile["path"] as? String == "http://127.0.0.1:\(proxy.port)")
         #expect((profile["connections"] as? Int ?? 0) > 5)
 
-        let report = try CLI.run(["report", Self.fe2, "--candidate", "healthy=" + Self.healthy, "--windows", "server-2022", "--resolve", "\(Self.fe2)=127.0.0.1:\(port)",
-                                  "--ca-file", Self.lab.caFile, "--proxy", "http://127.0.0.1:\(freePort())", "--format", "json"])
+        let report = try CLI.run([
+            "report", Self.fe2, "--candidate", "healthy=" + Self.healthy, "--windows", "server-2022", "--resolve",
+            "\(Self.fe2)=127.0.0.1:\(port)",
+            "--ca-file", Self.lab.caFile, "--proxy", "http://127.0.0.1:\(freePort())", "--format", "json",
+        ])
         // Through a dead proxy every cell fails at the proxy, not at TLS.
         #expect(report.stdout.contains("proxy-unreachable"), "\(report.stdout.prefix(400)) \(report.stderr)")
     }
@@ -220,7 +269,10 @@ struct ProxyCommandTests {
         let proxy = try ProxyProcess.tinyproxy(allow: ["^localhost$"])
         defer { proxy.stop() }
         let host = "download.windowsupdate.com"
-        let args = ["diagnose", "\(host):80", "--config", Self.healthy, "--resolve", "\(host):80=127.0.0.1:\(web.port)", "--format", "json"]
+        let args = [
+            "diagnose", "\(host):80", "--config", Self.healthy, "--resolve", "\(host):80=127.0.0.1:\(web.port)",
+            "--format", "json",
+        ]
         let blocked = try CLI.run(args + ["--proxy", proxy.url()])
         #expect(blocked.exitCode == 3, "\(blocked.stdout)")
         let h = try Self.hosts(blocked)[0]

@@ -12,7 +12,8 @@ struct ReportCommandTests {
 
     /// Offline, from fixed server profiles and three candidate .reg files: the same bytes every run.
     static let goldenArguments = [
-        "report", "--candidate", "ecdsa-only.reg", "--candidate", "balanced=balanced.reg", "--candidate", "no-legacy.reg",
+        "report", "--candidate", "ecdsa-only.reg", "--candidate", "balanced=balanced.reg", "--candidate",
+        "no-legacy.reg",
         "--windows", "windows-10-22h2,windows-11", "--windows", "server-2022", "--offline",
         "--server-profile", "servers.json", "--server-profile", "windows-update",
         "fe2.update.microsoft.com", "legacy.contoso.test", "modern.contoso.test",
@@ -29,7 +30,8 @@ struct ReportCommandTests {
         return dir
     }
 
-    @Test("every format matches its golden file (TLSFIT_UPDATE_GOLDEN=1 rewrites them)", arguments: formats.map(\.format))
+    @Test(
+        "every format matches its golden file (TLSFIT_UPDATE_GOLDEN=1 rewrites them)", arguments: formats.map(\.format))
     func golden(_ format: String) throws {
         let file = try #require(Self.formats.first { $0.format == format }?.file)
         // The JSON run takes its date from the environment, the others from --generated-at.
@@ -48,14 +50,21 @@ struct ReportCommandTests {
             return
         }
         let expected = try String(contentsOf: path, encoding: .utf8)
-        #expect(result.stdout == expected, "tlsfit \(arguments.joined(separator: " ")) differs from \(file); rerun with TLSFIT_UPDATE_GOLDEN=1 after checking the change")
+        #expect(
+            result.stdout == expected,
+            "tlsfit \(arguments.joined(separator: " ")) differs from \(file); rerun with TLSFIT_UPDATE_GOLDEN=1 after checking the change"
+        )
     }
 
     @Test func goldenJSONHasTheDocumentedFields() throws {
-        let result = try CLI.run(Self.goldenArguments + ["--format", "json", "--generated-at", "2026-01-01T00:00:00Z"],
-                                 currentDirectory: Self.fixtures)
+        let result = try CLI.run(
+            Self.goldenArguments + ["--format", "json", "--generated-at", "2026-01-01T00:00:00Z"],
+            currentDirectory: Self.fixtures)
         let json = try CLI.json(result)
-        for key in ["schemaVersion", "generatedAt", "candidates", "windowsReleases", "hosts", "cells", "summary", "groups", "serverSources", "skipped"] {
+        for key in [
+            "schemaVersion", "generatedAt", "candidates", "windowsReleases", "hosts", "cells", "summary", "groups",
+            "serverSources", "skipped",
+        ] {
             #expect(json[key] != nil, "missing \(key)")
         }
         #expect(json["generatedAt"] as? String == "2026-01-01T00:00:00Z")
@@ -66,8 +75,12 @@ struct ReportCommandTests {
         // balanced turns TLS 1.0 on for the TLS 1.1-only legacy host, but Windows 11's WinHTTP offers only TLS 1.2
         // and 1.3 without DefaultSecureProtocols: one cell fails, with that cause.
         #expect(summary.first { $0["candidate"] as? String == "balanced" }?["safe"] as? Bool == false)
-        #expect(cells.contains { $0["candidate"] as? String == "balanced" && $0["windowsRelease"] as? String == "windows-11"
-            && $0["host"] as? String == "legacy.contoso.test:443" && ($0["causes"] as? [String])?.first == "winhttp-default-protocols" })
+        #expect(
+            cells.contains {
+                $0["candidate"] as? String == "balanced" && $0["windowsRelease"] as? String == "windows-11"
+                    && $0["host"] as? String == "legacy.contoso.test:443"
+                    && ($0["causes"] as? [String])?.first == "winhttp-default-protocols"
+            })
         #expect(summary.first { $0["candidate"] as? String == "ecdsa-only" }?["safe"] as? Bool == false)
         let sources = try #require(json["serverSources"] as? [String: String])
         #expect(sources["fe2.update.microsoft.com:443"] == "built-in")
@@ -76,18 +89,26 @@ struct ReportCommandTests {
         #expect(cells.allSatisfy { $0["confirmed"] is NSNull })
         #expect(json["groups"] is NSNull)
         #expect(json["skipped"] is NSNull)
-        let failing = try #require(cells.first { $0["candidate"] as? String == "ecdsa-only" && $0["host"] as? String == "fe2.update.microsoft.com:443" })
+        let failing = try #require(
+            cells.first {
+                $0["candidate"] as? String == "ecdsa-only" && $0["host"] as? String == "fe2.update.microsoft.com:443"
+            })
         #expect(failing["verdict"] as? String == "fails")
         #expect(failing["causes"] as? [String] == ["no-shared-cipher"])
         #expect(failing["windowsError"] as? String == "0x80072EFE")
     }
 
     @Test func allOKExitsZeroAndOfflineNeedsProfiles() throws {
-        let ok = try CLI.run(["report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline", "--server-profile",
-                              "windows-update", "fe2.update.microsoft.com", "--format", "csv"], currentDirectory: Self.fixtures)
+        let ok = try CLI.run(
+            [
+                "report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline", "--server-profile",
+                "windows-update", "fe2.update.microsoft.com", "--format", "csv",
+            ], currentDirectory: Self.fixtures)
         #expect(ok.exitCode == 0, "\(ok.stderr)")
         #expect(ok.stdout.hasPrefix("candidate,windows_release,host,verdict"))
-        let missing = try CLI.run(["report", "--candidate", "balanced.reg", "--offline", "no-profile.contoso.test"], currentDirectory: Self.fixtures)
+        let missing = try CLI.run(
+            ["report", "--candidate", "balanced.reg", "--offline", "no-profile.contoso.test"],
+            currentDirectory: Self.fixtures)
         #expect(missing.exitCode == 2)
         #expect(missing.stderr.contains("no-profile.contoso.test"))
     }
@@ -96,17 +117,24 @@ struct ReportCommandTests {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("report.html")
-        let result = try CLI.run(Self.goldenArguments + ["--format", "html", "--output", out.path], currentDirectory: Self.fixtures)
+        let result = try CLI.run(
+            Self.goldenArguments + ["--format", "html", "--output", out.path], currentDirectory: Self.fixtures)
         #expect(result.exitCode == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(try String(contentsOf: out, encoding: .utf8).contains("<!DOCTYPE html>"))
         // no temporary file left
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
 
-        for bad in [["--windows", "windows-95"], ["--candidate", "missing.reg"], ["--server-profile", "nope.json"], ["--timeout", "0"]] {
+        for bad in [
+            ["--windows", "windows-95"], ["--candidate", "missing.reg"], ["--server-profile", "nope.json"],
+            ["--timeout", "0"],
+        ] {
             let target = dir.appendingPathComponent("bad.json")
-            var arguments = ["report", "--candidate", "balanced.reg", "--offline", "--server-profile", "windows-update", "--format", "json",
-                             "--output", target.path]
+            var arguments = [
+                "report", "--candidate", "balanced.reg", "--offline", "--server-profile", "windows-update", "--format",
+                "json",
+                "--output", target.path,
+            ]
             arguments += bad
             let result = try CLI.run(arguments, currentDirectory: Self.fixtures)
             #expect(result.exitCode == 2, "\(bad): \(result.stderr)")
@@ -114,8 +142,11 @@ struct ReportCommandTests {
             #expect(!FileManager.default.fileExists(atPath: target.path), "\(bad)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
-        let noFolder = try CLI.run(["report", "--candidate", "balanced.reg", "--offline", "--server-profile", "windows-update",
-                                    "--output", dir.appendingPathComponent("no/such/report.txt").path], currentDirectory: Self.fixtures)
+        let noFolder = try CLI.run(
+            [
+                "report", "--candidate", "balanced.reg", "--offline", "--server-profile", "windows-update",
+                "--output", dir.appendingPathComponent("no/such/report.txt").path,
+            ], currentDirectory: Self.fixtures)
         #expect(noFolder.exitCode == 2)
     }
 
@@ -128,7 +159,9 @@ struct ReportCommandTests {
     /// A Registry.pol (PReg) file setting the policy cipher-suite list.
     static func pol(functions: String) -> Data {
         func utf16(_ s: String) -> [UInt8] { Array(s.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
-        func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)] }
+        func le32(_ v: UInt32) -> [UInt8] {
+            [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
+        }
         let key = #"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"#
         let data = utf16(functions + "\0")
         var bytes = Array("PReg".utf8) + le32(1)
@@ -145,11 +178,14 @@ struct ReportCommandTests {
         let ecdsaOnly = Self.reg(["[\(Self.policy)]", "\"Functions\"=\"\(ecdsa)\""])
         // Two spellings of the same effective setting (TLS 1.2 off): one group, not two.
         let tls12OffA = Self.reg(["[\(Self.schannel)\\Protocols\\TLS 1.2\\Client]", "\"Enabled\"=dword:00000000"])
-        let tls12OffB = Self.reg(["; written by another admin", "[\(Self.schannel)\\Protocols\\TLS 1.2\\Client]",
-                                  "\"DisabledByDefault\"=dword:00000001", "\"Enabled\"=dword:00000000"])
+        let tls12OffB = Self.reg([
+            "; written by another admin", "[\(Self.schannel)\\Protocols\\TLS 1.2\\Client]",
+            "\"DisabledByDefault\"=dword:00000001", "\"Enabled\"=dword:00000000",
+        ])
         func write(_ relative: String, _ text: String) throws {
             let url = dir.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: false, encoding: .utf8)
         }
         for i in 0..<30 { try write("windows-10-22h2/site-a/pc\(i).reg", defaults) }
@@ -160,7 +196,8 @@ struct ReportCommandTests {
         // A GPO backup folder is one machine (its other files are not machines).
         let gpo = "server-2022/gpo-backups/{6AC1786C-016F-11D2-945F-00C04FB984F9}"
         let polURL = dir.appendingPathComponent(gpo + "/DomainSysvol/GPO/Machine/registry.pol")
-        try FileManager.default.createDirectory(at: polURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: polURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Self.pol(functions: ecdsa).write(to: polURL)
         try write(gpo + "/Backup.xml", "<GroupPolicyBackupScheme/>\n")
         for i in 0..<40 { try write("Win11/office/pc\(i).reg", i % 2 == 0 ? tls12OffA : tls12OffB) }
@@ -168,16 +205,25 @@ struct ReportCommandTests {
         try write("README.md", "not an export\n")
         // Broken exports: listed, not fatal.
         try write("Win11/broken/empty.reg", "")
-        try Data([0x00, 0xFF, 0xFE, 0x00, 0xD8, 0x00, 0xDC, 0x41]).write(to: dir.appendingPathComponent("Win11/broken/junk.reg"))
+        try Data([0x00, 0xFF, 0xFE, 0x00, 0xD8, 0x00, 0xDC, 0x41]).write(
+            to: dir.appendingPathComponent("Win11/broken/junk.reg"))
         try Data(Array("PReg".utf8) + [9, 0, 0, 0]).write(to: dir.appendingPathComponent("Win11/broken/bad.pol"))
 
-        let result = try CLI.run(["report", "--fleet", dir.path, "--offline", "--server-profile", "windows-update", "--windows", "server-2019",
-                                  "fe2.update.microsoft.com", "--format", "json", "--generated-at", "2026-01-01T00:00:00Z"])
+        let result = try CLI.run([
+            "report", "--fleet", dir.path, "--offline", "--server-profile", "windows-update", "--windows",
+            "server-2019",
+            "fe2.update.microsoft.com", "--format", "json", "--generated-at", "2026-01-01T00:00:00Z",
+        ])
         #expect(result.exitCode == 1, "\(result.stderr)")
         let json = try CLI.json(result)
         let groups = try #require(json["groups"] as? [[String: Any]])
-        let counts = groups.map { "\($0["windowsRelease"] as? String ?? "?"):\($0["machineCount"] as? Int ?? -1)" }.sorted()
-        #expect(counts == ["server-2019:30", "server-2022:30", "server-2022:30", "windows-10-22h2:10", "windows-10-22h2:20", "windows-10-22h2:30", "windows-11:40"])
+        let counts = groups.map { "\($0["windowsRelease"] as? String ?? "?"):\($0["machineCount"] as? Int ?? -1)" }
+            .sorted()
+        #expect(
+            counts == [
+                "server-2019:30", "server-2022:30", "server-2022:30", "windows-10-22h2:10", "windows-10-22h2:20",
+                "windows-10-22h2:30", "windows-11:40",
+            ])
         #expect(groups.reduce(0) { $0 + ($1["machineCount"] as? Int ?? 0) } == 190)
         for g in groups {
             #expect((g["machines"] as? [String])?.count == g["machineCount"] as? Int)
@@ -194,7 +240,10 @@ struct ReportCommandTests {
 
         let skipped = try #require(json["skipped"] as? [[String: Any]])
         #expect(skipped.count == 3)
-        #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("Win11/broken/empty.reg") == true && $0["line"] as? Int == 1 })
+        #expect(
+            skipped.contains {
+                ($0["file"] as? String)?.hasSuffix("Win11/broken/empty.reg") == true && $0["line"] as? Int == 1
+            })
         #expect(skipped.allSatisfy { !($0["reason"] as? String ?? "").isEmpty })
         // Every group is one candidate in the cells, with its own verdicts.
         #expect((json["cells"] as? [[String: Any]])?.count == 7)
@@ -215,13 +264,19 @@ struct ReportCommandTests {
         for i in 0..<4000 {
             let folder = fleet.appendingPathComponent("windows-11/site\(i % 20)")
             if i < 20 { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-            let text = Self.reg(["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_\(i % 2 == 0 ? 128 : 256)_GCM_SHA\(i % 2 == 0 ? 256 : 384)\""])
+            let text = Self.reg([
+                "[\(Self.policy)]",
+                "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_\(i % 2 == 0 ? 128 : 256)_GCM_SHA\(i % 2 == 0 ? 256 : 384)\"",
+            ])
             try text.write(to: folder.appendingPathComponent("pc\(i).reg"), atomically: false, encoding: .utf8)
         }
         let out = dir.appendingPathComponent("report.json")
         let process = Process()
         process.executableURL = CLI.executableURL
-        process.arguments = ["report", "--fleet", fleet.path, "--offline", "--server-profile", "windows-update", "--format", "json", "--output", out.path]
+        process.arguments = [
+            "report", "--fleet", fleet.path, "--offline", "--server-profile", "windows-update", "--format", "json",
+            "--output", out.path,
+        ]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
@@ -241,11 +296,13 @@ struct ReportCommandTests {
     @Test func liveServerConfirmsCellsOnTheWire() throws {
         let lab = DiagnoseLab.shared
         let good = try lab.reg("good.reg", ["; release defaults"])
-        let bad = try lab.reg("ecdsa.reg", ["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\""])
+        let bad = try lab.reg(
+            "ecdsa.reg", ["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\""])
         let before = lab.windowsUpdate.handshakes
         let result = try CLI.run([
             "report", DiagnoseLab.host, "--candidate", "good=\(good)", "--candidate", "bad=\(bad)",
-            "--windows", "windows-10-22h2,windows-11", "--resolve", "\(DiagnoseLab.host)=127.0.0.1:\(lab.windowsUpdate.port)",
+            "--windows", "windows-10-22h2,windows-11", "--resolve",
+            "\(DiagnoseLab.host)=127.0.0.1:\(lab.windowsUpdate.port)",
             "--ca-file", lab.caFile, "--timeout", "3", "--format", "json",
         ])
         #expect(result.exitCode == 1, "\(result.stderr)")
@@ -253,11 +310,13 @@ struct ReportCommandTests {
         #expect((json["serverSources"] as? [String: String])?["\(DiagnoseLab.host):443"] == "scan")
         let cells = try #require(json["cells"] as? [[String: Any]])
         #expect(cells.count == 4)
-        let ok = try #require(cells.first { $0["candidate"] as? String == "good" && $0["windowsRelease"] as? String == "windows-11" })
+        let ok = try #require(
+            cells.first { $0["candidate"] as? String == "good" && $0["windowsRelease"] as? String == "windows-11" })
         #expect(ok["verdict"] as? String == "ok")
         #expect(ok["confirmed"] as? Bool == true)
         #expect(ok["protocol"] as? String == "TLSv1.2")
-        let fails = try #require(cells.first { $0["candidate"] as? String == "bad" && $0["windowsRelease"] as? String == "windows-11" })
+        let fails = try #require(
+            cells.first { $0["candidate"] as? String == "bad" && $0["windowsRelease"] as? String == "windows-11" })
         #expect(fails["verdict"] as? String == "fails")
         #expect(fails["confirmed"] as? Bool == true)
         #expect(fails["causes"] as? [String] == ["no-shared-cipher"])
@@ -265,9 +324,12 @@ struct ReportCommandTests {
     }
 
     @Test func unreachableHostWithoutProfileFailsWithTheNetworkCause() throws {
-        let result = try CLI.run(["report", DiagnoseLab.host, "--candidate", "balanced.reg", "--candidate", "again=balanced.reg",
-                                  "--windows", "win11,server-2022", "--connect", "127.0.0.1:1", "--timeout", "2", "--format", "json"],
-                                 currentDirectory: Self.fixtures)
+        let result = try CLI.run(
+            [
+                "report", DiagnoseLab.host, "--candidate", "balanced.reg", "--candidate", "again=balanced.reg",
+                "--windows", "win11,server-2022", "--connect", "127.0.0.1:1", "--timeout", "2", "--format", "json",
+            ],
+            currentDirectory: Self.fixtures)
         #expect(result.exitCode == 1, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect((json["serverSources"] as? [String: String])?["\(DiagnoseLab.host):443"] == "unreachable")
@@ -286,14 +348,19 @@ struct ReportCommandTests {
         // The saved profile claims an ECDSA-only server; the real one serves RSA suites.
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let profile = ServerProfile(host: DiagnoseLab.host, port: 443, source: "scan",
-            protocols: ["TLSv1.2": ProtocolSupport(accepted: true, cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])],
+        let profile = ServerProfile(
+            host: DiagnoseLab.host, port: 443, source: "scan",
+            protocols: [
+                "TLSv1.2": ProtocolSupport(accepted: true, cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])
+            ],
             serverPreference: ["TLSv1.2": true], groups: ["secp256r1"])
         let file = dir.appendingPathComponent("profile.json")
         try ServerProfileStore.encode([profile]).write(to: file, atomically: true, encoding: .utf8)
-        let policy = try lab.reg("rsa-only.reg", ["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\""])
+        let policy = try lab.reg(
+            "rsa-only.reg", ["[\(Self.policy)]", "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\""])
         let result = try CLI.run([
-            "report", DiagnoseLab.host, "--candidate", "rsa=\(policy)", "--candidate", "good=\(good)", "--windows", "windows-11",
+            "report", DiagnoseLab.host, "--candidate", "rsa=\(policy)", "--candidate", "good=\(good)", "--windows",
+            "windows-11",
             "--server-profile", file.path, "--resolve", "\(DiagnoseLab.host)=127.0.0.1:\(lab.windowsUpdate.port)",
             "--ca-file", lab.caFile, "--timeout", "3", "--format", "json",
         ])

@@ -13,10 +13,17 @@ struct ReportHTMLBrowserTests {
     static func runChromium(_ arguments: [String], timeout: TimeInterval = 60) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(chromium))
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                             "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-chromium-\(UUID().uuidString)").path] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir="
+                    + FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "tlsfit-chromium-\(UUID().uuidString)"
+                    ).path,
+            ] + arguments
         // Standard output goes to a file: no pipe to drain while waiting.
-        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-chromium-\(UUID().uuidString).out")
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tlsfit-chromium-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outFile) }
         let handle = try FileHandle(forWritingTo: outFile)
@@ -40,13 +47,16 @@ struct ReportHTMLBrowserTests {
         let dir = try ReportCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let page = dir.appendingPathComponent("report.html")
-        let result = try CLI.run(ReportCommandTests.goldenArguments + ["--format", "html", "--output", page.path],
-                                 currentDirectory: ReportCommandTests.fixtures)
+        let result = try CLI.run(
+            ReportCommandTests.goldenArguments + ["--format", "html", "--output", page.path],
+            currentDirectory: ReportCommandTests.fixtures)
         #expect(result.exitCode == 1, "\(result.stderr)")
 
         // A screenshot at 1280 px, as an admin sees it (kept beside the page while the test runs).
         let png = dir.appendingPathComponent("report.png")
-        _ = try Self.runChromium(["--hide-scrollbars", "--window-size=1280,1600", "--screenshot=" + png.path, page.absoluteString])
+        _ = try Self.runChromium([
+            "--hide-scrollbars", "--window-size=1280,1600", "--screenshot=" + png.path, page.absoluteString,
+        ])
         let bytes = try Data(contentsOf: png)
         #expect(bytes.count > 10_000)
         #expect(bytes.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
@@ -83,10 +93,14 @@ struct ReportHTMLBrowserTests {
         html = html.replacingOccurrences(of: "</body>", with: probe + "</body>")
         let probed = dir.appendingPathComponent("probed.html")
         try html.write(to: probed, atomically: true, encoding: .utf8)
-        let dom = try Self.runChromium(["--window-size=1280,1000", "--virtual-time-budget=2000", "--dump-dom", probed.absoluteString])
+        let dom = try Self.runChromium([
+            "--window-size=1280,1000", "--virtual-time-budget=2000", "--dump-dom", probed.absoluteString,
+        ])
         let parts = dom.components(separatedBy: "PROBE")
         try #require(parts.count >= 3, "no probe result in the DOM: \(dom.prefix(300))")
-        let r = try #require(try JSONSerialization.jsonObject(with: Data(parts[1].replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [String: Any])
+        let r = try #require(
+            try JSONSerialization.jsonObject(with: Data(parts[1].replacingOccurrences(of: "&quot;", with: "\"").utf8))
+                as? [String: Any])
         // 3 hosts x 3 candidates x 3 releases; no horizontal scrolling at 1280 px.
         #expect((r["scrollWidth"] as? Int ?? 9999) <= (r["clientWidth"] as? Int ?? 0), "\(r)")
         #expect(r["scrollers"] as? Int == 0, "\(r)")

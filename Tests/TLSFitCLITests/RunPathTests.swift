@@ -4,7 +4,8 @@ import Testing
 /// The installed binary has no `$ORIGIN` run path (issue 25): a library left beside it is never loaded.
 @Suite("Release run path")
 struct RunPathTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The RUNPATH and RPATH entries of an ELF binary's dynamic section (readelf -d).
     static func runPaths(_ binary: String) throws -> [String] {
@@ -16,7 +17,8 @@ struct RunPathTests {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return output.split(separator: "\n").filter { $0.contains("(RUNPATH)") || $0.contains("(RPATH)") }.compactMap { line in
+        return output.split(separator: "\n").filter { $0.contains("(RUNPATH)") || $0.contains("(RPATH)") }.compactMap {
+            line in
             guard let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
             return String(line[line.index(after: open)..<close])
         }
@@ -24,13 +26,17 @@ struct RunPathTests {
 
     /// Every release build the README and the benchmarks tell people to run says `--disable-local-rpath`.
     @Test func everyReleaseBuildCommandDisablesTheLocalRunPath() throws {
-        var files = ["README.md", "Scripts/install.sh"].filter { FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path) }
-        let benchmarks = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Benchmarks").path)
+        var files = ["README.md", "Scripts/install.sh"].filter {
+            FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path)
+        }
+        let benchmarks = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("Benchmarks").path)
         files += benchmarks.filter { $0.hasSuffix(".sh") }.map { "Benchmarks/" + $0 }
         var checked = 0
         for file in files {
             let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.contains("-c release") && (line.contains("swift build") || line.contains("flags=")) {
+            for line in text.split(separator: "\n")
+            where line.contains("-c release") && (line.contains("swift build") || line.contains("flags=")) {
                 checked += 1
                 #expect(line.contains("--disable-local-rpath"), "\(file): \(line)")
             }
@@ -43,7 +49,9 @@ struct RunPathTests {
     @Test func theReleaseBinaryHasNoOriginRunPath() throws {
         let staticBuild: String = Self.root.appendingPathComponent(".build-static/release/tlsfit").path
         let releaseBuild: String = Self.root.appendingPathComponent(".build/release/tlsfit").path
-        let candidates: [String] = [ProcessInfo.processInfo.environment["TLSFIT_RELEASE_BINARY"], staticBuild, releaseBuild].compactMap { $0 }
+        let candidates: [String] = [
+            ProcessInfo.processInfo.environment["TLSFIT_RELEASE_BINARY"], staticBuild, releaseBuild,
+        ].compactMap { $0 }
         guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             // No release build in this tree: the commands above are what guarantees it.
             return

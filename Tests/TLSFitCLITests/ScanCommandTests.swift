@@ -12,9 +12,11 @@ struct ScanCommandTests {
     let pki = TestPKI.shared
 
     func server(_ suites: String = "ECDHE-RSA-AES256-GCM-SHA384:AES128-GCM-SHA256") throws -> LocalTLSServer {
-        try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13, cipherString: suites, serverPreference: true,
-            groups: "X25519:P-256"))
+        try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13, cipherString: suites,
+                serverPreference: true,
+                groups: "X25519:P-256"))
     }
 
     @Test func resolveWithCAFileGivesJSONFields() throws {
@@ -35,8 +37,9 @@ struct ScanCommandTests {
         #expect((entry["sourceDetail"] as? String)?.contains("OpenSSL") == true)
         let protocols = try #require(entry["protocols"] as? [String: [String: Any]])
         #expect(protocols["TLSv1.2"]?["accepted"] as? Bool == true)
-        #expect(protocols["TLSv1.2"]?["cipherSuites"] as? [String]
-            == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
+        #expect(
+            protocols["TLSv1.2"]?["cipherSuites"] as? [String]
+                == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
         #expect(protocols["TLSv1.1"]?["accepted"] as? Bool == false)
         #expect(protocols["TLSv1.3"]?["accepted"] as? Bool == true)
         #expect((entry["serverPreference"] as? [String: Bool])?["TLSv1.2"] == true)
@@ -57,7 +60,8 @@ struct ScanCommandTests {
         #expect(result.stdout.contains("\(Self.host):443 (127.0.0.1:\(server.port))"))
         // 80 columns: the IANA name goes under its row.
         let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        let row = try #require(lines.firstIndex { $0.hasSuffix("ECDHE-RSA-AES256-GCM-SHA384  0xC030  ECDHE/RSA") }, "\(result.stdout)")
+        let row = try #require(
+            lines.firstIndex { $0.hasSuffix("ECDHE-RSA-AES256-GCM-SHA384  0xC030  ECDHE/RSA") }, "\(result.stdout)")
         #expect(lines[row + 1] == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
         #expect(result.stdout.contains("the server enforces its order"))
         #expect(result.stdout.contains("verified   yes"))
@@ -70,7 +74,8 @@ struct ScanCommandTests {
         let live = try server()
         let dead = freePort()
         let result = try CLI.run([
-            "scan", "127.0.0.1:\(live.port)", "127.0.0.1:\(dead)", "--format", "json", "--timeout", "2", "--ca-file", pki.caFile,
+            "scan", "127.0.0.1:\(live.port)", "127.0.0.1:\(dead)", "--format", "json", "--timeout", "2", "--ca-file",
+            pki.caFile,
         ])
         #expect(result.exitCode == 1)
         let hosts = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
@@ -87,7 +92,10 @@ struct ScanCommandTests {
         let hostsFile = pki.directory.appendingPathComponent("hosts-\(UUID().uuidString).txt").path
         try "# two names, one server\n\(Self.host)\nsls.update.microsoft.com:443  # comment\n\n".write(
             toFile: hostsFile, atomically: true, encoding: .utf8)
-        let resolve = ["--resolve", "\(Self.host)=127.0.0.1:\(server.port)", "--resolve", "sls.update.microsoft.com:443=127.0.0.1:\(server.port)"]
+        let resolve = [
+            "--resolve", "\(Self.host)=127.0.0.1:\(server.port)", "--resolve",
+            "sls.update.microsoft.com:443=127.0.0.1:\(server.port)",
+        ]
 
         let first = try CLI.run(["scan", Self.host, "--quiet", "--save", one, "--timeout", "3"] + resolve)
         #expect(first.exitCode == 0, "\(first.stderr)")
@@ -98,14 +106,17 @@ struct ScanCommandTests {
         #expect(loadedOne[0].host == Self.host)
         #expect(loadedOne[0].accepts(.tls13))
 
-        let second = try CLI.run(["scan", "--hosts", hostsFile, "--save", two, "--format", "json", "--timeout", "3"] + resolve)
+        let second = try CLI.run(
+            ["scan", "--hosts", hostsFile, "--save", two, "--format", "json", "--timeout", "3"] + resolve)
         #expect(second.exitCode == 0, "\(second.stderr)")
         let twoBytes = Array(try Data(contentsOf: URL(fileURLWithPath: two)))
         let loadedTwo = try ServerProfileStore.load(bytes: twoBytes, source: two)
         #expect(loadedTwo.map(\.host) == [Self.host, "sls.update.microsoft.com"])
         #expect(loadedTwo[1].cipherSuites(for: .tls12) == loadedTwo[0].cipherSuites(for: .tls12))
         // No temporary file left behind.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: pki.directory.path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: pki.directory.path).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -114,18 +125,22 @@ struct ScanCommandTests {
         // The update agent's TLS hosts, the same list diagnose takes per release: content served over
         // plain HTTP (port 80) is not scanned with TLS, and hosts no agent contacts are not scanned.
         let hosts = UpdateRole.client.tlsHosts()
-        let diagnosed = Set(WindowsRelease.allCases.flatMap { UpdateRole.client.hosts(release: $0) }.filter { !$0.isPlainHTTP }.map(\.host))
+        let diagnosed = Set(
+            WindowsRelease.allCases.flatMap { UpdateRole.client.hosts(release: $0) }.filter { !$0.isPlainHTTP }.map(
+                \.host))
         #expect(Set(hosts.map(\.host)) == diagnosed)
         #expect(!hosts.contains { $0.host == "go.microsoft.com" || $0.host == "sws.update.microsoft.com" })
         let resolve = hosts.flatMap { ["--resolve", "\($0.host)=127.0.0.1:\(server.port)"] }
-        let result = try CLI.run(["scan", "--windows-update", "--format", "json", "--timeout", "3", "--concurrency", "4"] + resolve)
+        let result = try CLI.run(
+            ["scan", "--windows-update", "--format", "json", "--timeout", "3", "--concurrency", "4"] + resolve)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let entries = try #require(try CLI.json(result)["hosts"] as? [[String: Any]])
         #expect(entries.compactMap { $0["host"] as? String } == hosts.map(\.host))
         for entry in entries {
             let protocols = entry["protocols"] as? [String: [String: Any]] ?? [:]
-            #expect(protocols["TLSv1.2"]?["cipherSuites"] as? [String]
-                == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
+            #expect(
+                protocols["TLSv1.2"]?["cipherSuites"] as? [String]
+                    == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"])
         }
     }
 
@@ -156,7 +171,8 @@ struct ScanCommandTests {
 struct ScanInputParsingTests {
     @Test func resolveOverrideForms() throws {
         let a = try ResolveOverride(parsing: "fe2.update.microsoft.com=127.0.0.1:8443")
-        #expect(a.host == "fe2.update.microsoft.com" && a.port == nil && a.address == "127.0.0.1" && a.addressPort == 8443)
+        #expect(
+            a.host == "fe2.update.microsoft.com" && a.port == nil && a.address == "127.0.0.1" && a.addressPort == 8443)
         #expect(a.applies(to: "FE2.update.microsoft.com", port: 443))
         let b = try ResolveOverride(parsing: "h.example:8443=[::1]:9443")
         #expect(b.port == 8443 && b.address == "::1" && b.addressPort == 9443)

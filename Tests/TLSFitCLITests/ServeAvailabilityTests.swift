@@ -15,8 +15,9 @@ struct ServeAvailabilityTests {
     /// An honest client completes its handshake within 3 s beside 100 idle connections (default limits).
     @Test func anHonestClientGetsThroughBesideAHundredIdleConnections() throws {
         let pki = TestPKI.shared
-        let server = try LocalTLSServer(hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
-                                        limits: ServerLimits(maxConnections: 64))
+        let server = try LocalTLSServer(
+            hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
+            limits: ServerLimits(maxConnections: 64))
         defer { server.stop() }
         var idle: [Int32] = []
         defer { idle.forEach { close($0) } }
@@ -24,8 +25,10 @@ struct ServeAvailabilityTests {
         #expect(idle.allSatisfy { $0 >= 0 })
         usleep(200_000)
         let started = Date()
-        let outcome = TLSClient.handshake(HandshakeRequest(host: TestPKI.updateHost, port: server.port, connectAddress: "127.0.0.1",
-                                                           timeout: 3, caFile: pki.caFile))
+        let outcome = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, port: server.port, connectAddress: "127.0.0.1",
+                timeout: 3, caFile: pki.caFile))
         let took = Date().timeIntervalSince(started)
         #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
         #expect(took < 3)
@@ -36,8 +39,9 @@ struct ServeAvailabilityTests {
     /// Slow clients too: connections that drip their ClientHello cannot hold every slot either.
     @Test func anHonestClientGetsThroughBesideDrippingConnections() throws {
         let pki = TestPKI.shared
-        let server = try LocalTLSServer(hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
-                                        limits: ServerLimits(maxConnections: 8, handshakeTimeout: 10, firstByteTimeout: 2))
+        let server = try LocalTLSServer(
+            hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
+            limits: ServerLimits(maxConnections: 8, handshakeTimeout: 10, firstByteTimeout: 2))
         defer { server.stop() }
         var slow: [Int32] = []
         defer { slow.forEach { close($0) } }
@@ -48,8 +52,10 @@ struct ServeAvailabilityTests {
         }
         usleep(300_000)
         let started = Date()
-        let outcome = TLSClient.handshake(HandshakeRequest(host: TestPKI.updateHost, port: server.port, connectAddress: "127.0.0.1",
-                                                           timeout: 3, caFile: pki.caFile))
+        let outcome = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, port: server.port, connectAddress: "127.0.0.1",
+                timeout: 3, caFile: pki.caFile))
         #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
         #expect(Date().timeIntervalSince(started) < 3)
         #expect(server.evictions >= 1)
@@ -58,8 +64,9 @@ struct ServeAvailabilityTests {
     /// Idle connections are closed after the first-byte deadline, so they give their slots back.
     @Test func idleConnectionsAreClosedAfterTheFirstByteDeadline() throws {
         let pki = TestPKI.shared
-        let server = try LocalTLSServer(hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
-                                        limits: ServerLimits(maxConnections: 8, handshakeTimeout: 10, firstByteTimeout: 0.5))
+        let server = try LocalTLSServer(
+            hosts: [VirtualHost(names: [], configuration: ServerConfiguration(credentials: [pki.rsaLeaf]))],
+            limits: ServerLimits(maxConnections: 8, handshakeTimeout: 10, firstByteTimeout: 0.5))
         defer { server.stop() }
         var idle: [Int32] = []
         defer { idle.forEach { close($0) } }
@@ -72,14 +79,16 @@ struct ServeAvailabilityTests {
     /// The release matcher runs once per distinct hello, not once per connection.
     @Test func theReleaseGuessIsCachedPerDistinctHello() throws {
         let cache = ReleaseGuessCache()
-        let config = try WindowsConfigReader.read([.init(name: "t.reg", bytes: Array("Windows Registry Editor Version 5.00\r\n\r\n".utf8))],
-                                                  release: .windows11)
+        let config = try WindowsConfigReader.read(
+            [.init(name: "t.reg", bytes: Array("Windows Registry Editor Version 5.00\r\n\r\n".utf8))],
+            release: .windows11)
         for _ in 0..<20 {
             // Each connection of one client: a new random, session id and key shares.
             var random = [UInt8](repeating: 0, count: 32)
             for i in random.indices { random[i] = UInt8.random(in: 0...255) }
-            let built = try WindowsClientHelloBuilder.build(profile: ClientProfile(config: config), serverName: "a.example", random: random,
-                                                            sessionID: random, keyShares: [0x001D: random, 0x0017: [4] + random + random])
+            let built = try WindowsClientHelloBuilder.build(
+                profile: ClientProfile(config: config), serverName: "a.example", random: random,
+                sessionID: random, keyShares: [0x001D: random, 0x0017: [4] + random + random])
             guard case .hello(let hello) = OfferedClientHello.parse(built.hello.encode()) else {
                 Issue.record("the hello does not parse")
                 return
@@ -106,6 +115,8 @@ struct ServeAvailabilityTests {
         #expect(refusals.count < 5, "\(refusals.count) refusal lines")
         kill(serve.process.processIdentifier, SIGTERM)
         serve.process.waitUntilExit()
-        #expect(serve.waitForLine(timeout: 3) { $0.contains("more connection(s) like this one, counted") } != nil, "\(serve.lines.suffix(5))")
+        #expect(
+            serve.waitForLine(timeout: 3) { $0.contains("more connection(s) like this one, counted") } != nil,
+            "\(serve.lines.suffix(5))")
     }
 }

@@ -39,7 +39,8 @@ final class ServeProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, port == 0, process.isRunning {
             if let line = lines.first(where: { $0.contains(" on 127.0.0.1:") }),
-               let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
+            {
                 port = Int(line[range].split(separator: ":")[1]) ?? 0
             }
             usleep(50_000)
@@ -83,7 +84,9 @@ func connectTCP(_ port: Int) -> Int32 {
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     return fd
 }
@@ -102,7 +105,9 @@ struct ServeCommandTests {
     /// most --max-connections of them, cuts each at --handshake-timeout, logs both, keeps its
     /// threads bounded and goes on serving.
     @Test func drippingAndFloodingClientsAreBoundedAndTheServerKeepsServing() throws {
-        let serve = try ServeProcess(["--profile", "windows-update", "--max-connections", "4", "--handshake-timeout", "2"])
+        let serve = try ServeProcess([
+            "--profile", "windows-update", "--max-connections", "4", "--handshake-timeout", "2",
+        ])
         defer { serve.stop() }
         try #require(serve.port > 0, "\(serve.lines)")
         let baseline = serve.threads
@@ -121,16 +126,20 @@ struct ServeCommandTests {
         var dripClosed = false
         for byte in TLSBytes.serverHello().prefix(5) {
             for fd in drips { _ = send(fd, [byte], 1, Int32(MSG_NOSIGNAL)) }
-            if drips.allSatisfy({ closedByPeer($0, within: 1) }) { dripClosed = true; break }
+            if drips.allSatisfy({ closedByPeer($0, within: 1) }) {
+                dripClosed = true
+                break
+            }
         }
         #expect(dripClosed)
         #expect(Date().timeIntervalSince(start) < 2 + 1.5)
         #expect(serve.waitForLine { $0.contains("-> timeout:") } != nil, "\(serve.lines)")
         // Capacity is back: a real client is served.
         usleep(300_000)
-        let outcome = TLSClient.handshake(HandshakeRequest(
-            host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port, timeout: 5,
-            verifyCertificate: false))
+        let outcome = TLSClient.handshake(
+            HandshakeRequest(
+                host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port, timeout: 5,
+                verifyCertificate: false))
         #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
         #expect(serve.process.isRunning)
     }
@@ -142,20 +151,26 @@ struct ServeCommandTests {
         defer { serve.stop() }
         try #require(serve.port > 0)
         // Windows 10's signature algorithms, in Schannel's order.
-        let windows10 = "RSA+SHA256:RSA+SHA384:RSA+SHA1:ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA1:DSA+SHA1:RSA+SHA512:ECDSA+SHA512"
-        let ok = TLSClient.handshake(HandshakeRequest(
-            host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port, sni: "fe2.update.microsoft.com",
-            maxVersion: .tls12, cipherString: "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256", signatureAlgorithms: windows10,
-            timeout: 5, verifyCertificate: false))
+        let windows10 =
+            "RSA+SHA256:RSA+SHA384:RSA+SHA1:ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA1:DSA+SHA1:RSA+SHA512:ECDSA+SHA512"
+        let ok = TLSClient.handshake(
+            HandshakeRequest(
+                host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port,
+                sni: "fe2.update.microsoft.com",
+                maxVersion: .tls12, cipherString: "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256",
+                signatureAlgorithms: windows10,
+                timeout: 5, verifyCertificate: false))
         #expect(ok.failure == nil, "\(String(describing: ok.failure))")
         let line = try #require(serve.waitForLine { $0.contains("-> TLSv1.2") }, "\(serve.lines)")
         #expect(line.contains("SNI fe2.update.microsoft.com"))
         #expect(line.contains("offered TLSv1.2, 3 suites"), "two suites and the renegotiation SCSV: \(line)")
         #expect(line.contains("Windows 10"), "\(line)")
         // A client whose suites the profile does not take: refused, with OpenSSL's reason.
-        _ = TLSClient.handshake(HandshakeRequest(
-            host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port, maxVersion: .tls12,
-            cipherString: "ECDHE-ECDSA-CHACHA20-POLY1305", timeout: 5, verifyCertificate: false))
+        _ = TLSClient.handshake(
+            HandshakeRequest(
+                host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: serve.port,
+                maxVersion: .tls12,
+                cipherString: "ECDHE-ECDSA-CHACHA20-POLY1305", timeout: 5, verifyCertificate: false))
         let refused = try #require(serve.waitForLine { $0.contains("-> refused") }, "\(serve.lines)")
         #expect(refused.contains("no shared cipher"), "\(refused)")
         #expect(refused.contains("not a known Windows hello"), "\(refused)")
@@ -164,7 +179,8 @@ struct ServeCommandTests {
     static func profile(_ host: String, _ versions: [TLSVersion: [String]]) -> ServerProfile {
         var protocols: [String: ProtocolSupport] = [:]
         for version in TLSVersion.allCases {
-            protocols[version.rawValue] = ProtocolSupport(accepted: versions[version] != nil, cipherSuites: versions[version] ?? [])
+            protocols[version.rawValue] = ProtocolSupport(
+                accepted: versions[version] != nil, cipherSuites: versions[version] ?? [])
         }
         return ServerProfile(host: host, port: 443, source: "scan", protocols: protocols)
     }
@@ -184,9 +200,10 @@ struct ServeCommandTests {
         defer { serve.stop() }
         try #require(serve.port > 0, "\(serve.lines)")
         for (host, version) in [("old.example", TLSVersion.tls12), ("new.example", .tls13)] {
-            let outcome = TLSClient.handshake(HandshakeRequest(
-                host: host, connectAddress: "127.0.0.1", connectPort: serve.port, sni: host, timeout: 5,
-                caFile: dir.appendingPathComponent("ca.pem").path))
+            let outcome = TLSClient.handshake(
+                HandshakeRequest(
+                    host: host, connectAddress: "127.0.0.1", connectPort: serve.port, sni: host, timeout: 5,
+                    caFile: dir.appendingPathComponent("ca.pem").path))
             #expect(outcome.failure == nil, "\(host): \(String(describing: outcome.failure))")
             #expect(outcome.negotiated.version == version, "\(host)")
             #expect(outcome.certificate?.chain.first?.subjectAlternativeNames.contains("DNS:\(host)") == true)
@@ -200,15 +217,19 @@ struct ServeCommandTests {
         let twice = dir.appendingPathComponent("twice.json").path
         var second = Self.profile("a.example", [.tls12: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]])
         second.port = 8443
-        try ServerProfileStore.encode([Self.profile("a.example", [.tls12: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]]), second])
-            .write(toFile: twice, atomically: true, encoding: .utf8)
+        try ServerProfileStore.encode([
+            Self.profile("a.example", [.tls12: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]]), second,
+        ])
+        .write(toFile: twice, atomically: true, encoding: .utf8)
         let result = try CLI.run(["serve", "--profile", twice, "--port", "0"], timeout: 20)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("a.example appears twice"), "\(result.stderr)")
         let dead = dir.appendingPathComponent("dead.json").path
-        try ServerProfileStore.encode([Self.profile("ok.example", [.tls12: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]]),
-                                       Self.profile("dead.example", [:])])
-            .write(toFile: dead, atomically: true, encoding: .utf8)
+        try ServerProfileStore.encode([
+            Self.profile("ok.example", [.tls12: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]]),
+            Self.profile("dead.example", [:]),
+        ])
+        .write(toFile: dead, atomically: true, encoding: .utf8)
         let refused = try CLI.run(["serve", "--profile", dead, "--port", "0"], timeout: 20)
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("dead.example accepts no protocol"), "\(refused.stderr)")
@@ -246,8 +267,10 @@ struct ServeCommandTests {
         }
         // Each handshake writes a log line into the closed pipe.
         for i in 0..<3 {
-            let outcome = TLSClient.handshake(HandshakeRequest(
-                host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: port, timeout: 5, verifyCertificate: false))
+            let outcome = TLSClient.handshake(
+                HandshakeRequest(
+                    host: "fe2.update.microsoft.com", connectAddress: "127.0.0.1", connectPort: port, timeout: 5,
+                    verifyCertificate: false))
             #expect(outcome.failure == nil, "handshake \(i): \(String(describing: outcome.failure))")
         }
         #expect(process.isRunning, "the server is still running")

@@ -33,13 +33,21 @@ import Testing
     }
 
     @Test func translateOpenSSLToGPOForWindows7() throws {
-        let result = try CLI.run(["suites", "translate", "--to", "gpo", "--windows", "win7", "ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384"])
+        let result = try CLI.run([
+            "suites", "translate", "--to", "gpo", "--windows", "win7", "ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
-        #expect(result.stdout == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_RSA_WITH_AES_256_GCM_SHA384\n")
+        #expect(
+            result.stdout
+                == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_RSA_WITH_AES_256_GCM_SHA384\n"
+        )
     }
 
     @Test func translateJSONShape() throws {
-        let result = try CLI.run(["suites", "translate", "--to", "openssl", "--format", "json", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA"])
+        let result = try CLI.run([
+            "suites", "translate", "--to", "openssl", "--format", "json",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try CLI.json(result)
         #expect(json["schemaVersion"] as? Int == 1)
@@ -66,7 +74,9 @@ import Testing
     }
 
     @Test func translateRoundTripThroughGPOAndBack() throws {
-        let gpo = try CLI.run(["suites", "translate", "--to", "gpo", "ECDHE-ECDSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:AES128-SHA"])
+        let gpo = try CLI.run([
+            "suites", "translate", "--to", "gpo", "ECDHE-ECDSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:AES128-SHA",
+        ])
         #expect(gpo.exitCode == 0)
         let back = try CLI.run(["suites", "translate", "--to", "openssl", gpo.stdout])
         #expect(back.exitCode == 0, "\(back.stderr)")
@@ -80,7 +90,9 @@ import Testing
     }
 
     @Test func translateWarnsAboutSuitesWindowsLacks() throws {
-        let result = try CLI.run(["suites", "translate", "--to", "gpo", "--windows", "windows-7", "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA"])
+        let result = try CLI.run([
+            "suites", "translate", "--to", "gpo", "--windows", "windows-7", "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA",
+        ])
         #expect(result.exitCode == 0)
         #expect(result.stdout == "TLS_RSA_WITH_AES_128_CBC_SHA\n")
         #expect(result.stderr.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
@@ -131,14 +143,20 @@ import Testing
         // Wrapped at 80 columns: compare the words.
         let words = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("slscr.update.microsoft.com:443 (https) service-locator; contacted by: windows-10+"))
-        #expect(words.contains("built-in profile 'slscr': ECDSA certificate, Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018"))
+        #expect(
+            words.contains(
+                "built-in profile 'slscr': ECDSA certificate, Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018"
+            ))
         #expect(text.stdout.contains("refusal: DOCUMENTED (2020-08)"))
         #expect(text.stdout.contains("download.windowsupdate.com:80 (http)"))
-        let json = try CLI.json(try CLI.run(["suites", "hosts", "--role", "wsus", "--windows", "2012r2", "--format", "json"]))
+        let json = try CLI.json(
+            try CLI.run(["suites", "hosts", "--role", "wsus", "--windows", "2012r2", "--format", "json"]))
         let hosts = try #require(json["hosts"] as? [[String: Any]])
         #expect(hosts.map { $0["host"] as? String } == ["sws.update.microsoft.com", "download.windowsupdate.com"])
         #expect(hosts[0]["refusal"] as? String == "reset")
-        #expect((hosts[0]["facts"] as? [[String: Any]])?.first { $0["name"] as? String == "suites" }?["confidence"] as? String == "documented")
+        #expect(
+            (hosts[0]["facts"] as? [[String: Any]])?.first { $0["name"] as? String == "suites" }?["confidence"]
+                as? String == "documented")
         #expect(hosts[1]["profile"] is NSNull)
         #expect((json["patterns"] as? [String])?.contains("*.update.microsoft.com") == true)
     }
@@ -148,18 +166,21 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("policy.reg").path
-        try "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
+        try
+            "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\r\n\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\r\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let out = try CLI.run(["config", file, "--windows", "win10"])
         #expect(out.exitCode == 0)
         // Too wide for 80 columns: one block per host.
-        #expect(out.stdout.contains("""
-              slscr.update.microsoft.com (client)
-                certificate: ECDSA, Microsoft ECC Product Root Certificate Authority 2018
-                suites known: documented 2024-09-12
-                predicted: FAILS no-shared-cipher
+        #expect(
+            out.stdout.contains(
+                """
+                  slscr.update.microsoft.com (client)
+                    certificate: ECDSA, Microsoft ECC Product Root Certificate Authority 2018
+                    suites known: documented 2024-09-12
+                    predicted: FAILS no-shared-cipher
 
-            """))
+                """))
         #expect(out.stdout.contains(".NET Framework (WSUS sync) offers:"))
     }
 }

@@ -8,8 +8,10 @@ import Testing
 @Suite("terminal width")
 struct TerminalWidthTests {
     /// Runs tlsfit on a pseudo-terminal of `columns` columns (0: the terminal reports no width).
-    static func runOnTerminal(_ arguments: [String], columns: Int, environment extra: [String: String] = [:],
-                              currentDirectory: URL? = nil) throws -> CLIResult {
+    static func runOnTerminal(
+        _ arguments: [String], columns: Int, environment extra: [String: String] = [:],
+        currentDirectory: URL? = nil
+    ) throws -> CLIResult {
         let script = """
             import os, pty, sys, struct, fcntl, termios
             cols = int(sys.argv[1])
@@ -33,8 +35,10 @@ struct TerminalWidthTests {
             sys.exit(os.waitstatus_to_exitcode(status))
             """
         // COLUMNS is removed (an empty value) unless the test sets it: the terminal's size decides.
-        var result = try CLI.runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, String(columns), CLI.executableURL.path] + arguments,
-                                        currentDirectory: currentDirectory, environment: ["COLUMNS": ""].merging(extra) { _, new in new })
+        var result = try CLI.runProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            ["-c", script, String(columns), CLI.executableURL.path] + arguments,
+            currentDirectory: currentDirectory, environment: ["COLUMNS": ""].merging(extra) { _, new in new })
         result.stdout = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
         return result
     }
@@ -53,7 +57,8 @@ struct TerminalWidthTests {
     }
 
     static let windows = WindowsConfigCommandTests.self
-    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("docs/examples")
 
     static var configRuns: [[String]] {
@@ -73,7 +78,8 @@ struct TerminalWidthTests {
             #expect(overlong(result.stdout, width: columns) == [], "\(arguments) on a terminal of \(columns) columns")
         }
         // A terminal that reports no width: COLUMNS.
-        let columns = try runOnTerminal(arguments, columns: 0, environment: ["COLUMNS": "100"], currentDirectory: currentDirectory)
+        let columns = try runOnTerminal(
+            arguments, columns: 0, environment: ["COLUMNS": "100"], currentDirectory: currentDirectory)
         #expect(columns.exitCode == exitCode)
         #expect(overlong(columns.stdout, width: 100) == [], "\(arguments) with COLUMNS=100")
         // Not a terminal: 80, whatever COLUMNS says.
@@ -90,7 +96,8 @@ struct TerminalWidthTests {
     @Test func configHostsTableChangesLayout() throws {
         let arguments = Self.configRuns[0]
         let wide = try Self.runOnTerminal(arguments, columns: 200)
-        #expect(wide.stdout.contains("  host  ") || wide.stdout.split(separator: "\n").contains { $0.hasPrefix("  host ") })
+        #expect(
+            wide.stdout.contains("  host  ") || wide.stdout.split(separator: "\n").contains { $0.hasPrefix("  host ") })
         let narrow = try Self.runOnTerminal(arguments, columns: 80)
         #expect(!narrow.stdout.split(separator: "\n").contains { $0.hasPrefix("  host ") })
         #expect(narrow.stdout.contains("  slscr.update.microsoft.com (client)\n    certificate: "))
@@ -99,17 +106,24 @@ struct TerminalWidthTests {
 
     @Test func reportFitsTheTerminal() throws {
         try Self.check(ReportCommandTests.goldenArguments, exitCode: 1, currentDirectory: ReportCommandTests.fixtures)
-        try Self.check(["report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline", "--server-profile", "windows-update"],
-                       exitCode: 0, currentDirectory: ReportCommandTests.fixtures)
+        try Self.check(
+            [
+                "report", "--candidate", "balanced.reg", "--windows", "server-2022", "--offline", "--server-profile",
+                "windows-update",
+            ],
+            exitCode: 0, currentDirectory: ReportCommandTests.fixtures)
     }
 
     /// The matrix stays a table where it fits and becomes one block per release where it does not.
     @Test func reportMatrixChangesLayout() throws {
-        let arguments = ["report", "--candidate", "no-legacy.reg", "--windows", "server-2022", "--offline",
-                         "--server-profile", "servers.json", "modern.contoso.test"]
+        let arguments = [
+            "report", "--candidate", "no-legacy.reg", "--windows", "server-2022", "--offline",
+            "--server-profile", "servers.json", "modern.contoso.test",
+        ]
         let wide = try Self.runOnTerminal(arguments, columns: 200, currentDirectory: ReportCommandTests.fixtures)
         #expect(wide.stdout.contains("  release  "))
-        let narrow = try Self.runOnTerminal(ReportCommandTests.goldenArguments, columns: 80, currentDirectory: ReportCommandTests.fixtures)
+        let narrow = try Self.runOnTerminal(
+            ReportCommandTests.goldenArguments, columns: 80, currentDirectory: ReportCommandTests.fixtures)
         #expect(!narrow.stdout.contains("  release  "))
         #expect(narrow.stdout.contains("  server-2022:\n    fe2.update.microsoft.com:443  "))
     }
@@ -117,7 +131,9 @@ struct TerminalWidthTests {
     @Test func helloFitsTheTerminal() throws {
         try Self.check(["hello", "--windows", "windows-10-22h2"])
         try Self.check(["hello", "--windows", "windows-7"])
-        try Self.check(["hello", "--windows", "windows-11", "--config", Self.examples.appendingPathComponent("policy.reg").path])
+        try Self.check([
+            "hello", "--windows", "windows-11", "--config", Self.examples.appendingPathComponent("policy.reg").path,
+        ])
         try Self.check(["hello", "--decode", "@" + Self.examples.appendingPathComponent("ie11-win7.hex").path])
     }
 
@@ -126,7 +142,8 @@ struct TerminalWidthTests {
         let arguments = ["hello", "--windows", "windows-10-22h2"]
         let hex = try CLI.run(arguments + ["--format", "hex"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let narrow = try Self.runOnTerminal(arguments, columns: 60).stdout
-        let shown = narrow.components(separatedBy: "\nHex (").last?.split(separator: "\n").dropFirst()
+        let shown =
+            narrow.components(separatedBy: "\nHex (").last?.split(separator: "\n").dropFirst()
             .map { $0.trimmingCharacters(in: .whitespaces) }.joined() ?? ""
         #expect(!hex.isEmpty)
         #expect(shown == hex)
@@ -155,11 +172,17 @@ struct TerminalWidthTests {
         let host = "fe2.update.microsoft.com"
         let ca = dir.appendingPathComponent("ca.pem").path
         try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca])
-        try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca, "--windows", "windows-10-22h2"])
-        try Self.check(["probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca,
-                        "--ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"], exitCode: 1)
+        try Self.check([
+            "probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca, "--windows", "windows-10-22h2",
+        ])
+        try Self.check(
+            [
+                "probe", host, "--connect", "127.0.0.1:\(serve.port)", "--ca-file", ca,
+                "--ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            ], exitCode: 1)
         try Self.check(["scan", host, "--resolve", "\(host)=127.0.0.1:\(serve.port)", "--ca-file", ca])
-        let narrow = try Self.runOnTerminal(["scan", host, "--resolve", "\(host)=127.0.0.1:\(serve.port)", "--ca-file", ca], columns: 80)
+        let narrow = try Self.runOnTerminal(
+            ["scan", host, "--resolve", "\(host)=127.0.0.1:\(serve.port)", "--ca-file", ca], columns: 80)
         #expect(narrow.stdout.contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
     }
 }

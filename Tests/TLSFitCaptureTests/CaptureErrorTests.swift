@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCapture
 
 /// Files that are not captures, or captures the reader cannot use: one clear error naming the file.
@@ -55,13 +56,18 @@ struct CaptureErrorTests {
         let failure = try #require(error(path))
         #expect(failure.code == .notACapture)
         #expect(failure.description.hasPrefix(path + ": not a pcap or pcapng capture file"))
-        #expect(failure.reason.hasSuffix("; if it is a pktmon .etl file, convert it first: pktmon etl2pcap FILE.etl -o FILE.pcapng"))
+        #expect(
+            failure.reason.hasSuffix(
+                "; if it is a pktmon .etl file, convert it first: pktmon etl2pcap FILE.etl -o FILE.pcapng"))
     }
 
     @Test(arguments: [
         ("gzip", [0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0, count: 60), "a gzip-compressed file"),
         ("zip", Array("PK".utf8) + [3, 4] + [UInt8](repeating: 0, count: 60), "a zip archive"),
-        ("netmon", Array("GMBU".utf8) + [0, 2] + [UInt8](repeating: 0, count: 60), "a Microsoft Network Monitor capture"),
+        (
+            "netmon", Array("GMBU".utf8) + [0, 2] + [UInt8](repeating: 0, count: 60),
+            "a Microsoft Network Monitor capture"
+        ),
     ])
     func namesWhatTheFileIs(name: String, bytes: [UInt8], what: String) throws {
         let path = try write(bytes, "\(name).cap")
@@ -94,8 +100,10 @@ struct CaptureErrorTests {
 
     /// Packets, but none a TCP segment: said, so an empty answer is not mistaken for "no hello sent".
     @Test func captureWithoutTCP() throws {
-        let arp = WrittenPacket(timestamp: 1, data: [UInt8](repeating: 0xFF, count: 12) + [0x08, 0x06] + [UInt8](repeating: 0, count: 28))
-        let contents = try CaptureReader.read(path: try write(CaptureFileWriter.pcap([arp, arp], linkType: .ethernet), "arp.pcap"))
+        let arp = WrittenPacket(
+            timestamp: 1, data: [UInt8](repeating: 0xFF, count: 12) + [0x08, 0x06] + [UInt8](repeating: 0, count: 28))
+        let contents = try CaptureReader.read(
+            path: try write(CaptureFileWriter.pcap([arp, arp], linkType: .ethernet), "arp.pcap"))
         #expect(contents.clientHellos.isEmpty)
         #expect(contents.warnings.map(\.message).first?.hasPrefix("none of the 2 packets is a TCP segment") == true)
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TLSFitCapture
 
 /// Writes packets into pcap and pcapng containers, so a real capture can be turned into other

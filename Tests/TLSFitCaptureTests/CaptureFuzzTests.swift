@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCapture
 
 /// A small deterministic generator (SplitMix64), so a failing case can be replayed from its seed.
@@ -41,11 +42,18 @@ struct CaptureFuzzTests {
         var packets: [WrittenPacket] = []
         for connection in 0..<3 {
             let port = UInt16(50000 + connection)
-            let hello = Hellos.split(Hellos.simple(serverName: "seed\(connection).example", seed: UInt8(connection)), recordSize: 90)
-            packets.append(WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 999, flags: 0x02, payload: [])))
+            let hello = Hellos.split(
+                Hellos.simple(serverName: "seed\(connection).example", seed: UInt8(connection)), recordSize: 90)
+            packets.append(
+                WrittenPacket(
+                    timestamp: 1,
+                    data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 999, flags: 0x02, payload: [])))
             var sequence: UInt32 = 1000
             for chunk in Hellos.chunks(hello, size: 70) {
-                packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: sequence, payload: chunk)))
+                packets.append(
+                    WrittenPacket(
+                        timestamp: 2,
+                        data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: sequence, payload: chunk)))
                 sequence &+= UInt32(chunk.count)
             }
         }
@@ -79,7 +87,8 @@ struct CaptureFuzzTests {
     /// Byte flips, cuts, insertions and repeated chunks of pcap and pcapng files.
     @Test(arguments: [false, true])
     func mutatedFiles(pcapng: Bool) throws {
-        let seed = pcapng
+        let seed =
+            pcapng
             ? CaptureFileWriter.pcapng(Self.seedPackets(), linkType: .ethernet)
             : CaptureFileWriter.pcap(Self.seedPackets(), linkType: .ethernet)
         var random = SeededGenerator(seed: pcapng ? 2 : 1)
@@ -93,11 +102,16 @@ struct CaptureFuzzTests {
                 case 0: bytes[at] ^= UInt8.random(in: 1...255, using: &random)
                 case 1: bytes[at] = [0x00, 0xFF, 0x7F, 0x80, 0x16, 0x01][Int.random(in: 0..<6, using: &random)]
                 case 2: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...64, using: &random)))
-                case 3: bytes.insert(contentsOf: (0..<Int.random(in: 1...16, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }, at: at)
+                case 3:
+                    bytes.insert(
+                        contentsOf: (0..<Int.random(in: 1...16, using: &random)).map { _ in
+                            UInt8.random(in: 0...255, using: &random)
+                        }, at: at)
                 case 4: bytes = Array(bytes[..<at])
                 default:
                     let length = min(bytes.count - at, Int.random(in: 1...300, using: &random))
-                    bytes.insert(contentsOf: bytes[at..<(at + length)], at: Int.random(in: 0...bytes.count, using: &random))
+                    bytes.insert(
+                        contentsOf: bytes[at..<(at + length)], at: Int.random(in: 0...bytes.count, using: &random))
                 }
             }
             _ = try read(bytes, at: directory.appendingPathComponent("mutated-\(round)").path)
@@ -109,12 +123,16 @@ struct CaptureFuzzTests {
         var random = SeededGenerator(seed: 3)
         let directory = try captureDirectory()
         let headers: [[UInt8]] = [
-            [], Array(CaptureFileWriter.pcap([], linkType: .ethernet)), Array(CaptureFileWriter.pcap([], linkType: .raw)),
-            Array(CaptureFileWriter.pcapng([], linkType: .linuxSLL2)), Array(CaptureFileWriter.pcapng([], linkType: .null)),
+            [], Array(CaptureFileWriter.pcap([], linkType: .ethernet)),
+            Array(CaptureFileWriter.pcap([], linkType: .raw)),
+            Array(CaptureFileWriter.pcapng([], linkType: .linuxSLL2)),
+            Array(CaptureFileWriter.pcapng([], linkType: .null)),
         ]
         for round in 0..<250 {
             let header = headers[round % headers.count]
-            let body = (0..<Int.random(in: 0...3000, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let body = (0..<Int.random(in: 0...3000, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             _ = try read(header + body, at: directory.appendingPathComponent("random-\(round)").path)
         }
     }
@@ -129,16 +147,21 @@ struct CaptureFuzzTests {
             var frame: [UInt8]
             if Bool.random(using: &random) {
                 var payload: [UInt8] = [0x16, 0x03, UInt8.random(in: 0...5, using: &random)]
-                payload += (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                payload += (0..<Int.random(in: 0...200, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
                 frame = SyntheticFrame.tcp(
                     source: (UInt32.random(in: 0...3, using: &random), UInt16.random(in: 1...40, using: &random)),
-                    sequence: UInt32.random(in: 0...600, using: &random), flags: UInt8.random(in: 0...255, using: &random),
+                    sequence: UInt32.random(in: 0...600, using: &random),
+                    flags: UInt8.random(in: 0...255, using: &random),
                     payload: payload)
                 for _ in 0..<Int.random(in: 0...3, using: &random) {
                     frame[Int.random(in: 0..<frame.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
                 }
             } else {
-                frame = (0..<Int.random(in: 0...120, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                frame = (0..<Int.random(in: 0...120, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             }
             let link = links[Int.random(in: 0..<links.count, using: &random)]
             assembler.add(PacketDecoder.decode(frame, link: link), number: number, timestamp: 0)
@@ -157,14 +180,20 @@ struct CaptureFuzzTests {
             packets.append(
                 WrittenPacket(
                     timestamp: 1,
-                    data: SyntheticFrame.tcp(source: (0x0A00_0000 + UInt32(stream), 40000), sequence: 7, payload: partial)))
+                    data: SyntheticFrame.tcp(
+                        source: (0x0A00_0000 + UInt32(stream), 40000), sequence: 7, payload: partial)))
         }
         let hello = Hellos.simple(serverName: "last.example")
-        packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(source: (0x0B00_0001, 1234), sequence: 1, payload: hello)))
+        packets.append(
+            WrittenPacket(
+                timestamp: 2, data: SyntheticFrame.tcp(source: (0x0B00_0001, 1234), sequence: 1, payload: hello)))
         let path = try captureDirectory().appendingPathComponent("many.pcap").path
         let contents = try #require(try read(CaptureFileWriter.pcap(packets, linkType: .ethernet), at: path))
         #expect(contents.clientHellos.map(\.bytes) == [hello])
-        #expect(contents.warnings.contains { $0.message.contains("stopped following") && $0.message.contains("more than 1024 open at once") })
+        #expect(
+            contents.warnings.contains {
+                $0.message.contains("stopped following") && $0.message.contains("more than 1024 open at once")
+            })
         #expect(contents.warnings.count <= 104)
     }
 
@@ -176,7 +205,9 @@ struct CaptureFuzzTests {
         packets.append(WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 1, payload: Array(hello[..<20]))))
         for index in 0..<1200 {
             // Each frame carries 8 KB after its IP packet (as padding): only the payload byte counts.
-            let frame = SyntheticFrame.tcp(sequence: 40 + 2 * UInt32(index), payload: [0x41]) + [UInt8](repeating: 0, count: 8000)
+            let frame =
+                SyntheticFrame.tcp(sequence: 40 + 2 * UInt32(index), payload: [0x41])
+                + [UInt8](repeating: 0, count: 8000)
             packets.append(WrittenPacket(timestamp: 2, data: frame))
         }
         let start = Date()
@@ -184,7 +215,10 @@ struct CaptureFuzzTests {
         let contents = try #require(try read(CaptureFileWriter.pcap(packets, linkType: .ethernet), at: path))
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(contents.clientHellos.isEmpty)
-        #expect(contents.warnings.map(\.message) == ["10.0.0.5:49712 -> 20.1.2.3:443: an incomplete ClientHello (20 bytes of a \(hello.count - 5)-byte handshake message): segments are missing from the capture"])
+        #expect(
+            contents.warnings.map(\.message) == [
+                "10.0.0.5:49712 -> 20.1.2.3:443: an incomplete ClientHello (20 bytes of a \(hello.count - 5)-byte handshake message): segments are missing from the capture"
+            ])
     }
 
     /// A hello that declares more than the reader follows, and one spread over 1-byte records.
@@ -220,7 +254,8 @@ struct SyntheticStreamTests {
         let contents = try read([
             WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 100, flags: 0x02, payload: [])),
             WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: 101, payload: first)),
-            WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(sequence: 101 + UInt32(first.count), flags: 0x11, payload: [])),
+            WrittenPacket(
+                timestamp: 3, data: SyntheticFrame.tcp(sequence: 101 + UInt32(first.count), flags: 0x11, payload: [])),
             WrittenPacket(timestamp: 4, data: SyntheticFrame.tcp(sequence: 90_000, flags: 0x02, payload: [])),
             WrittenPacket(timestamp: 5, data: SyntheticFrame.tcp(sequence: 90_001, payload: second)),
         ])
@@ -234,7 +269,9 @@ struct SyntheticStreamTests {
     @Test func sequenceNumbersWrap() throws {
         let hello = Hellos.simple(serverName: "wrap.example", suites: Array(0xC000...0xC030))
         let chunks = Hellos.chunks(hello, size: 50)
-        var packets = [WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: UInt32.max - 70, flags: 0x02, payload: []))]
+        var packets = [
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: UInt32.max - 70, flags: 0x02, payload: []))
+        ]
         var sequence = UInt32.max - 69
         for chunk in chunks {
             packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: sequence, payload: chunk)))
@@ -252,16 +289,25 @@ struct SyntheticStreamTests {
         let hello = Hellos.simple(serverName: "tunnel.example")
         let stream = Array("CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n".utf8) + hello
         let cuts = [4, 40, 60, 70]
-        var packets: [WrittenPacket] = [WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 0, flags: 0x02, payload: []))]
+        var packets: [WrittenPacket] = [
+            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 0, flags: 0x02, payload: []))
+        ]
         var previous = 0
         for cut in cuts + [stream.count] {
-            packets.append(WrittenPacket(timestamp: 2, data: SyntheticFrame.tcp(sequence: 1 + UInt32(previous), payload: Array(stream[previous..<cut]))))
+            packets.append(
+                WrittenPacket(
+                    timestamp: 2,
+                    data: SyntheticFrame.tcp(sequence: 1 + UInt32(previous), payload: Array(stream[previous..<cut]))))
             previous = cut
         }
         // A CONNECT that never carries a hello (the proxy refused it), on another connection.
         let refused = Array("CONNECT other.example:443 HTTP/1.1\r\n\r\n".utf8)
-        packets.append(WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 0, flags: 0x02, payload: [])))
-        packets.append(WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 1, flags: 0x19, payload: refused)))
+        packets.append(
+            WrittenPacket(timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 0, flags: 0x02, payload: []))
+        )
+        packets.append(
+            WrittenPacket(
+                timestamp: 3, data: SyntheticFrame.tcp(source: (9, 9), sequence: 1, flags: 0x19, payload: refused)))
         let contents = try read(packets)
         #expect(contents.clientHellos.map(\.bytes) == [hello])
         #expect(contents.clientHellos.first?.proxyConnectTarget == "tunnel.example:443")
@@ -272,13 +318,19 @@ struct SyntheticStreamTests {
     /// A server's answer (ServerHello) and other protocols are not ClientHellos; a TLS stream
     /// joined after its hello is not one either.
     @Test func onlyClientHellos() throws {
-        let serverHello: [UInt8] = [0x16, 0x03, 0x03, 0x00, 0x30, 0x02, 0x00, 0x00, 0x2C] + [UInt8](repeating: 3, count: 44)
+        let serverHello: [UInt8] =
+            [0x16, 0x03, 0x03, 0x00, 0x30, 0x02, 0x00, 0x00, 0x2C] + [UInt8](repeating: 3, count: 44)
         let applicationData: [UInt8] = [0x17, 0x03, 0x03, 0x00, 0x10] + [UInt8](repeating: 9, count: 16)
         let contents = try read([
-            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(source: (0x1401_0203, 443), destination: (0x0A00_0005, 5000), sequence: 1, payload: serverHello)),
+            WrittenPacket(
+                timestamp: 1,
+                data: SyntheticFrame.tcp(
+                    source: (0x1401_0203, 443), destination: (0x0A00_0005, 5000), sequence: 1, payload: serverHello)),
             WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 1, flags: 0x02, payload: [])),
-            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(sequence: 2, payload: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))),
-            WrittenPacket(timestamp: 1, data: SyntheticFrame.tcp(source: (7, 7), sequence: 5, payload: applicationData)),
+            WrittenPacket(
+                timestamp: 1, data: SyntheticFrame.tcp(sequence: 2, payload: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))),
+            WrittenPacket(
+                timestamp: 1, data: SyntheticFrame.tcp(source: (7, 7), sequence: 5, payload: applicationData)),
         ])
         #expect(contents.clientHellos.isEmpty)
         #expect(contents.warnings.isEmpty)

@@ -2,6 +2,7 @@ import Foundation
 import TLSFitCore
 import TLSFitHandshake
 import TLSFitTestSupport
+
 @testable import TLSFitCapture
 
 #if canImport(Glibc)
@@ -17,7 +18,8 @@ struct CaptureTestError: Error, CustomStringConvertible {
 let captureRoot: URL = {
     let temporary = FileManager.default.temporaryDirectory
     let prefix = "tlsfit-capture-tests-"
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+    where name.hasPrefix(prefix) {
         // A directory whose process is gone (kill with signal 0 only asks whether it exists).
         if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 {
             try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
@@ -99,7 +101,8 @@ final class TcpdumpCapture: @unchecked Sendable {
     init(path: String, interface: String = "lo", filter: String, snapshotLength: Int? = nil) throws {
         guard let tcpdump = ExternalServer.find("tcpdump") else {
             throw CaptureTestError(
-                "tcpdump is not installed: the capture tests take real captures with it (Debian: apt-get install tcpdump; .ci/run installs it)")
+                "tcpdump is not installed: the capture tests take real captures with it (Debian: apt-get install tcpdump; .ci/run installs it)"
+            )
         }
         self.path = path
         process = Process()
@@ -247,7 +250,9 @@ func send(_ chunks: [[UInt8]], to listener: SinkListener, pause: useconds_t = 20
         address.sin6_addr = in6addr_loopback
         address.sin6_port = in_port_t(UInt16(listener.port).bigEndian)
         connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
         }
     } else {
         var address = sockaddr_in()
@@ -255,10 +260,14 @@ func send(_ chunks: [[UInt8]], to listener: SinkListener, pause: useconds_t = 20
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(listener.port).bigEndian)
         connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
-    guard connected == 0 else { throw CaptureTestError("connect to \(listener.host):\(listener.port): \(String(cString: strerror(errno)))") }
+    guard connected == 0 else {
+        throw CaptureTestError("connect to \(listener.host):\(listener.port): \(String(cString: strerror(errno)))")
+    }
     var local = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     _ = withUnsafeMutablePointer(to: &local) {
@@ -282,7 +291,9 @@ enum Hellos {
     static func random(_ seed: UInt8) -> [UInt8] { (0..<32).map { UInt8(truncatingIfNeeded: Int($0) * 7 + Int(seed)) } }
 
     /// A TLS 1.2 ClientHello in one record, from the project's own hello builder.
-    static func simple(serverName: String?, suites: [UInt16] = [0xC02F, 0xC030, 0x009C, 0x002F], seed: UInt8 = 1) -> [UInt8] {
+    static func simple(serverName: String?, suites: [UInt16] = [0xC02F, 0xC030, 0x009C, 0x002F], seed: UInt8 = 1)
+        -> [UInt8]
+    {
         RawClientHello.build(version: .tls12, suites: suites, serverName: serverName, random: random(seed))
     }
 
@@ -342,7 +353,8 @@ func run(
     while process.isRunning, Date() < deadline { usleep(20_000) }
     if process.isRunning {
         stopProcess(process, grace: 1)
-        throw CaptureTestError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
+        throw CaptureTestError(
+            "\(executable) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
     }
     process.waitUntilExit()
     output.waitForEnd(timeout: 2)

@@ -57,9 +57,15 @@ import Testing
         var packets: [WrittenPacket] = []
         for (i, capture) in SchannelCapture.all.enumerated() {
             let port = UInt16(51000 + i)
-            packets.append(WrittenPacket(timestamp: capture.timestamp, data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 999, flags: 0x02, payload: [])))
-            packets.append(WrittenPacket(timestamp: capture.timestamp + 0.01,
-                                         data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 1000, payload: capture.hello.encode())))
+            packets.append(
+                WrittenPacket(
+                    timestamp: capture.timestamp,
+                    data: SyntheticFrame.tcp(source: (0x0A00_0005, port), sequence: 999, flags: 0x02, payload: [])))
+            packets.append(
+                WrittenPacket(
+                    timestamp: capture.timestamp + 0.01,
+                    data: SyntheticFrame.tcp(
+                        source: (0x0A00_0005, port), sequence: 1000, payload: capture.hello.encode())))
         }
         let path = try captureDirectory().appendingPathComponent("schannel-\(UUID().uuidString).pcap").path
         try Data(CaptureFileWriter.pcap(packets, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
@@ -78,7 +84,9 @@ import Testing
             let best = try #require((hello["matches"] as? [[String: Any]])?.first, "\(capture)")
             let releases = best["releases"] as? [String] ?? []
             #expect(releases.contains(capture.release), "\(capture): \(best)")
-            for other in capture.notReleases { #expect(!releases.contains(other), "\(capture): \(other) in \(releases)") }
+            for other in capture.notReleases {
+                #expect(!releases.contains(other), "\(capture): \(other) in \(releases)")
+            }
             #expect((best["stacks"] as? [String])?.contains(capture.stack) == true, "\(capture): \(best)")
             #expect(best["stack"] as? String != nil)
             let levels = best["patchLevels"] as? [String] ?? []
@@ -91,10 +99,16 @@ import Testing
             #expect(kinds.isSubset(of: capture.allowedDifferences), "\(capture): \(kinds)")
             if capture.allowedDifferences.isEmpty { #expect(best["identical"] as? Bool == true, "\(capture): \(best)") }
             // Never "not Schannel's order" for an order a modelled stack sends.
-            let details = (hello["matches"] as? [[String: Any]] ?? []).flatMap { ($0["differences"] as? [[String: Any]]) ?? [] }
-            #expect(!details.contains { ($0["detail"] as? String)?.contains("no modelled Schannel release") == true }, "\(capture)")
+            let details = (hello["matches"] as? [[String: Any]] ?? []).flatMap {
+                ($0["differences"] as? [[String: Any]]) ?? []
+            }
+            #expect(
+                !details.contains { ($0["detail"] as? String)?.contains("no modelled Schannel release") == true },
+                "\(capture)")
             if let note = capture.note {
-                #expect((hello["notes"] as? [String])?.contains { $0.contains(note) } == true, "\(capture): \(hello["notes"] ?? "")")
+                #expect(
+                    (hello["notes"] as? [String])?.contains { $0.contains(note) } == true,
+                    "\(capture): \(hello["notes"] ?? "")")
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import TLSFitHandshake
 import TLSFitTestSupport
 import Testing
+
 @testable import TLSFitCapture
 
 #if canImport(Glibc)
@@ -50,7 +51,10 @@ struct SampleCapture: Sendable {
         // B: one hello in 40-byte writes.
         let b = Hellos.simple(serverName: "b.example", suites: Array(0xC000...0xC040), seed: 2)
         let bChunks = Hellos.chunks(b, size: 40)
-        sent.append(Sent(hello: b, serverName: "b.example", clientPort: try send(bChunks, to: listener), segments: bChunks.count))
+        sent.append(
+            Sent(
+                hello: b, serverName: "b.example", clientPort: try send(bChunks, to: listener), segments: bChunks.count)
+        )
         // Plain HTTP on the same port: not a hello.
         try send([Array("GET / HTTP/1.0\r\nHost: x\r\n\r\n".utf8)], to: listener)
         // C: one hello in two records (the handshake header in the first), written in two pieces
@@ -65,7 +69,9 @@ struct SampleCapture: Sendable {
         let e = Hellos.large(size: 20000, serverName: "large.example")
         let eChunks = Hellos.chunks(e, size: 1400)
         sent.append(
-            Sent(hello: e, serverName: "large.example", clientPort: try send(eChunks, to: listener, pause: 5000), segments: eChunks.count))
+            Sent(
+                hello: e, serverName: "large.example", clientPort: try send(eChunks, to: listener, pause: 5000),
+                segments: eChunks.count))
         // G: through an HTTP proxy: a CONNECT refused with 407, a second one with credentials on
         // the same connection, then the hello (the listener plays the proxy and answers nothing).
         let g = Hellos.simple(serverName: TestPKI.updateHost, seed: 7)
@@ -113,11 +119,15 @@ struct LiveCaptureTests {
     /// Every hello the sample capture holds, byte for byte, with its addresses, SNI and packet.
     /// `joinedLate`: without the SYNs, a proxied hello whose segments come in reverse is whole
     /// before the CONNECT requests are seen, so it is read as a direct one from a single segment.
-    func expectSample(_ hellos: [CapturedClientHello], _ sample: SampleCapture, sameFrames: Bool = true, joinedLate: Bool = false) {
+    func expectSample(
+        _ hellos: [CapturedClientHello], _ sample: SampleCapture, sameFrames: Bool = true, joinedLate: Bool = false
+    ) {
         #expect(hellos.count == sample.sent.count)
         for (found, sent) in zip(hellos, sample.sent) {
             #expect(found.bytes == sent.hello, "the hello for \(sent.serverName)")
-            #expect(found.handshakeMessage.first == 1 && found.handshakeMessage.count == sent.hello.count - 5 * recordCount(sent.hello))
+            #expect(
+                found.handshakeMessage.first == 1
+                    && found.handshakeMessage.count == sent.hello.count - 5 * recordCount(sent.hello))
             #expect(found.serverName == sent.serverName)
             #expect(found.source == "127.0.0.1:\(sent.clientPort)")
             #expect(found.destination == "127.0.0.1:\(sample.serverPort)")
@@ -141,7 +151,8 @@ struct LiveCaptureTests {
         // The packet numbers are the frames that completed each hello: the frame's payload is the hello's end.
         let packets = try CaptureFileWriter.packets(of: sample.path)
         for hello in contents.clientHellos {
-            guard case .tcp(let segment) = PacketDecoder.decode(packets[hello.packetNumber - 1].data, link: .ethernet) else {
+            guard case .tcp(let segment) = PacketDecoder.decode(packets[hello.packetNumber - 1].data, link: .ethernet)
+            else {
                 Issue.record("packet \(hello.packetNumber) is not a TCP segment")
                 continue
             }
@@ -188,8 +199,11 @@ struct LiveCaptureTests {
         let sample = try SampleCapture.get()
         let result = try run(
             ExternalServer.find("tshark")!,
-            ["-r", sample.path, "-d", "tcp.port==\(sample.serverPort),tls", "-Y", "tls.handshake.type == 1", "-T", "fields",
-             "-e", "frame.number", "-e", "tls.handshake.extensions_server_name"])
+            [
+                "-r", sample.path, "-d", "tcp.port==\(sample.serverPort),tls", "-Y", "tls.handshake.type == 1", "-T",
+                "fields",
+                "-e", "frame.number", "-e", "tls.handshake.extensions_server_name",
+            ])
         #expect(result.status == 0, "\(result.error)")
         let rows = result.output.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         // Wireshark decodes TLS inside a CONNECT tunnel only after the proxy's "200" answer,
@@ -217,11 +231,20 @@ struct LiveCaptureTests {
         case .ipv4: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.raw), linkType: .ipv4), "IPV4")
         case .null: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.null), linkType: .null), "NULL")
         case .loop: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.loop), linkType: .loop), "LOOP")
-        case .linuxSLL: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.linuxSLL), linkType: .linuxSLL), "LINUX_SLL")
-        case .linuxSLL2: (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.linuxSLL2), linkType: .linuxSLL2), "LINUX_SLL2")
-        case .vlan: (file, name) = (CaptureFileWriter.pcap(rewrite { Reframe.vlan($0, double: false) }, linkType: .ethernet), "EN10MB")
-        case .qinq: (file, name) = (CaptureFileWriter.pcapng(rewrite { Reframe.vlan($0, double: true) }, linkType: .ethernet), "EN10MB")
-        case .ethernetTrailer: (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.trailer), linkType: .ethernet), "EN10MB")
+        case .linuxSLL:
+            (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.linuxSLL), linkType: .linuxSLL), "LINUX_SLL")
+        case .linuxSLL2:
+            (file, name) = (CaptureFileWriter.pcapng(rewrite(Reframe.linuxSLL2), linkType: .linuxSLL2), "LINUX_SLL2")
+        case .vlan:
+            (file, name) = (
+                CaptureFileWriter.pcap(rewrite { Reframe.vlan($0, double: false) }, linkType: .ethernet), "EN10MB"
+            )
+        case .qinq:
+            (file, name) = (
+                CaptureFileWriter.pcapng(rewrite { Reframe.vlan($0, double: true) }, linkType: .ethernet), "EN10MB"
+            )
+        case .ethernetTrailer:
+            (file, name) = (CaptureFileWriter.pcap(rewrite(Reframe.trailer), linkType: .ethernet), "EN10MB")
         }
         let path = try captureDirectory().appendingPathComponent("\(framing).cap").path
         try Data(file).write(to: URL(fileURLWithPath: path))
@@ -274,7 +297,8 @@ struct LiveCaptureTests {
         let sample = try SampleCapture.get()
         let packets = try CaptureFileWriter.packets(of: sample.path)
         let path = try captureDirectory().appendingPathComponent("twice.pcapng").path
-        try Data(CaptureFileWriter.pcapng(packets.flatMap { [$0, $0] }, linkType: .ethernet)).write(to: URL(fileURLWithPath: path))
+        try Data(CaptureFileWriter.pcapng(packets.flatMap { [$0, $0] }, linkType: .ethernet)).write(
+            to: URL(fileURLWithPath: path))
         let once = try CaptureReader.clientHellos(path: sample.path)
         let twice = try CaptureReader.clientHellos(path: path)
         expectSample(twice, sample)
@@ -293,7 +317,9 @@ struct LiveCaptureTests {
             try Data(whole[..<length]).write(to: URL(fileURLWithPath: path))
             let contents = try CaptureReader.read(path: path)
             #expect(Array(full.prefix(contents.clientHellos.count)) == contents.clientHellos, "cut at \(length)")
-            if contents.warnings.contains(where: { $0.message.contains("ends in the middle of a packet") }) { sawWarning = true }
+            if contents.warnings.contains(where: { $0.message.contains("ends in the middle of a packet") }) {
+                sawWarning = true
+            }
         }
         #expect(sawWarning)
         // Cut inside the header: not a capture.
@@ -336,8 +362,16 @@ struct LiveCaptureTests {
         // The same IPv6 packets as raw IP and behind BSD loopback headers (AF_INET6 = 30, macOS).
         let original = try CaptureFileWriter.packets(of: path)
         for (file, name) in [
-            (CaptureFileWriter.pcap(original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.raw($0.data)) }, linkType: .raw), "v6-raw.pcap"),
-            (CaptureFileWriter.pcap(original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.null($0.data)) }, linkType: .null), "v6-null.pcap"),
+            (
+                CaptureFileWriter.pcap(
+                    original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.raw($0.data)) }, linkType: .raw),
+                "v6-raw.pcap"
+            ),
+            (
+                CaptureFileWriter.pcap(
+                    original.map { WrittenPacket(timestamp: $0.timestamp, data: Reframe.null($0.data)) },
+                    linkType: .null), "v6-null.pcap"
+            ),
         ] {
             let reframed = try captureDirectory().appendingPathComponent(name).path
             try Data(file).write(to: URL(fileURLWithPath: reframed))
@@ -355,11 +389,18 @@ struct LiveCaptureTests {
         let capture = try TcpdumpCapture(path: path, interface: "any", filter: "tcp port \(port)")
         let server = try ExternalServer(
             executable: openssl,
-            arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-quiet", "-naccept", "10"],
+            arguments: [
+                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-quiet",
+                "-naccept", "10",
+            ],
             port: port)
         defer { server.stop() }
         let client = try run(
-            openssl, ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", TestPKI.updateHost, "-msg", "-CAfile", pki.caFile])
+            openssl,
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-servername", TestPKI.updateHost, "-msg", "-CAfile",
+                pki.caFile,
+            ])
         capture.stop(expectingHellos: 1)
 
         // The lines after ">>> ... ClientHello" are the handshake message in hex.
@@ -379,27 +420,31 @@ struct LiveCaptureTests {
     /// on the proxy's port holds the CONNECT request, then the hello.
     @Test func readsAHelloThroughAnHTTPProxy() throws {
         let openssl = try #require(ExternalServer.find("openssl"))
-        let tinyproxy = try #require(ExternalServer.find("tinyproxy"), "tinyproxy is not installed (apt-get install tinyproxy)")
+        let tinyproxy = try #require(
+            ExternalServer.find("tinyproxy"), "tinyproxy is not installed (apt-get install tinyproxy)")
         let pki = TestPKI.shared
         let files = try pki.write(pki.rsaLeaf, name: "capture-proxy-s_server")
         let serverPort = freePort()
         let server = try ExternalServer(
             executable: openssl,
-            arguments: ["s_server", "-accept", "127.0.0.1:\(serverPort)", "-cert", files.cert, "-key", files.key, "-quiet", "-naccept", "10"],
+            arguments: [
+                "s_server", "-accept", "127.0.0.1:\(serverPort)", "-cert", files.cert, "-key", files.key, "-quiet",
+                "-naccept", "10",
+            ],
             port: serverPort)
         defer { server.stop() }
         let directory = try captureDirectory()
         let proxyPort = freePort()
         let configuration = directory.appendingPathComponent("tinyproxy.conf").path
         try """
-            Port \(proxyPort)
-            Listen 127.0.0.1
-            Timeout 10
-            MaxClients 10
-            Allow 127.0.0.1
-            ConnectPort \(serverPort)
-            LogLevel Error
-            """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        Port \(proxyPort)
+        Listen 127.0.0.1
+        Timeout 10
+        MaxClients 10
+        Allow 127.0.0.1
+        ConnectPort \(serverPort)
+        LogLevel Error
+        """.write(toFile: configuration, atomically: true, encoding: .utf8)
         let proxy = try ExternalServer(executable: tinyproxy, arguments: ["-d", "-c", configuration], port: proxyPort)
         defer { proxy.stop() }
 
@@ -407,8 +452,11 @@ struct LiveCaptureTests {
         let capture = try TcpdumpCapture(path: path, filter: "tcp port \(proxyPort)")
         let client = try run(
             openssl,
-            ["s_client", "-proxy", "127.0.0.1:\(proxyPort)", "-connect", "127.0.0.1:\(serverPort)", "-servername", TestPKI.updateHost,
-             "-msg", "-CAfile", pki.caFile])
+            [
+                "s_client", "-proxy", "127.0.0.1:\(proxyPort)", "-connect", "127.0.0.1:\(serverPort)", "-servername",
+                TestPKI.updateHost,
+                "-msg", "-CAfile", pki.caFile,
+            ])
         capture.stop(expectingHellos: 1)
 
         let contents = try CaptureReader.read(path: path)
@@ -421,7 +469,8 @@ struct LiveCaptureTests {
         #expect(contents.warnings.isEmpty, "\(contents.warnings)")
         // A real proxy answers "200 Connection established", so Wireshark decodes the tunnel too.
         if let tshark = ExternalServer.find("tshark") {
-            let result = try run(tshark, ["-r", path, "-Y", "tls.handshake.type == 1", "-T", "fields", "-e", "frame.number"])
+            let result = try run(
+                tshark, ["-r", path, "-Y", "tls.handshake.type == 1", "-T", "fields", "-e", "frame.number"])
             #expect(result.output.split(separator: "\n") == ["\(hello.packetNumber)"], "\(result.error)")
         }
     }
@@ -451,7 +500,12 @@ struct LiveCaptureTests {
         capture.stop(settle: 0.5)
         let contents = try CaptureReader.read(path: path)
         #expect(contents.clientHellos.isEmpty)
-        #expect(contents.warnings.contains { $0.message.contains("127.0.0.1:\(port) ->") && $0.message.contains("snapshot length") })
-        #expect(contents.warnings.contains { $0.message.contains("cut short by the capture's snapshot length (120 bytes)") })
+        #expect(
+            contents.warnings.contains {
+                $0.message.contains("127.0.0.1:\(port) ->") && $0.message.contains("snapshot length")
+            })
+        #expect(
+            contents.warnings.contains { $0.message.contains("cut short by the capture's snapshot length (120 bytes)") }
+        )
     }
 }

@@ -9,23 +9,24 @@ import Testing
     // MARK: reg query
 
     /// What `reg query ... /s` prints for the seed article's keys (CRLF, as cmd writes it).
-    static let regQuery = [
-        "",
-        #"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"#,
-        "    Functions    REG_SZ    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        #"    EccCurves    REG_MULTI_SZ    NistP384\0NistP256"#,
-        "",
-        #"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#,
-        "    Enabled    REG_DWORD    0x1",
-        "    DisabledByDefault    REG_DWORD    0x0",
-        "",
-        #"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SystemCertificates\AuthRoot\AutoUpdate"#,
-        "    (Default)    REG_SZ    (value not set)",
-        "    DisallowedCertLastSyncTime    REG_BINARY    00C0D8C46A7ED901",
-        "    EncodedCtl    REG_NONE    ",
-        "",
-        "End of search: 6 match(es) found.",
-    ].joined(separator: "\r\n") + "\r\n"
+    static let regQuery =
+        [
+            "",
+            #"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"#,
+            "    Functions    REG_SZ    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            #"    EccCurves    REG_MULTI_SZ    NistP384\0NistP256"#,
+            "",
+            #"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#,
+            "    Enabled    REG_DWORD    0x1",
+            "    DisabledByDefault    REG_DWORD    0x0",
+            "",
+            #"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SystemCertificates\AuthRoot\AutoUpdate"#,
+            "    (Default)    REG_SZ    (value not set)",
+            "    DisallowedCertLastSyncTime    REG_BINARY    00C0D8C46A7ED901",
+            "    EncodedCtl    REG_NONE    ",
+            "",
+            "End of search: 6 match(es) found.",
+        ].joined(separator: "\r\n") + "\r\n"
 
     static func utf16LEWithBOM(_ s: String) -> [UInt8] {
         [0xFF, 0xFE] + s.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
@@ -35,18 +36,20 @@ import Testing
     func regQueryIsARegistryExport(encoding: String) throws {
         var text = Self.regQuery
         if encoding == "ansi" { text = text.replacingOccurrences(of: "EncodedCtl", with: "Descripci\u{F3}n") }
-        let bytes: [UInt8] = switch encoding {
-        case "utf16le-bom": Self.utf16LEWithBOM(text)
-        // Windows-1252: one byte per character
-        case "ansi": text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
-        default: Array(text.utf8)
-        }
+        let bytes: [UInt8] =
+            switch encoding {
+            case "utf16le-bom": Self.utf16LEWithBOM(text)
+            // Windows-1252: one byte per character
+            case "ansi": text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+            default: Array(text.utf8)
+            }
         #expect(try WindowsConfigFormatDetector.detect(bytes, source: "q.txt") == .regQuery)
         let doc = try WindowsConfigFormatDetector.parse(bytes, source: "q.txt")
         #expect(doc.format == .regQuery)
         let snapshot = RegistrySnapshot(documents: [doc])
         let functions = try #require(snapshot.value(RegistryPath.policySSL, "Functions"))
-        #expect(functions.data == .string("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+        #expect(
+            functions.data == .string("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
         #expect(functions.provenance.line == 3)
         #expect(snapshot.value(RegistryPath.policySSL, "EccCurves")?.data == .multiString(["NistP384", "NistP256"]))
         #expect(snapshot.value(RegistryPath.protocolKey(.tls12, client: true), "Enabled")?.data == .dword(1))
@@ -55,7 +58,10 @@ import Testing
         #expect(sync.data == .binary(type: 3, bytes: [0x00, 0xC0, 0xD8, 0xC4, 0x6A, 0x7E, 0xD9, 0x01]))
         // The configuration it yields is the one a .reg export with the same values yields.
         let config = WindowsTLSConfig.evaluate(registry: snapshot, release: .windows10_22H2)
-        #expect(config.cipherSuites.map(\.suite.iana) == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"])
+        #expect(
+            config.cipherSuites.map(\.suite.iana) == [
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            ])
         #expect(config.curves == ["NistP384", "NistP256"])
     }
 
@@ -83,18 +89,23 @@ import Testing
 
     @Test func regQueryIsNoLongerACipherList() throws {
         // Before, this was read as a cipher list with names "HKEY_..." and "Functions".
-        let text = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002\n    Functions    REG_SZ    TLS_AES_256_GCM_SHA384\n"
+        let text =
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002\n    Functions    REG_SZ    TLS_AES_256_GCM_SHA384\n"
         #expect(try WindowsConfigFormatDetector.detect(Array(text.utf8), source: "x") == .regQuery)
         // A real cipher list is still one.
-        #expect(try WindowsConfigFormatDetector.detect(Array("TLS_AES_256_GCM_SHA384\nTLS_AES_128_GCM_SHA256\n".utf8), source: "x") == .cipherList)
+        #expect(
+            try WindowsConfigFormatDetector.detect(
+                Array("TLS_AES_256_GCM_SHA384\nTLS_AES_128_GCM_SHA256\n".utf8), source: "x") == .cipherList)
     }
 
-    @Test("bad reg query input names the line", arguments: [
-        ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Enabled    REG_DWORD    1\n", 2, "REG_DWORD data"),
-        ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Blob    REG_BINARY    ABC\n", 2, "even number"),
-        ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Odd    REG_LINK    x\n", 2, "unknown value type"),
-        ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    A    REG_SZ    b\nsomething else\n", 3, "not reg query output"),
-    ])
+    @Test(
+        "bad reg query input names the line",
+        arguments: [
+            ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Enabled    REG_DWORD    1\n", 2, "REG_DWORD data"),
+            ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Blob    REG_BINARY    ABC\n", 2, "even number"),
+            ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    Odd    REG_LINK    x\n", 2, "unknown value type"),
+            ("HKEY_LOCAL_MACHINE\\SOFTWARE\\X\n    A    REG_SZ    b\nsomething else\n", 3, "not reg query output"),
+        ])
     func badRegQuery(text: String, line: Int, message: String) {
         do {
             _ = try RegQueryParser.parse(Array(text.utf8), source: "q.txt")
@@ -108,7 +119,9 @@ import Testing
 
     @Test func anErrorOnlyOutputIsRefused() {
         #expect(throws: InputError.self) {
-            try RegQueryParser.parse(Array("ERROR: The system was unable to find the specified registry key or value.\n".utf8), source: "e.txt")
+            try RegQueryParser.parse(
+                Array("ERROR: The system was unable to find the specified registry key or value.\n".utf8),
+                source: "e.txt")
         }
     }
 
@@ -129,7 +142,10 @@ import Testing
     func windowsUpdateLog(encoding: String) throws {
         let bytes = encoding == "utf8" ? Array(Self.log.utf8) : Self.utf16LEWithBOM(Self.log)
         let log = try WindowsUpdateLog.parse(bytes, source: "WindowsUpdate.log")
-        #expect(log.requestedHosts == ["slscr.update.microsoft.com", "fe2cr.update.microsoft.com", "download.windowsupdate.com"])
+        #expect(
+            log.requestedHosts == [
+                "slscr.update.microsoft.com", "fe2cr.update.microsoft.com", "download.windowsupdate.com",
+            ])
         #expect(log.osVersions == ["10.0.19045.2728"])
         #expect(log.build == 19045)
         #expect(log.errors == ["0x80072EFE", "0x80072EFE", "0x80072F8F", "0x80072F8F"])
@@ -149,9 +165,14 @@ import Testing
         #expect(throws: InputError.self) { try WindowsUpdateLog.parse(Array("hello\nworld\n".utf8), source: "x.log") }
     }
 
-    @Test("build to release", arguments: [(19045, WindowsRelease.windows10_22H2, true), (19044, .windows10_21H2, true),
-                                          (7601, .windows7, true), (20348, .server2022, true), (22631, .windows11_23H2, true), (26200, .windows11, true),
-                                          (17763, .windows10_1809, true), (9600, .windows81, true), (19046, .windows10_22H2, false)])
+    @Test(
+        "build to release",
+        arguments: [
+            (19045, WindowsRelease.windows10_22H2, true), (19044, .windows10_21H2, true),
+            (7601, .windows7, true), (20348, .server2022, true), (22631, .windows11_23H2, true),
+            (26200, .windows11, true),
+            (17763, .windows10_1809, true), (9600, .windows81, true), (19046, .windows10_22H2, false),
+        ])
     func buildToRelease(build: Int, release: WindowsRelease, exact: Bool) {
         let r = WindowsBuildReleaseMap.release(forBuild: build)
         #expect(r?.release == release)
@@ -162,7 +183,8 @@ import Testing
 
     static func registry(lastSync: Date) throws -> RegistrySnapshot {
         let hex = RevocationListSync.filetime(lastSync).map { String(format: "%02X", $0) }.joined()
-        let text = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\AutoUpdate\n    DisallowedCertLastSyncTime    REG_BINARY    \(hex)\n"
+        let text =
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\AutoUpdate\n    DisallowedCertLastSyncTime    REG_BINARY    \(hex)\n"
         return RegistrySnapshot(documents: [try RegQueryParser.parse(Array(text.utf8), source: "autoupdate.txt")])
     }
 
@@ -170,14 +192,17 @@ import Testing
         let d = try #require(InputTime.parseISO("2023-05-01T08:00:00Z"))
         #expect(RevocationListSync.date(fromFILETIME: RevocationListSync.filetime(d)) == d)
         // 0x01D97BBFDF550000 = 2023-05-01 00:00:00 UTC (computed apart, with Python's datetime).
-        #expect(RevocationListSync.date(fromFILETIME: [0x00, 0x00, 0x55, 0xDF, 0xBF, 0x7B, 0xD9, 0x01]) == InputTime.parseISO("2023-05-01T00:00:00Z"))
+        #expect(
+            RevocationListSync.date(fromFILETIME: [0x00, 0x00, 0x55, 0xDF, 0xBF, 0x7B, 0xD9, 0x01])
+                == InputTime.parseISO("2023-05-01T00:00:00Z"))
     }
 
     @Test("the 24-hour rule", arguments: [(23.5, false), (24.0, false), (24.5, true), (72.0, true)])
     func twentyFourHours(hours: Double, stale: Bool) throws {
         let reference = try #require(InputTime.parseISO("2023-05-04T10:13:02Z"))
         let snapshot = try Self.registry(lastSync: reference.addingTimeInterval(-hours * 3600))
-        let sync = try #require(RevocationListSync.evaluate(registry: snapshot, reference: (reference, "WindowsUpdate.log:7")))
+        let sync = try #require(
+            RevocationListSync.evaluate(registry: snapshot, reference: (reference, "WindowsUpdate.log:7")))
         #expect(sync.stale == stale)
         #expect(sync.ageHours == hours)
         #expect(sync.evidence.file == "autoupdate.txt" && sync.evidence.line == 2)
@@ -214,12 +239,14 @@ import Testing
         let doc = try WindowsConfigFormatDetector.parse(bytes, source: name)
         #expect(doc.format == .regQuery)
         #expect(doc.operations.count == 5)
-        let sync = RevocationListSync.evaluate(registry: RegistrySnapshot(documents: [doc]), reference: (InputTime.parseISO("2024-09-12T08:00:00Z")!, "t"))
+        let sync = RevocationListSync.evaluate(
+            registry: RegistrySnapshot(documents: [doc]), reference: (InputTime.parseISO("2024-09-12T08:00:00Z")!, "t"))
         #expect(sync?.stale == true)
     }
 
     @Test func windowsUpdateLogFixture() throws {
-        let log = try WindowsUpdateLog.parse(try WindowsFixtures.bytes("wulog/WindowsUpdate.log"), source: "WindowsUpdate.log")
+        let log = try WindowsUpdateLog.parse(
+            try WindowsFixtures.bytes("wulog/WindowsUpdate.log"), source: "WindowsUpdate.log")
         #expect(log.failures.map(\.host) == ["slscr.update.microsoft.com"])
         // *FAILED* on another thread: the last URL of the log
         #expect(log.failures[0].errors == ["0x80072EFE", "0x80072F8F"])
@@ -229,6 +256,8 @@ import Testing
 
     @Test func gpresultFixtureCarriesItsReadTime() throws {
         // UTF-16 with a BOM, as gpresult /x writes it.
-        #expect(InputTime.gpresultReadTime(try WindowsFixtures.bytes("gpresult/gpresult-utf16.xml")) == InputTime.parseISO("2026-11-20T10:00:00Z"))
+        #expect(
+            InputTime.gpresultReadTime(try WindowsFixtures.bytes("gpresult/gpresult-utf16.xml"))
+                == InputTime.parseISO("2026-11-20T10:00:00Z"))
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TLSFitCore
+import Testing
 
 @Suite struct CatalogCipherListTests {
     let catalog = Catalog.shared
@@ -17,7 +17,10 @@ import TLSFitCore
         #expect(CipherListParser.tokens("0xC0,0x30, 0xC0,0x2F") == ["0xC0,0x30", "0xC0,0x2F"])
         #expect(CipherListParser.tokens("  ") == [])
         // Get-TlsCipherSuite | Format-Table Name
-        #expect(CipherListParser.tokens("Name\n----\nTLS_AES_256_GCM_SHA384\n") == ["Name", "----", "TLS_AES_256_GCM_SHA384"])
+        #expect(
+            CipherListParser.tokens("Name\n----\nTLS_AES_256_GCM_SHA384\n") == [
+                "Name", "----", "TLS_AES_256_GCM_SHA384",
+            ])
     }
 
     @Test func everySyntaxResolvesToTheSameSuites() throws {
@@ -36,23 +39,31 @@ import TLSFitCore
     }
 
     @Test func duplicatesAndCurveVariantsCollapse() throws {
-        let list = "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,ECDHE-RSA-AES256-SHA384,0xC030"
+        let list =
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,ECDHE-RSA-AES256-SHA384,0xC030"
         #expect(try suites(list).map(\.code) == [0xC028, 0xC030])
     }
 
     @Test func keywordsMakeAnOpenSSLExpression() throws {
         #expect(try CipherListParser.parse("HIGH:!aNULL:!MD5", source: "t") == .openssl("HIGH:!aNULL:!MD5"))
-        #expect(try CipherListParser.parse("ECDHE+AESGCM:@SECLEVEL=0", source: "t") == .openssl("ECDHE+AESGCM:@SECLEVEL=0"))
-        #expect(try CipherListParser.parse("ECDHE-RSA-AES256-GCM-SHA384:!RC4", source: "t") == .openssl("ECDHE-RSA-AES256-GCM-SHA384:!RC4"))
+        #expect(
+            try CipherListParser.parse("ECDHE+AESGCM:@SECLEVEL=0", source: "t") == .openssl("ECDHE+AESGCM:@SECLEVEL=0"))
+        #expect(
+            try CipherListParser.parse("ECDHE-RSA-AES256-GCM-SHA384:!RC4", source: "t")
+                == .openssl("ECDHE-RSA-AES256-GCM-SHA384:!RC4"))
     }
 
     @Test func unknownNamesAreListedWithSuggestions() {
         do {
-            _ = try CipherListParser.parse("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265,FOO-BAR", source: "policy.txt")
+            _ = try CipherListParser.parse(
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265,FOO-BAR",
+                source: "policy.txt")
             Issue.record("unknown names must throw")
         } catch {
             #expect(error.source == "policy.txt")
-            #expect(error.message.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265 (did you mean TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+            #expect(
+                error.message.contains(
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265 (did you mean TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
             #expect(error.message.contains("FOO-BAR"))
             #expect(!error.message.contains("  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n"))
         }
@@ -81,19 +92,26 @@ import TLSFitCore
 
     @Test func gpoStringPerRelease() throws {
         let list = try suites("ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384")
-        #expect(catalog.gpoString(list, release: nil)
-            == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384")
-        #expect(catalog.gpoString(list, release: .windows7)
-            == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_RSA_WITH_AES_256_GCM_SHA384")
-        #expect(catalog.gpoString(list, release: .server2019)
-            == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384")
+        #expect(
+            catalog.gpoString(list, release: nil)
+                == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384"
+        )
+        #expect(
+            catalog.gpoString(list, release: .windows7)
+                == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_RSA_WITH_AES_256_GCM_SHA384"
+        )
+        #expect(
+            catalog.gpoString(list, release: .server2019)
+                == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384"
+        )
         // Suites Windows never had are left out.
         let chacha = try suites("ECDHE-RSA-CHACHA20-POLY1305")
         #expect(catalog.gpoString(chacha, release: nil) == "")
     }
 
     @Test func opensslListsSplitTLS13() throws {
-        let list = try suites("TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA")
+        let list = try suites(
+            "TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_CBC_SHA")
         #expect(catalog.opensslString(list) == "TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA")
         let split = catalog.opensslLists(list)
         #expect(split.cipherList == "ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA")

@@ -1,6 +1,6 @@
 import CipherSuites
-import Testing
 import TLSFitCore
+import Testing
 
 /// A malformed data file must fail loudly, naming the file and line.
 @Suite struct CatalogDataValidationTests {
@@ -73,8 +73,10 @@ import TLSFitCore
     @Test func unknownVersionAndFlag() {
         var files = Files()
         let line = Self.line(of: "0xC030\t", in: files.suites)
-        let row = "0xC030\tTLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\tECDHE-RSA-AES256-GCM-SHA384\tTLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\tECDHE\tRSA\tAES_256_GCM\tAEAD\tTLSv1.2\tTLSv1.2\taead,pfs"
-        files.suites = Self.replacing(row, with: row.replacingOccurrences(of: "TLSv1.2\taead", with: "TLSv9\taead"), in: files.suites)
+        let row =
+            "0xC030\tTLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\tECDHE-RSA-AES256-GCM-SHA384\tTLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\tECDHE\tRSA\tAES_256_GCM\tAEAD\tTLSv1.2\tTLSv1.2\taead,pfs"
+        files.suites = Self.replacing(
+            row, with: row.replacingOccurrences(of: "TLSv1.2\taead", with: "TLSv9\taead"), in: files.suites)
         expectFailure(files, file: "suites.tsv", line: line, containing: "TLSv9")
 
         var flagged = Files()
@@ -85,14 +87,18 @@ import TLSFitCore
     @Test func windowsNameMustBelongToTheSuite() {
         var files = Files()
         let line = Self.line(of: "0xC028\t", in: files.suites)
-        files.suites = Self.replacing("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", with: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P999", in: files.suites)
+        files.suites = Self.replacing(
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", with: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P999",
+            in: files.suites)
         expectFailure(files, file: "suites.tsv", line: line, containing: "P999")
     }
 
     @Test func windowsSuitesRowNamingAnUnknownSuite() {
         var files = Files()
         let line = Self.line(of: "win11\t3\t", in: files.windowsSuites)
-        files.windowsSuites = Self.replacing("win11\t3\tTLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", with: "win11\t3\tTLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA385", in: files.windowsSuites)
+        files.windowsSuites = Self.replacing(
+            "win11\t3\tTLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            with: "win11\t3\tTLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA385", in: files.windowsSuites)
         expectFailure(files, file: "windows-suites.tsv", line: line, containing: "SHA385")
     }
 
@@ -124,38 +130,49 @@ import TLSFitCore
         expectFailure(badProfile, file: "windows-hello.tsv", line: nil, containing: "schannel-win9")
 
         var missing = Files()
-        missing.releases = missing.releases.split(separator: "\n").filter { !$0.hasPrefix("server-2025\t") }.joined(separator: "\n")
+        missing.releases = missing.releases.split(separator: "\n").filter { !$0.hasPrefix("server-2025\t") }.joined(
+            separator: "\n")
         expectFailure(missing, file: "windows-releases.tsv", line: nil, containing: "server-2025")
     }
 
     @Test func helloRows() {
         var noSource = Files()
         let line = Self.line(of: "schannel-win10\tpoint_formats", in: noSource.hello)
-        noSource.hello = Self.replacing("schannel-win10\tpoint_formats\t00\tcaptured\ttestssl.sh \"IE 11 Win 10\"", with: "schannel-win10\tpoint_formats\t00\tcaptured\t-", in: noSource.hello)
+        noSource.hello = Self.replacing(
+            "schannel-win10\tpoint_formats\t00\tcaptured\ttestssl.sh \"IE 11 Win 10\"",
+            with: "schannel-win10\tpoint_formats\t00\tcaptured\t-", in: noSource.hello)
         expectFailure(noSource, file: "windows-hello.tsv", line: line, containing: "source")
 
         var badHex = Files()
         let sigLine = Self.line(of: "schannel-win10\tsignature_algorithms", in: badHex.hello)
-        badHex.hello = Self.replacing("0401,0501,0201,0403,0503,0203,0202,0601,0603", with: "0401,05,0201", in: badHex.hello)
+        badHex.hello = Self.replacing(
+            "0401,0501,0201,0403,0503,0203,0202,0601,0603", with: "0401,05,0201", in: badHex.hello)
         expectFailure(badHex, file: "windows-hello.tsv", line: sigLine, containing: "'05'")
 
         var badConfidence = Files()
-        badConfidence.hello = Self.replacing("\tTLSv1.2,TLSv1.3\tassumed\t", with: "\tTLSv1.2,TLSv1.3\tguessed\t", in: badConfidence.hello)
-        expectFailure(badConfidence, file: "windows-hello.tsv", line: Self.line(of: "server-2025\twinhttp_protocols", in: badConfidence.hello), containing: "confidence")
+        badConfidence.hello = Self.replacing(
+            "\tTLSv1.2,TLSv1.3\tassumed\t", with: "\tTLSv1.2,TLSv1.3\tguessed\t", in: badConfidence.hello)
+        expectFailure(
+            badConfidence, file: "windows-hello.tsv",
+            line: Self.line(of: "server-2025\twinhttp_protocols", in: badConfidence.hello), containing: "confidence")
     }
 
     @Test func hostsAndErrors() {
         var hosts = Files()
         let hostLine = Self.line(of: "\tfe2.update.microsoft.com\t", in: hosts.hosts)
-        hosts.hosts = Self.replacing("\tfe2.update.microsoft.com\t443", with: "\tfe2.update.microsoft.com\thttps", in: hosts.hosts)
+        hosts.hosts = Self.replacing(
+            "\tfe2.update.microsoft.com\t443", with: "\tfe2.update.microsoft.com\thttps", in: hosts.hosts)
         expectFailure(hosts, file: "update-hosts.tsv", line: hostLine, containing: "port")
 
         var scheme = Files()
-        scheme.hosts = Self.replacing("\tfe2.update.microsoft.com\t443\thttps", with: "\tfe2.update.microsoft.com\t443\tftp", in: scheme.hosts)
+        scheme.hosts = Self.replacing(
+            "\tfe2.update.microsoft.com\t443\thttps", with: "\tfe2.update.microsoft.com\t443\tftp", in: scheme.hosts)
         expectFailure(scheme, file: "update-hosts.tsv", line: hostLine, containing: "scheme")
 
         var role = Files()
-        role.hosts = Self.replacing("\tfe2.update.microsoft.com\t443\thttps\tclient-metadata", with: "\tfe2.update.microsoft.com\t443\thttps\tmetadata", in: role.hosts)
+        role.hosts = Self.replacing(
+            "\tfe2.update.microsoft.com\t443\thttps\tclient-metadata",
+            with: "\tfe2.update.microsoft.com\t443\thttps\tmetadata", in: role.hosts)
         expectFailure(role, file: "update-hosts.tsv", line: hostLine, containing: "unknown role 'metadata'")
 
         var errors = Files()

@@ -1,5 +1,5 @@
-import Testing
 import TLSFitCore
+import Testing
 
 /// Releases, builds, WinHTTP defaults and the release read from an export.
 @Suite struct CatalogReleaseTests {
@@ -60,9 +60,14 @@ import TLSFitCore
     }
 
     @Test func windows10And11ListsPerRelease() {
-        func has(_ r: WindowsRelease, _ code: UInt16) -> Bool { catalog.release(r).defaultOrder.contains { $0.suite.code == code } }
+        func has(_ r: WindowsRelease, _ code: UInt16) -> Bool {
+            catalog.release(r).defaultOrder.contains { $0.suite.code == code }
+        }
         // 3DES (0x000A) and DHE-RSA-GCM (0x009F): default up to 21H2 and on Windows 11 21H2; not on 22H2 and later.
-        for r in [WindowsRelease.windows10_1507, .windows10_1607, .windows10_1703, .windows10_1809, .windows10_21H2, .windows11_21H2, .server2022] {
+        for r in [
+            WindowsRelease.windows10_1507, .windows10_1607, .windows10_1703, .windows10_1809, .windows10_21H2,
+            .windows11_21H2, .server2022,
+        ] {
             #expect(has(r, 0x000A) && has(r, 0x009F), "\(r)")
         }
         for r in [WindowsRelease.windows10_22H2, .windows11_22H2, .windows11, .server23H2, .server2025] {
@@ -76,8 +81,12 @@ import TLSFitCore
         #expect(catalog.release(.windows10_1507).defaultOrder.first?.suite.code == 0xC030)
         #expect(catalog.release(.windows10_1511).defaultCurves == ["NistP256", "NistP384"])
         // 1903-21H2 disallow DHE_RSA_AES_256_GCM with strong crypto; 1809 allows it.
-        #expect(catalog.release(.windows10_1903).support(forWindowsName: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")?.allowedWithStrongCrypto == false)
-        #expect(catalog.release(.windows10_1809).support(forWindowsName: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")?.allowedWithStrongCrypto == true)
+        #expect(
+            catalog.release(.windows10_1903).support(forWindowsName: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")?
+                .allowedWithStrongCrypto == false)
+        #expect(
+            catalog.release(.windows10_1809).support(forWindowsName: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")?
+                .allowedWithStrongCrypto == true)
     }
 
     @Test func winHTTPDefaultProtocolsPerRelease() throws {
@@ -92,27 +101,30 @@ import TLSFitCore
         #expect(catalog.release(.server2025).hello.winHTTPProtocols.confidence == .assumed)
         #expect(catalog.release(.windows11).hello.winHTTPProtocols.confidence == .documented)
         // DefaultSecureProtocols replaces WinHTTP's own defaults.
-        let tls10 = try Self.config([
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
-            #""DefaultSecureProtocols"=dword:00002a80"#,
-        ], .windows11)
+        let tls10 = try Self.config(
+            [
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
+                #""DefaultSecureProtocols"=dword:00002a80"#,
+            ], .windows11)
         #expect(tls10.offeredProtocols() == [.tls10, .tls11, .tls12, .tls13])
     }
 
     static let currentVersion = #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion]"#
 
     @Test func releaseReadFromTheExport() throws {
-        let config = try Self.config([
-            Self.currentVersion, #""CurrentBuild"="19044""#, #""UBR"=dword:00000d1f"#, #""DisplayVersion"="21H2""#,
-            #""InstallationType"="Client""#,
-        ], nil)
+        let config = try Self.config(
+            [
+                Self.currentVersion, #""CurrentBuild"="19044""#, #""UBR"=dword:00000d1f"#, #""DisplayVersion"="21H2""#,
+                #""InstallationType"="Client""#,
+            ], nil)
         #expect(config.release == .windows10_21H2)
         #expect(!config.releaseAssumed)
         #expect(config.detectedRelease?.summary == "build 19044.3359 (DisplayVersion 21H2, Client)")
         #expect(config.detectedRelease?.evidence.line == 4)
         #expect(!config.warnings.contains { $0.code == .releaseMismatch })
 
-        let server = try Self.config([Self.currentVersion, #""CurrentBuild"="26100""#, #""InstallationType"="Server Core""#], nil)
+        let server = try Self.config(
+            [Self.currentVersion, #""CurrentBuild"="26100""#, #""InstallationType"="Server Core""#], nil)
         #expect(server.release == .server2025)
     }
 

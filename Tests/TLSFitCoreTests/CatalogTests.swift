@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLSFitCore
 
 @Suite struct CatalogLookupTests {
@@ -40,7 +41,9 @@ import Testing
 
     @Test func classification() throws {
         let gcm = try #require(catalog.suite(code: 0xC030))
-        #expect(gcm.keyExchange == "ECDHE" && gcm.authentication == "RSA" && gcm.encryption == "AES_256_GCM" && gcm.mac == "AEAD")
+        #expect(
+            gcm.keyExchange == "ECDHE" && gcm.authentication == "RSA" && gcm.encryption == "AES_256_GCM"
+                && gcm.mac == "AEAD")
         #expect(gcm.isAEAD && gcm.isForwardSecret && !gcm.isInsecure && !gcm.isTLS13)
         #expect(gcm.minVersion == .tls12 && gcm.maxVersion == .tls12)
         #expect(gcm.codeString == "0xC030")
@@ -65,7 +68,10 @@ import Testing
         #expect(catalog.windowsError("-2147012866")?.code == "0x80072EFE")
         #expect(catalog.windowsError("0x12345678") == nil)
         // HTTPS hosts on 443, content served in the clear on 80.
-        #expect(catalog.updateHosts.allSatisfy { ($0.scheme == "https" && $0.port == 443) || ($0.scheme == "http" && $0.port == 80) })
+        #expect(
+            catalog.updateHosts.allSatisfy {
+                ($0.scheme == "https" && $0.port == 443) || ($0.scheme == "http" && $0.port == 80)
+            })
         #expect(catalog.updateHosts.first { $0.host == "download.windowsupdate.com" }?.isPlainHTTP == true)
         #expect(catalog.updateHosts.first { $0.host == "sws.update.microsoft.com" }?.agents == ["wsus"])
         #expect(catalog.updateHosts.contains { $0.host == "fe3.delivery.mp.microsoft.com" })

@@ -1,5 +1,5 @@
-import Testing
 import TLSFitCore
+import Testing
 
 @Suite struct CatalogWindowsTests {
     let catalog = Catalog.shared
@@ -24,7 +24,10 @@ import TLSFitCore
         for release in [WindowsRelease.windows7, .server2008R2, .windows81, .server2012R2] {
             let info = catalog.release(release)
             #expect(info.usesCurveSuffixes)
-            #expect(!info.supported.contains { $0.suite.iana.hasPrefix("TLS_ECDHE_RSA_") && $0.suite.encryption.hasSuffix("GCM") }, "\(release)")
+            #expect(
+                !info.supported.contains {
+                    $0.suite.iana.hasPrefix("TLS_ECDHE_RSA_") && $0.suite.encryption.hasSuffix("GCM")
+                }, "\(release)")
             #expect(info.defaultOrder.first?.windowsName == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256")
             #expect(info.defaultCurves == ["NistP256", "NistP384"])
         }
@@ -38,12 +41,17 @@ import TLSFitCore
     @Test func tls13OnlyFromWindows11AndServer2022() {
         for release in WindowsRelease.allCases {
             let info = catalog.release(release)
-            let has13 = [WindowsRelease.windows11_21H2, .windows11_22H2, .windows11_23H2, .windows11_24H2, .windows11,
-                         .server2022, .server23H2, .server2025].contains(release)
+            let has13 = [
+                WindowsRelease.windows11_21H2, .windows11_22H2, .windows11_23H2, .windows11_24H2, .windows11,
+                .server2022, .server23H2, .server2025,
+            ].contains(release)
             #expect(info.defaultClientProtocols.contains(.tls13) == has13, "\(release)")
             #expect(info.defaultOrder.contains { $0.suite.isTLS13 } == has13, "\(release)")
         }
-        #expect(catalog.release(.windows11).defaultOrder.prefix(2).map(\.suite.iana) == ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"])
+        #expect(
+            catalog.release(.windows11).defaultOrder.prefix(2).map(\.suite.iana) == [
+                "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+            ])
     }
 
     @Test func windows10DefaultsStartWithECDHEGCMAndDropSSL3() {
@@ -55,8 +63,12 @@ import TLSFitCore
             #expect(info.defaultCurves == ["curve25519", "NistP256", "NistP384"])
         }
         // 1607 still enabled 3DES and RC4 by default; 1809 did not.
-        #expect(catalog.release(.windows10_1607).support(forWindowsName: "TLS_RSA_WITH_RC4_128_SHA")?.enabledByDefault == true)
-        #expect(catalog.release(.windows10_1809).support(forWindowsName: "TLS_RSA_WITH_RC4_128_SHA")?.enabledByDefault == false)
+        #expect(
+            catalog.release(.windows10_1607).support(forWindowsName: "TLS_RSA_WITH_RC4_128_SHA")?.enabledByDefault
+                == true)
+        #expect(
+            catalog.release(.windows10_1809).support(forWindowsName: "TLS_RSA_WITH_RC4_128_SHA")?.enabledByDefault
+                == false)
     }
 
     @Test func defaultOrderIsNumberedAndSupportedStartsWithIt() {
@@ -64,7 +76,10 @@ import TLSFitCore
             let info = catalog.release(release)
             #expect(info.defaultOrder.map(\.defaultPriority) == Array(1...info.defaultOrder.count).map(Optional.some))
             #expect(Array(info.supported.prefix(info.defaultOrder.count)) == info.defaultOrder)
-            #expect(info.supported.dropFirst(info.defaultOrder.count).allSatisfy { !$0.enabledByDefault && $0.defaultPriority == nil })
+            #expect(
+                info.supported.dropFirst(info.defaultOrder.count).allSatisfy {
+                    !$0.enabledByDefault && $0.defaultPriority == nil
+                })
         }
     }
 
@@ -81,9 +96,10 @@ import TLSFitCore
         let support = catalog.windowsSupport(for: suite)
         #expect(support.count == WindowsRelease.allCases.count)
         let win7 = try #require(support.first { $0.release == .windows7 })
-        #expect(Set(win7.entries.map(\.windowsName)) == [
-            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
-            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P521",
-        ])
+        #expect(
+            Set(win7.entries.map(\.windowsName)) == [
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P521",
+            ])
     }
 }

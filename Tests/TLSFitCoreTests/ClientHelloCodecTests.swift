@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 /// Real captured hellos (testssl.sh's etc/client-simulation.txt), by short name.
@@ -19,7 +20,8 @@ enum CapturedHellos {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 5, let bytes = hexBytes(f[2]) else { continue }
-            result[f[1]] = Capture(name: f[0], short: f[1], bytes: bytes, ja3: f[3] == "-" ? nil : f[3], ja4: f[4] == "-" ? nil : f[4])
+            result[f[1]] = Capture(
+                name: f[0], short: f[1], bytes: bytes, ja3: f[3] == "-" ? nil : f[3], ja4: f[4] == "-" ? nil : f[4])
         }
         return result
     }()
@@ -44,7 +46,10 @@ enum CapturedHellos {
     @Test(arguments: [
         ("", "d41d8cd98f00b204e9800998ecf8427e"), ("abc", "900150983cd24fb0d6963f7d28e17f72"),
         ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
-        ("12345678901234567890123456789012345678901234567890123456789012345678901234567890", "57edf4a22be3c955ac49da2e2107b67a"),
+        (
+            "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+            "57edf4a22be3c955ac49da2e2107b67a"
+        ),
     ])
     func md5(input: String, expected: String) {
         #expect(Digest.hex(Digest.md5(Array(input.utf8))) == expected)
@@ -53,7 +58,10 @@ enum CapturedHellos {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func sha256(input: String, expected: String) {
         #expect(Digest.hex(Digest.sha256(Array(input.utf8))) == expected)
@@ -62,7 +70,8 @@ enum CapturedHellos {
     @Test func longInputsCrossBlockBoundaries() {
         let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
         #expect(Digest.hex(Digest.md5(million)) == "7707d6ae4e027c70eea2a935c2296f21")
-        #expect(Digest.hex(Digest.sha256(million)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            Digest.hex(Digest.sha256(million)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
 
@@ -105,7 +114,10 @@ enum CapturedHellos {
 
     @Test func ja3OfAHelloWithoutGREASE() throws {
         let hello = try ClientHello.decode(try CapturedHellos.capture("ie_11_win7").bytes)
-        #expect(hello.ja3String == "771,49192-49191-49172-49171-159-158-157-156-61-60-53-47-49196-49195-49188-49187-49162-49161-106-64-56-50-10-19,0-5-10-11-13-23-65281,23-24,0")
+        #expect(
+            hello.ja3String
+                == "771,49192-49191-49172-49171-159-158-157-156-61-60-53-47-49196-49195-49188-49187-49162-49161-106-64-56-50-10-19,0-5-10-11-13-23-65281,23-24,0"
+        )
         #expect(hello.ja4.hasPrefix("t12d240700_"))
     }
 

@@ -11,7 +11,8 @@ struct CorePurityTests {
     /// Sources/TLSFitCore, found from this file's path.
     static var coreFolder: URL {
         let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        return tests.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/TLSFitCore")
+        return tests.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "Sources/TLSFitCore")
     }
 
     static func sources() throws -> [URL] {

@@ -17,10 +17,11 @@ import Testing
         let sws = try #require(BuiltInServerProfile.forHost("sws.update.microsoft.com"))
         #expect(sws.refusal == "reset")
         #expect(sws.profile.acceptedVersions == [.tls12])
-        #expect(sws.profile.cipherSuites(for: .tls12) == [
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-        ])
+        #expect(
+            sws.profile.cipherSuites(for: .tls12) == [
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+            ])
         #expect(sws.expectedRoot == "Microsoft Root Certificate Authority 2011")
         #expect(sws.assumedFacts.map(\.name) == ["certificate", "groups"])  // its intermediate is assumed
         // Every profile that stands for a host states all five facts, and the synthetic chain names the intermediate.
@@ -38,21 +39,27 @@ import Testing
         #expect(BuiltInServerProfile.named("windows-update-tls13") != nil)
     }
 
-    @Test("allow-list matcher", arguments: [
-        ("slscr.update.microsoft.com", "*.update.microsoft.com"),
-        ("SLSCR.UPDATE.MICROSOFT.COM.", "*.update.microsoft.com"),
-        ("a.b.download.windowsupdate.com", "*.windowsupdate.com"),
-        ("download.windowsupdate.com", "*.windowsupdate.com"),
-        ("windowsupdate.microsoft.com", "windowsupdate.microsoft.com"),
-        ("kv801.prod.do.dsp.mp.microsoft.com", "*.prod.do.dsp.mp.microsoft.com"),
-        ("fe3cr.delivery.mp.microsoft.com", "*.delivery.mp.microsoft.com"),
-    ])
+    @Test(
+        "allow-list matcher",
+        arguments: [
+            ("slscr.update.microsoft.com", "*.update.microsoft.com"),
+            ("SLSCR.UPDATE.MICROSOFT.COM.", "*.update.microsoft.com"),
+            ("a.b.download.windowsupdate.com", "*.windowsupdate.com"),
+            ("download.windowsupdate.com", "*.windowsupdate.com"),
+            ("windowsupdate.microsoft.com", "windowsupdate.microsoft.com"),
+            ("kv801.prod.do.dsp.mp.microsoft.com", "*.prod.do.dsp.mp.microsoft.com"),
+            ("fe3cr.delivery.mp.microsoft.com", "*.delivery.mp.microsoft.com"),
+        ])
     func allowListCovers(host: String, pattern: String) {
         #expect(AllowList.match(host) == pattern)
     }
 
-    @Test("allow-list leaves out", arguments: ["update.microsoft.com", "evilupdate.microsoft.com.example", "microsoft.com",
-                                             "notwindowsupdate.com", "", "settings-win.data.microsoft.com"])
+    @Test(
+        "allow-list leaves out",
+        arguments: [
+            "update.microsoft.com", "evilupdate.microsoft.com.example", "microsoft.com",
+            "notwindowsupdate.com", "", "settings-win.data.microsoft.com",
+        ])
     func allowListLeavesOut(host: String) {
         #expect(AllowList.match(host) == nil)
     }
@@ -86,13 +93,18 @@ import Testing
         live.source = "scan"
         #expect(ProfileDrift.differences(builtIn: slscr, live: live).isEmpty)
         live.protocols["TLSv1.3"] = ProtocolSupport(accepted: true, cipherSuites: ["TLS_AES_256_GCM_SHA384"])
-        live.protocols["TLSv1.2"]?.cipherSuites = ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]
+        live.protocols["TLSv1.2"]?.cipherSuites = [
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        ]
         live.certificate?.chain[0].keyType = "RSA"
         live.certificate?.chain[0].issuer = "CN=Microsoft Update Secure Server CA 2.1"
         let lines = ProfileDrift.differences(builtIn: slscr, live: live)
         #expect(lines.contains { $0.hasPrefix("protocols: built-in TLSv1.2") && $0.hasSuffix("live TLSv1.3, TLSv1.2") })
         #expect(lines.contains { $0.contains("not accepted live: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256") })
-        #expect(lines.contains { $0.contains("accepted live but not in the built-in profile: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384") })
+        #expect(
+            lines.contains {
+                $0.contains("accepted live but not in the built-in profile: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+            })
         #expect(lines.contains { $0.hasPrefix("certificate key: built-in EC (observed, 2023), live RSA") })
         #expect(lines.contains { $0.hasPrefix("certificate issuer:") })
     }
@@ -119,15 +131,22 @@ import Testing
     }
 
     @Test func dotNetStrongCryptoAndSystemDefaults() throws {
-        let strong = try Self.dotNetConfig("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:00000001\n")
+        let strong = try Self.dotNetConfig(
+            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:00000001\n"
+        )
         #expect(strong.offeredProtocols() == [.tls10, .tls11, .tls12])
-        let system = try Self.dotNetConfig("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SystemDefaultTlsVersions\"=dword:00000001\n")
+        let system = try Self.dotNetConfig(
+            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SystemDefaultTlsVersions\"=dword:00000001\n"
+        )
         #expect(system.offeredProtocols() == system.schannelDefaultProtocols())
         // Only the Wow6432Node twin set: the 64-bit WSUS service keeps the old defaults.
-        let wow = try Self.dotNetConfig("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:00000001\n")
+        let wow = try Self.dotNetConfig(
+            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:00000001\n"
+        )
         #expect(wow.offeredProtocols() == [.ssl3, .tls10])
         // Schannel still wins: TLS 1.2 off for clients stays off.
-        let off = try Self.dotNetConfig("""
+        let off = try Self.dotNetConfig(
+            """
             [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]
             "SchUseStrongCrypto"=dword:00000001
             [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client]
@@ -141,17 +160,27 @@ import Testing
 
     /// A verified chain whose root has the key `rootKey` (SPKI SHA-256): the pin compares keys, so
     /// the names alone prove nothing.
-    static func chain(_ intermediate: String, _ root: String, rootKey: String = String(repeating: "0", count: 64)) -> CertificateReport {
+    static func chain(_ intermediate: String, _ root: String, rootKey: String = String(repeating: "0", count: 64))
+        -> CertificateReport
+    {
         func info(_ subject: String, _ issuer: String) -> CertificateInfo {
-            CertificateInfo(subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "EC", keyBits: 256, keyCurve: nil,
-                            signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "", isSelfSigned: false)
+            CertificateInfo(
+                subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "EC", keyBits: 256,
+                keyCurve: nil,
+                signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "",
+                isSelfSigned: false)
         }
-        return CertificateReport(chain: [info("CN=slscr.update.microsoft.com", "CN=\(intermediate),O=Microsoft Corporation,C=US"),
-                                         info("CN=\(intermediate),O=Microsoft Corporation,C=US", "CN=\(root),O=Microsoft Corporation,C=US")],
-                                 verified: true, verifyError: nil, verifyCode: 0, verifiedName: "slscr.update.microsoft.com",
-                                 verifiedPath: [VerifiedLink(subject: "CN=slscr.update.microsoft.com", spkiSHA256: String(repeating: "1", count: 64)),
-                                                VerifiedLink(subject: "CN=\(intermediate)", spkiSHA256: String(repeating: "2", count: 64)),
-                                                VerifiedLink(subject: "CN=\(root)", spkiSHA256: rootKey)])
+        return CertificateReport(
+            chain: [
+                info("CN=slscr.update.microsoft.com", "CN=\(intermediate),O=Microsoft Corporation,C=US"),
+                info("CN=\(intermediate),O=Microsoft Corporation,C=US", "CN=\(root),O=Microsoft Corporation,C=US"),
+            ],
+            verified: true, verifyError: nil, verifyCode: 0, verifiedName: "slscr.update.microsoft.com",
+            verifiedPath: [
+                VerifiedLink(subject: "CN=slscr.update.microsoft.com", spkiSHA256: String(repeating: "1", count: 64)),
+                VerifiedLink(subject: "CN=\(intermediate)", spkiSHA256: String(repeating: "2", count: 64)),
+                VerifiedLink(subject: "CN=\(root)", spkiSHA256: rootKey),
+            ])
     }
 
     static func key(_ subject: String) -> String {
@@ -160,27 +189,52 @@ import Testing
 
     @Test func pinAcceptsTheKnownChainAndMicrosoftRotationsButNotAProxy() throws {
         let slscr = try #require(BuiltInServerProfile.named("slscr"))
-        let genuine = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018",
-                                 rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
-        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: genuine) == nil)
+        let genuine = Self.chain(
+            "Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018",
+            rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
+        #expect(
+            UpdateCertificatePin.check(
+                host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: genuine) == nil)
         #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: genuine) == nil)
         // Microsoft moves to a new intermediate under the same root key: not interception, but drift.
-        let rotated = Self.chain("Microsoft ECC Update Secure Server CA 2.2", "Microsoft ECC Product Root Certificate Authority 2018",
-                                 rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
-        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: rotated) == nil)
-        #expect(UpdateCertificatePin.differs(builtIn: slscr, certificate: rotated)?.contains("live Microsoft ECC Update Secure Server CA 2.2") == true)
+        let rotated = Self.chain(
+            "Microsoft ECC Update Secure Server CA 2.2", "Microsoft ECC Product Root Certificate Authority 2018",
+            rootKey: Self.key("Microsoft ECC Product Root Certificate Authority 2018"))
+        #expect(
+            UpdateCertificatePin.check(
+                host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: rotated) == nil)
+        #expect(
+            UpdateCertificatePin.differs(builtIn: slscr, certificate: rotated)?.contains(
+                "live Microsoft ECC Update Secure Server CA 2.2") == true)
         // Under Microsoft's other public root (by key): a rotation too.
-        let other = Self.chain("Microsoft Azure ECC TLS Issuing CA 01", "Microsoft ECC Root Certificate Authority 2017",
-                               rootKey: Self.key("Microsoft ECC Root Certificate Authority 2017"))
-        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: other) == nil)
+        let other = Self.chain(
+            "Microsoft Azure ECC TLS Issuing CA 01", "Microsoft ECC Root Certificate Authority 2017",
+            rootKey: Self.key("Microsoft ECC Root Certificate Authority 2017"))
+        #expect(
+            UpdateCertificatePin.check(
+                host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: other) == nil)
         // The genuine names over another key: a copy (TLS inspection).
-        let copy = Self.chain("Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018")
-        #expect(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: copy)?.code == .certificateUntrusted)
+        let copy = Self.chain(
+            "Microsoft ECC Update Secure Server CA 2.1", "Microsoft ECC Product Root Certificate Authority 2018")
+        #expect(
+            UpdateCertificatePin.check(
+                host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: copy)?.code
+                == .certificateUntrusted)
         let proxy = Self.chain("Zscaler Intermediate Root CA", "Zscaler Root CA")
-        let cause = try #require(UpdateCertificatePin.check(host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: proxy))
+        let cause = try #require(
+            UpdateCertificatePin.check(
+                host: "slscr.update.microsoft.com", port: 443, builtIn: slscr, certificate: proxy))
         #expect(cause.code == .certificateUntrusted)
         #expect(cause.windowsError == "0x80072F8F")
-        #expect(cause.evidence.map(\.value).contains { $0.hasPrefix("Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018") })
-        #expect(cause.evidence.map(\.value).contains { $0.contains("Zscaler Intermediate Root CA") && $0.contains("Zscaler Root CA") })
+        #expect(
+            cause.evidence.map(\.value).contains {
+                $0.hasPrefix(
+                    "Microsoft ECC Update Secure Server CA 2.1 -> Microsoft ECC Product Root Certificate Authority 2018"
+                )
+            })
+        #expect(
+            cause.evidence.map(\.value).contains {
+                $0.contains("Zscaler Intermediate Root CA") && $0.contains("Zscaler Root CA")
+            })
     }
 }

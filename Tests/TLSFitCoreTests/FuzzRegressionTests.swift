@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TLSFitCore
 import TLSFitSystem
+import Testing
+
+@testable import TLSFitCore
 
 /// Inputs the fuzzers in Fuzz/ found: each must give a value or an `InputError`, quickly.
 ///
@@ -15,7 +16,9 @@ struct FuzzRegressionTests {
     static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "regedit": { b in evaluate { () throws(InputError) in try RegFileParser.parse(b, source: "f") } },
         "pol": { b in evaluate { () throws(InputError) in try RegistryPolParser.parse(b, source: "f") } },
-        "gpresult": { b in evaluate { () throws(InputError) in try GPResultParser.parse(b, source: "f", xml: LibXML2Reader()) } },
+        "gpresult": { b in
+            evaluate { () throws(InputError) in try GPResultParser.parse(b, source: "f", xml: LibXML2Reader()) }
+        },
         "suites-text": { b in
             evaluate { () throws(InputError) in try SuiteListParser.parseTable(b, source: "f") }
             evaluate { () throws(InputError) in try SuiteListParser.parseListFormat(b, source: "f") }
@@ -25,13 +28,16 @@ struct FuzzRegressionTests {
         "cipherlist": { b in _ = try? CipherListParser.parse(String(decoding: b, as: UTF8.self), source: "f") },
         "hostport": { b in _ = try? HostPort(parsing: String(decoding: b, as: UTF8.self)) },
         "server-profile": { b in _ = try? ServerProfileStore.load(bytes: b, source: "f") },
-        "windows-config": { b in _ = try? WindowsConfigReader.read([.init(name: "f", bytes: b)], release: nil, xml: LibXML2Reader()) },
+        "windows-config": { b in
+            _ = try? WindowsConfigReader.read([.init(name: "f", bytes: b)], release: nil, xml: LibXML2Reader())
+        },
     ]
 
     static func evaluate(_ parse: () throws(InputError) -> WindowsConfigDocument) {
         guard let document = try? parse() else { return }
-        _ = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [document]), release: .windows7,
-                                      suggestNames: false)
+        _ = WindowsTLSConfig.evaluate(
+            registry: RegistrySnapshot(documents: [document]), release: .windows7,
+            suggestNames: false)
     }
 
     /// Every file under Fixtures/fuzz/<target>/, as (target, file name).
@@ -95,7 +101,8 @@ struct FuzzRegressionTests {
         var rng = SystemRandomNumberGenerator()
         let segments = ["a", "B", "ab", "", "A"]
         func path() -> String {
-            (0..<Int.random(in: 1...4, using: &rng)).map { _ in segments.randomElement(using: &rng)! }.joined(separator: "\\")
+            (0..<Int.random(in: 1...4, using: &rng)).map { _ in segments.randomElement(using: &rng)! }.joined(
+                separator: "\\")
         }
         let provenance = Provenance(file: "f", key: "k", value: "v")
         for _ in 0..<200 {
@@ -105,10 +112,12 @@ struct FuzzRegressionTests {
                 let key = RegistryPath.normalize(path())
                 let folded = RegistryPath.folded(key)
                 if Bool.random(using: &rng) {
-                    snapshot.apply(RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
+                    snapshot.apply(
+                        RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
                     if expected[folded] == nil { expected[folded] = key }
                 } else {
-                    snapshot.apply(RegistryOperation(key: key, action: .deleteKey, provenance: provenance, format: .regedit))
+                    snapshot.apply(
+                        RegistryOperation(key: key, action: .deleteKey, provenance: provenance, format: .regedit))
                     expected = expected.filter { $0.key != folded && !$0.key.hasPrefix(folded + "\\") }
                 }
                 #expect(snapshot.allKeys.sorted() == expected.values.sorted())

@@ -25,7 +25,8 @@ struct JSONFieldsTests {
             signatureAlgorithm: "sha256WithRSAEncryption", notBefore: nil, notAfter: nil, serialNumber: "01",
             sha256Fingerprint: "00", isSelfSigned: false)
         try Self.check(cert)
-        let report = CertificateReport(chain: [cert], verified: false, verifyError: nil, verifyCode: 0, verifiedName: nil)
+        let report = CertificateReport(
+            chain: [cert], verified: false, verifyError: nil, verifyCode: 0, verifiedName: nil)
         try Self.check(report)
         try Self.check(HandshakeTimings(totalMs: 1))
         try Self.check(ServerProfile(host: "h", port: 443))
@@ -37,7 +38,8 @@ struct JSONFieldsTests {
     }
 
     @Test func nilFieldsAreNullNotMissing() throws {
-        let object = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(ServerProfile(host: "h", port: 1)).utf8))
+        let object = try JSONSerialization.jsonObject(
+            with: Data(try JSONOutput.encode(ServerProfile(host: "h", port: 1)).utf8))
         let dict = try #require(object as? [String: Any])
         #expect(dict["certificate"] is NSNull)
         #expect(dict["address"] is NSNull)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLSFitCore
 
 /// The WindowsUpdate.log reader skips what cannot matter (issue #26): a line without `//`, `FA`, `RL`
@@ -12,9 +13,11 @@ import Testing
     /// Random lines from an alphabet rich in what the reader looks for.
     static func randomLines(_ count: Int) -> [[UInt8]] {
         var rng = SplitMix64(seed: 26)
-        let pieces = ["/", "//", "F", "FA", "FAILED [80072EFE]", "R", "RL", "URL", "http://a.example/",
-                      "HTTPS://b.example:8530/x", "Complete the request URL ", " with [80072F8F]", "*FAILED* [80072F8F]",
-                      ":", " ", "\t", "x", "\u{00E9}", "\0", "A", "L"]
+        let pieces = [
+            "/", "//", "F", "FA", "FAILED [80072EFE]", "R", "RL", "URL", "http://a.example/",
+            "HTTPS://b.example:8530/x", "Complete the request URL ", " with [80072F8F]", "*FAILED* [80072F8F]",
+            ":", " ", "\t", "x", "\u{00E9}", "\0", "A", "L",
+        ]
         return (0..<count).map { _ in
             var line: [UInt8] = []
             for _ in 0..<Int.random(in: 0...12, using: &rng) { line += Array(pieces.randomElement(using: &rng)!.utf8) }
@@ -73,7 +76,9 @@ import Testing
             }
             if let canonical = WindowsUpdateLog.canonicalTimestamp(line) { #expect(canonical == general) }
         }
-        let usual = Self.withLine(Array("2023/05/04 10:12:01.1234567 x".utf8)) { WindowsUpdateLog.canonicalTimestamp($0) }
+        let usual = Self.withLine(Array("2023/05/04 10:12:01.1234567 x".utf8)) {
+            WindowsUpdateLog.canonicalTimestamp($0)
+        }
         #expect(usual != nil)
     }
 }

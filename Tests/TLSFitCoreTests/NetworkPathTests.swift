@@ -1,6 +1,7 @@
-import Foundation
 import CipherSuites
+import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 @Suite("Network path: --proxy, bypass lists, WinHttpSettings, netsh")
@@ -31,7 +32,9 @@ struct NetworkPathTests {
         #expect("\(proxy.credentials!)" == "alice:***")
     }
 
-    @Test(arguments: ["https://p:443", "socks5://p:1080", "http://p:0", "http://p:99999", "http://p:1/path", "", "http://:pw@p:1"])
+    @Test(arguments: [
+        "https://p:443", "socks5://p:1080", "http://p:0", "http://p:99999", "http://p:1/path", "", "http://:pw@p:1",
+    ])
     func rejectsBadProxies(text: String) {
         #expect(throws: InputError.self) { try HTTPProxy(parsing: text) }
     }
@@ -69,12 +72,14 @@ struct NetworkPathTests {
         #expect(d.winHTTP?.settings.usesNamedProxy == false)
         #expect(d.winHTTPPath == .direct)
 
-        let named = try MachineProxyConfiguration.read(from: try WindowsFixtures.config(["proxy/winhttp-proxy.reg"]).registry)
+        let named = try MachineProxyConfiguration.read(
+            from: try WindowsFixtures.config(["proxy/winhttp-proxy.reg"]).registry)
         #expect(named.winHTTP?.settings.proxyServer == "proxy.contoso.com:8080")
         #expect(named.winHTTPPath.description == "http://proxy.contoso.com:8080")
         #expect(named.winHTTP?.source.line == 4)
 
-        let bypass = try MachineProxyConfiguration.read(from: try WindowsFixtures.config(["proxy/winhttp-proxy-bypass.reg"]).registry)
+        let bypass = try MachineProxyConfiguration.read(
+            from: try WindowsFixtures.config(["proxy/winhttp-proxy-bypass.reg"]).registry)
         let setting = try #require(bypass.winHTTP)
         #expect(setting.settings.counter == 2)
         #expect(setting.settings.bypassList == "<local>;*.contoso.com;wsus01")
@@ -104,21 +109,30 @@ struct NetworkPathTests {
         #expect(try WinHTTPProxySettings(bytes: s.encoded()) == s)
         #expect(s.proxyEntry(forScheme: "https") == "sp:8443")
         #expect(s.proxyEntry(forScheme: "http") == "p:80")
-        #expect(WinHTTPProxySettings.netsh(proxy: nil).encoded() == [0x18, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            WinHTTPProxySettings.netsh(proxy: nil).encoded() == [
+                0x18, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ])
     }
 
     @Test func randomBytesNeverCrash() {
         var rng = SplitMix64(seed: 14)
-        let seeds = [WinHTTPProxySettings.netsh(proxy: "10.0.0.8:3128", bypass: "<local>").encoded(), WinHTTPProxySettings.netsh(proxy: nil).encoded()]
+        let seeds = [
+            WinHTTPProxySettings.netsh(proxy: "10.0.0.8:3128", bypass: "<local>").encoded(),
+            WinHTTPProxySettings.netsh(proxy: nil).encoded(),
+        ]
         var decoded = 0
         for i in 0..<20_000 {
             var bytes: [UInt8]
             switch i % 3 {
-            case 0: bytes = (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            case 0:
+                bytes = (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             case 1: bytes = Array(seeds[i % 2].prefix(Int.random(in: 0...seeds[i % 2].count, using: &rng)))
             default:
                 bytes = seeds[i % 2]
-                for _ in 0..<Int.random(in: 1...4, using: &rng) { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                }
             }
             if let s = try? WinHTTPProxySettings(bytes: bytes) {
                 decoded += 1
@@ -145,24 +159,29 @@ struct NetworkPathTests {
         let d = try MachineProxyConfiguration.read(from: RegistrySnapshot(documents: [direct]))
         #expect(d.winHTTPPath == .direct)
 
-        let proxy = try MachineProxyConfiguration.read(from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy.txt")]))
+        let proxy = try MachineProxyConfiguration.read(
+            from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy.txt")]))
         #expect(proxy.winHTTP?.source.line == 4)
         #expect(proxy.winHTTPPath.proxy?.host == "10.0.0.8")
         #expect(proxy.winHTTPPath.proxy?.bypass.entries == ["<local>", "*.contoso.com"])
 
-        let scheme = try MachineProxyConfiguration.read(from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy-nobypass.txt")]))
+        let scheme = try MachineProxyConfiguration.read(
+            from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy-nobypass.txt")]))
         #expect(scheme.winHTTPPath.description == "http://sproxy.contoso.com:8443")
         #expect(scheme.winHTTPPath.proxy?.bypass.isEmpty == true)
 
         // Another language: read by shape (header naming WinHTTP, then label : value lines).
-        let german = try MachineProxyConfiguration.read(from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy-de.txt")]))
+        let german = try MachineProxyConfiguration.read(
+            from: RegistrySnapshot(documents: [try WindowsFixtures.document("proxy/netsh-proxy-de.txt")]))
         #expect(german.winHTTPPath.proxy?.port == 3128)
         #expect(german.winHTTPPath.proxy?.bypass.entries == ["<local>"])
     }
 
     @Test func aBadNetshProxyNamesItsLine() {
         let text = "Current WinHTTP proxy settings:\n\n    Proxy Server(s) :  https://p:443\n"
-        let error = #expect(throws: InputError.self) { try WindowsConfigFormatDetector.parse(Array(text.utf8), source: "netsh.txt") }
+        let error = #expect(throws: InputError.self) {
+            try WindowsConfigFormatDetector.parse(Array(text.utf8), source: "netsh.txt")
+        }
         #expect(error?.description.hasPrefix("netsh.txt:3") == true)
     }
 }

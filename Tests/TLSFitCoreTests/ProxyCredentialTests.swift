@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 /// Credentials are never printed (issue 25): one parser for proxy addresses, `user:***` in every
@@ -16,7 +17,9 @@ struct ProxyCredentialTests {
     }
 
     /// `http://alice:S3cr3tPW:8080` and `http://alice:S3cr3tPW` are a user and a password without a host.
-    @Test(arguments: ["http://alice:S3cr3tPW:8080", "http://alice:S3cr3tPW", "alice:S3cr3tPW:8080", "http://alice:S3cr3tPW:8080/"])
+    @Test(arguments: [
+        "http://alice:S3cr3tPW:8080", "http://alice:S3cr3tPW", "alice:S3cr3tPW:8080", "http://alice:S3cr3tPW:8080/",
+    ])
     func userAndPasswordWithoutAHostAreNotAHost(text: String) throws {
         let message = try #require(Self.message(text))
         #expect(!message.contains("S3cr3tPW"), "\(message)")
@@ -40,10 +43,14 @@ struct ProxyCredentialTests {
     @Test func echoedAuthorizationIsRedacted() {
         let credentials = ProxyCredentials(user: "alice", password: "S3cr3tPW")
         let token = String(credentials.basicAuthorization.dropFirst(6))
-        for echoed in ["Proxy-Authorization: \(credentials.basicAuthorization)", "you sent Basic \(token)", "bad password S3cr3tPW for alice",
-                       "proxy-authorization: Basic Zm9vOmJhcg== (not yours)"] {
+        for echoed in [
+            "Proxy-Authorization: \(credentials.basicAuthorization)", "you sent Basic \(token)",
+            "bad password S3cr3tPW for alice",
+            "proxy-authorization: Basic Zm9vOmJhcg== (not yours)",
+        ] {
             let shown = ProxyCredentials.redacting(echoed, credentials)
-            #expect(!shown.contains(token) && !shown.contains("S3cr3tPW") && !shown.contains("Zm9vOmJhcg=="), "\(shown)")
+            #expect(
+                !shown.contains(token) && !shown.contains("S3cr3tPW") && !shown.contains("Zm9vOmJhcg=="), "\(shown)")
         }
         // Ordinary words after "Basic" stay.
         #expect(ProxyCredentials.redacting("Basic authentication required", nil) == "Basic authentication required")

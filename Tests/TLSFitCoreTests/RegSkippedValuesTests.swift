@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 /// `WindowsConfigReader.parse` reads a .reg for evaluation: the values of keys tlsfit never reads are
@@ -79,10 +80,16 @@ import Testing
         ("crlf.reg", Array(crlf(tricky).utf8)),
         ("bom.reg", [0xEF, 0xBB, 0xBF] + Array(crlf(tricky).utf8)),
         ("utf16.reg", utf16LE(crlf(tricky))),
-        ("regedit4.reg", Array(tricky.replacingOccurrences(of: "Windows Registry Editor Version 5.00", with: "REGEDIT4").utf8)),
+        (
+            "regedit4.reg",
+            Array(tricky.replacingOccurrences(of: "Windows Registry Editor Version 5.00", with: "REGEDIT4").utf8)
+        ),
         // Not UTF-8 (a Latin-1 byte at the end): read as Latin-1.
-        ("latin1.reg", Array(crlf(tricky).utf8) + Array("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{E9}]\r\n\"x\"=\"".utf8)
-            + [0xE9, 0x22, 0x0D, 0x0A]),
+        (
+            "latin1.reg",
+            Array(crlf(tricky).utf8) + Array("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{E9}]\r\n\"x\"=\"".utf8)
+                + [0xE9, 0x22, 0x0D, 0x0A]
+        ),
     ]
 
     /// The report of a configuration as JSON, the registry aside (it holds every value on one side only).
@@ -126,7 +133,8 @@ import Testing
     func aMalformedValueInASkippedKeyIsTheSameError(index: Int) throws {
         let schannel = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"#
         for key in [#"SOFTWARE\Bench\Key0"#, schannel] {
-            let text = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\\(key)]\r\n\"ok\"=dword:1\r\n"
+            let text =
+                "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\\(key)]\r\n\"ok\"=dword:1\r\n"
                 + Self.malformed[index] + "\r\n\"after\"=dword:2\r\n"
             let bytes = Array(text.utf8)
             var fullError: InputError?
@@ -140,10 +148,12 @@ import Testing
 
     @Test func everyKeyTLSFitReadsMayBeRead() {
         var keys = CollectTable.exportedKeys
-        keys += [RegistryPath.schannelProtocols, RegistryPath.policySSL, RegistryPath.localSSL, RegistryPath.winHTTP,
-                 RegistryPath.winHTTPWow64, DotNetFrameworkTLS.key, DotNetFrameworkTLS.keyWow64, DetectedRelease.key,
-                 RevocationListSync.key, MachineProxyConfiguration.connectionsKey,
-                 #"HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"#]
+        keys += [
+            RegistryPath.schannelProtocols, RegistryPath.policySSL, RegistryPath.localSSL, RegistryPath.winHTTP,
+            RegistryPath.winHTTPWow64, DotNetFrameworkTLS.key, DotNetFrameworkTLS.keyWow64, DetectedRelease.key,
+            RevocationListSync.key, MachineProxyConfiguration.connectionsKey,
+            #"HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"#,
+        ]
         for key in keys { #expect(RegistryPath.mayBeRead(RegistryPath.normalize(key)), "\(key)") }
         #expect(!RegistryPath.mayBeRead(#"SOFTWARE\Bench\Key0"#))
     }

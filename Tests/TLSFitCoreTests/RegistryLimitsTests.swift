@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 /// Windows' own registry limits, enforced by every parser with the file and line or record, and
@@ -11,9 +12,12 @@ struct RegistryLimitsTests {
     /// A Registry.pol record `[key;value;type;size;data]`.
     static func polRecord(key: String, value: String, type: UInt32 = 4, data: [UInt8] = [1, 0, 0, 0]) -> [UInt8] {
         func utf16z(_ s: String) -> [UInt8] { (Array(s.utf16) + [0]).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
-        func u32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+        func u32(_ v: UInt32) -> [UInt8] {
+            [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+        }
         let semi: [UInt8] = [0x3B, 0]
-        return [0x5B, 0] + utf16z(key) + semi + utf16z(value) + semi + u32(type) + semi + u32(UInt32(data.count)) + semi + data + [0x5D, 0]
+        return [0x5B, 0] + utf16z(key) + semi + utf16z(value) + semi + u32(type) + semi + u32(UInt32(data.count)) + semi
+            + data + [0x5D, 0]
     }
 
     static let polHeader: [UInt8] = [0x50, 0x52, 0x65, 0x67, 1, 0, 0, 0]
@@ -46,7 +50,9 @@ struct RegistryLimitsTests {
     }
 
     @Test func regValueNameOver16383CharactersIsRefused() {
-        let text = Self.header + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A]\r\n\"\(String(repeating: "v", count: 16_384))\"=dword:1\r\n"
+        let text =
+            Self.header
+            + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A]\r\n\"\(String(repeating: "v", count: 16_384))\"=dword:1\r\n"
         #expect {
             try RegFileParser.parse(Array(text.utf8), source: "name.reg")
         } throws: { error in
@@ -91,7 +97,12 @@ struct RegistryLimitsTests {
         #expect(Date().timeIntervalSince(start) < 20)
         // Deleting them walks each subtree once.
         var copy = snapshot
-        for i in 0..<records { copy.apply(RegistryOperation(key: "R\(i)", action: .deleteKey, provenance: Provenance(file: "x", key: "R\(i)", value: "(key deleted)"), format: .registryPol)) }
+        for i in 0..<records {
+            copy.apply(
+                RegistryOperation(
+                    key: "R\(i)", action: .deleteKey,
+                    provenance: Provenance(file: "x", key: "R\(i)", value: "(key deleted)"), format: .registryPol))
+        }
         #expect(copy.allKeys.isEmpty)
     }
 
@@ -121,17 +132,23 @@ struct RegistryLimitsTests {
     /// REG_DWORD_BIG_ENDIAN (`hex(5)`) and unknown Registry.pol type numbers are not read as
     /// little-endian DWORDs: they are reported as wrong-value-type, as other mistyped values are.
     @Test func bigEndianAndUnknownTypesAreWrongValueTypes() throws {
-        let reg = Self.header + "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client]\r\n\"Enabled\"=hex(5):00,00,00,00\r\n"
+        let reg =
+            Self.header
+            + "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client]\r\n\"Enabled\"=hex(5):00,00,00,00\r\n"
         let regConfig = WindowsTLSConfig.evaluate(
-            registry: RegistrySnapshot(documents: [try RegFileParser.parse(Array(reg.utf8), source: "be.reg")]), release: .server2019)
+            registry: RegistrySnapshot(documents: [try RegFileParser.parse(Array(reg.utf8), source: "be.reg")]),
+            release: .server2019)
         #expect(regConfig.warnings.contains { $0.code == .wrongValueType && $0.line == 4 }, "\(regConfig.warnings)")
         #expect(regConfig.protocols[.tls12]?.clientOffered == true, "a value Windows ignores changes nothing")
 
-        let pol = Self.polHeader + Self.polRecord(
-            key: "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client",
-            value: "Enabled", type: 99, data: [0, 0, 0, 0])
+        let pol =
+            Self.polHeader
+            + Self.polRecord(
+                key: "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client",
+                value: "Enabled", type: 99, data: [0, 0, 0, 0])
         let polConfig = WindowsTLSConfig.evaluate(
-            registry: RegistrySnapshot(documents: [try RegistryPolParser.parse(pol, source: "Registry.pol")]), release: .server2019)
+            registry: RegistrySnapshot(documents: [try RegistryPolParser.parse(pol, source: "Registry.pol")]),
+            release: .server2019)
         #expect(polConfig.warnings.contains { $0.code == .wrongValueType }, "\(polConfig.warnings)")
         #expect(polConfig.protocols[.tls12]?.clientOffered == true)
     }
@@ -143,21 +160,25 @@ struct RegistryLimitsTests {
 @Suite("Certificate root")
 struct CertificateRootTests {
     static func info(subject: String, issuer: String) -> CertificateInfo {
-        CertificateInfo(subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "RSA", keyBits: 2048, keyCurve: nil,
-                        signatureAlgorithm: "sha256WithRSAEncryption", notBefore: nil, notAfter: nil, serialNumber: "01",
-                        sha256Fingerprint: "00", isSelfSigned: subject == issuer)
+        CertificateInfo(
+            subject: subject, issuer: issuer, subjectAlternativeNames: [], keyType: "RSA", keyBits: 2048, keyCurve: nil,
+            signatureAlgorithm: "sha256WithRSAEncryption", notBefore: nil, notAfter: nil, serialNumber: "01",
+            sha256Fingerprint: "00", isSelfSigned: subject == issuer)
     }
 
     @Test func anIncompleteChainNamesNoRoot() {
         let leaf = Self.info(subject: "CN=fe2.update.microsoft.com", issuer: "CN=Some Intermediate CA")
-        let incomplete = CertificateReport(chain: [leaf], verified: false, verifyError: "unable to get local issuer certificate",
-                                           verifyCode: 20, verifiedName: "fe2.update.microsoft.com")
+        let incomplete = CertificateReport(
+            chain: [leaf], verified: false, verifyError: "unable to get local issuer certificate",
+            verifyCode: 20, verifiedName: "fe2.update.microsoft.com")
         #expect(Diagnoser.rootSubject(incomplete) == nil)
-        let complete = CertificateReport(chain: [leaf, Self.info(subject: "CN=Some Intermediate CA", issuer: "CN=Root")], verified: true,
-                                         verifyError: nil, verifyCode: 0, verifiedName: "fe2.update.microsoft.com")
+        let complete = CertificateReport(
+            chain: [leaf, Self.info(subject: "CN=Some Intermediate CA", issuer: "CN=Root")], verified: true,
+            verifyError: nil, verifyCode: 0, verifiedName: "fe2.update.microsoft.com")
         #expect(Diagnoser.rootSubject(complete) == "CN=Root")
-        let selfSigned = CertificateReport(chain: [Self.info(subject: "CN=x", issuer: "CN=x")], verified: false,
-                                           verifyError: "self-signed certificate", verifyCode: 18, verifiedName: "x")
+        let selfSigned = CertificateReport(
+            chain: [Self.info(subject: "CN=x", issuer: "CN=x")], verified: false,
+            verifyError: "self-signed certificate", verifyCode: 18, verifiedName: "x")
         #expect(Diagnoser.rootSubject(selfSigned) == "CN=x")
     }
 }

@@ -12,14 +12,19 @@ struct TextSupportTests {
         #expect(value.hex(width: 4) == String(format: "%04X", value))
         #expect(value.hex(width: 2) == String(format: "%02X", value))
         #expect(value.hex(uppercase: false) == String(format: "%x", value))
-        #expect(UInt8(truncatingIfNeeded: value).hex(width: 2, uppercase: false) == String(format: "%02x", UInt8(truncatingIfNeeded: value)))
+        #expect(
+            UInt8(truncatingIfNeeded: value).hex(width: 2, uppercase: false)
+                == String(format: "%02x", UInt8(truncatingIfNeeded: value)))
     }
 
     // Ties and near-ties (0.25 is exact, 0.15 and 9.95 lie below their halves), signs of zero, large values.
-    @Test(arguments: [0.0, 0.04, 0.05, 0.15, 0.25, 1.0, 9.95, 12.345, 99.99, 123_456.789, -0.04, -0.05, -3.25, 1e15 + 0.3, 1e300])
+    @Test(arguments: [
+        0.0, 0.04, 0.05, 0.15, 0.25, 1.0, 9.95, 12.345, 99.99, 123_456.789, -0.04, -0.05, -3.25, 1e15 + 0.3, 1e300,
+    ])
     func fixedMatchesPrintf(value: Double) {
         for decimals in 0...3 {
-            #expect(value.fixed(decimals) == String(format: "%.\(decimals)f", value), "\(value) with \(decimals) decimals")
+            #expect(
+                value.fixed(decimals) == String(format: "%.\(decimals)f", value), "\(value) with \(decimals) decimals")
         }
     }
 
@@ -109,7 +114,10 @@ struct JSONNodeTests {
     @Test func linesOfValues() throws {
         let text = "[\n  {\n    \"Name\": \"A\"\n  },\n  {\"Name\":\n\"B\"}\n]"
         let node = try JSONNode.parse(Array(text.utf8))
-        guard case .array(let elements) = node.value else { Issue.record("not an array"); return }
+        guard case .array(let elements) = node.value else {
+            Issue.record("not an array")
+            return
+        }
         #expect(elements.map(\.line) == [2, 5])
         #expect(elements.map { $0["Name"]?.line } == [3, 6])
         #expect(elements[1]["Name"]?.string == "B")
@@ -135,14 +143,20 @@ struct JSONNodeTests {
             #expect(error.line == line, "\(text.debugDescription): \(error.message)")
         }
         // JSONSerialization refuses each of them too.
-        #expect(throws: (any Error).self) { try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+        #expect(throws: (any Error).self) {
+            try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        }
     }
 
     /// Stricter than JSONSerialization, which takes a trailing comma: RFC 8259 has none, and
     /// PowerShell's ConvertTo-Json and tlsfit never write one.
     @Test func aTrailingCommaIsMalformed() {
         for text in ["{\"a\":1,}", "[1,]"] {
-            #expect(throws: JSONNode.SyntaxError(line: 1, message: text.hasPrefix("{") ? "expected a quoted member name" : "unexpected character ']'")) {
+            #expect(
+                throws: JSONNode.SyntaxError(
+                    line: 1, message: text.hasPrefix("{") ? "expected a quoted member name" : "unexpected character ']'"
+                )
+            ) {
                 try JSONNode.parse(Array(text.utf8))
             }
         }
@@ -161,7 +175,9 @@ struct JSONNodeTests {
     }
 
     @Test func byteOrderMarkAndLoneSurrogates() throws {
-        #expect(try JSONNode.parse([0xEF, 0xBB, 0xBF] + Array("[1]".utf8)).value == .array([JSONNode(value: .number("1", 1), line: 1)]))
+        #expect(
+            try JSONNode.parse([0xEF, 0xBB, 0xBF] + Array("[1]".utf8)).value
+                == .array([JSONNode(value: .number("1", 1), line: 1)]))
         #expect(try JSONNode.parse(Array(#""\ud800x""#.utf8)).string == "\u{FFFD}x")
         #expect(try JSONNode.parse(Array("4866".utf8)).integer == 4866)
         #expect(try JSONNode.parse(Array("4866.5".utf8)).integer == nil)
@@ -185,7 +201,9 @@ struct FileContentsTests {
         let path = dir.appendingPathComponent("a.reg").path
         try Data(repeating: 0x41, count: 200_000).write(to: URL(fileURLWithPath: path))
         #expect(try FileContents.read(path, limit: 200_000, tooBig: Self.tooBig).count == 200_000)
-        #expect(throws: InputError(source: "t", message: "too big: 200000")) { try FileContents.read(path, limit: 199_999, tooBig: Self.tooBig) }
+        #expect(throws: InputError(source: "t", message: "too big: 200000")) {
+            try FileContents.read(path, limit: 199_999, tooBig: Self.tooBig)
+        }
         let empty = dir.appendingPathComponent("empty.reg").path
         FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(try FileContents.read(empty, limit: 10, tooBig: Self.tooBig).isEmpty)
@@ -201,10 +219,13 @@ struct FileContentsTests {
             try FileContents.read(dir.path, limit: 10, tooBig: Self.tooBig)
         }
         // A device without a size: read up to the limit, then refused.
-        #expect(throws: InputError(source: "t", message: "too big: 11")) { try FileContents.read("/dev/zero", limit: 10, tooBig: Self.tooBig) }
+        #expect(throws: InputError(source: "t", message: "too big: 11")) {
+            try FileContents.read("/dev/zero", limit: 10, tooBig: Self.tooBig)
+        }
         if getuid() != 0 {
             let locked = dir.appendingPathComponent("locked.reg").path
-            FileManager.default.createFile(atPath: locked, contents: Data("x".utf8), attributes: [.posixPermissions: 0o000])
+            FileManager.default.createFile(
+                atPath: locked, contents: Data("x".utf8), attributes: [.posixPermissions: 0o000])
             #expect(throws: InputError(source: locked, message: "cannot open the file: permission denied")) {
                 try FileContents.read(locked, limit: 10, tooBig: Self.tooBig)
             }
@@ -216,11 +237,13 @@ struct FileContentsTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["b.reg", "a/x.pol", "a/deeper/y.xml", "c.json"] {
             let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: url)
         }
         // A link to a file is read; a link to a folder (here, a loop) is not followed.
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.reg", withDestinationPath: dir.path + "/b.reg")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/link.reg", withDestinationPath: dir.path + "/b.reg")
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/a/loop", withDestinationPath: dir.path)
         let listing = FolderWalk.files(under: dir.path + "/")
         #expect(Set(listing.files) == ["b.reg", "c.json", "link.reg", "a/x.pol", "a/deeper/y.xml"])

@@ -9,7 +9,9 @@ struct TimestampTests {
     func matchesFoundation(seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)
         #expect(Timestamp.iso8601(date) == date.formatted(Date.ISO8601FormatStyle()))
-        #expect(Timestamp.iso8601Fractional(date) == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        #expect(
+            Timestamp.iso8601Fractional(date)
+                == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         #expect(Timestamp.day(date) == date.formatted(Date.ISO8601FormatStyle().year().month().day()))
         #expect(Timestamp.parse(Timestamp.iso8601(date)) == Date(timeIntervalSince1970: seconds.rounded(.down)))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLSFitCore
 
 /// The emulated Windows ClientHello against real captures and against the catalog's tables.
@@ -40,21 +41,35 @@ import Testing
     static let dhe: Set<UInt16> = [0x009F, 0x009E, 0x0039, 0x0033, 0x006A, 0x0040, 0x0038, 0x0032, 0x0013]
 
     static let cases: [Case] = [
-        Case(capture: "ie_11_win7", release: .windows7, registry: windows7TLS12, browserDroppedSuites: rc4,
-             browserExtensions: [], notSentByWinHTTP: [0x0005], patch: "2016"),
-        Case(capture: "ie_11_win81", release: .windows81, browserDroppedSuites: rc4, browserExtensions: [0x0010, 0x3374]),
-        Case(capture: "edge_12_win10", release: .windows10_1507, browserDroppedSuites: rc4, browserExtensions: [0x0010], patch: "2015"),
-        Case(capture: "ie_11_win10", release: .windows10_1511, browserDroppedSuites: rc4, browserExtensions: [0x0010, 0x5500], patch: "2015"),
-        Case(capture: "edge_13_win10", release: .windows10_1511, browserDroppedSuites: rc4, browserExtensions: [0x0010, 0x5500], patch: "2015"),
-        Case(capture: "edge_15_win10", release: .windows10_1703, browserDroppedSuites: rc4.union(dhe), browserExtensions: [0x0010, 0x0018], patch: "2015"),
-        Case(capture: "edge_17_win10", release: .windows10_1803, browserDroppedSuites: rc4.union(dhe), browserExtensions: [0x0010, 0x0018], patch: "2015"),
+        Case(
+            capture: "ie_11_win7", release: .windows7, registry: windows7TLS12, browserDroppedSuites: rc4,
+            browserExtensions: [], notSentByWinHTTP: [0x0005], patch: "2016"),
+        Case(
+            capture: "ie_11_win81", release: .windows81, browserDroppedSuites: rc4, browserExtensions: [0x0010, 0x3374]),
+        Case(
+            capture: "edge_12_win10", release: .windows10_1507, browserDroppedSuites: rc4, browserExtensions: [0x0010],
+            patch: "2015"),
+        Case(
+            capture: "ie_11_win10", release: .windows10_1511, browserDroppedSuites: rc4,
+            browserExtensions: [0x0010, 0x5500], patch: "2015"),
+        Case(
+            capture: "edge_13_win10", release: .windows10_1511, browserDroppedSuites: rc4,
+            browserExtensions: [0x0010, 0x5500], patch: "2015"),
+        Case(
+            capture: "edge_15_win10", release: .windows10_1703, browserDroppedSuites: rc4.union(dhe),
+            browserExtensions: [0x0010, 0x0018], patch: "2015"),
+        Case(
+            capture: "edge_17_win10", release: .windows10_1803, browserDroppedSuites: rc4.union(dhe),
+            browserExtensions: [0x0010, 0x0018], patch: "2015"),
     ]
 
     @Test(arguments: cases)
     func emulatedHelloMatchesTheCapture(_ c: Case) throws {
         let captured = try ClientHello.decode(try CapturedHellos.capture(c.capture).bytes)
         let config = try Self.config(c.registry, c.release)
-        let emulated = try WindowsClientHelloBuilder.build(config: config, serverName: captured.serverName, patch: c.patch).hello
+        let emulated = try WindowsClientHelloBuilder.build(
+            config: config, serverName: captured.serverName, patch: c.patch
+        ).hello
 
         #expect(emulated.recordVersion == captured.recordVersion)
         #expect(emulated.version == captured.version)
@@ -66,11 +81,14 @@ import Testing
         #expect(emulated.supportedGroups == captured.supportedGroups)
         #expect(emulated.pointFormats == captured.pointFormats)
         #expect(emulated.compressionMethods == captured.compressionMethods)
-        let schannelExtensions = captured.extensionTypes.filter { !c.browserExtensions.contains($0) && !c.notSentByWinHTTP.contains($0) }
+        let schannelExtensions = captured.extensionTypes.filter {
+            !c.browserExtensions.contains($0) && !c.notSentByWinHTTP.contains($0)
+        }
         #expect(emulated.extensionTypes == schannelExtensions)
         // Edge 17's capture resumes with a saved ticket; a first connection sends the extension empty.
         for type in schannelExtensions where type != 0x0000 && !(type == 0x0023 && c.capture == "edge_17_win10") {
-            #expect(emulated.extensionData(type) == captured.extensionData(type), "extension 0x\(String(type, radix: 16))")
+            #expect(
+                emulated.extensionData(type) == captured.extensionData(type), "extension 0x\(String(type, radix: 16))")
         }
         #expect(emulated.serverName == captured.serverName)
         // Never what OpenSSL adds: encrypt_then_mac, or the 0x00FF value instead of renegotiation_info.
@@ -92,15 +110,20 @@ import Testing
         let level = info.hello.patchLevels.last
         #expect(built.patchLevel == level?.name)
         var expected: [UInt16] = []
-        for entry in level?.suiteOrder ?? info.defaultOrder where entry.offeredByDefault && !expected.contains(entry.suite.code) {
+        for entry in level?.suiteOrder ?? info.defaultOrder
+        where entry.offeredByDefault && !expected.contains(entry.suite.code) {
             if entry.protocols.contains(where: { protocols.contains($0) }) { expected.append(entry.suite.code) }
         }
         #expect(hello.cipherSuites == expected)
-        #expect(!hello.cipherSuites.contains { code in info.supported.contains { $0.suite.code == code && !$0.enabledByDefault } && !expected.contains(code) })
+        #expect(
+            !hello.cipherSuites.contains { code in
+                info.supported.contains { $0.suite.code == code && !$0.enabledByDefault } && !expected.contains(code)
+            })
         let highest = try #require(protocols.max())
         #expect(hello.version == min(highest, .tls12).wireValue)
         if highest >= .tls12 {
-            #expect(hello.signatureAlgorithms == level?.signatureAlgorithms?.value ?? info.hello.signatureAlgorithms.value)
+            #expect(
+                hello.signatureAlgorithms == level?.signatureAlgorithms?.value ?? info.hello.signatureAlgorithms.value)
             #expect(hello.signatureAlgorithms.contains(0x0202))  // dsa_sha1, always
         } else {
             #expect(hello.extensionData(0x000D) == nil)
@@ -124,9 +147,12 @@ import Testing
     }
 
     @Test func windows11WinHTTPOffersTLS12And13AndWindows7OnlyTLS10() throws {
-        let win11 = try WindowsClientHelloBuilder.build(config: try Self.config([], .windows11), serverName: "a.example").hello
+        let win11 = try WindowsClientHelloBuilder.build(
+            config: try Self.config([], .windows11), serverName: "a.example"
+        ).hello
         #expect(win11.supportedVersions == [0x0304, 0x0303])
-        let win7 = try WindowsClientHelloBuilder.build(config: try Self.config([], .windows7), serverName: "a.example").hello
+        let win7 = try WindowsClientHelloBuilder.build(config: try Self.config([], .windows7), serverName: "a.example")
+            .hello
         #expect(win7.version == 0x0301 && win7.recordVersion == 0x0301)
         // Windows 7's WinHTTP hello carries neither status_request nor session_ticket (the update agent's capture).
         #expect(!win7.extensionTypes.contains(0x0005) && !win7.extensionTypes.contains(0x0023))
@@ -134,45 +160,52 @@ import Testing
 
     @Test func suitesOpenSSLCannotOfferAndSwitchesAndCurves() throws {
         // A GPO list with RC4, 3DES and DHE-DSS first; Triple DES switched off; EccCurves NistP384 only.
-        let config = try Self.config([
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
-            #""Functions"="TLS_RSA_WITH_RC4_128_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DHE_DSS_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256""#,
-            #""EccCurves"=hex(7):4e,00,69,00,73,00,74,00,50,00,33,00,38,00,34,00,00,00,00,00"#,
-            #"[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\Triple DES 168]"#,
-            #""Enabled"=dword:00000000"#,
-        ], .windows10_1809)
+        let config = try Self.config(
+            [
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
+                #""Functions"="TLS_RSA_WITH_RC4_128_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_DHE_DSS_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256""#,
+                #""EccCurves"=hex(7):4e,00,69,00,73,00,74,00,50,00,33,00,38,00,34,00,00,00,00,00"#,
+                #"[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\Triple DES 168]"#,
+                #""Enabled"=dword:00000000"#,
+            ], .windows10_1809)
         let hello = try WindowsClientHelloBuilder.build(config: config, serverName: "a.example").hello
         #expect(hello.cipherSuites == [0x0005, 0x0032, 0xC02F])
         #expect(hello.supportedGroups == [0x0018])
 
         // Before Windows 10 the curves come from the suffixes.
-        let win81 = try Self.config([
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
-            #""Functions"="TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521""#,
-        ], .windows81)
+        let win81 = try Self.config(
+            [
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002]"#,
+                #""Functions"="TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521""#,
+            ], .windows81)
         let h81 = try WindowsClientHelloBuilder.build(config: win81, serverName: nil).hello
         #expect(h81.supportedGroups == [0x0018, 0x0019])
         #expect(h81.serverName == nil)
     }
 
     @Test func noProtocolMeansNoHello() throws {
-        let config = try Self.config([
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
-            #""DefaultSecureProtocols"=dword:00000008"#,
-        ], .windows10_22H2)
+        let config = try Self.config(
+            [
+                #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
+                #""DefaultSecureProtocols"=dword:00000008"#,
+            ], .windows10_22H2)
         #expect(throws: WindowsClientHelloBuilder.NoHello.self) {
             try WindowsClientHelloBuilder.build(config: config, serverName: "a.example")
         }
     }
 
     @Test func assumptionsAreNamed() throws {
-        let win11 = try WindowsClientHelloBuilder.build(config: try Self.config([], .windows11), serverName: "a.example")
+        let win11 = try WindowsClientHelloBuilder.build(
+            config: try Self.config([], .windows11), serverName: "a.example")
         #expect(!win11.assumptions.contains { $0.hasPrefix("extensions:") })  // captured (curl.exe, 2026)
-        let win8 = try WindowsClientHelloBuilder.build(config: try Self.config(Self.windows7TLS12, .windows8), serverName: "a.example")
+        let win8 = try WindowsClientHelloBuilder.build(
+            config: try Self.config(Self.windows7TLS12, .windows8), serverName: "a.example")
         #expect(win8.assumptions.contains { $0.hasPrefix("extensions:") })
-        let win10 = try WindowsClientHelloBuilder.build(config: try Self.config([], .windows10_1607), serverName: "a.example")
+        let win10 = try WindowsClientHelloBuilder.build(
+            config: try Self.config([], .windows10_1607), serverName: "a.example")
         #expect(win10.assumptions.isEmpty)
-        let s2025 = try WindowsClientHelloBuilder.build(config: try Self.config([], .server2025), serverName: "a.example")
+        let s2025 = try WindowsClientHelloBuilder.build(
+            config: try Self.config([], .server2025), serverName: "a.example")
         #expect(s2025.assumptions.contains { $0.hasPrefix("winhttp_protocols:") })
     }
 }

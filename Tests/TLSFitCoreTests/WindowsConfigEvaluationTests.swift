@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 
 @Suite("WindowsConfig evaluation")
@@ -7,11 +8,13 @@ struct WindowsConfigEvaluationTests {
     func provenance(_ line: Int = 1) -> Provenance { Provenance(file: "t", line: line, key: "k", value: "v") }
 
     func set(_ key: String, _ name: String, _ data: RegistryData, line: Int = 1) -> RegistryOperation {
-        RegistryOperation(key: key, action: .setValue(name: name, data: data), provenance: provenance(line), format: .regedit)
+        RegistryOperation(
+            key: key, action: .setValue(name: name, data: data), provenance: provenance(line), format: .regedit)
     }
 
     @Test func defaultsAssumeServer2022() throws {
-        let config = try WindowsConfigReader.read([.init(name: "e.txt", bytes: Array("TLS_AES_256_GCM_SHA384\n".utf8))], release: nil)
+        let config = try WindowsConfigReader.read(
+            [.init(name: "e.txt", bytes: Array("TLS_AES_256_GCM_SHA384\n".utf8))], release: nil)
         #expect(config.release == .server2022)
         #expect(config.releaseAssumed)
         #expect(config.offeredProtocols().contains(.tls13))
@@ -84,11 +87,13 @@ struct WindowsConfigEvaluationTests {
         let warning = try #require(config.warnings.first { $0.code == .gpoStringTooLong })
         let text = String(decoding: try WindowsFixtures.bytes("lists/long-gpo-field.txt"), as: UTF8.self)
         let names = text.split(separator: ",").map(String.init)
-        var kept = 0, length = 0
+        var kept = 0
+        var length = 0
         for name in names {
             let end = length + (kept == 0 ? 0 : 1) + name.count
             if end > WindowsTLSConfig.gpoFieldLimit { break }
-            length = end; kept += 1
+            length = end
+            kept += 1
         }
         for lost in names[kept...] { #expect(warning.message.contains(lost)) }
         #expect(!warning.message.contains(names[kept - 1] + ","))
@@ -98,9 +103,16 @@ struct WindowsConfigEvaluationTests {
     }
 
     @Test func gpoBackupPolicyOverLocalExport() throws {
-        let config = try WindowsFixtures.config(["regedit/export-utf8.reg", "gpo-backup/{6AC1786C-016F-11D2-945F-00C04FB984F9}/DomainSysvol/GPO/Machine/Registry.pol"],
-                                                release: .windows11)
-        guard case .policy(let p) = config.suiteOrderSource else { Issue.record("policy order expected"); return }
+        let config = try WindowsFixtures.config(
+            [
+                "regedit/export-utf8.reg",
+                "gpo-backup/{6AC1786C-016F-11D2-945F-00C04FB984F9}/DomainSysvol/GPO/Machine/Registry.pol",
+            ],
+            release: .windows11)
+        guard case .policy(let p) = config.suiteOrderSource else {
+            Issue.record("policy order expected")
+            return
+        }
         #expect(p.record == 1)
         #expect(config.cipherSuites.first?.windowsName == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
         #expect(config.curves == ["NistP384", "NistP256"])
@@ -117,7 +129,8 @@ struct WindowsConfigEvaluationTests {
     @Test func laterFilesWin() throws {
         let a = "TLS_RSA_WITH_AES_256_GCM_SHA384"
         let b = "TLS_RSA_WITH_AES_128_GCM_SHA256"
-        let config = try WindowsConfigReader.read([.init(name: "a", bytes: Array(a.utf8)), .init(name: "b", bytes: Array(b.utf8))], release: .server2019)
+        let config = try WindowsConfigReader.read(
+            [.init(name: "a", bytes: Array(a.utf8)), .init(name: "b", bytes: Array(b.utf8))], release: .server2019)
         #expect(config.cipherSuites.map(\.windowsName) == [b])
         #expect(config.cipherSuites.first?.source?.file == "b")
     }
@@ -127,19 +140,24 @@ struct WindowsConfigEvaluationTests {
         s.apply(set(RegistryPath.localSSL, "Functions", .multiString(["TLS_RSA_WITH_AES_128_GCM_SHA256"])))
         var c = WindowsTLSConfig.evaluate(registry: s, release: .server2019)
         #expect(c.cipherSuites.map(\.suite.code) == [0x009C])
-        guard case .local = c.suiteOrderSource else { Issue.record("local expected"); return }
+        guard case .local = c.suiteOrderSource else {
+            Issue.record("local expected")
+            return
+        }
         s.apply(set(RegistryPath.policySSL, "Functions", .string("TLS_RSA_WITH_AES_256_GCM_SHA384")))
         c = WindowsTLSConfig.evaluate(registry: s, release: .server2019)
         #expect(c.cipherSuites.map(\.suite.code) == [0x009D])
     }
 
-    @Test("SCHANNEL switches remove suites", arguments: [
-        (RegistryPath.schannelHashes + #"\SHA"#, UInt16(0xC014), UInt16(0xC030)),
-        (RegistryPath.schannelKeyExchange + #"\PKCS"#, UInt16(0x009D), UInt16(0xC030)),
-        (RegistryPath.schannelKeyExchange + #"\Diffie-Hellman"#, UInt16(0x009F), UInt16(0xC030)),
-        (RegistryPath.schannelKeyExchange + #"\ECDH"#, UInt16(0xC030), UInt16(0x009D)),
-        (RegistryPath.schannelCiphers + #"\AES 256/256"#, UInt16(0xC030), UInt16(0xC02F)),
-    ])
+    @Test(
+        "SCHANNEL switches remove suites",
+        arguments: [
+            (RegistryPath.schannelHashes + #"\SHA"#, UInt16(0xC014), UInt16(0xC030)),
+            (RegistryPath.schannelKeyExchange + #"\PKCS"#, UInt16(0x009D), UInt16(0xC030)),
+            (RegistryPath.schannelKeyExchange + #"\Diffie-Hellman"#, UInt16(0x009F), UInt16(0xC030)),
+            (RegistryPath.schannelKeyExchange + #"\ECDH"#, UInt16(0xC030), UInt16(0x009D)),
+            (RegistryPath.schannelCiphers + #"\AES 256/256"#, UInt16(0xC030), UInt16(0xC02F)),
+        ])
     func switches(_ key: String, _ removed: UInt16, _ kept: UInt16) {
         var s = RegistrySnapshot()
         s.apply(set(key, "Enabled", .dword(0)))
@@ -194,11 +212,13 @@ struct WindowsConfigEvaluationTests {
     // checks that evaluating the same export many times gives the same configuration.
     @Test func parsesThousandsOfExportsTheSameWay() throws {
         let bytes = try WindowsFixtures.bytes("regedit/export-utf16le-bom.reg")
-        let first = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [try RegFileParser.parse(bytes, source: "f.reg")]),
-                                              release: .windows10_22H2)
+        let first = WindowsTLSConfig.evaluate(
+            registry: RegistrySnapshot(documents: [try RegFileParser.parse(bytes, source: "f.reg")]),
+            release: .windows10_22H2)
         for i in 0..<2_000 {
             let doc = try RegFileParser.parse(bytes, source: "f\(i).reg")
-            let config = WindowsTLSConfig.evaluate(registry: RegistrySnapshot(documents: [doc]), release: .windows10_22H2)
+            let config = WindowsTLSConfig.evaluate(
+                registry: RegistrySnapshot(documents: [doc]), release: .windows10_22H2)
             #expect(config.cipherSuites.map(\.suite.code) == first.cipherSuites.map(\.suite.code))
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TLSFitCore
 import TLSFitSystem
+import Testing
+
+@testable import TLSFitCore
 
 /// Fixture access and small helpers for the WindowsConfig tests.
 enum WindowsFixtures {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLSFitCore
 
 /// `hello --pcap` ranks every hello of a capture with one `WindowsHelloMatcher.Session`: its candidates are built

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLSFitCore
 
 @Suite struct WindowsHelloMatcherTests {
@@ -10,9 +11,12 @@ import Testing
         #expect(best.identical)
         // 1903-21H2 differ from 1809 only in SCH_USE_STRONG_CRYPTO, which the hello does not show; 22H2's 2023
         // patch level sends the 1903 list too (captured), at the same patch level (RSA-PSS first).
-        #expect(Set(best.releases) == [.windows10_1709, .windows10_1803, .windows10_1809, .server2019, .windows10_1903,
-                                       .windows10_1909, .windows10_2004, .windows10_20H2, .windows10_21H1, .windows10_21H2,
-                                       .windows10_22H2])
+        #expect(
+            Set(best.releases) == [
+                .windows10_1709, .windows10_1803, .windows10_1809, .server2019, .windows10_1903,
+                .windows10_1909, .windows10_2004, .windows10_20H2, .windows10_21H1, .windows10_21H2,
+                .windows10_22H2,
+            ])
         #expect(best.patchLevels == ["2023"])
         #expect(best.stack == .winHTTP && best.stacks.contains(.sspi))
         #expect(best.configuration == "defaults")
@@ -20,7 +24,9 @@ import Testing
     }
 
     @Test func windows11ReleasesSendTheSameHello() throws {
-        let hello = try WindowsClientHelloBuilder.build(config: try WindowsClientHelloTests.config([], .windows11_23H2), serverName: "a.example").hello
+        let hello = try WindowsClientHelloBuilder.build(
+            config: try WindowsClientHelloTests.config([], .windows11_23H2), serverName: "a.example"
+        ).hello
         let best = try #require(WindowsHelloMatcher.rank(hello).first)
         #expect(best.identical)
         #expect(Set(best.releases).isSuperset(of: [.windows11_22H2, .windows11_23H2, .windows11_24H2, .windows11]))
@@ -49,6 +55,9 @@ import Testing
         #expect(!match.differences.contains { $0.kind == "signature-algorithms" || $0.kind == "groups" })
         #expect(Set(match.differences.map(\.kind)).isSubset(of: ["suites-missing", "extensions-extra"]))
         // Windows 7 / 8.1 / 11 send other signature algorithms.
-        #expect(ranking.first { $0.releases.contains(.windows81) }?.differences.contains { $0.kind == "signature-algorithms" } == true)
+        #expect(
+            ranking.first { $0.releases.contains(.windows81) }?.differences.contains {
+                $0.kind == "signature-algorithms"
+            } == true)
     }
 }

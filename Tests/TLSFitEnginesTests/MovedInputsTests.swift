@@ -19,7 +19,8 @@ struct MovedInputsTests {
 
     @Test func anEmptyGPOStringIsAFailure() {
         #expect(throws: SuiteTranslation.Failure.self) {
-            try SuiteTranslation("TLS_CHACHA20_POLY1305_SHA256", source: "LIST", to: .gpo, release: .windows7, warn: { _ in })
+            try SuiteTranslation(
+                "TLS_CHACHA20_POLY1305_SHA256", source: "LIST", to: .gpo, release: .windows7, warn: { _ in })
         }
     }
 

@@ -16,13 +16,18 @@ struct CertificateProofTests {
         return try WindowsConfigReader.read([.init(name: "test.reg", bytes: Array(text.utf8))], release: release)
     }
 
-    func probe(host: String = TestPKI.updateHost, _ port: Int, caFile: String? = nil, path: NetworkPath = .direct,
-               pins: UpdatePinSet? = nil, release: WindowsRelease = .windows10_22H2) throws -> WindowsHelloProbe.Result {
-        var request = WindowsHelloProbe.Request(host: host, port: 443, connectAddress: path == .direct ? "127.0.0.1" : nil,
-                                                connectPort: path == .direct ? port : nil, config: try Self.config(release), timeout: 3,
-                                                caFile: caFile ?? pki.caFile)
+    func probe(
+        host: String = TestPKI.updateHost, _ port: Int, caFile: String? = nil, path: NetworkPath = .direct,
+        pins: UpdatePinSet? = nil, release: WindowsRelease = .windows10_22H2
+    ) throws -> WindowsHelloProbe.Result {
+        var request = WindowsHelloProbe.Request(
+            host: host, port: 443, connectAddress: path == .direct ? "127.0.0.1" : nil,
+            connectPort: path == .direct ? port : nil, config: try Self.config(release), timeout: 3,
+            caFile: caFile ?? pki.caFile)
         if path != .direct {
-            request = WindowsHelloProbe.Request(host: "127.0.0.1", port: port, config: try Self.config(release), timeout: 3, caFile: caFile ?? pki.caFile)
+            request = WindowsHelloProbe.Request(
+                host: "127.0.0.1", port: port, config: try Self.config(release), timeout: 3,
+                caFile: caFile ?? pki.caFile)
         }
         request.path = path
         request.pins = pins
@@ -58,7 +63,8 @@ struct CertificateProofTests {
 
     /// TLS 1.2: the Certificate message is read from the exact exchange and verified with X509_verify_cert.
     @Test func tls12CertificateIsReadFromTheExactExchange() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
         defer { server.stop() }
         let result = try probe(server.port)
         #expect(result.outcome.succeeded, "\(String(describing: result.outcome.failure))")
@@ -70,7 +76,8 @@ struct CertificateProofTests {
 
     /// A chain the store does not trust, read from the exact exchange, fails as a certificate.
     @Test func untrustedChainFromTheExactExchangeFails() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
         defer { server.stop() }
         let other = try TestPKI()
         let result = try probe(server.port, caFile: other.caFile)
@@ -82,26 +89,33 @@ struct CertificateProofTests {
     /// A CA with Microsoft's names and other keys: refused by the key pin, accepted only with its own key pinned.
     @Test func microsoftNamesWithOtherKeysAreRefused() throws {
         let host = "fe2.update.microsoft.com"
-        let chain = try LabChain.make(host: host, intermediateName: "Microsoft Update Secure Server CA 2.1",
-                                      rootName: "Microsoft Root Certificate Authority 2011", keyType: "RSA")
+        let chain = try LabChain.make(
+            host: host, intermediateName: "Microsoft Update Secure Server CA 2.1",
+            rootName: "Microsoft Root Certificate Authority 2011", keyType: "RSA")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-pin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let caFile = dir.appendingPathComponent("root.pem").path
         try chain.root.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
         for maxVersion in [TLSVersion.tls12, .tls13] {
-            let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [chain.leaf], chainPEM: chain.intermediate.certificatePEM,
-                                                                               maxVersion: maxVersion))
+            let server = try LocalTLSServer(
+                configuration: ServerConfiguration(
+                    credentials: [chain.leaf], chainPEM: chain.intermediate.certificatePEM,
+                    maxVersion: maxVersion))
             defer { server.stop() }
             let release: WindowsRelease = maxVersion == .tls13 ? .windows11 : .windows10_22H2
             let refused = try probe(host: host, server.port, caFile: caFile, pins: .builtIn, release: release)
-            #expect(refused.outcome.failure?.kind == .untrusted, "\(maxVersion): \(String(describing: refused.outcome.failure))")
+            #expect(
+                refused.outcome.failure?.kind == .untrusted,
+                "\(maxVersion): \(String(describing: refused.outcome.failure))")
             #expect(refused.outcome.failure?.detail.contains("SPKI SHA-256") == true)
             #expect(!refused.proof.isProven)
             let pinned = try probe(host: host, server.port, caFile: caFile, pins: chain.pins(), release: release)
             #expect(pinned.outcome.succeeded, "\(maxVersion): \(String(describing: pinned.outcome.failure))")
             #expect(pinned.proof.isProven)
-            #expect(pinned.proof.pinnedKey?.spkiSHA256 == CertificateFactory.spkiSHA256(certificatePEM: chain.root.certificatePEM))
+            #expect(
+                pinned.proof.pinnedKey?.spkiSHA256
+                    == CertificateFactory.spkiSHA256(certificatePEM: chain.root.certificatePEM))
             #expect(pinned.proof.source == (maxVersion == .tls13 ? .confirmingHandshake : .exactHello))
         }
     }
@@ -110,18 +124,32 @@ struct CertificateProofTests {
     @Test func pinCheckComparesKeysNotNames() throws {
         let builtIn = try #require(BuiltInServerProfile.forHost("fe2.update.microsoft.com"))
         func report(_ rootKey: String) -> CertificateReport {
-            let leaf = CertificateInfo(subject: "CN=fe2.update.microsoft.com", issuer: "CN=Microsoft Update Secure Server CA 2.1", subjectAlternativeNames: [],
-                                       keyType: "RSA", keyBits: 2048, keyCurve: nil, signatureAlgorithm: "sha256WithRSAEncryption", notBefore: nil,
-                                       notAfter: nil, serialNumber: "1", sha256Fingerprint: "", isSelfSigned: false)
-            return CertificateReport(chain: [leaf], verified: true, verifyError: nil, verifyCode: 0, verifiedName: "fe2.update.microsoft.com",
-                                     verifiedPath: [VerifiedLink(subject: "CN=fe2.update.microsoft.com", spkiSHA256: String(repeating: "1", count: 64)),
-                                                    VerifiedLink(subject: "CN=Microsoft Update Secure Server CA 2.1", spkiSHA256: String(repeating: "2", count: 64)),
-                                                    VerifiedLink(subject: "CN=Microsoft Root Certificate Authority 2011", spkiSHA256: rootKey)])
+            let leaf = CertificateInfo(
+                subject: "CN=fe2.update.microsoft.com", issuer: "CN=Microsoft Update Secure Server CA 2.1",
+                subjectAlternativeNames: [],
+                keyType: "RSA", keyBits: 2048, keyCurve: nil, signatureAlgorithm: "sha256WithRSAEncryption",
+                notBefore: nil,
+                notAfter: nil, serialNumber: "1", sha256Fingerprint: "", isSelfSigned: false)
+            return CertificateReport(
+                chain: [leaf], verified: true, verifyError: nil, verifyCode: 0,
+                verifiedName: "fe2.update.microsoft.com",
+                verifiedPath: [
+                    VerifiedLink(subject: "CN=fe2.update.microsoft.com", spkiSHA256: String(repeating: "1", count: 64)),
+                    VerifiedLink(
+                        subject: "CN=Microsoft Update Secure Server CA 2.1",
+                        spkiSHA256: String(repeating: "2", count: 64)),
+                    VerifiedLink(subject: "CN=Microsoft Root Certificate Authority 2011", spkiSHA256: rootKey),
+                ])
         }
-        let genuine = try #require(UpdatePinSet.builtIn.keys.first { $0.subject == "Microsoft Root Certificate Authority 2011" })
-        #expect(UpdateCertificatePin.check(host: "fe2.update.microsoft.com", port: 443, builtIn: builtIn, certificate: report(genuine.spkiSHA256)) == nil)
-        let copy = UpdateCertificatePin.check(host: "fe2.update.microsoft.com", port: 443, builtIn: builtIn,
-                                              certificate: report(String(repeating: "3", count: 64)))
+        let genuine = try #require(
+            UpdatePinSet.builtIn.keys.first { $0.subject == "Microsoft Root Certificate Authority 2011" })
+        #expect(
+            UpdateCertificatePin.check(
+                host: "fe2.update.microsoft.com", port: 443, builtIn: builtIn, certificate: report(genuine.spkiSHA256))
+                == nil)
+        let copy = UpdateCertificatePin.check(
+            host: "fe2.update.microsoft.com", port: 443, builtIn: builtIn,
+            certificate: report(String(repeating: "3", count: 64)))
         #expect(copy?.code == .certificateUntrusted)
         #expect(copy?.summary.contains("Microsoft's names but not Microsoft's keys") == true)
     }
@@ -130,11 +158,16 @@ struct CertificateProofTests {
     @Test func builtInPinsAreKeysWithSources() {
         let keys = UpdatePinSet.builtIn.keys
         #expect(keys.contains { $0.group == .update && $0.subject == "Microsoft Root Certificate Authority 2011" })
-        #expect(keys.contains { $0.group == .update && $0.subject == "Microsoft ECC Product Root Certificate Authority 2018" })
+        #expect(
+            keys.contains {
+                $0.group == .update && $0.subject == "Microsoft ECC Product Root Certificate Authority 2018"
+            })
         for key in keys {
             #expect(key.spkiSHA256.count == 64)
             #expect(!key.source.isEmpty)
         }
-        #expect(throws: InputError.self) { try UpdatePinSet.parse("update\troot\tX\tnothex\tobserved\ts\n", source: "t.tsv") }
+        #expect(throws: InputError.self) {
+            try UpdatePinSet.parse("update\troot\tX\tnothex\tobserved\ts\n", source: "t.tsv")
+        }
     }
 }

@@ -13,24 +13,31 @@ import Testing
 struct HandshakeTests {
     let pki = TestPKI.shared
 
-    func request(port: Int, ciphers: String? = nil, min: TLSVersion = .tls10, max: TLSVersion = .tls13, timeout: Double = 5)
+    func request(
+        port: Int, ciphers: String? = nil, min: TLSVersion = .tls10, max: TLSVersion = .tls13, timeout: Double = 5
+    )
         -> HandshakeRequest
     {
         HandshakeRequest(
-            host: TestPKI.updateHost, port: 443, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
+            host: TestPKI.updateHost, port: 443, connectAddress: "127.0.0.1", connectPort: port,
+            sni: TestPKI.updateHost,
             minVersion: min, maxVersion: max, cipherString: ciphers, timeout: timeout, caFile: pki.caFile)
     }
 
-    func server(_ ciphers: String = "DEFAULT", min: TLSVersion = .tls12, max: TLSVersion = .tls13, ecdsa: Bool = false) throws
+    func server(_ ciphers: String = "DEFAULT", min: TLSVersion = .tls12, max: TLSVersion = .tls13, ecdsa: Bool = false)
+        throws
         -> LocalTLSServer
     {
-        try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [ecdsa ? pki.ecdsaLeaf : pki.rsaLeaf], minVersion: min, maxVersion: max, cipherString: ciphers))
+        try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [ecdsa ? pki.ecdsaLeaf : pki.rsaLeaf], minVersion: min, maxVersion: max,
+                cipherString: ciphers))
     }
 
     @Test func successWithChosenSuiteReportsEverything() throws {
         let server = try server()
-        let outcome = TLSClient.handshake(request(port: server.port, ciphers: "ECDHE-RSA-AES256-GCM-SHA384", max: .tls12))
+        let outcome = TLSClient.handshake(
+            request(port: server.port, ciphers: "ECDHE-RSA-AES256-GCM-SHA384", max: .tls12))
         #expect(outcome.failure == nil)
         #expect(outcome.negotiated.version == .tls12)
         #expect(outcome.negotiated.cipherCode == 0xC030)
@@ -66,7 +73,8 @@ struct HandshakeTests {
 
     @Test func noSharedCipherIsAlert40() throws {
         let server = try server("AES128-GCM-SHA256")
-        let outcome = TLSClient.handshake(request(port: server.port, ciphers: "ECDHE-RSA-AES256-GCM-SHA384", max: .tls12))
+        let outcome = TLSClient.handshake(
+            request(port: server.port, ciphers: "ECDHE-RSA-AES256-GCM-SHA384", max: .tls12))
         let failure = try #require(outcome.failure)
         #expect(failure.stage == .tls)
         #expect(failure.kind == .alertReceived)
@@ -201,39 +209,48 @@ struct RealPeerTests {
         let port = freePort()
         let server = try ExternalServer(
             executable: openssl,
-            arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-tls1_2",
-                        "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA", "-quiet"], port: port)
+            arguments: [
+                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-tls1_2",
+                "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA", "-quiet",
+            ], port: port)
         defer { server.stop() }
-        let ok = TLSClient.handshake(HandshakeRequest(
-            host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
-            cipherString: "AES256-SHA", timeout: 5, caFile: pki.caFile))
+        let ok = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
+                cipherString: "AES256-SHA", timeout: 5, caFile: pki.caFile))
         #expect(ok.failure == nil)
         #expect(ok.negotiated.cipherIANAName == "TLS_RSA_WITH_AES_256_CBC_SHA")
-        let bad = TLSClient.handshake(HandshakeRequest(
-            host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
-            cipherString: "ECDHE-ECDSA-AES256-GCM-SHA384", timeout: 5, caFile: pki.caFile))
+        let bad = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
+                cipherString: "ECDHE-ECDSA-AES256-GCM-SHA384", timeout: 5, caFile: pki.caFile))
         #expect(bad.failure?.alert == .handshakeFailure)
     }
 
     @Test func gnutlsServer() throws {
-        let gnutls = try #require(ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
+        let gnutls = try #require(
+            ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
         let files = try pki.write(pki.ecdsaLeaf, name: "gnutls")
         let port = freePort()
         let server = try ExternalServer(
             executable: gnutls,
-            arguments: ["--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
-                        "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2"], port: port)
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key,
+                "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2",
+            ], port: port)
         defer { server.stop() }
-        let ok = TLSClient.handshake(HandshakeRequest(
-            host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
-            cipherString: "ECDHE-ECDSA-AES128-GCM-SHA256", timeout: 5, caFile: pki.caFile))
+        let ok = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
+                cipherString: "ECDHE-ECDSA-AES128-GCM-SHA256", timeout: 5, caFile: pki.caFile))
         #expect(ok.failure == nil)
         #expect(ok.negotiated.version == .tls12)
         #expect(ok.negotiated.cipherCode == 0xC02B)
         #expect(ok.certificate?.chain.first?.keyType == "EC")
-        let bad = TLSClient.handshake(HandshakeRequest(
-            host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
-            minVersion: .tls10, maxVersion: .tls11, timeout: 5, caFile: pki.caFile))
+        let bad = TLSClient.handshake(
+            HandshakeRequest(
+                host: TestPKI.updateHost, connectAddress: "127.0.0.1", connectPort: port, sni: TestPKI.updateHost,
+                minVersion: .tls10, maxVersion: .tls11, timeout: 5, caFile: pki.caFile))
         #expect(bad.failure?.kind == .alertReceived)
         #expect(bad.failure?.alert == .protocolVersion)
     }

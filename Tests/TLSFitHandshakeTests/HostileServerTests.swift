@@ -17,9 +17,10 @@ struct HostileServerTests {
 
     func probe(_ server: RawTCPServer) -> (HandshakeOutcome, TimeInterval) {
         let start = Date()
-        let outcome = TLSClient.handshake(HandshakeRequest(
-            host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
-            minVersion: .tls12, maxVersion: .tls13, timeout: Self.timeout, verifyCertificate: false))
+        let outcome = TLSClient.handshake(
+            HandshakeRequest(
+                host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
+                minVersion: .tls12, maxVersion: .tls13, timeout: Self.timeout, verifyCertificate: false))
         return (outcome, Date().timeIntervalSince(start))
     }
 
@@ -95,7 +96,9 @@ struct HostileServerTests {
             // A Certificate message announcing 16 MiB, then a first fragment of filler.
             let header: [UInt8] = [11, 0xFF, 0xFF, 0xFF]
             RawTCPServer.write(fd, TLSBytes.record(type: 0x16, header + [UInt8](repeating: 0x30, count: 16000)))
-            for _ in 0..<50 { RawTCPServer.write(fd, TLSBytes.record(type: 0x16, [UInt8](repeating: 0x30, count: 16384))) }
+            for _ in 0..<50 {
+                RawTCPServer.write(fd, TLSBytes.record(type: 0x16, [UInt8](repeating: 0x30, count: 16384)))
+            }
             sleep(3)
         }
         defer { server.stop() }
@@ -144,9 +147,10 @@ struct HostileServerTests {
             sleep(3)
         }
         defer { server.stop() }
-        let outcome = TLSClient.handshake(HandshakeRequest(
-            host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
-            minVersion: .tls12, maxVersion: .tls12, timeout: Self.timeout, verifyCertificate: false))
+        let outcome = TLSClient.handshake(
+            HandshakeRequest(
+                host: "127.0.0.1", connectAddress: "127.0.0.1", connectPort: server.port, sni: nil,
+                minVersion: .tls12, maxVersion: .tls12, timeout: Self.timeout, verifyCertificate: false))
         #expect(outcome.failure != nil)
         #expect(outcome.negotiated.version != .tls13, "\(outcome.negotiated)")
     }
@@ -183,8 +187,10 @@ struct CertificateVerificationTests {
 
     func outcome(_ credential: PEMCredential, chain: String? = nil) throws -> HandshakeOutcome {
         let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [credential], chainPEM: chain))
-        return TLSClient.handshake(HandshakeRequest(
-            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile))
+        return TLSClient.handshake(
+            HandshakeRequest(
+                host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5,
+                caFile: pki.caFile))
     }
 
     func leaf(_ spec: CertificateSpec, issuer: PEMCredential? = nil) throws -> PEMCredential {
@@ -192,14 +198,16 @@ struct CertificateVerificationTests {
     }
 
     @Test func expired() throws {
-        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: -30, notAfterDays: -1)))
+        let o = try outcome(
+            leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: -30, notAfterDays: -1)))
         #expect(o.failure?.stage == .certificate)
         #expect(o.failure?.kind == .expired)
         #expect(o.failure?.windowsError == "0x80072F8F")
     }
 
     @Test func notYetValid() throws {
-        let o = try outcome(leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: 2, notAfterDays: 30)))
+        let o = try outcome(
+            leaf(CertificateSpec(commonName: host, dnsNames: [host], notBeforeDays: 2, notAfterDays: 30)))
         #expect(o.failure?.kind == .notYetValid)
     }
 
@@ -242,7 +250,8 @@ struct CertificateVerificationTests {
         }
         let results = Results()
         let request = HandshakeRequest(
-            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile)
+            host: host, connectAddress: "127.0.0.1", connectPort: server.port, sni: host, timeout: 5, caFile: pki.caFile
+        )
         DispatchQueue.concurrentPerform(iterations: 12) { _ in
             let outcome = TLSClient.handshake(request)
             results.lock.withLock { results.outcomes.append(outcome) }
@@ -271,14 +280,21 @@ struct CertificateVerificationTests {
         let more = dir.appendingPathComponent("more.pem")
         try (pem + pem).write(to: more, atomically: true, encoding: .utf8)
 
-        let matching = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": same.path])
+        let matching = TrustStoreCache.systemLocations(environment: [
+            "SSL_CERT_DIR": link.path, "SSL_CERT_FILE": same.path,
+        ])
         #expect(matching == .init(directory: link.path, file: nil))
-        let larger = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": more.path])
+        let larger = TrustStoreCache.systemLocations(environment: [
+            "SSL_CERT_DIR": link.path, "SSL_CERT_FILE": more.path,
+        ])
         #expect(larger == .init(directory: link.path, file: more.path))
-        let noBundle = TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": link.path, "SSL_CERT_FILE": dir.appendingPathComponent("none").path])
+        let noBundle = TrustStoreCache.systemLocations(environment: [
+            "SSL_CERT_DIR": link.path, "SSL_CERT_FILE": dir.appendingPathComponent("none").path,
+        ])
         #expect(noBundle == .init(directory: link.path, file: nil))
         // No hashed links: OpenSSL's default paths, as they are.
-        #expect(TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": dir.path, "SSL_CERT_FILE": same.path]) == nil)
+        #expect(
+            TrustStoreCache.systemLocations(environment: ["SSL_CERT_DIR": dir.path, "SSL_CERT_FILE": same.path]) == nil)
     }
 
     @Test func ecdsaLeafVerifies() throws {
@@ -294,9 +310,14 @@ struct CertificateVerificationTests {
 struct HostileScanTests {
     @Test func hostileHostsDoNotStopTheScan() throws {
         let pki = TestPKI.shared
-        let live = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12,
-                                                                          cipherString: "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA"))
-        let silent = RawTCPServer { fd in _ = RawTCPServer.readSome(fd); sleep(4) }
+        let live = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], maxVersion: .tls12,
+                cipherString: "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA"))
+        let silent = RawTCPServer { fd in
+            _ = RawTCPServer.readSome(fd)
+            sleep(4)
+        }
         let http = RawTCPServer { fd in
             _ = RawTCPServer.readSome(fd)
             RawTCPServer.write(fd, Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
@@ -314,7 +335,10 @@ struct HostileScanTests {
         #expect(Date().timeIntervalSince(start) < 4)
         #expect(profiles.count == 4)
         #expect(profiles[0].errors.isEmpty)
-        #expect(profiles[0].cipherSuites(for: .tls12) == ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"])
+        #expect(
+            profiles[0].cipherSuites(for: .tls12) == [
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA",
+            ])
         for hostile in profiles[1...] {
             // The silent and the HTTP server measured nothing; the alert storm spoke TLS but
             // accepted no protocol.
@@ -334,7 +358,8 @@ struct HostileScanTests {
         let storm = RawTCPServer.storm(kind, afterServerHello: true)
         defer { storm.stop() }
         let start = Date()
-        let profiles = ServerScanner.scan([ScanTarget(host: "127.0.0.1", port: storm.port)], options: ScanOptions(timeout: 1))
+        let profiles = ServerScanner.scan(
+            [ScanTarget(host: "127.0.0.1", port: storm.port)], options: ScanOptions(timeout: 1))
         #expect(Date().timeIntervalSince(start) < 2)
         let profile = try #require(profiles.first)
         // The scan's probes run in parallel and each stops at the ServerHello, before any storm; the

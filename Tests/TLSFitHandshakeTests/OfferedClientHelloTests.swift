@@ -7,22 +7,29 @@ import Testing
 @Suite("Offered ClientHello")
 struct OfferedClientHelloTests {
     @Test func readsAHandBuiltHello() throws {
-        let bytes = RawClientHello.build(version: .tls12, suites: [0xC030, 0xC02F], serverName: "fe2.update.microsoft.com",
-                                         random: [UInt8](repeating: 7, count: 32))
-        guard case .hello(let hello) = OfferedClientHello.parse(bytes) else { Issue.record("not parsed"); return }
+        let bytes = RawClientHello.build(
+            version: .tls12, suites: [0xC030, 0xC02F], serverName: "fe2.update.microsoft.com",
+            random: [UInt8](repeating: 7, count: 32))
+        guard case .hello(let hello) = OfferedClientHello.parse(bytes) else {
+            Issue.record("not parsed")
+            return
+        }
         #expect(hello.serverName == "fe2.update.microsoft.com")
         #expect(hello.cipherSuites.prefix(2) == [0xC030, 0xC02F])
         #expect(hello.legacyVersion == 0x0303)
         #expect(!hello.signatureAlgorithms.isEmpty)
         // Every prefix is incomplete, never a wrong answer.
         for cut in [0, 3, 5, 40, bytes.count - 1] {
-            if case .hello = OfferedClientHello.parse(Array(bytes.prefix(cut))) { Issue.record("a prefix of \(cut) bytes parsed") }
+            if case .hello = OfferedClientHello.parse(Array(bytes.prefix(cut))) {
+                Issue.record("a prefix of \(cut) bytes parsed")
+            }
         }
     }
 
     @Test func randomAndMutatedInputNeverTraps() {
         var generator = SystemRandomNumberGenerator()
-        let seed = RawClientHello.build(version: .tls12, suites: [0xC030], serverName: "a.example", random: [UInt8](repeating: 1, count: 32))
+        let seed = RawClientHello.build(
+            version: .tls12, suites: [0xC030], serverName: "a.example", random: [UInt8](repeating: 1, count: 32))
         for _ in 0..<5000 {
             var bytes = seed
             for _ in 0..<Int.random(in: 1...8, using: &generator) {

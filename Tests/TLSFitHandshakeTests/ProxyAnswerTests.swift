@@ -1,7 +1,8 @@
 import Foundation
 import TLSFitCore
-@testable import TLSFitHandshake
 import Testing
+
+@testable import TLSFitHandshake
 
 /// What a proxy's error answer to a CONNECT means: a name its DNS cannot resolve is told apart from
 /// a server it cannot reach, by squid's header or by the resolver's words in the error page.
@@ -19,21 +20,33 @@ struct ProxyAnswerTests {
     }
 
     @Test func squidDNSFailureIsTheProxysName() {
-        #expect(kind(status: 503, statusLine: "HTTP/1.1 503 Service Unavailable", body: "ERROR: The requested URL could not be retrieved",
-                     squid: "ERR_DNS_FAIL 0") == .proxyNameNotResolved)
+        #expect(
+            kind(
+                status: 503, statusLine: "HTTP/1.1 503 Service Unavailable",
+                body: "ERROR: The requested URL could not be retrieved",
+                squid: "ERR_DNS_FAIL 0") == .proxyNameNotResolved)
         // squid's other errors stay upstream errors.
-        #expect(kind(status: 503, statusLine: "HTTP/1.1 503 Service Unavailable", body: "ERROR", squid: "ERR_CONNECT_FAIL 111") == .proxyUpstreamError)
+        #expect(
+            kind(
+                status: 503, statusLine: "HTTP/1.1 503 Service Unavailable", body: "ERROR",
+                squid: "ERR_CONNECT_FAIL 111") == .proxyUpstreamError)
     }
 
-    @Test(arguments: ["Unable to connect: Name or service not known", "Temporary failure in name resolution",
-                      "Unable to determine IP address from host name nowhere.invalid"])
+    @Test(arguments: [
+        "Unable to connect: Name or service not known", "Temporary failure in name resolution",
+        "Unable to determine IP address from host name nowhere.invalid",
+    ])
     func resolverWordsInThePage(body: String) {
         #expect(kind(status: 500, statusLine: "HTTP/1.0 500 Unable to connect", body: body) == .proxyNameNotResolved)
     }
 
     @Test func otherServerErrorsAreUpstream() {
-        #expect(kind(status: 502, statusLine: "HTTP/1.1 502 Bad Gateway", body: "Connection refused") == .proxyUpstreamError)
-        #expect(kind(status: 403, statusLine: "HTTP/1.1 403 Forbidden", body: "Name or service not known") == .proxyForbidden)
+        #expect(
+            kind(status: 502, statusLine: "HTTP/1.1 502 Bad Gateway", body: "Connection refused") == .proxyUpstreamError
+        )
+        #expect(
+            kind(status: 403, statusLine: "HTTP/1.1 403 Forbidden", body: "Name or service not known")
+                == .proxyForbidden)
     }
 
     @Test func theNameAskedFor() {

@@ -17,8 +17,9 @@ struct ProxyTests {
 
     /// One verified handshake as fe2.update.microsoft.com, dialled at `address:port`, along `path`.
     static func handshake(_ address: String, _ port: Int, path: NetworkPath, timeout: Double = 5) -> HandshakeOutcome {
-        var request = HandshakeRequest(host: host, connectAddress: address, connectPort: port, sni: host, minVersion: .tls12,
-                                       maxVersion: .tls13, timeout: timeout, caFile: pki.caFile)
+        var request = HandshakeRequest(
+            host: host, connectAddress: address, connectPort: port, sni: host, minVersion: .tls12,
+            maxVersion: .tls13, timeout: timeout, caFile: pki.caFile)
         request.path = path
         return TLSClient.handshake(request)
     }
@@ -84,7 +85,8 @@ struct ProxyTests {
     }
 
     @Test func unreachableProxyIsAProxyFailure() throws {
-        let outcome = Self.handshake("127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(freePort())"), timeout: 2)
+        let outcome = Self.handshake(
+            "127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(freePort())"), timeout: 2)
         #expect(outcome.failure?.stage == .proxy)
         #expect(outcome.failure?.kind == .refused)
         #expect(outcome.failure?.windowsError == "0x80072EFD")
@@ -94,7 +96,8 @@ struct ProxyTests {
         let silent = RawTCPServer { _ in sleep(5) }
         defer { silent.stop() }
         let start = Date()
-        let outcome = Self.handshake("127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(silent.port)"), timeout: 1)
+        let outcome = Self.handshake(
+            "127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(silent.port)"), timeout: 1)
         #expect(outcome.failure?.stage == .proxy && outcome.failure?.kind == .timeout)
         #expect(Date().timeIntervalSince(start) < 2.5)
     }
@@ -103,11 +106,14 @@ struct ProxyTests {
         let chatty = RawTCPServer { fd in
             _ = RawTCPServer.readSome(fd)
             RawTCPServer.write(fd, Array("HTTP/1.1 200 OK\r\n".utf8))
-            for _ in 0..<40 { RawTCPServer.write(fd, Array(("X-Filler: " + String(repeating: "a", count: 1000) + "\r\n").utf8)) }
+            for _ in 0..<40 {
+                RawTCPServer.write(fd, Array(("X-Filler: " + String(repeating: "a", count: 1000) + "\r\n").utf8))
+            }
             sleep(2)
         }
         defer { chatty.stop() }
-        let outcome = Self.handshake("127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(chatty.port)"), timeout: 5)
+        let outcome = Self.handshake(
+            "127.0.0.1", 443, path: try Self.proxy("http://127.0.0.1:\(chatty.port)"), timeout: 5)
         #expect(outcome.failure?.kind == .proxyBadResponse)
     }
 
@@ -115,7 +121,8 @@ struct ProxyTests {
     func squidDenyListRefusesTheNameWithItsErrorPage() throws {
         let proxy = try ProxyProcess.squid(deny: ["sls.update.microsoft.com"])
         defer { proxy.stop() }
-        var request = HandshakeRequest(host: "sls.update.microsoft.com", sni: "sls.update.microsoft.com", timeout: 5, caFile: Self.pki.caFile)
+        var request = HandshakeRequest(
+            host: "sls.update.microsoft.com", sni: "sls.update.microsoft.com", timeout: 5, caFile: Self.pki.caFile)
         request.path = try Self.proxy(proxy.url())
         let outcome = TLSClient.handshake(request)
         #expect(outcome.failure?.kind == .proxyForbidden)
@@ -207,7 +214,8 @@ struct PlainHTTPProxyTests {
         let proxy = try ProxyProcess.tinyproxy(allow: ["^localhost$"])
         defer { proxy.stop() }
         let host = "download.windowsupdate.com"
-        var request = HandshakeRequest(host: host, port: 80, connectAddress: "127.0.0.1", connectPort: server.port, timeout: 5)
+        var request = HandshakeRequest(
+            host: host, port: 80, connectAddress: "127.0.0.1", connectPort: server.port, timeout: 5)
 
         let direct = PlainHTTPCheck.get(request)
         #expect(direct.outcome.succeeded)

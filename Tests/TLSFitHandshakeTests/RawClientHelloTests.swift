@@ -22,7 +22,8 @@ struct RawClientHelloTests {
         i += 2
         var out: [(UInt16, [UInt8])] = []
         while i < end {
-            let type = UInt16(u16(hello, i)), length = u16(hello, i + 2)
+            let type = UInt16(u16(hello, i))
+            let length = u16(hello, i + 2)
             out.append((type, Array(hello[(i + 4)..<(i + 4 + length)])))
             i += 4 + length
         }
@@ -31,7 +32,8 @@ struct RawClientHelloTests {
     }
 
     @Test func tls12HelloStructureAndLengths() throws {
-        let hello = RawClientHello.build(version: .tls12, suites: [0x0005, 0x000A, 0xC012], serverName: "update.example.com", random: random)
+        let hello = RawClientHello.build(
+            version: .tls12, suites: [0x0005, 0x000A, 0xC012], serverName: "update.example.com", random: random)
         #expect(Array(hello[0..<3]) == [0x16, 0x03, 0x01])
         #expect(u16(hello, 3) == hello.count - 5)
         #expect(hello[5] == 1)
@@ -56,12 +58,15 @@ struct RawClientHelloTests {
         let schemes = ext[3].1
         #expect(u16(schemes, 0) == schemes.count - 2)
         let codes = stride(from: 2, to: schemes.count, by: 2).map { u16(schemes, $0) }
-        #expect(Set([0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0201, 0x0203]).isSubset(of: Set(codes)))
+        #expect(
+            Set([0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0201, 0x0203]).isSubset(
+                of: Set(codes)))
         #expect(ext[4].1.isEmpty)
     }
 
     @Test func tls10HelloHasNoSignatureAlgorithmsAndNoSNIForAnAddress() throws {
-        let hello = RawClientHello.build(version: .tls10, suites: [0x0004, 0x00FF], serverName: "127.0.0.1", random: random)
+        let hello = RawClientHello.build(
+            version: .tls10, suites: [0x0004, 0x00FF], serverName: "127.0.0.1", random: random)
         #expect(u16(hello, 9) == 0x0301)
         #expect(u16(hello, 44) == 4)  // the SCSV once, at the end
         let suites: [Int] = [u16(hello, 46), u16(hello, 48)]
@@ -74,7 +79,9 @@ struct RawClientHelloTests {
         #expect(v6Types == [0x000A, 0x000B, 0x0017])
     }
 
-    static func helloBody(version: UInt16 = 0x0303, suite: UInt16, session: Int = 32, extensions: [UInt8] = [0, 0]) -> [UInt8] {
+    static func helloBody(version: UInt16 = 0x0303, suite: UInt16, session: Int = 32, extensions: [UInt8] = [0, 0])
+        -> [UInt8]
+    {
         [UInt8(version >> 8), UInt8(version & 0xFF)] + [UInt8](repeating: 7, count: 32) + [UInt8(session)]
             + [UInt8](repeating: 9, count: session) + [UInt8(suite >> 8), UInt8(suite & 0xFF), 0] + extensions
     }
@@ -96,7 +103,8 @@ struct RawClientHelloTests {
 
     @Test func serverHelloSplitAcrossRecords() {
         let hello = TLSBytes.handshake(type: 2, Self.helloBody(version: 0x0301, suite: 0x0005, session: 0))
-        let bytes = TLSBytes.record(type: 0x16, Array(hello[0..<3])) + TLSBytes.record(type: 0x16, Array(hello[3..<20]))
+        let bytes =
+            TLSBytes.record(type: 0x16, Array(hello[0..<3])) + TLSBytes.record(type: 0x16, Array(hello[3..<20]))
             + TLSBytes.record(type: 0x16, Array(hello[20...]))
         guard case .complete(.serverHello(let parsed)) = RawServerHelloParser.parse(bytes) else {
             Issue.record("no ServerHello")
@@ -116,16 +124,34 @@ struct RawClientHelloTests {
         }
         // A ServerHello whose own length is too short for its fields.
         let short = TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 2, [3, 3, 1, 2, 3]))
-        guard case .invalid = RawServerHelloParser.parse(short) else { Issue.record("short ServerHello accepted"); return }
+        guard case .invalid = RawServerHelloParser.parse(short) else {
+            Issue.record("short ServerHello accepted")
+            return
+        }
         let badSession = TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 2, Self.helloBody(suite: 5, session: 33)))
-        guard case .invalid = RawServerHelloParser.parse(badSession) else { Issue.record("session id of 33"); return }
-        guard case .invalid = RawServerHelloParser.parse(Array("HTTP/1.1 400 Bad Request\r\n".utf8)) else { Issue.record("HTTP"); return }
-        guard case .invalid = RawServerHelloParser.parse(TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 11, [0, 0, 0]))) else {
+        guard case .invalid = RawServerHelloParser.parse(badSession) else {
+            Issue.record("session id of 33")
+            return
+        }
+        guard case .invalid = RawServerHelloParser.parse(Array("HTTP/1.1 400 Bad Request\r\n".utf8)) else {
+            Issue.record("HTTP")
+            return
+        }
+        guard
+            case .invalid = RawServerHelloParser.parse(
+                TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 11, [0, 0, 0])))
+        else {
             Issue.record("Certificate first")
             return
         }
-        guard case .invalid = RawServerHelloParser.parse([0x16, 3, 3, 0xFF, 0xFF]) else { Issue.record("65535-byte record"); return }
-        guard case .invalid = RawServerHelloParser.parse([0x16, 3, 3, 0, 0]) else { Issue.record("empty record"); return }
+        guard case .invalid = RawServerHelloParser.parse([0x16, 3, 3, 0xFF, 0xFF]) else {
+            Issue.record("65535-byte record")
+            return
+        }
+        guard case .invalid = RawServerHelloParser.parse([0x16, 3, 3, 0, 0]) else {
+            Issue.record("empty record")
+            return
+        }
         for _ in 0..<200 {
             let noise = (0..<Int.random(in: 0...64)).map { _ in UInt8.random(in: 0...255) }
             _ = RawServerHelloParser.parse(noise)
@@ -134,7 +160,9 @@ struct RawClientHelloTests {
     }
 
     @Test func alertRecord() {
-        #expect(RawServerHelloParser.parse(TLSBytes.record(type: 0x15, [2, 40])) == .complete(.alert(level: 2, description: 40)))
+        #expect(
+            RawServerHelloParser.parse(TLSBytes.record(type: 0x15, [2, 40]))
+                == .complete(.alert(level: 2, description: 40)))
         #expect(RawServerHelloParser.parse(TLSBytes.warningAlert(112)) == .complete(.alert(level: 1, description: 112)))
         #expect(RawServerHelloParser.parse([0x15, 3, 1, 0, 2, 2]) == .needMore)
     }

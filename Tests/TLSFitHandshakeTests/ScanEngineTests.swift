@@ -29,9 +29,10 @@ struct ScanEngineTests {
 
     @Test func manySuitesInAnOrderThatContradictsTheCatalogDefaultAndFast() throws {
         #expect(Self.weakestFirstRSA.count >= 30)
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls12,
-            cipherString: Self.weakestFirstRSA.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: true))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls12,
+                cipherString: Self.weakestFirstRSA.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: true))
         let exact = try scan(server.port)
         let fast = try scan(server.port, fast: true)
         #expect(exact.errors.isEmpty)
@@ -50,9 +51,10 @@ struct ScanEngineTests {
     }
 
     @Test func manySuitesClientOrderFast() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
-            cipherString: Self.weakestFirstRSA.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: false))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
+                cipherString: Self.weakestFirstRSA.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: false))
         let exact = try scan(server.port)
         let fast = try scan(server.port, fast: true)
         #expect(exact.errors.isEmpty && fast.errors.isEmpty)
@@ -68,9 +70,10 @@ struct ScanEngineTests {
     /// Every connection of a scan but the certificate handshake's carries one ClientHello record
     /// and nothing else (or nothing: a connection opened ahead that no step needed).
     @Test func aProbeSendsOnlyTheClientHello() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
-            cipherString: "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA:ECDHE-RSA-AES256-SHA", serverPreference: true))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
+                cipherString: "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA:ECDHE-RSA-AES256-SHA", serverPreference: true))
         let relay = RecordingRelay(targetPort: server.port)
         defer { relay.stop() }
         let profile = try scan(relay.port)
@@ -80,10 +83,16 @@ struct ScanEngineTests {
         Thread.sleep(forTimeInterval: 0.3)  // the relay's last reads
         let recorded = relay.connections
         #expect(recorded.count == profile.connections)
-        var helloOnly = 0, more = 0, empty = 0
+        var helloOnly = 0
+        var more = 0
+        var empty = 0
         for bytes in recorded {
-            if bytes.isEmpty { empty += 1; continue }
-            let isOneHello = bytes.count >= 9 && bytes[0] == 0x16 && bytes[5] == 1
+            if bytes.isEmpty {
+                empty += 1
+                continue
+            }
+            let isOneHello =
+                bytes.count >= 9 && bytes[0] == 0x16 && bytes[5] == 1
                 && Int(bytes[3]) << 8 | Int(bytes[4]) == bytes.count - 5
             if isOneHello { helloOnly += 1 } else { more += 1 }
         }
@@ -118,17 +127,25 @@ struct ScanEngineTests {
             }
             """
         try conf.write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
-        return try ExternalServer(executable: binary, arguments: ["-c", dir.appendingPathComponent("nginx.conf").path,
-                                                                   "-e", dir.appendingPathComponent("error.log").path], port: port)
+        return try ExternalServer(
+            executable: binary,
+            arguments: [
+                "-c", dir.appendingPathComponent("nginx.conf").path,
+                "-e", dir.appendingPathComponent("error.log").path,
+            ], port: port)
     }
 
     @Test func nginxTLS12OnlyRSAServerOrder() throws {
-        let suites = ["ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-SHA384",
-                      "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "AES128-SHA256"]
-        let server = try nginx("scan-nginx-a", pki.rsaLeaf, directives: """
-            ssl_protocols TLSv1.2; ssl_ciphers \(suites.joined(separator: ":")); ssl_prefer_server_ciphers on;
-            ssl_ecdh_curve secp384r1:prime256v1;
-            """)
+        let suites = [
+            "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-SHA384",
+            "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "AES128-SHA256",
+        ]
+        let server = try nginx(
+            "scan-nginx-a", pki.rsaLeaf,
+            directives: """
+                ssl_protocols TLSv1.2; ssl_ciphers \(suites.joined(separator: ":")); ssl_prefer_server_ciphers on;
+                ssl_ecdh_curve secp384r1:prime256v1;
+                """)
         defer { server.stop() }
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
@@ -143,10 +160,12 @@ struct ScanEngineTests {
 
     @Test func nginxMixedECDSAClientOrder() throws {
         let suites = ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"]
-        let server = try nginx("scan-nginx-b", pki.ecdsaLeaf, directives: """
-            ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers \(suites.joined(separator: ":")); ssl_prefer_server_ciphers off;
-            ssl_ecdh_curve X25519:prime256v1;
-            """)
+        let server = try nginx(
+            "scan-nginx-b", pki.ecdsaLeaf,
+            directives: """
+                ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers \(suites.joined(separator: ":")); ssl_prefer_server_ciphers off;
+                ssl_ecdh_curve X25519:prime256v1;
+                """)
         defer { server.stop() }
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
@@ -154,7 +173,10 @@ struct ScanEngineTests {
         let expected = CipherSuiteStrength.sorted(suites.map { Catalog.shared.suite(named: $0)! }).map(\.iana)
         #expect(profile.cipherSuites(for: .tls12) == expected)
         #expect(profile.serverPreference["TLSv1.2"] == false)
-        #expect(Set(profile.cipherSuites(for: .tls13)) == ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"])
+        #expect(
+            Set(profile.cipherSuites(for: .tls13)) == [
+                "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+            ])
         #expect(Set(profile.groups) == ["x25519", "secp256r1"])
         #expect(profile.certificate?.chain.first?.keyType == "EC")
     }
@@ -165,7 +187,8 @@ struct ScanEngineTests {
 struct ScanCandidateTableTests {
     @Test func candidateTableIsCurrent() throws {
         let generated = ScanCandidates.generatedTable()
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Sources/TLSFitHandshake/Scanner/ScanCandidateTable.swift")
         if ProcessInfo.processInfo.environment["TLSFIT_REGENERATE"] != nil {
             try generated.write(to: path, atomically: true, encoding: .utf8)

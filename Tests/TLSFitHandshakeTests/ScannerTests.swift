@@ -18,12 +18,15 @@ struct ScannerTests {
         try #require(ServerScanner.scan([target(port)], options: options).first)
     }
 
-    static let rsa12 = ["ECDHE-RSA-AES128-GCM-SHA256", "AES256-SHA", "ECDHE-RSA-AES256-GCM-SHA384", "DHE-RSA-AES128-SHA256"]
+    static let rsa12 = [
+        "ECDHE-RSA-AES128-GCM-SHA256", "AES256-SHA", "ECDHE-RSA-AES256-GCM-SHA384", "DHE-RSA-AES128-SHA256",
+    ]
 
     @Test func tls12ServerPreferenceOrderIsFound() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls12,
-            cipherString: Self.rsa12.joined(separator: ":"), serverPreference: true, groups: "P-384:X25519"))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls12,
+                cipherString: Self.rsa12.joined(separator: ":"), serverPreference: true, groups: "P-384:X25519"))
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
         #expect(profile.acceptedVersions == [.tls12])
@@ -47,10 +50,11 @@ struct ScannerTests {
     }
 
     @Test func clientOrderServerIsReportedInStrengthOrder() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
-            cipherString: Self.rsa12.joined(separator: ":"),
-            tls13CipherSuites: "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", serverPreference: false))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.rsaLeaf], minVersion: .tls12, maxVersion: .tls13,
+                cipherString: Self.rsa12.joined(separator: ":"),
+                tls13CipherSuites: "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", serverPreference: false))
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
         #expect(profile.acceptedVersions == [.tls13, .tls12])
@@ -60,16 +64,20 @@ struct ScannerTests {
         #expect(profile.cipherSuites(for: .tls12) == expected)
         #expect(Set(profile.cipherSuites(for: .tls13)) == ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"])
         // OpenSSL's default server groups, as TLS 1.3 negotiates them.
-        #expect(Set(profile.groups) == ["x25519", "secp256r1", "x448", "secp521r1", "secp384r1",
-                                        "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"])
+        #expect(
+            Set(profile.groups) == [
+                "x25519", "secp256r1", "x448", "secp521r1", "secp384r1",
+                "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192",
+            ])
     }
 
     /// The TLS 1.3 groups are eliminated as two families side by side: curves first, then the
     /// finite-field groups, each in the order the server prefers them.
     @Test func tls13GroupsBothFamiliesInTheServersOrder() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.ecdsaLeaf], minVersion: .tls13, maxVersion: .tls13, serverPreference: true,
-            groups: "ffdhe3072:P-384:ffdhe2048:X25519"))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.ecdsaLeaf], minVersion: .tls13, maxVersion: .tls13, serverPreference: true,
+                groups: "ffdhe3072:P-384:ffdhe2048:X25519"))
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
         #expect(profile.groups == ["secp384r1", "x25519", "ffdhe3072", "ffdhe2048"])
@@ -77,9 +85,10 @@ struct ScannerTests {
 
     @Test func tls13OnlyEcdsaWithServerOrder() throws {
         let order = ["TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"]
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.ecdsaLeaf], minVersion: .tls13, maxVersion: .tls13,
-            tls13CipherSuites: order.joined(separator: ":"), serverPreference: true, groups: "P-256:P-521"))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.ecdsaLeaf], minVersion: .tls13, maxVersion: .tls13,
+                tls13CipherSuites: order.joined(separator: ":"), serverPreference: true, groups: "P-256:P-521"))
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
         #expect(profile.acceptedVersions == [.tls13])
@@ -91,9 +100,10 @@ struct ScannerTests {
 
     @Test func legacyProtocolsEcdsaMixed() throws {
         let suites = ["ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-SHA"]
-        let server = try LocalTLSServer(configuration: ServerConfiguration(
-            credentials: [pki.ecdsaLeaf], minVersion: .tls10, maxVersion: .tls13,
-            cipherString: suites.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: true))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(
+                credentials: [pki.ecdsaLeaf], minVersion: .tls10, maxVersion: .tls13,
+                cipherString: suites.joined(separator: ":") + ":@SECLEVEL=0", serverPreference: true))
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
         #expect(profile.acceptedVersions == [.tls13, .tls12, .tls11, .tls10])
@@ -112,8 +122,11 @@ struct ScannerTests {
         let suites = ["AES128-SHA", "ECDHE-RSA-CHACHA20-POLY1305", "DHE-RSA-AES256-GCM-SHA384"]
         let server = try ExternalServer(
             executable: openssl,
-            arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-tls1_2",
-                        "-cipher", suites.joined(separator: ":"), "-serverpref", "-groups", "X25519:P-256", "-quiet", "-naccept", "100"],
+            arguments: [
+                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.cert, "-key", files.key, "-tls1_2",
+                "-cipher", suites.joined(separator: ":"), "-serverpref", "-groups", "X25519:P-256", "-quiet",
+                "-naccept", "100",
+            ],
             port: port)
         defer { server.stop() }
         let profile = try scan(port)
@@ -130,13 +143,18 @@ struct ScannerTests {
         let port = freePort()
         let server = try ExternalServer(
             executable: gnutls,
-            arguments: ["--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority",
-                        "NONE:+VERS-TLS1.2:+VERS-TLS1.3:+ECDHE-ECDSA:+AES-128-GCM:+AES-256-GCM:+AEAD:+SIGN-ALL:+GROUP-SECP256R1:+GROUP-X25519"],
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority",
+                "NONE:+VERS-TLS1.2:+VERS-TLS1.3:+ECDHE-ECDSA:+AES-128-GCM:+AES-256-GCM:+AEAD:+SIGN-ALL:+GROUP-SECP256R1:+GROUP-X25519",
+            ],
             port: port)
         defer { server.stop() }
         let profile = try scan(port)
         #expect(profile.acceptedVersions == [.tls13, .tls12])
-        #expect(Set(profile.cipherSuites(for: .tls12)) == ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])
+        #expect(
+            Set(profile.cipherSuites(for: .tls12)) == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            ])
         #expect(Set(profile.cipherSuites(for: .tls13)) == ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"])
         #expect(profile.serverPreference["TLSv1.2"] == false)
         #expect(Set(profile.groups) == ["secp256r1", "x25519"])
@@ -156,12 +174,15 @@ struct ScannerTests {
         let port = freePort()
         return try ExternalServer(
             executable: gnutls,
-            arguments: ["--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority", priority],
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority", priority,
+            ],
             port: port)
     }
 
     @Test func gnutlsLegacySuitesAlongsideModernOnes() throws {
-        let server = try gnutlsRSA(priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+RSA:-VERS-ALL:+VERS-TLS1.2", name: "scan-gnutls-legacy")
+        let server = try gnutlsRSA(
+            priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+RSA:-VERS-ALL:+VERS-TLS1.2", name: "scan-gnutls-legacy")
         defer { server.stop() }
         let profile = try scan(server.port)
         #expect(profile.errors.isEmpty)
@@ -187,10 +208,11 @@ struct ScannerTests {
         defer { server.stop() }
         let profile = try scan(server.port)
         #expect(profile.acceptedVersions == [.tls12])
-        #expect(Set(profile.cipherSuites(for: .tls12)) == [
-            "TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-            "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-        ])
+        #expect(
+            Set(profile.cipherSuites(for: .tls12)) == [
+                "TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+                "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+            ])
         #expect(profile.cipherSuites(for: .tls12).count == 4)
         #expect(profile.serverPreference["TLSv1.2"] == false)
         // OpenSSL never completes a handshake here: no certificate, and that one error.
@@ -220,7 +242,8 @@ struct ScannerTests {
     }
 
     @Test func saveAndLoadRoundTrip() throws {
-        let server = try LocalTLSServer(configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
+        let server = try LocalTLSServer(
+            configuration: ServerConfiguration(credentials: [pki.rsaLeaf], maxVersion: .tls12))
         let profiles = ServerScanner.scan([target(server.port), target(server.port)], options: options)
         let one = try ServerProfileStore.encode([profiles[0]])
         let loadedOne = try ServerProfileStore.load(bytes: Array(one.utf8), source: "one.json")

@@ -15,17 +15,22 @@ struct WindowsHelloProbeTests {
     }
 
     func probe(_ port: Int, _ config: WindowsTLSConfig) -> WindowsHelloProbe.Result {
-        WindowsHelloProbe.run(.init(host: TestPKI.updateHost, port: 443, connectAddress: "127.0.0.1", connectPort: port,
-                                    config: config, timeout: 5, caFile: pki.caFile))
+        WindowsHelloProbe.run(
+            .init(
+                host: TestPKI.updateHost, port: 443, connectAddress: "127.0.0.1", connectPort: port,
+                config: config, timeout: 5, caFile: pki.caFile))
     }
 
     func gnutls(_ priority: String, name: String) throws -> ExternalServer {
-        let gnutls = try #require(ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
+        let gnutls = try #require(
+            ExternalServer.find("gnutls-serv"), "gnutls-serv is not installed (apt-get install gnutls-bin)")
         let files = try pki.write(pki.rsaLeaf, name: name)
         let port = freePort()
         return try ExternalServer(
             executable: gnutls,
-            arguments: ["--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority", priority],
+            arguments: [
+                "--port", "\(port)", "--x509certfile", files.cert, "--x509keyfile", files.key, "--priority", priority,
+            ],
             port: port)
     }
 
@@ -42,7 +47,8 @@ struct WindowsHelloProbeTests {
 
     /// Windows 7's WinHTTP offers TLS 1.0 with 3DES; a GnuTLS server that takes only 3DES picks it from the exact bytes.
     @Test func onlyTripleDESAnswersWindows7() throws {
-        let server = try gnutls("NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL", name: "win-3des")
+        let server = try gnutls(
+            "NONE:+VERS-TLS1.2:+VERS-TLS1.0:+3DES-CBC:+RSA:+SHA1:+COMP-NULL:+SIGN-ALL:+CURVE-ALL", name: "win-3des")
         defer { server.stop() }
         let result = probe(server.port, try Self.config(.windows7))
         #expect(result.answer.failure == nil, "\(String(describing: result.answer.failure))")
@@ -74,9 +80,14 @@ struct WindowsHelloProbeTests {
         let openssl = try #require(ExternalServer.find("openssl"))
         let dir = pki.directory.appendingPathComponent("dsa-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for args in [["dsaparam", "-out", "\(dir)/p.pem", "1024"],
-                     ["req", "-x509", "-newkey", "dsa:\(dir)/p.pem", "-keyout", "\(dir)/k.pem", "-out", "\(dir)/c.pem", "-nodes",
-                      "-subj", "/CN=\(TestPKI.updateHost)", "-days", "2"]] {
+        for args in [
+            ["dsaparam", "-out", "\(dir)/p.pem", "1024"],
+            [
+                "req", "-x509", "-newkey", "dsa:\(dir)/p.pem", "-keyout", "\(dir)/k.pem", "-out", "\(dir)/c.pem",
+                "-nodes",
+                "-subj", "/CN=\(TestPKI.updateHost)", "-days", "2",
+            ],
+        ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: openssl)
             p.arguments = args
@@ -87,10 +98,13 @@ struct WindowsHelloProbeTests {
             #expect(p.terminationStatus == 0)
         }
         let port = freePort()
-        let server = try ExternalServer(executable: openssl, arguments: [
-            "s_server", "-accept", "\(port)", "-cert", "\(dir)/c.pem", "-key", "\(dir)/k.pem", "-tls1_2",
-            "-cipher", "DHE-DSS-AES128-SHA:DHE-DSS-AES256-SHA:DHE-DSS-AES128-SHA256:DHE-DSS-AES256-SHA256:@SECLEVEL=0", "-www",
-        ], port: port)
+        let server = try ExternalServer(
+            executable: openssl,
+            arguments: [
+                "s_server", "-accept", "\(port)", "-cert", "\(dir)/c.pem", "-key", "\(dir)/k.pem", "-tls1_2",
+                "-cipher",
+                "DHE-DSS-AES128-SHA:DHE-DSS-AES256-SHA:DHE-DSS-AES128-SHA256:DHE-DSS-AES256-SHA256:@SECLEVEL=0", "-www",
+            ], port: port)
         defer { server.stop() }
         let result = probe(server.port, try Self.config(.windows10_1607))
         #expect(result.answer.failure == nil, "\(String(describing: result.answer.failure))")
@@ -104,7 +118,8 @@ struct WindowsHelloProbeTests {
     /// A server that signs only with RSA-PSS refuses Windows 8.1 (no PSS in its hello) and accepts Windows 11,
     /// and Windows 10 at its newest patch level (RSA-PSS first since the 2023 captures).
     @Test func rsaPSSOnlyServerRefusesWindows81AndAcceptsWindows11() throws {
-        let server = try opensslServer(name: "pss-only", ["-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512"])
+        let server = try opensslServer(
+            name: "pss-only", ["-sigalgs", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512"])
         defer { server.stop() }
         let win81 = probe(server.port, try Self.config(.windows81))
         #expect(win81.answer.failure?.kind == .alertReceived, "\(String(describing: win81.answer.failure))")
@@ -122,10 +137,14 @@ struct WindowsHelloProbeTests {
         #expect(win11.outcome.certificate?.verified == true)
         #expect(win11.outcome.succeeded)
         // Windows 11 over TLS 1.2 only (DefaultSecureProtocols 0x800) still works: PSS is in its list.
-        let tls12 = probe(server.port, try Self.config(.windows11, [
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
-            #""DefaultSecureProtocols"=dword:00000800"#,
-        ]))
+        let tls12 = probe(
+            server.port,
+            try Self.config(
+                .windows11,
+                [
+                    #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
+                    #""DefaultSecureProtocols"=dword:00000800"#,
+                ]))
         #expect(tls12.answer.negotiated.version == .tls12)
         #expect(tls12.answer.failure == nil)
     }
@@ -160,10 +179,14 @@ struct WindowsHelloProbeTests {
         let closed = probe(port, try Self.config(.windows10_22H2))
         #expect(closed.answer.failure?.stage == .tcp)
         #expect(closed.hello != nil)
-        let none = probe(port, try Self.config(.windows10_22H2, [
-            #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
-            #""DefaultSecureProtocols"=dword:00000008"#,
-        ]))
+        let none = probe(
+            port,
+            try Self.config(
+                .windows10_22H2,
+                [
+                    #"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#,
+                    #""DefaultSecureProtocols"=dword:00000008"#,
+                ]))
         #expect(none.hello == nil && none.bytes.isEmpty)
         #expect(none.answer.failure?.kind == .noProtocolOffered)
     }

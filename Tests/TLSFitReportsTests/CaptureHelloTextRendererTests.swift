@@ -1,5 +1,6 @@
-import Testing
 import TLSFitCore
+import Testing
+
 @testable import TLSFitReports
 
 /// `hello --pcap` text: each distinct hello body rendered once, and wrapping on bytes for plain text, with the
@@ -25,27 +26,32 @@ import TLSFitCore
 
     @Test func wrappingPlainTextOnBytesGivesTheLinesOfCharacters() {
         var generator = SystemRandomNumberGenerator()
-        let pieces = ["a", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "0x0303", "", " ", "  ", "key-shares:", "x",
-                      "1234567890123"]
+        let pieces = [
+            "a", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "0x0303", "", " ", "  ", "key-shares:", "x",
+            "1234567890123",
+        ]
         for _ in 0..<500 {
             let count = Int.random(in: 0...30, using: &generator)
             let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: " ")
             for width in [40, 57, 80, 120] {
                 let layout = TextLayout(width: width)
                 for (first, indent) in [("", ""), ("  - ", "    "), ("", "  "), ("       ", "         ")] {
-                    #expect(layout.wrap(text, first: first, indent: indent)
-                        == Self.referenceWrap(text, width: width, first: first, indent: indent))
+                    #expect(
+                        layout.wrap(text, first: first, indent: indent)
+                            == Self.referenceWrap(text, width: width, first: first, indent: indent))
                     let atoms = text.split(separator: " ").map(String.init)
-                    #expect(layout.wrap(atoms: atoms, first: first, indent: indent)
-                        == Self.referenceWrap(text, width: width, first: first, indent: indent))
+                    #expect(
+                        layout.wrap(atoms: atoms, first: first, indent: indent)
+                            == Self.referenceWrap(text, width: width, first: first, indent: indent))
                 }
             }
         }
         // Not plain: characters counted as before (a combining accent, a CR LF).
         let accents = "caf\u{E9} cafe\u{301} " + String(repeating: "w ", count: 40)
         for text in [accents, "a\r\nb " + String(repeating: "long ", count: 30)] {
-            #expect(TextLayout(width: 40).wrap(text, first: "", indent: "  ")
-                == Self.referenceWrap(text, width: 40, first: "", indent: "  "))
+            #expect(
+                TextLayout(width: 40).wrap(text, first: "", indent: "  ")
+                    == Self.referenceWrap(text, width: 40, first: "", indent: "  "))
         }
         #expect(!TextLayout.isPlain("a\r\nb") && !TextLayout.isPlain("\u{E9}") && TextLayout.isPlain("a b\tc"))
     }
@@ -72,14 +78,17 @@ import TLSFitCore
         }
         #expect(hellos[0] != hellos[1])
         let entries = hellos.enumerated().map { i, hello in
-            let report = ClientHelloReport(hello: hello, source: "decoded", release: nil, releaseAssumed: nil,
-                                           assumptions: [], matches: WindowsHelloMatcher.rank(hello, limit: 2))
-            return CaptureHelloReport.Entry(packetNumber: 2 * i + 2, timestamp: 1_700_000_000 + Double(i),
-                                            source: "10.0.0.5:5000\(i)", destination: "192.0.2.1:443",
-                                            proxyConnectTarget: nil, hello: report, error: nil)
+            let report = ClientHelloReport(
+                hello: hello, source: "decoded", release: nil, releaseAssumed: nil,
+                assumptions: [], matches: WindowsHelloMatcher.rank(hello, limit: 2))
+            return CaptureHelloReport.Entry(
+                packetNumber: 2 * i + 2, timestamp: 1_700_000_000 + Double(i),
+                source: "10.0.0.5:5000\(i)", destination: "192.0.2.1:443",
+                proxyConnectTarget: nil, hello: report, error: nil)
         }
-        return CaptureHelloReport(file: "test.pcap", packetCount: 8, linkType: "EN10MB", warnings: [],
-                                  clientHellos: entries)
+        return CaptureHelloReport(
+            file: "test.pcap", packetCount: 8, linkType: "EN10MB", warnings: [],
+            clientHellos: entries)
     }
 
     @Test(arguments: ["a.example", "b\u{FC}cher.example"])
@@ -98,10 +107,12 @@ import TLSFitCore
             }
             // The hex (random, session id, key shares) differs; the rest of the body is the same.
             #expect(alone[0] != alone[1])
-            #expect(CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[0].hello))
-                == CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[1].hello)))
-            #expect(CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[0].hello))
-                != CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[2].hello)))
+            #expect(
+                CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[0].hello))
+                    == CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[1].hello)))
+            #expect(
+                CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[0].hello))
+                    != CaptureHelloTextRenderer.bodyKey(try #require(report.clientHellos[2].hello)))
         }
     }
 }

@@ -15,18 +15,24 @@ struct CompatibilityRendererTests {
 
     static var report: CompatibilityReport {
         let cells = [
-            MatrixCell(candidate: "gpo-2026", windowsRelease: .windows11, host: "fe2.update.microsoft.com:443", verdict: .ok,
-                       protocol: .tls12, cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", summary: "works", confirmed: true),
-            MatrixCell(candidate: "gpo-2026", windowsRelease: .windows7, host: "fe2.update.microsoft.com:443", verdict: .fails,
-                       causes: ["unsupported-by-release"], windowsError: "0x80072EFE", summary: hostile, confirmed: true),
-            MatrixCell(candidate: hostile, windowsRelease: .windows11, host: "fe2.update.microsoft.com:443", verdict: .fails,
-                       causes: ["no-shared-cipher"], windowsError: "0x80072EFE", summary: "no suite in common"),
-            MatrixCell(candidate: hostile, windowsRelease: .windows7, host: "fe2.update.microsoft.com:443", verdict: .ok,
-                       protocol: .tls12, cipher: "TLS_RSA_WITH_AES_256_GCM_SHA384", summary: "works"),
+            MatrixCell(
+                candidate: "gpo-2026", windowsRelease: .windows11, host: "fe2.update.microsoft.com:443", verdict: .ok,
+                protocol: .tls12, cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", summary: "works", confirmed: true),
+            MatrixCell(
+                candidate: "gpo-2026", windowsRelease: .windows7, host: "fe2.update.microsoft.com:443", verdict: .fails,
+                causes: ["unsupported-by-release"], windowsError: "0x80072EFE", summary: hostile, confirmed: true),
+            MatrixCell(
+                candidate: hostile, windowsRelease: .windows11, host: "fe2.update.microsoft.com:443", verdict: .fails,
+                causes: ["no-shared-cipher"], windowsError: "0x80072EFE", summary: "no suite in common"),
+            MatrixCell(
+                candidate: hostile, windowsRelease: .windows7, host: "fe2.update.microsoft.com:443", verdict: .ok,
+                protocol: .tls12, cipher: "TLS_RSA_WITH_AES_256_GCM_SHA384", summary: "works"),
         ]
         return CompatibilityReport(
             generatedAt: Date(timeIntervalSince1970: 1_800_000_000),
-            candidates: [CandidateInfo(name: "gpo-2026", files: ["gpo.reg"]), CandidateInfo(name: hostile, files: [hostile])],
+            candidates: [
+                CandidateInfo(name: "gpo-2026", files: ["gpo.reg"]), CandidateInfo(name: hostile, files: [hostile]),
+            ],
             windowsReleases: [.windows11, .windows7], hosts: ["fe2.update.microsoft.com:443"], cells: cells)
     }
 
@@ -113,8 +119,11 @@ enum Chromium {
     static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                             "--enable-logging=stderr", "--v=0"] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--enable-logging=stderr", "--v=0",
+            ] + arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -142,16 +151,22 @@ struct ProbeJSONFieldsTests {
     }
 
     static func properties(_ value: Any) -> Set<String> {
-        Set(Mirror(reflecting: value).children.compactMap { $0.label.map { $0.hasPrefix("`") ? String($0.dropFirst().dropLast()) : $0 } })
+        Set(
+            Mirror(reflecting: value).children.compactMap {
+                $0.label.map { $0.hasPrefix("`") ? String($0.dropFirst().dropLast()) : $0 }
+            })
     }
 
     @Test func everyFieldIsWritten() throws {
         let outcome = HandshakeOutcome(
-            host: "h", port: 443, address: nil, sni: nil, negotiated: NegotiatedParameters(version: .tls12, cipherCode: 0xC030),
-            certificate: nil, failure: HandshakeFailure(stage: .tls, kind: .alertReceived, alert: .handshakeFailure, detail: "d"),
+            host: "h", port: 443, address: nil, sni: nil,
+            negotiated: NegotiatedParameters(version: .tls12, cipherCode: 0xC030),
+            certificate: nil,
+            failure: HandshakeFailure(stage: .tls, kind: .alertReceived, alert: .handshakeFailure, detail: "d"),
             timings: HandshakeTimings(totalMs: 1))
-        let offer = ProbeReport.Offer(minVersion: .tls12, maxVersion: .tls12, cipherList: nil, tls13CipherSuites: nil,
-                                      groups: nil, signatureAlgorithms: nil, notNegotiable: [])
+        let offer = ProbeReport.Offer(
+            minVersion: .tls12, maxVersion: .tls12, cipherList: nil, tls13CipherSuites: nil,
+            groups: nil, signatureAlgorithms: nil, notNegotiable: [])
         let report = ProbeReport(outcome: outcome, offer: offer, openssl: "OpenSSL")
         #expect(try Self.keys(report) == Self.properties(report))
         #expect(try Self.keys(offer) == Self.properties(offer))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TLSFitCore
 @testable import TLSFitReports
 
@@ -8,8 +9,11 @@ import Testing
 @Suite("Every renderer escapes hostile text")
 struct HostileTextSweepTests {
     /// ESC c (terminal reset), CSI colour, BEL, NUL, BS, DEL, C1 NEL and CSI, the overrides and isolates, CR.
-    static let hostile = ["\u{1B}c", "\u{1B}[31mred", "\u{7}", "\u{0}", "\u{8}", "\u{7F}", "\u{85}", "\u{9B}2J", "\u{202A}", "\u{202E}evil",
-                          "\u{2066}", "\u{2069}", "x\ry", "\u{1F}"]
+    static let hostile = [
+        "\u{1B}c", "\u{1B}[31mred", "\u{7}", "\u{0}", "\u{8}", "\u{7F}", "\u{85}", "\u{9B}2J", "\u{202A}",
+        "\u{202E}evil",
+        "\u{2066}", "\u{2069}", "x\ry", "\u{1F}",
+    ]
     static let text = "host" + hostile.joined()
 
     /// Scalars a renderer may write itself: the line feed (and CR of CSV's CRLF rows, checked apart).
@@ -19,16 +23,25 @@ struct HostileTextSweepTests {
     }
 
     static func diagnosis() -> DiagnosisReport {
-        let cause = Cause(code: .certificateUntrusted, summary: text, explanation: text,
-                          evidence: [Evidence(file: text, line: 3, key: text, value: text)], rootSubject: text, fix: Fix(description: text))
-        var host = HostDiagnosis(host: text, port: 443, address: text, serverProfileSource: text, outcome: .fails,
-                                 negotiated: .init(tlsProtocol: text, cipher: text, group: text), predicted: .init(tlsProtocol: text, cipher: text, group: text),
-                                 predictedFailure: text, agrees: false, observedFailure: .init(stage: .certificate, kind: .alertReceived, alert: text, detail: text, windowsError: "0x80072F8F"),
-                                 certificateRoot: text, causes: [cause], fixVerified: nil, fixConfirmedOnWire: nil, warnings: [text])
+        let cause = Cause(
+            code: .certificateUntrusted, summary: text, explanation: text,
+            evidence: [Evidence(file: text, line: 3, key: text, value: text)], rootSubject: text,
+            fix: Fix(description: text))
+        var host = HostDiagnosis(
+            host: text, port: 443, address: text, serverProfileSource: text, outcome: .fails,
+            negotiated: .init(tlsProtocol: text, cipher: text, group: text),
+            predicted: .init(tlsProtocol: text, cipher: text, group: text),
+            predictedFailure: text, agrees: false,
+            observedFailure: .init(
+                stage: .certificate, kind: .alertReceived, alert: text, detail: text, windowsError: "0x80072F8F"),
+            certificateRoot: text, causes: [cause], fixVerified: nil, fixConfirmedOnWire: nil, warnings: [text])
         host.path = text
-        host.proxy = ProxyExchange(proxy: text, proxyAddress: text, request: text, credentialsSent: false, status: 403, statusLine: text, bodyFirstLine: text)
+        host.proxy = ProxyExchange(
+            proxy: text, proxyAddress: text, request: text, credentialsSent: false, status: 403, statusLine: text,
+            bodyFirstLine: text)
         host.wireNote = text
-        return DiagnosisReport(windowsRelease: .windows10_22H2, windowsReleaseAssumed: false, inputs: [text], hosts: [host])
+        return DiagnosisReport(
+            windowsRelease: .windows10_22H2, windowsReleaseAssumed: false, inputs: [text], hosts: [host])
     }
 
     @Test func diagnosisRenderers() throws {
@@ -53,10 +66,13 @@ struct HostileTextSweepTests {
 
     @Test(arguments: ReportFormat.allCases)
     func compatibilityRenderers(_ format: ReportFormat) throws {
-        let cell = MatrixCell(candidate: Self.text, windowsRelease: .windows10_22H2, host: Self.text, verdict: .fails, causes: [Self.text],
-                              windowsError: Self.text, summary: Self.text)
-        let report = CompatibilityReport(candidates: [CandidateInfo(name: Self.text, files: [Self.text])], windowsReleases: [.windows10_22H2],
-                                         hosts: [Self.text], cells: [cell], serverSources: [Self.text: Self.text])
+        let cell = MatrixCell(
+            candidate: Self.text, windowsRelease: .windows10_22H2, host: Self.text, verdict: .fails,
+            causes: [Self.text],
+            windowsError: Self.text, summary: Self.text)
+        let report = CompatibilityReport(
+            candidates: [CandidateInfo(name: Self.text, files: [Self.text])], windowsReleases: [.windows10_22H2],
+            hosts: [Self.text], cells: [cell], serverSources: [Self.text: Self.text])
         var output = ""
         try CompatibilityRenderer.render(report, as: format, into: &output)
         if format == .text { output = Escaping.terminal(output) }  // as `report` writes it
@@ -69,13 +85,16 @@ struct HostileTextSweepTests {
     }
 
     @Test func probeTextRenderer() {
-        let outcome = HandshakeOutcome(host: Self.text, port: 443, address: Self.text, sni: Self.text, negotiated: NegotiatedParameters(),
-                                       certificate: nil, failure: HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: Self.text),
-                                       timings: HandshakeTimings(totalMs: 1), path: Self.text,
-                                       proxy: ProxyExchange(proxy: Self.text, proxyAddress: Self.text, request: Self.text, credentialsSent: false,
-                                                            status: 403, statusLine: Self.text, bodyFirstLine: Self.text))
-        let offer = ProbeReport.Offer(minVersion: .tls12, maxVersion: .tls12, cipherList: Self.text, tls13CipherSuites: nil, groups: Self.text,
-                                      signatureAlgorithms: Self.text, notNegotiable: [Self.text])
+        let outcome = HandshakeOutcome(
+            host: Self.text, port: 443, address: Self.text, sni: Self.text, negotiated: NegotiatedParameters(),
+            certificate: nil, failure: HandshakeFailure(stage: .proxy, kind: .proxyForbidden, detail: Self.text),
+            timings: HandshakeTimings(totalMs: 1), path: Self.text,
+            proxy: ProxyExchange(
+                proxy: Self.text, proxyAddress: Self.text, request: Self.text, credentialsSent: false,
+                status: 403, statusLine: Self.text, bodyFirstLine: Self.text))
+        let offer = ProbeReport.Offer(
+            minVersion: .tls12, maxVersion: .tls12, cipherList: Self.text, tls13CipherSuites: nil, groups: Self.text,
+            signatureAlgorithms: Self.text, notNegotiable: [Self.text])
         let report = ProbeReport(outcome: outcome, offer: offer, openssl: Self.text)
         var text = ""
         ProbeTextRenderer.render(report, into: &text)
@@ -87,8 +106,10 @@ struct HostileTextSweepTests {
 
     @Test func escapingFunctionsFollowTheOneRule() {
         for s in Self.hostile {
-            for (name, escaped) in [("terminal", Escaping.terminal(s)), ("markdown", Escaping.markdown(s)), ("html", Escaping.html(s)),
-                                    ("xml", Escaping.xml(s)), ("csv", Escaping.csv(s))] {
+            for (name, escaped) in [
+                ("terminal", Escaping.terminal(s)), ("markdown", Escaping.markdown(s)), ("html", Escaping.html(s)),
+                ("xml", Escaping.xml(s)), ("csv", Escaping.csv(s)),
+            ] {
                 #expect(Self.raw(escaped, allowing: []).isEmpty, "\(name) of \(s.unicodeScalars.map { $0.value })")
             }
         }

@@ -21,7 +21,8 @@ public enum ForgedAnswer: Sendable {
         case .bareServerHelloThenClose, .bareServerHelloThenSilence:
             return TLSBytes.serverHello(version: 0x0303, cipher: cipher)
         case .serverHelloDone:
-            return TLSBytes.serverHello(version: 0x0303, cipher: cipher) + TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 14, []))
+            return TLSBytes.serverHello(version: 0x0303, cipher: cipher)
+                + TLSBytes.record(type: 0x16, TLSBytes.handshake(type: 14, []))
         }
     }
 
@@ -99,9 +100,12 @@ public final class EchoingProxy: @unchecked Sendable {
                 if request.suffix(4) == [13, 10, 13, 10] { break }
             }
             let text = String(decoding: request, as: UTF8.self)
-            let echoed = text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("proxy-authorization:") }.map(String.init) ?? "none"
+            let echoed =
+                text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("proxy-authorization:") }.map(
+                    String.init) ?? "none"
             let body = "<html><head><title>Denied \u{1B}[2J\u{202E}evil: \(echoed)</title></head></html>"
-            let head = "HTTP/1.1 403 Forbidden\n\n" + EchoingProxy.forgedLines.joined(separator: "\n")
+            let head =
+                "HTTP/1.1 403 Forbidden\n\n" + EchoingProxy.forgedLines.joined(separator: "\n")
                 + "\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
             RawTCPServer.write(fd, Array((head + body).utf8))
         }

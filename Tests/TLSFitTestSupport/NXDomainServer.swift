@@ -21,7 +21,9 @@ public final class NXDomainServer: @unchecked Sendable {
         sin.sin_port = UInt16(53).bigEndian
         sin.sin_addr.s_addr = inet_addr(address)
         let bound = withUnsafePointer(to: &sin) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             close(fd)
@@ -39,7 +41,9 @@ public final class NXDomainServer: @unchecked Sendable {
                 var peer = sockaddr_storage()
                 var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
                 let n = withUnsafeMutablePointer(to: &peer) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &length) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fd, &buffer, buffer.count, 0, $0, &length)
+                    }
                 }
                 // After stop's shutdown, recvfrom returns 0 (nothing sends an empty query).
                 if n <= 0 { return }
@@ -48,9 +52,16 @@ public final class NXDomainServer: @unchecked Sendable {
                 var answer = Array(buffer[0..<n])
                 answer[2] = 0x80 | (answer[2] & 0x79)  // QR, the opcode and RD as asked
                 answer[3] = 0x80 | 0x03  // RA, NXDOMAIN
-                answer[6] = 0; answer[7] = 0; answer[8] = 0; answer[9] = 0; answer[10] = 0; answer[11] = 0
+                answer[6] = 0
+                answer[7] = 0
+                answer[8] = 0
+                answer[9] = 0
+                answer[10] = 0
+                answer[11] = 0
                 _ = withUnsafePointer(to: &peer) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, answer, answer.count, 0, $0, length) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, answer, answer.count, 0, $0, length)
+                    }
                 }
             }
         }

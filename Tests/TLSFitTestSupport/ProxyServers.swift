@@ -25,12 +25,15 @@ public final class ProxyProcess: @unchecked Sendable {
         self.port = port
         self.directory = directory
         self.pidFile = pidFile
-        server = try ExternalServer(executable: timeout, arguments: ["-s", "KILL", String(lifetime), executable] + arguments, port: port)
+        server = try ExternalServer(
+            executable: timeout, arguments: ["-s", "KILL", String(lifetime), executable] + arguments, port: port)
     }
 
     public func stop() {
         // The proxy's own pid (from its pid file) first: killing `timeout` alone would orphan it.
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
+        {
             kill(pid, SIGKILL)
         }
         server.stop()
@@ -54,7 +57,9 @@ public final class ProxyProcess: @unchecked Sendable {
 
     /// tinyproxy with an allow-list filter (extended regular expressions, default deny) and
     /// optionally Basic authentication.
-    public static func tinyproxy(allow: [String]? = nil, basicAuth: (user: String, password: String)? = nil, lifetime: Int = 120) throws -> ProxyProcess {
+    public static func tinyproxy(
+        allow: [String]? = nil, basicAuth: (user: String, password: String)? = nil, lifetime: Int = 120
+    ) throws -> ProxyProcess {
         guard let exe = ExternalServer.find("tinyproxy") else { throw CocoaError(.fileNoSuchFile) }
         let dir = try makeDirectory("tinyproxy")
         let port = freePort()
@@ -76,7 +81,9 @@ public final class ProxyProcess: @unchecked Sendable {
         if let basicAuth { conf += "BasicAuth \(basicAuth.user) \(basicAuth.password)\n" }
         let file = dir.appendingPathComponent("tinyproxy.conf")
         try write(conf, to: file)
-        return try ProxyProcess(executable: exe, arguments: ["-d", "-c", file.path], port: port, directory: dir, pidFile: pid, lifetime: lifetime)
+        return try ProxyProcess(
+            executable: exe, arguments: ["-d", "-c", file.path], port: port, directory: dir, pidFile: pid,
+            lifetime: lifetime)
     }
 
     /// How squid treats TLS inside the tunnels.
@@ -93,8 +100,10 @@ public final class ProxyProcess: @unchecked Sendable {
     /// `hosts` are names squid resolves itself (its `hosts_file`), such as names the client cannot resolve.
     /// `nameserver`: the DNS server squid asks for other names (by default 127.0.0.1, where none
     /// listens, so they fail within two seconds).
-    public static func squid(tls: SquidTLS = .tunnel, deny: [String] = [], hosts: [String: String] = [:], nameserver: String = "127.0.0.1",
-                             lifetime: Int = 120) throws -> ProxyProcess {
+    public static func squid(
+        tls: SquidTLS = .tunnel, deny: [String] = [], hosts: [String: String] = [:], nameserver: String = "127.0.0.1",
+        lifetime: Int = 120
+    ) throws -> ProxyProcess {
         guard let exe = ExternalServer.find("squid") else { throw CocoaError(.fileNoSuchFile) }
         let dir = try makeDirectory("squid")
         let port = freePort()
@@ -141,7 +150,9 @@ public final class ProxyProcess: @unchecked Sendable {
         // Other names go to `nameserver`, and fail within two seconds when nobody answers (squid's
         // default is 30).
         conf += "dns_nameservers \(nameserver)\ndns_timeout 2 seconds\n"
-        if !deny.isEmpty { conf += "acl blocked dstdomain \(deny.joined(separator: " "))\nhttp_access deny CONNECT blocked\n" }
+        if !deny.isEmpty {
+            conf += "acl blocked dstdomain \(deny.joined(separator: " "))\nhttp_access deny CONNECT blocked\n"
+        }
         conf += """
             http_access allow all
             cache deny all
@@ -155,7 +166,9 @@ public final class ProxyProcess: @unchecked Sendable {
             """
         let file = dir.appendingPathComponent("squid.conf")
         try write(conf, to: file)
-        return try ProxyProcess(executable: exe, arguments: ["-N", "-f", file.path], port: port, directory: dir, pidFile: "\(p)/squid.pid", lifetime: lifetime)
+        return try ProxyProcess(
+            executable: exe, arguments: ["-N", "-f", file.path], port: port, directory: dir, pidFile: "\(p)/squid.pid",
+            lifetime: lifetime)
     }
 
     static func initialiseCertificateDatabase(_ path: String) throws {
@@ -178,7 +191,8 @@ public final class ProxyProcess: @unchecked Sendable {
     /// True when the proxy programs the tests start are installed.
     public static var tinyproxyInstalled: Bool { ExternalServer.find("tinyproxy") != nil }
     public static var squidInstalled: Bool {
-        ExternalServer.find("squid") != nil && FileManager.default.isExecutableFile(atPath: "/usr/lib/squid/security_file_certgen")
+        ExternalServer.find("squid") != nil
+            && FileManager.default.isExecutableFile(atPath: "/usr/lib/squid/security_file_certgen")
     }
 }
 

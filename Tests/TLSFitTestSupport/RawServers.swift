@@ -22,7 +22,9 @@ public final class RawTCPServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         listen(fd, 128)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -114,7 +116,9 @@ public final class ExternalServer: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         } == 0
     }
 
@@ -154,7 +158,8 @@ public enum TLSBytes {
     }
 
     public static func record(type: UInt8, version: UInt16 = 0x0303, _ payload: [UInt8]) -> [UInt8] {
-        [type, UInt8(version >> 8), UInt8(version & 0xFF), UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+        [type, UInt8(version >> 8), UInt8(version & 0xFF), UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+            + payload
     }
 
     /// A warning-level alert record.
@@ -185,10 +190,11 @@ extension RawTCPServer {
         RawTCPServer { fd in
             _ = readSome(fd)
             if afterServerHello { write(fd, TLSBytes.serverHello()) }
-            let unit: [UInt8] = switch kind {
-            case .alertsAndHelloRequests: TLSBytes.warningAlert(90) + TLSBytes.helloRequest
-            case .helloRequests: TLSBytes.helloRequest
-            }
+            let unit: [UInt8] =
+                switch kind {
+                case .alertsAndHelloRequests: TLSBytes.warningAlert(90) + TLSBytes.helloRequest
+                case .helloRequests: TLSBytes.helloRequest
+                }
             let batch = [[UInt8]](repeating: unit, count: pause > 0 ? 1 : 512).flatMap { $0 }
             let end = Date().addingTimeInterval(maxSeconds)
             while Date() < end {

@@ -18,7 +18,10 @@ public final class RecordingRelay: @unchecked Sendable {
 
     public init(targetPort: Int) {
         server = RawTCPServer { [self] client in
-            let index = lock.withLock { sent.append([]); return sent.count - 1 }
+            let index = lock.withLock {
+                sent.append([])
+                return sent.count - 1
+            }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(upstream) }
             var address = sockaddr_in()
@@ -26,10 +29,15 @@ public final class RecordingRelay: @unchecked Sendable {
             address.sin_port = in_port_t(UInt16(targetPort).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard rc == 0 else { return }
-            var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: upstream, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: client, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: upstream, events: Int16(POLLIN), revents: 0),
+            ]
             var buffer = [UInt8](repeating: 0, count: 16384)
             // Ten seconds at most: a test must not hang.
             let end = Date().addingTimeInterval(10)
@@ -41,7 +49,9 @@ public final class RecordingRelay: @unchecked Sendable {
                     if i == 0 { lock.withLock { sent[index] += buffer[0..<n] } }
                     var off = 0
                     while off < n {
-                        let w = buffer.withUnsafeBytes { write(i == 0 ? upstream : client, $0.baseAddress! + off, n - off) }
+                        let w = buffer.withUnsafeBytes {
+                            write(i == 0 ? upstream : client, $0.baseAddress! + off, n - off)
+                        }
                         if w <= 0 { return }
                         off += w
                     }

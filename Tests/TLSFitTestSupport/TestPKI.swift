@@ -20,9 +20,13 @@ public struct TestPKI: Sendable {
         ca = try CertificateFactory.makeCA(commonName: "tlsfit Test Root CA")
         let names = [Self.updateHost, "sls.update.microsoft.com", "localhost"]
         rsaLeaf = try CertificateFactory.issue(
-            CertificateSpec(commonName: Self.updateHost, dnsNames: names, ipAddresses: ["127.0.0.1"], keyType: .rsa2048), issuer: ca)
+            CertificateSpec(
+                commonName: Self.updateHost, dnsNames: names, ipAddresses: ["127.0.0.1"], keyType: .rsa2048), issuer: ca
+        )
         ecdsaLeaf = try CertificateFactory.issue(
-            CertificateSpec(commonName: Self.updateHost, dnsNames: names, ipAddresses: ["127.0.0.1"], keyType: .ecdsaP256), issuer: ca)
+            CertificateSpec(
+                commonName: Self.updateHost, dnsNames: names, ipAddresses: ["127.0.0.1"], keyType: .ecdsaP256),
+            issuer: ca)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfit-pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         caFile = directory.appendingPathComponent("ca.pem").path

@@ -38,14 +38,16 @@ public enum ZipMaker {
 /// The demo's collect bundle (CipherSuites/examples/server-2019-hardening), read from the source tree.
 public enum DemoBundleFiles {
     public static var folder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("CipherSuites/examples/server-2019-hardening")
     }
 
-    public static func files(under prefix: String = "tlsfit-WS2019-APP01-20261201T092102Z/") throws -> [(String, [UInt8])] {
+    public static func files(under prefix: String = "tlsfit-WS2019-APP01-20261201T092102Z/") throws -> [(
+        String, [UInt8]
+    )] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { name in
             (prefix + name, [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
         }
     }
 }
-

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import CipherSuites
+import FoundationEssentials
 import Synchronization
 
 /// The cipher-suite and Windows catalog: suites and their names, Windows release defaults,
@@ -70,7 +70,8 @@ public final class Catalog: Sendable {
 
         let load = { [byName, byCode] () throws(InputError) -> ReleaseTables.Tables in
             let (releases, aliases) = try CatalogLoader.releases(
-                releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, helloText: windowsHelloTSV, byName: byName, byCode: byCode)
+                releasesText: windowsReleasesTSV, suitesText: windowsSuitesTSV, helloText: windowsHelloTSV,
+                byName: byName, byCode: byCode)
             return ReleaseTables.Tables(releases: releases, aliases: aliases)
         }
         releaseTables = releasesWhenAsked ? ReleaseTables(load: load) : ReleaseTables(tables: try load())
@@ -104,7 +105,8 @@ public final class Catalog: Sendable {
     /// `TLS_` spellings before OpenSSL's: what `config` suggests and what `diagnose` corrects.
     public func schannelNameSuggestions(for name: String, limit: Int = 3) -> [String] {
         let candidates = suggestions(for: name, limit: 12)
-        return Array((candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(limit))
+        return Array(
+            (candidates.filter { $0.hasPrefix("TLS_") } + candidates.filter { !$0.hasPrefix("TLS_") }).prefix(limit))
     }
 
     public func release(_ r: WindowsRelease) -> WindowsReleaseInfo {

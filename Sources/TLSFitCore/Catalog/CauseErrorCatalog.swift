@@ -34,7 +34,9 @@ public struct CauseErrorCatalog: Sendable {
 
     /// Loaded once from the embedded file; a malformed file (or a cause code without a row) is a programming error.
     public static let shared: CauseErrorCatalog = {
-        do { return try CauseErrorCatalog(CipherSuitesData.causeErrorsTSV) } catch { fatalError("embedded cause-errors.tsv is malformed: \(error)") }
+        do { return try CauseErrorCatalog(CipherSuitesData.causeErrorsTSV) } catch {
+            fatalError("embedded cause-errors.tsv is malformed: \(error)")
+        }
     }()
 
     public let rows: [CauseErrors]
@@ -62,26 +64,42 @@ public struct CauseErrorCatalog: Sendable {
             guard !rows.contains(where: { $0.cause == f[0] && $0.context == context }) else {
                 throw table.error(row, "\(f[0]) has two rows for the same context")
             }
-            rows.append(CauseErrors(cause: f[0], context: context, primary: f[2], others: others, evidence: evidence, source: f[5], title: f[6], line: row.line))
+            rows.append(
+                CauseErrors(
+                    cause: f[0], context: context, primary: f[2], others: others, evidence: evidence, source: f[5],
+                    title: f[6], line: row.line))
         }
-        if requireEveryCause, let missing = CauseCode.allCases.first(where: { c in !rows.contains { $0.cause == c.rawValue && $0.context == nil } }) {
-            throw InputError(source: "cause-errors.tsv", message: "cause code \(missing.rawValue) has no row; add one (cause, context, primary error, other errors, evidence, source, title)")
+        if requireEveryCause,
+            let missing = CauseCode.allCases.first(where: { c in
+                !rows.contains { $0.cause == c.rawValue && $0.context == nil }
+            })
+        {
+            throw InputError(
+                source: "cause-errors.tsv",
+                message:
+                    "cause code \(missing.rawValue) has no row; add one (cause, context, primary error, other errors, evidence, source, title)"
+            )
         }
         self.rows = rows
     }
 
     static func isErrorCode(_ s: String) -> Bool {
-        s.hasPrefix("0x") && s.count == 10 && UInt32(s.dropFirst(2), radix: 16) != nil && s.dropFirst(2).uppercased() == s.dropFirst(2)
+        s.hasPrefix("0x") && s.count == 10 && UInt32(s.dropFirst(2), radix: 16) != nil
+            && s.dropFirst(2).uppercased() == s.dropFirst(2)
     }
 
     /// The errors for a cause, in a context (nil: the usual one). A context row for `*` applies to every cause.
     public func errors(for code: CauseCode, context: String? = nil) -> CauseErrors {
-        if let context, let row = rows.first(where: { ($0.cause == code.rawValue || $0.cause == "*") && $0.context == context }) {
+        if let context,
+            let row = rows.first(where: { ($0.cause == code.rawValue || $0.cause == "*") && $0.context == context })
+        {
             return row
         }
         if let row = rows.first(where: { $0.cause == code.rawValue && $0.context == nil }) { return row }
         // Unreachable with the embedded file (the loader requires a row per code).
-        return CauseErrors(cause: code.rawValue, context: nil, primary: WindowsErrorMapping.connectionAborted, others: [], evidence: .assumed,
-                           source: "no row in cause-errors.tsv", title: code.rawValue, line: 0)
+        return CauseErrors(
+            cause: code.rawValue, context: nil, primary: WindowsErrorMapping.connectionAborted, others: [],
+            evidence: .assumed,
+            source: "no row in cause-errors.tsv", title: code.rawValue, line: 0)
     }
 }

@@ -15,7 +15,9 @@ public enum CipherListParser {
     /// Accepts OpenSSL syntax (`A:B:C`, names are OpenSSL names), comma/space/newline separated IANA or Windows
     /// names, hex code points; a colon list made only of known names becomes `.suites`; one with OpenSSL
     /// keywords/operators becomes `.openssl`. Unknown names throw an `InputError` listing each with its closest known names.
-    public static func parse(_ text: String, source: String, catalog: Catalog = .shared) throws(InputError) -> CipherListSpec {
+    public static func parse(_ text: String, source: String, catalog: Catalog = .shared) throws(InputError)
+        -> CipherListSpec
+    {
         let items = tokens(text).flatMap { token -> [String] in
             if parseCodePoint(token) != nil { return [token] }
             return token.split(separator: ":").map(String.init)
@@ -53,7 +55,9 @@ public enum CipherListParser {
                 let close = catalog.suggestions(for: name, limit: 3)
                 return close.isEmpty ? "  \(name)" : "  \(name) (did you mean \(close.joined(separator: ", "))?)"
             }
-            if distinct.count > maximumListedUnknown { lines.append("  and \(distinct.count - maximumListedUnknown) more") }
+            if distinct.count > maximumListedUnknown {
+                lines.append("  and \(distinct.count - maximumListedUnknown) more")
+            }
             let noun = distinct.count == 1 ? "unknown cipher suite" : "\(distinct.count) unknown cipher suites"
             throw InputError(source: source, message: "\(noun):\n" + lines.joined(separator: "\n"))
         }

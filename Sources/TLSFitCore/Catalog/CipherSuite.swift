@@ -55,7 +55,8 @@ public struct CipherSuite: Sendable, Hashable, Codable {
     /// The Windows name without a curve suffix, when Windows has the suite at all.
     public var windowsBaseName: String? {
         if windowsNames.isEmpty { return nil }
-        return windowsNames.first(where: { CipherSuite.curveSuffix(of: $0) == nil }) ?? CipherSuite.stripCurveSuffix(windowsNames[0])
+        return windowsNames.first(where: { CipherSuite.curveSuffix(of: $0) == nil })
+            ?? CipherSuite.stripCurveSuffix(windowsNames[0])
     }
 
     /// "0xC030" for 0xC030.

@@ -16,7 +16,8 @@ public enum CipherSuiteStrength {
     /// `suites` strongest first.
     public static func sorted(_ suites: [CipherSuite]) -> [CipherSuite] {
         suites.enumerated().sorted { a, b in
-            let ra = rank(a.element), rb = rank(b.element)
+            let ra = rank(a.element)
+            let rb = rank(b.element)
             if ra != rb { return ra.lexicographicallyPrecedes(rb) }
             return a.element.code < b.element.code
         }.map(\.element)

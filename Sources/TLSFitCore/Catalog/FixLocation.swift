@@ -23,9 +23,14 @@ public struct FixLocation: Sendable, Hashable {
         var rows: [FixLocation] = []
         for row in table.rows {
             let f = row.fields
-            guard ["group-policy", "local", "note"].contains(f[3]) else { throw table.error(row, "unknown scope '\(f[3])'") }
-            guard ["documented", "observed", "assumed"].contains(f[6]) else { throw table.error(row, "unknown confidence '\(f[6])'") }
-            rows.append(FixLocation(id: f[0], key: f[1], value: f[2], scope: f[3], place: f[4], source: f[5], confidence: f[6]))
+            guard ["group-policy", "local", "note"].contains(f[3]) else {
+                throw table.error(row, "unknown scope '\(f[3])'")
+            }
+            guard ["documented", "observed", "assumed"].contains(f[6]) else {
+                throw table.error(row, "unknown confidence '\(f[6])'")
+            }
+            rows.append(
+                FixLocation(id: f[0], key: f[1], value: f[2], scope: f[3], place: f[4], source: f[5], confidence: f[6]))
         }
         return rows
     }
@@ -36,7 +41,8 @@ public struct FixLocation: Sendable, Hashable {
         return all.first { row in
             guard row.scope != "note" else { return false }
             let rowKey = row.key.lowercased()
-            let keyMatches = rowKey == "*" || rowKey == k || (rowKey.hasSuffix("\\*") && k.hasPrefix(String(rowKey.dropLast())))
+            let keyMatches =
+                rowKey == "*" || rowKey == k || (rowKey.hasSuffix("\\*") && k.hasPrefix(String(rowKey.dropLast())))
             let valueMatches = row.value == "*" || row.value.lowercased() == value?.lowercased()
             return keyMatches && valueMatches
         }

@@ -33,10 +33,13 @@ struct TSVTable {
                 rest = rest[rest.index(after: tab)...]
             }
             guard fields.count == columns else {
-                throw InputError(source: source, line: lineNumber, message: "expected \(columns) tab-separated columns, found \(fields.count)")
+                throw InputError(
+                    source: source, line: lineNumber,
+                    message: "expected \(columns) tab-separated columns, found \(fields.count)")
             }
             if let empty = fields.firstIndex(where: \.isEmpty) {
-                throw InputError(source: source, line: lineNumber, message: "column \(empty + 1) is empty (write - for none)")
+                throw InputError(
+                    source: source, line: lineNumber, message: "column \(empty + 1) is empty (write - for none)")
             }
             rows.append(Row(line: lineNumber, fields: fields))
         }
@@ -65,7 +68,9 @@ extension StringProtocol {
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace {
+            end = scalars.index(before: end)
+        }
         return String(scalars[start..<end])
     }
 

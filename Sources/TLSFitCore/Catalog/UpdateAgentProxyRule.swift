@@ -26,8 +26,13 @@ public struct UpdateAgentProxyRule: Sendable, Hashable {
             guard ["winhttp", "user", "winhttp-then-user", "user-then-winhttp"].contains(f[2]) else {
                 throw table.error(row, "unknown proxy kind '\(f[2])'")
             }
-            guard ["high", "medium-high", "medium", "low-medium", "low"].contains(f[5]) else { throw table.error(row, "unknown confidence '\(f[5])'") }
-            rules.append(UpdateAgentProxyRule(id: f[0], connections: f[1], proxy: f[2], rule: f[3], source: f[4], confidence: f[5], line: row.line))
+            guard ["high", "medium-high", "medium", "low-medium", "low"].contains(f[5]) else {
+                throw table.error(row, "unknown confidence '\(f[5])'")
+            }
+            rules.append(
+                UpdateAgentProxyRule(
+                    id: f[0], connections: f[1], proxy: f[2], rule: f[3], source: f[4], confidence: f[5], line: row.line
+                ))
         }
         return rules
     }
@@ -36,6 +41,8 @@ public struct UpdateAgentProxyRule: Sendable, Hashable {
 
     /// The rule as evidence: the data file, its line, the rule and its source.
     public var evidence: Evidence {
-        Evidence(file: Self.file, line: line, key: "update agent proxy rule '\(id)' (\(confidence) confidence)", value: "\(rule) Source: \(source)")
+        Evidence(
+            file: Self.file, line: line, key: "update agent proxy rule '\(id)' (\(confidence) confidence)",
+            value: "\(rule) Source: \(source)")
     }
 }

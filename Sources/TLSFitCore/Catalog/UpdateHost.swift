@@ -14,8 +14,10 @@ public struct UpdateHost: Sendable, Hashable, Codable {
     /// Where the row's facts come from.
     public var source: String
 
-    public init(host: String, port: Int, purpose: String, scheme: String = "https", roles: [String] = [], agents: [String] = [],
-                source: String = "") {
+    public init(
+        host: String, port: Int, purpose: String, scheme: String = "https", roles: [String] = [], agents: [String] = [],
+        source: String = ""
+    ) {
         self.host = host
         self.port = port
         self.purpose = purpose

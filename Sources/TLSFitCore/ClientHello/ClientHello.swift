@@ -31,8 +31,10 @@ public struct ClientHello: Sendable, Hashable {
     /// In wire order. An empty list is written as no extensions block at all (an SSL 3.0 style hello).
     public var extensions: [TLSExtension]
 
-    public init(recordVersion: UInt16, version: UInt16, random: [UInt8], sessionID: [UInt8], cipherSuites: [UInt16],
-                compressionMethods: [UInt8] = [0], extensions: [TLSExtension]) {
+    public init(
+        recordVersion: UInt16, version: UInt16, random: [UInt8], sessionID: [UInt8], cipherSuites: [UInt16],
+        compressionMethods: [UInt8] = [0], extensions: [TLSExtension]
+    ) {
         self.recordVersion = recordVersion
         self.version = version
         self.random = random
@@ -52,11 +54,19 @@ public struct ClientHello: Sendable, Hashable {
         guard let data = extensionData(0x0000), let list = try? ExtensionCodec.serverNames(data) else { return nil }
         return list.first
     }
-    public var supportedGroups: [UInt16] { extensionData(0x000A).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 2) } ?? [] }
+    public var supportedGroups: [UInt16] {
+        extensionData(0x000A).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 2) } ?? []
+    }
     public var pointFormats: [UInt8]? { extensionData(0x000B).flatMap { try? ExtensionCodec.u8List(data: $0) } }
-    public var signatureAlgorithms: [UInt16] { extensionData(0x000D).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 2) } ?? [] }
-    public var supportedVersions: [UInt16] { extensionData(0x002B).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 1) } ?? [] }
-    public var pskKeyExchangeModes: [UInt8] { extensionData(0x002D).flatMap { try? ExtensionCodec.u8List(data: $0) } ?? [] }
+    public var signatureAlgorithms: [UInt16] {
+        extensionData(0x000D).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 2) } ?? []
+    }
+    public var supportedVersions: [UInt16] {
+        extensionData(0x002B).flatMap { try? ExtensionCodec.u16List(data: $0, lengthBytes: 1) } ?? []
+    }
+    public var pskKeyExchangeModes: [UInt8] {
+        extensionData(0x002D).flatMap { try? ExtensionCodec.u8List(data: $0) } ?? []
+    }
     public var keyShares: [KeyShareEntry] { extensionData(0x0033).flatMap { try? ExtensionCodec.keyShares($0) } ?? [] }
     /// ALPN protocol names.
     public var alpn: [String] { extensionData(0x0010).flatMap { try? ExtensionCodec.alpn($0) } ?? [] }
@@ -133,39 +143,53 @@ public struct ClientHello: Sendable, Hashable {
         case 0x01:
             message = bytes
         default:
-            throw ClientHelloDecodingError(offset: 0, "starts with 0x\(hex2(first)): neither a handshake record (0x16) nor a ClientHello message (0x01)")
+            throw ClientHelloDecodingError(
+                offset: 0,
+                "starts with 0x\(hex2(first)): neither a handshake record (0x16) nor a ClientHello message (0x01)")
         }
         var reader = ByteReader(message, base: messageOffset)
         let type = try reader.u8("handshake type")
-        guard type == 1 else { throw ClientHelloDecodingError(offset: messageOffset, "handshake type \(type) is not ClientHello (1)") }
+        guard type == 1 else {
+            throw ClientHelloDecodingError(offset: messageOffset, "handshake type \(type) is not ClientHello (1)")
+        }
         let length = try reader.u24("handshake length")
         guard reader.remaining >= length else {
-            throw ClientHelloDecodingError(offset: messageOffset + 1, "the ClientHello says \(length) bytes, \(reader.remaining) follow")
+            throw ClientHelloDecodingError(
+                offset: messageOffset + 1, "the ClientHello says \(length) bytes, \(reader.remaining) follow")
         }
         guard reader.remaining == length || first == 0x16 else {
-            throw ClientHelloDecodingError(offset: messageOffset + 4 + length, "\(reader.remaining - length) bytes after the ClientHello")
+            throw ClientHelloDecodingError(
+                offset: messageOffset + 4 + length, "\(reader.remaining - length) bytes after the ClientHello")
         }
         var body = try reader.sub(length, "ClientHello body")
         let version = try body.u16("client_version")
         let random = try body.bytes(32, "random")
         let sessionLength = try body.u8("session id length")
-        guard sessionLength <= 32 else { throw ClientHelloDecodingError(offset: body.position - 1, "a session id of \(sessionLength) bytes (at most 32)") }
+        guard sessionLength <= 32 else {
+            throw ClientHelloDecodingError(
+                offset: body.position - 1, "a session id of \(sessionLength) bytes (at most 32)")
+        }
         let sessionID = try body.bytes(Int(sessionLength), "session id")
         let suitesLength = try body.u16("cipher suites length")
         guard suitesLength % 2 == 0, suitesLength > 0 else {
-            throw ClientHelloDecodingError(offset: body.position - 2, "a cipher suite list of \(suitesLength) bytes (a positive even number is needed)")
+            throw ClientHelloDecodingError(
+                offset: body.position - 2,
+                "a cipher suite list of \(suitesLength) bytes (a positive even number is needed)")
         }
         var suitesReader = try body.sub(Int(suitesLength), "cipher suites")
         var suites: [UInt16] = []
         while suitesReader.remaining > 0 { suites.append(try suitesReader.u16("cipher suite")) }
         let compressionLength = try body.u8("compression methods length")
-        guard compressionLength > 0 else { throw ClientHelloDecodingError(offset: body.position - 1, "no compression method") }
+        guard compressionLength > 0 else {
+            throw ClientHelloDecodingError(offset: body.position - 1, "no compression method")
+        }
         let compression = try body.bytes(Int(compressionLength), "compression methods")
         var extensions: [TLSExtension] = []
         if body.remaining > 0 {
             let total = try body.u16("extensions length")
             guard Int(total) == body.remaining else {
-                throw ClientHelloDecodingError(offset: body.position - 2, "the extensions block says \(total) bytes, \(body.remaining) follow")
+                throw ClientHelloDecodingError(
+                    offset: body.position - 2, "the extensions block says \(total) bytes, \(body.remaining) follow")
             }
             var seen = Set<UInt16>()
             while body.remaining > 0 {
@@ -173,40 +197,57 @@ public struct ClientHello: Sendable, Hashable {
                 let extType = try body.u16("extension type")
                 let extLength = try body.u16("extension length")
                 let data = try body.bytes(Int(extLength), "extension 0x\(hex4(extType)) data")
-                guard seen.insert(extType).inserted else { throw ClientHelloDecodingError(offset: start, "extension 0x\(hex4(extType)) appears twice") }
+                guard seen.insert(extType).inserted else {
+                    throw ClientHelloDecodingError(offset: start, "extension 0x\(hex4(extType)) appears twice")
+                }
                 do {
                     try ExtensionCodec.validate(type: extType, data: data)
                 } catch {
-                    throw ClientHelloDecodingError(offset: start, "extension 0x\(hex4(extType)) (\(TLSExtensionNames.name(extType))): \(error.message)")
+                    throw ClientHelloDecodingError(
+                        offset: start,
+                        "extension 0x\(hex4(extType)) (\(TLSExtensionNames.name(extType))): \(error.message)")
                 }
                 extensions.append(TLSExtension(type: extType, data: data))
             }
         }
-        return ClientHello(recordVersion: recordVersion ?? version, version: version, random: random, sessionID: sessionID,
-                           cipherSuites: suites, compressionMethods: compression, extensions: extensions)
+        return ClientHello(
+            recordVersion: recordVersion ?? version, version: version, random: random, sessionID: sessionID,
+            cipherSuites: suites, compressionMethods: compression, extensions: extensions)
     }
 
     /// The handshake message carried by the TLS records at the start of `bytes`, and the first record's version.
-    static func joinedRecords(_ bytes: [UInt8]) throws(ClientHelloDecodingError) -> (message: [UInt8], recordVersion: UInt16?) {
+    static func joinedRecords(_ bytes: [UInt8]) throws(ClientHelloDecodingError) -> (
+        message: [UInt8], recordVersion: UInt16?
+    ) {
         var recordVersion: UInt16?
         var message: [UInt8] = []
         var offset = 0
         var needed: Int?
         while needed.map({ message.count < $0 }) ?? true {
             guard bytes.count - offset >= 5 else {
-                throw ClientHelloDecodingError(offset: offset, offset == bytes.count ? "the ClientHello continues past the end of the input" : "a truncated record header")
+                throw ClientHelloDecodingError(
+                    offset: offset,
+                    offset == bytes.count
+                        ? "the ClientHello continues past the end of the input" : "a truncated record header")
             }
             guard bytes[offset] == 0x16 else {
-                throw ClientHelloDecodingError(offset: offset, "record type 0x\(hex2(bytes[offset])) where a handshake record (0x16) is needed")
+                throw ClientHelloDecodingError(
+                    offset: offset, "record type 0x\(hex2(bytes[offset])) where a handshake record (0x16) is needed")
             }
-            guard bytes[offset + 1] == 3 else { throw ClientHelloDecodingError(offset: offset + 1, "record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            guard bytes[offset + 1] == 3 else {
+                throw ClientHelloDecodingError(
+                    offset: offset + 1, "record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS")
+            }
             let version = UInt16(bytes[offset + 1]) << 8 | UInt16(bytes[offset + 2])
             if recordVersion == nil { recordVersion = version }
             let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
             guard length > 0 else { throw ClientHelloDecodingError(offset: offset + 3, "an empty handshake record") }
-            guard length <= 16384 + 2048 else { throw ClientHelloDecodingError(offset: offset + 3, "a record of \(length) bytes (TLS allows 16384)") }
+            guard length <= 16384 + 2048 else {
+                throw ClientHelloDecodingError(offset: offset + 3, "a record of \(length) bytes (TLS allows 16384)")
+            }
             guard bytes.count - offset - 5 >= length else {
-                throw ClientHelloDecodingError(offset: offset + 3, "the record says \(length) bytes, \(bytes.count - offset - 5) follow")
+                throw ClientHelloDecodingError(
+                    offset: offset + 3, "the record says \(length) bytes, \(bytes.count - offset - 5) follow")
             }
             message += bytes[(offset + 5)..<(offset + 5 + length)]
             offset += 5 + length
@@ -215,7 +256,8 @@ public struct ClientHello: Sendable, Hashable {
             }
         }
         if let needed, message.count > needed {
-            throw ClientHelloDecodingError(offset: 5 + needed, "\(message.count - needed) bytes after the ClientHello in its record")
+            throw ClientHelloDecodingError(
+                offset: 5 + needed, "\(message.count - needed) bytes after the ClientHello in its record")
         }
         return (message, recordVersion)
     }
@@ -252,7 +294,9 @@ struct ByteReader {
     var position: Int { base + index }
 
     mutating func need(_ n: Int, _ what: String) throws(ClientHelloDecodingError) {
-        guard n >= 0, remaining >= n else { throw ClientHelloDecodingError(offset: position, "\(what): \(n) bytes needed, \(remaining) left") }
+        guard n >= 0, remaining >= n else {
+            throw ClientHelloDecodingError(offset: position, "\(what): \(n) bytes needed, \(remaining) left")
+        }
     }
     mutating func u8(_ what: String) throws(ClientHelloDecodingError) -> UInt8 {
         try need(1, what)
@@ -286,7 +330,10 @@ enum ExtensionCodec {
     static func u16List(data: [UInt8], lengthBytes: Int) throws(ClientHelloDecodingError) -> [UInt16] {
         var r = ByteReader(data)
         let length = lengthBytes == 1 ? Int(try r.u8("list length")) : Int(try r.u16("list length"))
-        guard length == r.remaining, length % 2 == 0 else { throw ClientHelloDecodingError(offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow") }
+        guard length == r.remaining, length % 2 == 0 else {
+            throw ClientHelloDecodingError(
+                offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow")
+        }
         var out: [UInt16] = []
         while r.remaining > 0 { out.append(try r.u16("entry")) }
         return out
@@ -295,14 +342,20 @@ enum ExtensionCodec {
     static func u8List(data: [UInt8]) throws(ClientHelloDecodingError) -> [UInt8] {
         var r = ByteReader(data)
         let length = Int(try r.u8("list length"))
-        guard length == r.remaining else { throw ClientHelloDecodingError(offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow") }
+        guard length == r.remaining else {
+            throw ClientHelloDecodingError(
+                offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow")
+        }
         return try r.bytes(length, "list")
     }
 
     static func serverNames(_ data: [UInt8]) throws(ClientHelloDecodingError) -> [String] {
         var r = ByteReader(data)
         let length = Int(try r.u16("server name list length"))
-        guard length == r.remaining else { throw ClientHelloDecodingError(offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow") }
+        guard length == r.remaining else {
+            throw ClientHelloDecodingError(
+                offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow")
+        }
         var names: [String] = []
         while r.remaining > 0 {
             let type = try r.u8("name type")
@@ -316,7 +369,10 @@ enum ExtensionCodec {
     static func keyShares(_ data: [UInt8]) throws(ClientHelloDecodingError) -> [KeyShareEntry] {
         var r = ByteReader(data)
         let length = Int(try r.u16("client shares length"))
-        guard length == r.remaining else { throw ClientHelloDecodingError(offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow") }
+        guard length == r.remaining else {
+            throw ClientHelloDecodingError(
+                offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow")
+        }
         var out: [KeyShareEntry] = []
         while r.remaining > 0 {
             let group = try r.u16("group")
@@ -329,7 +385,10 @@ enum ExtensionCodec {
     static func alpn(_ data: [UInt8]) throws(ClientHelloDecodingError) -> [String] {
         var r = ByteReader(data)
         let length = Int(try r.u16("protocol list length"))
-        guard length == r.remaining else { throw ClientHelloDecodingError(offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow") }
+        guard length == r.remaining else {
+            throw ClientHelloDecodingError(
+                offset: 0, "list length \(length) does not match the \(r.remaining) bytes that follow")
+        }
         var out: [String] = []
         while r.remaining > 0 {
             let n = Int(try r.u8("protocol length"))
@@ -349,9 +408,13 @@ enum ExtensionCodec {
         case 0x0033: _ = try keyShares(data)
         case 0x0010: _ = try alpn(data)
         case 0x0017, 0x0016:
-            guard data.isEmpty else { throw ClientHelloDecodingError(offset: 0, "must be empty, has \(data.count) bytes") }
+            guard data.isEmpty else {
+                throw ClientHelloDecodingError(offset: 0, "must be empty, has \(data.count) bytes")
+            }
         case 0xFF01:
-            guard let first = data.first, Int(first) == data.count - 1 else { throw ClientHelloDecodingError(offset: 0, "renegotiated_connection length does not match") }
+            guard let first = data.first, Int(first) == data.count - 1 else {
+                throw ClientHelloDecodingError(offset: 0, "renegotiated_connection length does not match")
+            }
         default: break
         }
     }

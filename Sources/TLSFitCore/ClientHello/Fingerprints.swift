@@ -3,7 +3,9 @@ extension ClientHello {
     /// `SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats`: decimal values joined by
     /// `-`, GREASE left out, extensions in wire order (the original JA3 definition).
     public var ja3String: String {
-        func list(_ values: [UInt16]) -> String { values.filter { !ClientHello.isGREASE($0) }.map(String.init).joined(separator: "-") }
+        func list(_ values: [UInt16]) -> String {
+            values.filter { !ClientHello.isGREASE($0) }.map(String.init).joined(separator: "-")
+        }
         return [
             String(version), list(cipherSuites), list(extensionTypes), list(supportedGroups),
             (pointFormats ?? []).map(String.init).joined(separator: "-"),
@@ -29,7 +31,10 @@ extension ClientHello {
     /// `ja4` and `ja4Raw` from one pass over the hello.
     public var ja4AndRaw: (ja4: String, raw: String) {
         let parts = ja4Parts
-        return ("\(parts.a)_\(Self.truncatedSHA256(parts.b))_\(Self.truncatedSHA256(parts.c))", "\(parts.a)_\(parts.b)_\(parts.c)")
+        return (
+            "\(parts.a)_\(Self.truncatedSHA256(parts.b))_\(Self.truncatedSHA256(parts.c))",
+            "\(parts.a)_\(parts.b)_\(parts.c)"
+        )
     }
 
     var ja4Parts: (a: String, b: String, c: String) {
@@ -53,8 +58,12 @@ extension ClientHello {
         let sni = exts.contains(0x0000) ? "d" : "i"
         func count(_ n: Int) -> String { n < 10 ? "0\(n)" : String(min(n, 99)) }
         var alpnText = "00"
-        if let data = extensionData(0x0010), let first = (try? ExtensionCodec.alpnBytes(data))?.first, let f = first.first, let l = first.last {
-            func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        if let data = extensionData(0x0010), let first = (try? ExtensionCodec.alpnBytes(data))?.first,
+            let f = first.first, let l = first.last
+        {
+            func alnum(_ b: UInt8) -> Bool {
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+            }
             if alnum(f), alnum(l) {
                 alpnText = String(decoding: [f, l], as: UTF8.self)
             } else {

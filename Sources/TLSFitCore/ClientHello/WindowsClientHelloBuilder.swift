@@ -16,7 +16,8 @@ public struct WindowsClientHello: Sendable, Hashable {
         guard let level = profile.patchLevel else { return nil }
         if profile.patchLevelFromUBR { return "patch level \(level.name) (chosen by the export's UBR)" }
         let others = Catalog.shared.release(profile.release).hello.patchLevels.map(\.name).filter { $0 != level.name }
-        return "patch level \(level.name) (evidence of \(level.date.value)): the newest known, as no UBR dates the levels"
+        return
+            "patch level \(level.name) (evidence of \(level.date.value)): the newest known, as no UBR dates the levels"
             + (others.isEmpty ? "" : "; earlier: \(others.joined(separator: ", "))")
     }
 }
@@ -39,10 +40,13 @@ public enum WindowsClientHelloBuilder {
     ///     of the right length (fine for printing, not for a server: the handshake module makes real ones).
     public static func build(
         config: WindowsTLSConfig, serverName: String?, random: [UInt8] = [UInt8](repeating: 0, count: 32),
-        sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:], applyGPOFieldLimit: Bool = true, patch: String? = nil
+        sessionID: [UInt8]? = nil, keyShares: [UInt16: [UInt8]] = [:], applyGPOFieldLimit: Bool = true,
+        patch: String? = nil
     ) throws(NoHello) -> WindowsClientHello {
-        try build(profile: ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit, patch: patch), serverName: serverName,
-                  random: random, sessionID: sessionID, keyShares: keyShares)
+        try build(
+            profile: ClientProfile(config: config, applyGPOFieldLimit: applyGPOFieldLimit, patch: patch),
+            serverName: serverName,
+            random: random, sessionID: sessionID, keyShares: keyShares)
     }
 
     /// The same from a `ClientProfile` (what `ClientProfile(config:)` computed: protocols, suites, groups).
@@ -53,9 +57,10 @@ public enum WindowsClientHelloBuilder {
         let data = Catalog.shared.release(profile.release).hello
         let stackFacts = data.stacks[profile.stack]
         guard let highest = profile.protocols.last else {
-            throw NoHello(description: profile.suites.isEmpty && !profile.configuredProtocols.isEmpty
-                ? "no cipher suite can be used with the protocols WinHTTP offers: Schannel sends no ClientHello"
-                : "WinHTTP offers no protocol: Schannel cannot create a client credential and sends no ClientHello")
+            throw NoHello(
+                description: profile.suites.isEmpty && !profile.configuredProtocols.isEmpty
+                    ? "no cipher suite can be used with the protocols WinHTTP offers: Schannel sends no ClientHello"
+                    : "WinHTTP offers no protocol: Schannel cannot create a client credential and sends no ClientHello")
         }
         let tls13 = highest == .tls13
         var suites: [UInt16] = []
@@ -66,17 +71,25 @@ public enum WindowsClientHelloBuilder {
         func use<V>(_ name: String, _ fact: HelloFact<V>) { log.use(name, fact) }
         use("extensions", data.extensions)
         if let level = profile.patchLevel {
-            for f in level.facts where f.confidence == .assumed { use("patch \(level.name) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
+            for f in level.facts where f.confidence == .assumed {
+                use("patch \(level.name) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source))
+            }
         }
         if let facts = stackFacts {
-            for f in facts.facts where f.confidence == .assumed { use("\(profile.stack.rawValue) " + f.field, HelloFact(value: 0, confidence: f.confidence, source: f.source)) }
+            for f in facts.facts where f.confidence == .assumed {
+                use(
+                    "\(profile.stack.rawValue) " + f.field,
+                    HelloFact(value: 0, confidence: f.confidence, source: f.source))
+            }
         }
-        let extensions = helloExtensions(profile: profile, data: data, serverName: serverName, keyShares: keyShares,
-                                         highest: highest, ecc: ecc, log: &log)
+        let extensions = helloExtensions(
+            profile: profile, data: data, serverName: serverName, keyShares: keyShares,
+            highest: highest, ecc: ecc, log: &log)
         var session: [UInt8] = []
         if tls13, data.sessionIDLength.value == 32 {
             use("session_id", data.sessionIDLength)
-            session = sessionID.map { Array($0.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - $0.count)) }
+            session =
+                sessionID.map { Array($0.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - $0.count)) }
                 ?? [UInt8](repeating: 0, count: 32)
         }
         var recordVersion = legacyVersion
@@ -86,7 +99,8 @@ public enum WindowsClientHelloBuilder {
         }
         let hello = ClientHello(
             recordVersion: recordVersion, version: legacyVersion,
-            random: random.count == 32 ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
+            random: random.count == 32
+                ? random : Array(random.prefix(32)) + [UInt8](repeating: 0, count: max(0, 32 - random.count)),
             sessionID: session, cipherSuites: suites, compressionMethods: [0], extensions: extensions)
         if profile.stack == .winHTTP, !profile.winHTTPProtocolsExplicit {
             use("winhttp_protocols", data.winHTTPProtocols)
@@ -108,8 +122,10 @@ public enum WindowsClientHelloBuilder {
     }
 
     /// The extensions in the release's order, each with the bytes this profile gives it (none: left out).
-    static func helloExtensions(profile: ClientProfile, data: WindowsHelloProfile, serverName: String?, keyShares: [UInt16: [UInt8]],
-                                highest: TLSVersion, ecc: Bool, log: inout AssumptionLog) -> [TLSExtension] {
+    static func helloExtensions(
+        profile: ClientProfile, data: WindowsHelloProfile, serverName: String?, keyShares: [UInt16: [UInt8]],
+        highest: TLSVersion, ecc: Bool, log: inout AssumptionLog
+    ) -> [TLSExtension] {
         func use<V>(_ name: String, _ fact: HelloFact<V>) { log.use(name, fact) }
         let stackFacts = data.stacks[profile.stack]
         let tls13 = highest == .tls13
@@ -161,7 +177,9 @@ public enum WindowsClientHelloBuilder {
                 if tls13 { bytes = [] }
             case .pskKeyExchangeModes:
                 use("psk_modes", data.pskModes)
-                if tls13, !data.pskModes.value.isEmpty { bytes = [UInt8(data.pskModes.value.count)] + data.pskModes.value }
+                if tls13, !data.pskModes.value.isEmpty {
+                    bytes = [UInt8(data.pskModes.value.count)] + data.pskModes.value
+                }
             case .keyShare:
                 use("key_shares", data.keyShares)
                 if tls13 {
@@ -209,7 +227,6 @@ public enum WindowsClientHelloBuilder {
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
     }
 }
-
 
 /// The assumed facts a ClientHello rests on: each named once, in the order the builder used them.
 struct AssumptionLog {

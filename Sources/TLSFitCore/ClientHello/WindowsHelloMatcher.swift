@@ -39,8 +39,10 @@ public struct HelloMatch: Sendable, Hashable {
 public enum WindowsHelloMatcher {
     /// Ranks one hello. For many hellos, use one `Session`: it builds every candidate once and remembers
     /// the ranking of hellos already seen.
-    public static func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
-                            capturedAt: Double? = nil) -> [HelloMatch] {
+    public static func rank(
+        _ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
+        capturedAt: Double? = nil
+    ) -> [HelloMatch] {
         let session = Session()
         return session.rank(captured, releases: releases, limit: limit, capturedAt: capturedAt).matches
     }
@@ -98,14 +100,18 @@ public enum WindowsHelloMatcher {
 
         public init() {}
 
-        public func rank(_ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
-                         capturedAt: Double? = nil) -> Ranking {
+        public func rank(
+            _ captured: ClientHello, releases: [WindowsRelease] = WindowsRelease.allCases, limit: Int = 10,
+            capturedAt: Double? = nil
+        ) -> Ranking {
             let key = Self.featureKey(captured)
             let day = Self.trustedDay(capturedAt)
             var selectionKey = key
             selectionKey += Array((day ?? "-").utf8)
             selectionKey.append(u16: UInt16(truncatingIfNeeded: limit))
-            if releases.count != WindowsRelease.allCases.count { selectionKey += releases.flatMap { Array($0.rawValue.utf8) + [0] } }
+            if releases.count != WindowsRelease.allCases.count {
+                selectionKey += releases.flatMap { Array($0.rawValue.utf8) + [0] }
+            }
             if let hit = selected[selectionKey] {
                 rememberedRankings += 1
                 return hit
@@ -154,10 +160,14 @@ public enum WindowsHelloMatcher {
         /// The release's default configuration (read once), or a variant of it made in memory: WinHTTP's
         /// `DefaultSecureProtocols` (with the Schannel client keys it needs before Windows 10), or for the other
         /// stacks the Schannel client keys enabling exactly the wanted protocols.
-        private func config(_ release: WindowsRelease, mask: UInt32?, stack: ClientStack, versions: [TLSVersion]) -> WindowsTLSConfig? {
+        private func config(_ release: WindowsRelease, mask: UInt32?, stack: ClientStack, versions: [TLSVersion])
+            -> WindowsTLSConfig?
+        {
             let baseKey = release.rawValue
             if configs[baseKey] == nil {
-                guard let base = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: nil) else { return nil }
+                guard let base = try? WindowsHelloMatcher.config(release, defaultSecureProtocols: nil) else {
+                    return nil
+                }
                 configs[baseKey] = base
             }
             guard var config = configs[baseKey] else { return nil }
@@ -165,7 +175,8 @@ public enum WindowsHelloMatcher {
             let wanted = WinHTTPSetting.protocols(in: mask)
             if stack == .winHTTP {
                 config.winHTTPDefaultSecureProtocols = WinHTTPSetting(
-                    value: mask, source: Provenance(file: "candidate", key: RegistryPath.winHTTP, value: "DefaultSecureProtocols"))
+                    value: mask,
+                    source: Provenance(file: "candidate", key: RegistryPath.winHTTP, value: "DefaultSecureProtocols"))
                 for v in wanted {
                     config.protocols[v]?.clientEnabled = true
                     config.protocols[v]?.clientDisabledByDefault = false
@@ -188,16 +199,24 @@ public enum WindowsHelloMatcher {
             var orders = Set<[UInt16]>()
             for release in WindowsRelease.allCases {
                 let info = Catalog.shared.release(release)
-                let levels: [HelloPatchLevel?] = info.hello.patchLevels.isEmpty ? [nil] : info.hello.patchLevels.map { $0 }
+                let levels: [HelloPatchLevel?] =
+                    info.hello.patchLevels.isEmpty ? [nil] : info.hello.patchLevels.map { $0 }
                 for stack in ClientStack.selectable where info.hello.stacks[stack] != nil || stack == .winHTTP {
                     var defaultProtocols: [TLSVersion]?
                     for (label, mask) in WindowsHelloMatcher.configurations(release, versions: versions, stack: stack) {
                         // A changed configuration that offers what the defaults offer adds nothing.
-                        if mask != nil, let d = defaultProtocols, d == versions.filter({ info.supportedProtocols.contains($0) }).sorted() { continue }
-                        guard var config = config(release, mask: mask, stack: stack, versions: versions) else { continue }
+                        if mask != nil, let d = defaultProtocols,
+                            d == versions.filter({ info.supportedProtocols.contains($0) }).sorted()
+                        {
+                            continue
+                        }
+                        guard var config = config(release, mask: mask, stack: stack, versions: versions) else {
+                            continue
+                        }
                         config.stack = stack
                         for level in levels {
-                            let buildKey = "\(release.rawValue)|\(stack.rawValue)|\(label)|\(level?.name ?? "-")|\(serverName)"
+                            let buildKey =
+                                "\(release.rawValue)|\(stack.rawValue)|\(label)|\(level?.name ?? "-")|\(serverName)"
                             let cachedBuild: WindowsClientHello?
                             if let hit = self.built[buildKey] {
                                 cachedBuild = hit
@@ -222,8 +241,11 @@ public enum WindowsHelloMatcher {
                                 distinct.append(built.hello)
                                 orders.insert(built.hello.extensionTypes)
                             }
-                            candidates.append(Candidate(release: release, stack: stack, patch: level, label: label,
-                                                        released: info.hello.released?.value, hello: built.hello, assumptions: built.assumptions, group: group))
+                            candidates.append(
+                                Candidate(
+                                    release: release, stack: stack, patch: level, label: label,
+                                    released: info.hello.released?.value, hello: built.hello,
+                                    assumptions: built.assumptions, group: group))
                         }
                     }
                 }
@@ -242,8 +264,9 @@ public enum WindowsHelloMatcher {
                 differences[i] = d
                 scores[i] = d.reduce(0) { $0 + $1.weight }
             }
-            return Scored(candidates: set.candidates.indices.map { ($0, scores[set.candidates[$0].group] ?? 0) },
-                          differences: differences, set: set)
+            return Scored(
+                candidates: set.candidates.indices.map { ($0, scores[set.candidates[$0].group] ?? 0) },
+                differences: differences, set: set)
         }
 
         private func select(_ scored: Scored, releases: [WindowsRelease], limit: Int, captureDay: String?) -> Ranking {
@@ -270,15 +293,21 @@ public enum WindowsHelloMatcher {
                         continue
                     }
                 }
-                if !(stacksOf[c.release]?[c.group]?.contains(c.stack) ?? false) { stacksOf[c.release, default: [:]][c.group, default: []].append(c.stack) }
+                if !(stacksOf[c.release]?[c.group]?.contains(c.stack) ?? false) {
+                    stacksOf[c.release, default: [:]][c.group, default: []].append(c.stack)
+                }
                 if let current = best[c.release] {
                     let a = set.candidates[current.candidate]
                     if score > current.score { continue }
                     if score == current.score {
                         // At equal score: the release's defaults, then WinHTTP (the update agent), then the newest patch level.
-                        if (a.label == "defaults") != (c.label == "defaults") { if a.label == "defaults" { continue } }
-                        else if (a.stack == .winHTTP) != (c.stack == .winHTTP) { if a.stack == .winHTTP { continue } }
-                        else if (a.patch?.date.value ?? "") >= (c.patch?.date.value ?? "") { continue }
+                        if (a.label == "defaults") != (c.label == "defaults") {
+                            if a.label == "defaults" { continue }
+                        } else if (a.stack == .winHTTP) != (c.stack == .winHTTP) {
+                            if a.stack == .winHTTP { continue }
+                        } else if (a.patch?.date.value ?? "") >= (c.patch?.date.value ?? "") {
+                            continue
+                        }
                     }
                 }
                 best[c.release] = (index, score)
@@ -288,7 +317,9 @@ public enum WindowsHelloMatcher {
                     notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
                 }
                 if !lateLevels.isEmpty {
-                    notes.append("patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))")
+                    notes.append(
+                        "patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))"
+                    )
                 }
             }
             // Releases whose chosen hellos are the same (bytes, configuration, stack) are named together.
@@ -301,20 +332,28 @@ public enum WindowsHelloMatcher {
                 let key = "\(c.group)|\(c.label)|\(c.stack.rawValue)"
                 if let i = groupIndex[key] {
                     grouped[i].releases.append(release)
-                    if let name = c.patch?.name, !grouped[i].patchLevels.contains(name) { grouped[i].patchLevels.append(name) }
-                    grouped[i].stacks = ClientStack.selectable.filter { grouped[i].stacks.contains($0) || stacks.contains($0) }
+                    if let name = c.patch?.name, !grouped[i].patchLevels.contains(name) {
+                        grouped[i].patchLevels.append(name)
+                    }
+                    grouped[i].stacks = ClientStack.selectable.filter {
+                        grouped[i].stacks.contains($0) || stacks.contains($0)
+                    }
                 } else {
                     groupIndex[key] = grouped.count
-                    grouped.append(HelloMatch(releases: [release], score: score, differences: scored.differences[c.group] ?? [],
-                                              configuration: c.label, assumptions: c.assumptions, stack: c.stack, stacks: stacks,
-                                              patchLevels: c.patch.map { [$0.name] } ?? []))
+                    grouped.append(
+                        HelloMatch(
+                            releases: [release], score: score, differences: scored.differences[c.group] ?? [],
+                            configuration: c.label, assumptions: c.assumptions, stack: c.stack, stacks: stacks,
+                            patchLevels: c.patch.map { [$0.name] } ?? []))
                 }
             }
             let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
             // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
             grouped.sort { a, b in
                 if a.score != b.score { return a.score < b.score }
-                if (a.configuration == "defaults") != (b.configuration == "defaults") { return a.configuration == "defaults" }
+                if (a.configuration == "defaults") != (b.configuration == "defaults") {
+                    return a.configuration == "defaults"
+                }
                 return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
             }
             return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
@@ -323,22 +362,34 @@ public enum WindowsHelloMatcher {
 
     /// The release's defaults, and (when the capture offers other protocols) the setting that offers them:
     /// WinHTTP's DefaultSecureProtocols, or for other stacks the Schannel client protocol keys.
-    static func configurations(_ release: WindowsRelease, versions: [TLSVersion], stack: ClientStack = .winHTTP) -> [(String, UInt32?)] {
+    static func configurations(_ release: WindowsRelease, versions: [TLSVersion], stack: ClientStack = .winHTTP) -> [(
+        String, UInt32?
+    )] {
         var result: [(String, UInt32?)] = [("defaults", nil)]
         let supported = Catalog.shared.release(release).supportedProtocols
         let wanted = versions.filter { supported.contains($0) }
         if !wanted.isEmpty {
             let mask = wanted.reduce(UInt32(0)) { $0 | WinHTTPSetting.bit(for: $1) }
             if stack == .winHTTP {
-                result.append(("DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (\(wanted.map(\.rawValue).joined(separator: ", ")))", mask))
+                result.append(
+                    (
+                        "DefaultSecureProtocols=0x\(String(mask, radix: 16, uppercase: true)) (\(wanted.map(\.rawValue).joined(separator: ", ")))",
+                        mask
+                    ))
             } else {
-                result.append(("asks for \(wanted.map(\.rawValue).joined(separator: ", ")) only (the application, or the Schannel client protocol keys)", mask))
+                result.append(
+                    (
+                        "asks for \(wanted.map(\.rawValue).joined(separator: ", ")) only (the application, or the Schannel client protocol keys)",
+                        mask
+                    ))
             }
         }
         return result
     }
 
-    static func config(_ release: WindowsRelease, defaultSecureProtocols mask: UInt32?) throws(InputError) -> WindowsTLSConfig {
+    static func config(_ release: WindowsRelease, defaultSecureProtocols mask: UInt32?) throws(InputError)
+        -> WindowsTLSConfig
+    {
         var lines = ["Windows Registry Editor Version 5.00", ""]
         if let mask {
             lines.append(#"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]"#)
@@ -356,53 +407,90 @@ public enum WindowsHelloMatcher {
 
     /// What differs between a captured hello and a candidate, with weights: signature algorithms and
     /// the suite list say most about the release; extensions and protocols often about the application or configuration.
-    public static func compare(_ captured: ClientHello, _ candidate: ClientHello, knownOrders: Set<[UInt16]> = []) -> [HelloDifference] {
+    public static func compare(_ captured: ClientHello, _ candidate: ClientHello, knownOrders: Set<[UInt16]> = [])
+        -> [HelloDifference]
+    {
         var out: [HelloDifference] = []
         func names(_ codes: [UInt16]) -> String {
             codes.map { code in Catalog.shared.suite(code: code)?.iana ?? "0x" + hex4(code) }.joined(separator: ", ")
         }
         let grease = ClientHello.isGREASE
-        let versionsA = captured.offeredVersions, versionsB = candidate.offeredVersions
+        let versionsA = captured.offeredVersions
+        let versionsB = candidate.offeredVersions
         if versionsA != versionsB {
-            out.append(HelloDifference(kind: "protocols",
-                detail: "the capture offers \(versionsA.map(\.rawValue).joined(separator: ", ")); this release offers \(versionsB.map(\.rawValue).joined(separator: ", "))",
-                weight: 4))
+            out.append(
+                HelloDifference(
+                    kind: "protocols",
+                    detail:
+                        "the capture offers \(versionsA.map(\.rawValue).joined(separator: ", ")); this release offers \(versionsB.map(\.rawValue).joined(separator: ", "))",
+                    weight: 4))
         }
         let suitesA = captured.cipherSuites.filter { !grease($0) && $0 != 0x00FF }
         let suitesB = candidate.cipherSuites
         let missing = suitesB.filter { !suitesA.contains($0) }
         let extra = suitesA.filter { !suitesB.contains($0) }
         if !missing.isEmpty {
-            out.append(HelloDifference(kind: "suites-missing", detail: "not in the capture: \(names(missing)) (a configured suite order or a cipher switch, or the application, removes them)", weight: min(missing.count, 10)))
+            out.append(
+                HelloDifference(
+                    kind: "suites-missing",
+                    detail:
+                        "not in the capture: \(names(missing)) (a configured suite order or a cipher switch, or the application, removes them)",
+                    weight: min(missing.count, 10)))
         }
         if !extra.isEmpty {
-            out.append(HelloDifference(kind: "suites-extra", detail: "only in the capture: \(names(extra))", weight: min(2 * extra.count, 20)))
+            out.append(
+                HelloDifference(
+                    kind: "suites-extra", detail: "only in the capture: \(names(extra))",
+                    weight: min(2 * extra.count, 20)))
         }
-        let commonA = suitesA.filter { suitesB.contains($0) }, commonB = suitesB.filter { suitesA.contains($0) }
+        let commonA = suitesA.filter { suitesB.contains($0) }
+        let commonB = suitesB.filter { suitesA.contains($0) }
         if commonA != commonB {
-            out.append(HelloDifference(kind: "suites-order", detail: "the suites both hold are in another order (a configured suite order?)", weight: 3))
+            out.append(
+                HelloDifference(
+                    kind: "suites-order",
+                    detail: "the suites both hold are in another order (a configured suite order?)", weight: 3))
         }
         if captured.signatureAlgorithms.filter({ !grease($0) }) != candidate.signatureAlgorithms {
             let a = captured.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
             let b = candidate.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
-            out.append(HelloDifference(kind: "signature-algorithms", detail: "capture: [\(a)]; release: [\(b)]", weight: 10))
+            out.append(
+                HelloDifference(kind: "signature-algorithms", detail: "capture: [\(a)]; release: [\(b)]", weight: 10))
         }
         if captured.supportedGroups.filter({ !grease($0) }) != candidate.supportedGroups {
             let a = captured.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
             let b = candidate.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
-            out.append(HelloDifference(kind: "groups", detail: "capture: [\(a)]; release: [\(b)] (EccCurves?)", weight: 3))
+            out.append(
+                HelloDifference(kind: "groups", detail: "capture: [\(a)]; release: [\(b)] (EccCurves?)", weight: 3))
         }
         if captured.pointFormats != candidate.pointFormats {
-            out.append(HelloDifference(kind: "point-formats", detail: "capture: \(captured.pointFormats.map { "\($0)" } ?? "none"); release: \(candidate.pointFormats.map { "\($0)" } ?? "none")", weight: 2))
+            out.append(
+                HelloDifference(
+                    kind: "point-formats",
+                    detail:
+                        "capture: \(captured.pointFormats.map { "\($0)" } ?? "none"); release: \(candidate.pointFormats.map { "\($0)" } ?? "none")",
+                    weight: 2))
         }
-        let extA = captured.extensionTypes.filter { !grease($0) }, extB = candidate.extensionTypes
-        let extMissing = extB.filter { !extA.contains($0) }, extExtra = extA.filter { !extB.contains($0) }
-        func extNames(_ t: [UInt16]) -> String { t.map { "\(TLSExtensionNames.name($0)) (0x\(hex4($0)))" }.joined(separator: ", ") }
+        let extA = captured.extensionTypes.filter { !grease($0) }
+        let extB = candidate.extensionTypes
+        let extMissing = extB.filter { !extA.contains($0) }
+        let extExtra = extA.filter { !extB.contains($0) }
+        func extNames(_ t: [UInt16]) -> String {
+            t.map { "\(TLSExtensionNames.name($0)) (0x\(hex4($0)))" }.joined(separator: ", ")
+        }
         if !extMissing.isEmpty {
-            out.append(HelloDifference(kind: "extensions-missing", detail: "not in the capture: \(extNames(extMissing))", weight: 2 * extMissing.count))
+            out.append(
+                HelloDifference(
+                    kind: "extensions-missing", detail: "not in the capture: \(extNames(extMissing))",
+                    weight: 2 * extMissing.count))
         }
         if !extExtra.isEmpty {
-            out.append(HelloDifference(kind: "extensions-extra", detail: "only in the capture: \(extNames(extExtra)) (WinHTTP sends none of them; a browser or another TLS stack does)", weight: 2 * extExtra.count))
+            out.append(
+                HelloDifference(
+                    kind: "extensions-extra",
+                    detail:
+                        "only in the capture: \(extNames(extExtra)) (WinHTTP sends none of them; a browser or another TLS stack does)",
+                    weight: 2 * extExtra.count))
         }
         if extA.filter({ extB.contains($0) }) != extB.filter({ extA.contains($0) }) {
             // Schannel's order, unless no modelled release or stack sends the capture's extensions in this order.
@@ -410,18 +498,31 @@ public enum WindowsHelloMatcher {
                 let common = extA.filter { order.contains($0) }
                 return common.count >= 2 && common == order.filter { extA.contains($0) }
             }
-            out.append(HelloDifference(kind: "extensions-order",
-                detail: known ? "the extensions both hold are in another order than this candidate's (another modelled release or stack sends the capture's order)"
-                    : "the extensions both hold are in another order (no modelled Schannel release or stack sends this order)",
-                weight: 4))
+            out.append(
+                HelloDifference(
+                    kind: "extensions-order",
+                    detail: known
+                        ? "the extensions both hold are in another order than this candidate's (another modelled release or stack sends the capture's order)"
+                        : "the extensions both hold are in another order (no modelled Schannel release or stack sends this order)",
+                    weight: 4))
         }
         if captured.recordVersion != candidate.recordVersion {
-            out.append(HelloDifference(kind: "record-version", detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))", weight: 1))
+            out.append(
+                HelloDifference(
+                    kind: "record-version",
+                    detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))",
+                    weight: 1))
         }
         if captured.sessionID.count != candidate.sessionID.count {
-            out.append(HelloDifference(kind: "session-id", detail: "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)", weight: 1))
+            out.append(
+                HelloDifference(
+                    kind: "session-id",
+                    detail:
+                        "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)",
+                    weight: 1))
         }
-        let sharesA = captured.keyShares.map(\.group).filter { !grease($0) }, sharesB = candidate.keyShares.map(\.group)
+        let sharesA = captured.keyShares.map(\.group).filter { !grease($0) }
+        let sharesB = candidate.keyShares.map(\.group)
         if sharesA != sharesB {
             let a = sharesA.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
             let b = sharesB.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")

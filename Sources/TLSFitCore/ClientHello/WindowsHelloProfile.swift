@@ -127,7 +127,9 @@ public struct HelloPatchLevel: Sendable, Hashable {
 
     /// Every fact with its field name.
     public var facts: [(field: String, confidence: FactConfidence, source: String)] {
-        var out: [(field: String, confidence: FactConfidence, source: String)] = [("date", date.confidence, date.source)]
+        var out: [(field: String, confidence: FactConfidence, source: String)] = [
+            ("date", date.confidence, date.source)
+        ]
         if let s = signatureAlgorithms { out.append(("signature_algorithms", s.confidence, s.source)) }
         if let s = suiteList { out.append(("suite_list", s.confidence, s.source)) }
         return out
@@ -177,7 +179,8 @@ public struct HelloStackFacts: Sendable, Hashable {
 
     public var facts: [(field: String, confidence: FactConfidence, source: String)] {
         var out: [(field: String, confidence: FactConfidence, source: String)] = [
-            ("protocols", protocols.confidence, protocols.source), ("drop_suites", dropSuites.confidence, dropSuites.source),
+            ("protocols", protocols.confidence, protocols.source),
+            ("drop_suites", dropSuites.confidence, dropSuites.source),
             ("strong_crypto", strongCrypto.confidence, strongCrypto.source),
         ]
         if let s = statusRequest { out.append(("status_request", s.confidence, s.source)) }

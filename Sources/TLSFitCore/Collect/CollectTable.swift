@@ -57,12 +57,20 @@ public enum CollectTable {
                 throw table.error(row, "the id '\(f[0])' or the file '\(f[2])' is used twice")
             }
             // The file name lands in PowerShell strings and in the zip: plain characters only.
-            guard f[2].utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") }) else {
+            guard
+                f[2].utf8.allSatisfy({
+                    $0 < 0x80 && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/")
+                })
+            else {
                 throw table.error(row, "the file name '\(f[2])' must be plain ASCII without quotes or separators")
             }
-            if kind == .reg, f[3].contains("'") || f[3].contains("\"") { throw table.error(row, "a registry key with a quote") }
-            items.append(CollectItem(id: f[0], kind: kind, file: f[2], what: f[3], needs: f[4], readBy: f[5], source: f[6],
-                                     confidence: confidence, line: row.line))
+            if kind == .reg, f[3].contains("'") || f[3].contains("\"") {
+                throw table.error(row, "a registry key with a quote")
+            }
+            items.append(
+                CollectItem(
+                    id: f[0], kind: kind, file: f[2], what: f[3], needs: f[4], readBy: f[5], source: f[6],
+                    confidence: confidence, line: row.line))
         }
         return items
     }
@@ -87,9 +95,12 @@ extension RegistryPath {
     /// Every key tlsfit's readers look values up in (the evaluation of the Schannel client, WinHTTP,
     /// .NET, the release, the proxy, the root-list sync): `collect` must export each of them.
     public static var readerKeys: [String] {
-        [schannel, policySSL, localSSL, winHTTP, winHTTPWow64, DotNetFrameworkTLS.key, DotNetFrameworkTLS.keyWow64,
-         #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#,
-         DetectedRelease.key, MachineProxyConfiguration.connectionsKey,
-         RevocationListSync.key]
+        [
+            schannel, policySSL, localSSL, winHTTP, winHTTPWow64, DotNetFrameworkTLS.key, DotNetFrameworkTLS.keyWow64,
+            #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#,
+            #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#,
+            DetectedRelease.key, MachineProxyConfiguration.connectionsKey,
+            RevocationListSync.key,
+        ]
     }
 }

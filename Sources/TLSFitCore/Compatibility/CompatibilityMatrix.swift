@@ -43,7 +43,9 @@ public enum CompatibilityMatrix {
     public static let defaultReleases: [WindowsRelease] = [.windows10_22H2, .windows11, .server2019, .server2022]
 
     /// One cell from the diagnosis of one client (a candidate on a release, or a fleet group) against one host.
-    public static func cell(candidate: String, release: WindowsRelease, host: String, diagnosis d: HostDiagnosis) -> MatrixCell {
+    public static func cell(candidate: String, release: WindowsRelease, host: String, diagnosis d: HostDiagnosis)
+        -> MatrixCell
+    {
         let ok = d.succeeded
         let negotiation = ok ? (d.negotiated ?? d.predicted) : nil
         var summary: String
@@ -56,7 +58,10 @@ public enum CompatibilityMatrix {
         }
         // A disagreement between the simulation and the wire is shown, never hidden.
         if d.agrees == false {
-            let wire = d.negotiated.map(describe) ?? d.observedFailure.map { "failed (\($0.stage.rawValue)/\($0.kind.rawValue))" } ?? "failed"
+            let wire =
+                d.negotiated.map(describe) ?? d.observedFailure.map {
+                    "failed (\($0.stage.rawValue)/\($0.kind.rawValue))"
+                } ?? "failed"
             let predicted = d.predicted.map(describe) ?? "failure (\(d.predictedFailure ?? "?"))"
             summary += " [the real handshake disagrees with the simulation: wire \(wire), predicted \(predicted)]"
         }

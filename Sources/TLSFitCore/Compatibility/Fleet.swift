@@ -37,7 +37,9 @@ public enum FleetLayout {
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             let lower = components.map { $0.lowercased() }
-            guard lower.count >= 4, lower.suffix(4) == ["domainsysvol", "gpo", "machine", "registry.pol"] else { continue }
+            guard lower.count >= 4, lower.suffix(4) == ["domainsysvol", "gpo", "machine", "registry.pol"] else {
+                continue
+            }
             let root = components.dropLast(4).joined(separator: "/")
             if gpoRoots[root] == nil { gpoRoots[root] = path }
         }
@@ -54,7 +56,9 @@ public enum FleetLayout {
         func release(of folders: ArraySlice<String>) -> WindowsRelease {
             for folder in folders.reversed() {
                 let found: WindowsRelease?
-                if let cached = releaseCache[folder] { found = cached } else {
+                if let cached = releaseCache[folder] {
+                    found = cached
+                } else {
                     found = WindowsRelease(userText: folder)
                     releaseCache[folder] = found
                 }
@@ -68,11 +72,15 @@ public enum FleetLayout {
             // The backup's own folder name is a GUID, not a release: look above it.
             machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [pol]))
         }
-        for root in bundleRoots where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
+        for root in bundleRoots
+        where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
             let components = root.split(separator: "/").map(String.init)
             guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
             let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
-            machines.append(FleetMachine(name: root, release: release(of: components.dropLast()[...]), files: [root + "/"], releaseNamed: named))
+            machines.append(
+                FleetMachine(
+                    name: root, release: release(of: components.dropLast()[...]), files: [root + "/"],
+                    releaseNamed: named))
         }
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -97,11 +105,14 @@ public enum FleetLayout {
                 }
                 if inside { continue }
             }
-            guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased()) else { continue }
+            guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased())
+            else { continue }
             let stem = String(file[..<dot])
             let name = (components.dropLast() + [stem]).joined(separator: "/")
             let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
-            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
+            machines.append(
+                FleetMachine(
+                    name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
         }
         return machines.sorted { $0.name < $1.name }
     }
@@ -179,13 +190,17 @@ public enum FleetGrouping {
     /// files by name; a group's configuration is its first machine's (by name).
     public static func group(
         _ machines: [FleetMachine], load: Loader, chunkSize: Int = 64,
-        executor: any ParallelExecutor = SequentialExecutor(), xml: (any XMLPullReader)? = nil, isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
+        executor: any ParallelExecutor = SequentialExecutor(), xml: (any XMLPullReader)? = nil,
+        isCancelled: @Sendable () -> Bool = { false }, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> FleetReading {
-        let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map { $0..<min($0 + max(1, chunkSize), machines.count) }
+        let chunks = stride(from: 0, to: machines.count, by: max(1, chunkSize)).map {
+            $0..<min($0 + max(1, chunkSize), machines.count)
+        }
         let slots = Slots(count: chunks.count)
         let cache = ContentCache()
         executor.perform(iterations: chunks.count) { index in
-            let partial = readChunk(machines[chunks[index]], load: load, xml: xml, cache: cache, isCancelled: isCancelled)
+            let partial = readChunk(
+                machines[chunks[index]], load: load, xml: xml, cache: cache, isCancelled: isCancelled)
             let done = slots.state.withLock { state in
                 state.partials[index] = partial
                 state.done += chunks[index].count
@@ -218,8 +233,11 @@ public enum FleetGrouping {
         for (fingerprint, var g) in merged {
             g.machines = (names[fingerprint] ?? []).sorted()
             if let first = g.machines.first, first != from[fingerprint] {
-                if byName == nil { byName = Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
-                if let machine = byName?[first], let files = try? load(machine), let again = try? evaluate(machine, files, xml: xml),
+                if byName == nil {
+                    byName = Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                }
+                if let machine = byName?[first], let files = try? load(machine),
+                    let again = try? evaluate(machine, files, xml: xml),
                     again.fingerprint == fingerprint
                 {
                     g.configuration = again.configuration
@@ -229,8 +247,9 @@ public enum FleetGrouping {
             groups.append(g)
         }
         groups.sort { ($0.machines.count, $1.id) > ($1.machines.count, $0.id) }
-        return FleetReading(groups: groups, skipped: skipped.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
-                            machinesRead: read, cancelled: isCancelled())
+        return FleetReading(
+            groups: groups, skipped: skipped.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
+            machinesRead: read, cancelled: isCancelled())
     }
 
     /// One chunk's machines, read and grouped; a content already parsed (by any chunk) is not parsed again.
@@ -272,12 +291,14 @@ public enum FleetGrouping {
         let documents = try WindowsConfigReader.parse(files, xml: xml)
         let snapshot = RegistrySnapshot(documents: documents)
         // The release: the folder's name, else the export's CurrentVersion, else the default.
-        let release = machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)
+        let release =
+            machine.releaseNamed ? machine.release : (DetectedRelease.detect(snapshot)?.release ?? machine.release)
         let config = WindowsTLSConfig.evaluate(registry: snapshot, release: release, suggestNames: false)
         let client = ClientProfile(config: config)
         let fingerprint = client.configurationFingerprint
-        return FleetConfigurationGroup(id: groupID(fingerprint), fingerprint: fingerprint, release: release,
-                                       configuration: config, client: client, machines: [])
+        return FleetConfigurationGroup(
+            id: groupID(fingerprint), fingerprint: fingerprint, release: release,
+            configuration: config, client: client, machines: [])
     }
 
     /// FNV-1a (64 bits) of the fingerprint, 8 hex digits.

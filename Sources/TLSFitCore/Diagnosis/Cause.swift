@@ -67,12 +67,14 @@ public enum CauseCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// tlsfit: DNS, TCP, the proxy, what answered the handshake).
     public var vantage: Vantage {
         switch self {
-        case .tcpBlocked, .timeout, .dns, .certificateUntrusted, .tlsAborted, .proxyBlocked, .proxyUnreachable, .proxyAuth,
-             .proxyNameNotResolved, .winHTTPProxyMissing, .httpBlocked:
+        case .tcpBlocked, .timeout, .dns, .certificateUntrusted, .tlsAborted, .proxyBlocked, .proxyUnreachable,
+            .proxyAuth,
+            .proxyNameNotResolved, .winHTTPProxyMissing, .httpBlocked:
             .thisMachine
-        case .protocolDisabled, .noSharedCipher, .cipherDisabled, .hashDisabled, .keyExchangeDisabled, .unsupportedByRelease,
-             .noSharedGroup, .policyTruncated, .serverOnlySetting, .winHTTPDefaultProtocols, .curveSuffixMissing,
-             .revocationOffline, .dotNetLegacyTLS, .unknownSuiteName:
+        case .protocolDisabled, .noSharedCipher, .cipherDisabled, .hashDisabled, .keyExchangeDisabled,
+            .unsupportedByRelease,
+            .noSharedGroup, .policyTruncated, .serverOnlySetting, .winHTTPDefaultProtocols, .curveSuffixMissing,
+            .revocationOffline, .dotNetLegacyTLS, .unknownSuiteName:
             .configuration
         }
     }
@@ -189,9 +191,11 @@ public struct Cause: Sendable, Hashable, Codable {
     /// `configuration` or `this-machine`: where the cause is established (from the code).
     public var vantage: Vantage { code.vantage }
 
-    public init(code: CauseCode, summary: String, explanation: String, evidence: [Evidence], clientSuites: [String]? = nil,
-                serverSuites: [String]? = nil, nearestSuites: [String]? = nil, rootSubject: String? = nil, fix: Fix? = nil,
-                leadsTo: CauseCode? = nil) {
+    public init(
+        code: CauseCode, summary: String, explanation: String, evidence: [Evidence], clientSuites: [String]? = nil,
+        serverSuites: [String]? = nil, nearestSuites: [String]? = nil, rootSubject: String? = nil, fix: Fix? = nil,
+        leadsTo: CauseCode? = nil
+    ) {
         self.code = code
         self.summary = summary
         self.explanation = explanation
@@ -219,7 +223,8 @@ public struct Cause: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, summary, explanation, windowsError, otherWindowsErrors, windowsErrorEvidence, windowsErrorSource, evidence
+        case code, summary, explanation, windowsError, otherWindowsErrors, windowsErrorEvidence, windowsErrorSource,
+            evidence
         case clientSuites, serverSuites, nearestSuites, rootSubject, fix, leadsTo
     }
 
@@ -231,7 +236,8 @@ public struct Cause: Sendable, Hashable, Codable {
         let errors = CauseErrorCatalog.shared.errors(for: code)
         windowsError = try c.decodeIfPresent(String.self, forKey: .windowsError) ?? errors.primary
         otherWindowsErrors = try c.decodeIfPresent([String].self, forKey: .otherWindowsErrors) ?? errors.others
-        windowsErrorEvidence = try c.decodeIfPresent(ErrorEvidence.self, forKey: .windowsErrorEvidence) ?? errors.evidence
+        windowsErrorEvidence =
+            try c.decodeIfPresent(ErrorEvidence.self, forKey: .windowsErrorEvidence) ?? errors.evidence
         windowsErrorSource = try c.decodeIfPresent(String.self, forKey: .windowsErrorSource) ?? errors.source
         evidence = try c.decode([Evidence].self, forKey: .evidence)
         clientSuites = try c.decodeIfPresent([String].self, forKey: .clientSuites)

@@ -53,7 +53,9 @@ public struct ClientProfile: Sendable, Hashable {
         if let patch, let level = info.hello.patchLevel(named: patch) {
             patchLevel = level
             patchLevelFromUBR = false
-        } else if let chosen = info.hello.patchLevel(ubr: config.detectedRelease?.release == config.release ? config.detectedRelease?.ubr : nil) {
+        } else if let chosen = info.hello.patchLevel(
+            ubr: config.detectedRelease?.release == config.release ? config.detectedRelease?.ubr : nil)
+        {
             patchLevel = chosen.level
             patchLevelFromUBR = chosen.dated
         }
@@ -82,21 +84,34 @@ public struct ClientProfile: Sendable, Hashable {
             // A suite a cipher, hash or key-exchange switch removed from the release's list stays out.
             let removed = Set(config.removedSuites.map(\.suite.code))
             configured = order.filter { e in e.offeredByDefault && !removed.contains(e.suite.code) }.map { e in
-                EffectiveSuite(suite: e.suite, windowsName: e.windowsName, pinnedCurves: e.curve.map { [$0] } ?? [], source: nil, line: nil)
+                EffectiveSuite(
+                    suite: e.suite, windowsName: e.windowsName, pinnedCurves: e.curve.map { [$0] } ?? [], source: nil,
+                    line: nil)
             }
         }
         for s in configured {
-            if let facts = stackFacts, facts.drops(s.suite) { dropped.append(s.suite.code); continue }
+            if let facts = stackFacts, facts.drops(s.suite) {
+                dropped.append(s.suite.code)
+                continue
+            }
             if strongCrypto, let entry = info.support(for: s.suite).first, !entry.allowedWithStrongCrypto {
                 dropped.append(s.suite.code)
                 continue
             }
-            let entry = Suite(suite: s.suite, windowsName: s.windowsName,
-                              openssl: s.suite.opensslNameIsLegacy ? nil : s.suite.openssl, source: s.source, line: s.line)
-            if truncatedCodes.contains(s.suite.code) { truncated.append(entry); continue }
+            let entry = Suite(
+                suite: s.suite, windowsName: s.windowsName,
+                openssl: s.suite.opensslNameIsLegacy ? nil : s.suite.openssl, source: s.source, line: s.line)
+            if truncatedCodes.contains(s.suite.code) {
+                truncated.append(entry)
+                continue
+            }
             // Schannel uses a suite only with the protocols it lists for the release.
             let allowed = info.support(for: s.suite).first?.protocols ?? TLSVersion.allCases
-            guard protocols.contains(where: { allowed.contains($0) && $0 >= s.suite.minVersion && $0 <= s.suite.maxVersion }) else { continue }
+            guard
+                protocols.contains(where: {
+                    allowed.contains($0) && $0 >= s.suite.minVersion && $0 <= s.suite.maxVersion
+                })
+            else { continue }
             suites.append(entry)
         }
         // A protocol with no suite to offer is not offered (TLS 1.3 needs TLS 1.3 suites; older ones need older suites).
@@ -134,9 +149,10 @@ public struct ClientProfile: Sendable, Hashable {
             case .string(let text) = entry.data, text.count > WindowsTLSConfig.gpoFieldLimit
         else { return [] }
         let kept = String(text.prefix(WindowsTLSConfig.gpoFieldLimit))
-        let keptNames = Set(kept.split(separator: ",").dropLast(kept.hasSuffix(",") ? 0 : 1).map {
-            String($0).trimmingASCIIWhitespace().uppercased()
-        })
+        let keptNames = Set(
+            kept.split(separator: ",").dropLast(kept.hasSuffix(",") ? 0 : 1).map {
+                String($0).trimmingASCIIWhitespace().uppercased()
+            })
         var lost = Set<UInt16>()
         var keptCodes = Set<UInt16>()
         for name in text.split(separator: ",").map({ String($0).trimmingASCIIWhitespace() }) {
@@ -152,11 +168,15 @@ public struct ClientProfile: Sendable, Hashable {
         guard protocols.isEmpty else { return nil }
         let stackName = stack.displayName
         if configuredProtocols.isEmpty {
-            return HandshakeFailure(stage: .tls, kind: .noProtocolOffered,
-                                    detail: "the configuration enables no protocol for \(stackName); no ClientHello is sent")
+            return HandshakeFailure(
+                stage: .tls, kind: .noProtocolOffered,
+                detail: "the configuration enables no protocol for \(stackName); no ClientHello is sent")
         }
-        return HandshakeFailure(stage: .tls, kind: .noSharedCipher,
-                                detail: "\(stackName) would offer \(configuredProtocols.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent")
+        return HandshakeFailure(
+            stage: .tls, kind: .noSharedCipher,
+            detail:
+                "\(stackName) would offer \(configuredProtocols.map(\.rawValue).joined(separator: ", ")), but no suite in the list can be used with them; no ClientHello is sent"
+        )
     }
 
     /// OpenSSL group names for `HandshakeRequest.groups`.
@@ -166,8 +186,10 @@ public struct ClientProfile: Sendable, Hashable {
 
     /// The `HandshakeRequest` that makes OpenSSL send this ClientHello (as closely as OpenSSL can:
     /// it offers a contiguous range of versions and cannot pin a curve to one suite).
-    public func handshakeRequest(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil,
-                                 timeout: Double, caFile: String?) -> HandshakeRequest {
+    public func handshakeRequest(
+        host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil,
+        timeout: Double, caFile: String?
+    ) -> HandshakeRequest {
         let tls12 = suites.filter { !$0.suite.isTLS13 }.compactMap(\.openssl)
         let tls13 = suites.filter { $0.suite.isTLS13 }.compactMap(\.openssl)
         let groups = opensslGroups

@@ -22,17 +22,29 @@ public enum FixScope: String, Sendable, Hashable, Codable, CaseIterable {
         if !policy.isEmpty {
             var places: [String] = []
             for p in policy.compactMap(\.place?.place) where !places.contains(p) { places.append(p) }
-            let refresh = FixLocation.note("refresh") ?? "a local import of the .reg is undone when Group Policy reapplies the GPO"
-            return (.groupPolicy, "This value is in the policy hive (HKLM\\SOFTWARE\\Policies): fix it in the GPO, "
-                + places.map { "\"\($0)\"" }.joined(separator: " and ") + "; \(refresh).")
+            let refresh =
+                FixLocation.note("refresh")
+                ?? "a local import of the .reg is undone when Group Policy reapplies the GPO"
+            return (
+                .groupPolicy,
+                "This value is in the policy hive (HKLM\\SOFTWARE\\Policies): fix it in the GPO, "
+                    + places.map { "\"\($0)\"" }.joined(separator: " and ") + "; \(refresh)."
+            )
         }
         // The local cipher order: PowerShell can write it one suite at a time.
-        if let order = located.first(where: { $0.place?.id == "cipher-order-local" }), case .setValue(_, let data) = order.change.action,
+        if let order = located.first(where: { $0.place?.id == "cipher-order-local" }),
+            case .setValue(_, let data) = order.change.action,
             let names = data.stringList
         {
-            let commands = names.enumerated().prefix(3).map { "Enable-TlsCipherSuite -Name \($0.element) -Position \($0.offset)" }
-            return (.local, "This value is the machine's own cipher order (no policy sets it): import the .reg on the machine, or, on Windows 10 / Server 2016 and later, "
-                + commands.joined(separator: "; ") + (names.count > 3 ? "; ..." : "") + " (-Position counts from 0).")
+            let commands = names.enumerated().prefix(3).map {
+                "Enable-TlsCipherSuite -Name \($0.element) -Position \($0.offset)"
+            }
+            return (
+                .local,
+                "This value is the machine's own cipher order (no policy sets it): import the .reg on the machine, or, on Windows 10 / Server 2016 and later, "
+                    + commands.joined(separator: "; ") + (names.count > 3 ? "; ..." : "")
+                    + " (-Position counts from 0)."
+            )
         }
         let place = located.compactMap(\.place?.place).first ?? "import the .reg on the machine"
         return (.local, "These values are the machine's own (no policy sets them): \(place).")

@@ -32,10 +32,13 @@ public enum NegotiationSimulator {
         let keyType = server.certificateKeyType
         let serverSuites = server.cipherSuites(for: version).compactMap { Catalog.shared.suite(named: $0) }
             .filter { suiteUsable($0, version: version, certificateKeyType: keyType) }
-        let clientSuites = client.suites.map(\.suite).filter { suiteUsable($0, version: version, certificateKeyType: keyType) }
+        let clientSuites = client.suites.map(\.suite).filter {
+            suiteUsable($0, version: version, certificateKeyType: keyType)
+        }
         let clientCodes = Set(clientSuites.map(\.code))
         let serverCodes = Set(serverSuites.map(\.code))
-        let ordered: [CipherSuite] = server.enforcesOrder(version)
+        let ordered: [CipherSuite] =
+            server.enforcesOrder(version)
             ? serverSuites.filter { clientCodes.contains($0.code) }
             : clientSuites.filter { serverCodes.contains($0.code) }
         guard !ordered.isEmpty else { return SimulatedHandshake(version: version, failure: .noSharedCipher) }
@@ -72,7 +75,8 @@ public enum NegotiationSimulator {
         let clientIDs = client.groups.compactMap { NamedGroup.id(forName: $0) }
         guard !server.groups.isEmpty else { return clientIDs.first.map(NamedGroup.name(forID:)) }
         let serverIDs = server.groups.compactMap { NamedGroup.id(forName: $0) }
-        let order = server.enforcesOrder(version) ? serverIDs.filter(clientIDs.contains) : clientIDs.filter(serverIDs.contains)
+        let order =
+            server.enforcesOrder(version) ? serverIDs.filter(clientIDs.contains) : clientIDs.filter(serverIDs.contains)
         return order.first.map(NamedGroup.name(forID:))
     }
 }

@@ -29,12 +29,16 @@ public struct BuiltInServerProfile: Sendable, Hashable {
 
     /// Every built-in profile. A malformed embedded file is a programming error.
     public static let all: [BuiltInServerProfile] = {
-        do { return try parse(CipherSuitesData.serverProfilesJSON).profiles } catch { fatalError("server-profiles.json: \(error)") }
+        do { return try parse(CipherSuitesData.serverProfilesJSON).profiles } catch {
+            fatalError("server-profiles.json: \(error)")
+        }
     }()
 
     /// Old profile names kept loadable (`windows-update`) -> the profile they now stand for.
     public static let aliases: [String: String] = {
-        do { return try parse(CipherSuitesData.serverProfilesJSON).aliases } catch { fatalError("server-profiles.json: \(error)") }
+        do { return try parse(CipherSuitesData.serverProfilesJSON).aliases } catch {
+            fatalError("server-profiles.json: \(error)")
+        }
     }()
 
     /// A profile by name, or by an alias (`windows-update` is the older RSA front end, `fe2-sls`).
@@ -100,40 +104,62 @@ public struct BuiltInServerProfile: Sendable, Hashable {
             var preference: [String: Bool] = [:]
             for (version, suites) in e.protocols {
                 guard TLSVersion(rawValue: version) != nil else { throw fail("\(e.name): unknown protocol \(version)") }
-                for s in suites where Catalog.shared.suite(named: s) == nil { throw fail("\(e.name): unknown suite \(s)") }
+                for s in suites where Catalog.shared.suite(named: s) == nil {
+                    throw fail("\(e.name): unknown suite \(s)")
+                }
                 protocols[version] = ProtocolSupport(accepted: true, cipherSuites: suites)
                 preference[version] = e.serverPreference
             }
-            guard e.refusal == "alert" || e.refusal == "reset" else { throw fail("\(e.name): refusal must be alert or reset, not \(e.refusal)") }
+            guard e.refusal == "alert" || e.refusal == "reset" else {
+                throw fail("\(e.name): refusal must be alert or reset, not \(e.refusal)")
+            }
             var facts: [EndpointFact] = []
             for name in factNames {
-                guard let f = e.facts[name] else { throw fail("\(e.name): fact '\(name)' has no source and confidence") }
+                guard let f = e.facts[name] else {
+                    throw fail("\(e.name): fact '\(name)' has no source and confidence")
+                }
                 guard let confidence = EndpointFact.Confidence(rawValue: f.confidence) else {
-                    throw fail("\(e.name): fact '\(name)': confidence must be documented, observed or assumed, not \(f.confidence)")
+                    throw fail(
+                        "\(e.name): fact '\(name)': confidence must be documented, observed or assumed, not \(f.confidence)"
+                    )
                 }
                 facts.append(EndpointFact(name: name, confidence: confidence, date: f.date, source: f.source))
             }
-            if let extra = e.facts.keys.first(where: { !factNames.contains($0) }) { throw fail("\(e.name): unknown fact '\(extra)'") }
+            if let extra = e.facts.keys.first(where: { !factNames.contains($0) }) {
+                throw fail("\(e.name): unknown fact '\(extra)'")
+            }
             let host = e.hosts.first ?? e.name
             // The synthetic chain: the leaf, then the intermediate the host is known to chain to.
-            var chain = [CertificateInfo(subject: "CN=\(host)", issuer: e.certificateChain.first.map { "CN=\($0)" } ?? "(built-in profile: not measured)",
-                                         subjectAlternativeNames: e.hosts, keyType: e.certificateKeyType, keyBits: e.certificateKeyType == "RSA" ? 2048 : 256,
-                                         keyCurve: nil, signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "",
-                                         sha256Fingerprint: "", isSelfSigned: false)]
+            var chain = [
+                CertificateInfo(
+                    subject: "CN=\(host)",
+                    issuer: e.certificateChain.first.map { "CN=\($0)" } ?? "(built-in profile: not measured)",
+                    subjectAlternativeNames: e.hosts, keyType: e.certificateKeyType,
+                    keyBits: e.certificateKeyType == "RSA" ? 2048 : 256,
+                    keyCurve: nil, signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "",
+                    sha256Fingerprint: "", isSelfSigned: false)
+            ]
             if e.certificateChain.count >= 2 {
-                chain.append(CertificateInfo(subject: "CN=\(e.certificateChain[0])", issuer: "CN=\(e.certificateChain[1])", subjectAlternativeNames: [],
-                                             keyType: e.certificateKeyType, keyBits: e.certificateKeyType == "RSA" ? 4096 : 384, keyCurve: nil,
-                                             signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "",
-                                             isSelfSigned: false))
+                chain.append(
+                    CertificateInfo(
+                        subject: "CN=\(e.certificateChain[0])", issuer: "CN=\(e.certificateChain[1])",
+                        subjectAlternativeNames: [],
+                        keyType: e.certificateKeyType, keyBits: e.certificateKeyType == "RSA" ? 4096 : 384,
+                        keyCurve: nil,
+                        signatureAlgorithm: "", notBefore: nil, notAfter: nil, serialNumber: "", sha256Fingerprint: "",
+                        isSelfSigned: false))
             }
-            let certificate = CertificateReport(chain: chain, verified: false, verifyError: "built-in profile: not measured", verifyCode: -1,
-                                                verifiedName: nil)
+            let certificate = CertificateReport(
+                chain: chain, verified: false, verifyError: "built-in profile: not measured", verifyCode: -1,
+                verifiedName: nil)
             let profile = ServerProfile(
                 host: host, port: 443, scannedAt: Date(timeIntervalSince1970: 1_795_564_800), source: "built-in",
-                sourceDetail: "\(e.name): \(e.description). \(file.about)", protocols: protocols, serverPreference: preference,
+                sourceDetail: "\(e.name): \(e.description). \(file.about)", protocols: protocols,
+                serverPreference: preference,
                 groups: e.groups, certificate: certificate)
-            return BuiltInServerProfile(name: e.name, description: e.description, hosts: e.hosts, certificateChain: e.certificateChain,
-                                        refusal: e.refusal, facts: facts, profile: profile)
+            return BuiltInServerProfile(
+                name: e.name, description: e.description, hosts: e.hosts, certificateChain: e.certificateChain,
+                refusal: e.refusal, facts: facts, profile: profile)
         }
         for (alias, target) in file.aliases where !profiles.contains(where: { $0.name == target }) {
             throw fail("alias \(alias) names no profile (\(target))")

@@ -8,7 +8,9 @@ public enum ProfileDrift {
         let knownVersions = known.acceptedVersions.map(\.rawValue)
         let liveVersions = live.acceptedVersions.map(\.rawValue)
         if knownVersions != liveVersions {
-            lines.append("protocols: built-in \(list(knownVersions)) (\(confidence(builtIn, "protocols"))), live \(list(liveVersions))")
+            lines.append(
+                "protocols: built-in \(list(knownVersions)) (\(confidence(builtIn, "protocols"))), live \(list(liveVersions))"
+            )
         }
         for version in TLSVersion.allCases.reversed() where known.accepts(version) && live.accepts(version) {
             let a = known.cipherSuites(for: version)
@@ -16,10 +18,14 @@ public enum ProfileDrift {
             let missing = a.filter { !b.contains($0) }
             let extra = b.filter { !a.contains($0) }
             if !missing.isEmpty {
-                lines.append("\(version.rawValue) suites in the built-in profile (\(confidence(builtIn, "suites"))) but not accepted live: \(missing.joined(separator: ", "))")
+                lines.append(
+                    "\(version.rawValue) suites in the built-in profile (\(confidence(builtIn, "suites"))) but not accepted live: \(missing.joined(separator: ", "))"
+                )
             }
             if !extra.isEmpty {
-                lines.append("\(version.rawValue) suites accepted live but not in the built-in profile: \(extra.joined(separator: ", "))")
+                lines.append(
+                    "\(version.rawValue) suites accepted live but not in the built-in profile: \(extra.joined(separator: ", "))"
+                )
             }
         }
         if let a = known.certificateKeyType, let b = live.certificateKeyType, a.uppercased() != b.uppercased() {
@@ -28,7 +34,8 @@ public enum ProfileDrift {
         if let expected = builtIn.expectedIntermediate, let seen = live.certificate?.chain.first?.issuer,
             !seen.lowercased().contains(expected.lowercased())
         {
-            lines.append("certificate issuer: built-in \(expected) (\(confidence(builtIn, "certificate"))), live \(seen)")
+            lines.append(
+                "certificate issuer: built-in \(expected) (\(confidence(builtIn, "certificate"))), live \(seen)")
         }
         return lines
     }

@@ -27,22 +27,29 @@ public struct RevocationListSync: Sendable, Hashable, Codable {
     public var note: String
 
     /// Reads the value; nil when the inputs do not hold it (or it is not an 8-byte FILETIME).
-    public static func evaluate(registry: RegistrySnapshot, reference: (date: Date, source: String)?) -> RevocationListSync? {
+    public static func evaluate(registry: RegistrySnapshot, reference: (date: Date, source: String)?)
+        -> RevocationListSync?
+    {
         guard let entry = registry.value(key, valueName), case .binary(_, let bytes) = entry.data, bytes.count == 8,
             let lastSync = date(fromFILETIME: bytes)
         else { return nil }
         let evidence = Evidence(entry.provenance)
         guard let reference else {
-            return RevocationListSync(lastSync: lastSync, evidence: evidence, reference: nil, referenceSource: nil, ageHours: nil, stale: nil,
-                                      note: "DisallowedCertLastSyncTime is \(iso(lastSync)); its age cannot be judged: the inputs carry no time of their own (give --as-of, a WindowsUpdate.log or a gpresult report)")
+            return RevocationListSync(
+                lastSync: lastSync, evidence: evidence, reference: nil, referenceSource: nil, ageHours: nil, stale: nil,
+                note:
+                    "DisallowedCertLastSyncTime is \(iso(lastSync)); its age cannot be judged: the inputs carry no time of their own (give --as-of, a WindowsUpdate.log or a gpresult report)"
+            )
         }
         let age = reference.date.timeIntervalSince(lastSync) / 3600
         let stale = age > maximumAgeHours
-        let note = stale
+        let note =
+            stale
             ? "DisallowedCertLastSyncTime is \(iso(lastSync)), \(Int(age.rounded())) hours before \(iso(reference.date)) (\(reference.source)): more than 24 hours old, so revocation checks run offline"
             : "DisallowedCertLastSyncTime is \(iso(lastSync)), \(age.fixed(1)) hours before \(iso(reference.date)) (\(reference.source)): fresh"
-        return RevocationListSync(lastSync: lastSync, evidence: evidence, reference: reference.date, referenceSource: reference.source,
-                                  ageHours: (age * 10).rounded() / 10, stale: stale, note: note)
+        return RevocationListSync(
+            lastSync: lastSync, evidence: evidence, reference: reference.date, referenceSource: reference.source,
+            ageHours: (age * 10).rounded() / 10, stale: stale, note: note)
     }
 
     /// The cause for one update host, when the list is stale.
@@ -50,14 +57,21 @@ public struct RevocationListSync: Sendable, Hashable, Codable {
         guard stale == true else { return nil }
         var evidence = [self.evidence]
         if let reference, let referenceSource {
-            evidence.append(Evidence(file: nil, key: "time the inputs describe", value: "\(Self.iso(reference)) (\(referenceSource))"))
+            evidence.append(
+                Evidence(
+                    file: nil, key: "time the inputs describe", value: "\(Self.iso(reference)) (\(referenceSource))"))
         }
         return Cause(
             code: .revocationOffline,
-            summary: "the disallowed-certificate list was last refreshed \(Int((ageHours ?? 0).rounded())) hours earlier: revocation checks of \(host)'s chain fail offline",
-            explanation: "\(note). Windows then cannot check the revocation of the update chain's intermediate (CRYPT_E_REVOCATION_OFFLINE, 0x80092013), and WinHTTP fails the request to \(host):\(port) with 0x80072F8F (ERROR_WINHTTP_SECURE_FAILURE); WindowsUpdate.log shows *FAILED* [80072F8F]. A known cause: the Cryptographic Services account (CryptSvc) lost write access to \(Self.key).",
+            summary:
+                "the disallowed-certificate list was last refreshed \(Int((ageHours ?? 0).rounded())) hours earlier: revocation checks of \(host)'s chain fail offline",
+            explanation:
+                "\(note). Windows then cannot check the revocation of the update chain's intermediate (CRYPT_E_REVOCATION_OFFLINE, 0x80092013), and WinHTTP fails the request to \(host):\(port) with 0x80072F8F (ERROR_WINHTTP_SECURE_FAILURE); WindowsUpdate.log shows *FAILED* [80072F8F]. A known cause: the Cryptographic Services account (CryptSvc) lost write access to \(Self.key).",
             evidence: evidence,
-            fix: Fix(description: "Give NT SERVICE\\CryptSvc full control of HKLM\\\(Self.key) again, restart the Cryptographic Services (net stop cryptsvc && net start cryptsvc), and check that DisallowedCertLastSyncTime moves to the current time (certutil -verifyCTL disallowedcert)."))
+            fix: Fix(
+                description:
+                    "Give NT SERVICE\\CryptSvc full control of HKLM\\\(Self.key) again, restart the Cryptographic Services (net stop cryptsvc && net start cryptsvc), and check that DisallowedCertLastSyncTime moves to the current time (certutil -verifyCTL disallowedcert)."
+            ))
     }
 
     /// FILETIME (100 ns intervals since 1601-01-01 UTC, little-endian) to a date.
@@ -85,7 +99,8 @@ public enum InputTime {
     /// `<ReadTime>2023-05-04T10:11:12.1234567Z</ReadTime>` of a `gpresult /x` report, if any.
     public static func gpresultReadTime(_ bytes: [UInt8]) -> Date? {
         guard let text = try? TextDecoding.decode(Array(bytes.prefix(1 << 20)), source: "gpresult").text,
-            let open = text.firstOccurrence(of: "<ReadTime>"), let close = text[open.upperBound...].firstOccurrence(of: "</ReadTime>")
+            let open = text.firstOccurrence(of: "<ReadTime>"),
+            let close = text[open.upperBound...].firstOccurrence(of: "</ReadTime>")
         else { return nil }
         return parseISO(String(text[open.upperBound..<close.lowerBound]))
     }
@@ -99,7 +114,9 @@ public enum InputTime {
             while end < text.endIndex, text[end].isNumber { end = text.index(after: end) }
             text = String(text[..<dot]) + String(text[end...])
         }
-        if !(text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")) { text += "Z" }
+        if !(text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")) {
+            text += "Z"
+        }
         return Timestamp.parse(text)
     }
 }

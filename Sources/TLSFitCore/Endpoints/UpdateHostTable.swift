@@ -30,9 +30,12 @@ public struct UpdateHostEntry: Sendable, Hashable, Codable {
                 for v in p.profile.acceptedVersions { protocols?[v.rawValue] = p.profile.cipherSuites(for: v) }
             }
             return UpdateHostEntry(
-                host: h.host, port: h.port, scheme: h.scheme, roles: h.roles, agents: h.agents, purpose: h.purpose, source: h.source,
-                profile: p?.name, certificateKeyType: p?.profile.certificateKeyType, certificateChain: p?.certificateChain, protocols: protocols,
-                refusal: p?.refusal, facts: p?.facts, allowListPattern: AllowList.match(h.host, patterns: catalog.updateHostPatterns))
+                host: h.host, port: h.port, scheme: h.scheme, roles: h.roles, agents: h.agents, purpose: h.purpose,
+                source: h.source,
+                profile: p?.name, certificateKeyType: p?.profile.certificateKeyType,
+                certificateChain: p?.certificateChain, protocols: protocols,
+                refusal: p?.refusal, facts: p?.facts,
+                allowListPattern: AllowList.match(h.host, patterns: catalog.updateHostPatterns))
         }
     }
 
@@ -41,14 +44,17 @@ public struct UpdateHostEntry: Sendable, Hashable, Codable {
         var out = ""
         for e in entries {
             out += "\(e.host):\(e.port) (\(e.scheme))  \(e.roles.joined(separator: ", "))"
-            out += e.agents.isEmpty ? "; contacted by no agent by default\n" : "; contacted by: \(e.agents.joined(separator: ", "))\n"
+            out +=
+                e.agents.isEmpty
+                ? "; contacted by no agent by default\n" : "; contacted by: \(e.agents.joined(separator: ", "))\n"
             out += "  \(e.purpose)\n"
             out += "  allow-list: \(e.allowListPattern ?? "not covered")\n"
             if e.scheme == "http" {
                 out += "  served over plain HTTP: checked with TCP \(e.port) and one request, not TLS\n"
             }
             if let profile = e.profile {
-                out += "  built-in profile '\(profile)': \(e.certificateKeyType == "EC" ? "ECDSA" : (e.certificateKeyType ?? "?")) certificate"
+                out +=
+                    "  built-in profile '\(profile)': \(e.certificateKeyType == "EC" ? "ECDSA" : (e.certificateKeyType ?? "?")) certificate"
                 if let chain = e.certificateChain, !chain.isEmpty { out += ", \(chain.joined(separator: " -> "))" }
                 out += "; refuses by \(e.refusal == "reset" ? "TCP reset" : "alert")\n"
                 for (version, suites) in (e.protocols ?? [:]).sorted(by: { $0.key > $1.key }) {

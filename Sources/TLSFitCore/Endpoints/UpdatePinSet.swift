@@ -20,7 +20,10 @@ public struct UpdatePinSet: Sendable, Hashable {
         public var confidence: EndpointFact.Confidence
         public var source: String
 
-        public init(group: Group, role: String, subject: String, spkiSHA256: String, confidence: EndpointFact.Confidence, source: String) {
+        public init(
+            group: Group, role: String, subject: String, spkiSHA256: String, confidence: EndpointFact.Confidence,
+            source: String
+        ) {
             self.group = group
             self.role = role
             self.subject = subject
@@ -41,13 +44,16 @@ public struct UpdatePinSet: Sendable, Hashable {
 
     /// The shipped set. A malformed embedded file is a programming error.
     public static let builtIn: UpdatePinSet = {
-        do { return try parse(CipherSuitesData.updatePinsTSV, source: "update-pins.tsv") } catch { fatalError("\(error)") }
+        do { return try parse(CipherSuitesData.updatePinsTSV, source: "update-pins.tsv") } catch {
+            fatalError("\(error)")
+        }
     }()
 
     /// The key of the verified path that matches `group`, the leaf left out (a pin names a CA).
     public func match(_ path: [VerifiedLink]?, group: Group) -> (link: VerifiedLink, key: Key)? {
         guard let path else { return nil }
-        let wanted = Dictionary(keys.filter { $0.group == group }.map { ($0.spkiSHA256, $0) }, uniquingKeysWith: { a, _ in a })
+        let wanted = Dictionary(
+            keys.filter { $0.group == group }.map { ($0.spkiSHA256, $0) }, uniquingKeysWith: { a, _ in a })
         for link in path.dropFirst() {
             if let key = wanted[link.spkiSHA256.lowercased()] { return (link, key) }
         }
@@ -66,22 +72,31 @@ public struct UpdatePinSet: Sendable, Hashable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 6 else {
-                throw InputError(source: source, line: lineNumber, message: "expected 6 tab-separated columns, found \(fields.count)")
+                throw InputError(
+                    source: source, line: lineNumber, message: "expected 6 tab-separated columns, found \(fields.count)"
+                )
             }
             guard let group = Group(rawValue: fields[0]) else {
-                throw InputError(source: source, line: lineNumber, message: "unknown group '\(fields[0])' (update, microsoft)")
+                throw InputError(
+                    source: source, line: lineNumber, message: "unknown group '\(fields[0])' (update, microsoft)")
             }
             guard ["root", "intermediate"].contains(fields[1]) else {
-                throw InputError(source: source, line: lineNumber, message: "unknown role '\(fields[1])' (root, intermediate)")
+                throw InputError(
+                    source: source, line: lineNumber, message: "unknown role '\(fields[1])' (root, intermediate)")
             }
             let hex = fields[3].lowercased()
-            guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            guard hex.utf8.count == 64,
+                hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            else {
                 throw InputError(source: source, line: lineNumber, message: "the SPKI SHA-256 must be 64 hex digits")
             }
             guard let confidence = EndpointFact.Confidence(rawValue: fields[4]) else {
                 throw InputError(source: source, line: lineNumber, message: "unknown confidence '\(fields[4])'")
             }
-            keys.append(Key(group: group, role: fields[1], subject: fields[2], spkiSHA256: hex, confidence: confidence, source: fields[5]))
+            keys.append(
+                Key(
+                    group: group, role: fields[1], subject: fields[2], spkiSHA256: hex, confidence: confidence,
+                    source: fields[5]))
         }
         return UpdatePinSet(keys: keys, origin: source == "update-pins.tsv" ? "built-in" : source)
     }

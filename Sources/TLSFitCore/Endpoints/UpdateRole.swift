@@ -15,7 +15,9 @@ public enum UpdateRole: String, Sendable, Hashable, Codable, CaseIterable {
     public func tlsHosts(catalog: Catalog = .shared) -> [UpdateHost] {
         var wanted = Set<String>()
         for release in WindowsRelease.allCases {
-            for h in hosts(release: release, catalog: catalog) where !h.isPlainHTTP { wanted.insert("\(h.host.lowercased()):\(h.port)") }
+            for h in hosts(release: release, catalog: catalog) where !h.isPlainHTTP {
+                wanted.insert("\(h.host.lowercased()):\(h.port)")
+            }
         }
         return catalog.updateHosts.filter { wanted.contains("\($0.host.lowercased()):\($0.port)") }
     }

@@ -9,7 +9,9 @@ public enum WindowsBuildReleaseMap {
     public static func release(forBuild build: Int, server: Bool = false) -> (release: WindowsRelease, exact: Bool)? {
         let catalog = Catalog.shared
         if let exact = catalog.release(forBuild: build, server: server) { return (exact, true) }
-        let older = WindowsRelease.allCases.filter { catalog.release($0).isServer == server && catalog.release($0).build < build }
+        let older = WindowsRelease.allCases.filter {
+            catalog.release($0).isServer == server && catalog.release($0).build < build
+        }
         guard let nearest = older.max(by: { catalog.release($0).build < catalog.release($1).build }) else { return nil }
         return (nearest, false)
     }

@@ -33,7 +33,8 @@ enum ByteScan {
         var i = from
         var quiet = true
         while i + 9 <= n {
-            let w = word(raw, i), v = word(raw, i + 1)
+            let w = word(raw, i)
+            let v = word(raw, i + 1)
             let ends = equal(w, 0x0A) | equal(w, 0x0D)
             let found = marks(w, v)
             if ends != 0 {

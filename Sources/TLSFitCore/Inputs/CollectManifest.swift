@@ -41,7 +41,8 @@ public struct CollectManifest: Sendable, Hashable, Codable {
             switch item.id {
             case "gpresult": return "no gpresult\(why): policy precedence from the exports alone"
             case "netsh-proxy": return "no netsh winhttp show proxy\(why): the WinHTTP proxy from WinHttpSettings alone"
-            case "wulog": return "no WindowsUpdate.log\(why): the hosts are the role's, not those the agent failed to reach"
+            case "wulog":
+                return "no WindowsUpdate.log\(why): the hosts are the role's, not those the agent failed to reach"
             case "currentversion": return "no CurrentVersion export\(why): the release is --windows, else assumed"
             case "tls-suites", "tls-curves":
                 return nil  // Windows 10 and later only; the registry exports carry the same settings
@@ -65,11 +66,14 @@ enum JSONMarker {
     /// True when the text starts with `{` and a member named `name` appears in its first KiB.
     static func has(_ name: String, in bytes: [UInt8]) -> Bool {
         let body = withoutBOM(bytes)
-        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{") else { return false }
+        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+            first == UInt8(ascii: "{")
+        else { return false }
         let head = Array(body.prefix(1024))
         let needle = Array("\"\(name)\"".utf8)
         guard head.count >= needle.count else { return false }
-        for i in 0...(head.count - needle.count) where head[i] == needle[0] && Array(head[i..<(i + needle.count)]) == needle { return true }
+        for i in 0...(head.count - needle.count)
+        where head[i] == needle[0] && Array(head[i..<(i + needle.count)]) == needle { return true }
         return false
     }
 }
@@ -98,7 +102,9 @@ public struct WinHTTPProbe: Sendable, Hashable, Codable {
 
         /// "0x80072F8F after send" or "ok (HTTP 200)".
         public var summary: String {
-            succeeded ? "ok (HTTP \(httpStatus))" : "\(hresult ?? "error \(winhttpError)") (WinHTTP \(winhttpError)) at \(stage)"
+            succeeded
+                ? "ok (HTTP \(httpStatus))"
+                : "\(hresult ?? "error \(winhttpError)") (WinHTTP \(winhttpError)) at \(stage)"
         }
     }
 
@@ -113,7 +119,8 @@ public struct WinHTTPProbe: Sendable, Hashable, Codable {
         do {
             return try JSONDecoder().decode(WinHTTPProbe.self, from: Data(JSONMarker.withoutBOM(bytes)))
         } catch {
-            throw InputError(source: source, message: "a tlsfit collect -Probe result, but not a readable one: \(error)")
+            throw InputError(
+                source: source, message: "a tlsfit collect -Probe result, but not a readable one: \(error)")
         }
     }
 }

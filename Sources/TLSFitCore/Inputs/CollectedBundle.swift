@@ -34,7 +34,8 @@ public struct CollectedBundle: Sendable {
 
     /// Reads the files of a bundle. `looksCollected`: the folder or zip is (or claims to be) a collect
     /// bundle, so a missing manifest is worth a warning.
-    public static func read(_ files: [File], source: String, looksCollected: Bool) throws(InputError) -> CollectedBundle {
+    public static func read(_ files: [File], source: String, looksCollected: Bool) throws(InputError) -> CollectedBundle
+    {
         var bundle = CollectedBundle(source: source)
         var claimsCollected = looksCollected
         for file in files {
@@ -43,17 +44,25 @@ public struct CollectedBundle: Sendable {
             try bundle.add(file, base: base)
         }
         if bundle.manifest == nil, claimsCollected {
-            bundle.notes.insert("\(source): no manifest.json (not written by tlsfit collect, or copied in part): what is missing cannot be told; read what is there", at: 0)
+            bundle.notes.insert(
+                "\(source): no manifest.json (not written by tlsfit collect, or copied in part): what is missing cannot be told; read what is there",
+                at: 0)
         }
         if let manifest = bundle.manifest {
             for gap in manifest.gaps { bundle.notes.append("\(source): \(gap)") }
-            let present = Set(files.map { ($0.name.split(separator: "/").last.map(String.init) ?? $0.name).lowercased() })
+            let present = Set(
+                files.map { ($0.name.split(separator: "/").last.map(String.init) ?? $0.name).lowercased() })
             for item in manifest.items where item.status == "collected" && !present.contains(item.file.lowercased()) {
-                bundle.notes.append("\(source): the manifest lists \(item.file) as collected, but the bundle does not hold it")
+                bundle.notes.append(
+                    "\(source): the manifest lists \(item.file) as collected, but the bundle does not hold it")
             }
         }
         if bundle.configFiles.isEmpty {
-            throw InputError(source: source, message: "neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports or a tlsfit collect bundle: no configuration file tlsfit can read at its top level (registry exports, reg query output, Registry.pol, gpresult XML, netsh winhttp show proxy, Get-TlsCipherSuite output, cipher lists in .txt files)")
+            throw InputError(
+                source: source,
+                message:
+                    "neither a GPO backup (no DomainSysvol/GPO/Machine/registry.pol inside) nor a folder of exports or a tlsfit collect bundle: no configuration file tlsfit can read at its top level (registry exports, reg query output, Registry.pol, gpresult XML, netsh winhttp show proxy, Get-TlsCipherSuite output, cipher lists in .txt files)"
+            )
         }
         return bundle
     }
@@ -62,7 +71,11 @@ public struct CollectedBundle: Sendable {
     mutating func add(_ file: File, base: String) throws(InputError) {
         let bytes = file.bytes
         if CollectedBundle.isCapture(bytes) {
-            if capture == nil { capture = file } else { notes.append("\(file.name): a second capture; only \(capture?.name ?? "") is read") }
+            if capture == nil {
+                capture = file
+            } else {
+                notes.append("\(file.name): a second capture; only \(capture?.name ?? "") is read")
+            }
             return
         }
         if bytes.isEmpty {
@@ -78,7 +91,9 @@ public struct CollectedBundle: Sendable {
             return
         }
         if base.lowercased().hasSuffix(".etl") {
-            notes.append("\(file.name): an ETL trace, which tlsfit cannot read; convert it to pcapng (pktmon etl2pcap, or etl2pcapng) for hello --pcap")
+            notes.append(
+                "\(file.name): an ETL trace, which tlsfit cannot read; convert it to pcapng (pktmon etl2pcap, or etl2pcapng) for hello --pcap"
+            )
             return
         }
         let format: WindowsConfigFormat
@@ -88,8 +103,13 @@ public struct CollectedBundle: Sendable {
         }
         if format == .cipherList {
             // The detector's fallback: anything that is text. Tell the other text files apart first.
-            if CollectedBundle.looksLikeUpdateLog(bytes), (try? WindowsUpdateLog.parse(bytes, source: file.name)) != nil {
-                if updateLog == nil { updateLog = file } else { notes.append("\(file.name): a second WindowsUpdate.log; only \(updateLog?.name ?? "") is read") }
+            if CollectedBundle.looksLikeUpdateLog(bytes), (try? WindowsUpdateLog.parse(bytes, source: file.name)) != nil
+            {
+                if updateLog == nil {
+                    updateLog = file
+                } else {
+                    notes.append("\(file.name): a second WindowsUpdate.log; only \(updateLog?.name ?? "") is read")
+                }
                 return
             }
             if CollectedBundle.isCurveList(bytes) {
@@ -98,7 +118,8 @@ public struct CollectedBundle: Sendable {
                 return
             }
             // A plain cipher list has no signature of its own: read one only from a file named as an export (.txt...).
-            let isExportName = base.split(separator: ".").count > 1
+            let isExportName =
+                base.split(separator: ".").count > 1
                 && GPOBackupLayout.exportExtensions.contains(String(base.split(separator: ".").last ?? "").lowercased())
             guard isExportName, (try? SuiteListParser.parsePlainList(bytes, source: file.name)) != nil else {
                 notes.append("\(file.name): not a file tlsfit recognises; not read")
@@ -112,14 +133,19 @@ public struct CollectedBundle: Sendable {
     static func isCapture(_ b: [UInt8]) -> Bool {
         guard b.count >= 4 else { return false }
         let magic = Array(b.prefix(4))
-        return [[0x0A, 0x0D, 0x0D, 0x0A], [0xD4, 0xC3, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4], [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0x3C, 0x4D]].contains(magic)
+        return [
+            [0x0A, 0x0D, 0x0D, 0x0A], [0xD4, 0xC3, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4], [0x4D, 0x3C, 0xB2, 0xA1],
+            [0xA1, 0xB2, 0x3C, 0x4D],
+        ].contains(magic)
     }
 
     /// The first non-blank line starts with a date (`2026/12/07` or `2026-12-07`), as every
     /// WindowsUpdate.log line does.
     static func looksLikeUpdateLog(_ bytes: [UInt8]) -> Bool {
         guard let text = try? TextDecoding.decode(Array(bytes.prefix(4096)), source: "").text else { return false }
-        guard let line = TextDecoding.lines(text).map({ $0.bytes.trimmed() }).first(where: { !$0.isEmpty }) else { return false }
+        guard let line = TextDecoding.lines(text).map({ $0.bytes.trimmed() }).first(where: { !$0.isEmpty }) else {
+            return false
+        }
         let b = Array(line.prefix(10))
         guard b.count == 10 else { return false }
         let digits = [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { b[$0] >= 0x30 && b[$0] <= 0x39 }
@@ -130,8 +156,10 @@ public struct CollectedBundle: Sendable {
     static func isCurveList(_ bytes: [UInt8]) -> Bool {
         guard let text = try? TextDecoding.decode(bytes, source: "").text else { return false }
         let names = TextDecoding.lines(text).map { $0.bytes.trimmed().string }.filter { !$0.isEmpty }
-        let known: Set<String> = ["curve25519", "curve448", "nistp256", "nistp384", "nistp521", "brainpoolp256r1", "brainpoolp384r1",
-                                  "brainpoolp512r1", "secp256k1"]
+        let known: Set<String> = [
+            "curve25519", "curve448", "nistp256", "nistp384", "nistp521", "brainpoolp256r1", "brainpoolp384r1",
+            "brainpoolp512r1", "secp256k1",
+        ]
         return !names.isEmpty && names.allSatisfy { known.contains($0.lowercased()) }
     }
 }

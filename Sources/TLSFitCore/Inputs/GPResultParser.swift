@@ -8,7 +8,9 @@ import FoundationEssentials
 /// User-side results are skipped: Schannel reads only HKLM.
 public enum GPResultParser {
     /// Parses the report in `bytes` with `xml` (the system module's `LibXML2Reader`).
-    public static func parse(_ bytes: [UInt8], source: String, xml: any XMLPullReader) throws(InputError) -> WindowsConfigDocument {
+    public static func parse(_ bytes: [UInt8], source: String, xml: any XMLPullReader) throws(InputError)
+        -> WindowsConfigDocument
+    {
         var (text, _) = try TextDecoding.decode(bytes, source: source)
         // The declaration names the file's encoding (gpresult writes utf-16); the text is now
         // decoded, so drop the declaration (it holds no line break) and hand the parser UTF-8.
@@ -20,12 +22,17 @@ public enum GPResultParser {
         // written with an entity became empty). Refuse it, at its line.
         if let doctype = text.firstOccurrence(of: "<!DOCTYPE") ?? text.firstOccurrence(of: "<!ENTITY") {
             let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
-            throw InputError(source: source, line: line,
-                message: "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused")
+            throw InputError(
+                source: source, line: line,
+                message:
+                    "the report declares a DTD (<!DOCTYPE or <!ENTITY): gpresult /x never writes one, and its entities would not be expanded; refused"
+            )
         }
         let root = try XMLTree.parse(Array(text.utf8), source: source, xml: xml)
         guard root.name == "Rsop" || root.name == "RSOP" || root.name.lowercased() == "rsop" else {
-            throw InputError(source: source, line: root.line, message: "not a gpresult /x report: the root element is <\(root.name)>, expected <Rsop>")
+            throw InputError(
+                source: source, line: root.line,
+                message: "not a gpresult /x report: the root element is <\(root.name)>, expected <Rsop>")
         }
         var operations: [RegistryOperation] = []
         walk(root, source: source, inUserResults: false, into: &operations)
@@ -61,14 +68,17 @@ public enum GPResultParser {
         let valueName = isSuiteOrder ? "Functions" : "EccCurves"
         let key = RegistryPath.policySSL
         if state == "disabled" || state == "notconfigured" || state == "not configured" {
-            return RegistryOperation(key: key, action: .deleteValue(name: valueName),
-                                     provenance: Provenance(file: source, line: node.line, key: key, value: "policy '\(name)' \(state)"),
-                                     format: .gpresultXML)
+            return RegistryOperation(
+                key: key, action: .deleteValue(name: valueName),
+                provenance: Provenance(file: source, line: node.line, key: key, value: "policy '\(name)' \(state)"),
+                format: .gpresultXML)
         }
         // The element values: EditText/Text/ListBox/MultiText..., each with a Value or String children.
         var texts: [String] = []
-        for element in node.children where element.name != "Name" && element.name != "State" && element.name != "Explain"
-            && element.name != "Supported" && element.name != "Category" && element.name != "GPO" {
+        for element in node.children
+        where element.name != "Name" && element.name != "State" && element.name != "Explain"
+            && element.name != "Supported" && element.name != "Category" && element.name != "GPO"
+        {
             if let value = element.child("Value") {
                 let strings = value.descendants(named: "String").map(\.text)
                 texts.append(contentsOf: strings.isEmpty ? [value.text] : strings)
@@ -79,12 +89,15 @@ public enum GPResultParser {
         if isSuiteOrder {
             data = .string(joined.trimmingASCIIWhitespace())
         } else {
-            data = .multiString(joined.split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == "\r" })
-                .map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty })
+            data = .multiString(
+                joined.split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == "\r" })
+                    .map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty })
         }
-        return RegistryOperation(key: key, action: .setValue(name: valueName, data: data),
-                                 provenance: Provenance(file: source, line: node.line, key: key, value: "policy '\(name)': \(valueName) = \(data.displayText)"),
-                                 format: .gpresultXML)
+        return RegistryOperation(
+            key: key, action: .setValue(name: valueName, data: data),
+            provenance: Provenance(
+                file: source, line: node.line, key: key, value: "policy '\(name)': \(valueName) = \(data.displayText)"),
+            format: .gpresultXML)
     }
 
     /// `<RegistrySetting><KeyPath>..</KeyPath><Value><Name>..</Name><Number>..|<String>..</Value>`.
@@ -100,9 +113,12 @@ public enum GPResultParser {
                 let strings = value.children.filter { $0.name == "String" }.map(\.text)
                 if strings.count > 1 { data = .multiString(strings) } else { data = .string(strings.first ?? "") }
             }
-            ops.append(RegistryOperation(key: keyPath, action: .setValue(name: name, data: data),
-                                         provenance: Provenance(file: source, line: value.line, key: keyPath, value: "\(name) = \(data.displayText)"),
-                                         format: .gpresultXML))
+            ops.append(
+                RegistryOperation(
+                    key: keyPath, action: .setValue(name: name, data: data),
+                    provenance: Provenance(
+                        file: source, line: value.line, key: keyPath, value: "\(name) = \(data.displayText)"),
+                    format: .gpresultXML))
         }
         return ops
     }
@@ -117,10 +133,14 @@ public enum GPResultParser {
         let action = (a["action"] ?? "U").uppercased()
         let raw = a["value"] ?? ""
         func make(_ act: RegistryOperation.Action, _ text: String) -> RegistryOperation {
-            RegistryOperation(key: key, action: act, provenance: Provenance(file: source, line: node.line, key: key, value: text), format: .gpresultXML)
+            RegistryOperation(
+                key: key, action: act, provenance: Provenance(file: source, line: node.line, key: key, value: text),
+                format: .gpresultXML)
         }
         if action == "D" {
-            return name.isEmpty && a["default"] != "1" ? make(.deleteKey, "(preference: delete key)") : make(.deleteValue(name: name), "\(name) (preference: delete)")
+            return name.isEmpty && a["default"] != "1"
+                ? make(.deleteKey, "(preference: delete key)")
+                : make(.deleteValue(name: name), "\(name) (preference: delete)")
         }
         let data: RegistryData
         switch (a["type"] ?? "REG_SZ").uppercased() {
@@ -131,7 +151,8 @@ public enum GPResultParser {
         case "REG_BINARY": data = .binary(type: 3, bytes: [])
         default: data = .string(raw)
         }
-        return make(.setValue(name: name, data: data), "\(name.isEmpty ? "@" : name) = \(data.displayText) (preference)")
+        return make(
+            .setValue(name: name, data: data), "\(name.isEmpty ? "@" : name) = \(data.displayText) (preference)")
     }
 }
 
@@ -144,7 +165,9 @@ enum XMLTree {
         var children: [Node] = []
         var textParts: [String] = []
         init(name: String, attributes: [String: String], line: Int) {
-            self.name = name; self.attributes = attributes; self.line = line
+            self.name = name
+            self.attributes = attributes
+            self.line = line
         }
         var text: String { textParts.joined().trimmingASCIIWhitespace() }
         func child(_ name: String) -> Node? { children.first { $0.name == name } }
@@ -169,7 +192,9 @@ enum XMLTree {
         case 3: return "the document does not start like XML"
         case 4: return "the document is empty"
         case 5 where !hasElement: return "the document is empty"
-        case 5: return "the document ends before its elements are closed (truncated?), or has content after the root element"
+        case 5:
+            return
+                "the document ends before its elements are closed (truncated?), or has content after the root element"
         case 77: return "the document ends before an element is closed (truncated?)"
         case 6, 7, 8: return "an invalid character reference (&#...;)"
         case 9: return "an invalid character"
@@ -228,11 +253,13 @@ enum XMLTree {
                 throw InputError(source: source, message: "cannot read XML: \(why)")
             case .malformed(let code, let line, let words):
                 if words?.contains("Excessive depth") == true {
-                    throw InputError(source: source, line: max(1, line), message: "XML nested deeper than \(maximumDepth) elements")
+                    throw InputError(
+                        source: source, line: max(1, line), message: "XML nested deeper than \(maximumDepth) elements")
                 }
                 let hasElement = builder.root != nil || containsStartTag(bytes)
-                throw InputError(source: source, line: max(1, line),
-                                 message: "malformed XML: \(describe(code: code, libxml2: words, hasElement: hasElement))")
+                throw InputError(
+                    source: source, line: max(1, line),
+                    message: "malformed XML: \(describe(code: code, libxml2: words, hasElement: hasElement))")
             }
         }
         return try builder.finish()
@@ -272,7 +299,8 @@ enum XMLTree {
                 for (name, value) in pairs { attributes[name] = value }
                 let element = Node(name: local, attributes: attributes, line: line)
                 if stack.count >= maximumDepth {
-                    failure = InputError(source: source, line: line, message: "XML nested deeper than \(maximumDepth) elements")
+                    failure = InputError(
+                        source: source, line: line, message: "XML nested deeper than \(maximumDepth) elements")
                     return false
                 }
                 if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
@@ -297,7 +325,8 @@ enum XMLTree {
         func finish() throws(InputError) -> Node {
             if let failure { throw failure }
             if let open = stack.last {
-                throw InputError(source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed")
+                throw InputError(
+                    source: source, line: open.line, message: "malformed XML: <\(open.name)> is never closed")
             }
             guard let root else {
                 throw InputError(source: source, line: 1, message: "malformed XML: \(describe(code: 4, libxml2: nil))")

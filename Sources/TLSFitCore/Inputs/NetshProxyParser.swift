@@ -28,14 +28,18 @@ public enum NetshProxyParser {
             if line.isEmpty { continue }
             if !headerSeen {
                 guard line.lowercased().contains("winhttp") else {
-                    throw InputError(source: source, line: number, message: "expected the header of `netsh winhttp show proxy` (a line naming WinHTTP)")
+                    throw InputError(
+                        source: source, line: number,
+                        message: "expected the header of `netsh winhttp show proxy` (a line naming WinHTTP)")
                 }
                 headerSeen = true
                 continue
             }
             if let value = labelValue(line) { labelled.append((number, value)) }
         }
-        guard headerSeen else { throw InputError(source: source, line: 1, message: "the file holds no `netsh winhttp show proxy` output") }
+        guard headerSeen else {
+            throw InputError(source: source, line: 1, message: "the file holds no `netsh winhttp show proxy` output")
+        }
         let settings: WinHTTPProxySettings
         var provenanceLine: Int?
         if let proxy = labelled.first {
@@ -50,11 +54,14 @@ public enum NetshProxyParser {
         } else {
             settings = .netsh(proxy: nil)
         }
-        let provenance = Provenance(file: source, line: provenanceLine ?? 1, key: MachineProxyConfiguration.connectionsKey,
-                                    value: "WinHttpSettings = \(settings.summary) (netsh winhttp show proxy)")
-        let op = RegistryOperation(key: MachineProxyConfiguration.connectionsKey,
-                                   action: .setValue(name: MachineProxyConfiguration.winHTTPValue, data: .binary(type: 3, bytes: settings.encoded())),
-                                   provenance: provenance, format: .netshWinHTTPProxy)
+        let provenance = Provenance(
+            file: source, line: provenanceLine ?? 1, key: MachineProxyConfiguration.connectionsKey,
+            value: "WinHttpSettings = \(settings.summary) (netsh winhttp show proxy)")
+        let op = RegistryOperation(
+            key: MachineProxyConfiguration.connectionsKey,
+            action: .setValue(
+                name: MachineProxyConfiguration.winHTTPValue, data: .binary(type: 3, bytes: settings.encoded())),
+            provenance: provenance, format: .netshWinHTTPProxy)
         return WindowsConfigDocument(source: source, format: .netshWinHTTPProxy, operations: [op])
     }
 

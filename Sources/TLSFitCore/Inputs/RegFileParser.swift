@@ -12,8 +12,10 @@ public enum RegFileParser {
     /// As `parse(_:source:)`, but the values (set or deleted) of keys for which `keep` (given the
     /// normalized key) is false are checked as strictly and counted in `skippedOperations`, not
     /// kept: a file's million values of keys tlsfit never reads cost no memory.
-    static func parse(_ bytes: [UInt8], source: String,
-                      keepingValuesOf keep: ((String) -> Bool)?) throws(InputError) -> WindowsConfigDocument {
+    static func parse(
+        _ bytes: [UInt8], source: String,
+        keepingValuesOf keep: ((String) -> Bool)?
+    ) throws(InputError) -> WindowsConfigDocument {
         let (text, start) = try TextDecoding.utf8(bytes, source: source)
         var parser = Parser(text: text, start: start, source: source, keep: keep)
         return try parser.run()
@@ -53,18 +55,30 @@ public enum RegFileParser {
         mutating func run() throws(InputError) -> WindowsConfigDocument {
             while let (number, range) = lines.nextRange() {
                 // Nearly every value of a skipped key: counted without a slice (a retain and a release each).
-                if !keepingValues, currentKey != nil, lines.isPlainDword(range) { skipped += 1; continue }
+                if !keepingValues, currentKey != nil, lines.isPlainDword(range) {
+                    skipped += 1
+                    continue
+                }
                 let line = lines.text[range].trimmed()
                 guard let first = line.first, first != UInt8(ascii: ";") else { continue }
                 let lead = asciiLower(first)
                 if lead == UInt8(ascii: "w"), line.hasPrefixIgnoringCase("Windows Registry Editor Version") {
-                    sawHeader = true; regedit4 = false; currentKey = nil; continue
+                    sawHeader = true
+                    regedit4 = false
+                    currentKey = nil
+                    continue
                 }
                 if lead == UInt8(ascii: "r"), line.hasPrefixIgnoringCase("REGEDIT4") {
-                    sawHeader = true; regedit4 = true; currentKey = nil; continue
+                    sawHeader = true
+                    regedit4 = true
+                    currentKey = nil
+                    continue
                 }
                 guard sawHeader else {
-                    throw fail(number, "not a regedit export: the first line must be 'Windows Registry Editor Version 5.00' or 'REGEDIT4'")
+                    throw fail(
+                        number,
+                        "not a regedit export: the first line must be 'Windows Registry Editor Version 5.00' or 'REGEDIT4'"
+                    )
                 }
                 if first == UInt8(ascii: "[") {
                     try readKey(line, number)
@@ -73,10 +87,13 @@ public enum RegFileParser {
                 }
             }
             guard sawHeader else {
-                throw InputError(source: source, line: 1, message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")
+                throw InputError(
+                    source: source, line: 1,
+                    message: "empty regedit export: no 'Windows Registry Editor Version 5.00' header")
             }
-            return WindowsConfigDocument(source: source, format: .regedit, operations: operations,
-                                         skippedOperations: skipped)
+            return WindowsConfigDocument(
+                source: source, format: .regedit, operations: operations,
+                skippedOperations: skipped)
         }
 
         /// `[key]` or `[-key]`.
@@ -86,18 +103,24 @@ public enum RegFileParser {
             }
             var inner = line[(line.startIndex + 1)..<close]
             var delete = false
-            if inner.first == UInt8(ascii: "-") { delete = true; inner = inner.dropFirst() }
+            if inner.first == UInt8(ascii: "-") {
+                delete = true
+                inner = inner.dropFirst()
+            }
             let keyText = inner.string
             if let problem = RegistryLimits.problem(key: keyText) { throw fail(number, problem) }
             let key = RegistryPath.normalize(keyText)
             guard !key.isEmpty else { throw fail(number, "empty key name") }
-            let provenance = Provenance(file: source, line: number, key: keyText, value: delete ? "(key deleted)" : "(key)")
+            let provenance = Provenance(
+                file: source, line: number, key: keyText, value: delete ? "(key deleted)" : "(key)")
             // Key operations normalize the key again (`init(key:)`), as they always did.
             if delete {
-                operations.append(RegistryOperation(key: key, action: .deleteKey, provenance: provenance, format: .regedit))
+                operations.append(
+                    RegistryOperation(key: key, action: .deleteKey, provenance: provenance, format: .regedit))
                 currentKey = nil
             } else {
-                operations.append(RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
+                operations.append(
+                    RegistryOperation(key: key, action: .createKey, provenance: provenance, format: .regedit))
                 currentKey = keyText
                 currentNormalizedKey = key
                 keepingValues = keep?(key) ?? true
@@ -139,16 +162,27 @@ public enum RegFileParser {
             let displayName = name.isEmpty ? "@" : name
 
             if rest.first == UInt8(ascii: "-"), rest.dropFirst().trimmed().isEmpty {
-                guard keepingValues else { skipped += 1; return }
+                guard keepingValues else {
+                    skipped += 1
+                    return
+                }
                 let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) (deleted)")
-                operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .deleteValue(name: name), provenance: p, format: .regedit))
+                operations.append(
+                    RegistryOperation(
+                        normalizedKey: currentNormalizedKey, action: .deleteValue(name: name), provenance: p,
+                        format: .regedit))
                 return
             }
             let data = try readData(rest, number)
-            guard keepingValues, let data else { skipped += 1; return }
+            guard keepingValues, let data else {
+                skipped += 1
+                return
+            }
             let p = Provenance(file: source, line: number, key: keyText, value: "\(displayName) = \(data.displayText)")
-            operations.append(RegistryOperation(normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data),
-                                                provenance: p, format: .regedit))
+            operations.append(
+                RegistryOperation(
+                    normalizedKey: currentNormalizedKey, action: .setValue(name: name, data: data),
+                    provenance: p, format: .regedit))
         }
 
         /// The data after `=`: checked in full, built only when the value is kept (nil otherwise).
@@ -164,7 +198,9 @@ public enum RegFileParser {
             } else if rest.hasPrefixIgnoringCase("hex") {
                 return try readHex(rest.dropFirst(3), number)
             }
-            throw fail(number, "unknown value form '\(rest.prefix(20).string)'; expected \"string\", dword:, hex:, hex(N): or -")
+            throw fail(
+                number,
+                "unknown value form '\(rest.prefix(20).string)'; expected \"string\", dword:, hex:, hex(N): or -")
         }
 
         /// A quoted string (after its opening quote), which may hold raw line breaks: lines are read
@@ -198,7 +234,8 @@ public enum RegFileParser {
             var body = afterHex
             if body.first == UInt8(ascii: "(") {
                 guard let close = body.firstIndex(of: UInt8(ascii: ")")),
-                      let t = UInt32(body[(body.startIndex + 1)..<close].string, radix: 16) else {
+                    let t = UInt32(body[(body.startIndex + 1)..<close].string, radix: 16)
+                else {
                     throw fail(number, "bad hex(type) prefix")
                 }
                 typeCode = t
@@ -262,7 +299,8 @@ public enum RegFileParser {
         func isPlainDword(_ range: Range<Int>) -> Bool {
             text.withUnsafeBufferPointer { p in
                 func blank(_ i: Int) -> Bool { p[i] == 0x20 || p[i] == 0x09 }
-                var i = range.lowerBound, end = range.upperBound
+                var i = range.lowerBound
+                var end = range.upperBound
                 while i < end, blank(i) { i += 1 }
                 while end > i, blank(end - 1) { end -= 1 }
                 guard i < end, p[i] == UInt8(ascii: "\"") else { return false }
@@ -304,8 +342,11 @@ public enum RegFileParser {
         var i = s.startIndex
         while i < s.endIndex {
             let b = s[i]
-            if b == UInt8(ascii: "\\"), i + 1 < s.endIndex, s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"") {
-                i += 2; continue
+            if b == UInt8(ascii: "\\"), i + 1 < s.endIndex,
+                s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"")
+            {
+                i += 2
+                continue
             }
             if b == UInt8(ascii: "\"") { return i }
             i += 1
@@ -321,10 +362,15 @@ public enum RegFileParser {
         var i = s.startIndex
         while i < s.endIndex {
             let b = s[i]
-            if b == UInt8(ascii: "\\"), i + 1 < s.endIndex, s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"") {
-                out.append(s[i + 1]); i += 2; continue
+            if b == UInt8(ascii: "\\"), i + 1 < s.endIndex,
+                s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"")
+            {
+                out.append(s[i + 1])
+                i += 2
+                continue
             }
-            out.append(b); i += 1
+            out.append(b)
+            i += 1
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -332,7 +378,8 @@ public enum RegFileParser {
     static func parseHexBytes(_ text: ArraySlice<UInt8>, line: Int, source: String) throws(InputError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count / 3 + 1)
-        var value: UInt32 = 0, digits = 0
+        var value: UInt32 = 0
+        var digits = 0
         for b in text {
             let d: UInt32
             switch b {
@@ -340,14 +387,23 @@ public enum RegFileParser {
             case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - 87)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - 55)
             case UInt8(ascii: ","):
-                guard digits > 0 else { throw InputError(source: source, line: line, message: "empty byte in hex list") }
-                out.append(UInt8(value)); value = 0; digits = 0; continue
+                guard digits > 0 else {
+                    throw InputError(source: source, line: line, message: "empty byte in hex list")
+                }
+                out.append(UInt8(value))
+                value = 0
+                digits = 0
+                continue
             case 0x20, 0x09: continue
             default:
-                throw InputError(source: source, line: line, message: "'\(Character(Unicode.Scalar(b)))' is not a hex digit in a hex: value")
+                throw InputError(
+                    source: source, line: line,
+                    message: "'\(Character(Unicode.Scalar(b)))' is not a hex digit in a hex: value")
             }
             digits += 1
-            guard digits <= 2 else { throw InputError(source: source, line: line, message: "hex bytes are two digits each") }
+            guard digits <= 2 else {
+                throw InputError(source: source, line: line, message: "hex bytes are two digits each")
+            }
             value = value << 4 | d
         }
         if digits > 0 { out.append(UInt8(value)) }
@@ -374,13 +430,19 @@ public enum RegFileParser {
     }
 
     static func decodeString(_ bytes: [UInt8], singleByte: Bool) -> String {
-        var s = singleByte ? String(decoding: bytes.map { UInt16($0) }, as: UTF16.self) : TextDecoding.decodeUTF16(bytes, from: 0, littleEndian: true)
+        var s =
+            singleByte
+            ? String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
+            : TextDecoding.decodeUTF16(bytes, from: 0, littleEndian: true)
         while s.unicodeScalars.last == "\0" { s.unicodeScalars.removeLast() }
         return s
     }
 
     static func decodeMultiString(_ bytes: [UInt8], singleByte: Bool) -> [String] {
-        let text = singleByte ? String(decoding: bytes.map { UInt16($0) }, as: UTF16.self) : TextDecoding.decodeUTF16(bytes, from: 0, littleEndian: true)
+        let text =
+            singleByte
+            ? String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
+            : TextDecoding.decodeUTF16(bytes, from: 0, littleEndian: true)
         var items = text.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         // The list ends with an empty string (the extra NUL); empty items elsewhere end it too.
         if let firstEmpty = items.firstIndex(of: "") { items.removeSubrange(firstEmpty...) }

@@ -35,7 +35,9 @@ public enum RegQueryParser {
                 let upper = trimmed.uppercased()
                 if isKeyPath(upper) {
                     // Windows' limits, as for .reg: a key past them is refused before any work on it.
-                    if let problem = RegistryLimits.problem(key: trimmed) { throw InputError(source: source, line: number, message: problem) }
+                    if let problem = RegistryLimits.problem(key: trimmed) {
+                        throw InputError(source: source, line: number, message: problem)
+                    }
                     currentKey = trimmed
                     sawKey = true
                     continue
@@ -51,16 +53,26 @@ public enum RegQueryParser {
                 {
                     continue
                 }
-                throw InputError(source: source, line: number, message: "not reg query output: expected a key (HKEY_LOCAL_MACHINE\\...) or an indented value, found '\(String(trimmed.prefix(40)))'")
+                throw InputError(
+                    source: source, line: number,
+                    message:
+                        "not reg query output: expected a key (HKEY_LOCAL_MACHINE\\...) or an indented value, found '\(String(trimmed.prefix(40)))'"
+                )
             }
             guard let (name, type, data) = splitValue(line) else {
-                throw InputError(source: source, line: number, message: "expected 'name    REG_TYPE    data' (four spaces between the columns), found '\(String(trimmed.prefix(60)))'")
+                throw InputError(
+                    source: source, line: number,
+                    message:
+                        "expected 'name    REG_TYPE    data' (four spaces between the columns), found '\(String(trimmed.prefix(60)))'"
+                )
             }
             guard let key = currentKey else {
                 throw InputError(source: source, line: number, message: "a value before any key line")
             }
             let valueName = name == "(Default)" ? "" : name
-            if let problem = RegistryLimits.problem(valueName: valueName) { throw InputError(source: source, line: number, message: problem) }
+            if let problem = RegistryLimits.problem(valueName: valueName) {
+                throw InputError(source: source, line: number, message: problem)
+            }
             if name == "(Default)", data == "(value not set)" { continue }
             let value: RegistryData
             switch type {
@@ -72,43 +84,65 @@ public enum RegQueryParser {
                 value = .multiString(items)
             case "REG_DWORD", "REG_DWORD_LITTLE_ENDIAN":
                 guard let v = Self.number(data, bits: 32) else {
-                    throw InputError(source: source, line: number, message: "REG_DWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
+                    throw InputError(
+                        source: source, line: number,
+                        message: "REG_DWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
                 }
                 value = .dword(UInt32(v))
             case "REG_QWORD", "REG_QWORD_LITTLE_ENDIAN":
                 guard let v = Self.number(data, bits: 64) else {
-                    throw InputError(source: source, line: number, message: "REG_QWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
+                    throw InputError(
+                        source: source, line: number,
+                        message: "REG_QWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
                 }
                 value = .qword(v)
             case "REG_BINARY", "REG_NONE":
                 guard let bytes = hexBytes(data) else {
-                    throw InputError(source: source, line: number, message: "\(type) data must be an even number of hex digits, found '\(String(data.prefix(20)))'")
+                    throw InputError(
+                        source: source, line: number,
+                        message: "\(type) data must be an even number of hex digits, found '\(String(data.prefix(20)))'"
+                    )
                 }
                 value = .binary(type: type == "REG_NONE" ? 0 : 3, bytes: bytes)
             default:
-                throw InputError(source: source, line: number, message: "unknown value type \(type) (known: REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE)")
+                throw InputError(
+                    source: source, line: number,
+                    message:
+                        "unknown value type \(type) (known: REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE)"
+                )
             }
             let displayName = valueName.isEmpty ? "@" : valueName
             let p = Provenance(file: source, line: number, key: key, value: "\(displayName) = \(value.displayText)")
-            operations.append(RegistryOperation(key: key, action: .setValue(name: valueName, data: value), provenance: p, format: .regQuery))
+            operations.append(
+                RegistryOperation(
+                    key: key, action: .setValue(name: valueName, data: value), provenance: p, format: .regQuery))
         }
         if !sawKey {
-            if let firstError { throw InputError(source: source, line: firstError.line, message: "reg query found nothing: \(firstError.text)") }
-            throw InputError(source: source, line: 1, message: "not reg query output: no key line (HKEY_LOCAL_MACHINE\\...)")
+            if let firstError {
+                throw InputError(
+                    source: source, line: firstError.line, message: "reg query found nothing: \(firstError.text)")
+            }
+            throw InputError(
+                source: source, line: 1, message: "not reg query output: no key line (HKEY_LOCAL_MACHINE\\...)")
         }
         return WindowsConfigDocument(source: source, format: .regQuery, operations: operations)
     }
 
     /// `HKEY_LOCAL_MACHINE\...`, `HKLM\...` (upper-cased).
     static func isKeyPath(_ upper: String) -> Bool {
-        ["HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_USERS", "HKEY_CLASSES_ROOT", "HKEY_CURRENT_CONFIG", "HKLM\\", "HKCU\\", "HKU\\", "HKCR\\"]
-            .contains { upper.hasPrefix($0) }
+        [
+            "HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_USERS", "HKEY_CLASSES_ROOT", "HKEY_CURRENT_CONFIG",
+            "HKLM\\", "HKCU\\", "HKU\\", "HKCR\\",
+        ]
+        .contains { upper.hasPrefix($0) }
     }
 
     /// `    Name With Spaces    REG_SZ    data` -> ("Name With Spaces", "REG_SZ", "data").
     static func splitValue(_ line: String) -> (String, String, String)? {
         let body = line.drop { $0 == " " || $0 == "\t" }
-        guard let typeStart = body.firstOccurrence(of: "    REG_") ?? body.firstOccurrence(of: "\tREG_") else { return nil }
+        guard let typeStart = body.firstOccurrence(of: "    REG_") ?? body.firstOccurrence(of: "\tREG_") else {
+            return nil
+        }
         let name = String(body[..<typeStart.lowerBound]).trimmingASCIIWhitespace()
         let afterName = body[typeStart.upperBound...]
         let typeEnd = afterName.firstIndex { $0 == " " || $0 == "\t" } ?? afterName.endIndex
@@ -124,7 +158,9 @@ public enum RegQueryParser {
 
     static func number(_ text: String, bits: Int) -> UInt64? {
         let t = text.trimmingASCIIWhitespace().lowercased()
-        guard t.hasPrefix("0x"), t.count > 2, t.count <= 2 + bits / 4, let v = UInt64(t.dropFirst(2), radix: 16) else { return nil }
+        guard t.hasPrefix("0x"), t.count > 2, t.count <= 2 + bits / 4, let v = UInt64(t.dropFirst(2), radix: 16) else {
+            return nil
+        }
         return v
     }
 
@@ -157,7 +193,12 @@ public enum RegQueryParser {
         var sawKey = false
         for (index, line) in lines.enumerated() where index < 60 {
             let text = line.bytes.string
-            if line.bytes.first != 0x20, line.bytes.first != 0x09, isKeyPath(text.trimmingASCIIWhitespace().uppercased()) { sawKey = true; continue }
+            if line.bytes.first != 0x20, line.bytes.first != 0x09,
+                isKeyPath(text.trimmingASCIIWhitespace().uppercased())
+            {
+                sawKey = true
+                continue
+            }
             if sawKey, splitValue(text) != nil, text.first == " " || text.first == "\t" { return true }
         }
         return false

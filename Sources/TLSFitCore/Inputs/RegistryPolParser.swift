@@ -32,18 +32,29 @@ public enum RegistryPolParser {
             try expectSemicolon(bytes, &offset, record: record, after: "key", source: source)
             let valueName = try readString(bytes, &offset, record: record, field: "value name", source: source)
             // `**del.NAME` and the other switches carry a value name after their prefix.
-            if let problem = RegistryLimits.problem(valueName: valueName.hasPrefix("**") ? String(valueName.drop { $0 != "." }.dropFirst()) : valueName) {
+            if let problem = RegistryLimits.problem(
+                valueName: valueName.hasPrefix("**") ? String(valueName.drop { $0 != "." }.dropFirst()) : valueName)
+            {
                 throw fail(start, "record \(record): \(problem)")
             }
             try expectSemicolon(bytes, &offset, record: record, after: "value name", source: source)
-            guard offset + 4 <= bytes.count else { throw fail(offset, "record \(record): truncated before the value type") }
-            let type = readUInt32(bytes, offset); offset += 4
+            guard offset + 4 <= bytes.count else {
+                throw fail(offset, "record \(record): truncated before the value type")
+            }
+            let type = readUInt32(bytes, offset)
+            offset += 4
             try expectSemicolon(bytes, &offset, record: record, after: "type", source: source)
-            guard offset + 4 <= bytes.count else { throw fail(offset, "record \(record): truncated before the data size") }
-            let size = Int(readUInt32(bytes, offset)); offset += 4
+            guard offset + 4 <= bytes.count else {
+                throw fail(offset, "record \(record): truncated before the data size")
+            }
+            let size = Int(readUInt32(bytes, offset))
+            offset += 4
             try expectSemicolon(bytes, &offset, record: record, after: "size", source: source)
             guard size <= bytes.count - offset else {
-                throw fail(offset, "record \(record): data size \(size) runs past the end of the file (\(bytes.count - offset) bytes left)")
+                throw fail(
+                    offset,
+                    "record \(record): data size \(size) runs past the end of the file (\(bytes.count - offset) bytes left)"
+                )
             }
             let data = Array(bytes[offset..<(offset + size)])
             offset += size
@@ -51,18 +62,25 @@ public enum RegistryPolParser {
                 throw fail(offset, "record \(record): expected ']' (UTF-16LE) to close the record")
             }
             offset += 2
-            operations.append(contentsOf: operationsFor(key: key, valueName: valueName, type: type, data: data,
-                                                        provenance: (source, record, start)))
+            operations.append(
+                contentsOf: operationsFor(
+                    key: key, valueName: valueName, type: type, data: data,
+                    provenance: (source, record, start)))
         }
         return WindowsConfigDocument(source: source, format: .registryPol, operations: operations)
     }
 
-    static func operationsFor(key: String, valueName: String, type: UInt32, data: [UInt8],
-                              provenance: (file: String, record: Int, offset: Int)) -> [RegistryOperation] {
+    static func operationsFor(
+        key: String, valueName: String, type: UInt32, data: [UInt8],
+        provenance: (file: String, record: Int, offset: Int)
+    ) -> [RegistryOperation] {
         func op(_ action: RegistryOperation.Action, _ text: String, key k: String = key) -> RegistryOperation {
-            RegistryOperation(key: k, action: action,
-                              provenance: Provenance(file: provenance.file, record: provenance.record, byteOffset: provenance.offset, key: k, value: text),
-                              format: .registryPol)
+            RegistryOperation(
+                key: k, action: action,
+                provenance: Provenance(
+                    file: provenance.file, record: provenance.record, byteOffset: provenance.offset, key: k, value: text
+                ),
+                format: .registryPol)
         }
         let lower = valueName.lowercased()
         if lower.hasPrefix("**del.") {
@@ -85,12 +103,14 @@ public enum RegistryPolParser {
             let value = RegFileParser.decodeTyped(type: type, bytes: data, singleByteStrings: false)
             return [op(.setValueIfAbsent(name: name, data: value), "\(name) = \(value.displayText) (only if absent)")]
         }
-        if lower.hasPrefix("**") { return [] } // **SecureKey and other switches change no value.
+        if lower.hasPrefix("**") { return [] }  // **SecureKey and other switches change no value.
         if valueName.isEmpty && type == 0 && data.isEmpty {
             return [op(.createKey, "(key)")]
         }
         let value = RegFileParser.decodeTyped(type: type, bytes: data, singleByteStrings: false)
-        return [op(.setValue(name: valueName, data: value), "\(valueName.isEmpty ? "@" : valueName) = \(value.displayText)")]
+        return [
+            op(.setValue(name: valueName, data: value), "\(valueName.isEmpty ? "@" : valueName) = \(value.displayText)")
+        ]
     }
 
     static func readUInt32(_ b: [UInt8], _ o: Int) -> UInt32 {
@@ -98,27 +118,39 @@ public enum RegistryPolParser {
     }
 
     /// Reads UTF-16LE code units up to a NUL (which it consumes). A `;` without the NUL also ends it.
-    static func readString(_ b: [UInt8], _ offset: inout Int, record: Int, field: String, source: String) throws(InputError) -> String {
+    static func readString(_ b: [UInt8], _ offset: inout Int, record: Int, field: String, source: String)
+        throws(InputError) -> String
+    {
         var units: [UInt16] = []
         while true {
             guard offset + 1 < b.count else {
-                throw InputError(source: source, byteOffset: offset, message: "record \(record): the \(field) runs past the end of the file")
+                throw InputError(
+                    source: source, byteOffset: offset,
+                    message: "record \(record): the \(field) runs past the end of the file")
             }
             let u = UInt16(b[offset]) | UInt16(b[offset + 1]) << 8
-            if u == 0 { offset += 2; break }
-            if u == 0x3B { break } // ';' written without the NUL
+            if u == 0 {
+                offset += 2
+                break
+            }
+            if u == 0x3B { break }  // ';' written without the NUL
             units.append(u)
             offset += 2
             guard units.count <= 32_767 else {
-                throw InputError(source: source, byteOffset: offset, message: "record \(record): the \(field) is longer than any registry name can be")
+                throw InputError(
+                    source: source, byteOffset: offset,
+                    message: "record \(record): the \(field) is longer than any registry name can be")
             }
         }
         return String(decoding: units, as: UTF16.self)
     }
 
-    static func expectSemicolon(_ b: [UInt8], _ offset: inout Int, record: Int, after: String, source: String) throws(InputError) {
+    static func expectSemicolon(_ b: [UInt8], _ offset: inout Int, record: Int, after: String, source: String)
+        throws(InputError)
+    {
         guard offset + 1 < b.count, b[offset] == 0x3B, b[offset + 1] == 0 else {
-            throw InputError(source: source, byteOffset: offset, message: "record \(record): expected ';' after the \(after)")
+            throw InputError(
+                source: source, byteOffset: offset, message: "record \(record): expected ';' after the \(after)")
         }
         offset += 2
     }
@@ -132,7 +164,8 @@ public enum GPOBackupLayout {
         let normalized = relativePaths.map { ($0, $0.replacingBackslashes().lowercased()) }
         let strict = normalized.filter { $0.1.hasSuffix("domainsysvol/gpo/machine/registry.pol") }.map(\.0)
         if !strict.isEmpty { return strict.sorted() }
-        return normalized.filter { $0.1 == "machine/registry.pol" || $0.1.hasSuffix("/machine/registry.pol") }.map(\.0).sorted()
+        return normalized.filter { $0.1 == "machine/registry.pol" || $0.1.hasSuffix("/machine/registry.pol") }.map(\.0)
+            .sorted()
     }
 
     /// The extensions of the exports a "folder of exports" holds at its top level.

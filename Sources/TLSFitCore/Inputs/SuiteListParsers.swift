@@ -24,8 +24,15 @@ public enum SuiteListParser {
             for token in line.split(whereSeparator: { $0 == 0x2C || $0 == 0x3B || $0 == 0x20 || $0 == 0x09 }) {
                 let name = token.string.trimming(["\"", "'"])
                 guard !name.isEmpty else { continue }
-                guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == "." || $0 == "+" || $0 == "!" || $0 == "@" || $0 == "=") }) else {
-                    throw InputError(source: source, line: number, message: "'\(name.prefix(40))' is not a cipher suite name")
+                guard
+                    name.unicodeScalars.allSatisfy({
+                        $0.isASCII
+                            && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-"
+                                || $0 == "." || $0 == "+" || $0 == "!" || $0 == "@" || $0 == "=")
+                    })
+                else {
+                    throw InputError(
+                        source: source, line: number, message: "'\(name.prefix(40))' is not a cipher suite name")
                 }
                 items.append(Item(name: name, line: number))
             }
@@ -47,7 +54,10 @@ public enum SuiteListParser {
             guard !value.isEmpty else { throw InputError(source: source, line: number, message: "empty Name") }
             items.append(Item(name: value, line: number))
         }
-        guard !items.isEmpty else { throw InputError(source: source, line: 1, message: "no 'Name : ...' lines found in Get-TlsCipherSuite output") }
+        guard !items.isEmpty else {
+            throw InputError(
+                source: source, line: 1, message: "no 'Name : ...' lines found in Get-TlsCipherSuite output")
+        }
         return document(items, source: source, format: .tlsCipherSuiteList, raw: nil)
     }
 
@@ -69,7 +79,11 @@ public enum SuiteListParser {
             if let col = column {
                 let rel = line.startIndex
                 let trimmedLine = line.trimmed()
-                if trimmedLine.isEmpty { column = nil; i += 1; continue }
+                if trimmedLine.isEmpty {
+                    column = nil
+                    i += 1
+                    continue
+                }
                 let start = rel + col.lowerBound
                 if start < line.endIndex {
                     // Names hold no spaces: read the first token at the column's start.
@@ -80,21 +94,27 @@ public enum SuiteListParser {
             }
             i += 1
         }
-        guard !items.isEmpty else { throw InputError(source: source, line: 1, message: "no table with a Name column and a line of dashes found") }
+        guard !items.isEmpty else {
+            throw InputError(source: source, line: 1, message: "no table with a Name column and a line of dashes found")
+        }
         return document(items, source: source, format: .tlsCipherSuiteTable, raw: nil)
     }
 
     /// The Name column's character range when `header` names columns and `dashes` underlines them.
     static func dashRowColumns(header: ArraySlice<UInt8>, dashes: ArraySlice<UInt8>) -> Range<Int>? {
-        let d = Array(dashes), h = Array(header)
-        guard d.contains(UInt8(ascii: "-")), d.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == 0x20 || $0 == 0x09 }) else { return nil }
+        let d = Array(dashes)
+        let h = Array(header)
+        guard d.contains(UInt8(ascii: "-")), d.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == 0x20 || $0 == 0x09 })
+        else { return nil }
         var start = 0
         while start < d.count {
             while start < d.count, d[start] != UInt8(ascii: "-") { start += 1 }
             var end = start
             while end < d.count, d[end] == UInt8(ascii: "-") { end += 1 }
             if start < end, start < h.count {
-                let title = h[start..<min(end + 1, h.count)].split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) }
+                let title = h[start..<min(end + 1, h.count)].split(separator: 0x20).first.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
                 if title == "Name" { return start..<end }
             }
             start = end
@@ -132,13 +152,17 @@ public enum SuiteListParser {
         return document(items, source: source, format: .tlsCipherSuiteJSON, raw: nil)
     }
 
-    static func document(_ items: [Item], source: String, format: WindowsConfigFormat, raw: String?) -> WindowsConfigDocument {
+    static func document(_ items: [Item], source: String, format: WindowsConfigFormat, raw: String?)
+        -> WindowsConfigDocument
+    {
         let key = RegistryPath.policySSL
         let names = items.map(\.name)
         let text = raw ?? names.joined(separator: ",")
         let op = RegistryOperation(
             key: key, action: .setValue(name: "Functions", data: .string(text)),
-            provenance: Provenance(file: source, line: items.first?.line, key: key, value: "Functions = \(names.count) suites (\(format.rawValue))"),
+            provenance: Provenance(
+                file: source, line: items.first?.line, key: key,
+                value: "Functions = \(names.count) suites (\(format.rawValue))"),
             itemLines: items.map(\.line), format: format)
         return WindowsConfigDocument(source: source, format: format, operations: [op])
     }

@@ -9,24 +9,34 @@ enum TextDecoding {
         var text: String
         var encoding: Encoding
         if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE {
-            text = decodeUTF16(bytes, from: 2, littleEndian: true); encoding = .utf16LE
+            text = decodeUTF16(bytes, from: 2, littleEndian: true)
+            encoding = .utf16LE
         } else if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
-            text = decodeUTF16(bytes, from: 2, littleEndian: false); encoding = .utf16BE
+            text = decodeUTF16(bytes, from: 2, littleEndian: false)
+            encoding = .utf16BE
         } else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             guard let s = String(validating: bytes[3...], as: UTF8.self) else {
-                throw InputError(source: source, byteOffset: firstInvalidUTF8(bytes, from: 3), message: "not valid UTF-8 although the file starts with a UTF-8 byte order mark")
+                throw InputError(
+                    source: source, byteOffset: firstInvalidUTF8(bytes, from: 3),
+                    message: "not valid UTF-8 although the file starts with a UTF-8 byte order mark")
             }
-            text = s; encoding = .utf8BOM
+            text = s
+            encoding = .utf8BOM
         } else if looksLikeUTF16LE(bytes) {
-            text = decodeUTF16(bytes, from: 0, littleEndian: true); encoding = .utf16LE
+            text = decodeUTF16(bytes, from: 0, littleEndian: true)
+            encoding = .utf16LE
         } else if let s = String(validating: bytes, as: UTF8.self) {
-            text = s; encoding = .utf8
+            text = s
+            encoding = .utf8
         } else {
-            text = String(decoding: bytes.lazy.map { UInt16($0) }, as: UTF16.self); encoding = .latin1
+            text = String(decoding: bytes.lazy.map { UInt16($0) }, as: UTF16.self)
+            encoding = .latin1
         }
         if let nul = text.utf8.firstIndex(of: 0) {
             let line = text.utf8[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw InputError(source: source, line: line, message: "binary data (a NUL character) in a text file; is this the right file?")
+            throw InputError(
+                source: source, line: line,
+                message: "binary data (a NUL character) in a text file; is this the right file?")
         }
         return (text, encoding)
     }
@@ -56,7 +66,8 @@ enum TextDecoding {
         bytes.withUnsafeBytes { raw in
             var high: UInt64 = 0
             var i = start
-            let lows: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let lows: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
             while i + 8 <= raw.count {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 if (w &- lows) & ~w & highs != 0 { return (high & highs == 0 && w & highs == 0, true) }
@@ -75,10 +86,15 @@ enum TextDecoding {
     static func looksLikeUTF16LE(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 4 else { return false }
         let n = min(bytes.count & ~1, 256)
-        var zerosOdd = 0, zerosEven = 0
+        var zerosOdd = 0
+        var zerosEven = 0
         var i = 0
-        while i < n { if bytes[i] == 0 { zerosEven += 1 }; if bytes[i + 1] == 0 { zerosOdd += 1 }; i += 2 }
-        return zerosOdd * 4 >= n && zerosEven == 0 // half the bytes, all at odd positions
+        while i < n {
+            if bytes[i] == 0 { zerosEven += 1 }
+            if bytes[i + 1] == 0 { zerosOdd += 1 }
+            i += 2
+        }
+        return zerosOdd * 4 >= n && zerosEven == 0  // half the bytes, all at odd positions
     }
 
     static func decodeUTF16(_ bytes: [UInt8], from start: Int, littleEndian: Bool) -> String {
@@ -86,7 +102,8 @@ enum TextDecoding {
         units.reserveCapacity((bytes.count - start) / 2)
         var i = start
         while i + 1 < bytes.count {
-            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            let a = UInt16(bytes[i])
+            let b = UInt16(bytes[i + 1])
             units.append(littleEndian ? (a | b << 8) : (a << 8 | b))
             i += 2
         }
@@ -110,7 +127,9 @@ enum TextDecoding {
     static func lines(_ text: String) -> [(number: Int, bytes: ArraySlice<UInt8>)] {
         let all = Array(text.utf8)
         var result: [(Int, ArraySlice<UInt8>)] = []
-        var start = 0, number = 1, i = 0
+        var start = 0
+        var number = 1
+        var i = 0
         while i < all.count {
             let b = all[i]
             if b == 0x0A || b == 0x0D {
@@ -130,10 +149,17 @@ extension ArraySlice where Element == UInt8 {
     /// Drops ASCII whitespace and a stray byte order mark (EF BB BF) at both ends.
     /// Indices first, one slice at the end: a slice per dropped byte cost a retain and a release each.
     func trimmed() -> ArraySlice<UInt8> {
-        var low = startIndex, high = endIndex
+        var low = startIndex
+        var high = endIndex
         while true {
-            if low < high, self[low] == 0x20 || self[low] == 0x09 { low += 1; continue }
-            if high - low >= 3, self[low] == 0xEF, self[low + 1] == 0xBB, self[low + 2] == 0xBF { low += 3; continue }
+            if low < high, self[low] == 0x20 || self[low] == 0x09 {
+                low += 1
+                continue
+            }
+            if high - low >= 3, self[low] == 0xEF, self[low + 1] == 0xBB, self[low + 2] == 0xBF {
+                low += 3
+                continue
+            }
             break
         }
         while high > low, self[high - 1] == 0x20 || self[high - 1] == 0x09 { high -= 1 }

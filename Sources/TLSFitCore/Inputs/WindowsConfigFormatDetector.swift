@@ -1,24 +1,48 @@
 /// Recognizes which Windows configuration format a file holds, from its first bytes.
 public enum WindowsConfigFormatDetector {
     public static func detect(_ bytes: [UInt8], source: String) throws(InputError) -> WindowsConfigFormat {
-        if bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x52, bytes[2] == 0x65, bytes[3] == 0x67 { return .registryPol }
+        if bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x52, bytes[2] == 0x65, bytes[3] == 0x67 {
+            return .registryPol
+        }
         guard !bytes.isEmpty else { throw InputError(source: source, line: 1, message: "the file is empty") }
         // Look at the first few KiB only: detection must stay cheap for huge files.
         let head = Array(bytes.prefix(16_384))
         let text: String
-        do { text = try TextDecoding.decode(head.count < bytes.count ? trimPartial(head) : head, source: source).text } catch {
-            throw InputError(source: source, byteOffset: 0, message: "not a text file, a Registry.pol (PReg) file, or a GPO backup folder")
+        do {
+            text = try TextDecoding.decode(head.count < bytes.count ? trimPartial(head) : head, source: source).text
+        } catch {
+            throw InputError(
+                source: source, byteOffset: 0,
+                message: "not a text file, a Registry.pol (PReg) file, or a GPO backup folder")
         }
-        let lines = TextDecoding.lines(text).map { (number: $0.number, bytes: $0.bytes.trimmed()) }.filter { !$0.bytes.isEmpty }
-        guard let first = lines.first?.bytes else { throw InputError(source: source, line: 1, message: "the file holds only blank lines") }
+        let lines = TextDecoding.lines(text).map { (number: $0.number, bytes: $0.bytes.trimmed()) }.filter {
+            !$0.bytes.isEmpty
+        }
+        guard let first = lines.first?.bytes else {
+            throw InputError(source: source, line: 1, message: "the file holds only blank lines")
+        }
         if NetshProxyParser.looksLikeNetsh(firstLine: first) { return .netshWinHTTPProxy }
-        if first.hasPrefixIgnoringCase("Windows Registry Editor") || first.hasPrefixIgnoringCase("REGEDIT4") { return .regedit }
-        if first.hasPrefixIgnoringCase("[HKEY_") || first.hasPrefixIgnoringCase("[-HKEY_") || first.hasPrefixIgnoringCase("[HKLM") { return .regedit }
-        if first.hasPrefixIgnoringCase("<?xml") || first.hasPrefixIgnoringCase("<Rsop") || first.first == UInt8(ascii: "<") { return .gpresultXML }
+        if first.hasPrefixIgnoringCase("Windows Registry Editor") || first.hasPrefixIgnoringCase("REGEDIT4") {
+            return .regedit
+        }
+        if first.hasPrefixIgnoringCase("[HKEY_") || first.hasPrefixIgnoringCase("[-HKEY_")
+            || first.hasPrefixIgnoringCase("[HKLM")
+        {
+            return .regedit
+        }
+        if first.hasPrefixIgnoringCase("<?xml") || first.hasPrefixIgnoringCase("<Rsop")
+            || first.first == UInt8(ascii: "<")
+        {
+            return .gpresultXML
+        }
         if first.first == UInt8(ascii: "{") { return .tlsCipherSuiteJSON }
         if first.first == UInt8(ascii: "[") {
             let afterBracket = first.dropFirst().trimmed()
-            if afterBracket.isEmpty || afterBracket.first == UInt8(ascii: "{") || afterBracket.first == UInt8(ascii: "]") { return .tlsCipherSuiteJSON }
+            if afterBracket.isEmpty || afterBracket.first == UInt8(ascii: "{")
+                || afterBracket.first == UInt8(ascii: "]")
+            {
+                return .tlsCipherSuiteJSON
+            }
             return .regedit
         }
         // `reg query` output: a key path at the margin and indented `name    REG_TYPE    data` lines.
@@ -26,9 +50,16 @@ public enum WindowsConfigFormatDetector {
         let rawLines = TextDecoding.lines(text).filter { !$0.bytes.trimmed().isEmpty }
         if RegQueryParser.looks(rawLines) { return .regQuery }
         for (index, line) in lines.enumerated() {
-            if index + 1 < lines.count, SuiteListParser.dashRowColumns(header: line.bytes, dashes: lines[index + 1].bytes) != nil { return .tlsCipherSuiteTable }
+            if index + 1 < lines.count,
+                SuiteListParser.dashRowColumns(header: line.bytes, dashes: lines[index + 1].bytes) != nil
+            {
+                return .tlsCipherSuiteTable
+            }
             if let colon = line.bytes.firstIndex(of: UInt8(ascii: ":")), line.bytes[..<colon].trimmed().count == 4,
-               line.bytes.hasPrefixIgnoringCase("Name") { return .tlsCipherSuiteList }
+                line.bytes.hasPrefixIgnoringCase("Name")
+            {
+                return .tlsCipherSuiteList
+            }
             if index > 40 { break }
         }
         return .cipherList
@@ -37,7 +68,9 @@ public enum WindowsConfigFormatDetector {
     /// Drops a trailing partial UTF-8 or UTF-16 sequence from a cut-off head.
     static func trimPartial(_ head: [UInt8]) -> [UInt8] {
         var h = head
-        if h.count >= 2, (h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF) || TextDecoding.looksLikeUTF16LE(h) {
+        if h.count >= 2,
+            (h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF) || TextDecoding.looksLikeUTF16LE(h)
+        {
             if h.count % 2 == 1 { h.removeLast() }
             // A cut high surrogate decodes to a replacement character; that is fine for detection.
             return h
@@ -62,7 +95,9 @@ public enum WindowsConfigFormatDetector {
         keepingValuesOf keep: ((String) -> Bool)?
     ) throws(InputError) -> WindowsConfigDocument {
         guard bytes.count <= WindowsConfigReader.maximumFileSize else {
-            throw InputError(source: source, message: "the file is \(bytes.count / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
+            throw InputError(
+                source: source,
+                message: "the file is \(bytes.count / (1 << 20)) MiB; tlsfit reads configuration files up to 64 MiB")
         }
         let kind: WindowsConfigFormat
         if let format { kind = format } else { kind = try detect(bytes, source: source) }

@@ -28,12 +28,16 @@ public enum WindowsConfigReader {
     /// (`RegistryPath.mayBeRead`) are checked as strictly as the others but only counted
     /// (`skippedOperations`), so an export of a whole hive costs no memory for them.
     /// `WindowsConfigFormatDetector.parse` keeps every operation.
-    public static func parse(_ files: [InputFile], xml: (any XMLPullReader)? = nil) throws(InputError) -> [WindowsConfigDocument] {
+    public static func parse(_ files: [InputFile], xml: (any XMLPullReader)? = nil) throws(InputError)
+        -> [WindowsConfigDocument]
+    {
         var documents: [WindowsConfigDocument] = []
         documents.reserveCapacity(files.count)
         for file in files {
-            documents.append(try WindowsConfigFormatDetector.parse(file.bytes, source: file.name, format: file.format, xml: xml,
-                                                                   keepingValuesOf: RegistryPath.mayBeRead))
+            documents.append(
+                try WindowsConfigFormatDetector.parse(
+                    file.bytes, source: file.name, format: file.format, xml: xml,
+                    keepingValuesOf: RegistryPath.mayBeRead))
         }
         return documents
     }
@@ -57,24 +61,31 @@ public enum WindowsConfigReader {
     /// Merges parsed documents and evaluates them. The release is `release` when given, else the one
     /// the export's `CurrentVersion` names (`CurrentBuild`), else Server 2022 (marked as assumed). When
     /// both are given and disagree, `release` wins and a `release-mismatch` warning says so.
-    public static func evaluate(_ documents: [WindowsConfigDocument], release: WindowsRelease?, catalog: Catalog = .shared) -> WindowsTLSConfig {
+    public static func evaluate(
+        _ documents: [WindowsConfigDocument], release: WindowsRelease?, catalog: Catalog = .shared
+    ) -> WindowsTLSConfig {
         // Group Policy precedence, not path order: delivered policy over local exports.
         let documents = precedenceOrder(documents)
         let snapshot = RegistrySnapshot(documents: documents)
         let detected = DetectedRelease.detect(snapshot, catalog: catalog)
         let chosen = release ?? detected?.release ?? defaultRelease
-        var config = WindowsTLSConfig.evaluate(registry: snapshot, release: chosen,
-                                               releaseAssumed: release == nil && detected?.release == nil, catalog: catalog)
+        var config = WindowsTLSConfig.evaluate(
+            registry: snapshot, release: chosen,
+            releaseAssumed: release == nil && detected?.release == nil, catalog: catalog)
         config.detectedRelease = detected
         if let detected {
             if let requested = release, let found = detected.release, found != requested {
-                config.warnings.insert(ConfigWarning(.releaseMismatch,
-                    "--windows says \(requested.rawValue), but the export's CurrentVersion says \(detected.summary): \(found.rawValue); tlsfit follows --windows",
-                    evidence: [detected.evidence]), at: 0)
+                config.warnings.insert(
+                    ConfigWarning(
+                        .releaseMismatch,
+                        "--windows says \(requested.rawValue), but the export's CurrentVersion says \(detected.summary): \(found.rawValue); tlsfit follows --windows",
+                        evidence: [detected.evidence]), at: 0)
             } else if detected.release == nil {
-                config.warnings.insert(ConfigWarning(.releaseMismatch,
-                    "the export's CurrentVersion says \(detected.summary), a build tlsfit does not know; evaluated as \(chosen.rawValue)\(release == nil ? " (assumed)" : "")",
-                    evidence: [detected.evidence]), at: 0)
+                config.warnings.insert(
+                    ConfigWarning(
+                        .releaseMismatch,
+                        "the export's CurrentVersion says \(detected.summary), a build tlsfit does not know; evaluated as \(chosen.rawValue)\(release == nil ? " (assumed)" : "")",
+                        evidence: [detected.evidence]), at: 0)
             }
         }
         return config

@@ -51,7 +51,10 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     public struct Reader: Sendable {
         public static let maximumLineLength = 1 << 20
 
-        enum Encoding: Sendable { case undecided, bytes, utf16(littleEndian: Bool) }
+        enum Encoding: Sendable {
+            case undecided, bytes
+            case utf16(littleEndian: Bool)
+        }
 
         let source: String
         var log: WindowsUpdateLog
@@ -76,7 +79,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
 
         public init(source: String) {
             self.source = source
-            log = WindowsUpdateLog(source: source, requestedHosts: [], failures: [], osVersions: [], errors: [], newestTime: nil, newestTimeLine: nil)
+            log = WindowsUpdateLog(
+                source: source, requestedHosts: [], failures: [], osVersions: [], errors: [], newestTime: nil,
+                newestTimeLine: nil)
             line.reserveCapacity(4096)
         }
 
@@ -95,10 +100,17 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         /// The findings, once every byte was fed.
         public mutating func finish() throws(InputError) -> WindowsUpdateLog {
             if case .undecided = encoding { try decide() }
-            if highSurrogate != nil { highSurrogate = nil; try appendScalar(0xFFFD) }
+            if highSurrogate != nil {
+                highSurrogate = nil
+                try appendScalar(0xFFFD)
+            }
             if !line.isEmpty { try endLine() }
             guard stampedLines > 0 else {
-                throw InputError(source: source, line: 1, message: "not a WindowsUpdate.log: no line starts with a time stamp (YYYY/MM/DD HH:MM:SS); write it with Get-WindowsUpdateLog")
+                throw InputError(
+                    source: source, line: 1,
+                    message:
+                        "not a WindowsUpdate.log: no line starts with a time stamp (YYYY/MM/DD HH:MM:SS); write it with Get-WindowsUpdateLog"
+                )
             }
             if let newestSeconds { log.newestTime = Date(timeIntervalSince1970: TimeInterval(newestSeconds)) }
             return log
@@ -109,11 +121,20 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             let bytes = head
             head = []
             var start = 0
-            if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { encoding = .utf16(littleEndian: true); start = 2 }
-            else if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { encoding = .utf16(littleEndian: false); start = 2 }
-            else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { encoding = .bytes; start = 3 }
-            else if TextDecoding.looksLikeUTF16LE(bytes) { encoding = .utf16(littleEndian: true) }
-            else { encoding = .bytes }
+            if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE {
+                encoding = .utf16(littleEndian: true)
+                start = 2
+            } else if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
+                encoding = .utf16(littleEndian: false)
+                start = 2
+            } else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                encoding = .bytes
+                start = 3
+            } else if TextDecoding.looksLikeUTF16LE(bytes) {
+                encoding = .utf16(littleEndian: true)
+            } else {
+                encoding = .bytes
+            }
             try bytes.withUnsafeBufferPointer { (all) throws(InputError) in
                 try feed(UnsafeBufferPointer(rebasing: all[start...]))
             }
@@ -131,8 +152,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                     let number = lineNumber
                     lineNumber += 1
                     let whole = j - i <= Reader.maximumLineLength
-                    try read(UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number,
-                             quiet: quiet && whole)
+                    try read(
+                        UnsafeBufferPointer(rebasing: chunk[i..<min(j, i + Reader.maximumLineLength)]), number: number,
+                        quiet: quiet && whole)
                     afterCR = chunk[j] == 0x0D
                     i = j + 1
                     continue
@@ -161,7 +183,8 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                 i = 1
             }
             while i + 1 < chunk.count {
-                let a = UInt16(chunk[i]), b = UInt16(chunk[i + 1])
+                let a = UInt16(chunk[i])
+                let b = UInt16(chunk[i + 1])
                 try unit(littleEndian ? a | b << 8 : a << 8 | b)
                 i += 2
             }
@@ -177,13 +200,19 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                 }
                 try appendScalar(0xFFFD)
             }
-            if (0xD800...0xDBFF).contains(u) { highSurrogate = u; return }
+            if (0xD800...0xDBFF).contains(u) {
+                highSurrogate = u
+                return
+            }
             try appendScalar((0xDC00...0xDFFF).contains(u) ? 0xFFFD : UInt32(u))
         }
 
         mutating func appendScalar(_ v: UInt32) throws(InputError) {
             if v == 0x0A || v == 0x0D {
-                if v == 0x0A, afterCR { afterCR = false; return }
+                if v == 0x0A, afterCR {
+                    afterCR = false
+                    return
+                }
                 try endLine()
                 afterCR = v == 0x0D
                 return
@@ -193,8 +222,13 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             switch v {
             case 0..<0x80: line.append(UInt8(v))
             case 0x80..<0x800: line.append(contentsOf: [UInt8(0xC0 | v >> 6), UInt8(0x80 | v & 0x3F)])
-            case 0x800..<0x10000: line.append(contentsOf: [UInt8(0xE0 | v >> 12), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)])
-            default: line.append(contentsOf: [UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)])
+            case 0x800..<0x10000:
+                line.append(contentsOf: [UInt8(0xE0 | v >> 12), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)])
+            default:
+                line.append(contentsOf: [
+                    UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F),
+                    UInt8(0x80 | v & 0x3F),
+                ])
             }
         }
 
@@ -210,7 +244,8 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         mutating func stamp(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> Range<Int>? {
             let fields = LineFields(line)
             guard let date = fields.range(0), let time = fields.range(1),
-                  let seconds = WindowsUpdateLog.timestamp(line, date, time) else { return nil }
+                let seconds = WindowsUpdateLog.timestamp(line, date, time)
+            else { return nil }
             record(seconds, number: number)
             return fields.range(3)
         }
@@ -236,11 +271,15 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
                 return
             }
             if line.contains(0) {
-                throw InputError(source: source, line: number, message: "binary data (a NUL character) in a text file; is this the right file?")
+                throw InputError(
+                    source: source, line: number,
+                    message: "binary data (a NUL character) in a text file; is this the right file?")
             }
             let thread = stamp(line, number: number)
             let url = WindowsUpdateLog.firstURL(in: line)
-            func threadName() -> String { thread.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) } ?? "" }
+            func threadName() -> String {
+                thread.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) } ?? ""
+            }
             if let url {
                 if requested.insert(url.host).inserted { log.requestedHosts.append(url.host) }
                 let target = (host: url.host, scheme: url.scheme, port: url.port)
@@ -250,14 +289,16 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             }
             guard let code = WindowsUpdateLog.failureCode(in: line) else { return }
             log.errors.append(code)
-            guard let target = url.map({ ($0.host, $0.scheme, $0.port) }) ?? lastURLByThread[threadName()] ?? lastURL else { return }
+            guard let target = url.map({ ($0.host, $0.scheme, $0.port) }) ?? lastURLByThread[threadName()] ?? lastURL
+            else { return }
             if let i = failureIndex[target.0] {
                 if failureErrors[i].insert(code).inserted { log.failures[i].errors.append(code) }
                 log.failures[i].lines.append(number)
             } else {
                 failureIndex[target.0] = log.failures.count
                 failureErrors.append([code])
-                log.failures.append(HostFailure(host: target.0, scheme: target.1, port: target.2, errors: [code], lines: [number]))
+                log.failures.append(
+                    HostFailure(host: target.0, scheme: target.1, port: target.2, errors: [code], lines: [number]))
             }
         }
     }
@@ -306,7 +347,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         // Three numbers separated by `separator`, each 1...9 ASCII digits.
         func three(_ r: Range<Int>, separator: UInt8) -> (Int, Int, Int)? {
             var values = (0, 0, 0)
-            var index = 0, value = 0, digits = 0
+            var index = 0
+            var value = 0
+            var digits = 0
             for i in r {
                 let b = line[i]
                 if b == separator {
@@ -331,7 +374,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         guard date.count >= 6, line[date.lowerBound + 4] == 0x2F, let (y, mo, da) = three(date, separator: 0x2F),
             let (h, mi, s) = three(time.lowerBound..<timeEnd, separator: 0x3A)
         else { return nil }
-        guard (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...60).contains(s) else { return nil }
+        guard (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi),
+            (0...60).contains(s)
+        else { return nil }
         return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
     }
 
@@ -340,7 +385,8 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     /// (and for out-of-range fields: the general reading decides those).
     static func canonicalTimestamp(_ line: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard line.count >= 19, line.count == 19 || line[19] == 0x20 || line[19] == 0x2E,
-              line[4] == 0x2F, line[7] == 0x2F, line[10] == 0x20, line[13] == 0x3A, line[16] == 0x3A else { return nil }
+            line[4] == 0x2F, line[7] == 0x2F, line[10] == 0x20, line[13] == 0x3A, line[16] == 0x3A
+        else { return nil }
         func number(_ at: Int, _ count: Int) -> Int? {
             var value = 0
             for k in at..<(at + count) {
@@ -351,9 +397,9 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
             return value
         }
         guard let y = number(0, 4), let mo = number(5, 2), let da = number(8, 2),
-              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
-              (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi),
-              (0...60).contains(s)
+            let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
+            (1...12).contains(mo), (1...31).contains(da), (0...23).contains(h), (0...59).contains(mi),
+            (0...60).contains(s)
         else { return nil }
         return Int64(daysFromCivil(y, mo, da)) * 86400 + Int64(h * 3600 + mi * 60 + s)
     }
@@ -369,7 +415,12 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         return era * 146097 + doe - 719468
     }
 
-    struct URLParts { var scheme: String; var host: String; var port: Int; var osVersion: String? }
+    struct URLParts {
+        var scheme: String
+        var host: String
+        var port: Int
+        var osVersion: String?
+    }
 
     /// The first `http://` or `https://` URL of a line (scheme case-insensitive), in one pass. A
     /// URL whose host is not a host name ends the search (nil), as before.
@@ -381,10 +432,17 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         while i + 7 <= n {
             let b = line[i] | 0x20
             if b == 0x68, line[i + 1] | 0x20 == 0x74, line[i + 2] | 0x20 == 0x74, line[i + 3] | 0x20 == 0x70 {
-                if line[i + 4] | 0x20 == 0x73, i + 8 <= n, line[i + 5] == 0x3A, line[i + 6] == 0x2F, line[i + 7] == 0x2F {
-                    scheme = "https"; hostStart = i + 8; break
+                if line[i + 4] | 0x20 == 0x73, i + 8 <= n, line[i + 5] == 0x3A, line[i + 6] == 0x2F, line[i + 7] == 0x2F
+                {
+                    scheme = "https"
+                    hostStart = i + 8
+                    break
                 }
-                if line[i + 4] == 0x3A, line[i + 5] == 0x2F, line[i + 6] == 0x2F { scheme = "http"; hostStart = i + 7; break }
+                if line[i + 4] == 0x3A, line[i + 5] == 0x2F, line[i + 6] == 0x2F {
+                    scheme = "http"
+                    hostStart = i + 7
+                    break
+                }
             }
             i += 1
         }
@@ -397,30 +455,49 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         var nameEnd = hostEnd
         // host:port (the last colon, digits after it).
         if var colon = (hostStart..<hostEnd).last(where: { line[$0] == 0x3A }) {
-            var value = 0, digits = 0, ok = colon + 1 < hostEnd
+            var value = 0
+            var digits = 0
+            var ok = colon + 1 < hostEnd
             var k = colon + 1
-            if ok, line[k] == 0x2B { k += 1; ok = k < hostEnd }  // Int("+8080") was accepted
+            if ok, line[k] == 0x2B {
+                k += 1
+                ok = k < hostEnd
+            }  // Int("+8080") was accepted
             while ok, k < hostEnd {
                 let d = line[k]
-                guard d >= 0x30, d <= 0x39, digits < 18 else { ok = false; break }
+                guard d >= 0x30, d <= 0x39, digits < 18 else {
+                    ok = false
+                    break
+                }
                 value = value * 10 + Int(d - 0x30)
                 digits += 1
                 k += 1
             }
-            if ok { port = value; nameEnd = colon } else { colon = hostEnd }
+            if ok {
+                port = value
+                nameEnd = colon
+            } else {
+                colon = hostEnd
+            }
         }
         guard nameEnd > hostStart else { return nil }
         let name = UnsafeBufferPointer(rebasing: line[hostStart..<nameEnd])
         let host: String
         if name.allSatisfy({ $0 < 0x80 }) {
-            guard name.allSatisfy({ b in (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D }) else { return nil }
+            guard
+                name.allSatisfy({ b in
+                    (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
+                })
+            else { return nil }
             host = String(decoding: name.map { asciiLower($0) }, as: UTF8.self)
         } else {
             let text = String(decoding: name, as: UTF8.self).lowercased()
             guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
             host = text
         }
-        return URLParts(scheme: scheme, host: host, port: port, osVersion: osVersion(in: UnsafeBufferPointer(rebasing: line[hostEnd..<end])))
+        return URLParts(
+            scheme: scheme, host: host, port: port,
+            osVersion: osVersion(in: UnsafeBufferPointer(rebasing: line[hostEnd..<end])))
     }
 
     static func firstURL(in line: String) -> URLParts? {
@@ -435,10 +512,16 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
         var i = from
         let last = line.count - p.count
         outer: while i <= last {
-            if line[i] != first { i += 1; continue }
+            if line[i] != first {
+                i += 1
+                continue
+            }
             var k = 1
             while k < p.count {
-                if line[i + k] != p[k] { i += 1; continue outer }
+                if line[i + k] != p[k] {
+                    i += 1
+                    continue outer
+                }
                 k += 1
             }
             return i
@@ -450,9 +533,13 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     static func failureCode(in line: UnsafeBufferPointer<UInt8>) -> String? {
         guard let failed = find("FAILED", in: line) ?? find("Complete the request URL", in: line) else { return nil }
         for marker: StaticString in ["FAILED [", "FAILED* [", "FAILED*  ["] {
-            if let r = find(marker, in: line, from: failed), let code = hexCode(line, r + marker.utf8CodeUnitCount) { return code }
+            if let r = find(marker, in: line, from: failed), let code = hexCode(line, r + marker.utf8CodeUnitCount) {
+                return code
+            }
         }
-        if find("Complete the request URL", in: line) != nil, let r = find(" with [", in: line), let code = hexCode(line, r + 7) {
+        if find("Complete the request URL", in: line) != nil, let r = find(" with [", in: line),
+            let code = hexCode(line, r + 7)
+        {
             return code
         }
         return nil
@@ -493,7 +580,8 @@ public struct WindowsUpdateLog: Sendable, Hashable, Codable {
     static func isComponentSeparator(_ b: UInt8) -> Bool { b == 0x2F || b == 0x3F || b == 0x26 || b == 0x3D }
 
     static func version(_ c: UnsafeBufferPointer<UInt8>) -> String? {
-        var parts = 1, digits = 0
+        var parts = 1
+        var digits = 0
         for b in c {
             if b == 0x2E {
                 guard digits > 0 else { return nil }

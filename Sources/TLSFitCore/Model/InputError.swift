@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 /// Bad input from a file, a flag or a list the user typed: where it is and what is wrong.
 ///
 /// The CLI prints it as `FILE:LINE: message` and exits with code 2.

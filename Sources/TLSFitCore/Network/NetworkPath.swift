@@ -28,7 +28,9 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
     public var credentials: ProxyCredentials?
     public var bypass: ProxyBypassList
 
-    public init(host: String, port: Int, credentials: ProxyCredentials? = nil, bypass: ProxyBypassList = ProxyBypassList()) {
+    public init(
+        host: String, port: Int, credentials: ProxyCredentials? = nil, bypass: ProxyBypassList = ProxyBypassList()
+    ) {
         self.host = host
         self.port = port
         self.credentials = credentials
@@ -47,20 +49,29 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
         if let schemeEnd = rest.firstOccurrence(of: "://") {
             let scheme = rest[..<schemeEnd.lowerBound].lowercased()
             guard scheme == "http" else {
-                throw InputError(source: source, message: "'\(scheme)://' proxies are not supported: give an HTTP proxy (http://HOST:PORT), as WinHTTP uses")
+                throw InputError(
+                    source: source,
+                    message:
+                        "'\(scheme)://' proxies are not supported: give an HTTP proxy (http://HOST:PORT), as WinHTTP uses"
+                )
             }
             rest = rest[schemeEnd.upperBound...]
         }
         if let slash = rest.firstIndex(of: "/") {
             guard rest[slash...].allSatisfy({ $0 == "/" }) else {
-                throw InputError(source: source, message: "a proxy address has no path: give http://[USER:PASSWORD@]HOST:PORT")
+                throw InputError(
+                    source: source, message: "a proxy address has no path: give http://[USER:PASSWORD@]HOST:PORT")
             }
             rest = rest[..<slash]
         }
         var credentials: ProxyCredentials?
         if rest.lastIndex(of: "@") == nil, let user = Self.credentialsWithoutHost(rest) {
             // `alice:S3cr3tPW` or `alice:S3cr3tPW:8080`: a user and password, no host. Never echoed whole.
-            throw InputError(source: source, message: "'\(Self.redacted(text))' names a user (\(user)) and a password but no proxy host: give http://\(user):***@HOST:PORT, or the credentials in TLSFIT_PROXY_CREDENTIALS or --proxy-credentials-file")
+            throw InputError(
+                source: source,
+                message:
+                    "'\(Self.redacted(text))' names a user (\(user)) and a password but no proxy host: give http://\(user):***@HOST:PORT, or the credentials in TLSFIT_PROXY_CREDENTIALS or --proxy-credentials-file"
+            )
         }
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
@@ -86,9 +97,12 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
     static func credentialsWithoutHost(_ hostPort: Substring) -> String? {
         guard !hostPort.hasPrefix("["), let colon = hostPort.firstIndex(of: ":") else { return nil }
         let colons = hostPort.utf8.filter { $0 == UInt8(ascii: ":") }.count
-        let isIPv6 = colons >= 2 && hostPort.utf8.allSatisfy { b in
-            (0x30...0x39).contains(b) || (0x61...0x66).contains(b | 0x20) || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
-        }
+        let isIPv6 =
+            colons >= 2
+            && hostPort.utf8.allSatisfy { b in
+                (0x30...0x39).contains(b) || (0x61...0x66).contains(b | 0x20) || b == UInt8(ascii: ":")
+                    || b == UInt8(ascii: ".")
+            }
         if isIPv6 { return nil }
         let afterColon = hostPort[hostPort.index(after: colon)...]
         if colons == 1, !afterColon.isEmpty, afterColon.utf8.allSatisfy({ (0x30...0x39).contains($0) }) { return nil }
@@ -140,7 +154,9 @@ public struct HTTPProxy: Sendable, Hashable, CustomStringConvertible {
         var utf8 = s.utf8[...]
         while let b = utf8.popFirst() {
             if b == UInt8(ascii: "%") {
-                guard utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+                guard utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else {
+                    return nil
+                }
                 bytes.append(v)
                 utf8 = utf8.dropFirst(2)
             } else {
@@ -172,7 +188,8 @@ public struct ProxyCredentials: Sendable, Hashable, CustomStringConvertible {
         var out = text
         if let credentials {
             let token = String(credentials.basicAuthorization.dropFirst("Basic ".count))
-            for secret in [token, "\(credentials.user):\(credentials.password)", credentials.password] where secret.utf8.count >= 3 {
+            for secret in [token, "\(credentials.user):\(credentials.password)", credentials.password]
+            where secret.utf8.count >= 3 {
                 out = out.replacing(secret, with: "***")
             }
         }
@@ -184,11 +201,16 @@ public struct ProxyCredentials: Sendable, Hashable, CustomStringConvertible {
                 text = String(text[..<header.upperBound]) + " ***" + (text.hasSuffix("\r") ? "\r" : "")
             } else if let basic = text.firstOccurrence(of: "basic ", ignoringASCIICase: true) {
                 let rest = text[basic.upperBound...]
-                let token = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=") }
+                let token = rest.prefix {
+                    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=")
+                }
                 // Base64, not a word ("Basic authentication required"): a digit or symbol, or mixed case.
-                let looksEncoded = token.contains { $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
+                let looksEncoded =
+                    token.contains { $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
                     || (token.dropFirst().contains { $0.isUppercase } && token.contains { $0.isLowercase })
-                if token.count >= 8, looksEncoded { text = String(text[..<basic.upperBound]) + "***" + rest.dropFirst(token.count) }
+                if token.count >= 8, looksEncoded {
+                    text = String(text[..<basic.upperBound]) + "***" + rest.dropFirst(token.count)
+                }
             }
             lines.append(text)
         }
@@ -241,8 +263,10 @@ public struct ProxyBypassList: Sendable, Hashable, CustomStringConvertible {
 
     /// `*` matches any run (also empty); everything else literally. Iterative, linear in practice.
     static func wildcardMatch(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var p = 0, t = 0
-        var star = -1, mark = 0
+        var p = 0
+        var t = 0
+        var star = -1
+        var mark = 0
         while t < text.count {
             if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
                 star = p

@@ -35,8 +35,10 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
     /// Longest string field tlsfit accepts (WinHTTP's own limit on the proxy string is far lower).
     static let maximumStringLength = 64 * 1024
 
-    public init(version: UInt32 = 0x28, counter: UInt32 = 0, flags: UInt32, proxyServer: String = "", bypassList: String = "",
-                autoConfigURL: String? = nil) {
+    public init(
+        version: UInt32 = 0x28, counter: UInt32 = 0, flags: UInt32, proxyServer: String = "", bypassList: String = "",
+        autoConfigURL: String? = nil
+    ) {
         self.version = version
         self.counter = counter
         self.flags = flags
@@ -48,7 +50,8 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
     /// What `netsh winhttp set proxy PROXY BYPASS` writes (or `reset proxy` when `proxy` is nil).
     public static func netsh(proxy: String?, bypass: String = "") -> WinHTTPProxySettings {
         guard let proxy, !proxy.isEmpty else { return WinHTTPProxySettings(version: 0x18, flags: flagDirect) }
-        return WinHTTPProxySettings(version: 0x28, flags: flagDirect | flagNamedProxy, proxyServer: proxy, bypassList: bypass)
+        return WinHTTPProxySettings(
+            version: 0x28, flags: flagDirect | flagNamedProxy, proxyServer: proxy, bypassList: bypass)
     }
 
     /// Decodes the value's bytes; the error message names the byte offset of the bad field.
@@ -56,9 +59,12 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
         var offset = 0
         func dword(_ what: String) throws(FormatError) -> UInt32 {
             guard offset + 4 <= bytes.count else {
-                throw FormatError(byteOffset: offset, message: "the value ends before the \(what) (\(bytes.count) bytes)")
+                throw FormatError(
+                    byteOffset: offset, message: "the value ends before the \(what) (\(bytes.count) bytes)")
             }
-            let v = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+            let v =
+                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(
+                    bytes[offset + 3]) << 24
             offset += 4
             return v
         }
@@ -66,7 +72,10 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
             let at = offset
             let length = Int(try dword("length of the \(what)"))
             guard length <= Self.maximumStringLength, length <= bytes.count - offset else {
-                throw FormatError(byteOffset: at, message: "the \(what) is said to be \(length) bytes long, but only \(bytes.count - offset) bytes follow")
+                throw FormatError(
+                    byteOffset: at,
+                    message:
+                        "the \(what) is said to be \(length) bytes long, but only \(bytes.count - offset) bytes follow")
             }
             let field = bytes[offset..<(offset + length)]
             offset += length
@@ -87,9 +96,13 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
 
     /// The bytes `netsh` would write for these settings (no auto-config URL field).
     public func encoded() -> [UInt8] {
-        func le(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
-        let proxy = Array(proxyServer.utf8), bypass = Array(bypassList.utf8)
-        return le(version) + le(counter) + le(flags) + le(UInt32(proxy.count)) + proxy + le(UInt32(bypass.count)) + bypass
+        func le(_ v: UInt32) -> [UInt8] {
+            [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+        }
+        let proxy = Array(proxyServer.utf8)
+        let bypass = Array(bypassList.utf8)
+        return le(version) + le(counter) + le(flags) + le(UInt32(proxy.count)) + proxy + le(UInt32(bypass.count))
+            + bypass
     }
 
     /// True when a named proxy is in use (flag 0x2 with a proxy string).
@@ -103,7 +116,9 @@ public struct WinHTTPProxySettings: Sendable, Hashable {
         var plain: String?
         for entry in entries {
             if let equals = entry.firstIndex(of: "=") {
-                if entry[..<equals].lowercased() == scheme.lowercased() { return String(entry[entry.index(after: equals)...]) }
+                if entry[..<equals].lowercased() == scheme.lowercased() {
+                    return String(entry[entry.index(after: equals)...])
+                }
             } else if plain == nil {
                 plain = entry
             }
@@ -176,7 +191,8 @@ public struct MachineProxyConfiguration: Sendable, Hashable {
         let suffix = #"\software\microsoft\windows\currentversion\internet settings\connections"#
         for key in registry.allKeys {
             let folded = key.lowercased()
-            guard folded.hasSuffix(suffix), folded.hasPrefix("hkey_current_user") || folded.hasPrefix("hkcu") || folded.hasPrefix("hkey_users"),
+            guard folded.hasSuffix(suffix),
+                folded.hasPrefix("hkey_current_user") || folded.hasPrefix("hkcu") || folded.hasPrefix("hkey_users"),
                 let entry = registry.value(key, userValue)
             else { continue }
             result.user = try setting(entry)
@@ -188,15 +204,17 @@ public struct MachineProxyConfiguration: Sendable, Hashable {
     static func setting(_ entry: RegistrySnapshot.Entry) throws(InputError) -> Setting {
         let p = entry.provenance
         guard case .binary(_, let bytes) = entry.data else {
-            throw InputError(source: p.file, line: p.line, byteOffset: p.byteOffset,
-                             message: "\(entry.name) must be a REG_BINARY value (hex:...), not \(entry.data.displayText)")
+            throw InputError(
+                source: p.file, line: p.line, byteOffset: p.byteOffset,
+                message: "\(entry.name) must be a REG_BINARY value (hex:...), not \(entry.data.displayText)")
         }
         let settings: WinHTTPProxySettings
         do {
             settings = try WinHTTPProxySettings(bytes: bytes)
         } catch {
-            throw InputError(source: p.file, line: p.line, byteOffset: p.line == nil ? p.byteOffset : nil,
-                             message: "\(entry.name): byte \(error.byteOffset) of the value: \(error.message)")
+            throw InputError(
+                source: p.file, line: p.line, byteOffset: p.line == nil ? p.byteOffset : nil,
+                message: "\(entry.name): byte \(error.byteOffset) of the value: \(error.message)")
         }
         let path = try settings.networkPath(source: "\(p.location): \(entry.name)")
         return Setting(settings: settings, source: p, path: path)

@@ -23,8 +23,11 @@ public struct CertificateProof: Sendable, Hashable, Codable {
     /// Why the certificate is not confirmed; nil when it is proven.
     public var notConfirmed: String?
 
-    public init(source: Source? = nil, certificateReceived: Bool = false, chainVerified: Bool = false, pinRequired: Bool = false,
-                pinnedKey: VerifiedLink? = nil, notConfirmed: String? = nil) {
+    public init(
+        source: Source? = nil, certificateReceived: Bool = false, chainVerified: Bool = false,
+        pinRequired: Bool = false,
+        pinnedKey: VerifiedLink? = nil, notConfirmed: String? = nil
+    ) {
         self.source = source
         self.certificateReceived = certificateReceived
         self.chainVerified = chainVerified
@@ -56,9 +59,16 @@ public struct CertificateProof: Sendable, Hashable, Codable {
         if let notConfirmed { return "not confirmed: \(notConfirmed)" }
         var parts = [certificateReceived ? "received" : "not received", chainVerified ? "verified" : "not verified"]
         if pinRequired {
-            parts.append(pinnedKey.map { "pinned key \(UpdateCertificatePin.commonName($0.subject)) (SPKI SHA-256 \($0.spkiSHA256.prefix(16))...)" } ?? "no pinned key")
+            parts.append(
+                pinnedKey.map {
+                    "pinned key \(UpdateCertificatePin.commonName($0.subject)) (SPKI SHA-256 \($0.spkiSHA256.prefix(16))...)"
+                } ?? "no pinned key")
         }
-        if let source { parts.append("from the \(source == .exactHello ? "exact hello's Certificate message" : "confirming OpenSSL handshake")") }
+        if let source {
+            parts.append(
+                "from the \(source == .exactHello ? "exact hello's Certificate message" : "confirming OpenSSL handshake")"
+            )
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -145,8 +145,10 @@ public struct CertificateReport: Sendable, Hashable, Codable {
     /// with its public key's SPKI SHA-256: what a pin is compared with. nil when no path was verified.
     public var verifiedPath: [VerifiedLink]?
 
-    public init(chain: [CertificateInfo], verified: Bool, verifyError: String?, verifyCode: Int, verifiedName: String?,
-                verifiedPath: [VerifiedLink]? = nil) {
+    public init(
+        chain: [CertificateInfo], verified: Bool, verifyError: String?, verifyCode: Int, verifiedName: String?,
+        verifiedPath: [VerifiedLink]? = nil
+    ) {
         self.chain = chain
         self.verified = verified
         self.verifyError = verifyError
@@ -225,8 +227,10 @@ public struct ProxyExchange: Sendable, Hashable, Codable {
     /// The first non-empty line of the answer's body (an error page's title or message).
     public var bodyFirstLine: String?
 
-    public init(proxy: String, proxyAddress: String?, request: String, credentialsSent: Bool, status: Int? = nil,
-                statusLine: String? = nil, authenticateSchemes: [String] = [], bodyFirstLine: String? = nil) {
+    public init(
+        proxy: String, proxyAddress: String?, request: String, credentialsSent: Bool, status: Int? = nil,
+        statusLine: String? = nil, authenticateSchemes: [String] = [], bodyFirstLine: String? = nil
+    ) {
         self.proxy = proxy
         self.proxyAddress = proxyAddress
         self.request = request

@@ -84,7 +84,9 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
             }
             host = String(t[t.index(after: t.startIndex)..<close])
             let rest = t[t.index(after: close)...]
-            if rest.hasPrefix(":") { portText = String(rest.dropFirst()) } else if !rest.isEmpty {
+            if rest.hasPrefix(":") {
+                portText = String(rest.dropFirst())
+            } else if !rest.isEmpty {
                 throw InputError(source: source, message: "'\(text)': unexpected text after ']'")
             }
         } else if t.filter({ $0 == ":" }).count == 1, let colon = t.lastIndex(of: ":") {
@@ -100,7 +102,9 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw InputError(source: source, message: "'\(text)': empty host name") }
         guard host.utf8.count <= 253,
-            host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"/\\@?#,;'\"`$".unicodeScalars.contains($0) })
+            host.unicodeScalars.allSatisfy({
+                $0.value > 0x20 && $0.value < 0x7F && !"/\\@?#,;'\"`$".unicodeScalars.contains($0)
+            })
         else {
             throw InputError(source: source, message: "'\(text)' is not a valid host name or address")
         }

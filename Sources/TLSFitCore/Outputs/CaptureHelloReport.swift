@@ -20,8 +20,10 @@ public struct CaptureHelloReport: Sendable, Codable {
         /// Why the hello could not be decoded; null when it was.
         public var error: String?
 
-        public init(packetNumber: Int, timestamp: Double, source: String, destination: String, proxyConnectTarget: String?,
-                    hello: ClientHelloReport?, error: String?) {
+        public init(
+            packetNumber: Int, timestamp: Double, source: String, destination: String, proxyConnectTarget: String?,
+            hello: ClientHelloReport?, error: String?
+        ) {
             self.packetNumber = packetNumber
             self.timestamp = timestamp
             self.source = source

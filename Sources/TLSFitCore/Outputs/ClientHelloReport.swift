@@ -92,9 +92,11 @@ public struct ClientHelloReport: Sendable, Hashable, Codable {
     public var configurationFindings: [ConfigurationFinding] = []
 
     /// `offered`: the protocols the client offers when known better than the hello shows (SSL 3.0 below a TLS 1.0 hello).
-    public init(hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
-                matches: [HelloMatch]?, offered: [TLSVersion]? = nil, stack: ClientStack? = nil, patchLevel: String? = nil,
-                notes: [String] = [], catalog: Catalog = .shared) {
+    public init(
+        hello: ClientHello, source: String, release: WindowsRelease?, releaseAssumed: Bool?, assumptions: [String],
+        matches: [HelloMatch]?, offered: [TLSVersion]? = nil, stack: ClientStack? = nil, patchLevel: String? = nil,
+        notes: [String] = [], catalog: Catalog = .shared
+    ) {
         func h16(_ v: UInt16) -> String { "0x" + v.hex(width: 4) }
         schemaVersion = JSONOutput.schemaVersion
         self.source = source
@@ -113,10 +115,21 @@ public struct ClientHelloReport: Sendable, Hashable, Codable {
             return Suite(code: h16(code), iana: s?.iana, openssl: (s?.opensslNameIsLegacy ?? true) ? nil : s?.openssl)
         }
         compressionMethods = hello.compressionMethods.map(Int.init)
-        extensions = hello.extensions.map { Extension(type: h16($0.type), name: TLSExtensionNames.name($0.type), length: $0.data.count, data: Digest.hex($0.data)) }
+        extensions = hello.extensions.map {
+            Extension(
+                type: h16($0.type), name: TLSExtensionNames.name($0.type), length: $0.data.count,
+                data: Digest.hex($0.data))
+        }
         serverName = hello.serverName
-        supportedGroups = hello.supportedGroups.map { Named(code: h16($0), name: ClientHello.isGREASE($0) ? "GREASE" : NamedGroup.name(forID: Int($0))) }
-        keyShares = hello.keyShares.map { KeyShare(group: h16($0.group), name: ClientHello.isGREASE($0.group) ? "GREASE" : NamedGroup.name(forID: Int($0.group)), length: $0.keyExchange.count) }
+        supportedGroups = hello.supportedGroups.map {
+            Named(code: h16($0), name: ClientHello.isGREASE($0) ? "GREASE" : NamedGroup.name(forID: Int($0)))
+        }
+        keyShares = hello.keyShares.map {
+            KeyShare(
+                group: h16($0.group),
+                name: ClientHello.isGREASE($0.group) ? "GREASE" : NamedGroup.name(forID: Int($0.group)),
+                length: $0.keyExchange.count)
+        }
         signatureAlgorithms = hello.signatureAlgorithms.map { Named(code: h16($0), name: SignatureScheme.name($0)) }
         pointFormats = hello.pointFormats.map { $0.map(Int.init) }
         supportedVersions = hello.supportedVersions.map(h16)
@@ -127,14 +140,19 @@ public struct ClientHelloReport: Sendable, Hashable, Codable {
         hex = Digest.hex(hello.encode())
         self.assumptions = assumptions
         self.matches = matches?.map {
-            Match(releases: $0.releases.map(\.rawValue), stack: $0.stack.rawValue, stacks: $0.stacks.map(\.rawValue), patchLevels: $0.patchLevels, score: $0.score, identical: $0.identical, configuration: $0.configuration,
-                  differences: $0.differences, assumptions: $0.assumptions)
+            Match(
+                releases: $0.releases.map(\.rawValue), stack: $0.stack.rawValue, stacks: $0.stacks.map(\.rawValue),
+                patchLevels: $0.patchLevels, score: $0.score, identical: $0.identical, configuration: $0.configuration,
+                differences: $0.differences, assumptions: $0.assumptions)
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, source, windowsRelease, windowsReleaseAssumed, stack, patchLevel, notes, recordVersion, helloVersion, offeredVersions, random,
-            sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares, signatureAlgorithms,
-            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches, configurationFindings
+        case schemaVersion, source, windowsRelease, windowsReleaseAssumed, stack, patchLevel, notes, recordVersion,
+            helloVersion, offeredVersions, random,
+            sessionID, cipherSuites, compressionMethods, extensions, serverName, supportedGroups, keyShares,
+            signatureAlgorithms,
+            pointFormats, supportedVersions, alpn, ja3, ja3Hash, ja4, ja4Raw, hex, assumptions, matches,
+            configurationFindings
     }
 }

@@ -28,7 +28,8 @@ public struct MatrixCell: Sendable, Hashable, Codable {
 
     public init(
         candidate: String, windowsRelease: WindowsRelease, host: String, verdict: Verdict, protocol: TLSVersion? = nil,
-        cipher: String? = nil, causes: [String] = [], windowsError: String? = nil, summary: String, confirmed: Bool? = nil
+        cipher: String? = nil, causes: [String] = [], windowsError: String? = nil, summary: String,
+        confirmed: Bool? = nil
     ) {
         self.candidate = candidate
         self.windowsRelease = windowsRelease
@@ -96,7 +97,9 @@ public struct FleetGroup: Sendable, Hashable, Codable {
     public var candidate: String
     public var verdicts: [MatrixCell]
 
-    public init(id: String, windowsRelease: WindowsRelease, machines: [String], candidate: String, verdicts: [MatrixCell]) {
+    public init(
+        id: String, windowsRelease: WindowsRelease, machines: [String], candidate: String, verdicts: [MatrixCell]
+    ) {
         self.id = id
         self.windowsRelease = windowsRelease
         self.machineCount = machines.count
@@ -124,7 +127,8 @@ public struct CompatibilityReport: Sendable, Hashable, Codable {
 
     public init(
         generatedAt: Date = Date(), candidates: [CandidateInfo], windowsReleases: [WindowsRelease], hosts: [String],
-        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:], skipped: [SkippedInput]? = nil
+        cells: [MatrixCell], groups: [FleetGroup]? = nil, serverSources: [String: String] = [:],
+        skipped: [SkippedInput]? = nil
     ) {
         self.schemaVersion = JSONOutput.schemaVersion
         self.generatedAt = generatedAt

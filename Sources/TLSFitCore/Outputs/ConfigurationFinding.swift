@@ -70,9 +70,15 @@ public struct ConfigurationFinding: Sendable, Hashable, Codable {
             for h in hosts where !h.succeeded {
                 for cause in h.causes where codes.contains(cause.code) {
                     // A typo is tied to the cause that names its line.
-                    if w.code == .unknownSuiteName, let line = w.line, !cause.evidence.contains(where: { $0.line == line && $0.file == w.file }) { continue }
+                    if w.code == .unknownSuiteName, let line = w.line,
+                        !cause.evidence.contains(where: { $0.line == line && $0.file == w.file })
+                    {
+                        continue
+                    }
                     if !leadsTo.contains(cause.code) { leadsTo.append(cause.code) }
-                    for c in [cause.code] + (cause.leadsTo.map { [$0] } ?? []) where !leadsTo.contains(c) { leadsTo.append(c) }
+                    for c in [cause.code] + (cause.leadsTo.map { [$0] } ?? []) where !leadsTo.contains(c) {
+                        leadsTo.append(c)
+                    }
                     let target = "\(h.host):\(h.port)"
                     if !hit.contains(target) { hit.append(target) }
                 }
@@ -128,7 +134,8 @@ public struct Reachability: Sendable, Hashable, Codable {
         if none {
             let stages = Set(measured.compactMap { $0.stage?.rawValue }).sorted()
             let configFails = hosts.filter { $0.configuration?.outcome == .fails }.count
-            note = "This machine cannot reach any of the \(measured.count) host(s) (each fails at \(stages.joined(separator: " or ")) from here): what it measured is its own network, not the Windows machine's. "
+            note =
+                "This machine cannot reach any of the \(measured.count) host(s) (each fails at \(stages.joined(separator: " or ")) from here): what it measured is its own network, not the Windows machine's. "
                 + (configFails > 0
                     ? "The configuration verdict does not depend on the network: it fails against \(configFails) host(s) whatever the network. "
                     : "The configuration verdict does not depend on the network: it holds against every host it could judge. ")

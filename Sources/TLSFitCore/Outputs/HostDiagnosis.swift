@@ -96,9 +96,11 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case host, port, address, serverProfileSource, outcome, negotiated, predicted, predictedFailure, agrees, observedFailure
+        case host, port, address, serverProfileSource, outcome, negotiated, predicted, predictedFailure, agrees,
+            observedFailure
         case certificateRoot, causes, fixVerified, fixConfirmedOnWire, warnings
-        case path, proxy, directOutcome, directFailure, wireNote, scheme, builtInProfile, assumedFacts, drift, allowListPattern
+        case path, proxy, directOutcome, directFailure, wireNote, scheme, builtInProfile, assumedFacts, drift,
+            allowListPattern
         case logErrors, matchesLog, configuration, fromHere
     }
 
@@ -135,13 +137,28 @@ public struct HostDiagnosis: Sendable, Hashable, Codable {
         fromHere = try c.decodeIfPresent(MeasurementFromHere.self, forKey: .fromHere)
     }
 
-    public init(host: String, port: Int, address: String?, serverProfileSource: String?, outcome: HostOutcome, negotiated: Negotiation?,
-                predicted: Negotiation?, predictedFailure: String?, agrees: Bool?, observedFailure: ObservedFailure?, certificateRoot: String?,
-                causes: [Cause], fixVerified: Bool?, fixConfirmedOnWire: Bool?, warnings: [String] = []) {
-        self.host = host; self.port = port; self.address = address; self.serverProfileSource = serverProfileSource
-        self.outcome = outcome; self.negotiated = negotiated; self.predicted = predicted; self.predictedFailure = predictedFailure
-        self.agrees = agrees; self.observedFailure = observedFailure; self.certificateRoot = certificateRoot; self.causes = causes
-        self.fixVerified = fixVerified; self.fixConfirmedOnWire = fixConfirmedOnWire; self.warnings = warnings
+    public init(
+        host: String, port: Int, address: String?, serverProfileSource: String?, outcome: HostOutcome,
+        negotiated: Negotiation?,
+        predicted: Negotiation?, predictedFailure: String?, agrees: Bool?, observedFailure: ObservedFailure?,
+        certificateRoot: String?,
+        causes: [Cause], fixVerified: Bool?, fixConfirmedOnWire: Bool?, warnings: [String] = []
+    ) {
+        self.host = host
+        self.port = port
+        self.address = address
+        self.serverProfileSource = serverProfileSource
+        self.outcome = outcome
+        self.negotiated = negotiated
+        self.predicted = predicted
+        self.predictedFailure = predictedFailure
+        self.agrees = agrees
+        self.observedFailure = observedFailure
+        self.certificateRoot = certificateRoot
+        self.causes = causes
+        self.fixVerified = fixVerified
+        self.fixConfirmedOnWire = fixConfirmedOnWire
+        self.warnings = warnings
     }
 }
 
@@ -186,8 +203,10 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         public var failures: [WindowsUpdateLog.HostFailure]
         public var newestTime: Date?
 
-        public init(file: String, osVersion: String?, windowsRelease: String?, windowsReleaseExact: Bool?,
-                    failures: [WindowsUpdateLog.HostFailure], newestTime: Date?) {
+        public init(
+            file: String, osVersion: String?, windowsRelease: String?, windowsReleaseExact: Bool?,
+            failures: [WindowsUpdateLog.HostFailure], newestTime: Date?
+        ) {
             self.file = file
             self.osVersion = osVersion
             self.windowsRelease = windowsRelease
@@ -205,12 +224,16 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
         self.hosts = hosts
         self.findings = Finding.group(hosts)
         self.reachability = Reachability.evaluate(hosts)
-        self.hostAccounts = hosts.map { HostAccount(status: $0.fromHere == nil ? .predicted : .checked, host: $0.host, port: $0.port,
-                                                     reason: $0.fromHere == nil ? "offline: simulated against its profile, no connection" : nil) }
+        self.hostAccounts = hosts.map {
+            HostAccount(
+                status: $0.fromHere == nil ? .predicted : .checked, host: $0.host, port: $0.port,
+                reason: $0.fromHere == nil ? "offline: simulated against its profile, no connection" : nil)
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack, revocationListSync, log, blockedPorts
+        case schemaVersion, windowsRelease, windowsReleaseAssumed, inputs, findings, hosts, role, stack,
+            revocationListSync, log, blockedPorts
         case configurationFindings, hostAccounts, reachability
         case machineProbe
     }
@@ -241,7 +264,10 @@ public struct DiagnosisReport: Sendable, Hashable, Codable {
             for cause in host.causes {
                 for change in cause.fix?.changes ?? [] {
                     // A later change to the same value replaces the earlier one.
-                    result.removeAll { $0.key.lowercased() == change.key.lowercased() && $0.action.valueName?.lowercased() == change.action.valueName?.lowercased() }
+                    result.removeAll {
+                        $0.key.lowercased() == change.key.lowercased()
+                            && $0.action.valueName?.lowercased() == change.action.valueName?.lowercased()
+                    }
                     result.append(change)
                 }
             }
@@ -263,17 +289,21 @@ extension RegistryOperation.Action {
 extension HostDiagnosis {
     /// A host with nothing measured yet (for checks that are not TLS handshakes, such as plain HTTP).
     public init(host: String, port: Int, outcome: HostOutcome) {
-        self.init(host: host, port: port, address: nil, serverProfileSource: nil, outcome: outcome, negotiated: nil, predicted: nil,
-                  predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [], fixVerified: nil,
-                  fixConfirmedOnWire: nil)
+        self.init(
+            host: host, port: port, address: nil, serverProfileSource: nil, outcome: outcome, negotiated: nil,
+            predicted: nil,
+            predictedFailure: nil, agrees: nil, observedFailure: nil, certificateRoot: nil, causes: [],
+            fixVerified: nil,
+            fixConfirmedOnWire: nil)
     }
 }
 
 extension HostDiagnosis.ObservedFailure {
     /// A plain-HTTP check's failure: a DNS error, or a connection Windows shows as 0x80072EFD.
     public static func plainHTTP(_ f: HandshakeFailure) -> Self {
-        Self(stage: f.stage, kind: f.kind, alert: nil, detail: f.detail,
-             windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
+        Self(
+            stage: f.stage, kind: f.kind, alert: nil, detail: f.detail,
+            windowsError: f.stage == .dns ? WindowsErrorMapping.nameNotResolved : WindowsErrorMapping.cannotConnect)
     }
 }
 
@@ -303,12 +333,21 @@ public struct Finding: Sendable, Hashable, Codable {
     /// `configuration` (holds on the Windows machine's own network) or `this-machine` (measured here).
     public var vantage: Vantage { code.vantage }
 
-    enum CodingKeys: String, CodingKey { case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hosts, leadsTo }
+    enum CodingKeys: String, CodingKey {
+        case code, severity, title, windowsError, otherWindowsErrors, windowsErrorEvidence, hosts, leadsTo
+    }
 
-    public init(code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
-                windowsErrorEvidence: ErrorEvidence, hosts: [String]) {
-        self.code = code; self.severity = severity; self.title = title; self.windowsError = windowsError
-        self.otherWindowsErrors = otherWindowsErrors; self.windowsErrorEvidence = windowsErrorEvidence; self.hosts = hosts
+    public init(
+        code: CauseCode, severity: Severity, title: String, windowsError: String, otherWindowsErrors: [String],
+        windowsErrorEvidence: ErrorEvidence, hosts: [String]
+    ) {
+        self.code = code
+        self.severity = severity
+        self.title = title
+        self.windowsError = windowsError
+        self.otherWindowsErrors = otherWindowsErrors
+        self.windowsErrorEvidence = windowsErrorEvidence
+        self.hosts = hosts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -331,15 +370,17 @@ public struct Finding: Sendable, Hashable, Codable {
                 let target = "\(h.host):\(h.port)"
                 if let i = findings.firstIndex(where: { $0.code == cause.code }) {
                     if !findings[i].hosts.contains(target) { findings[i].hosts.append(target) }
-                    for e in [cause.windowsError] + cause.otherWindowsErrors where e != findings[i].windowsError && !findings[i].otherWindowsErrors.contains(e) {
+                    for e in [cause.windowsError] + cause.otherWindowsErrors
+                    where e != findings[i].windowsError && !findings[i].otherWindowsErrors.contains(e) {
                         findings[i].otherWindowsErrors.append(e)
                     }
                     continue
                 }
                 let row = CauseErrorCatalog.shared.errors(for: cause.code)
-                var finding = Finding(code: cause.code, severity: cause.code == .policyTruncated ? .risk : .error, title: row.title,
-                                      windowsError: cause.windowsError, otherWindowsErrors: cause.otherWindowsErrors,
-                                      windowsErrorEvidence: cause.windowsErrorEvidence, hosts: [target])
+                var finding = Finding(
+                    code: cause.code, severity: cause.code == .policyTruncated ? .risk : .error, title: row.title,
+                    windowsError: cause.windowsError, otherWindowsErrors: cause.otherWindowsErrors,
+                    windowsErrorEvidence: cause.windowsErrorEvidence, hosts: [target])
                 finding.leadsTo = cause.leadsTo
                 findings.append(finding)
             }
@@ -348,13 +389,17 @@ public struct Finding: Sendable, Hashable, Codable {
         // what was measured here; within each, most hosts first.
         let order = Dictionary(uniqueKeysWithValues: findings.enumerated().map { ($1.code, $0) })
         func rank(_ f: Finding) -> Int { f.vantage == .configuration ? 0 : 1 }
-        return findings.sorted { (-rank($0), $0.hostCount, -order[$0.code]!) > (-rank($1), $1.hostCount, -order[$1.code]!) }
+        return findings.sorted {
+            (-rank($0), $0.hostCount, -order[$0.code]!) > (-rank($1), $1.hostCount, -order[$1.code]!)
+        }
     }
 }
 
 extension Finding: JSONDerivedFields {
     public enum DerivedKeys: String, CodingKey { case hostCount, vantage }
-    public static var derivedFieldTypes: [(String, any Decodable.Type)] { [("hostCount", Int.self), ("vantage", Vantage.self)] }
+    public static var derivedFieldTypes: [(String, any Decodable.Type)] {
+        [("hostCount", Int.self), ("vantage", Vantage.self)]
+    }
 
     public func encodeDerived(into container: inout KeyedEncodingContainer<DerivedKeys>) throws {
         try container.encode(hostCount, forKey: .hostCount)

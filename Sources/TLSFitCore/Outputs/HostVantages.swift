@@ -10,7 +10,10 @@ public struct ConfigurationVerdict: Sendable, Hashable, Codable {
     /// The Windows error the configuration alone produces; nil when it works.
     public var windowsError: String?
 
-    public init(outcome: ConfigurationOutcome, serverProfileSource: String?, causes: [CauseCode] = [], windowsError: String? = nil) {
+    public init(
+        outcome: ConfigurationOutcome, serverProfileSource: String?, causes: [CauseCode] = [],
+        windowsError: String? = nil
+    ) {
         self.outcome = outcome
         self.serverProfileSource = serverProfileSource
         self.causes = causes
@@ -29,7 +32,9 @@ public struct MeasurementFromHere: Sendable, Hashable, Codable {
     /// The Windows error this measurement would show if the Windows machine took the same path; nil when it worked.
     public var windowsError: String?
 
-    public init(outcome: MeasurementOutcome, stage: FailureStage?, causes: [CauseCode] = [], windowsError: String? = nil) {
+    public init(
+        outcome: MeasurementOutcome, stage: FailureStage?, causes: [CauseCode] = [], windowsError: String? = nil
+    ) {
         self.outcome = outcome
         self.stage = stage
         self.causes = causes
@@ -44,12 +49,16 @@ extension HostDiagnosis {
     /// proxy stopped it, or nothing answered the ClientHello.
     public static func unreached(_ o: HandshakeOutcome) -> Bool {
         guard let f = o.failure else { return false }
-        return f.stage == .dns || f.stage == .tcp || f.stage == .proxy || (f.kind == .timeout && o.negotiated.version == nil)
+        return f.stage == .dns || f.stage == .tcp || f.stage == .proxy
+            || (f.kind == .timeout && o.negotiated.version == nil)
     }
 
     /// Records what the machine running tlsfit measured: nil offline (nothing measured).
     public mutating func recordMeasurement(_ o: HandshakeOutcome?) {
-        guard let o else { fromHere = nil; return }
+        guard let o else {
+            fromHere = nil
+            return
+        }
         let state: MeasurementOutcome = o.failure == nil ? .ok : (Self.unreached(o) ? .unreached : .fails)
         fromHere = MeasurementFromHere(outcome: state, stage: o.failure?.stage, windowsError: o.failure?.windowsError)
     }
@@ -63,11 +72,14 @@ extension HostDiagnosis {
         let config = causes.filter { $0.vantage == .configuration }
         let here = causes.filter { $0.vantage == .thisMachine }
         causes = (config + here).filter { seen.insert($0.code.rawValue + "\u{0}" + $0.summary).inserted }
-        var outcome = configurationOutcome ?? configuration?.outcome ?? (serverProfileSource == nil ? .unknown : (predictedFailure == nil ? .ok : .fails))
+        var outcome =
+            configurationOutcome ?? configuration?.outcome
+            ?? (serverProfileSource == nil ? .unknown : (predictedFailure == nil ? .ok : .fails))
         if !config.isEmpty { outcome = .fails }
         let configCauses = causes.filter { $0.vantage == .configuration }
-        configuration = ConfigurationVerdict(outcome: outcome, serverProfileSource: serverProfileSource, causes: configCauses.map(\.code),
-                                             windowsError: outcome == .fails ? configCauses.first?.windowsError : nil)
+        configuration = ConfigurationVerdict(
+            outcome: outcome, serverProfileSource: serverProfileSource, causes: configCauses.map(\.code),
+            windowsError: outcome == .fails ? configCauses.first?.windowsError : nil)
         let hereCauses = causes.filter { $0.vantage == .thisMachine }
         if var f = fromHere {
             f.causes = hereCauses.map(\.code)

@@ -31,8 +31,9 @@ public struct MachineProbeComparison: Sendable, Hashable, Codable {
         probedAt = probe.probedAt
         rows = probe.results.map { result in
             let diagnosed = hosts.first { $0.host.lowercased() == result.host.lowercased() && $0.port == result.port }
-            var row = Row(host: result.host, port: result.port, machine: result.summary, machineError: result.hresult,
-                          machineSucceeded: result.succeeded, tlsfit: "not diagnosed", agrees: nil, note: nil)
+            var row = Row(
+                host: result.host, port: result.port, machine: result.summary, machineError: result.hresult,
+                machineSucceeded: result.succeeded, tlsfit: "not diagnosed", agrees: nil, note: nil)
             guard let diagnosed else { return row }
             let predictedError = diagnosed.predictedWindowsError
             row.tlsfit = diagnosed.succeeded ? "ok" : (predictedError.map { "fails, \($0)" } ?? "fails")
@@ -42,14 +43,17 @@ public struct MachineProbeComparison: Sendable, Hashable, Codable {
             case (false, false):
                 row.agrees = predictedError == nil || predictedError == result.hresult
                 if row.agrees == false {
-                    row.note = "both fail, with different errors: the machine's is what Windows Update shows; tlsfit's cause may be one of several on the way"
+                    row.note =
+                        "both fail, with different errors: the machine's is what Windows Update shows; tlsfit's cause may be one of several on the way"
                 }
             case (false, true):
                 row.agrees = false
-                row.note = "the machine fails where tlsfit's verdict succeeds: the cause is on the machine's own network path (its proxy, a firewall, TLS inspection, DNS), which tlsfit does not see from here"
+                row.note =
+                    "the machine fails where tlsfit's verdict succeeds: the cause is on the machine's own network path (its proxy, a firewall, TLS inspection, DNS), which tlsfit does not see from here"
             case (true, false):
                 row.agrees = false
-                row.note = "the machine reaches the host where tlsfit predicts a failure: the configuration read may be incomplete (a key not exported), or the host's profile has changed (scan it)"
+                row.note =
+                    "the machine reaches the host where tlsfit predicts a failure: the configuration read may be incomplete (a key not exported), or the host's profile has changed (scan it)"
             }
             return row
         }

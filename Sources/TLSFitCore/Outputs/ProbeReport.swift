@@ -82,8 +82,12 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         /// What an OK rests on: the certificate received, verified and pinned, or why it is not confirmed.
         public var certificateProof: CertificateProof?
 
-        public init(release: String, releaseAssumed: Bool, helloHex: String?, ja3: String?, ja4: String?, helloRetryRequest: Bool,
-                    confirmingHandshake: Bool, confirmationNote: String?, assumptions: [String], certificateProof: CertificateProof? = nil) {
+        public init(
+            release: String, releaseAssumed: Bool, helloHex: String?, ja3: String?, ja4: String?,
+            helloRetryRequest: Bool,
+            confirmingHandshake: Bool, confirmationNote: String?, assumptions: [String],
+            certificateProof: CertificateProof? = nil
+        ) {
             self.certificateProof = certificateProof
             self.release = release
             self.releaseAssumed = releaseAssumed
@@ -122,7 +126,10 @@ public struct ProbeReport: Sendable, Codable, Hashable {
     /// Set by `probe --windows`; null otherwise.
     public var windowsClient: WindowsClient?
 
-    public init(outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String, windowsClient: WindowsClient? = nil) {
+    public init(
+        outcome o: HandshakeOutcome, offer: Offer, catalog: Catalog = .shared, openssl: String,
+        windowsClient: WindowsClient? = nil
+    ) {
         self.windowsClient = windowsClient
         schemaVersion = JSONOutput.schemaVersion
         host = o.host
@@ -134,7 +141,8 @@ public struct ProbeReport: Sendable, Codable, Hashable {
         if let code = o.negotiated.cipherCode {
             let known = catalog.suite(code: code)
             cipher = Cipher(
-                iana: known?.iana ?? o.negotiated.cipherIANAName, openssl: known?.openssl ?? o.negotiated.cipherOpenSSLName,
+                iana: known?.iana ?? o.negotiated.cipherIANAName,
+                openssl: known?.openssl ?? o.negotiated.cipherOpenSSLName,
                 code: CipherSuite.codeString(code))
         }
         group = o.negotiated.group
@@ -142,7 +150,8 @@ public struct ProbeReport: Sendable, Codable, Hashable {
             certificate = Certificate(chain: c.chain, verified: c.verified, verifyError: c.verifyError)
         }
         if let f = o.failure {
-            failure = Failure(stage: f.stage, kind: f.kind, alert: f.alert?.name, alertCode: f.alert?.code, detail: f.detail)
+            failure = Failure(
+                stage: f.stage, kind: f.kind, alert: f.alert?.name, alertCode: f.alert?.code, detail: f.detail)
             windowsError = f.windowsError
         }
         timings = o.timings

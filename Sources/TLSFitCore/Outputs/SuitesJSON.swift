@@ -57,7 +57,8 @@ public struct DefaultsJSON: Codable {
     public var winHTTPDefaultProtocolsConfidence: String
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, release, displayName, defaultClientProtocols, supportedProtocols, defaultCurves, usesCurveSuffixes,
+        case schemaVersion, release, displayName, defaultClientProtocols, supportedProtocols, defaultCurves,
+            usesCurveSuffixes,
             defaultOrder, supportedNotDefault, build, edition, note, documentedOrder, winHTTPDefaultProtocols,
             winHTTPDefaultProtocolsConfidence
     }
@@ -152,7 +153,8 @@ public struct SuiteJSON: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, iana, openssl, windowsNames, keyExchange, authentication, encryption, mac, minVersion, maxVersion, insecure, aead, forwardSecret
+        case code, iana, openssl, windowsNames, keyExchange, authentication, encryption, mac, minVersion, maxVersion,
+            insecure, aead, forwardSecret
     }
 }
 
@@ -183,7 +185,8 @@ public struct WindowsEntryJSON: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case windowsName, code, iana, openssl, enabledByDefault, priority, protocols, allowedWithStrongCrypto, onlyWhenRequested, pskOnly
+        case windowsName, code, iana, openssl, enabledByDefault, priority, protocols, allowedWithStrongCrypto,
+            onlyWhenRequested, pskOnly
     }
 }
 

@@ -77,8 +77,10 @@ public struct WindowsConfigReport: Codable, Sendable {
         }
     }
 
-    public init(_ config: WindowsTLSConfig, inputs: [WindowsConfigDocument], schemaVersion: Int,
-                proxies: MachineProxyConfiguration = MachineProxyConfiguration()) {
+    public init(
+        _ config: WindowsTLSConfig, inputs: [WindowsConfigDocument], schemaVersion: Int,
+        proxies: MachineProxyConfiguration = MachineProxyConfiguration()
+    ) {
         winHTTPProxy = proxies.winHTTP.map(ProxyEntry.init)
         userProxy = proxies.user.map(ProxyEntry.init)
         let defaultText = "default (\(config.release.displayName))"
@@ -97,7 +99,11 @@ public struct WindowsConfigReport: Codable, Sendable {
         }
         self.protocols = protocols
         func winHTTPEntry(_ w: WinHTTPSetting?) -> WinHTTPEntry? {
-            w.map { WinHTTPEntry(defaultSecureProtocols: "0x" + $0.value.hex8, protocols: $0.protocols, source: $0.source.description, evidence: $0.source) }
+            w.map {
+                WinHTTPEntry(
+                    defaultSecureProtocols: "0x" + $0.value.hex8, protocols: $0.protocols,
+                    source: $0.source.description, evidence: $0.source)
+            }
         }
         self.winHTTP = winHTTPEntry(config.winHTTPDefaultSecureProtocols)
         self.winHTTPWow64 = winHTTPEntry(config.winHTTPDefaultSecureProtocolsWow64)
@@ -112,11 +118,14 @@ public struct WindowsConfigReport: Codable, Sendable {
             if let p = s.source {
                 source = p.file + (s.line.map { ":\($0)" } ?? (p.record.map { " record \($0)" } ?? ""))
             }
-            return SuiteEntry(iana: s.suite.iana, windows: s.windowsName, code: s.suite.codeString, openssl: s.suite.openssl,
-                              source: source, line: s.line, pinnedCurves: s.pinnedCurves.isEmpty ? nil : s.pinnedCurves)
+            return SuiteEntry(
+                iana: s.suite.iana, windows: s.windowsName, code: s.suite.codeString, openssl: s.suite.openssl,
+                source: source, line: s.line, pinnedCurves: s.pinnedCurves.isEmpty ? nil : s.pinnedCurves)
         }
         removedCipherSuites = config.removedSuites.map {
-            RemovedEntry(iana: $0.suite.iana, windows: $0.windowsName, code: $0.suite.codeString, reason: $0.reason, source: $0.evidence.description)
+            RemovedEntry(
+                iana: $0.suite.iana, windows: $0.windowsName, code: $0.suite.codeString, reason: $0.reason,
+                source: $0.evidence.description)
         }
         curves = config.curves
         curvesSource = config.curvesSource?.description ?? defaultText
@@ -127,7 +136,8 @@ public struct WindowsConfigReport: Codable, Sendable {
 // Every field written, null when absent: see JSONOutput.
 extension WindowsConfigReport {
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, exportRelease, inputs, protocols, winHTTP,
+        case schemaVersion, windowsRelease, windowsReleaseName, windowsReleaseAssumed, exportRelease, inputs, protocols,
+            winHTTP,
             winHTTPWow64, offeredProtocols, cipherSuiteOrderSource, cipherSuites, removedCipherSuites, curves,
             curvesSource, warnings, winHTTPProxy, userProxy
     }

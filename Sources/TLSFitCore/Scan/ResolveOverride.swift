@@ -45,7 +45,8 @@ public struct ResolveOverride: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let name = port.map { HostPort(host: host, port: $0).description } ?? host
-        let target = addressPort.map { HostPort(host: address, port: $0).description }
+        let target =
+            addressPort.map { HostPort(host: address, port: $0).description }
             ?? (address.contains(":") ? "[\(address)]" : address)
         return "\(name)=\(target)"
     }

@@ -28,19 +28,26 @@ public struct ScanTarget: Sendable, Hashable {
         // The update agent's TLS hosts, as diagnose checks them (content served over plain HTTP, port 80,
         // is not scanned with TLS); the catalog
         // is parsed only when its hosts are wanted (a scan of one host starts faster).
-        if windowsUpdate { list += UpdateRole.client.tlsHosts(catalog: catalog ?? .shared).map { HostPort(host: $0.host, port: $0.port) } }
+        if windowsUpdate {
+            list += UpdateRole.client.tlsHosts(catalog: catalog ?? .shared).map {
+                HostPort(host: $0.host, port: $0.port)
+            }
+        }
         list = HostList.deduplicated(list)
         var overrides: [ResolveOverride] = []
         for text in resolve { overrides.append(try ResolveOverride(parsing: text)) }
         if let connect {
             guard connectAppliesToAll || list.count == 1 else {
-                throw InputError(source: "--connect", message: "applies to one host; use --resolve HOST=ADDRESS[:PORT] for several")
+                throw InputError(
+                    source: "--connect", message: "applies to one host; use --resolve HOST=ADDRESS[:PORT] for several")
             }
             let address = try HostPort(parsing: connect, defaultPort: 0, source: "--connect")
             // After the explicit --resolve entries: those win for the hosts they name.
             for hostPort in list {
-                overrides.append(ResolveOverride(host: hostPort.host, address: address.host,
-                                                 addressPort: address.port == 0 ? nil : address.port))
+                overrides.append(
+                    ResolveOverride(
+                        host: hostPort.host, address: address.host,
+                        addressPort: address.port == 0 ? nil : address.port))
             }
         }
         return list.map { ScanTarget($0, overrides: overrides) }
@@ -84,7 +91,8 @@ public struct ScanOptions: Sendable, Hashable {
 
     public init(
         timeout: Double = 5, caFile: String? = nil, concurrency: Int = ScanOptions.defaultConcurrency,
-        perHost: Int = ScanOptions.defaultPerHost, scanGroups: Bool = true, toolName: String = "tlsfit", fast: Bool = false
+        perHost: Int = ScanOptions.defaultPerHost, scanGroups: Bool = true, toolName: String = "tlsfit",
+        fast: Bool = false
     ) {
         self.timeout = timeout
         self.caFile = caFile

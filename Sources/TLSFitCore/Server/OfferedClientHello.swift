@@ -19,8 +19,11 @@ public struct OfferedClientHello: Sendable, Hashable {
     /// The whole decoded hello, when it came from bytes (nil for one built field by field).
     public var decoded: ClientHello?
 
-    public init(legacyVersion: UInt16, supportedVersions: [UInt16] = [], cipherSuites: [UInt16], signatureAlgorithms: [UInt16] = [],
-                groups: [UInt16] = [], serverName: String? = nil, extensions: [UInt16] = []) {
+    public init(
+        legacyVersion: UInt16, supportedVersions: [UInt16] = [], cipherSuites: [UInt16],
+        signatureAlgorithms: [UInt16] = [],
+        groups: [UInt16] = [], serverName: String? = nil, extensions: [UInt16] = []
+    ) {
         self.legacyVersion = legacyVersion
         self.supportedVersions = supportedVersions
         self.cipherSuites = cipherSuites
@@ -34,7 +37,9 @@ public struct OfferedClientHello: Sendable, Hashable {
     /// the legacy `client_version`.
     public var versions: [TLSVersion] {
         let supported = supportedVersions.compactMap(TLSVersion.init(wireValue:))
-        return (supported.isEmpty ? TLSVersion.allCases.filter { $0.wireValue <= legacyVersion && $0 < .tls13 } : supported).sorted()
+        return
+            (supported.isEmpty
+            ? TLSVersion.allCases.filter { $0.wireValue <= legacyVersion && $0 < .tls13 } : supported).sorted()
     }
 
     /// The version a server accepting `accepted` (suite code points per version) would choose, and
@@ -98,12 +103,18 @@ public enum ClientReleaseGuess {
     static func signatureAlgorithmGuess(_ hello: OfferedClientHello) -> String {
         let sigalgs = hello.signatureAlgorithms
         func starts(_ prefix: [UInt16]) -> Bool { sigalgs.starts(with: prefix) }
-        if starts([0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201]) { return "Windows 11 / Server 2022 or later (Schannel signature algorithms)" }
+        if starts([0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201]) {
+            return "Windows 11 / Server 2022 or later (Schannel signature algorithms)"
+        }
         if starts([0x0401, 0x0501, 0x0201, 0x0403, 0x0503, 0x0203, 0x0202, 0x0601, 0x0603]) {
             return "Windows 10 / Server 2016-2019 (Schannel signature algorithms)"
         }
-        if starts([0x0401, 0x0501, 0x0601, 0x0201, 0x0403]) { return "Windows 8.1 / Server 2012 R2 (Schannel signature algorithms)" }
-        if starts([0x0601, 0x0603, 0x0401, 0x0501, 0x0201, 0x0403]) { return "Windows 7 SP1 / Server 2008 R2 (Schannel signature algorithms)" }
+        if starts([0x0401, 0x0501, 0x0601, 0x0201, 0x0403]) {
+            return "Windows 8.1 / Server 2012 R2 (Schannel signature algorithms)"
+        }
+        if starts([0x0601, 0x0603, 0x0401, 0x0501, 0x0201, 0x0403]) {
+            return "Windows 7 SP1 / Server 2008 R2 (Schannel signature algorithms)"
+        }
         if sigalgs.isEmpty, hello.legacyVersion <= 0x0302 {
             return "a TLS 1.0/1.1-only client (Windows 7/8 WinHTTP defaults look like this), release unknown"
         }
@@ -147,7 +158,10 @@ public final class ReleaseGuessCache: Sendable {
         guard var decoded = hello.decoded else {
             // Not decodable: what the guess reads (versions, suites, groups, names) is the key.
             var key: [UInt8] = [0xFF]
-            for list in [[hello.legacyVersion], hello.supportedVersions, hello.cipherSuites, hello.signatureAlgorithms, hello.groups, hello.extensions] {
+            for list in [
+                [hello.legacyVersion], hello.supportedVersions, hello.cipherSuites, hello.signatureAlgorithms,
+                hello.groups, hello.extensions,
+            ] {
                 key += [UInt8(list.count >> 8), UInt8(list.count & 0xFF)]
                 for v in list { key += [UInt8(v >> 8), UInt8(v & 0xFF)] }
             }

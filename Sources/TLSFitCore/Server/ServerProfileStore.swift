@@ -32,10 +32,13 @@ public enum ServerProfileStore {
             throw InputError(source: source, line: error.line, message: "not JSON: \(error.message)")
         }
         guard case .object = root.value else {
-            throw InputError(source: source, message: "expected a server profile object or {\"schemaVersion\":1,\"hosts\":[...]}")
+            throw InputError(
+                source: source, message: "expected a server profile object or {\"schemaVersion\":1,\"hosts\":[...]}")
         }
         if let version = root["schemaVersion"]?.integer, version > JSONOutput.schemaVersion {
-            throw InputError(source: source, message: "schemaVersion \(version) is newer than this tlsfit understands (\(JSONOutput.schemaVersion))")
+            throw InputError(
+                source: source,
+                message: "schemaVersion \(version) is newer than this tlsfit understands (\(JSONOutput.schemaVersion))")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -58,7 +61,8 @@ public enum ServerProfileStore {
                 throw InputError(source: source, message: "\(label)port \(profile.port) is not from 1 to 65535")
             }
             for key in profile.protocols.keys where TLSVersion(rawValue: key) == nil {
-                throw InputError(source: source, message: "\(label)unknown protocol '\(key)' (expected SSLv3, TLSv1.0 ... TLSv1.3)")
+                throw InputError(
+                    source: source, message: "\(label)unknown protocol '\(key)' (expected SSLv3, TLSv1.0 ... TLSv1.3)")
             }
             for key in profile.serverPreference.keys where TLSVersion(rawValue: key) == nil {
                 throw InputError(source: source, message: "\(label)serverPreference: unknown protocol '\(key)'")
@@ -81,7 +85,8 @@ public enum ServerProfileStore {
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context))missing field '\(key.stringValue)'"
-        case .typeMismatch(_, let context), .dataCorrupted(let context): return "\(path(context))\(context.debugDescription)"
+        case .typeMismatch(_, let context), .dataCorrupted(let context):
+            return "\(path(context))\(context.debugDescription)"
         case .valueNotFound(_, let context): return "\(path(context))missing value"
         @unknown default: return "\(error)"
         }

@@ -19,11 +19,12 @@ public struct JSONNode: Sendable, Equatable {
         public static func == (a: Value, b: Value) -> Bool {
             switch (a, b) {
             case (.null, .null): true
-            case let (.bool(x), .bool(y)): x == y
-            case let (.number(x, _), .number(y, _)): x == y
-            case let (.string(x), .string(y)): x == y
-            case let (.array(x), .array(y)): x == y
-            case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            case (.bool(let x), .bool(let y)): x == y
+            case (.number(let x, _), .number(let y, _)): x == y
+            case (.string(let x), .string(let y)): x == y
+            case (.array(let x), .array(let y)): x == y
+            case (.object(let x), .object(let y)):
+                x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
             default: false
             }
         }
@@ -48,7 +49,9 @@ public struct JSONNode: Sendable, Equatable {
 
     /// The number, when it is an integer that fits an Int.
     public var integer: Int? {
-        guard case .number(let text, _) = value, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
+        guard case .number(let text, _) = value, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else {
+            return nil
+        }
         return Int(text)
     }
 
@@ -102,7 +105,9 @@ public struct JSONNode: Sendable, Equatable {
         }
 
         mutating func value(depth: Int) throws(SyntaxError) -> JSONNode {
-            guard depth < JSONNode.maximumDepth else { throw error("nested more than \(JSONNode.maximumDepth) levels deep") }
+            guard depth < JSONNode.maximumDepth else {
+                throw error("nested more than \(JSONNode.maximumDepth) levels deep")
+            }
             let start = line
             guard let b = current else { throw error("a value was expected") }
             switch b {
@@ -110,7 +115,10 @@ public struct JSONNode: Sendable, Equatable {
                 position += 1
                 var members: [(key: String, value: JSONNode)] = []
                 skipSpace()
-                if current == UInt8(ascii: "}") { position += 1; return JSONNode(value: .object(members), line: start) }
+                if current == UInt8(ascii: "}") {
+                    position += 1
+                    return JSONNode(value: .object(members), line: start)
+                }
                 while true {
                     skipSpace()
                     guard current == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
@@ -121,7 +129,10 @@ public struct JSONNode: Sendable, Equatable {
                     skipSpace()
                     members.append((key, try value(depth: depth + 1)))
                     skipSpace()
-                    if current == UInt8(ascii: ",") { position += 1; continue }
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard current == UInt8(ascii: "}") else { throw error("expected ',' or '}' in an object") }
                     position += 1
                     return JSONNode(value: .object(members), line: start)
@@ -130,12 +141,18 @@ public struct JSONNode: Sendable, Equatable {
                 position += 1
                 var elements: [JSONNode] = []
                 skipSpace()
-                if current == UInt8(ascii: "]") { position += 1; return JSONNode(value: .array(elements), line: start) }
+                if current == UInt8(ascii: "]") {
+                    position += 1
+                    return JSONNode(value: .array(elements), line: start)
+                }
                 while true {
                     skipSpace()
                     elements.append(try value(depth: depth + 1))
                     skipSpace()
-                    if current == UInt8(ascii: ",") { position += 1; continue }
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard current == UInt8(ascii: "]") else { throw error("expected ',' or ']' in an array") }
                     position += 1
                     return JSONNode(value: .array(elements), line: start)
@@ -160,7 +177,10 @@ public struct JSONNode: Sendable, Equatable {
 
         mutating func digits() -> Int {
             var count = 0
-            while let b = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) { position += 1; count += 1 }
+            while let b = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                position += 1
+                count += 1
+            }
             return count
         }
 
@@ -244,7 +264,9 @@ public struct JSONNode: Sendable, Equatable {
                         throw error("unknown escape '\\\(Unicode.Scalar(e).escaped(asASCII: true))' in a string")
                     }
                 case 0x00..<0x20:
-                    throw error(b == 0x0A ? "a string is not closed before the end of the line" : "a control character in a string")
+                    throw error(
+                        b == 0x0A
+                            ? "a string is not closed before the end of the line" : "a control character in a string")
                 default:
                     out.append(b)
                 }

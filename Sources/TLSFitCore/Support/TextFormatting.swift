@@ -62,7 +62,8 @@ private enum ExactDecimal {
     }
 
     static func shiftLeft(_ number: inout [UInt32], by bits: Int) {
-        let limbs = bits / 32, offset = bits % 32
+        let limbs = bits / 32
+        let offset = bits % 32
         if offset > 0 {
             var carry: UInt32 = 0
             for i in number.indices {
@@ -86,7 +87,8 @@ private enum ExactDecimal {
             below = true
             break
         }
-        let limbs = bits / 32, offset = bits % 32
+        let limbs = bits / 32
+        let offset = bits % 32
         var result = Array(number.dropFirst(Swift.min(limbs, number.count)))
         if offset > 0 {
             for i in result.indices {
@@ -173,7 +175,9 @@ extension StringProtocol {
         func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
             guard bytes.count >= pattern.count else { return nil }
             outer: for start in 0...(bytes.count - pattern.count) {
-                for offset in 0..<pattern.count where folded(bytes[start + offset]) != pattern[offset] { continue outer }
+                for offset in 0..<pattern.count where folded(bytes[start + offset]) != pattern[offset] {
+                    continue outer
+                }
                 return start..<(start + pattern.count)
             }
             return nil

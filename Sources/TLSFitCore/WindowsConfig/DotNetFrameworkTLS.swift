@@ -58,18 +58,22 @@ public struct DotNetFrameworkTLS: Sendable, Hashable {
 
     /// The values that decided the choice (for evidence), 64-bit first.
     public var evidence: [Provenance] {
-        [systemDefaultTlsVersions, schUseStrongCrypto, systemDefaultTlsVersionsWow64, schUseStrongCryptoWow64].compactMap { $0?.provenance }
+        [systemDefaultTlsVersions, schUseStrongCrypto, systemDefaultTlsVersionsWow64, schUseStrongCryptoWow64]
+            .compactMap { $0?.provenance }
     }
 
     /// One sentence: what .NET offers and why.
     public func explanation(_ config: WindowsTLSConfig) -> String {
         let offered = offeredProtocols(config).map(\.rawValue).joined(separator: ", ")
         if usesSystemDefaults {
-            return "SystemDefaultTlsVersions=1: .NET Framework lets Schannel choose (\(offered.isEmpty ? "nothing" : offered))."
+            return
+                "SystemDefaultTlsVersions=1: .NET Framework lets Schannel choose (\(offered.isEmpty ? "nothing" : offered))."
         }
         if usesStrongCrypto {
-            return "SchUseStrongCrypto=1 without SystemDefaultTlsVersions: .NET Framework asks for TLS 1.0, 1.1 and 1.2; Schannel allows \(offered.isEmpty ? "none of them" : offered)."
+            return
+                "SchUseStrongCrypto=1 without SystemDefaultTlsVersions: .NET Framework asks for TLS 1.0, 1.1 and 1.2; Schannel allows \(offered.isEmpty ? "none of them" : offered)."
         }
-        return "Neither SchUseStrongCrypto nor SystemDefaultTlsVersions is 1 under \(Self.key): .NET Framework (as WSUS uses it; its target framework is assumed older than 4.6) asks for SSL 3.0 and TLS 1.0 only; Schannel allows \(offered.isEmpty ? "none of them" : offered)."
+        return
+            "Neither SchUseStrongCrypto nor SystemDefaultTlsVersions is 1 under \(Self.key): .NET Framework (as WSUS uses it; its target framework is assumed older than 4.6) asks for SSL 3.0 and TLS 1.0 only; Schannel allows \(offered.isEmpty ? "none of them" : offered)."
     }
 }

@@ -33,7 +33,10 @@ public enum RegFileWriter {
                 currentKey = nil
                 continue
             case .createKey:
-                if currentKey?.lowercased() != change.key.lowercased() { out += "\r\n[\(full)]\r\n"; currentKey = change.key }
+                if currentKey?.lowercased() != change.key.lowercased() {
+                    out += "\r\n[\(full)]\r\n"
+                    currentKey = change.key
+                }
                 continue
             default:
                 break
@@ -48,7 +51,8 @@ public enum RegFileWriter {
             case .deleteValue(let name):
                 out += quotedName(name) + "=-\r\n"
             case .deleteAllValues:
-                out += "; every value of this key is to be deleted: a .reg file cannot say that; delete the values one by one\r\n"
+                out +=
+                    "; every value of this key is to be deleted: a .reg file cannot say that; delete the values one by one\r\n"
             case .deleteKey, .createKey:
                 break
             }
@@ -65,7 +69,10 @@ public enum RegFileWriter {
         case .utf16LE:
             var bytes: [UInt8] = [0xFF, 0xFE]
             bytes.reserveCapacity(2 + t.utf16.count * 2)
-            for u in t.utf16 { bytes.append(UInt8(u & 0xFF)); bytes.append(UInt8(u >> 8)) }
+            for u in t.utf16 {
+                bytes.append(UInt8(u & 0xFF))
+                bytes.append(UInt8(u >> 8))
+            }
             return bytes
         }
     }
@@ -96,7 +103,8 @@ public enum RegFileWriter {
             var bytes: [UInt8] = []
             for item in items { bytes += utf16LE(item) + [0, 0] }
             return hexLine(prefix, "hex(7):", bytes + [0, 0])
-        case .qword(let v): return hexLine(prefix, "hex(b):", (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) })
+        case .qword(let v):
+            return hexLine(prefix, "hex(b):", (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) })
         case .binary(let type, let bytes):
             return hexLine(prefix, type == 3 ? "hex:" : "hex(\(String(type, radix: 16))):", bytes)
         }
@@ -104,7 +112,10 @@ public enum RegFileWriter {
 
     static func utf16LE(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
-        for u in s.utf16 { out.append(UInt8(u & 0xFF)); out.append(UInt8(u >> 8)) }
+        for u in s.utf16 {
+            out.append(UInt8(u & 0xFF))
+            out.append(UInt8(u >> 8))
+        }
         return out
     }
 
@@ -118,7 +129,10 @@ public enum RegFileWriter {
             if i < bytes.count - 1 {
                 out += ","
                 width += 1
-                if width >= 76 { out += "\\\r\n  "; width = 2 }
+                if width >= 76 {
+                    out += "\\\r\n  "
+                    width = 2
+                }
             }
         }
         return out

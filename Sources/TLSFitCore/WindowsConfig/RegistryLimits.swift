@@ -47,8 +47,9 @@ extension RegistryLimits {
             default: name = nil
             }
             if let problem = problem(key: op.key) ?? name.flatMap({ problem(valueName: $0) }) {
-                throw InputError(source: source, line: op.provenance.line, byteOffset: op.provenance.byteOffset,
-                                 message: op.provenance.record.map { "record \($0): \(problem)" } ?? problem)
+                throw InputError(
+                    source: source, line: op.provenance.line, byteOffset: op.provenance.byteOffset,
+                    message: op.provenance.record.map { "record \($0): \(problem)" } ?? problem)
             }
         }
     }

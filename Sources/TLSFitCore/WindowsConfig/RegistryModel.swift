@@ -42,7 +42,8 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The value name and data as text (`Functions = TLS_...`).
     public var value: String
 
-    public init(file: String, line: Int? = nil, record: Int? = nil, byteOffset: Int? = nil, key: String, value: String) {
+    public init(file: String, line: Int? = nil, record: Int? = nil, byteOffset: Int? = nil, key: String, value: String)
+    {
         self.file = file
         self.line = line
         self.record = record
@@ -160,7 +161,9 @@ public struct RegistryOperation: Sendable, Hashable {
     /// The format the operation was read from.
     public var format: WindowsConfigFormat
 
-    public init(key: String, action: Action, provenance: Provenance, itemLines: [Int]? = nil, format: WindowsConfigFormat) {
+    public init(
+        key: String, action: Action, provenance: Provenance, itemLines: [Int]? = nil, format: WindowsConfigFormat
+    ) {
         self.key = RegistryPath.normalize(key)
         self.action = action
         self.provenance = provenance
@@ -187,8 +190,10 @@ public struct WindowsConfigDocument: Sendable, Hashable {
     /// document was read for evaluation (`WindowsConfigReader.parse`; see `RegistryPath.mayBeRead`).
     public var skippedOperations: Int
 
-    public init(source: String, format: WindowsConfigFormat, operations: [RegistryOperation],
-                skippedOperations: Int = 0) {
+    public init(
+        source: String, format: WindowsConfigFormat, operations: [RegistryOperation],
+        skippedOperations: Int = 0
+    ) {
         self.source = source
         self.format = format
         self.operations = operations
@@ -215,7 +220,9 @@ extension String {
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, scalars[start].isASCIIWhitespaceOrBOM { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].isASCIIWhitespaceOrBOM { end = scalars.index(before: end) }
+        while end > start, scalars[scalars.index(before: end)].isASCIIWhitespaceOrBOM {
+            end = scalars.index(before: end)
+        }
         return String(scalars[start..<end])
     }
 }

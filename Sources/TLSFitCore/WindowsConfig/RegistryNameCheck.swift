@@ -2,14 +2,21 @@
 /// WinHTTP, .NET) that Windows does not read, with the name that was probably meant. Windows ignores a
 /// misspelt name silently; tlsfit warns with the file and line.
 extension Evaluator {
-    static let schannelSubkeys = ["Protocols", "Ciphers", "Hashes", "KeyExchangeAlgorithms", "CipherSuites", "Messaging"]
-    static let protocolNames = ["Multi-Protocol Unified Hello", "PCT 1.0", "SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
-                                "DTLS 1.0", "DTLS 1.2", "DTLS 1.3"]
-    static let keyExchangeValues = ["Enabled", "ClientMinKeyBitLength", "ServerMinKeyBitLength", "ClientMaxKeyBitLength"]
+    static let schannelSubkeys = [
+        "Protocols", "Ciphers", "Hashes", "KeyExchangeAlgorithms", "CipherSuites", "Messaging",
+    ]
+    static let protocolNames = [
+        "Multi-Protocol Unified Hello", "PCT 1.0", "SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
+        "DTLS 1.0", "DTLS 1.2", "DTLS 1.3",
+    ]
+    static let keyExchangeValues = [
+        "Enabled", "ClientMinKeyBitLength", "ServerMinKeyBitLength", "ClientMaxKeyBitLength",
+    ]
     static let suiteOrderValues = ["Functions", "EccCurves"]
     static let winHTTPValues = ["DefaultSecureProtocols", "WinHttpSettings"]
     static let dotNetValues = ["SchUseStrongCrypto", "SystemDefaultTlsVersions"]
-    static let schannelSubkeysByLowercase = Dictionary(uniqueKeysWithValues: schannelSubkeys.map { ($0.lowercased(), $0) })
+    static let schannelSubkeysByLowercase = Dictionary(
+        uniqueKeysWithValues: schannelSubkeys.map { ($0.lowercased(), $0) })
     static let protocolNamesLowercased = Set(protocolNames.map { $0.lowercased() })
     static let schannelPrefix = RegistryPath.folded(RegistryPath.schannel) + "\\"
 
@@ -19,17 +26,26 @@ extension Evaluator {
         var found: [(dedupe: String?, warning: ConfigWarning)] = []
         defer {
             var warnedKeys = Set<String>()
-            for item in found.sorted(by: { ($0.warning.file ?? "", $0.warning.line ?? 0, $0.warning.message) < ($1.warning.file ?? "", $1.warning.line ?? 0, $1.warning.message) }) {
+            for item in found.sorted(by: {
+                ($0.warning.file ?? "", $0.warning.line ?? 0, $0.warning.message) < (
+                    $1.warning.file ?? "", $1.warning.line ?? 0, $1.warning.message
+                )
+            }) {
                 if let key = item.dedupe, !warnedKeys.insert(key).inserted { continue }
                 warnings.append(item.warning)
             }
         }
         let schannel = Self.schannelPrefix
         let policyConfig = RegistryPath.folded(#"SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL"#) + "\\"
-        let localConfig = RegistryPath.folded(#"SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL"#) + "\\"
+        let localConfig =
+            RegistryPath.folded(#"SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL"#) + "\\"
         let winHTTP = [RegistryPath.winHTTP, RegistryPath.winHTTPWow64].map(RegistryPath.folded)
-        let dotNet = [#"SOFTWARE\Microsoft\.NETFramework\v4.0.30319"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319"#,
-                      #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#, #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#].map(RegistryPath.folded)
+        let dotNet = [
+            #"SOFTWARE\Microsoft\.NETFramework\v4.0.30319"#,
+            #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319"#,
+            #"SOFTWARE\Microsoft\.NETFramework\v2.0.50727"#,
+            #"SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727"#,
+        ].map(RegistryPath.folded)
 
         registry.forEachValue { folded, key, entry in
             let p = entry.provenance
@@ -41,9 +57,14 @@ extension Evaluator {
                 guard !known.contains(where: { $0.count == lower.count && $0.lowercased() == lower }) else { return }
                 let near = Self.nearest(entry.name, among: known)
                 if typosOnly, near == nil { return }
-                found.append((nil, ConfigWarning(.unknownRegistryName,
-                    "\"\(entry.name)\" under \(key) is not a value Windows reads there; it is ignored\(near.map { " (did you mean \"\($0)\"?)" } ?? "")",
-                    evidence: [p])))
+                found.append(
+                    (
+                        nil,
+                        ConfigWarning(
+                            .unknownRegistryName,
+                            "\"\(entry.name)\" under \(key) is not a value Windows reads there; it is ignored\(near.map { " (did you mean \"\($0)\"?)" } ?? "")",
+                            evidence: [p])
+                    ))
             }
             if folded.hasPrefix(schannel) {
                 switch schannelVerdict(key) {
@@ -74,28 +95,37 @@ extension Evaluator {
         guard let first = comps.first else { return .nothing }
         guard let sub = Self.schannelSubkeysByLowercase[first.lowercased()] else {
             let near = Self.nearest(first, among: Self.schannelSubkeys)
-            return .unread("SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")")
+            return .unread(
+                "SCHANNEL\\\(first) is not a key Schannel reads; everything under it is ignored\(near.map { " (did you mean SCHANNEL\\\($0)?)" } ?? "")"
+            )
         }
         switch sub {
         case "Protocols":
             guard comps.count >= 2 else { return .nothing }
             guard Self.protocolNamesLowercased.contains(comps[1].lowercased()) else {
                 let near = Self.nearest(comps[1], among: Self.protocolNames)
-                return .unread("Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")")
+                return .unread(
+                    "Protocols\\\(comps[1]) is not a protocol key Schannel reads; it is ignored\(near.map { " (did you mean Protocols\\\($0)?)" } ?? "")"
+                )
             }
             guard comps.count == 3, ["client", "server"].contains(comps[2].lowercased()) else {
-                return .unread("\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
+                return .unread(
+                    "\(original) is not read: protocol switches live under Protocols\\\(comps[1])\\Client or \\Server")
             }
             return .values(["Enabled", "DisabledByDefault"])
         case "Ciphers", "Hashes", "KeyExchangeAlgorithms":
             guard comps.count >= 2 else { return .nothing }
             if let e = SchannelSwitchCatalog.shared.entry(kind: sub, name: comps[1]) {
                 if !e.read {
-                    return .unread("\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off")
+                    return .unread(
+                        "\(sub)\\\(comps[1]) is not read by \(release.displayName)\(e.note.map { ": \($0)" } ?? ""); it switches nothing off"
+                    )
                 }
             } else {
                 let near = Self.nearest(comps[1], among: SchannelSwitchCatalog.shared.names(kind: sub))
-                return .unread("\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")")
+                return .unread(
+                    "\(sub)\\\(comps[1]) is not a key name Schannel reads (it matches names exactly); it switches nothing off\(near.map { " (did you mean \(sub)\\\($0)?)" } ?? "")"
+                )
             }
             return .values(sub == "KeyExchangeAlgorithms" ? Self.keyExchangeValues : ["Enabled"])
         default:
@@ -107,11 +137,12 @@ extension Evaluator {
     static func nearest(_ name: String, among known: [String]) -> String? {
         let query = Array(name.lowercased().utf8)
         let scored = known.map { ($0, NameDistance.levenshtein(query, Array($0.lowercased().utf8))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 > 0, best.1 <= max(2, min(4, name.count / 4)) else { return nil }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 > 0, best.1 <= max(2, min(4, name.count / 4)) else {
+            return nil
+        }
         return best.0
     }
 }
-
 
 /// The verdict on a registry key's name, for `checkNames`.
 enum NameVerdict {

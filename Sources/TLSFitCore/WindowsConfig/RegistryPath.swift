@@ -13,9 +13,12 @@ public enum RegistryPath {
     /// True when `normalizeBySplitting(raw) == raw`: no empty or blank component, no hive or
     /// `Computer` prefix, no `SYSTEM\ControlSetNNN`. Bytes only, no allocation.
     static func isNormalized(_ raw: String) -> Bool {
-        let backslash = UInt8(ascii: "\\"), space = UInt8(ascii: " ")
+        let backslash = UInt8(ascii: "\\")
+        let space = UInt8(ascii: " ")
         let utf8 = raw.utf8
-        guard let first = utf8.first, let last = utf8.last, first != backslash, first != space, last != backslash else { return false }
+        guard let first = utf8.first, let last = utf8.last, first != backslash, first != space, last != backslash else {
+            return false
+        }
         var previous: UInt8 = 0
         var component = 0
         var start = utf8.startIndex
@@ -38,12 +41,17 @@ public enum RegistryPath {
             previous = byte
             index = utf8.index(after: index)
         }
-        if component == 0 { firstComponent = raw[start...].utf8 } else if component == 1 { secondComponent = raw[start...].utf8 }
+        if component == 0 {
+            firstComponent = raw[start...].utf8
+        } else if component == 1 {
+            secondComponent = raw[start...].utf8
+        }
         func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View?, _ word: String) -> Bool {
             guard let bytes, bytes.count == word.utf8.count else { return false }
             return zip(bytes, word.utf8).allSatisfy { a, b in (a | 0x20) == b || a == b }
         }
-        for prefix in ["computer", "hkey_local_machine", "hklm", "hklm:"] where equalsIgnoringASCIICase(firstComponent, prefix) { return false }
+        for prefix in ["computer", "hkey_local_machine", "hklm", "hklm:"]
+        where equalsIgnoringASCIICase(firstComponent, prefix) { return false }
         if equalsIgnoringASCIICase(firstComponent, "system"), let second = secondComponent, second.count == 13 {
             return false  // maybe ControlSet001: let the slow path decide
         }
@@ -85,8 +93,10 @@ public enum RegistryPath {
         return readMarkers.contains { folded.contains($0) }
     }
 
-    static let readMarkers = ["securityproviders", "schannel", "cryptography", ".netframework", "internet settings",
-                              "winhttp", "windowsupdate", "windows nt\\currentversion", "systemcertificates"]
+    static let readMarkers = [
+        "securityproviders", "schannel", "cryptography", ".netframework", "internet settings",
+        "winhttp", "windowsupdate", "windows nt\\currentversion", "systemcertificates",
+    ]
 
     public static let schannel = #"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"#
     public static let schannelProtocols = schannel + #"\Protocols"#

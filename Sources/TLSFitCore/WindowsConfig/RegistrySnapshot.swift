@@ -158,7 +158,9 @@ public struct RegistrySnapshot: Sendable, Hashable {
             let restFolded = folded.dropFirst(prefix.count)
             let first = restFolded.split(separator: "\\", maxSplits: 1).first.map(String.init) ?? String(restFolded)
             if names[first] == nil {
-                let original = k.path.split(separator: "\\").dropFirst(prefix.split(separator: "\\").count).first.map(String.init) ?? first
+                let original =
+                    k.path.split(separator: "\\").dropFirst(prefix.split(separator: "\\").count).first.map(String.init)
+                    ?? first
                 names[first] = original
             }
         }

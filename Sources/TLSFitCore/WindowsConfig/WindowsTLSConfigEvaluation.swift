@@ -6,9 +6,12 @@ extension WindowsTLSConfig {
     ///
     /// `suggestNames` adds "did you mean" names to unknown-name warnings (for the first few only:
     /// it costs an edit-distance search over every known name); turn it off for bulk simulation.
-    public static func evaluate(registry: RegistrySnapshot, release: WindowsRelease, releaseAssumed: Bool = false,
-                                catalog: Catalog = .shared, suggestNames: Bool = true) -> WindowsTLSConfig {
-        var evaluator = Evaluator(registry: registry, release: release, info: catalog.release(release), catalog: catalog)
+    public static func evaluate(
+        registry: RegistrySnapshot, release: WindowsRelease, releaseAssumed: Bool = false,
+        catalog: Catalog = .shared, suggestNames: Bool = true
+    ) -> WindowsTLSConfig {
+        var evaluator = Evaluator(
+            registry: registry, release: release, info: catalog.release(release), catalog: catalog)
         evaluator.suggestionBudget = suggestNames ? 3 : 0
         return evaluator.run(releaseAssumed: releaseAssumed)
     }
@@ -76,16 +79,20 @@ struct Evaluator {
         }
         for (key, name) in numeric {
             guard let e = registry.value(key, name), e.data.integerValue == nil else { continue }
-            warnings.append(ConfigWarning(.wrongValueType,
-                "\(name) is written as \(e.data.displayText), not a DWORD; Windows ignores it and keeps the default",
-                evidence: [e.provenance]))
+            warnings.append(
+                ConfigWarning(
+                    .wrongValueType,
+                    "\(name) is written as \(e.data.displayText), not a DWORD; Windows ignores it and keeps the default",
+                    evidence: [e.provenance]))
         }
         for key in [RegistryPath.policySSL, RegistryPath.localSSL] {
             for name in ["Functions", "EccCurves"] {
                 guard let e = registry.value(key, name), e.data.stringList == nil else { continue }
-                warnings.append(ConfigWarning(.wrongValueType,
-                    "\(name) is written as \(e.data.displayText), not a string list; Schannel ignores it",
-                    evidence: [e.provenance]))
+                warnings.append(
+                    ConfigWarning(
+                        .wrongValueType,
+                        "\(name) is written as \(e.data.displayText), not a string list; Schannel ignores it",
+                        evidence: [e.provenance]))
             }
         }
     }
@@ -96,21 +103,26 @@ struct Evaluator {
         var result: [TLSVersion: ProtocolSetting] = [:]
         for v in TLSVersion.allCases {
             let supported = info.supportedProtocols.contains(v)
-            var s = ProtocolSetting(version: v, supported: supported, clientEnabled: supported,
-                                    clientDisabledByDefault: !info.defaultClientProtocols.contains(v))
+            var s = ProtocolSetting(
+                version: v, supported: supported, clientEnabled: supported,
+                clientDisabledByDefault: !info.defaultClientProtocols.contains(v))
             let client = RegistryPath.protocolKey(v, client: true)
             if let e = registry.value(client, "Enabled"), let n = e.data.integerValue {
-                s.clientEnabled = n != 0; s.clientEnabledSource = e.provenance
+                s.clientEnabled = n != 0
+                s.clientEnabledSource = e.provenance
             }
             if let e = registry.value(client, "DisabledByDefault"), let n = e.data.integerValue {
-                s.clientDisabledByDefault = n != 0; s.clientDisabledByDefaultSource = e.provenance
+                s.clientDisabledByDefault = n != 0
+                s.clientDisabledByDefaultSource = e.provenance
             }
             let server = RegistryPath.protocolKey(v, client: false)
             if let e = registry.value(server, "Enabled"), let n = e.data.integerValue {
-                s.serverEnabled = n != 0; s.serverSource = e.provenance
+                s.serverEnabled = n != 0
+                s.serverSource = e.provenance
             }
             if let e = registry.value(server, "DisabledByDefault"), let n = e.data.integerValue {
-                s.serverDisabledByDefault = n != 0; s.serverSource = s.serverSource ?? e.provenance
+                s.serverDisabledByDefault = n != 0
+                s.serverSource = s.serverSource ?? e.provenance
             }
             result[v] = s
         }
@@ -127,49 +139,67 @@ struct Evaluator {
         for v in TLSVersion.allCases {
             guard let p = config.protocols[v] else { continue }
             if !p.supported, p.clientEnabled, let src = p.clientEnabledSource, v > .ssl3 {
-                warnings.append(ConfigWarning(.protocolNotSupported,
-                    "\(v.schannelKeyName) is enabled for Client, but \(release.displayName) does not implement it; Schannel ignores the key",
-                    evidence: [src]))
+                warnings.append(
+                    ConfigWarning(
+                        .protocolNotSupported,
+                        "\(v.schannelKeyName) is enabled for Client, but \(release.displayName) does not implement it; Schannel ignores the key",
+                        evidence: [src]))
             }
             let serverOn = p.serverEnabled == true || p.serverDisabledByDefault == false
             if serverOn, !p.clientOffered, p.supported, let src = p.serverSource {
                 let clientEvidence = [p.clientSource].compactMap { $0 }
-                warnings.append(ConfigWarning(.serverOnlyProtocol,
-                    "\(v.schannelKeyName) is enabled under Protocols\\\(v.schannelKeyName)\\Server but not for Client; outgoing connections (Windows Update is a client) read the Client key",
-                    evidence: [src] + clientEvidence))
+                warnings.append(
+                    ConfigWarning(
+                        .serverOnlyProtocol,
+                        "\(v.schannelKeyName) is enabled under Protocols\\\(v.schannelKeyName)\\Server but not for Client; outgoing connections (Windows Update is a client) read the Client key",
+                        evidence: [src] + clientEvidence))
             }
         }
         // WinHTTP.
         if let w = config.winHTTPDefaultSecureProtocols {
             for v in w.protocols {
-                guard let p = config.protocols[v], p.supported, p.clientEnabled, p.clientDisabledByDefault, legacy else { continue }
-                let detail = p.clientDisabledByDefaultSource.map { "DisabledByDefault=1 at \($0.location)" }
+                guard let p = config.protocols[v], p.supported, p.clientEnabled, p.clientDisabledByDefault, legacy
+                else { continue }
+                let detail =
+                    p.clientDisabledByDefaultSource.map { "DisabledByDefault=1 at \($0.location)" }
                     ?? "\(v.schannelKeyName) is off by default for clients on \(release.displayName)"
-                warnings.append(ConfigWarning(.disabledByDefaultBlocksWinHTTP,
-                    "DefaultSecureProtocols asks WinHTTP for \(v.schannelKeyName), but \(detail); on \(release.displayName) set Protocols\\\(v.schannelKeyName)\\Client DisabledByDefault=0 (and Enabled=1)",
-                    evidence: [w.source] + [p.clientDisabledByDefaultSource].compactMap { $0 }))
+                warnings.append(
+                    ConfigWarning(
+                        .disabledByDefaultBlocksWinHTTP,
+                        "DefaultSecureProtocols asks WinHTTP for \(v.schannelKeyName), but \(detail); on \(release.displayName) set Protocols\\\(v.schannelKeyName)\\Client DisabledByDefault=0 (and Enabled=1)",
+                        evidence: [w.source] + [p.clientDisabledByDefaultSource].compactMap { $0 }))
             }
             if let wow = config.winHTTPDefaultSecureProtocolsWow64, wow.value != w.value {
-                warnings.append(ConfigWarning(.winHTTPWow64Mismatch,
-                    "DefaultSecureProtocols is 0x\(String(w.value, radix: 16)) for 64-bit and 0x\(String(wow.value, radix: 16)) for 32-bit (Wow6432Node) applications",
-                    evidence: [w.source, wow.source]))
+                warnings.append(
+                    ConfigWarning(
+                        .winHTTPWow64Mismatch,
+                        "DefaultSecureProtocols is 0x\(String(w.value, radix: 16)) for 64-bit and 0x\(String(wow.value, radix: 16)) for 32-bit (Wow6432Node) applications",
+                        evidence: [w.source, wow.source]))
             }
         } else if WindowsTLSConfig.winHTTPNeedsDefaultSecureProtocols(release) {
             let tls12 = config.protocols[.tls12]
             let evidence = [tls12?.clientSource, config.winHTTPDefaultSecureProtocolsWow64?.source].compactMap { $0 }
-            warnings.append(ConfigWarning(.winHTTPLegacyDefaults,
-                "no WinHTTP DefaultSecureProtocols: on \(release.displayName) WinHTTP (and the update client) offers only SSL 3.0 and TLS 1.0; install KB3140245 and set DefaultSecureProtocols=0xA00 under \(RegistryPath.winHTTP)",
-                evidence: evidence))
+            warnings.append(
+                ConfigWarning(
+                    .winHTTPLegacyDefaults,
+                    "no WinHTTP DefaultSecureProtocols: on \(release.displayName) WinHTTP (and the update client) offers only SSL 3.0 and TLS 1.0; install KB3140245 and set DefaultSecureProtocols=0xA00 under \(RegistryPath.winHTTP)",
+                    evidence: evidence))
         } else if let wow = config.winHTTPDefaultSecureProtocolsWow64 {
-            warnings.append(ConfigWarning(.winHTTPWow64Mismatch,
-                "DefaultSecureProtocols is set only under Wow6432Node (32-bit applications); 64-bit WinHTTP, which the update client uses, keeps its defaults",
-                evidence: [wow.source]))
+            warnings.append(
+                ConfigWarning(
+                    .winHTTPWow64Mismatch,
+                    "DefaultSecureProtocols is set only under Wow6432Node (32-bit applications); 64-bit WinHTTP, which the update client uses, keeps its defaults",
+                    evidence: [wow.source]))
         }
         if config.offeredProtocols().isEmpty {
-            let evidence = config.protocols.values.compactMap(\.clientSource) + [config.winHTTPDefaultSecureProtocols?.source].compactMap { $0 }
-            warnings.append(ConfigWarning(.noOfferedProtocols,
-                "WinHTTP offers no protocol at all: every protocol it asks for is disabled for Client",
-                evidence: evidence.sorted { $0.location < $1.location }))
+            let evidence =
+                config.protocols.values.compactMap(\.clientSource)
+                + [config.winHTTPDefaultSecureProtocols?.source].compactMap { $0 }
+            warnings.append(
+                ConfigWarning(
+                    .noOfferedProtocols,
+                    "WinHTTP offers no protocol at all: every protocol it asks for is disabled for Client",
+                    evidence: evidence.sorted { $0.location < $1.location }))
         }
     }
 
@@ -207,13 +237,17 @@ struct Evaluator {
             if let earlier = firstLineByName[upper] {
                 duplicates += 1
                 guard duplicates <= Self.listedNamesLimit else { continue }
-                warnings.append(ConfigWarning(.duplicateSuite,
-                    "\(name) is listed twice\(earlier.map { " (first on line \($0))" } ?? ""); Schannel uses the first position",
-                    evidence: [entry.provenance], line: line))
+                warnings.append(
+                    ConfigWarning(
+                        .duplicateSuite,
+                        "\(name) is listed twice\(earlier.map { " (first on line \($0))" } ?? ""); Schannel uses the first position",
+                        evidence: [entry.provenance], line: line))
                 continue
             }
             firstLineByName[upper] = line
-            guard let (support, curve) = resolve(name, entry: entry, line: line, suffixIgnored: &suffixIgnored) else { continue }
+            guard let (support, curve) = resolve(name, entry: entry, line: line, suffixIgnored: &suffixIgnored) else {
+                continue
+            }
             if let at = indexByCode[support.suite.code] {
                 // Another curve variant of a suite already listed (Windows 7 / 8.1), or a suffixed
                 // and an unsuffixed spelling on Windows 10+.
@@ -221,28 +255,39 @@ struct Evaluator {
                 continue
             }
             indexByCode[support.suite.code] = result.count
-            result.append(Named(support: support, name: name, curves: curve.map { [$0] } ?? [], source: entry.provenance, line: line))
+            result.append(
+                Named(
+                    support: support, name: name, curves: curve.map { [$0] } ?? [], source: entry.provenance, line: line
+                ))
         }
         if duplicates > Self.listedNamesLimit {
-            warnings.append(ConfigWarning(.duplicateSuite,
-                "\(duplicates - Self.listedNamesLimit) more name(s) are listed twice (the first \(Self.listedNamesLimit) are shown); Schannel uses each name's first position",
-                evidence: [entry.provenance]))
+            warnings.append(
+                ConfigWarning(
+                    .duplicateSuite,
+                    "\(duplicates - Self.listedNamesLimit) more name(s) are listed twice (the first \(Self.listedNamesLimit) are shown); Schannel uses each name's first position",
+                    evidence: [entry.provenance]))
         }
         if unlistedUnknown > 0 {
-            warnings.append(ConfigWarning(.unknownSuiteName,
-                "\(unlistedUnknown) more name(s) are not cipher suites Schannel supports here (the first \(Self.listedNamesLimit) are shown); Schannel ignores them",
-                evidence: [entry.provenance]))
+            warnings.append(
+                ConfigWarning(
+                    .unknownSuiteName,
+                    "\(unlistedUnknown) more name(s) are not cipher suites Schannel supports here (the first \(Self.listedNamesLimit) are shown); Schannel ignores them",
+                    evidence: [entry.provenance]))
         }
         if !suffixIgnored.isEmpty {
-            warnings.append(ConfigWarning(.curveSuffixIgnored,
-                "\(suffixIgnored.count) name(s) carry a curve suffix (\(suffixIgnored.prefix(3).joined(separator: ", "))\(suffixIgnored.count > 3 ? ", ..." : "")); \(release.displayName) ignores the suffix and takes curves from the ECC Curve Order (EccCurves) instead",
-                evidence: [entry.provenance]))
+            warnings.append(
+                ConfigWarning(
+                    .curveSuffixIgnored,
+                    "\(suffixIgnored.count) name(s) carry a curve suffix (\(suffixIgnored.prefix(3).joined(separator: ", "))\(suffixIgnored.count > 3 ? ", ..." : "")); \(release.displayName) ignores the suffix and takes curves from the ECC Curve Order (EccCurves) instead",
+                    evidence: [entry.provenance]))
         }
         return (order, result)
     }
 
     /// The release's Schannel entry for a configured name, and the curve a suffix pins (Windows 7 / 8.1).
-    mutating func resolve(_ name: String, entry: RegistrySnapshot.Entry, line: Int?, suffixIgnored: inout [String]) -> (WindowsSuiteSupport, String?)? {
+    mutating func resolve(_ name: String, entry: RegistrySnapshot.Entry, line: Int?, suffixIgnored: inout [String]) -> (
+        WindowsSuiteSupport, String?
+    )? {
         if let s = info.support(forWindowsName: name) { return (s, s.curve) }
         let suffix = CipherSuite.curveSuffix(of: name)
         if let suffix, !info.usesCurveSuffixes {
@@ -254,12 +299,18 @@ struct Evaluator {
         }
         let known = catalog.suite(named: name)
         // Code points (Get-TlsCipherSuite JSON without names) resolve through the catalog.
-        if let known, name.hasPrefix("0x") || name.hasPrefix("0X"), let s = info.support(for: known).first { return (s, s.curve) }
-        if suffix == nil, info.usesCurveSuffixes, let known, known.keyExchange == "ECDHE", !info.support(for: known).isEmpty {
+        if let known, name.hasPrefix("0x") || name.hasPrefix("0X"), let s = info.support(for: known).first {
+            return (s, s.curve)
+        }
+        if suffix == nil, info.usesCurveSuffixes, let known, known.keyExchange == "ECDHE",
+            !info.support(for: known).isEmpty
+        {
             let variants = info.support(for: known).map(\.windowsName)
-            warnings.append(ConfigWarning(.curveSuffixMissing,
-                "\(name) has no curve suffix; \(release.displayName) knows ECDHE suites only with one (\(variants.joined(separator: ", "))), so Schannel ignores this name",
-                evidence: [entry.provenance], line: line))
+            warnings.append(
+                ConfigWarning(
+                    .curveSuffixMissing,
+                    "\(name) has no curve suffix; \(release.displayName) knows ECDHE suites only with one (\(variants.joined(separator: ", "))), so Schannel ignores this name",
+                    evidence: [entry.provenance], line: line))
             return nil
         }
         if listedUnknown >= Self.listedNamesLimit {
@@ -269,17 +320,24 @@ struct Evaluator {
         listedUnknown += 1
         if let known {
             let elsewhere = catalog.windowsSupport(for: known).map(\.release.displayName)
-            let note = elsewhere.isEmpty ? "no Windows release implements it" : "supported on \(elsewhere.prefix(4).joined(separator: ", "))\(elsewhere.count > 4 ? ", ..." : "")"
-            warnings.append(ConfigWarning(.unsupportedOnRelease,
-                "\(name) (\(known.codeString)) is not supported by Schannel on \(release.displayName) (\(note)); Schannel ignores it",
-                evidence: [entry.provenance], line: line))
+            let note =
+                elsewhere.isEmpty
+                ? "no Windows release implements it"
+                : "supported on \(elsewhere.prefix(4).joined(separator: ", "))\(elsewhere.count > 4 ? ", ..." : "")"
+            warnings.append(
+                ConfigWarning(
+                    .unsupportedOnRelease,
+                    "\(name) (\(known.codeString)) is not supported by Schannel on \(release.displayName) (\(note)); Schannel ignores it",
+                    evidence: [entry.provenance], line: line))
             return nil
         }
         let suggestions = suggestionBudget > 0 ? catalog.schannelNameSuggestions(for: name) : []
         suggestionBudget -= 1
-        warnings.append(ConfigWarning(.unknownSuiteName,
-            "\(name) is not a cipher suite name Schannel knows; Schannel ignores it\(suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)")",
-            evidence: [entry.provenance], line: line))
+        warnings.append(
+            ConfigWarning(
+                .unknownSuiteName,
+                "\(name) is not a cipher suite name Schannel knows; Schannel ignores it\(suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)")",
+                evidence: [entry.provenance], line: line))
         return nil
     }
 
@@ -292,7 +350,8 @@ struct Evaluator {
                 continue
             }
             indexByCode[s.suite.code] = result.count
-            result.append(Named(support: s, name: s.windowsName, curves: s.curve.map { [$0] } ?? [], source: nil, line: nil))
+            result.append(
+                Named(support: s, name: s.windowsName, curves: s.curve.map { [$0] } ?? [], source: nil, line: nil))
         }
         return result
     }
@@ -300,15 +359,21 @@ struct Evaluator {
     mutating func checkGPOLength(_ text: String, entry: RegistrySnapshot.Entry) {
         guard text.count > WindowsTLSConfig.gpoFieldLimit else { return }
         let kept = text.prefix(WindowsTLSConfig.gpoFieldLimit)
-        var keptNames = kept.split(separator: ",", omittingEmptySubsequences: true).map { String($0).trimmingASCIIWhitespace() }
+        var keptNames = kept.split(separator: ",", omittingEmptySubsequences: true).map {
+            String($0).trimmingASCIIWhitespace()
+        }
         // The last kept name is cut unless the 1024th character is a comma.
         let nextIndex = text.index(text.startIndex, offsetBy: WindowsTLSConfig.gpoFieldLimit)
         if text[nextIndex] != "," && kept.last != "," { keptNames.removeLast() }
-        let all = text.split(separator: ",", omittingEmptySubsequences: true).map { String($0).trimmingASCIIWhitespace() }
+        let all = text.split(separator: ",", omittingEmptySubsequences: true).map {
+            String($0).trimmingASCIIWhitespace()
+        }
         let lost = Array(all.dropFirst(keptNames.count))
-        warnings.append(ConfigWarning(.gpoStringTooLong,
-            "the SSL Cipher Suite Order string is \(text.count) characters; the Group Policy editor keeps only \(WindowsTLSConfig.gpoFieldLimit), so editing this GPO drops \(lost.count) suite(s): \(lost.prefix(Self.listedNamesLimit).joined(separator: ", "))\(lost.count > Self.listedNamesLimit ? " and \(lost.count - Self.listedNamesLimit) more" : "")",
-            evidence: [entry.provenance]))
+        warnings.append(
+            ConfigWarning(
+                .gpoStringTooLong,
+                "the SSL Cipher Suite Order string is \(text.count) characters; the Group Policy editor keeps only \(WindowsTLSConfig.gpoFieldLimit), so editing this GPO drops \(lost.count) suite(s): \(lost.prefix(Self.listedNamesLimit).joined(separator: ", "))\(lost.count > Self.listedNamesLimit ? " and \(lost.count - Self.listedNamesLimit) more" : "")",
+                evidence: [entry.provenance]))
     }
 
     /// Removes suites whose cipher, hash or key exchange is switched off under SCHANNEL.
@@ -316,31 +381,47 @@ struct Evaluator {
         var rules: [(matches: (CipherSuite) -> Bool, reason: String, evidence: Provenance)] = []
         func disabled(_ parent: String) -> [(name: String, provenance: Provenance)] {
             registry.subkeys(of: parent).compactMap { sub in
-                guard let e = registry.value(parent + "\\" + sub, "Enabled"), let n = e.data.integerValue, n == 0 else { return nil }
+                guard let e = registry.value(parent + "\\" + sub, "Enabled"), let n = e.data.integerValue, n == 0 else {
+                    return nil
+                }
                 return (sub, e.provenance)
             }
         }
         for (name, p) in disabled(RegistryPath.schannelCiphers) {
-            if let m = SchannelSwitches.cipherMatcher(name) { rules.append((m, "SCHANNEL\\Ciphers\\\(name) Enabled=0", p)) }
+            if let m = SchannelSwitches.cipherMatcher(name) {
+                rules.append((m, "SCHANNEL\\Ciphers\\\(name) Enabled=0", p))
+            }
         }
         for (name, p) in disabled(RegistryPath.schannelHashes) {
-            if let m = SchannelSwitches.hashMatcher(name) { rules.append((m, "SCHANNEL\\Hashes\\\(name) Enabled=0", p)) }
+            if let m = SchannelSwitches.hashMatcher(name) {
+                rules.append((m, "SCHANNEL\\Hashes\\\(name) Enabled=0", p))
+            }
         }
         for (name, p) in disabled(RegistryPath.schannelKeyExchange) {
-            if let m = SchannelSwitches.keyExchangeMatcher(name) { rules.append((m, "SCHANNEL\\KeyExchangeAlgorithms\\\(name) Enabled=0", p)) }
+            if let m = SchannelSwitches.keyExchangeMatcher(name) {
+                rules.append((m, "SCHANNEL\\KeyExchangeAlgorithms\\\(name) Enabled=0", p))
+            }
         }
         var kept: [EffectiveSuite] = []
         var removed: [RemovedSuite] = []
         for n in named {
             if n.support.pskOnly, let source = n.source {
                 // Schannel offers PSK suites only to applications that supply a pre-shared key.
-                removed.append(RemovedSuite(suite: n.support.suite, windowsName: n.name, reason: "PSK only: offered only with a pre-shared key", evidence: source))
+                removed.append(
+                    RemovedSuite(
+                        suite: n.support.suite, windowsName: n.name,
+                        reason: "PSK only: offered only with a pre-shared key", evidence: source))
                 continue
             }
             if let rule = rules.first(where: { $0.matches(n.support.suite) }) {
-                removed.append(RemovedSuite(suite: n.support.suite, windowsName: n.name, reason: rule.reason, evidence: rule.evidence))
+                removed.append(
+                    RemovedSuite(
+                        suite: n.support.suite, windowsName: n.name, reason: rule.reason, evidence: rule.evidence))
             } else {
-                kept.append(EffectiveSuite(suite: n.support.suite, windowsName: n.name, pinnedCurves: n.curves, source: n.source, line: n.line))
+                kept.append(
+                    EffectiveSuite(
+                        suite: n.support.suite, windowsName: n.name, pinnedCurves: n.curves, source: n.source,
+                        line: n.line))
             }
         }
         return (kept, removed)
@@ -348,46 +429,67 @@ struct Evaluator {
 
     mutating func checkSuites(_ config: WindowsTLSConfig) {
         if !config.removedSuites.isEmpty {
-            let byReason = Dictionary(grouping: config.removedSuites.filter { !$0.reason.hasPrefix("PSK only") }, by: \.reason)
+            let byReason = Dictionary(
+                grouping: config.removedSuites.filter { !$0.reason.hasPrefix("PSK only") }, by: \.reason)
             for reason in byReason.keys.sorted() {
                 let list = byReason[reason]!
-                warnings.append(ConfigWarning(.suitesRemovedBySwitch,
-                    "\(reason) removes \(list.count) suite(s) from the order: \(list.map(\.windowsName).joined(separator: ", "))",
-                    evidence: [list[0].evidence]))
+                warnings.append(
+                    ConfigWarning(
+                        .suitesRemovedBySwitch,
+                        "\(reason) removes \(list.count) suite(s) from the order: \(list.map(\.windowsName).joined(separator: ", "))",
+                        evidence: [list[0].evidence]))
             }
         }
         let orderEvidence = [config.suiteOrderSource.provenance].compactMap { $0 }
         if config.cipherSuites.isEmpty {
-            warnings.append(ConfigWarning(.noCipherSuites,
-                "the effective cipher suite list is empty: every TLS connection from this machine fails (Windows Update reports 0x80072EFE or 0x80072F8F)",
-                evidence: orderEvidence + config.removedSuites.prefix(3).map(\.evidence)))
+            warnings.append(
+                ConfigWarning(
+                    .noCipherSuites,
+                    "the effective cipher suite list is empty: every TLS connection from this machine fails (Windows Update reports 0x80072EFE or 0x80072F8F)",
+                    evidence: orderEvidence + config.removedSuites.prefix(3).map(\.evidence)))
             return
         }
         let offered = config.offeredProtocols()
-        if !offered.isEmpty, !config.cipherSuites.contains(where: { s in offered.contains(where: { $0 >= s.suite.minVersion && $0 <= s.suite.maxVersion }) }) {
-            warnings.append(ConfigWarning(.noSuiteForOfferedProtocols,
-                "no suite in the list can be used with the protocols WinHTTP offers (\(offered.map(\.rawValue).joined(separator: ", ")))",
-                evidence: orderEvidence))
+        if !offered.isEmpty,
+            !config.cipherSuites.contains(where: { s in
+                offered.contains(where: { $0 >= s.suite.minVersion && $0 <= s.suite.maxVersion })
+            })
+        {
+            warnings.append(
+                ConfigWarning(
+                    .noSuiteForOfferedProtocols,
+                    "no suite in the list can be used with the protocols WinHTTP offers (\(offered.map(\.rawValue).joined(separator: ", ")))",
+                    evidence: orderEvidence))
         }
         if config.cipherSuites.allSatisfy({ $0.suite.encryption.hasPrefix("RC4") }) {
-            warnings.append(ConfigWarning(.onlyRC4Suites,
-                "every suite in the list uses RC4; Windows Update no longer accepts RC4 (KB3186695)",
-                evidence: orderEvidence))
+            warnings.append(
+                ConfigWarning(
+                    .onlyRC4Suites,
+                    "every suite in the list uses RC4; Windows Update no longer accepts RC4 (KB3186695)",
+                    evidence: orderEvidence))
         }
         // Curves.
-        let curveEntry = registry.value(RegistryPath.policySSL, "EccCurves") ?? registry.value(RegistryPath.localSSL, "EccCurves")
+        let curveEntry =
+            registry.value(RegistryPath.policySSL, "EccCurves") ?? registry.value(RegistryPath.localSSL, "EccCurves")
         if let curveEntry {
             if info.usesCurveSuffixes {
-                warnings.append(ConfigWarning(.eccCurvesIgnored,
-                    "EccCurves (ECC Curve Order) exists only from Windows 10; \(release.displayName) takes curves from the _P256/_P384 suffixes of the suite names",
-                    evidence: [curveEntry.provenance]))
+                warnings.append(
+                    ConfigWarning(
+                        .eccCurvesIgnored,
+                        "EccCurves (ECC Curve Order) exists only from Windows 10; \(release.displayName) takes curves from the _P256/_P384 suffixes of the suite names",
+                        evidence: [curveEntry.provenance]))
             } else if config.curvesSource == nil, curveEntry.data.stringList != nil {
-                warnings.append(ConfigWarning(.curvesUnreadable,
-                    "EccCurves (\(curveEntry.data.displayText)) holds no curve name tlsfit could read: the curves this client offers are unknown; tlsfit assumes the \(release.displayName) defaults (\(info.defaultCurves.joined(separator: ", "))). Export the key with regedit to check",
-                    evidence: [curveEntry.provenance]))
+                warnings.append(
+                    ConfigWarning(
+                        .curvesUnreadable,
+                        "EccCurves (\(curveEntry.data.displayText)) holds no curve name tlsfit could read: the curves this client offers are unknown; tlsfit assumes the \(release.displayName) defaults (\(info.defaultCurves.joined(separator: ", "))). Export the key with regedit to check",
+                        evidence: [curveEntry.provenance]))
             } else {
                 for curve in config.curves where !SchannelSwitches.knownCurves.contains(curve.lowercased()) {
-                    warnings.append(ConfigWarning(.unknownCurve, "\(curve) is not a curve name Schannel knows; it is ignored", evidence: [curveEntry.provenance]))
+                    warnings.append(
+                        ConfigWarning(
+                            .unknownCurve, "\(curve) is not a curve name Schannel knows; it is ignored",
+                            evidence: [curveEntry.provenance]))
                 }
             }
         }
@@ -395,7 +497,8 @@ struct Evaluator {
 
     func readCurves() -> ([String], Provenance?) {
         if info.usesCurveSuffixes { return (info.defaultCurves, nil) }
-        let entry = registry.value(RegistryPath.policySSL, "EccCurves") ?? registry.value(RegistryPath.localSSL, "EccCurves")
+        let entry =
+            registry.value(RegistryPath.policySSL, "EccCurves") ?? registry.value(RegistryPath.localSSL, "EccCurves")
         let list = entry?.data.stringList?.map { $0.trimmingASCIIWhitespace() }.filter { !$0.isEmpty } ?? []
         if let entry, !list.isEmpty { return (list, entry.provenance) }
         // An empty or unreadable list is not "no curve": the curves are unknown (checkSuites warns).
@@ -413,7 +516,9 @@ enum SchannelSwitches {
 
     /// `SCHANNEL\KeyExchangeAlgorithms\<name>` -> suites using that key exchange. TLS 1.3 suites
     /// ("any") are not affected.
-    static func keyExchangeMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? { matcher("KeyExchangeAlgorithms", keyName) }
+    static func keyExchangeMatcher(_ keyName: String) -> ((CipherSuite) -> Bool)? {
+        matcher("KeyExchangeAlgorithms", keyName)
+    }
 
     /// Exact key names from `schannel-switches.tsv`, as Schannel matches them.
     static func matcher(_ kind: String, _ keyName: String) -> ((CipherSuite) -> Bool)? {

@@ -73,28 +73,32 @@ final class HostScan {
         profile.path = path.description
         connections += 1
         let (dialHost, dialPort, path, timeout) = (dialHost, dialPort, path, options.timeout)
-        engine.runBlocking(for: self, { () -> (Dialer.Dialed, Double?) in
-            var timings = HandshakeTimings(totalMs: 0)
-            let dialed = Dialer.open(dialHost: dialHost, dialPort: dialPort, path: path, deadline: Deadline(seconds: timeout),
-                                     timings: &timings)
-            return (dialed, timings.connectMs)
-        }, then: { [self] (dialed, connectMs) in
-            profile.address = dialed.address
-            switch dialed.result {
-            case .failure(let failure):
-                profile.errors.append("\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)")
-                certificateDone = true
-            case .success(let fd):
-                if path.proxy == nil { pin(fd) }
-                connectNanos = UInt64(max(0, (connectMs ?? 0) * 1_000_000))
-                canOpen = true
-                engine.adopt(fd, for: self)
-                ScanEngine.trace("first dial done")
-                engine.prepareOnce()
-                startCertificate()
-                startChains()
-            }
-        })
+        engine.runBlocking(
+            for: self,
+            { () -> (Dialer.Dialed, Double?) in
+                var timings = HandshakeTimings(totalMs: 0)
+                let dialed = Dialer.open(
+                    dialHost: dialHost, dialPort: dialPort, path: path, deadline: Deadline(seconds: timeout),
+                    timings: &timings)
+                return (dialed, timings.connectMs)
+            },
+            then: { [self] (dialed, connectMs) in
+                profile.address = dialed.address
+                switch dialed.result {
+                case .failure(let failure):
+                    profile.errors.append("\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)")
+                    certificateDone = true
+                case .success(let fd):
+                    if path.proxy == nil { pin(fd) }
+                    connectNanos = UInt64(max(0, (connectMs ?? 0) * 1_000_000))
+                    canOpen = true
+                    engine.adopt(fd, for: self)
+                    ScanEngine.trace("first dial done")
+                    engine.prepareOnce()
+                    startCertificate()
+                    startChains()
+                }
+            })
     }
 
     /// Later connections go to the address the first one reached: every probe measures the same
@@ -140,7 +144,8 @@ final class HostScan {
             host: target.host, port: target.port, connectAddress: pinnedAddress?.numericHost ?? target.connectAddress,
             connectPort: target.connectPort, sni: target.host,
             minVersion: version ?? .tls10, maxVersion: version ?? .tls13,
-            cipherString: version == .tls13 ? nil : (suite.map { $0 + ":@SECLEVEL=0" } ?? "ALL:COMPLEMENTOFALL:@SECLEVEL=0"),
+            cipherString: version == .tls13
+                ? nil : (suite.map { $0 + ":@SECLEVEL=0" } ?? "ALL:COMPLEMENTOFALL:@SECLEVEL=0"),
             tls13CipherSuites: version == .tls13 ? suite : nil,
             timeout: options.timeout, caFile: options.caFile, verifyCertificate: true, stopAfterServerHello: false)
         request.path = path
@@ -148,31 +153,36 @@ final class HostScan {
         let retry = version != nil
         let fixed = request
         ScanEngine.trace("certificate handshake starts")
-        engine.runBlocking(for: self, { [engine] () -> HandshakeOutcome in
-            var request = fixed
-            // Asked here, off the loop: the first question initialises OpenSSL. The SSLv3 chain
-            // waits for the answer (whenSSLv3Known).
-            let sslv3 = OpenSSLLibrary.canOfferSSLv3
-            engine.sslv3Known(sslv3)
-            if version == nil, sslv3 { request.minVersion = .ssl3 }
-            return TLSClient.handshake(request)
-        }, then: { [self] outcome in
-            ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")
-            if outcome.certificate != nil || !retry { profile.certificate = outcome.certificate }
-            if !retry, let failure = outcome.failure, failure.stage != .certificate {
-                // A server that streams alerts or HelloRequests instead of finishing a handshake is
-                // given up and reported once (the probes stop at the ServerHello, before any storm).
-                let fatalFailure = failure.stage == .dns || failure.stage == .tcp || failure.stage == .proxy
-                    || failure.kind == .timeout || failure.kind == .notTLS || failure.kind == .alertStorm
-                    || failure.kind == .helloRequestStorm
-                if fatalFailure {
-                    fatal = "\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)"
-                } else {
-                    profile.errors.append("certificate: no full handshake with every suite offered: \(failure.detail)")
+        engine.runBlocking(
+            for: self,
+            { [engine] () -> HandshakeOutcome in
+                var request = fixed
+                // Asked here, off the loop: the first question initialises OpenSSL. The SSLv3 chain
+                // waits for the answer (whenSSLv3Known).
+                let sslv3 = OpenSSLLibrary.canOfferSSLv3
+                engine.sslv3Known(sslv3)
+                if version == nil, sslv3 { request.minVersion = .ssl3 }
+                return TLSClient.handshake(request)
+            },
+            then: { [self] outcome in
+                ScanEngine.trace("certificate handshake done (\(outcome.timings.totalMs) ms)")
+                if outcome.certificate != nil || !retry { profile.certificate = outcome.certificate }
+                if !retry, let failure = outcome.failure, failure.stage != .certificate {
+                    // A server that streams alerts or HelloRequests instead of finishing a handshake is
+                    // given up and reported once (the probes stop at the ServerHello, before any storm).
+                    let fatalFailure =
+                        failure.stage == .dns || failure.stage == .tcp || failure.stage == .proxy
+                        || failure.kind == .timeout || failure.kind == .notTLS || failure.kind == .alertStorm
+                        || failure.kind == .helloRequestStorm
+                    if fatalFailure {
+                        fatal = "\(failure.stage.rawValue): \(failure.kind.rawValue): \(failure.detail)"
+                    } else {
+                        profile.errors.append(
+                            "certificate: no full handshake with every suite offered: \(failure.detail)")
+                    }
                 }
-            }
-            certificateDone = true
-        })
+                certificateDone = true
+            })
     }
 
     // MARK: - For the chains
@@ -185,14 +195,16 @@ final class HostScan {
         for i in stride(from: 0, to: 32, by: 8) {
             withUnsafeBytes(of: generator.next() as UInt64) { random.replaceSubrange(i..<(i + 8), with: $0) }
         }
-        return RawClientHello.build(version: version, suites: suites, serverName: target.host, random: random, groups: groups)
+        return RawClientHello.build(
+            version: version, suites: suites, serverName: target.host, random: random, groups: groups)
     }
 
     func chainStarted() { chainsActive += 1 }
     func chainEnded() { chainsActive -= 1 }
 
     func record(_ result: ProtocolScanResult) {
-        profile.protocols[result.version.rawValue] = ProtocolSupport(accepted: result.accepted, cipherSuites: result.suites)
+        profile.protocols[result.version.rawValue] = ProtocolSupport(
+            accepted: result.accepted, cipherSuites: result.suites)
         if let preference = result.serverPreference { profile.serverPreference[result.version.rawValue] = preference }
         profile.errors += result.errors
     }
@@ -228,7 +240,9 @@ final class HostScan {
 
     /// Ends the host once every chain and the certificate handshake are done.
     func finishIfDone() {
-        guard started, !finished, chainsActive == 0, certificateDone, blocking == 0, pending.isEmpty, busy == 0 else { return }
+        guard started, !finished, chainsActive == 0, certificateDone, blocking == 0, pending.isEmpty, busy == 0 else {
+            return
+        }
         if let fatal {
             // The full handshake says the server does not speak TLS (or could not be reached):
             // nothing the probes saw is believed.
@@ -255,7 +269,8 @@ final class HostScan {
     private func retryCandidate() -> (TLSVersion, String)? {
         for version in profile.acceptedVersions {
             for name in profile.cipherSuites(for: version) {
-                guard let code = Catalog.shared.suite(named: name)?.code, let openssl = ScanCandidates.openSSLName(code) else { continue }
+                guard let code = Catalog.shared.suite(named: name)?.code, let openssl = ScanCandidates.openSSLName(code)
+                else { continue }
                 return (version, openssl)
             }
         }

@@ -65,8 +65,10 @@ public enum RawClientHello {
         let offered = suites.filter { $0 != renegotiationSCSV } + [renegotiationSCSV]
         let legacyVersion: UInt16 = version == .tls13 ? 0x0303 : wireVersion(version)
         if version == .ssl3 {
-            return ClientHello(recordVersion: 0x0300, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
-                               compressionMethods: [0], extensions: []).encode()
+            return ClientHello(
+                recordVersion: 0x0300, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
+                compressionMethods: [0], extensions: []
+            ).encode()
         }
         let groups = groups ?? Self.groups
         var extensions: [TLSExtension] = []
@@ -99,8 +101,10 @@ public enum RawClientHello {
             // no share: the server says which group it wants
             extensions.append(TLSExtension(type: Extension.keyShare, data: [0, 0]))
         }
-        return ClientHello(recordVersion: 0x0301, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
-                           compressionMethods: [0], extensions: extensions).encode()
+        return ClientHello(
+            recordVersion: 0x0301, version: legacyVersion, random: random, sessionID: [], cipherSuites: offered,
+            compressionMethods: [0], extensions: extensions
+        ).encode()
     }
 }
 
@@ -122,7 +126,9 @@ public struct RawServerHello: Sendable, Hashable {
 
     /// The supported_versions extension's version (TLS 1.3), nil when absent.
     public var selectedVersion: UInt16? {
-        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.supportedVersions })?.data, data.count == 2 else {
+        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.supportedVersions })?.data,
+            data.count == 2
+        else {
             return nil
         }
         return UInt16(data[0]) << 8 | UInt16(data[1])
@@ -136,7 +142,9 @@ public struct RawServerHello: Sendable, Hashable {
 
     /// The key_share group a TLS 1.3 ServerHello (or the HelloRetryRequest) names.
     public var keyShareGroup: UInt16? {
-        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.keyShare })?.data, data.count >= 2 else { return nil }
+        guard let data = extensions.first(where: { $0.type == RawClientHello.Extension.keyShare })?.data,
+            data.count >= 2
+        else { return nil }
         return UInt16(data[0]) << 8 | UInt16(data[1])
     }
 }
@@ -236,7 +244,9 @@ public enum RawServerHelloParser {
                 let body = Array(handshake[(at + 4)..<(at + 4 + length)])
                 at += 4 + length
                 if hello == nil {
-                    guard type == 2 else { return .invalid("the first handshake message is type \(type), not ServerHello") }
+                    guard type == 2 else {
+                        return .invalid("the first handshake message is type \(type), not ServerHello")
+                    }
                     switch parseServerHello(body) {
                     case .complete(.serverHello(let parsed)): hello = parsed
                     case .invalid(let why): return .invalid(why)
@@ -260,7 +270,9 @@ public enum RawServerHelloParser {
             guard type == 0x15 || type == 0x16 else {
                 return .invalid("record type 0x\(type.hex(width: 2)) is not a handshake or an alert")
             }
-            guard bytes[offset + 1] == 3 else { return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            guard bytes[offset + 1] == 3 else {
+                return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS")
+            }
             guard length <= maxRecordLength, length > 0 else { return .invalid("a record of \(length) bytes") }
             if type == 0x15 {
                 guard length >= 2 else { return .invalid("an alert record of \(length) bytes") }
@@ -285,32 +297,43 @@ public enum RawServerHelloParser {
             while handshake.count - at >= 4 {
                 let type = handshake[at]
                 let length = Int(handshake[at + 1]) << 16 | Int(handshake[at + 2]) << 8 | Int(handshake[at + 3])
-                guard length <= maxCertificateMessageLength else { return .invalid("a handshake message of \(length) bytes") }
+                guard length <= maxCertificateMessageLength else {
+                    return .invalid("a handshake message of \(length) bytes")
+                }
                 guard handshake.count - at - 4 >= length else { break }
                 let body = Array(handshake[(at + 4)..<(at + 4 + length)])
                 at += 4 + length
                 if !sawHello {
-                    guard type == 2 else { return .invalid("the first handshake message is type \(type), not ServerHello") }
+                    guard type == 2 else {
+                        return .invalid("the first handshake message is type \(type), not ServerHello")
+                    }
                     sawHello = true
                     continue
                 }
                 guard type == 11 else {
-                    return .absent("the server sent handshake message \(type) where its Certificate belongs: no certificate")
+                    return .absent(
+                        "the server sent handshake message \(type) where its Certificate belongs: no certificate")
                 }
                 return certificateList(body)
             }
             guard bytes.count - offset >= 5 else { return .needMore }
             let type = bytes[offset]
             let length = Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
-            guard bytes[offset + 1] == 3 else { return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS") }
+            guard bytes[offset + 1] == 3 else {
+                return .invalid("record version \(bytes[offset + 1]).\(bytes[offset + 2]) is not TLS")
+            }
             guard length <= maxRecordLength, length > 0 else { return .invalid("a record of \(length) bytes") }
             if type == 0x15 {
                 guard sawHello else { return .invalid("an alert inside the ServerHello") }
                 guard bytes.count - offset >= 7 else { return .needMore }
-                return .absent("the server sent the alert \(TLSAlert(code: Int(bytes[offset + 6]))) after its ServerHello, before a Certificate")
+                return .absent(
+                    "the server sent the alert \(TLSAlert(code: Int(bytes[offset + 6]))) after its ServerHello, before a Certificate"
+                )
             }
             guard type == 0x16 else {
-                return .absent("the server sent a record of type 0x\(type.hex(width: 2)) after its ServerHello, before a Certificate")
+                return .absent(
+                    "the server sent a record of type 0x\(type.hex(width: 2)) after its ServerHello, before a Certificate"
+                )
             }
             guard bytes.count - offset - 5 >= length else { return .needMore }
             handshake += bytes[(offset + 5)..<(offset + 5 + length)]
@@ -325,14 +348,18 @@ public enum RawServerHelloParser {
     static func certificateList(_ body: [UInt8]) -> RawCertificateResult {
         guard body.count >= 3 else { return .invalid("a Certificate message of \(body.count) bytes") }
         let total = Int(body[0]) << 16 | Int(body[1]) << 8 | Int(body[2])
-        guard total == body.count - 3 else { return .invalid("a Certificate message whose list length (\(total)) is not its size") }
+        guard total == body.count - 3 else {
+            return .invalid("a Certificate message whose list length (\(total)) is not its size")
+        }
         var certificates: [[UInt8]] = []
         var offset = 3
         while offset < body.count {
             guard body.count - offset >= 3 else { return .invalid("a truncated certificate length") }
             let length = Int(body[offset]) << 16 | Int(body[offset + 1]) << 8 | Int(body[offset + 2])
             offset += 3
-            guard length > 0, body.count - offset >= length else { return .invalid("a certificate of \(length) bytes past the message's end") }
+            guard length > 0, body.count - offset >= length else {
+                return .invalid("a certificate of \(length) bytes past the message's end")
+            }
             certificates.append(Array(body[offset..<(offset + length)]))
             offset += length
         }
@@ -362,15 +389,21 @@ public enum RawServerHelloParser {
                 while body.count - offset >= 4 {
                     let type = UInt16(body[offset]) << 8 | UInt16(body[offset + 1])
                     let length = Int(body[offset + 2]) << 8 | Int(body[offset + 3])
-                    guard body.count - offset - 4 >= length else { extensions = []; break }
+                    guard body.count - offset - 4 >= length else {
+                        extensions = []
+                        break
+                    }
                     extensions.append(TLSExtension(type: type, data: Array(body[(offset + 4)..<(offset + 4 + length)])))
                     offset += 4 + length
                 }
             }
         }
-        return .complete(.serverHello(RawServerHello(
-            version: version, random: random, sessionID: sessionID, cipherSuite: suite, compression: body[at + 2],
-            extensions: extensions)))
+        return .complete(
+            .serverHello(
+                RawServerHello(
+                    version: version, random: random, sessionID: sessionID, cipherSuite: suite,
+                    compression: body[at + 2],
+                    extensions: extensions)))
     }
 }
 

@@ -55,8 +55,10 @@ enum RawExchange {
 
     /// With `readCertificate`, a TLS 1.2 (or older) ServerHello is followed as far as the Certificate
     /// message, which is returned in `certificate`.
-    static func run(host: String, port: Int, bytes: [UInt8], timeout: Double, path: NetworkPath = .direct,
-                    readCertificate: Bool = false, onConnect: () -> Void = {}) -> Result {
+    static func run(
+        host: String, port: Int, bytes: [UInt8], timeout: Double, path: NetworkPath = .direct,
+        readCertificate: Bool = false, onConnect: () -> Void = {}
+    ) -> Result {
         _ = ignoreSIGPIPE
         let started = Deadline.now
         let deadline = Deadline(seconds: timeout)
@@ -64,8 +66,10 @@ enum RawExchange {
         onConnect()
         let dialed = Dialer.open(dialHost: host, dialPort: port, path: path, deadline: deadline, timings: &timings)
         func done(_ answer: Answer, exchange: Double? = nil) -> Result {
-            Result(answer: answer, address: dialed.address, dnsMs: timings.dnsMs, connectMs: timings.connectMs, exchangeMs: exchange,
-                   totalMs: Deadline.millisecondsSince(started), proxy: dialed.exchange)
+            Result(
+                answer: answer, address: dialed.address, dnsMs: timings.dnsMs, connectMs: timings.connectMs,
+                exchangeMs: exchange,
+                totalMs: Deadline.millisecondsSince(started), proxy: dialed.exchange)
         }
         let fd: Int32
         switch dialed.result {
@@ -91,7 +95,8 @@ enum RawExchange {
                 switch RawServerHelloParser.parseCertificate(received) {
                 case .certificates(let der): return finish(.serverHello(hello), certificate: .received(der))
                 case .absent(let why): return finish(.serverHello(hello), certificate: .absent(why))
-                case .invalid(let why): return finish(.serverHello(hello), certificate: .absent("after its ServerHello, \(why)"))
+                case .invalid(let why):
+                    return finish(.serverHello(hello), certificate: .absent("after its ServerHello, \(why)"))
                 case .needMore: break
                 }
             } else {
@@ -103,7 +108,8 @@ enum RawExchange {
                     hello = parsed
                     limit = certificateReadLimit
                     continue
-                case .complete(.alert(let level, let description)): return finish(.alert(level: level, description: description))
+                case .complete(.alert(let level, let description)):
+                    return finish(.alert(level: level, description: description))
                 case .invalid(let why): return finish(.invalid(why))
                 case .needMore: break
                 }
@@ -114,23 +120,31 @@ enum RawExchange {
                 return finish(.serverHello(hello), certificate: .absent(why))
             }
             guard received.count < limit else {
-                return ended(.invalid("no ServerHello in \(received.count) bytes"), "no Certificate in the \(received.count) bytes after the ClientHello")
+                return ended(
+                    .invalid("no ServerHello in \(received.count) bytes"),
+                    "no Certificate in the \(received.count) bytes after the ClientHello")
             }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
             if ready < 0, errno == EINTR { continue }
             if ready <= 0 {
-                return ended(.silence(received: received.count), "no Certificate came after the ServerHello before the timeout (\(received.count) bytes received)")
+                return ended(
+                    .silence(received: received.count),
+                    "no Certificate came after the ServerHello before the timeout (\(received.count) bytes received)")
             }
             let want = min(buffer.count, limit - received.count)
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, want, 0) }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
                 let why = String(cString: strerror(errno))
-                return ended(.reset(why), "the connection was reset after the ServerHello, before a Certificate: \(why)")
+                return ended(
+                    .reset(why), "the connection was reset after the ServerHello, before a Certificate: \(why)")
             }
             if n == 0 {
-                return ended(.closed(received: received.count), "the server closed the connection after its ServerHello, before a Certificate (\(received.count) bytes received)")
+                return ended(
+                    .closed(received: received.count),
+                    "the server closed the connection after its ServerHello, before a Certificate (\(received.count) bytes received)"
+                )
             }
             received += buffer[0..<n]
         }
@@ -155,7 +169,9 @@ enum RawExchange {
                 }
                 continue
             }
-            return .writeFailed("the connection closed while the ClientHello was sent: \(String(cString: strerror(errno)))", timeout: false)
+            return .writeFailed(
+                "the connection closed while the ClientHello was sent: \(String(cString: strerror(errno)))",
+                timeout: false)
         }
         return nil
     }

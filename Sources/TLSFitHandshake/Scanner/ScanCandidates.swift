@@ -31,7 +31,8 @@ public enum ScanCandidates {
 
     /// OpenSSL's suites (every one below TLS 1.3 it knows) by code.
     static let openSSLTable: [UInt16: OpenSSLCipherEntry] = Dictionary(
-        OpenSSLCipherTable.all().filter { $0.code & 0xFF00 != 0x1300 }.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        OpenSSLCipherTable.all().filter { $0.code & 0xFF00 != 0x1300 }.map { ($0.code, $0) },
+        uniquingKeysWith: { a, _ in a })
 
     private static func needsSecret(_ suite: CipherSuite) -> Bool {
         suite.keyExchange.contains("PSK") || suite.keyExchange.contains("SRP")
@@ -44,7 +45,10 @@ public enum ScanCandidates {
     /// checks the table against the catalog and the linked OpenSSL's list.
     private static let below13: [(code: UInt16, min: TLSVersion, max: TLSVersion, rank: Int)] =
         scanCandidateTable.enumerated().map { index, entry in
-            (code: entry.code, min: TLSVersion.allCases[Int(entry.min)], max: TLSVersion.allCases[Int(entry.max)], rank: index)
+            (
+                code: entry.code, min: TLSVersion.allCases[Int(entry.min)], max: TLSVersion.allCases[Int(entry.max)],
+                rank: index
+            )
         }
 
     /// The table as it should be, from the catalog (Swift source for ScanCandidateTable.swift).
@@ -59,7 +63,9 @@ public enum ScanCandidates {
             "let scanCandidateTable: [(code: UInt16, min: UInt8, max: UInt8, ecdhe: Bool)] = [",
         ]
         for suite in sorted where suite.code != RawClientHello.renegotiationSCSV && suite.code != 0x5600 {
-            lines.append("    (0x\(suite.code.hex(width: 4)), \(index(suite.minVersion)), \(index(suite.maxVersion)), \(suite.keyExchange == "ECDHE")),")
+            lines.append(
+                "    (0x\(suite.code.hex(width: 4)), \(index(suite.minVersion)), \(index(suite.maxVersion)), \(suite.keyExchange == "ECDHE")),"
+            )
         }
         lines.append("]")
         return lines.joined(separator: "\n") + "\n"
@@ -115,7 +121,8 @@ public enum ScanCandidates {
         return CipherSuiteStrength.sorted(known).map(\.code) + codes.filter { !knownCodes.contains($0) }
     }
 
-    private static let rankByCode: [UInt16: Int] = Dictionary(below13.map { ($0.code, $0.rank) }, uniquingKeysWith: { a, _ in a })
+    private static let rankByCode: [UInt16: Int] = Dictionary(
+        below13.map { ($0.code, $0.rank) }, uniquingKeysWith: { a, _ in a })
 
     /// OpenSSL's own order of its suites (`ALL:COMPLEMENTOFALL`), by code.
     private static let openSSLOrder: [UInt16: Int] = Dictionary(

@@ -59,16 +59,20 @@ final class SuiteChain {
         let candidates = ScanCandidates.suites(for: version)
         let parts = Self.partCount(candidates: candidates.count, fast: host.options.fast)
         // Round-robin over the strength order: each part gets strong and weak suites alike.
-        remaining = (0..<parts).map { part in candidates.enumerated().filter { $0.offset % parts == part }.map(\.element) }
+        remaining = (0..<parts).map { part in
+            candidates.enumerated().filter { $0.offset % parts == part }.map(\.element)
+        }
         found = Array(repeating: [], count: parts)
         partsActive = parts
         for part in 0..<parts { step(part) }
     }
 
     private func offer(_ codes: [UInt16], _ done: @escaping (ProbeAnswer) -> Void) {
-        host.submit(Probe(
-            hello: host.hello(version, suites: codes, groups: RawClientHello.suiteProbeGroups(version)), read: .serverHello,
-            done: done))
+        host.submit(
+            Probe(
+                hello: host.hello(version, suites: codes, groups: RawClientHello.suiteProbeGroups(version)),
+                read: .serverHello,
+                done: done))
     }
 
     /// The suite chosen when the server answered with this protocol; nil when it did not.
@@ -76,7 +80,8 @@ final class SuiteChain {
         guard case .chose(let hello, _) = answer else { return nil }
         if version == .tls13 { return hello.negotiatedVersion == 0x0304 ? hello.cipherSuite : nil }
         // Another version means this one is refused (the server would downgrade).
-        return hello.version == RawClientHello.wireVersion(version) && hello.selectedVersion == nil ? hello.cipherSuite : nil
+        return hello.version == RawClientHello.wireVersion(version) && hello.selectedVersion == nil
+            ? hello.cipherSuite : nil
     }
 
     private func step(_ part: Int) {
@@ -197,8 +202,11 @@ final class SuiteChain {
     /// (every neighbour is ordered by the server, within a part or by a probe).
     private func mergeRound() {
         let order = merged()
-        let part = Dictionary(uniqueKeysWithValues: found.enumerated().flatMap { index, codes in codes.map { ($0, index) } })
-        let unknown = zip(order, order.dropFirst()).filter { x, y in part[x] != part[y] && comparisons[Pair(x, y)] == nil }
+        let part = Dictionary(
+            uniqueKeysWithValues: found.enumerated().flatMap { index, codes in codes.map { ($0, index) } })
+        let unknown = zip(order, order.dropFirst()).filter { x, y in
+            part[x] != part[y] && comparisons[Pair(x, y)] == nil
+        }
         rounds += 1
         guard !unknown.isEmpty, rounds <= 64 else {
             end(order: order)
@@ -213,7 +221,9 @@ final class SuiteChain {
                 } else {
                     // No answer to order them: keep the guess, say so.
                     comparisons[Pair(x, y)] = x
-                    errors.append("\(label): the order of \(ScanCandidates.name(x)) and \(ScanCandidates.name(y)) could not be measured")
+                    errors.append(
+                        "\(label): the order of \(ScanCandidates.name(x)) and \(ScanCandidates.name(y)) could not be measured"
+                    )
                 }
                 if checksRunning == 0 { mergeRound() }
             }
@@ -222,7 +232,8 @@ final class SuiteChain {
 
     private func end(order: [UInt16]) {
         ended = true
-        var result = ProtocolScanResult(version: version, accepted: !order.isEmpty, suites: [], serverPreference: nil, errors: errors)
+        var result = ProtocolScanResult(
+            version: version, accepted: !order.isEmpty, suites: [], serverPreference: nil, errors: errors)
         result.serverPreference = order.count >= 2 ? preference : nil
         let listed = preference == false ? ScanCandidates.strengthSorted(order) : order
         result.suites = listed.map(ScanCandidates.name)
@@ -291,45 +302,47 @@ final class GroupChain {
     }
 
     private func probe13(_ family: Int) {
-        host.submit(Probe(
-            hello: host.hello(.tls13, suites: ScanCandidates.tls13, groups: remaining[family]), read: .serverHello,
-            done: { [self] answer in
-                switch answer {
-                case .chose(let hello, let group) where hello.negotiatedVersion == 0x0304:
-                    guard let group, remaining[family].contains(group) else {
-                        errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
-                        return familyDone()
+        host.submit(
+            Probe(
+                hello: host.hello(.tls13, suites: ScanCandidates.tls13, groups: remaining[family]), read: .serverHello,
+                done: { [self] answer in
+                    switch answer {
+                    case .chose(let hello, let group) where hello.negotiatedVersion == 0x0304:
+                        guard let group, remaining[family].contains(group) else {
+                            errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
+                            return familyDone()
+                        }
+                        take(group, family: family)
+                    case .failed(let detail):
+                        errors.append("groups: \(detail)")
+                        familyDone()
+                    default:
+                        familyDone()
                     }
-                    take(group, family: family)
-                case .failed(let detail):
-                    errors.append("groups: \(detail)")
-                    familyDone()
-                default:
-                    familyDone()
-                }
-            }))
+                }))
     }
 
     private func probe12() {
-        host.submit(Probe(
-            hello: host.hello(.tls12, suites: ScanCandidates.ecdheSuites, groups: remaining[0]), read: .keyExchange,
-            done: { [self] answer in
-                switch answer {
-                case .chose(let hello, let group) where hello.version <= 0x0303 && hello.selectedVersion == nil:
-                    guard let group, remaining[0].contains(group) else {
-                        errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
-                        return familyDone()
+        host.submit(
+            Probe(
+                hello: host.hello(.tls12, suites: ScanCandidates.ecdheSuites, groups: remaining[0]), read: .keyExchange,
+                done: { [self] answer in
+                    switch answer {
+                    case .chose(let hello, let group) where hello.version <= 0x0303 && hello.selectedVersion == nil:
+                        guard let group, remaining[0].contains(group) else {
+                            errors.append("groups: the server chose a group that was not offered (\(answer.groupName))")
+                            return familyDone()
+                        }
+                        remaining[0].removeAll { $0 == group }
+                        found[0].append(group)
+                        if remaining[0].isEmpty { familyDone() } else { probe12() }
+                    case .failed(let detail):
+                        errors.append("groups: \(detail)")
+                        familyDone()
+                    default:
+                        familyDone()
                     }
-                    remaining[0].removeAll { $0 == group }
-                    found[0].append(group)
-                    if remaining[0].isEmpty { familyDone() } else { probe12() }
-                case .failed(let detail):
-                    errors.append("groups: \(detail)")
-                    familyDone()
-                default:
-                    familyDone()
-                }
-            }))
+                }))
     }
 
     private func familyDone() {

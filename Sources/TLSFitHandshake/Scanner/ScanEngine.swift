@@ -127,7 +127,9 @@ final class ScanEngine: @unchecked Sendable {
 
     /// A blocking job (dial through a proxy, certificate handshake) on its own thread; `result`
     /// runs on the loop. Counts as one open connection of the host until it reports.
-    func runBlocking<T: Sendable>(for host: HostScan, _ work: @escaping @Sendable () -> T, then result: @escaping (T) -> Void) {
+    func runBlocking<T: Sendable>(
+        for host: HostScan, _ work: @escaping @Sendable () -> T, then result: @escaping (T) -> Void
+    ) {
         openCount += 1
         host.blocking += 1
         let inbox = inbox
@@ -150,7 +152,10 @@ final class ScanEngine: @unchecked Sendable {
         host.connections += 1
         if let address = host.pinnedAddress {
             let fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { host.connectFailed("socket(): \(String(cString: strerror(errno)))"); return }
+            guard fd >= 0 else {
+                host.connectFailed("socket(): \(String(cString: strerror(errno)))")
+                return
+            }
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             var one: Int32 = 1
@@ -167,23 +172,33 @@ final class ScanEngine: @unchecked Sendable {
             }
             let connection = Connection(fd: fd, host: host, deadline: Deadline.now + timeoutNanos)
             Self.trace("connect fd \(fd)")
-            if rc == 0 { connection.state = .idle; host.idle.append(connection) } else { host.connecting += 1 }
+            if rc == 0 {
+                connection.state = .idle
+                host.idle.append(connection)
+            } else {
+                host.connecting += 1
+            }
             connections[fd] = connection
             openCount += 1
         } else {
             host.connecting += 1
             let (dialHost, port, path, timeout) = (host.dialHost, host.dialPort, host.path, options.timeout)
-            runBlocking(for: host, { () -> Result<Int32, HandshakeFailure> in
-                var timings = HandshakeTimings(totalMs: 0)
-                return Dialer.open(dialHost: dialHost, dialPort: port, path: path, deadline: Deadline(seconds: timeout),
-                                   timings: &timings).result
-            }, then: { [self] result in
-                host.connecting -= 1
-                switch result {
-                case .success(let fd): adopt(fd, for: host)
-                case .failure(let failure): host.connectFailed(failure.detail)
-                }
-            })
+            runBlocking(
+                for: host,
+                { () -> Result<Int32, HandshakeFailure> in
+                    var timings = HandshakeTimings(totalMs: 0)
+                    return Dialer.open(
+                        dialHost: dialHost, dialPort: port, path: path, deadline: Deadline(seconds: timeout),
+                        timings: &timings
+                    ).result
+                },
+                then: { [self] result in
+                    host.connecting -= 1
+                    switch result {
+                    case .success(let fd): adopt(fd, for: host)
+                    case .failure(let failure): host.connectFailed(failure.detail)
+                    }
+                })
         }
     }
 
@@ -217,7 +232,8 @@ final class ScanEngine: @unchecked Sendable {
     static let tracing = getenv("TLSFIT_SCAN_TRACE") != nil
     static func trace(_ text: @autoclosure () -> String) {
         guard tracing else { return }
-        StandardError.write(((Double(Deadline.now) - Double(traceStart)) / 1e6).fixed(1).leftPadded(to: 8) + " ms  " + text() + "\n")
+        StandardError.write(
+            ((Double(Deadline.now) - Double(traceStart)) / 1e6).fixed(1).leftPadded(to: 8) + " ms  " + text() + "\n")
     }
 
     private func send(_ probe: Probe, on connection: Connection) {
@@ -236,12 +252,19 @@ final class ScanEngine: @unchecked Sendable {
     private func writeSome(_ connection: Connection) {
         while connection.sent < connection.out.count {
             let n = connection.out.withUnsafeBytes { raw in
-                Glibc.send(connection.fd, raw.baseAddress! + connection.sent, connection.out.count - connection.sent, Int32(MSG_NOSIGNAL))
+                Glibc.send(
+                    connection.fd, raw.baseAddress! + connection.sent, connection.out.count - connection.sent,
+                    Int32(MSG_NOSIGNAL))
             }
-            if n > 0 { connection.sent += n; continue }
+            if n > 0 {
+                connection.sent += n
+                continue
+            }
             if n < 0, errno == EINTR { continue }
             if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { return }
-            complete(connection, .refused("the connection closed while the ClientHello was sent: \(String(cString: strerror(errno)))"))
+            complete(
+                connection,
+                .refused("the connection closed while the ClientHello was sent: \(String(cString: strerror(errno)))"))
             return
         }
     }
@@ -401,7 +424,9 @@ final class ScanEngine: @unchecked Sendable {
                     drop(connection)
                     connection.host.connectFailed("no answer to the TCP connection request (SYN) before the timeout")
                 case .busy where later >= connection.deadline:
-                    complete(connection, .failed("no ServerHello before the timeout (\(connection.received.count) bytes received)"))
+                    complete(
+                        connection,
+                        .failed("no ServerHello before the timeout (\(connection.received.count) bytes received)"))
                 default: break
                 }
             }

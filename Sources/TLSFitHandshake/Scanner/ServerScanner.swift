@@ -25,13 +25,16 @@ public enum ServerScanner {
         var done = 0
         var connections = 0
         for (index, target) in targets.enumerated() {
-            engine.add(HostScan(target: target, options: options) { profile in
-                results[index] = profile
-                done += 1
-                connections += profile.connections
-                progress?(ScanProgress(hostsDone: done, hostsTotal: targets.count, connections: connections,
-                                       lastHost: HostPort(host: profile.host, port: profile.port).description))
-            })
+            engine.add(
+                HostScan(target: target, options: options) { profile in
+                    results[index] = profile
+                    done += 1
+                    connections += profile.connections
+                    progress?(
+                        ScanProgress(
+                            hostsDone: done, hostsTotal: targets.count, connections: connections,
+                            lastHost: HostPort(host: profile.host, port: profile.port).description))
+                })
         }
         engine.run()
         return results.compactMap { $0 }
@@ -52,7 +55,8 @@ public enum ServerScanner {
     ) async -> [ServerProfile] {
         await withCheckedContinuation { continuation in
             detachThread {
-                continuation.resume(returning: scan(targets, options: options, progress: progress, isCancelled: isCancelled))
+                continuation.resume(
+                    returning: scan(targets, options: options, progress: progress, isCancelled: isCancelled))
             }
         }
     }
@@ -60,4 +64,3 @@ public enum ServerScanner {
     /// `tlsfit 0.1.0, OpenSSL 3.0.19 27 Jan 2026`.
     public static func sourceDetail(toolName: String) -> String { "\(toolName), \(OpenSSLLibrary.versionText)" }
 }
-

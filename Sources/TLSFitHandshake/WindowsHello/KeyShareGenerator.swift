@@ -1,6 +1,6 @@
+internal import COpenSSL
 import FoundationEssentials
 import TLSFitCore
-internal import COpenSSL
 
 /// Fresh public keys for TLS 1.3 key shares, so a server that picks any of them sees a valid key.
 /// The private halves are thrown away: tlsfit reads the ServerHello and stops.
@@ -20,9 +20,15 @@ enum KeyShareGenerator {
         switch group {
         case 0x001D: algorithm = "X25519"
         case 0x001E: algorithm = "X448"
-        case 0x0017: algorithm = "EC"; curve = "P-256"
-        case 0x0018: algorithm = "EC"; curve = "P-384"
-        case 0x0019: algorithm = "EC"; curve = "P-521"
+        case 0x0017:
+            algorithm = "EC"
+            curve = "P-256"
+        case 0x0018:
+            algorithm = "EC"
+            curve = "P-384"
+        case 0x0019:
+            algorithm = "EC"
+            curve = "P-521"
         default: return nil
         }
         guard let ctx = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else { return nil }

@@ -23,14 +23,19 @@ public enum WindowsHelloProbe {
         /// Update hosts); nil: the host is not pinned. Tests pass a set of their own.
         public var pins: UpdatePinSet?
 
-        public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, config: WindowsTLSConfig,
-                    timeout: Double, caFile: String?, confirm: Bool = true) {
-            self.init(host: host, port: port, connectAddress: connectAddress, connectPort: connectPort,
-                      profile: ClientProfile(config: config), timeout: timeout, caFile: caFile, confirm: confirm)
+        public init(
+            host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, config: WindowsTLSConfig,
+            timeout: Double, caFile: String?, confirm: Bool = true
+        ) {
+            self.init(
+                host: host, port: port, connectAddress: connectAddress, connectPort: connectPort,
+                profile: ClientProfile(config: config), timeout: timeout, caFile: caFile, confirm: confirm)
         }
 
-        public init(host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, profile: ClientProfile,
-                    timeout: Double, caFile: String?, confirm: Bool = true) {
+        public init(
+            host: String, port: Int, connectAddress: String? = nil, connectPort: Int? = nil, profile: ClientProfile,
+            timeout: Double, caFile: String?, confirm: Bool = true
+        ) {
             self.host = host
             self.port = port
             self.connectAddress = connectAddress
@@ -73,29 +78,36 @@ public enum WindowsHelloProbe {
             random[i] = UInt8.random(in: 0...255)
             session[i] = UInt8.random(in: 0...255)
         }
-        let shares = KeyShareGenerator.publicKeys(for: Catalog.shared.release(profile.release).hello.keyShares.value
-            .filter { profile.groupIDs.contains($0) })
+        let shares = KeyShareGenerator.publicKeys(
+            for: Catalog.shared.release(profile.release).hello.keyShares.value
+                .filter { profile.groupIDs.contains($0) })
         let built: WindowsClientHello
         do {
-            built = try WindowsClientHelloBuilder.build(profile: profile, serverName: request.host, random: random,
-                                                        sessionID: session, keyShares: shares)
+            built = try WindowsClientHelloBuilder.build(
+                profile: profile, serverName: request.host, random: random,
+                sessionID: session, keyShares: shares)
         } catch {
-            return nothingSent(request, HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
+            return nothingSent(
+                request, HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
         }
         let bytes = built.hello.encode()
-        let exchange = RawExchange.run(host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
-                                       bytes: bytes, timeout: request.timeout, path: request.path, readCertificate: true)
+        let exchange = RawExchange.run(
+            host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
+            bytes: bytes, timeout: request.timeout, path: request.path, readCertificate: true)
         var answer = HandshakeOutcome(
             host: request.host, port: request.port, address: exchange.address,
             sni: TCPConnector.isNumericAddress(request.host) ? nil : request.host,
             negotiated: NegotiatedParameters(), certificate: nil, failure: nil,
-            timings: HandshakeTimings(dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
-                                      totalMs: exchange.totalMs),
+            timings: HandshakeTimings(
+                dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
+                totalMs: exchange.totalMs),
             path: request.path.description, proxy: exchange.proxy)
         let serverHello = read(exchange.answer, built: built, into: &answer)
-        var result = Result(hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
-                            confirmationSkipped: nil, outcome: answer)
-        guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version else {
+        var result = Result(
+            hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
+            confirmationSkipped: nil, outcome: answer)
+        guard answer.failure == nil, let code = answer.negotiated.cipherCode, let version = answer.negotiated.version
+        else {
             result.proof = CertificateProof(notConfirmed: "the handshake did not reach a certificate")
             return result
         }
@@ -104,7 +116,8 @@ public enum WindowsHelloProbe {
         /// Not OK: no certificate was proven.
         func notConfirmed(_ why: String) -> Result {
             proof.notConfirmed = why
-            combined.failure = HandshakeFailure(stage: .certificate, kind: .notConfirmed, detail: "the certificate was not confirmed: \(why)")
+            combined.failure = HandshakeFailure(
+                stage: .certificate, kind: .notConfirmed, detail: "the certificate was not confirmed: \(why)")
             result.outcome = combined
             result.proof = proof
             return result
@@ -123,8 +136,9 @@ public enum WindowsHelloProbe {
             proof.certificateReceived = true
             proof.chainVerified = report.verified
             if !report.verified {
-                combined.failure = HandshakeFailure(stage: .certificate, kind: CertificateReader.failureKind(verifyCode: report.verifyCode),
-                                                    detail: report.verifyError ?? "verification failed")
+                combined.failure = HandshakeFailure(
+                    stage: .certificate, kind: CertificateReader.failureKind(verifyCode: report.verifyCode),
+                    detail: report.verifyError ?? "verification failed")
             }
         case .absent(let why)?:
             // Schannel would abort here: a ServerHello alone proves nothing (a forging proxy can send one).
@@ -132,8 +146,10 @@ public enum WindowsHelloProbe {
         case nil:
             break
         }
-        if let why = confirm(request, answer: answer, version: version, code: code, fromExactHello: fromExactHello,
-                             result: &result, combined: &combined, proof: &proof) {
+        if let why = confirm(
+            request, answer: answer, version: version, code: code, fromExactHello: fromExactHello,
+            result: &result, combined: &combined, proof: &proof)
+        {
             return notConfirmed(why)
         }
         checkPins(request, combined: &combined, proof: &proof)
@@ -147,12 +163,15 @@ public enum WindowsHelloProbe {
         let outcome = HandshakeOutcome(
             host: request.host, port: request.port, address: nil, sni: request.host, negotiated: NegotiatedParameters(),
             certificate: nil, failure: failure, timings: HandshakeTimings(totalMs: 0), path: request.path.description)
-        return Result(hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
-                      confirmationSkipped: nil, outcome: outcome)
+        return Result(
+            hello: nil, bytes: [], answer: outcome, serverHello: nil, confirmation: nil,
+            confirmationSkipped: nil, outcome: outcome)
     }
 
     /// The server's answer to the ClientHello: the ServerHello it chose (checked against what was offered), or why not.
-    static func read(_ answer: RawExchange.Answer, built: WindowsClientHello, into outcome: inout HandshakeOutcome) -> RawServerHello? {
+    static func read(_ answer: RawExchange.Answer, built: WindowsClientHello, into outcome: inout HandshakeOutcome)
+        -> RawServerHello?
+    {
         var serverHello: RawServerHello?
         switch answer {
         case .serverHello(let hello):
@@ -161,16 +180,22 @@ public enum WindowsHelloProbe {
             if let failure = check(hello, against: built.hello) { outcome.failure = failure }
         case .alert(let level, let description):
             let alert = TLSAlert(code: Int(description))
-            outcome.failure = HandshakeFailure(stage: .tls, kind: .alertReceived, alert: alert,
-                                              detail: "the server answered the ClientHello with a \(level == 2 ? "fatal" : "warning") alert \(alert)")
+            outcome.failure = HandshakeFailure(
+                stage: .tls, kind: .alertReceived, alert: alert,
+                detail: "the server answered the ClientHello with a \(level == 2 ? "fatal" : "warning") alert \(alert)")
         case .invalid(let why):
             outcome.failure = HandshakeFailure(stage: .tls, kind: .notTLS, detail: "not a ServerHello: \(why)")
         case .closed(let received):
-            outcome.failure = HandshakeFailure(stage: .tls, kind: .unexpectedClose, detail: "the server closed the connection after the ClientHello (\(received) bytes received)")
+            outcome.failure = HandshakeFailure(
+                stage: .tls, kind: .unexpectedClose,
+                detail: "the server closed the connection after the ClientHello (\(received) bytes received)")
         case .reset(let why):
-            outcome.failure = HandshakeFailure(stage: .tls, kind: .reset, detail: "the connection was reset after the ClientHello: \(why)")
+            outcome.failure = HandshakeFailure(
+                stage: .tls, kind: .reset, detail: "the connection was reset after the ClientHello: \(why)")
         case .silence(let received):
-            outcome.failure = HandshakeFailure(stage: .tls, kind: .timeout, detail: "no answer to the ClientHello before the timeout (\(received) bytes received)")
+            outcome.failure = HandshakeFailure(
+                stage: .tls, kind: .timeout,
+                detail: "no answer to the ClientHello before the timeout (\(received) bytes received)")
         case .connectFailed(let failure):
             outcome.failure = failure
         case .writeFailed(let why, let timeout):
@@ -181,8 +206,10 @@ public enum WindowsHelloProbe {
 
     /// The confirming OpenSSL handshake (what the server chose, nothing else), when asked for and possible; why the
     /// certificate is not confirmed, or nil.
-    static func confirm(_ request: Request, answer: HandshakeOutcome, version: TLSVersion, code: UInt16, fromExactHello: Bool,
-                        result: inout Result, combined: inout HandshakeOutcome, proof: inout CertificateProof) -> String? {
+    static func confirm(
+        _ request: Request, answer: HandshakeOutcome, version: TLSVersion, code: UInt16, fromExactHello: Bool,
+        result: inout Result, combined: inout HandshakeOutcome, proof: inout CertificateProof
+    ) -> String? {
         let profile = request.profile
         let suite = Catalog.shared.suite(code: code)
         let label = suite?.iana ?? "0x" + code.hex(width: 4)
@@ -190,7 +217,9 @@ public enum WindowsHelloProbe {
             // The confirming handshake offers only what the server chose, so it reaches the same place.
             let groups = profile.opensslGroups
             var confirmRequest = HandshakeRequest(
-                host: request.host, port: request.port, connectAddress: request.connectAddress ?? (request.path.proxy == nil ? answer.address.map(Self.hostPart) : nil),
+                host: request.host, port: request.port,
+                connectAddress: request.connectAddress
+                    ?? (request.path.proxy == nil ? answer.address.map(Self.hostPart) : nil),
                 connectPort: request.connectPort, sni: request.host, minVersion: version, maxVersion: version,
                 cipherString: suite.isTLS13 ? nil : name, tls13CipherSuites: suite.isTLS13 ? name : nil,
                 groups: groups.isEmpty ? "ffdhe2048" : groups.joined(separator: ":"),
@@ -200,7 +229,9 @@ public enum WindowsHelloProbe {
             let confirmation = TLSClient.handshake(confirmRequest)
             result.confirmation = confirmation
             combined.timings.totalMs += confirmation.timings.totalMs
-            if let group = confirmation.negotiated.group, combined.negotiated.group == nil { combined.negotiated.group = group }
+            if let group = confirmation.negotiated.group, combined.negotiated.group == nil {
+                combined.negotiated.group = group
+            }
             if !fromExactHello {
                 combined.certificate = confirmation.certificate
                 if let failure = confirmation.failure {
@@ -209,7 +240,8 @@ public enum WindowsHelloProbe {
                         proof.certificateReceived = confirmation.certificate != nil
                         combined.failure = failure
                     } else {
-                        result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)), so the certificate was not checked"
+                        result.confirmationSkipped =
+                            "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)), so the certificate was not checked"
                         return result.confirmationSkipped!
                     }
                 } else if let certificate = confirmation.certificate, certificate.verified {
@@ -220,14 +252,17 @@ public enum WindowsHelloProbe {
                     return "the confirming OpenSSL handshake received no verified certificate"
                 }
             } else if let failure = confirmation.failure, failure.stage != .certificate {
-                result.confirmationSkipped = "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the certificate was read from the exact exchange"
+                result.confirmationSkipped =
+                    "the confirming OpenSSL handshake failed (\(failure.kind.rawValue): \(failure.detail)); the certificate was read from the exact exchange"
             }
         } else if fromExactHello {
-            result.confirmationSkipped = suite?.openssl == nil || suite?.opensslNameIsLegacy == true
+            result.confirmationSkipped =
+                suite?.openssl == nil || suite?.opensslNameIsLegacy == true
                 ? "OpenSSL cannot speak \(label), which the server chose: the certificate chain was read from the exact exchange and verified with OpenSSL's X509 API"
                 : nil
         } else {
-            let why = request.confirm
+            let why =
+                request.confirm
                 ? "OpenSSL cannot speak \(label), which the server chose, and its certificate is encrypted (TLS 1.3)"
                 : "no confirming handshake was asked for, and the certificate is encrypted (TLS 1.3)"
             result.confirmationSkipped = why
@@ -245,9 +280,11 @@ public enum WindowsHelloProbe {
             } else {
                 combined.failure = HandshakeFailure(
                     stage: .certificate, kind: .untrusted,
-                    detail: "the verified chain holds none of the keys Windows Update pins \(request.host) to (SPKI SHA-256, \(pins.origin)): a re-signed chain (TLS inspection), whatever its names")
+                    detail:
+                        "the verified chain holds none of the keys Windows Update pins \(request.host) to (SPKI SHA-256, \(pins.origin)): a re-signed chain (TLS inspection), whatever its names"
+                )
             }
-    }
+        }
     }
 
     /// What the ServerHello says was chosen.
@@ -263,12 +300,15 @@ public enum WindowsHelloProbe {
     static func check(_ server: RawServerHello, against hello: ClientHello) -> HandshakeFailure? {
         let version = server.negotiatedVersion
         guard let chosen = TLSVersion(wireValue: version), hello.offeredVersions.contains(chosen) else {
-            return HandshakeFailure(stage: .tls, kind: .protocolError,
-                                    detail: "the server chose version 0x\(version.hex(width: 4)), which the ClientHello did not offer")
+            return HandshakeFailure(
+                stage: .tls, kind: .protocolError,
+                detail: "the server chose version 0x\(version.hex(width: 4)), which the ClientHello did not offer")
         }
         guard hello.cipherSuites.contains(server.cipherSuite) else {
-            return HandshakeFailure(stage: .tls, kind: .protocolError,
-                                    detail: "the server chose suite 0x\(server.cipherSuite.hex(width: 4)), which the ClientHello did not offer")
+            return HandshakeFailure(
+                stage: .tls, kind: .protocolError,
+                detail:
+                    "the server chose suite 0x\(server.cipherSuite.hex(width: 4)), which the ClientHello did not offer")
         }
         return nil
     }

@@ -18,14 +18,20 @@ enum CompatibilityHTMLRenderer {
 
     /// The counts and, per candidate, SAFE or NOT SAFE with its first reasons.
     private static func writeSummary(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
-        out.write("<p>\(r.candidates.count) candidate(s) &times; \(r.windowsReleases.count) Windows release(s) &times; \(r.hosts.count) host(s), generated \(Escaping.html(Timestamp.iso8601(r.generatedAt))).</p>\n")
+        out.write(
+            "<p>\(r.candidates.count) candidate(s) &times; \(r.windowsReleases.count) Windows release(s) &times; \(r.hosts.count) host(s), generated \(Escaping.html(Timestamp.iso8601(r.generatedAt))).</p>\n"
+        )
         out.write("<h2>Summary</h2>\n<ul class=\"summary\">\n")
         for s in r.summary {
             let files = r.candidates.first { $0.name == s.candidate }?.files.joined(separator: ", ") ?? ""
             if s.safe {
-                out.write("<li class=\"ok\"><span class=\"badge\">SAFE</span> <strong>\(Escaping.html(s.candidate))</strong> <small>(\(Escaping.html(files)))</small>: all \(s.okCells) combinations work.</li>\n")
+                out.write(
+                    "<li class=\"ok\"><span class=\"badge\">SAFE</span> <strong>\(Escaping.html(s.candidate))</strong> <small>(\(Escaping.html(files)))</small>: all \(s.okCells) combinations work.</li>\n"
+                )
             } else {
-                out.write("<li class=\"fails\"><span class=\"badge\">NOT SAFE</span> <strong>\(Escaping.html(s.candidate))</strong> <small>(\(Escaping.html(files)))</small>: \(s.failingCells) of \(s.okCells + s.failingCells) combinations fail.<ul>\n")
+                out.write(
+                    "<li class=\"fails\"><span class=\"badge\">NOT SAFE</span> <strong>\(Escaping.html(s.candidate))</strong> <small>(\(Escaping.html(files)))</small>: \(s.failingCells) of \(s.okCells + s.failingCells) combinations fail.<ul>\n"
+                )
                 for reason in s.reasons.prefix(20) { out.write("<li>\(Escaping.html(reason))</li>\n") }
                 out.write("</ul></li>\n")
             }
@@ -40,7 +46,9 @@ enum CompatibilityHTMLRenderer {
             out.write("<h2>Configuration findings</h2>\n<ul>\n")
             for candidate in warned {
                 for w in candidate.configurationFindings {
-                    out.write("<li class=\"\(w.severity == .error ? "fails" : "")\"><strong>\(Escaping.html(candidate.name))</strong>: <code>\(Escaping.html(w.code.rawValue))</code> \(Escaping.html(w.message))\(w.location.map { " (<code>\(Escaping.html($0))</code>)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to " + w.leadsTo.map { "<code>\(Escaping.html($0.rawValue))</code>" }.joined(separator: ", ") + " on " + Escaping.html(w.hosts.joined(separator: ", ")))</li>\n")
+                    out.write(
+                        "<li class=\"\(w.severity == .error ? "fails" : "")\"><strong>\(Escaping.html(candidate.name))</strong>: <code>\(Escaping.html(w.code.rawValue))</code> \(Escaping.html(w.message))\(w.location.map { " (<code>\(Escaping.html($0))</code>)" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to " + w.leadsTo.map { "<code>\(Escaping.html($0.rawValue))</code>" }.joined(separator: ", ") + " on " + Escaping.html(w.hosts.joined(separator: ", ")))</li>\n"
+                    )
                 }
             }
             out.write("</ul>\n")
@@ -50,12 +58,17 @@ enum CompatibilityHTMLRenderer {
     /// The fleet's groups of identical machines, then the exports that were skipped.
     private static func writeGroups(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
         if let groups = r.groups {
-            out.write("<h2>Fleet groups</h2>\n<table id=\"groups\"><thead><tr><th>group</th><th>release</th><th>machines</th><th>verdict</th><th>examples</th></tr></thead><tbody>\n")
+            out.write(
+                "<h2>Fleet groups</h2>\n<table id=\"groups\"><thead><tr><th>group</th><th>release</th><th>machines</th><th>verdict</th><th>examples</th></tr></thead><tbody>\n"
+            )
             for g in groups {
                 let failing = g.verdicts.filter { $0.verdict == .fails }
                 let cls = failing.isEmpty ? "ok" : "fails"
-                let verdict = failing.isEmpty ? "OK" : "FAILS: " + Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")
-                out.write("<tr class=\"\(cls)\"><td>\(Escaping.html(g.id))</td><td>\(g.windowsRelease.rawValue)</td><td>\(g.machineCount)</td><td><span class=\"badge\">\(Escaping.html(verdict))</span></td><td>\(Escaping.html(g.machines.prefix(5).joined(separator: ", ")))</td></tr>\n")
+                let verdict =
+                    failing.isEmpty ? "OK" : "FAILS: " + Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")
+                out.write(
+                    "<tr class=\"\(cls)\"><td>\(Escaping.html(g.id))</td><td>\(g.windowsRelease.rawValue)</td><td>\(g.machineCount)</td><td><span class=\"badge\">\(Escaping.html(verdict))</span></td><td>\(Escaping.html(g.machines.prefix(5).joined(separator: ", ")))</td></tr>\n"
+                )
             }
             out.write("</tbody></table>\n")
         }
@@ -69,8 +82,11 @@ enum CompatibilityHTMLRenderer {
     /// The matrix heading and the filters the page script reads.
     private static func writeFilters(_ r: CompatibilityReport, into out: inout some TextOutputStream) {
         let hosts = r.hosts.map { "<option value=\"\(Escaping.html($0))\">\(Escaping.html($0))</option>" }.joined()
-        let releases = r.windowsReleases.map { "<option value=\"\($0.rawValue)\">\(Escaping.html($0.displayName))</option>" }.joined()
-        out.write("""
+        let releases = r.windowsReleases.map {
+            "<option value=\"\($0.rawValue)\">\(Escaping.html($0.displayName))</option>"
+        }.joined()
+        out.write(
+            """
             <h2>Matrix</h2>
             <div class="filters">
             <label>Release <select id="release-filter"><option value="">all</option>\(releases)</select></label>
@@ -84,24 +100,39 @@ enum CompatibilityHTMLRenderer {
     }
 
     /// Per host: candidates down, releases across; each cell the verdict with what decides it.
-    private static func writeHostGrids(_ r: CompatibilityReport, cells: [MatrixCell], into out: inout some TextOutputStream) {
+    private static func writeHostGrids(
+        _ r: CompatibilityReport, cells: [MatrixCell], into out: inout some TextOutputStream
+    ) {
         // Per host: candidates down, releases across; each cell the verdict with what decides it.
         for host in r.hosts {
-            out.write("<section class=\"host-block\" data-host=\"\(Escaping.html(host))\"><h3>\(Escaping.html(host))</h3>\n<table class=\"grid\"><thead><tr><th>candidate</th>")
-            for release in r.windowsReleases { out.write("<th data-release=\"\(release.rawValue)\">\(Escaping.html(release.displayName))</th>") }
+            out.write(
+                "<section class=\"host-block\" data-host=\"\(Escaping.html(host))\"><h3>\(Escaping.html(host))</h3>\n<table class=\"grid\"><thead><tr><th>candidate</th>"
+            )
+            for release in r.windowsReleases {
+                out.write("<th data-release=\"\(release.rawValue)\">\(Escaping.html(release.displayName))</th>")
+            }
             out.write("</tr></thead><tbody>\n")
             for candidate in r.candidates {
-                out.write("<tr data-candidate=\"\(Escaping.html(candidate.name))\"><th scope=\"row\">\(Escaping.html(candidate.name))</th>")
+                out.write(
+                    "<tr data-candidate=\"\(Escaping.html(candidate.name))\"><th scope=\"row\">\(Escaping.html(candidate.name))</th>"
+                )
                 for release in r.windowsReleases {
-                    guard let c = cells.first(where: { $0.host == host && $0.candidate == candidate.name && $0.windowsRelease == release }) else {
+                    guard
+                        let c = cells.first(where: {
+                            $0.host == host && $0.candidate == candidate.name && $0.windowsRelease == release
+                        })
+                    else {
                         out.write("<td data-release=\"\(release.rawValue)\" data-verdict=\"\">-</td>")
                         continue
                     }
                     let cls = c.verdict == .ok ? "ok" : "fails"
-                    let detail = c.verdict == .ok
+                    let detail =
+                        c.verdict == .ok
                         ? "\(c.protocol?.rawValue ?? "") <code>\(Escaping.html(c.cipher ?? ""))</code>"
                         : "\(Escaping.html(c.causes.joined(separator: ", "))) \(Escaping.html(c.windowsError ?? ""))"
-                    out.write("<td class=\"\(cls)\" data-release=\"\(release.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\" title=\"\(Escaping.html(c.summary))\"><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span><small>\(detail)</small></td>")
+                    out.write(
+                        "<td class=\"\(cls)\" data-release=\"\(release.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\" title=\"\(Escaping.html(c.summary))\"><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span><small>\(detail)</small></td>"
+                    )
                 }
                 out.write("</tr>\n")
             }
@@ -111,7 +142,8 @@ enum CompatibilityHTMLRenderer {
 
     /// Every cell as one sortable row.
     private static func writeCellTable(_ cells: [MatrixCell], into out: inout some TextOutputStream) {
-        out.write("""
+        out.write(
+            """
             <h2>Every cell</h2>
             <p>Click a column heading to sort (\u{21C5}: sortable, \u{25B2}/\u{25BC}: sorted).</p>
             <table id="matrix">
@@ -123,11 +155,21 @@ enum CompatibilityHTMLRenderer {
         for c in cells {
             let cls = c.verdict == .ok ? "ok" : "fails"
             let confirmed = c.confirmed.map { $0 ? "yes" : "NO (simulation disagreed)" } ?? "not tried"
-            out.write("<tr class=\"\(cls)\" data-host=\"\(Escaping.html(c.host))\" data-release=\"\(c.windowsRelease.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\">")
-            out.write("<td>\(Escaping.html(c.candidate))</td><td>\(c.windowsRelease.rawValue)</td><td>\(Escaping.html(c.host))</td>")
-            out.write("<td><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span></td><td>\(c.protocol?.rawValue ?? "")</td>")
-            out.write("<td><code>\(Escaping.html(c.cipher ?? ""))</code></td><td>\(Escaping.html(c.causes.joined(separator: ", ")))</td>")
-            out.write("<td>\(Escaping.html(c.windowsError ?? ""))</td><td>\(confirmed)</td><td>\(Escaping.html(c.summary))</td></tr>\n")
+            out.write(
+                "<tr class=\"\(cls)\" data-host=\"\(Escaping.html(c.host))\" data-release=\"\(c.windowsRelease.rawValue)\" data-verdict=\"\(c.verdict.rawValue)\">"
+            )
+            out.write(
+                "<td>\(Escaping.html(c.candidate))</td><td>\(c.windowsRelease.rawValue)</td><td>\(Escaping.html(c.host))</td>"
+            )
+            out.write(
+                "<td><span class=\"badge\">\(c.verdict == .ok ? "OK" : "FAILS")</span></td><td>\(c.protocol?.rawValue ?? "")</td>"
+            )
+            out.write(
+                "<td><code>\(Escaping.html(c.cipher ?? ""))</code></td><td>\(Escaping.html(c.causes.joined(separator: ", ")))</td>"
+            )
+            out.write(
+                "<td>\(Escaping.html(c.windowsError ?? ""))</td><td>\(confirmed)</td><td>\(Escaping.html(c.summary))</td></tr>\n"
+            )
         }
     }
 

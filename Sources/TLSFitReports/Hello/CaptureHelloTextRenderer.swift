@@ -3,11 +3,19 @@ import TLSFitCore
 
 /// `tlsfit hello --pcap` for people: a heading per hello (packet, time, addresses), then its decode.
 public enum CaptureHelloTextRenderer {
-    public static func render(_ r: CaptureHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
+    public static func render(
+        _ r: CaptureHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream
+    ) {
         let file = Escaping.terminal(r.file)
-        out.write(layout.wrap(atoms: ["Capture", file + ":"] + "\(r.packetCount) packets (\(r.linkType)), \(r.clientHellos.count) ClientHello\(r.clientHellos.count == 1 ? "" : "s")".split(separator: " ").map(String.init),
-                              first: "", indent: "  "))
-        for w in r.warnings { out.write(layout.wrapKeepingKeys(Escaping.terminal(w), first: "  warning: ", indent: "    ")) }
+        out.write(
+            layout.wrap(
+                atoms: ["Capture", file + ":"]
+                    + "\(r.packetCount) packets (\(r.linkType)), \(r.clientHellos.count) ClientHello\(r.clientHellos.count == 1 ? "" : "s")"
+                    .split(separator: " ").map(String.init),
+                first: "", indent: "  "))
+        for w in r.warnings {
+            out.write(layout.wrapKeepingKeys(Escaping.terminal(w), first: "  warning: ", indent: "    "))
+        }
         // A capture repeats its hellos (a new random and session id each connection): each body is rendered once.
         var bodies: [ClientHelloReport: String] = [:]
         for entry in r.clientHellos {
@@ -15,7 +23,9 @@ public enum CaptureHelloTextRenderer {
             var line = "\n== packet \(entry.packetNumber)  \(time)  \(entry.source) -> \(entry.destination)"
             if let target = entry.proxyConnectTarget { line += " (CONNECT \(Escaping.terminal(target)))" }
             // As it is when it fits (two spaces between the fields); wrapped when it does not.
-            out.write(line.count - 1 <= layout.width ? line + "\n" : "\n" + layout.wrap(String(line.dropFirst()), first: "", indent: "   "))
+            out.write(
+                line.count - 1 <= layout.width
+                    ? line + "\n" : "\n" + layout.wrap(String(line.dropFirst()), first: "", indent: "   "))
             if let hello = entry.hello {
                 let key = bodyKey(hello)
                 if let body = bodies[key] {

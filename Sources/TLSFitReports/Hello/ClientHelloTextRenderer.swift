@@ -4,7 +4,9 @@ import TLSFitCore
 /// `tlsfit hello` as text: the decoded hello, its fingerprints, and (for a capture) the closest releases.
 public enum ClientHelloTextRenderer {
     /// The text at `layout.width` columns: lists and explanations wrap; suite names, JA3 and hex stay whole.
-    public static func render(_ r: ClientHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream) {
+    public static func render(
+        _ r: ClientHelloReport, layout: TextLayout = TextLayout(), into out: inout some TextOutputStream
+    ) {
         renderBody(r, layout: layout, into: &out)
         renderHex(r, into: &out)
     }
@@ -39,16 +41,20 @@ public enum ClientHelloTextRenderer {
         if let release = r.windowsRelease {
             let name = WindowsRelease(rawValue: release)?.displayName ?? release
             let stack = r.stack.flatMap(ClientStack.init(rawValue:))?.displayName ?? "WinHTTP"
-            out.write(layout.wrap("ClientHello of \(name) (\(release))\(r.windowsReleaseAssumed == true ? " [release assumed]" : ""), \(stack)"
-                + (r.patchLevel.map { ", patch level \($0)" } ?? ""), first: "", indent: "  "))
+            out.write(
+                layout.wrap(
+                    "ClientHello of \(name) (\(release))\(r.windowsReleaseAssumed == true ? " [release assumed]" : ""), \(stack)"
+                        + (r.patchLevel.map { ", patch level \($0)" } ?? ""), first: "", indent: "  "))
         } else {
             out.write("Decoded ClientHello\n")
         }
         if !r.configurationFindings.isEmpty {
             out.write("\nConfiguration findings (they change this hello):\n")
             for w in r.configurationFindings {
-                out.write(layout.wrapKeepingKeys("[\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")",
-                                                  first: "  ", indent: "    "))
+                out.write(
+                    layout.wrapKeepingKeys(
+                        "[\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")",
+                        first: "  ", indent: "    "))
             }
             out.write("\n")
         }
@@ -68,12 +74,17 @@ public enum ClientHelloTextRenderer {
             return (start: "  \(pad("\(i + 1).", 4)) \(s.code)  ", name: name, openssl: openssl)
         }
         // When one row is too long, every OpenSSL name goes under its IANA name (one layout for the list).
-        let oneLine = suites.allSatisfy { $0.start.count + ($0.openssl.isEmpty ? $0.name.count : max($0.name.count, 42) + $0.openssl.count) <= layout.width }
+        let oneLine = suites.allSatisfy {
+            $0.start.count + ($0.openssl.isEmpty ? $0.name.count : max($0.name.count, 42) + $0.openssl.count)
+                <= layout.width
+        }
         for s in suites {
             if oneLine || s.openssl.isEmpty {
                 out.write(s.start + (s.openssl.isEmpty ? s.name : pad(s.name, 42)) + s.openssl + "\n")
             } else {
-                out.write(s.start + s.name + "\n" + String(repeating: " ", count: s.start.count) + s.openssl.dropFirst(2) + "\n")
+                out.write(
+                    s.start + s.name + "\n" + String(repeating: " ", count: s.start.count) + s.openssl.dropFirst(2)
+                        + "\n")
             }
         }
     }
@@ -87,9 +98,13 @@ public enum ClientHelloTextRenderer {
             switch e.name {
             case "server_name": detail = r.serverName ?? ""
             case "supported_groups": detail = r.supportedGroups.map(\.name).joined(separator: ", ")
-            case "ec_point_formats": detail = (r.pointFormats ?? []).map { $0 == 0 ? "uncompressed" : "\($0)" }.joined(separator: ", ")
+            case "ec_point_formats":
+                detail = (r.pointFormats ?? []).map { $0 == 0 ? "uncompressed" : "\($0)" }.joined(separator: ", ")
             case "signature_algorithms": detail = r.signatureAlgorithms.map(\.name).joined(separator: ", ")
-            case "supported_versions": detail = r.supportedVersions.map { TLSVersion(wireValue: UInt16($0.dropFirst(2), radix: 16) ?? 0)?.rawValue ?? $0 }.joined(separator: ", ")
+            case "supported_versions":
+                detail = r.supportedVersions.map {
+                    TLSVersion(wireValue: UInt16($0.dropFirst(2), radix: 16) ?? 0)?.rawValue ?? $0
+                }.joined(separator: ", ")
             case "key_share": detail = r.keyShares.map { "\($0.name) (\($0.length) bytes)" }.joined(separator: ", ")
             case "application_layer_protocol_negotiation": detail = r.alpn.joined(separator: ", ")
             case "renegotiation_info": detail = "empty (initial handshake)"
@@ -99,25 +114,35 @@ public enum ClientHelloTextRenderer {
             let indent = String(repeating: " ", count: layout.width >= 72 ? first.count : 4)
             // A first word that does not fit after the name starts the next line.
             let firstWord = detail.split(separator: " ").first.map(\.count) ?? 0
-            out.write(first.count + firstWord > layout.width && indent.count < first.count
-                ? String(first.reversed().drop { $0 == " " }.reversed()) + "\n" + layout.wrap(detail, indent: indent)
-                : layout.wrap(detail, first: first, indent: indent))
+            out.write(
+                first.count + firstWord > layout.width && indent.count < first.count
+                    ? String(first.reversed().drop { $0 == " " }.reversed()) + "\n"
+                        + layout.wrap(detail, indent: indent)
+                    : layout.wrap(detail, first: first, indent: indent))
         }
     }
 
     /// A capture's hello: the modelled releases closest to it, best first, with what differs.
-    private static func closestReleases(_ matches: [ClientHelloReport.Match], layout: TextLayout, into out: inout some TextOutputStream) {
+    private static func closestReleases(
+        _ matches: [ClientHelloReport.Match], layout: TextLayout, into out: inout some TextOutputStream
+    ) {
         out.write("\nClosest Windows releases, best first:\n")
         for (i, m) in matches.enumerated() {
             let tie = matches.indices.contains { $0 != i && matches[$0].score == m.score }
             let verdict = (m.identical ? "identical" : "score \(m.score)") + (tie ? ", tie" : "")
-            let stack = m.stacks.count > 1
-                ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ") + " (the same bytes)"
+            let stack =
+                m.stacks.count > 1
+                ? m.stacks.map { ClientStack(rawValue: $0)?.displayName ?? $0 }.joined(separator: " or ")
+                    + " (the same bytes)"
                 : ClientStack(rawValue: m.stack)?.displayName ?? m.stack
             let patch = m.patchLevels.isEmpty ? "" : "; patch level \(m.patchLevels.joined(separator: "/"))"
-            out.write(layout.wrap("\(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]",
-                                  first: "  ", indent: "       "))
-            for d in m.differences { out.write(layout.wrap("\(d.kind): \(d.detail)", first: "       ", indent: "         ")) }
+            out.write(
+                layout.wrap(
+                    "\(i + 1). \(m.releases.joined(separator: ", ")) [\(verdict); \(stack)\(patch); \(m.configuration)]",
+                    first: "  ", indent: "       "))
+            for d in m.differences {
+                out.write(layout.wrap("\(d.kind): \(d.detail)", first: "       ", indent: "         "))
+            }
         }
     }
 
@@ -148,5 +173,7 @@ public enum ClientHelloTextRenderer {
         }
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
 }

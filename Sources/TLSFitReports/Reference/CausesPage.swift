@@ -30,9 +30,11 @@ public enum CausesPage {
         }
         let contexts = causes.rows.filter { $0.context != nil }
         if !contexts.isEmpty {
-            out += "\n## When the context changes the error\n\n| cause | context | Windows error | evidence | source |\n|---|---|---|---|---|\n"
+            out +=
+                "\n## When the context changes the error\n\n| cause | context | Windows error | evidence | source |\n|---|---|---|---|---|\n"
             for row in contexts {
-                out += "| `\(row.cause)` | \(row.context ?? "") | \(errorCell(row.primary, catalog)) | \(row.evidence.rawValue) | \(cell(row.source)) |\n"
+                out +=
+                    "| `\(row.cause)` | \(row.context ?? "") | \(errorCell(row.primary, catalog)) | \(row.evidence.rawValue) | \(cell(row.source)) |\n"
             }
         }
         out += "\n## The Windows errors\n\n| code | name | meaning |\n|---|---|---|\n"

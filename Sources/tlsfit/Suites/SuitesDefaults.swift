@@ -7,7 +7,8 @@ extension SuitesCommand {
         static let configuration = CommandConfiguration(
             commandName: "defaults",
             abstract: "Show a Windows release's default cipher suites in priority order, client protocols and curves.",
-            discussion: "RELEASE is one of \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")) (or an alias such as win7, 2012r2, win11, 22h2). windows-11 is the current Windows 11 release (25H2)."
+            discussion:
+                "RELEASE is one of \(WindowsRelease.allCases.map(\.rawValue).joined(separator: ", ")) (or an alias such as win7, 2012r2, win11, 22h2). windows-11 is the current Windows 11 release (25H2)."
         )
 
         @Argument(help: "The Windows release.", completion: Completions.releases)
@@ -22,7 +23,8 @@ extension SuitesCommand {
             let info = Catalog.shared.release(try SuitesCommand.release(release))
             switch output.format {
             case .json: try SuitesCommand.emitJSON(SuitesText.defaultsJSON(info, all: all))
-            case .text: print(SuitesText.defaults(info, all: all, layout: TerminalOptions.widthLayout()), terminator: "")
+            case .text:
+                print(SuitesText.defaults(info, all: all, layout: TerminalOptions.widthLayout()), terminator: "")
             }
         }
     }

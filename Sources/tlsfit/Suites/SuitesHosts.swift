@@ -7,7 +7,8 @@ extension SuitesCommand {
     struct Hosts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "hosts",
-            abstract: "The Windows Update hosts: role, scheme, certificate chain, suites, refusal; each fact with source, date and confidence.",
+            abstract:
+                "The Windows Update hosts: role, scheme, certificate chain, suites, refusal; each fact with source, date and confidence.",
             usage: "tlsfit suites hosts [--role <role>] [--windows <windows>]\n  [--format <format>]",
             discussion: """
                 Confidence: documented (Microsoft says so), observed (seen in public material), assumed \
@@ -18,7 +19,8 @@ extension SuitesCommand {
         @Option(name: .long, help: "Only the hosts of this role for --windows: client or wsus.")
         var role: UpdateRole?
 
-        @Option(name: .customLong("windows"), help: "The release whose agent's hosts --role lists (default: windows-11).")
+        @Option(
+            name: .customLong("windows"), help: "The release whose agent's hosts --role lists (default: windows-11).")
         var windowsRelease: String?
 
         @OptionGroup var output: FormatOptions
@@ -32,10 +34,15 @@ extension SuitesCommand {
             }
             switch output.format {
             case .json:
-                try SuitesCommand.emitJSON(HostsJSON(schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns, hosts: entries))
+                try SuitesCommand.emitJSON(
+                    HostsJSON(
+                        schemaVersion: JSONOutput.schemaVersion, patterns: Catalog.shared.updateHostPatterns,
+                        hosts: entries))
             case .text:
                 let patterns = Catalog.shared.updateHostPatterns
-                print(SuitesText.hosts(entries, patterns: patterns, layout: TerminalOptions.widthLayout()), terminator: "")
+                print(
+                    SuitesText.hosts(entries, patterns: patterns, layout: TerminalOptions.widthLayout()), terminator: ""
+                )
             }
         }
     }

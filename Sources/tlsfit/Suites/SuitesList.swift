@@ -9,7 +9,10 @@ extension SuitesCommand {
             abstract: "List every cipher suite in the catalog, or those a Windows release supports."
         )
 
-        @Option(name: .customLong("windows"), help: "Only the suites this Windows release supports, default ones first in priority order.", completion: Completions.releases)
+        @Option(
+            name: .customLong("windows"),
+            help: "Only the suites this Windows release supports, default ones first in priority order.",
+            completion: Completions.releases)
         var windowsRelease: String?
 
         @OptionGroup var output: FormatOptions

@@ -26,7 +26,9 @@ extension SuitesCommand {
         @Option(help: "Target syntax: openssl, iana, windows or gpo.")
         var to: Target
 
-        @Option(name: .customLong("windows"), help: "Windows release the names are for (windows, gpo).", completion: Completions.releases)
+        @Option(
+            name: .customLong("windows"), help: "Windows release the names are for (windows, gpo).",
+            completion: Completions.releases)
         var windowsRelease: String?
 
         @OptionGroup var output: FormatOptions

@@ -13,9 +13,14 @@ enum SubcommandSuggestion {
             let subcommands = command.configuration.subcommands
             guard !subcommands.isEmpty, !word.hasPrefix("-") else { return nil }
             let names = subcommands.compactMap { $0.configuration.commandName } + ["help"]
-            guard let next = subcommands.first(where: { $0.configuration.commandName == word || $0.configuration.aliases.contains(word) }) else {
+            guard
+                let next = subcommands.first(where: {
+                    $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
+                })
+            else {
                 if word == "help" { return nil }
-                return "'\(word)' is not a \(path.joined(separator: " ")) command\(NameSuggestions.hint(for: word, among: names)); commands: \(names.filter { $0 != "help" }.joined(separator: ", "))"
+                return
+                    "'\(word)' is not a \(path.joined(separator: " ")) command\(NameSuggestions.hint(for: word, among: names)); commands: \(names.filter { $0 != "help" }.joined(separator: ", "))"
             }
             command = next
             path.append(word)

@@ -21,11 +21,12 @@ struct TerminalOptions: ParsableArguments {
     func layout() -> TextLayout {
         let terminal = TerminalWidth.standardOutputIsTerminal
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let color: Bool = switch self.color {
-        case .always: true
-        case .never: false
-        case .auto: terminal && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        }
+        let color: Bool =
+            switch self.color {
+            case .always: true
+            case .never: false
+            case .auto: terminal && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+            }
         return TextLayout(width: terminal ? TerminalWidth.current() ?? 80 : 80, color: color, quiet: quiet)
     }
 
@@ -57,7 +58,9 @@ enum Completions {
     static var serverProfiles: CompletionKind {
         .custom { _, _, prefix in
             let names = BuiltInServerProfile.all.map(\.name) + BuiltInServerProfile.aliases.keys.sorted()
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: ".").filter { $0.lowercased().hasSuffix(".json") }) ?? []
+            let files =
+                (try? FileManager.default.contentsOfDirectory(atPath: ".").filter { $0.lowercased().hasSuffix(".json") })
+                ?? []
             return (names + files.sorted()).filter { $0.hasPrefix(prefix) }
         }
     }
