@@ -167,29 +167,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
         guard !config.isEmpty || log != nil else {
             throw Self.fail("--config: name at least one configuration file (or give --log)")
         }
-        let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else {
-                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(w))
-            }
-            return r
-        }
-        guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
-        guard (1...1024).contains(concurrency) else {
-            throw Self.fail("--concurrency: give a number of hosts from 1 to 1024")
-        }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw Self.fail("--ca-file: cannot read \(caFile)")
-        }
+        let release = try CLIErrors.option { try WindowsRelease.option(windows) }
+        try CLIErrors.option { try ConnectionOptions.check(timeout: timeout, concurrency: concurrency, caFile: caFile) }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
         if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
         try HostAfterConfigHint.check(config)
-        let asOfDate = try asOf.map { text in
-            guard let d = InputTime.parseISO(text) else {
-                throw Self.fail("--as-of: '\(text)' is not an ISO 8601 time (2023-05-04T10:00:00Z)")
-            }
-            return d
-        }
-        let stack = try HelloCommand.parseStack(stack)
+        let asOfDate = try CLIErrors.option { try DiagnosePlan.asOfDate(asOf) }
+        let stack = try CLIErrors.option { try ClientStack.option(self.stack) }
         let warn: @Sendable (String) -> Void = { CLIErrors.warn(Escaping.terminal($0)) }
         var plan: DiagnosePlan
         let configuration: WindowsTLSConfig
@@ -202,7 +186,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (
                 windowsUpdate, resolve, connect, fixOut != nil
             )
-            plan.log = try readLog(bundles)
+            plan.log = try DiagnosePlan.readLog(log, bundles: bundles)
             configuration = try plan.configuration()
             let machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             let path = try network.path(orMachine: machineProxy.winHTTPPath)
@@ -218,14 +202,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let progress = ReportProgress(enabled: !terminal.quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         (engine.concurrency, engine.checkPin, engine.warn) = (concurrency, checkPin, warn)
-        if let testPins {
-            guard let text = try? String(contentsOfFile: testPins, encoding: .utf8) else {
-                throw Self.fail("--test-pins: cannot read \(testPins)")
-            }
-            do { engine.pins = try UpdatePinSet.parse(text, source: testPins) } catch {
-                throw CLIErrors.badInput(error)
-            }
-        }
+        if let testPins { engine.pins = try CLIErrors.option { try DiagnosePlan.readTestPins(testPins) } }
         let result: DiagnoseResult
         do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch {
             throw Self.fail(error.description)
@@ -235,19 +212,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
         print(
             try DiagnosisRendering.render(result.report, as: output.format, layout: terminal.layout()), terminator: "")
         if result.report.exitStatus != 0 { throw ExitCode(result.report.exitStatus) }
-    }
-
-    /// The WindowsUpdate.log: --log (streamed: a log of any size is read in one pass, one chunk in
-    /// memory), else the one a collect bundle holds.
-    func readLog(_ bundles: [CollectedBundle]) throws(InputError) -> DiagnosePlan.Log? {
-        if let log {
-            var reader = WindowsUpdateLog.Reader(source: log)
-            try FileContents.stream(log) { (chunk) throws(InputError) in try reader.feed(chunk) }
-            return DiagnosePlan.Log(name: log, log: try reader.finish(), fromBundle: false)
-        }
-        guard let bundled = bundles.compactMap(\.updateLog).first else { return nil }
-        return DiagnosePlan.Log(
-            name: bundled.name, log: try WindowsUpdateLog.parse(bundled.bytes, source: bundled.name), fromBundle: true)
     }
 
     func writeFix(_ bytes: [UInt8]?) throws {

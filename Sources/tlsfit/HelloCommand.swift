@@ -100,20 +100,16 @@ struct HelloCommand: AsyncParsableCommand {
             guard windows == nil, config.isEmpty, stack == nil, patch == nil else {
                 throw CLIErrors.badInput("--decode: a decoded hello takes no --windows, --config, --stack or --patch")
             }
-            let bytes = try Self.readDecodeArgument(decode)
+            let bytes: [UInt8]
+            do { bytes = try HelloEngine.decodeArgument(decode) } catch { throw CLIErrors.badInput(error) }
             let hello: ClientHello
             do { hello = try ClientHello.decode(bytes) } catch {
                 throw CLIErrors.badInput("--decode: not a ClientHello: \(error.description)")
             }
             return try Self.printDecoded(hello, format: format)
         }
-        let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else {
-                throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w))
-            }
-            return r
-        }
-        let chosenStack = try Self.parseStack(stack) ?? .winHTTP
+        let release = try CLIErrors.option { try WindowsRelease.option(windows) }
+        let chosenStack = try CLIErrors.option { try ClientStack.option(stack) } ?? .winHTTP
         var configuration: WindowsTLSConfig
         do {
             configuration = try WindowsConfigReader.read(
@@ -148,21 +144,12 @@ struct HelloCommand: AsyncParsableCommand {
         try emit(HelloEngine.decodedReport(hello), format: format)
     }
 
-    /// `--stack` as given; nil when not given.
-    static func parseStack(_ text: String?) throws -> ClientStack? {
-        guard let text else { return nil }
-        guard let s = ClientStack(rawValue: text.lowercased()), ClientStack.selectable.contains(s) else {
-            let names = ClientStack.selectable.map(\.rawValue)
-            throw CLIErrors.badInput(
-                "--stack: '\(text)' is not a stack\(NameSuggestions.hint(for: text, among: names)); stacks: \(names.joined(separator: ", "))"
-            )
-        }
-        return s
-    }
-
     /// `--pcap`: every ClientHello of the capture, each decoded and ranked. Exit 1 when the capture holds none.
     static func printCapture(_ file: String, format: Format) throws {
-        let captured = try captureFile(file)
+        let captured: (path: String, temporary: String?)
+        do { captured = try HelloEngine.captureFile(file) } catch let error as OptionError {
+            throw CLIErrors.badInput(error.description)
+        }
         defer { if let temporary = captured.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         let report: CaptureHelloReport
         do {
@@ -177,67 +164,8 @@ struct HelloCommand: AsyncParsableCommand {
         }
     }
 
-    /// The capture file to read: `file` itself, or the capture inside a `tlsfit collect` bundle (a folder,
-    /// or a zip, whose capture is written to a temporary file for libpcap).
-    static func captureFile(_ file: String) throws -> (path: String, temporary: String?) {
-        var isDirectory = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return (file, nil) }
-        let bundle: CollectedBundle
-        do throws(InputError) {
-            if isDirectory {
-                guard let folder = try CollectedBundle.readFolder(file) else {
-                    throw InputError(source: file, message: "a GPO backup, not a capture or a tlsfit collect bundle")
-                }
-                bundle = folder
-            } else {
-                let head = try FileContents.read(file, limit: WindowsConfigReader.maximumFileSize) {
-                    WindowsConfigReader.tooBig(file, $0)
-                }
-                guard ZipArchiveReader.looksLikeZip(head) else { return (file, nil) }
-                bundle = try CollectedBundle.readZip(head, source: file)
-            }
-        } catch {
-            throw CLIErrors.badInput("--pcap: \(error.description)")
-        }
-        guard let capture = bundle.capture else {
-            throw CLIErrors.badInput(
-                "--pcap: \(file) holds no capture (pcap or pcapng): run tlsfit collect's script with -Capture")
-        }
-        if isDirectory { return (capture.name, nil) }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tlsfit-capture-\(UUID().uuidString).pcapng"
-        ).path
-        try Interruption.shared.creatingTemporaryFiles {
-            Interruption.shared.registerTemporaryFile(temporary)
-            try Data(capture.bytes).write(to: URL(fileURLWithPath: temporary))
-        }
-        return (temporary, temporary)
-    }
-
     static func emit(_ report: ClientHelloReport, format: Format) throws {
         print(try HelloOutput.render(report, as: format, layout: TerminalOptions.widthLayout()), terminator: "")
-    }
-
-    /// Hex (spaces, colons, newlines and a 0x prefix allowed) or @FILE holding hex text or raw bytes.
-    static func readDecodeArgument(_ argument: String) throws -> [UInt8] {
-        var text = argument
-        var source = "--decode"
-        if argument.hasPrefix("@") {
-            let path = String(argument.dropFirst())
-            source = path
-            let bytes: [UInt8]
-            do throws(InputError) {
-                // A ClientHello is at most a few records; a megabyte is far past any.
-                bytes = try FileContents.read(path, limit: 1 << 20) {
-                    InputError(source: path, message: "\($0) bytes; a captured ClientHello is far smaller")
-                }
-            } catch {
-                throw CLIErrors.badInput(error)
-            }
-            if let first = bytes.first, first == 0x16 || first == 0x01 { return bytes }  // raw bytes
-            text = String(decoding: bytes, as: UTF8.self)
-        }
-        do { return try HelloEngine.bytes(hex: text, source: source) } catch { throw CLIErrors.badInput(error) }
     }
 }
 

@@ -140,23 +140,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
             throw ValidationError("Missing expected argument '<target>' (HOST[:PORT])")
         }
-        if windowsMode {
-            let clash = [
-                ("--tls1.2", tls12), ("--tls1.3", tls13), ("--min-tls", minTLS != nil), ("--max-tls", maxTLS != nil),
-                ("--ciphers", ciphers != nil), ("--ciphersuites", ciphersuites != nil), ("--groups", groups != nil),
-                ("--sigalgs", sigalgs != nil), ("--sni", sni != nil), ("--no-sni", noSNI), ("--http", http),
-            ].filter(\.1).map(\.0)
-            if !clash.isEmpty {
-                throw ValidationError(
-                    "--windows/--config send the Windows client's own hello: \(clash.joined(separator: ", ")) cannot be combined with them"
-                )
-            }
-        }
-        if tls12 && tls13 { throw ValidationError("--tls1.2 and --tls1.3 exclude each other") }
-        if (tls12 || tls13) && (minTLS != nil || maxTLS != nil) {
-            throw ValidationError("--tls1.2/--tls1.3 and --min-tls/--max-tls exclude each other")
-        }
-        if sni != nil && noSNI { throw ValidationError("--sni and --no-sni exclude each other") }
+        if let problem = offer.conflict(windows: windowsMode, http: http) { throw ValidationError(problem) }
         if !(timeout > 0 && timeout <= 600) { throw ValidationError("--timeout must be between 0 and 600 seconds") }
     }
 
@@ -187,13 +171,18 @@ struct ProbeCommand: AsyncParsableCommand {
     func plan() throws(InputError) -> ProbePlan {
         var plan = ProbePlan(target: target, timeout: timeout)
         (plan.connect, plan.resolve, plan.caFile, plan.noVerify, plan.http) = (connect, resolve, caFile, noVerify, http)
-        (plan.offer.tls12, plan.offer.tls13, plan.offer.minTLS, plan.offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
-        (plan.offer.ciphers, plan.offer.ciphersuites, plan.offer.groups, plan.offer.sigalgs) = (
-            ciphers, ciphersuites, groups, sigalgs
-        )
-        (plan.offer.sni, plan.offer.noSNI) = (sni, noSNI)
+        plan.offer = offer
         plan.path = try network.path() ?? .direct
         return plan
+    }
+
+    /// What the OpenSSL handshake offers, as typed.
+    var offer: ProbePlan.Offer {
+        var offer = ProbePlan.Offer()
+        (offer.tls12, offer.tls13, offer.minTLS, offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
+        (offer.ciphers, offer.ciphersuites, offer.groups, offer.sigalgs) = (ciphers, ciphersuites, groups, sigalgs)
+        (offer.sni, offer.noSNI) = (sni, noSNI)
+        return offer
     }
 
     /// Prints the report in the chosen format (text escaped for the terminal).
@@ -205,15 +194,10 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// `--windows` / `--config`: one connection with the exact Windows ClientHello.
     func runAsWindows() async throws {
-        let release = try windows.map { w in
-            guard let r = WindowsRelease(userText: w) else {
-                throw CLIErrors.badInput("--windows: " + WindowsRelease.unknownMessage(w))
-            }
-            return r
-        }
+        let release = try CLIErrors.option { try WindowsRelease.option(windows) }
         var configuration: WindowsTLSConfig
         let request: WindowsHelloProbe.Request
-        let chosenStack = try HelloCommand.parseStack(stack)
+        let chosenStack = try CLIErrors.option { try ClientStack.option(stack) }
         do {
             configuration = try WindowsConfigReader.read(
                 try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())

@@ -171,28 +171,14 @@ struct ReportCommand: AsyncParsableCommand {
         guard !candidate.isEmpty || fleet != nil else {
             throw Self.fail("report: name at least one --candidate [NAME=]FILE[,FILE...] or a --fleet DIR")
         }
-        guard timeout > 0, timeout <= 300 else { throw Self.fail("--timeout: give seconds between 0 and 300") }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw Self.fail("--ca-file: cannot read \(caFile)")
-        }
-        var releases: [WindowsRelease] = []
-        for item in windows.flatMap({ $0.split(separator: ",").map { $0.trimmingWhitespace() } }) where !item.isEmpty {
-            guard let r = WindowsRelease(userText: item) else {
-                throw Self.fail("--windows: " + WindowsRelease.unknownMessage(item))
-            }
-            if !releases.contains(r) { releases.append(r) }
-        }
-        let date = try reportDate()
+        try CLIErrors.option { try ConnectionOptions.check(timeout: timeout, caFile: caFile) }
+        let releases = try CLIErrors.option { try WindowsRelease.options(windows) }
+        let date = try CLIErrors.option { try ReportPlan.reportDate(generatedAt) }
         // Before any handshake: the folder exists and is writable, the path is not a folder.
         if let output { try OutputPath.check(output, option: "--output") }
         do {
-            if let fleet {
-                var isDirectory = false
-                guard FileManager.default.fileExists(atPath: fleet, isDirectory: &isDirectory), isDirectory else {
-                    throw InputError(source: "--fleet", message: "\(fleet) is not a folder")
-                }
-            }
-            let candidates = try readCandidates()
+            try ReportPlan.checkFleet(fleet)
+            let candidates = try ReportPlan.readCandidates(candidate) { CLIErrors.warn(Escaping.terminal($0)) }
             let list = try HostArguments.parse(hosts)
             let all = try ScanTarget.list(
                 hosts: list, windowsUpdate: list.isEmpty || windowsUpdate, resolve: resolve,
@@ -205,30 +191,8 @@ struct ReportCommand: AsyncParsableCommand {
                 releasesGiven: !releases.isEmpty, fleet: fleet, targets: targets, profiles: sources, offline: offline,
                 timeout: timeout, caFile: caFile, generatedAt: date, path: try network.path() ?? .direct,
                 toolName: "tlsfit \(TLSFit.configuration.version)")
-        } catch let error as InputError {
+        } catch {
             throw Self.fail(error.description)
         }
-    }
-
-    func reportDate() throws -> Date {
-        guard let text = generatedAt ?? ProcessInfo.processInfo.environment["TLSFIT_REPORT_DATE"], !text.isEmpty else {
-            return Date()
-        }
-        guard let date = Timestamp.parse(text) else {
-            throw Self.fail("--generated-at: '\(text)' is not an ISO 8601 date such as 2026-01-01T00:00:00Z")
-        }
-        return date
-    }
-
-    /// `[NAME=]FILE[,FILE...]`: the name defaults to the first file's name without extension.
-    func readCandidates() throws(InputError) -> [ReportPlan.Candidate] {
-        var result: [ReportPlan.Candidate] = []
-        for spec in candidate {
-            let (label, files) = try ReportPlan.Candidate.parse(spec, taken: result.map(\.name))
-            let documents = try WindowsConfigReader.parse(try ConfigInputLoader.load(files), xml: LibXML2Reader())
-            result.append(
-                ReportPlan.Candidate(name: label, files: files, registry: RegistrySnapshot(documents: documents)))
-        }
-        return result
     }
 }

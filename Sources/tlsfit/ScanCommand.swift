@@ -1,6 +1,5 @@
 import ArgumentParser
 import FoundationEssentials
-import Synchronization
 import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
@@ -101,21 +100,21 @@ struct ScanCommand: ParsableCommand {
     /// Synchronous: the scan engine runs its own event loop on this thread, so a scan never needs
     /// Swift concurrency's thread pool (starting it cost a closed-port scan about a millisecond).
     func run() throws {
+        var options = ScanOptions(
+            timeout: timeout, caFile: caFile, concurrency: concurrency,
+            perHost: perHost ?? (fast ? ScanOptions.fastPerHost : ScanOptions.defaultPerHost),
+            toolName: "tlsfit \(TLSFit.configuration.version)", fast: fast)
         let targets: [ScanTarget]
-        let path: NetworkPath
         do {
-            targets = try makeTargets()
-            path = try network.path() ?? .direct
+            targets = try ScanPlan.targets(
+                hosts: hosts, hostsFile: hostsFile, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
+                options: options, perHost: perHost)
+            options.path = try network.path() ?? .direct
         } catch {
             throw CLIErrors.badInput(error)
         }
         // Before any handshake: a --save file that cannot be written would only be found out at the end.
         if let save { try OutputPath.check(save, option: "--save") }
-        var options = ScanOptions(
-            timeout: timeout, caFile: caFile, concurrency: concurrency,
-            perHost: perHost ?? (fast ? ScanOptions.fastPerHost : ScanOptions.defaultPerHost),
-            toolName: "tlsfit \(TLSFit.configuration.version)", fast: fast)
-        options.path = path
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
         Interruption.shared.install()
         let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
@@ -164,66 +163,5 @@ struct ScanCommand: ParsableCommand {
         }
         // A host that could not be reached measured nothing: its protocols are empty.
         if !result.unreachable.isEmpty { throw ExitCode(1) }
-    }
-
-    /// The hosts from arguments, `--hosts` and `--windows-update`, with `--resolve` and `--connect` applied.
-    func makeTargets() throws(InputError) -> [ScanTarget] {
-        guard timeout > 0, timeout <= 600 else {
-            throw InputError(source: "--timeout", message: "must be more than 0 and at most 600 seconds")
-        }
-        guard (1...1024).contains(concurrency) else {
-            throw InputError(source: "--concurrency", message: "must be from 1 to 1024")
-        }
-        guard (1...64).contains(perHost ?? 1) else {
-            throw InputError(source: "--per-host", message: "must be from 1 to 64")
-        }
-        var list = try HostArguments.parse(hosts)
-        if let hostsFile {
-            // Read with the same size limit as every input file.
-            let file = try ConfigInputLoader.readFile(hostsFile)
-            list += try HostList.parse(String(decoding: file.bytes, as: UTF8.self), source: hostsFile)
-        }
-        let targets = try ScanTarget.list(
-            hosts: list, windowsUpdate: windowsUpdate, resolve: resolve, connect: connect,
-            connectAppliesToAll: false)
-        guard !targets.isEmpty else {
-            throw InputError(
-                source: "scan", message: "no host to scan: give HOST[:PORT], --hosts FILE or --windows-update")
-        }
-        if let caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw InputError(source: caFile, message: "cannot read the file")
-            }
-            do {
-                try TLSClient.validate(HandshakeRequest(host: "localhost", caFile: caFile))
-            } catch {
-                throw InputError(source: caFile, message: "no PEM certificate could be loaded")
-            }
-        }
-        return targets
-    }
-}
-
-/// A one-line progress display on standard error, for terminals.
-final class ScanProgressDisplay: Sendable {
-    private let enabled: Bool
-    private let shown = Mutex(false)
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ progress: ScanProgress) {
-        guard enabled else { return }
-        shown.withLock { shown in
-            let line =
-                "\r\u{1B}[K[\(progress.hostsDone)/\(progress.hostsTotal)] \(progress.connections) connections, last: \(progress.lastHost)"
-            StandardError.write(line)
-            shown = true
-        }
-    }
-
-    func finish() {
-        shown.withLock { shown in
-            if shown { StandardError.write("\r\u{1B}[K") }
-        }
     }
 }

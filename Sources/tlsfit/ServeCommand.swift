@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import FoundationEssentials
-import Synchronization
 import TLSFitCore
 import TLSFitEngines
 import TLSFitHandshake
@@ -72,20 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw DiagnoseCommand.fail("--first-byte-timeout: must be more than 0 and at most 600 seconds")
         }
         let plan: LabServerPlan
-        if !FileManager.default.fileExists(atPath: profile), let builtIn = LabServerPlan.builtIn(named: profile) {
-            plan = builtIn
-        } else {
-            do throws(InputError) {
-                let file = try ConfigInputLoader.readFile(profile)
-                let loaded = try ServerProfileStore.load(bytes: file.bytes, source: profile)
-                guard !loaded.isEmpty else {
-                    throw InputError(source: profile, message: "the file holds no server profile")
-                }
-                plan = LabServerPlan.saved(loaded)
-            } catch {
-                let known = BuiltInServerProfile.all.map(\.name).joined(separator: ", ")
-                throw DiagnoseCommand.fail("\(error.description) (built-in profiles: \(known))")
-            }
+        do { plan = try LabServerPlan.load(profile) } catch {
+            let known = BuiltInServerProfile.all.map(\.name).joined(separator: ", ")
+            throw DiagnoseCommand.fail("\(error.description) (built-in profiles: \(known))")
         }
         // Every host is served, or none: refuse to start rather than serve a part of the profile.
         do { try plan.validate(source: profile) } catch { throw DiagnoseCommand.fail(error.description) }
@@ -93,20 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         do { lab = try plan.lab(bind: bind) } catch {
             throw DiagnoseCommand.fail("cannot make the lab certificates: \(error)")
         }
-        let (ca, hosts, leaves) = (lab.ca, lab.hosts, lab.leaves)
         if let certOut {
-            do {
-                try FileManager.default.createDirectory(atPath: certOut, withIntermediateDirectories: true)
-                let dir = URL(fileURLWithPath: certOut)
-                try Data(ca.certificatePEM.utf8).write(to: dir.appendingPathComponent("ca.pem"), options: .atomic)
-                for (index, (host, leaf)) in leaves.enumerated() {
-                    let name =
-                        index == 0
-                        ? "leaf.pem"
-                        : "leaf-\(host.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }).pem"
-                    try Data(leaf.certificatePEM.utf8).write(to: dir.appendingPathComponent(name), options: .atomic)
-                }
-            } catch {
+            do { try lab.writeCertificates(to: certOut) } catch {
                 throw DiagnoseCommand.fail(
                     "--cert-out: cannot write into \(certOut): \(SystemErrorText.describe(error))")
             }
@@ -116,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server: LocalTLSServer
         do {
             server = try LocalTLSServer(
-                hosts: hosts, bindAddress: bind, port: port,
+                hosts: lab.hosts, bindAddress: bind, port: port,
                 limits: ServerLimits(
                     maxConnections: maxConnections, handshakeTimeout: handshakeTimeout,
                     firstByteTimeout: firstByteTimeout),
@@ -128,11 +103,21 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw DiagnoseCommand.fail(error.description)
         }
+        announce(plan, port: server.port, logger: logger)
+        logger.say("Press Ctrl-C to stop.")
+        await SignalWait.waitForSignal()
+        server.stop()
+        logger.flushRepeats()
+        logger.say("tlsfit serve: stopped after \(server.handshakes) handshake(s).")
+    }
+
+    /// What is served where, with which limits (and where the CA certificate is).
+    func announce(_ plan: LabServerPlan, port: Int, logger: ServeLog) {
         for (index, (entry, names, refusal)) in plan.entries.map({ ($0.profile, $0.names, $0.refusal) }).enumerated() {
             let versions = entry.acceptedVersions.map(\.rawValue).joined(separator: ", ")
             let sni = index == 0 ? (plan.entries.count > 1 ? " (also without SNI or with an unknown name)" : "") : ""
             logger.say(
-                "tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(server.port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")"
+                "tlsfit serve: \(names.joined(separator: ", ")) (\(entry.source) profile) on \(bind):\(port)\(sni): \(versions), \(entry.certificateKeyType ?? "RSA") certificate, refuses by \(refusal == "reset" ? "TCP reset" : "alert")"
             )
         }
         logger.say(
@@ -142,55 +127,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let certOut {
             logger.say("CA certificate: \(URL(fileURLWithPath: certOut).appendingPathComponent("ca.pem").path)")
         }
-        logger.say("Press Ctrl-C to stop.")
-        await Self.waitForSignal()
-        server.stop()
-        logger.flushRepeats()
-        logger.say("tlsfit serve: stopped after \(server.handshakes) handshake(s).")
     }
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
-    }
-
-    /// Suspends until SIGINT or SIGTERM.
-    static func waitForSignal() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "tlsfit.serve.signals")
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            ResumeOnce(continuation).listen(to: [SIGINT, SIGTERM], on: queue)
-        }
-    }
-
-    /// Resumes a continuation once, and keeps the signal sources alive until then.
-    final class ResumeOnce: Sendable {
-        private struct State {
-            var continuation: CheckedContinuation<Void, Never>?
-            var sources: [any DispatchSourceSignal] = []
-        }
-        private let state: Mutex<State>
-        init(_ c: CheckedContinuation<Void, Never>) { state = Mutex(State(continuation: c)) }
-        /// Resumes on the first of `signals`; the sources live in the state until then.
-        func listen(to signals: [Int32], on queue: DispatchQueue) {
-            state.withLock { state in
-                for sig in signals {
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                    source.setEventHandler { [self] in resume() }
-                    source.resume()
-                    state.sources.append(source)
-                }
-            }
-        }
-        func resume() {
-            let c = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer {
-                    state.continuation = nil
-                    state.sources.forEach { $0.cancel() }
-                }
-                return state.continuation
-            }
-            c?.resume()
-        }
     }
 }

@@ -13,6 +13,11 @@ enum CLIErrors {
         return ExitCode(2)
     }
 
+    /// The value of `body`, or its error (an `OptionError`, an `InputError`) printed as bad input.
+    static func option<T>(_ body: () throws -> T) throws(ExitCode) -> T {
+        do { return try body() } catch { throw badInput("\(error)") }
+    }
+
     static func warn(_ message: String) {
         StandardError.write("tlsfit: warning: \(message)\n")
     }
