@@ -1,6 +1,10 @@
 import FoundationEssentials
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// "[n/N] what" on standard error, for terminals; throttled to ten updates a second.
 public final class ReportProgress: Sendable {
     private struct State {
@@ -12,6 +16,9 @@ public final class ReportProgress: Sendable {
     private let state = Mutex(State())
 
     public init(enabled: Bool) { self.enabled = enabled }
+
+    /// Shown when `wanted` and standard error is a terminal.
+    public convenience init(whenTerminal wanted: Bool) { self.init(enabled: wanted && isatty(STDERR_FILENO) == 1) }
 
     public func update(_ done: Int, _ total: Int, _ what: String) {
         guard enabled else { return }

@@ -6,10 +6,6 @@ import TLSFitHandshake
 import TLSFitReports
 import TLSFitSystem
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `tlsfit diagnose`: why a Windows client gets 0x80072EFE (and friends) from a host, with the evidence and the fix.
 struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -162,11 +158,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
-        // A configuration file given where a host goes (`diagnose policy.reg`) is named before anything else.
-        do { for host in hosts { try HostArguments.rejectFile(host) } } catch { throw Self.fail(error.description) }
-        guard !config.isEmpty || log != nil else {
-            throw Self.fail("--config: name at least one configuration file (or give --log)")
-        }
+        try CLIErrors.option { try DiagnosePlan.checkArguments(hosts: hosts, config: config, log: log) }
         let release = try CLIErrors.option { try WindowsRelease.option(windows) }
         try CLIErrors.option { try ConnectionOptions.check(timeout: timeout, concurrency: concurrency, caFile: caFile) }
         // Before any handshake: a fix file that cannot be written would only be found out at the end.
@@ -180,13 +172,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let targets: [ScanTarget]
         var engine: DiagnoseEngine
         do {
-            let (inputs, bundles) = try ConfigInputLoader.loadWithBundles(config)
-            plan = DiagnosePlan(inputs: inputs, inputNames: config)
-            (plan.bundles, plan.release, plan.role, plan.stack, plan.asOf) = (bundles, release, role, stack, asOfDate)
+            plan = try DiagnosePlan.read(config: config, log: log, note: warn)
+            (plan.release, plan.role, plan.stack, plan.asOf) = (release, role, stack, asOfDate)
             (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (
                 windowsUpdate, resolve, connect, fixOut != nil
             )
-            plan.log = try DiagnosePlan.readLog(log, bundles: bundles)
             configuration = try plan.configuration()
             let machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             let path = try network.path(orMachine: machineProxy.winHTTPPath)
@@ -199,7 +189,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } catch {
             throw Self.fail(error.description)
         }
-        let progress = ReportProgress(enabled: !terminal.quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
+        let progress = ReportProgress(whenTerminal: !terminal.quiet && targets.count > 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
         (engine.concurrency, engine.checkPin, engine.warn) = (concurrency, checkPin, warn)
         if let testPins { engine.pins = try CLIErrors.option { try DiagnosePlan.readTestPins(testPins) } }
@@ -208,20 +198,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             throw Self.fail(error.description)
         }
         progress.finish()
-        try writeFix(result.fixFile)
+        if let fixOut, let note = try CLIErrors.option({ try result.writeFix(to: fixOut) }) { CLIErrors.warn(note) }
         print(
             try DiagnosisRendering.render(result.report, as: output.format, layout: terminal.layout()), terminator: "")
         if result.report.exitStatus != 0 { throw ExitCode(result.report.exitStatus) }
     }
-
-    func writeFix(_ bytes: [UInt8]?) throws {
-        guard let fixOut else { return }
-        guard let bytes else { return CLIErrors.warn("--fix-out: nothing to fix; \(fixOut) not written") }
-        do { try AtomicFile.write(Data(bytes), to: fixOut) } catch {
-            throw Self.fail("--fix-out: cannot write \(fixOut): \(error)")
-        }
-    }
 }
-
-extension UpdateRole: ArgumentChoice {}
-extension DiagnosisFormat: ArgumentChoice {}

@@ -110,14 +110,10 @@ struct HelloCommand: AsyncParsableCommand {
         }
         let release = try CLIErrors.option { try WindowsRelease.option(windows) }
         let chosenStack = try CLIErrors.option { try ClientStack.option(stack) } ?? .winHTTP
-        var configuration: WindowsTLSConfig
-        do {
-            configuration = try WindowsConfigReader.read(
-                try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
-        } catch {
+        let configuration: WindowsTLSConfig
+        do { configuration = try ConfigInputLoader.configuration(config, release: release, stack: chosenStack) } catch {
             throw CLIErrors.badInput(error.description)
         }
-        configuration.stack = chosenStack
         let levels = Catalog.shared.release(configuration.release).hello.patchLevels
         if let patch, !levels.contains(where: { $0.name == patch }) {
             throw CLIErrors.badInput(
@@ -168,5 +164,3 @@ struct HelloCommand: AsyncParsableCommand {
         print(try HelloOutput.render(report, as: format, layout: TerminalOptions.widthLayout()), terminator: "")
     }
 }
-
-extension HelloFormat: ArgumentChoice {}

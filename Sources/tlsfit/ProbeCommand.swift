@@ -128,20 +128,9 @@ struct ProbeCommand: AsyncParsableCommand {
     var windowsMode: Bool { windows != nil || !config.isEmpty }
 
     func validate() throws {
-        if stack != nil, !windowsMode {
-            throw ValidationError("--stack names a Windows client's stack: give --windows or --config too")
-        }
-        if targetArgument == nil {
-            // --config takes every word up to the next option, so a host after it lands among the files.
-            if let last = config.last, !FileManager.default.fileExists(atPath: last) {
-                throw ValidationError(
-                    "no HOST given, and --config's last item '\(last)' is not a file: give the host before --config (tlsfit probe \(last) --config ...)"
-                )
-            }
-            throw ValidationError("Missing expected argument '<target>' (HOST[:PORT])")
-        }
-        if let problem = offer.conflict(windows: windowsMode, http: http) { throw ValidationError(problem) }
-        if !(timeout > 0 && timeout <= 600) { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        let problem = typed.problem(
+            windows: windowsMode, stack: stack != nil, targetGiven: targetArgument != nil, config: config)
+        if let problem { throw ValidationError(problem) }
     }
 
     func run() async throws {
@@ -169,20 +158,19 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// The options as a plan: the words as typed, the network path.
     func plan() throws(InputError) -> ProbePlan {
-        var plan = ProbePlan(target: target, timeout: timeout)
-        (plan.connect, plan.resolve, plan.caFile, plan.noVerify, plan.http) = (connect, resolve, caFile, noVerify, http)
-        plan.offer = offer
+        var plan = typed
         plan.path = try network.path() ?? .direct
         return plan
     }
 
-    /// What the OpenSSL handshake offers, as typed.
-    var offer: ProbePlan.Offer {
-        var offer = ProbePlan.Offer()
-        (offer.tls12, offer.tls13, offer.minTLS, offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
-        (offer.ciphers, offer.ciphersuites, offer.groups, offer.sigalgs) = (ciphers, ciphersuites, groups, sigalgs)
-        (offer.sni, offer.noSNI) = (sni, noSNI)
-        return offer
+    /// The words as typed, before the network path is worked out.
+    var typed: ProbePlan {
+        var plan = ProbePlan(target: target, timeout: timeout)
+        (plan.connect, plan.resolve, plan.caFile, plan.noVerify, plan.http) = (connect, resolve, caFile, noVerify, http)
+        (plan.offer.tls12, plan.offer.tls13, plan.offer.minTLS, plan.offer.maxTLS) = (tls12, tls13, minTLS, maxTLS)
+        (plan.offer.ciphers, plan.offer.ciphersuites) = (ciphers, ciphersuites)
+        (plan.offer.groups, plan.offer.sigalgs, plan.offer.sni, plan.offer.noSNI) = (groups, sigalgs, sni, noSNI)
+        return plan
     }
 
     /// Prints the report in the chosen format (text escaped for the terminal).
@@ -199,9 +187,8 @@ struct ProbeCommand: AsyncParsableCommand {
         let request: WindowsHelloProbe.Request
         let chosenStack = try CLIErrors.option { try ClientStack.option(stack) }
         do {
-            configuration = try WindowsConfigReader.read(
-                try ConfigInputLoader.load(config), release: release, xml: LibXML2Reader())
-            configuration.stack = chosenStack ?? .winHTTP
+            configuration = try ConfigInputLoader.configuration(
+                config, release: release, stack: chosenStack ?? .winHTTP)
             try HostArguments.rejectFile(self.target, source: "HOST")
             request = try ProbeEngine.windowsRequest(try plan(), config: configuration)
         } catch {

@@ -6,12 +6,6 @@ import TLSFitHandshake
 import TLSFitReports
 import TLSFitSystem
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-extension ReportFormat: ArgumentChoice {}
-
 /// `tlsfit report`: a compatibility matrix of candidate configurations x Windows releases x hosts,
 /// before a GPO rollout, or across a fleet's exports.
 struct ReportCommand: AsyncParsableCommand {
@@ -123,7 +117,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         Interruption.shared.install()
-        let progress = ReportProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let progress = ReportProgress(whenTerminal: !quiet)
         let plan = try makePlan()
         let engine = ReportEngine(
             plan: plan, progress: { progress.update($0, $1, $2) }, isCancelled: { Interruption.shared.isInterrupted },

@@ -6,10 +6,6 @@ import TLSFitHandshake
 import TLSFitReports
 import TLSFitSystem
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `tlsfit scan`: what servers accept, with few connections, for many hosts at once.
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,7 +113,7 @@ struct ScanCommand: ParsableCommand {
         if let save { try OutputPath.check(save, option: "--save") }
         guard (1...1_000_000).contains(`repeat`) else { throw CLIErrors.badInput("--repeat must be from 1 to 1000000") }
         Interruption.shared.install()
-        let progress = ScanProgressDisplay(enabled: !quiet && targets.count > 1 && isatty(STDERR_FILENO) == 1)
+        let progress = ScanProgressDisplay(whenTerminal: !quiet && targets.count > 1)
         var plan = ScanPlan(targets: targets, options: options)
         plan.rounds = `repeat`
         var engine = ScanEngine(plan: plan)

@@ -6,10 +6,6 @@ import TLSFitHandshake
 import TLSFitReports
 import TLSFitSystem
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `tlsfit serve`: a local OpenSSL server that behaves like a saved or built-in server profile.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

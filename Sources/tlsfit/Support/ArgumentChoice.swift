@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLSFitCore
 import TLSFitReports
 
 /// An option whose value is one word of a closed set (`--format text|json`), written as a
@@ -33,3 +34,8 @@ struct DiagnosisFormatOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: text, json, markdown or html.")
     var format: DiagnosisFormat = .text
 }
+
+extension UpdateRole: ArgumentChoice {}
+extension DiagnosisFormat: ArgumentChoice {}
+extension ReportFormat: ArgumentChoice {}
+extension HelloFormat: ArgumentChoice {}

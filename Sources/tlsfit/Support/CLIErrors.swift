@@ -34,4 +34,11 @@ extension ConfigInputLoader {
     ) throws(InputError) -> (inputs: [WindowsConfigReader.InputFile], bundles: [CollectedBundle]) {
         try loadWithBundles(paths) { CLIErrors.warn(Escaping.terminal($0)) }
     }
+
+    /// The configuration the files make for `release`, sent through `stack`; bundle notes printed as warnings.
+    static func configuration(
+        _ paths: [String], release: WindowsRelease?, stack: ClientStack
+    ) throws(InputError) -> WindowsTLSConfig {
+        try configuration(paths, release: release, stack: stack) { CLIErrors.warn(Escaping.terminal($0)) }
+    }
 }
