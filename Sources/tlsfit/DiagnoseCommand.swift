@@ -158,14 +158,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> ExitCode { CLIErrors.badInput(message) }
 
     func run() async throws {
-        try CLIErrors.option { try DiagnosePlan.checkArguments(hosts: hosts, config: config, log: log) }
-        let release = try CLIErrors.option { try WindowsRelease.option(windows) }
-        try CLIErrors.option { try ConnectionOptions.check(timeout: timeout, concurrency: concurrency, caFile: caFile) }
-        // Before any handshake: a fix file that cannot be written would only be found out at the end.
-        if let fixOut { try OutputPath.check(fixOut, option: "--fix-out") }
-        try HostAfterConfigHint.check(config)
-        let asOfDate = try CLIErrors.option { try DiagnosePlan.asOfDate(asOf) }
-        let stack = try CLIErrors.option { try ClientStack.option(self.stack) }
+        let checked = try CLIErrors.option {
+            try DiagnosePlan.checkOptions(
+                hosts: hosts, config: config, log: log, windows: windows, timeout: timeout, concurrency: concurrency,
+                caFile: caFile, fixOut: fixOut, asOf: asOf, stack: stack)
+        }
         let warn: @Sendable (String) -> Void = { CLIErrors.warn(Escaping.terminal($0)) }
         var plan: DiagnosePlan
         let configuration: WindowsTLSConfig
@@ -173,25 +170,22 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var engine: DiagnoseEngine
         do {
             plan = try DiagnosePlan.read(config: config, log: log, note: warn)
-            (plan.release, plan.role, plan.stack, plan.asOf) = (release, role, stack, asOfDate)
-            (plan.windowsUpdate, plan.resolve, plan.connect, plan.wantsFixFile) = (
-                windowsUpdate, resolve, connect, fixOut != nil
-            )
+            (plan.release, plan.role, plan.stack, plan.asOf) = (checked.release, role, checked.stack, checked.asOf)
+            (plan.windowsUpdate, plan.resolve, plan.connect) = (windowsUpdate, resolve, connect)
+            plan.wantsFixFile = fixOut != nil
             configuration = try plan.configuration()
             let machineProxy = try MachineProxyConfiguration.read(from: configuration.registry)
             let path = try network.path(orMachine: machineProxy.winHTTPPath)
             plan.hosts = try HostArguments.parse(hosts)
             targets = try plan.targets(release: configuration.release, warn: warn)
-            engine = DiagnoseEngine(
-                timeout: timeout, caFile: caFile, offline: offline,
-                profileProvider: try ServerProfileInputs(serverProfile).provider)
-            (engine.machineProxy, engine.path) = (machineProxy, path)
+            engine = try DiagnoseEngine(
+                timeout: timeout, caFile: caFile, offline: offline, serverProfiles: serverProfile,
+                machineProxy: machineProxy, path: path, concurrency: concurrency, checkPin: checkPin, warn: warn)
         } catch {
             throw Self.fail(error.description)
         }
         let progress = ReportProgress(whenTerminal: !terminal.quiet && targets.count > 1)
         engine.progress = { done, total, host in progress.update(done, total, Escaping.terminal(host)) }
-        (engine.concurrency, engine.checkPin, engine.warn) = (concurrency, checkPin, warn)
         if let testPins { engine.pins = try CLIErrors.option { try DiagnosePlan.readTestPins(testPins) } }
         let result: DiagnoseResult
         do { result = try await engine.run(plan, configuration: configuration, targets: targets) } catch {

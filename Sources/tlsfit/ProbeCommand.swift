@@ -138,15 +138,9 @@ struct ProbeCommand: AsyncParsableCommand {
         if let sni, TLSClient.isIPAddress(sni) {
             CLIErrors.warn("--sni \(sni) is an IP address: TLS does not allow one in SNI (RFC 6066), so none is sent")
         }
-        let (request, offer): (HandshakeRequest, ProbeReport.Offer)
-        do {
+        let (request, offer) = try CLIErrors.option {
             try HostArguments.rejectFile(self.target, source: "HOST")
-            (request, offer) = try ProbeEngine.request(try plan())
-            try TLSClient.validate(request)
-        } catch let error as InputError {
-            throw CLIErrors.badInput(error)
-        } catch let error as HandshakeConfigurationError {
-            throw CLIErrors.badInput(error.description)
+            return try ProbeEngine.checkedRequest(try plan())
         }
         for name in offer.notNegotiable {
             CLIErrors.warn("--ciphers: \(name) cannot be negotiated by \(OpenSSLLibrary.versionText) (not offered)")

@@ -43,12 +43,6 @@ extension OutputPath {
     }
 }
 
-extension HostAfterConfigHint {
-    static func check(_ config: [String]) throws(ExitCode) {
-        if let message = message(config) { throw CLIErrors.badInput(message) }
-    }
-}
-
 /// Shell completions for the values people type: files, release names, profile names.
 enum Completions {
     /// Every Windows release identifier (`windows-7` ... `server-2025`).
