@@ -313,21 +313,49 @@ public enum WindowsHelloMatcher {
                 best[c.release] = (index, score)
             }
             if let day = captureDay {
-                if !lateReleases.isEmpty {
-                    notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
-                }
-                if !lateLevels.isEmpty {
-                    notes.append(
-                        "patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))"
-                    )
-                }
+                notes += Self.lateNotes(day: day, releases: lateReleases, levels: lateLevels)
             }
             // Releases whose chosen hellos are the same (bytes, configuration, stack) are named together.
+            var grouped = Self.grouped(best, stacksOf: stacksOf, scored: scored)
+            let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
+            // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
+            grouped.sort { a, b in
+                if a.score != b.score { return a.score < b.score }
+                if (a.configuration == "defaults") != (b.configuration == "defaults") {
+                    return a.configuration == "defaults"
+                }
+                return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
+            }
+            return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
+        }
+
+        /// What a capture's time left out: releases made after it, patch levels whose evidence is newer.
+        private static func lateNotes(day: String, releases lateReleases: [String], levels lateLevels: [String])
+            -> [String]
+        {
+            var notes: [String] = []
+            if !lateReleases.isEmpty {
+                notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
+            }
+            if !lateLevels.isEmpty {
+                notes.append(
+                    "patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))"
+                )
+            }
+            return notes
+        }
+
+        /// Each release's best candidate as a match, releases whose chosen hellos are the same (bytes,
+        /// configuration, stack) named together, in catalog order.
+        private static func grouped(
+            _ best: [WindowsRelease: (candidate: Int, score: Int)], stacksOf: [WindowsRelease: [Int: [ClientStack]]],
+            scored: Scored
+        ) -> [HelloMatch] {
             var grouped: [HelloMatch] = []
             var groupIndex: [String: Int] = [:]
             for release in WindowsRelease.allCases {
                 guard let (index, score) = best[release] else { continue }
-                let c = set.candidates[index]
+                let c = scored.set.candidates[index]
                 let stacks = ClientStack.selectable.filter { (stacksOf[release]?[c.group] ?? [c.stack]).contains($0) }
                 let key = "\(c.group)|\(c.label)|\(c.stack.rawValue)"
                 if let i = groupIndex[key] {
@@ -347,16 +375,7 @@ public enum WindowsHelloMatcher {
                             patchLevels: c.patch.map { [$0.name] } ?? []))
                 }
             }
-            let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
-            // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
-            grouped.sort { a, b in
-                if a.score != b.score { return a.score < b.score }
-                if (a.configuration == "defaults") != (b.configuration == "defaults") {
-                    return a.configuration == "defaults"
-                }
-                return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
-            }
-            return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
+            return grouped
         }
     }
 
