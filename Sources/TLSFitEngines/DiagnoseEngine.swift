@@ -112,31 +112,8 @@ public struct DiagnoseEngine: Sendable {
         }
         let builtIn = BuiltInServerProfile.forHost(t.host)
         let client = ClientProfile(config: config)
-        var server = profileProvider(t)
-        // The exact hello first: one deadline covers its dial (the proxy's CONNECT included) and
-        // the handshake. When it could not even connect (DNS, TCP, the proxy), a live scan would
-        // only wait for the same deadline again: the host is not measured.
-        // The live scan gets what is left of the host's deadline: a server that accepts the
-        // connection and never answers costs one deadline, not two.
-        let hostStart = DispatchTime.now().uptimeNanoseconds
-        var wire: WindowsHelloProbe.Result?
-        if !offline { wire = exchange(client, t, path: route) }
-        let unreachable =
-            wire.map { w in
-                guard let stage = w.answer.failure?.stage else { return false }
-                return stage == .dns || stage == .tcp || stage == .proxy
-            } ?? false
-        let left = timeout - Double(DispatchTime.now().uptimeNanoseconds - hostStart) / 1e9
-        if server == nil, !offline, !unreachable, left > 0.05 { server = measure(t, left, caFile, route) }
-        var drift: [String]?
-        if let builtIn, let s = server, s.source != "built-in" {
-            drift = ProfileDrift.differences(builtIn: builtIn, live: s)
-        }
-        if server == nil, let builtIn { server = builtIn.profile }
-        // Which built-in profile decided the prediction (its assumed facts are what the verdict rests on).
-        let usedBuiltIn = server.flatMap { s in
-            s.source == "built-in" ? BuiltInServerProfile.all.first { $0.profile.sourceDetail == s.sourceDetail } : nil
-        }
+        let (wire, server, measuredDrift, usedBuiltIn) = serverSide(client, t, route: route, builtIn: builtIn)
+        var drift = measuredDrift
         var observed: HandshakeOutcome?
         var direct: HandshakeOutcome?
         var wireNote: String?
@@ -166,33 +143,8 @@ public struct DiagnoseEngine: Sendable {
             result.outcome = .fails
         }
         if let builtIn, let observed, pinning {
-            if observed.failure == nil,
-                let pin = UpdateCertificatePin.check(
-                    host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins)
-            {
-                result.outcome = .fails
-                // Something else answered for the server (TLS inspection): the configuration's verdict
-                // comes from the server's profile, first, and the pin failure is what this machine saw.
-                var configCauses: [Cause] = []
-                var configOutcome: ConfigurationOutcome = server == nil ? .unknown : .ok
-                if var s = server, result.predictedFailure != nil {
-                    s.host = t.host
-                    s.port = t.port
-                    let explained = Diagnoser.explainConfiguration(config: config, server: s)
-                    configCauses = explained.causes
-                    result.fixVerified = explained.fixVerified
-                    configOutcome = .fails
-                }
-                result.causes = configCauses + [pin]
-                result.configuration = nil
-                result.separateVantages(configurationOutcome: configOutcome)
-            } else if observed.failure?.stage == .certificate,
-                let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
-                let intermediate = builtIn.expectedIntermediate, let root = builtIn.expectedRoot
-            {
-                result.causes[i].evidence.append(
-                    Evidence(file: nil, key: "\(t.host):\(t.port) expected chain", value: "\(intermediate) -> \(root)"))
-            }
+            applyUpdatePin(
+                to: &result, config: config, target: t, builtIn: builtIn, observed: observed, server: server)
         }
         // A stale disallowed-certificate list breaks revocation checks of the pinned update chain.
         if let revocation, builtIn?.expectedRoot != nil, let cause = revocation.cause(host: t.host, port: t.port) {
@@ -225,6 +177,77 @@ public struct DiagnoseEngine: Sendable {
         return result
     }
 
+    /// The server side of a TLS host, strongest first: the injected profile, else a live scan, else the
+    /// built-in profile; also the real handshake (nil offline), the drift from the built-in profile
+    /// and the built-in profile that decided the prediction.
+    private func serverSide(
+        _ client: ClientProfile, _ t: ScanTarget, route: NetworkPath, builtIn: BuiltInServerProfile?
+    ) -> (
+        wire: WindowsHelloProbe.Result?, server: ServerProfile?, drift: [String]?, usedBuiltIn: BuiltInServerProfile?
+    ) {
+        var server = profileProvider(t)
+        // The exact hello first: one deadline covers its dial (the proxy's CONNECT included) and
+        // the handshake. When it could not even connect (DNS, TCP, the proxy), a live scan would
+        // only wait for the same deadline again: the host is not measured.
+        // The live scan gets what is left of the host's deadline: a server that accepts the
+        // connection and never answers costs one deadline, not two.
+        let hostStart = DispatchTime.now().uptimeNanoseconds
+        var wire: WindowsHelloProbe.Result?
+        if !offline { wire = exchange(client, t, path: route) }
+        let unreachable =
+            wire.map { w in
+                guard let stage = w.answer.failure?.stage else { return false }
+                return stage == .dns || stage == .tcp || stage == .proxy
+            } ?? false
+        let left = timeout - Double(DispatchTime.now().uptimeNanoseconds - hostStart) / 1e9
+        if server == nil, !offline, !unreachable, left > 0.05 { server = measure(t, left, caFile, route) }
+        var drift: [String]?
+        if let builtIn, let s = server, s.source != "built-in" {
+            drift = ProfileDrift.differences(builtIn: builtIn, live: s)
+        }
+        if server == nil, let builtIn { server = builtIn.profile }
+        // Which built-in profile decided the prediction (its assumed facts are what the verdict rests on).
+        let usedBuiltIn = server.flatMap { s in
+            s.source == "built-in" ? BuiltInServerProfile.all.first { $0.profile.sourceDetail == s.sourceDetail } : nil
+        }
+        return (wire, server, drift, usedBuiltIn)
+    }
+
+    /// The update certificate pin, against the certificate the real handshake saw: a pin failure
+    /// (TLS inspection) replaces the causes; an untrusted chain gets the expected chain as evidence.
+    private func applyUpdatePin(
+        to result: inout HostDiagnosis, config: WindowsTLSConfig, target t: ScanTarget,
+        builtIn: BuiltInServerProfile, observed: HandshakeOutcome, server: ServerProfile?
+    ) {
+        if observed.failure == nil,
+            let pin = UpdateCertificatePin.check(
+                host: t.host, port: t.port, builtIn: builtIn, certificate: observed.certificate, pins: pins)
+        {
+            result.outcome = .fails
+            // Something else answered for the server (TLS inspection): the configuration's verdict
+            // comes from the server's profile, first, and the pin failure is what this machine saw.
+            var configCauses: [Cause] = []
+            var configOutcome: ConfigurationOutcome = server == nil ? .unknown : .ok
+            if var s = server, result.predictedFailure != nil {
+                s.host = t.host
+                s.port = t.port
+                let explained = Diagnoser.explainConfiguration(config: config, server: s)
+                configCauses = explained.causes
+                result.fixVerified = explained.fixVerified
+                configOutcome = .fails
+            }
+            result.causes = configCauses + [pin]
+            result.configuration = nil
+            result.separateVantages(configurationOutcome: configOutcome)
+        } else if observed.failure?.stage == .certificate,
+            let i = result.causes.firstIndex(where: { $0.code == .certificateUntrusted }),
+            let intermediate = builtIn.expectedIntermediate, let root = builtIn.expectedRoot
+        {
+            result.causes[i].evidence.append(
+                Evidence(file: nil, key: "\(t.host):\(t.port) expected chain", value: "\(intermediate) -> \(root)"))
+        }
+    }
+
     /// A host served over plain HTTP (update content on port 80, an internal WSUS on 8530): a TCP
     /// connection and one request, through the proxy as an ordinary proxied request; any HTTP answer
     /// from the server is a pass. No TLS, so only network and proxy causes apply.
@@ -249,60 +272,13 @@ public struct DiagnoseEngine: Sendable {
             let seen = Evidence(
                 file: nil, key: "\(t.host):\(t.port)" + (observed.address.map { " (\($0))" } ?? ""),
                 value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
-            if failure.stage == .dns {
-                result.causes = [
-                    Cause(
-                        code: .dns, summary: "\(t.host) does not resolve",
-                        explanation:
-                            "The name \(t.host) could not be resolved, so update content cannot be downloaded.",
-                        evidence: [seen],
-                        fix: Fix(
-                            description:
-                                "Make \(t.host) resolvable from this machine (DNS forwarders, filtering policy)."))
-                ]
-            } else {
-                result.causes = [
-                    Cause(
-                        code: .httpBlocked,
-                        summary: "\(t.host) serves Windows Update over plain HTTP, and port \(t.port) is blocked",
-                        explanation:
-                            "Windows Update talks to \(t.host) over plain HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization downloads may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
-                        evidence: [seen]
-                            + (allowList.map {
-                                [
-                                    Evidence(
-                                        file: nil, key: "allow-list",
-                                        value: "covered by \($0): allow it on port 80 as well as 443")
-                                ]
-                            } ?? []),
-                        fix: Fix(
-                            description:
-                                "Allow outgoing TCP \(t.port) to \(t.host) (allow-list entry \(allowList ?? t.host)) in the firewall or proxy."
-                        ))
-                ]
-            }
+            result.causes = [plainHTTPFailureCause(t, failure: failure, seen: seen, allowList: allowList)]
         } else {
             // Reached, not tried (offline), or stopped by the proxy: the proxy causes come from the Diagnoser.
             result = Diagnoser.diagnose(host: t.host, port: t.port, config: config, server: nil, observed: observed)
             // No TLS on this host: a failure the proxy causes is never a TLS cause.
             if let observed, let failure = observed.failure, result.causes.contains(where: { $0.code == .tlsAborted }) {
-                result.causes = [
-                    Cause(
-                        code: .proxyUnreachable,
-                        summary:
-                            "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
-                        explanation:
-                            "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
-                        evidence: [
-                            Evidence(
-                                file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")",
-                                value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
-                        ],
-                        fix: Fix(
-                            description:
-                                "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."
-                        ))
-                ]
+                result.causes = [plainHTTPProxyCause(t, observed: observed, failure: failure)]
             }
         }
         result.scheme = "http"
@@ -310,6 +286,58 @@ public struct DiagnoseEngine: Sendable {
         result.recordMeasurement(observed)
         result.separateVantages(configurationOutcome: .notApplicable)
         return result
+    }
+
+    /// The cause of a plain HTTP host that could not be reached: its name does not resolve, or its port is blocked.
+    private func plainHTTPFailureCause(
+        _ t: ScanTarget, failure: HandshakeFailure, seen: Evidence, allowList: String?
+    ) -> Cause {
+        if failure.stage == .dns {
+            return Cause(
+                code: .dns, summary: "\(t.host) does not resolve",
+                explanation:
+                    "The name \(t.host) could not be resolved, so update content cannot be downloaded.",
+                evidence: [seen],
+                fix: Fix(
+                    description:
+                        "Make \(t.host) resolvable from this machine (DNS forwarders, filtering policy)."))
+        }
+        return Cause(
+            code: .httpBlocked,
+            summary: "\(t.host) serves Windows Update over plain HTTP, and port \(t.port) is blocked",
+            explanation:
+                "Windows Update talks to \(t.host) over plain HTTP (port \(t.port)), not TLS. The connection failed (\(failure.detail)). Windows Update shows 0x80072EFD; Delivery Optimization downloads may show 0x80D02002. The seed article asks to allow the update URLs on ports 80 and 443.",
+            evidence: [seen]
+                + (allowList.map {
+                    [
+                        Evidence(
+                            file: nil, key: "allow-list",
+                            value: "covered by \($0): allow it on port 80 as well as 443")
+                    ]
+                } ?? []),
+            fix: Fix(
+                description:
+                    "Allow outgoing TCP \(t.port) to \(t.host) (allow-list entry \(allowList ?? t.host)) in the firewall or proxy."
+            ))
+    }
+
+    /// The cause of a plain HTTP request the proxy gave no usable answer to (never a TLS cause: no TLS here).
+    private func plainHTTPProxyCause(_ t: ScanTarget, observed: HandshakeOutcome, failure: HandshakeFailure) -> Cause {
+        Cause(
+            code: .proxyUnreachable,
+            summary:
+                "the proxy \(observed.path ?? "in the path") did not answer the request for \(t.host):\(t.port) (\(failure.kind.rawValue))",
+            explanation:
+                "The request for \(t.host) (plain HTTP, no TLS) went to the proxy, which gave no usable answer: \(failure.detail). Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+            evidence: [
+                Evidence(
+                    file: nil, key: "\(t.host):\(t.port) through \(observed.path ?? "the proxy")",
+                    value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
+            ],
+            fix: Fix(
+                description:
+                    "Check the proxy WinHTTP uses (netsh winhttp show proxy) and that it lets plain HTTP to \(t.host) on port \(t.port) through."
+            ))
     }
 
     public static func isPinnedUpdateService(_ host: String) -> Bool {

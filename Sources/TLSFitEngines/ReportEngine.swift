@@ -97,23 +97,10 @@ public struct ReportEngine: Sendable {
 
     public func run() async throws -> CompatibilityReport {
         // Clients: candidates x releases, then fleet groups.
-        var clients: [Client] = []
-        var candidateInfo: [CandidateInfo] = []
-        // Candidates are few: their warnings carry the "did you mean" names (a fleet's groups do not).
-        var candidateWarnings: [String: [ConfigWarning]] = [:]
-        for c in plan.candidates {
-            candidateInfo.append(CandidateInfo(name: c.name, files: c.files))
-            for r in plan.releases {
-                let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: true)
-                for w in config.warnings
-                where !(candidateWarnings[c.name] ?? []).contains(where: {
-                    $0.code == w.code && $0.message == w.message
-                }) {
-                    candidateWarnings[c.name, default: []].append(w)
-                }
-                clients.append(Client(name: c.name, release: r, config: config, profile: ClientProfile(config: config)))
-            }
-        }
+        let candidates = candidateClients()
+        var clients = candidates.clients
+        var candidateInfo = candidates.info
+        let candidateWarnings = candidates.warnings
         var reading: FleetReading?
         var representativeFiles: [String: [String]] = [:]
         if let fleet = plan.fleet {
@@ -126,76 +113,13 @@ public struct ReportEngine: Sendable {
         }
         if isCancelled() { throw Interrupted(done: "while reading the fleet") }
 
-        // Server side: saved or built-in profiles, else one live scan per host.
-        var servers = plan.profiles
-        let missing = plan.targets.filter { servers[$0] == nil }
-        if !missing.isEmpty, !plan.offline {
-            var options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: plan.toolName)
-            options.path = plan.path
-            let display = progress
-            let scanned = await ServerScanner.scan(missing, options: options) { p in
-                display(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
-            }
-            for (t, profile) in zip(missing, scanned) where !profile.protocols.isEmpty { servers[t] = profile }
-        }
-        if isCancelled() { throw Interrupted(done: "after scanning \(missing.count) host(s), before any cell") }
+        let servers = try await serverProfiles()
         var serverSources: [String: String] = [:]
         for t in plan.targets { serverSources[Self.label(t)] = servers[t]?.source ?? "unreachable" }
 
-        // One real handshake per distinct ClientHello and host; an unreachable host gets one in all.
-        var observed: [String: HandshakeOutcome] = [:]
-        if !plan.offline {
-            var engine = DiagnoseEngine(
-                timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
-            engine.path = plan.path
-            var pairs: [(key: String, client: ClientProfile, target: ScanTarget)] = []
-            var seen = Set<String>()
-            for t in plan.targets {
-                for c in clients {
-                    let key = Self.pairKey(c.profile, t)
-                    if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
-                }
-            }
-            observed = try Self.confirm(pairs, engine: engine, progress: progress, isCancelled: isCancelled)
-        }
-
-        // Every cell: the simulation, checked against the wire when there is a handshake.
-        var cells: [MatrixCell] = []
-        var diagnosesByCandidate: [String: [HostDiagnosis]] = [:]
-        var unconfirmed = Set<String>()
-        let total = clients.count * plan.targets.count
-        cells.reserveCapacity(total)
-        for (i, c) in clients.enumerated() {
-            if isCancelled() {
-                throw Interrupted(done: "\(cells.count) of \(total) cells done")
-            }
-            progress(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
-            for t in plan.targets {
-                let server = servers[t]
-                var outcome = observed[Self.pairKey(c.profile, t)]
-                // A host with a saved profile that cannot be reached now: the simulation stands, unconfirmed.
-                if let o = outcome, server != nil, Self.isNetworkFailure(o) {
-                    unconfirmed.insert(Self.label(t))
-                    outcome = nil
-                }
-                let required = plan.caFile == nil && DiagnoseEngine.isPinnedUpdateService(t.host) ? "Microsoft" : nil
-                let pinned =
-                    BuiltInServerProfile.forHost(t.host)?.expectedRoot != nil
-                    || DiagnoseEngine.isPinnedUpdateService(t.host)
-                let diagnosis = Diagnoser.diagnose(
-                    host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
-                    requiredRootSubject: required, pinned: pinned)
-                cells.append(
-                    CompatibilityMatrix.cell(
-                        candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
-                if candidateWarnings[c.name] != nil { diagnosesByCandidate[c.name, default: []].append(diagnosis) }
-            }
-        }
-        for host in unconfirmed.sorted() {
-            warn(
-                "\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire"
-            )
-        }
+        let observed = try confirmingHandshakes(clients)
+        let (cells, diagnosesByCandidate) = try simulateCells(
+            clients, servers: servers, observed: observed, candidateWarnings: candidateWarnings)
 
         for i in candidateInfo.indices {
             let name = candidateInfo[i].name
@@ -223,6 +147,115 @@ public struct ReportEngine: Sendable {
             generatedAt: plan.generatedAt, candidates: candidateInfo, windowsReleases: releases,
             hosts: plan.targets.map(Self.label),
             cells: cells, groups: groups, serverSources: serverSources, skipped: reading?.skipped)
+    }
+
+    /// The clients of the candidates (candidates x releases), their report entries and their warnings.
+    private func candidateClients() -> (clients: [Client], info: [CandidateInfo], warnings: [String: [ConfigWarning]]) {
+        var clients: [Client] = []
+        var candidateInfo: [CandidateInfo] = []
+        // Candidates are few: their warnings carry the "did you mean" names (a fleet's groups do not).
+        var candidateWarnings: [String: [ConfigWarning]] = [:]
+        for c in plan.candidates {
+            candidateInfo.append(CandidateInfo(name: c.name, files: c.files))
+            for r in plan.releases {
+                let config = WindowsTLSConfig.evaluate(registry: c.registry, release: r, suggestNames: true)
+                for w in config.warnings
+                where !(candidateWarnings[c.name] ?? []).contains(where: {
+                    $0.code == w.code && $0.message == w.message
+                }) {
+                    candidateWarnings[c.name, default: []].append(w)
+                }
+                clients.append(Client(name: c.name, release: r, config: config, profile: ClientProfile(config: config)))
+            }
+        }
+        return (clients, candidateInfo, candidateWarnings)
+    }
+
+    /// Server side: saved or built-in profiles, else one live scan per host.
+    private func serverProfiles() async throws -> [ScanTarget: ServerProfile] {
+        var servers = plan.profiles
+        let missing = plan.targets.filter { servers[$0] == nil }
+        if !missing.isEmpty, !plan.offline {
+            var options = ScanOptions(timeout: plan.timeout, caFile: plan.caFile, toolName: plan.toolName)
+            options.path = plan.path
+            let display = progress
+            let scanned = await ServerScanner.scan(missing, options: options) { p in
+                display(p.hostsDone, p.hostsTotal, "scanning \(p.lastHost) (\(p.connections) connections)")
+            }
+            for (t, profile) in zip(missing, scanned) where !profile.protocols.isEmpty { servers[t] = profile }
+        }
+        if isCancelled() { throw Interrupted(done: "after scanning \(missing.count) host(s), before any cell") }
+        return servers
+    }
+
+    /// One real handshake per distinct ClientHello and host; an unreachable host gets one in all.
+    private func confirmingHandshakes(_ clients: [Client]) throws -> [String: HandshakeOutcome] {
+        guard !plan.offline else { return [:] }
+        var engine = DiagnoseEngine(
+            timeout: plan.timeout, caFile: plan.caFile, offline: false, profileProvider: { _ in nil })
+        engine.path = plan.path
+        var pairs: [(key: String, client: ClientProfile, target: ScanTarget)] = []
+        var seen = Set<String>()
+        for t in plan.targets {
+            for c in clients {
+                let key = Self.pairKey(c.profile, t)
+                if seen.insert(key).inserted { pairs.append((key, c.profile, t)) }
+            }
+        }
+        return try Self.confirm(pairs, engine: engine, progress: progress, isCancelled: isCancelled)
+    }
+
+    /// Every cell: the simulation, checked against the wire when there is a handshake.
+    /// Also returns the candidates' diagnoses (for their configuration findings), and warns about
+    /// the hosts whose cells stay unconfirmed.
+    private func simulateCells(
+        _ clients: [Client], servers: [ScanTarget: ServerProfile], observed: [String: HandshakeOutcome],
+        candidateWarnings: [String: [ConfigWarning]]
+    ) throws -> ([MatrixCell], [String: [HostDiagnosis]]) {
+        var cells: [MatrixCell] = []
+        var diagnosesByCandidate: [String: [HostDiagnosis]] = [:]
+        var unconfirmed = Set<String>()
+        let total = clients.count * plan.targets.count
+        cells.reserveCapacity(total)
+        for (i, c) in clients.enumerated() {
+            if isCancelled() {
+                throw Interrupted(done: "\(cells.count) of \(total) cells done")
+            }
+            progress(i + 1, clients.count, "simulating \(c.name) on \(c.release.rawValue)")
+            for t in plan.targets {
+                let server = servers[t]
+                var outcome = observed[Self.pairKey(c.profile, t)]
+                // A host with a saved profile that cannot be reached now: the simulation stands, unconfirmed.
+                if let o = outcome, server != nil, Self.isNetworkFailure(o) {
+                    unconfirmed.insert(Self.label(t))
+                    outcome = nil
+                }
+                let diagnosis = diagnose(c, t, server: server, observed: outcome)
+                cells.append(
+                    CompatibilityMatrix.cell(
+                        candidate: c.name, release: c.release, host: Self.label(t), diagnosis: diagnosis))
+                if candidateWarnings[c.name] != nil { diagnosesByCandidate[c.name, default: []].append(diagnosis) }
+            }
+        }
+        for host in unconfirmed.sorted() {
+            warn(
+                "\(host) could not be reached: its cells are simulated from the saved profile, not confirmed on the wire"
+            )
+        }
+        return (cells, diagnosesByCandidate)
+    }
+
+    /// One cell's diagnosis: the client against the server's profile and the observed handshake, if any.
+    private func diagnose(
+        _ c: Client, _ t: ScanTarget, server: ServerProfile?, observed outcome: HandshakeOutcome?
+    ) -> HostDiagnosis {
+        let required = plan.caFile == nil && DiagnoseEngine.isPinnedUpdateService(t.host) ? "Microsoft" : nil
+        let pinned =
+            BuiltInServerProfile.forHost(t.host)?.expectedRoot != nil
+            || DiagnoseEngine.isPinnedUpdateService(t.host)
+        return Diagnoser.diagnose(
+            host: t.host, port: t.port, config: c.config, server: server, observed: outcome,
+            requiredRootSubject: required, pinned: pinned)
     }
 
     /// Reads every export under `folder`; nothing readable is bad input.

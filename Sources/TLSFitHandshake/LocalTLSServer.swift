@@ -371,28 +371,45 @@ public final class LocalTLSServer: @unchecked Sendable {
         guard let bio = tlsfit_guarded_socket_bio(fd, guardState) else { return report(.refused("cannot make a BIO")) }
         SSL_set_bio(ssl, bio, bio)
         SSL_set_accept_state(ssl)
-        while true {
-            OpenSSLErrorQueue.clear()
-            let rc = SSL_accept(ssl)
-            if rc == 1 { break }
-            let code = SSL_get_error(ssl, rc)
-            let errors = OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; ")
-            if guardState.pointee.stop_reason == 1 {
-                return report(.timedOut("the handshake did not end before the deadline"))
-            }
-            guard code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE else {
-                return report(.refused(errors.isEmpty ? "the client ended the handshake" : errors))
-            }
-            var pfd = pollfd(fd: fd, events: Int16(code == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), revents: 0)
-            if poll(&pfd, 1, deadline.remainingMilliseconds) == 0 || deadline.expired {
-                return report(.timedOut("the handshake did not end before the deadline"))
-            }
+        if let failed = Self.acceptHandshake(ssl, fd: fd, guard: guardState, deadline: deadline) {
+            return report(failed)
         }
         state.withLock { $0.handshakes += 1 }
         let version = cString(SSL_get_version(ssl)) ?? "?"
         let cipher = SSL_get_current_cipher(ssl).flatMap { cString(SSL_CIPHER_standard_name($0)) } ?? "?"
         report(.negotiated(version: version, cipher: cipher))
-        // Answer one request, if the client sends one quickly.
+        Self.answerOneRequest(ssl, fd: fd, guard: guardState)
+        SSL_shutdown(ssl)
+    }
+
+    /// Runs SSL_accept to its end before the deadline: nil once the handshake is done, else why it is not.
+    /// The caller owns `ssl`, its BIO and the socket.
+    private static func acceptHandshake(
+        _ ssl: OpaquePointer, fd: Int32, guard guardState: UnsafeMutablePointer<tlsfit_guard>, deadline: Deadline
+    ) -> ServerConnectionEvent.Result? {
+        while true {
+            OpenSSLErrorQueue.clear()
+            let rc = SSL_accept(ssl)
+            if rc == 1 { return nil }
+            let code = SSL_get_error(ssl, rc)
+            let errors = OpenSSLErrorQueue.drain().map(\.text).joined(separator: "; ")
+            if guardState.pointee.stop_reason == 1 {
+                return .timedOut("the handshake did not end before the deadline")
+            }
+            guard code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE else {
+                return .refused(errors.isEmpty ? "the client ended the handshake" : errors)
+            }
+            var pfd = pollfd(fd: fd, events: Int16(code == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), revents: 0)
+            if poll(&pfd, 1, deadline.remainingMilliseconds) == 0 || deadline.expired {
+                return .timedOut("the handshake did not end before the deadline")
+            }
+        }
+    }
+
+    /// Answers one request, if the client sends one quickly (within 0.3 s). The caller owns `ssl` and the socket.
+    private static func answerOneRequest(
+        _ ssl: OpaquePointer, fd: Int32, guard guardState: UnsafeMutablePointer<tlsfit_guard>
+    ) {
         let answerBy = Deadline(seconds: 0.3)
         tlsfit_guard_init(guardState, nil, Int(answerBy.remainingMilliseconds), 64 * 1024, 0)
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -409,7 +426,6 @@ public final class LocalTLSServer: @unchecked Sendable {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             if poll(&pfd, 1, answerBy.remainingMilliseconds) <= 0 || answerBy.expired { break }
         }
-        SSL_shutdown(ssl)
     }
 
     static func makeContext(_ configuration: ServerConfiguration) throws(LocalServerError) -> OpaquePointer {

@@ -77,9 +77,7 @@ public enum PlainHTTPCheck {
                 credentialsSent: proxy.credentials != nil)
         }
 
-        var text = requestLine + "\r\nHost: \(hostHeader)\r\n"
-        if let credentials = proxy?.credentials { text += "Proxy-Authorization: \(credentials.basicAuthorization)\r\n" }
-        text += "User-Agent: tlsfit\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        let text = requestText(requestLine: requestLine, hostHeader: hostHeader, proxy: proxy)
         if let error = SocketIO.writeAll(fd, Array(text.utf8), deadline: deadline) {
             return finish(
                 stage(
@@ -93,6 +91,22 @@ public enum PlainHTTPCheck {
         outcome.proxy?.statusLine = answer.statusLine
         outcome.proxy?.authenticateSchemes = answer.authenticateSchemes
         outcome.proxy?.bodyFirstLine = answer.bodyFirstLine
+        return finish(failure(of: answer, proxy: proxy, requestLine: requestLine))
+    }
+
+    /// The request: its line, the Host header, the proxy's credentials when there are some, and the fixed headers.
+    private static func requestText(requestLine: String, hostHeader: String, proxy: HTTPProxy?) -> String {
+        var text = requestLine + "\r\nHost: \(hostHeader)\r\n"
+        if let credentials = proxy?.credentials { text += "Proxy-Authorization: \(credentials.basicAuthorization)\r\n" }
+        text += "User-Agent: tlsfit\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        return text
+    }
+
+    /// What the answer says about the path: nil when it works (direct, any HTTP answer; through a
+    /// proxy, any answer but the proxy's refusals).
+    private static func failure(of answer: ProxyTunnel.Answer, proxy: HTTPProxy?, requestLine: String)
+        -> HandshakeFailure?
+    {
         if var failure = answer.failure {
             if proxy == nil {
                 // Direct: the server's own answer is not HTTP, or none came.
@@ -100,15 +114,15 @@ public enum PlainHTTPCheck {
                 if failure.kind == .proxyBadResponse { failure.kind = .protocolError }
                 failure.detail = failure.detail.replacing("proxy ", with: "")
             }
-            return finish(failure)
+            return failure
         }
-        guard let status = answer.status else { return finish(nil) }
+        guard let status = answer.status else { return nil }
         // Through a proxy, its refusals are failures of the path; direct, any HTTP answer shows the path works.
         if proxy != nil, status >= 400,
             let failure = ProxyTunnel.failure(status: status, answer: answer, proxy: proxy!, what: requestLine)
         {
-            return finish(failure)
+            return failure
         }
-        return finish(nil)
+        return nil
     }
 }

@@ -90,22 +90,11 @@ public enum TLSClient {
         SSL_set_connect_state(ssl)
         setNameChecks(ssl, request: request)
 
-        var result = drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline)
-        if var failure = result, let proxy = request.path.proxy,
-            failure.kind == .reset || failure.kind == .unexpectedClose
-        {
-            // Through a tunnel the proxy, not only the server, may have ended it.
-            failure.detail += " (through the tunnel of \(proxy): the proxy or the server ended it)"
-            result = failure
-        }
+        let result = namingTunnel(
+            drive(ssl: ssl, fd: fd, trace: trace, guard: guardState, request: request, deadline: deadline),
+            request: request)
         outcome.negotiated = negotiated(ssl: ssl, trace: trace.pointee, completed: result == nil)
-        // A failed handshake reports no protocol the client did not offer (a ServerHello choosing
-        // TLS 1.3 for a 1.2-only hello is the server's mistake, said in the failure's detail).
-        if result != nil, let version = outcome.negotiated.version,
-            !(request.minVersion...request.maxVersion).contains(version)
-        {
-            outcome.negotiated.version = nil
-        }
+        if result != nil { dropUnofferedVersion(&outcome.negotiated, request: request) }
         outcome.timings.handshakeMs = Deadline.millisecondsSince(tlsStart)
         if let failure = result { return finish(failure) }
 
@@ -114,6 +103,26 @@ public enum TLSClient {
         // Say goodbye politely; ignore the answer.
         if !request.stopAfterServerHello { SSL_shutdown(ssl) }
         return finish(nil)
+    }
+
+    /// A reset or close through a tunnel names the proxy: the proxy, not only the server, may have ended it.
+    private static func namingTunnel(_ result: HandshakeFailure?, request: HandshakeRequest) -> HandshakeFailure? {
+        if var failure = result, let proxy = request.path.proxy,
+            failure.kind == .reset || failure.kind == .unexpectedClose
+        {
+            // Through a tunnel the proxy, not only the server, may have ended it.
+            failure.detail += " (through the tunnel of \(proxy): the proxy or the server ended it)"
+            return failure
+        }
+        return result
+    }
+
+    /// A failed handshake reports no protocol the client did not offer (a ServerHello choosing
+    /// TLS 1.3 for a 1.2-only hello is the server's mistake, said in the failure's detail).
+    private static func dropUnofferedVersion(_ negotiated: inout NegotiatedParameters, request: HandshakeRequest) {
+        if let version = negotiated.version, !(request.minVersion...request.maxVersion).contains(version) {
+            negotiated.version = nil
+        }
     }
 
     /// SNI (never for an IP address, as RFC 6066 requires) and the name or address the chain is verified for.

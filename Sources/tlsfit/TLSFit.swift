@@ -45,7 +45,7 @@ struct TLSFit: AsyncParsableCommand {
         if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), root: TLSFit.self)
         {
             StandardError.write("tlsfit: error: \(message)\n")
-            Glibc.exit(2)
+            end(2)
         }
         do {
             var command = try parseAsRoot()
@@ -58,18 +58,23 @@ struct TLSFit: AsyncParsableCommand {
             // A command's own outcome (1 for a failed host, 2 for bad input it has reported):
             // exit with it directly. `exitCode(for:)` and `exit(withError:)` try a dozen casts
             // of the error first, each a scan of every conformance in the binary.
-            if let code = error as? ExitCode, code != .validationFailure {
-                StandardOutput.finish()
-                Glibc.exit(code.rawValue)
-            }
+            if let code = error as? ExitCode, code != .validationFailure { end(code.rawValue) }
             if exitCode(for: error) == .validationFailure {
                 StandardError.write(fullMessage(for: error) + "\n")
-                StandardOutput.finish()
-                Glibc.exit(2)
+                end(2)
             }
             StandardOutput.finish()
             exit(withError: error)
         }
+        end(0)
+    }
+
+    /// Flushes standard output (a write error exits with 2) and ends the process without running
+    /// atexit handlers: a thread still finishing an abandoned handshake or name lookup must not meet
+    /// OpenSSL's and libc's cleanup freeing what it uses (a "double free" abort at exit, seen once).
+    /// Standard error is unbuffered, and nothing of tlsfit's waits for an atexit handler.
+    static func end(_ code: Int32) -> Never {
         StandardOutput.finish()
+        _exit(code)
     }
 }

@@ -39,7 +39,7 @@ public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
     /// Accepts the identifiers and the aliases of `windows-releases.tsv` ("win7", "2012r2", "win11"...), case-insensitive.
     public init?(userText: String) {
         let key = WindowsRelease.aliasKey(userText)
-        if let match = WindowsRelease.allCases.first(where: { WindowsRelease.aliasKey($0.rawValue) == key }) {
+        if let match = WindowsRelease.byKey[key] {
             self = match
             return
         }
@@ -77,10 +77,17 @@ public enum WindowsRelease: String, Sendable, Hashable, Codable, CaseIterable {
     /// "Windows Server 2019", "server_2019" and "ws2019" meet.
     static func aliasKey(_ text: String) -> String {
         var t = text.lowercased().trimming([" ", "\t", "\"", "'"])
-        t = t.replacing(" ", with: "-").replacing("_", with: "-")
+        // One pass (a fleet's folder names are read once per file): spaces and underscores become dashes.
+        if t.utf8.contains(where: { $0 == 0x20 || $0 == 0x5F }) {
+            t = String(decoding: t.utf8.map { $0 == 0x20 || $0 == 0x5F ? 0x2D : $0 }, as: UTF8.self)
+        }
         if t.hasPrefix("microsoft-") { t.removeFirst("microsoft-".count) }
         return t
     }
+
+    /// Every release by the alias key of its identifier, made once.
+    private static let byKey: [String: WindowsRelease] = Dictionary(
+        allCases.map { (aliasKey($0.rawValue), $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// How one Windows release treats one cipher suite, under one Schannel name.

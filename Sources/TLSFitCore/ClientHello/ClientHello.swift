@@ -184,35 +184,41 @@ public struct ClientHello: Sendable, Hashable {
             throw ClientHelloDecodingError(offset: body.position - 1, "no compression method")
         }
         let compression = try body.bytes(Int(compressionLength), "compression methods")
-        var extensions: [TLSExtension] = []
-        if body.remaining > 0 {
-            let total = try body.u16("extensions length")
-            guard Int(total) == body.remaining else {
-                throw ClientHelloDecodingError(
-                    offset: body.position - 2, "the extensions block says \(total) bytes, \(body.remaining) follow")
-            }
-            var seen = Set<UInt16>()
-            while body.remaining > 0 {
-                let start = body.position
-                let extType = try body.u16("extension type")
-                let extLength = try body.u16("extension length")
-                let data = try body.bytes(Int(extLength), "extension 0x\(hex4(extType)) data")
-                guard seen.insert(extType).inserted else {
-                    throw ClientHelloDecodingError(offset: start, "extension 0x\(hex4(extType)) appears twice")
-                }
-                do {
-                    try ExtensionCodec.validate(type: extType, data: data)
-                } catch {
-                    throw ClientHelloDecodingError(
-                        offset: start,
-                        "extension 0x\(hex4(extType)) (\(TLSExtensionNames.name(extType))): \(error.message)")
-                }
-                extensions.append(TLSExtension(type: extType, data: data))
-            }
-        }
+        let extensions = try decodeExtensions(&body)
         return ClientHello(
             recordVersion: recordVersion ?? version, version: version, random: random, sessionID: sessionID,
             cipherSuites: suites, compressionMethods: compression, extensions: extensions)
+    }
+
+    /// The extensions block at the end of a ClientHello body (none when the body ends): each extension once,
+    /// and each one tlsfit knows well formed.
+    private static func decodeExtensions(_ body: inout ByteReader) throws(ClientHelloDecodingError) -> [TLSExtension] {
+        var extensions: [TLSExtension] = []
+        guard body.remaining > 0 else { return extensions }
+        let total = try body.u16("extensions length")
+        guard Int(total) == body.remaining else {
+            throw ClientHelloDecodingError(
+                offset: body.position - 2, "the extensions block says \(total) bytes, \(body.remaining) follow")
+        }
+        var seen = Set<UInt16>()
+        while body.remaining > 0 {
+            let start = body.position
+            let extType = try body.u16("extension type")
+            let extLength = try body.u16("extension length")
+            let data = try body.bytes(Int(extLength), "extension 0x\(hex4(extType)) data")
+            guard seen.insert(extType).inserted else {
+                throw ClientHelloDecodingError(offset: start, "extension 0x\(hex4(extType)) appears twice")
+            }
+            do {
+                try ExtensionCodec.validate(type: extType, data: data)
+            } catch {
+                throw ClientHelloDecodingError(
+                    offset: start,
+                    "extension 0x\(hex4(extType)) (\(TLSExtensionNames.name(extType))): \(error.message)")
+            }
+            extensions.append(TLSExtension(type: extType, data: data))
+        }
+        return extensions
     }
 
     /// The handshake message carried by the TLS records at the start of `bytes`, and the first record's version.

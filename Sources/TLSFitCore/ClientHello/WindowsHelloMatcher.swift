@@ -313,21 +313,49 @@ public enum WindowsHelloMatcher {
                 best[c.release] = (index, score)
             }
             if let day = captureDay {
-                if !lateReleases.isEmpty {
-                    notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
-                }
-                if !lateLevels.isEmpty {
-                    notes.append(
-                        "patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))"
-                    )
-                }
+                notes += Self.lateNotes(day: day, releases: lateReleases, levels: lateLevels)
             }
             // Releases whose chosen hellos are the same (bytes, configuration, stack) are named together.
+            var grouped = Self.grouped(best, stacksOf: stacksOf, scored: scored)
+            let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
+            // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
+            grouped.sort { a, b in
+                if a.score != b.score { return a.score < b.score }
+                if (a.configuration == "defaults") != (b.configuration == "defaults") {
+                    return a.configuration == "defaults"
+                }
+                return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
+            }
+            return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
+        }
+
+        /// What a capture's time left out: releases made after it, patch levels whose evidence is newer.
+        private static func lateNotes(day: String, releases lateReleases: [String], levels lateLevels: [String])
+            -> [String]
+        {
+            var notes: [String] = []
+            if !lateReleases.isEmpty {
+                notes.append("left out, made after the capture (\(day)): \(lateReleases.joined(separator: ", "))")
+            }
+            if !lateLevels.isEmpty {
+                notes.append(
+                    "patch levels left out, their evidence is newer than the capture (\(day)): \(lateLevels.joined(separator: ", "))"
+                )
+            }
+            return notes
+        }
+
+        /// Each release's best candidate as a match, releases whose chosen hellos are the same (bytes,
+        /// configuration, stack) named together, in catalog order.
+        private static func grouped(
+            _ best: [WindowsRelease: (candidate: Int, score: Int)], stacksOf: [WindowsRelease: [Int: [ClientStack]]],
+            scored: Scored
+        ) -> [HelloMatch] {
             var grouped: [HelloMatch] = []
             var groupIndex: [String: Int] = [:]
             for release in WindowsRelease.allCases {
                 guard let (index, score) = best[release] else { continue }
-                let c = set.candidates[index]
+                let c = scored.set.candidates[index]
                 let stacks = ClientStack.selectable.filter { (stacksOf[release]?[c.group] ?? [c.stack]).contains($0) }
                 let key = "\(c.group)|\(c.label)|\(c.stack.rawValue)"
                 if let i = groupIndex[key] {
@@ -347,16 +375,7 @@ public enum WindowsHelloMatcher {
                             patchLevels: c.patch.map { [$0.name] } ?? []))
                 }
             }
-            let order = Dictionary(uniqueKeysWithValues: WindowsRelease.allCases.enumerated().map { ($1, $0) })
-            // Best first; at equal score a release's own defaults before a changed configuration, then the newest release.
-            grouped.sort { a, b in
-                if a.score != b.score { return a.score < b.score }
-                if (a.configuration == "defaults") != (b.configuration == "defaults") {
-                    return a.configuration == "defaults"
-                }
-                return (order[a.releases.last!] ?? 0) > (order[b.releases.last!] ?? 0)
-            }
-            return Ranking(matches: Array(grouped.prefix(limit)), notes: notes)
+            return grouped
         }
     }
 
@@ -411,9 +430,6 @@ public enum WindowsHelloMatcher {
         -> [HelloDifference]
     {
         var out: [HelloDifference] = []
-        func names(_ codes: [UInt16]) -> String {
-            codes.map { code in Catalog.shared.suite(code: code)?.iana ?? "0x" + hex4(code) }.joined(separator: ", ")
-        }
         let grease = ClientHello.isGREASE
         let versionsA = captured.offeredVersions
         let versionsB = candidate.offeredVersions
@@ -425,6 +441,61 @@ public enum WindowsHelloMatcher {
                         "the capture offers \(versionsA.map(\.rawValue).joined(separator: ", ")); this release offers \(versionsB.map(\.rawValue).joined(separator: ", "))",
                     weight: 4))
         }
+        out += suiteDifferences(captured, candidate)
+        if captured.signatureAlgorithms.filter({ !grease($0) }) != candidate.signatureAlgorithms {
+            let a = captured.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
+            let b = candidate.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
+            out.append(
+                HelloDifference(kind: "signature-algorithms", detail: "capture: [\(a)]; release: [\(b)]", weight: 10))
+        }
+        if captured.supportedGroups.filter({ !grease($0) }) != candidate.supportedGroups {
+            let a = captured.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
+            let b = candidate.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
+            out.append(
+                HelloDifference(kind: "groups", detail: "capture: [\(a)]; release: [\(b)] (EccCurves?)", weight: 3))
+        }
+        if captured.pointFormats != candidate.pointFormats {
+            out.append(
+                HelloDifference(
+                    kind: "point-formats",
+                    detail:
+                        "capture: \(captured.pointFormats.map { "\($0)" } ?? "none"); release: \(candidate.pointFormats.map { "\($0)" } ?? "none")",
+                    weight: 2))
+        }
+        out += extensionDifferences(captured, candidate, knownOrders: knownOrders)
+        if captured.recordVersion != candidate.recordVersion {
+            out.append(
+                HelloDifference(
+                    kind: "record-version",
+                    detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))",
+                    weight: 1))
+        }
+        if captured.sessionID.count != candidate.sessionID.count {
+            out.append(
+                HelloDifference(
+                    kind: "session-id",
+                    detail:
+                        "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)",
+                    weight: 1))
+        }
+        let sharesA = captured.keyShares.map(\.group).filter { !grease($0) }
+        let sharesB = candidate.keyShares.map(\.group)
+        if sharesA != sharesB {
+            let a = sharesA.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
+            let b = sharesB.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
+            out.append(HelloDifference(kind: "key-shares", detail: "capture: [\(a)]; release: [\(b)]", weight: 2))
+        }
+        return out
+    }
+
+    /// The cipher suites only one side offers, and the order of those both offer (the capture's GREASE
+    /// and renegotiation SCSV left out).
+    private static func suiteDifferences(_ captured: ClientHello, _ candidate: ClientHello) -> [HelloDifference] {
+        var out: [HelloDifference] = []
+        func names(_ codes: [UInt16]) -> String {
+            codes.map { code in Catalog.shared.suite(code: code)?.iana ?? "0x" + hex4(code) }.joined(separator: ", ")
+        }
+        let grease = ClientHello.isGREASE
         let suitesA = captured.cipherSuites.filter { !grease($0) && $0 != 0x00FF }
         let suitesB = candidate.cipherSuites
         let missing = suitesB.filter { !suitesA.contains($0) }
@@ -451,26 +522,16 @@ public enum WindowsHelloMatcher {
                     kind: "suites-order",
                     detail: "the suites both hold are in another order (a configured suite order?)", weight: 3))
         }
-        if captured.signatureAlgorithms.filter({ !grease($0) }) != candidate.signatureAlgorithms {
-            let a = captured.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
-            let b = candidate.signatureAlgorithms.map(SignatureScheme.name).joined(separator: ", ")
-            out.append(
-                HelloDifference(kind: "signature-algorithms", detail: "capture: [\(a)]; release: [\(b)]", weight: 10))
-        }
-        if captured.supportedGroups.filter({ !grease($0) }) != candidate.supportedGroups {
-            let a = captured.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
-            let b = candidate.supportedGroups.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
-            out.append(
-                HelloDifference(kind: "groups", detail: "capture: [\(a)]; release: [\(b)] (EccCurves?)", weight: 3))
-        }
-        if captured.pointFormats != candidate.pointFormats {
-            out.append(
-                HelloDifference(
-                    kind: "point-formats",
-                    detail:
-                        "capture: \(captured.pointFormats.map { "\($0)" } ?? "none"); release: \(candidate.pointFormats.map { "\($0)" } ?? "none")",
-                    weight: 2))
-        }
+        return out
+    }
+
+    /// The extensions only one side sends, and the order of those both send, against the orders that
+    /// modelled releases and stacks send (the capture's GREASE left out).
+    private static func extensionDifferences(
+        _ captured: ClientHello, _ candidate: ClientHello, knownOrders: Set<[UInt16]>
+    ) -> [HelloDifference] {
+        var out: [HelloDifference] = []
+        let grease = ClientHello.isGREASE
         let extA = captured.extensionTypes.filter { !grease($0) }
         let extB = candidate.extensionTypes
         let extMissing = extB.filter { !extA.contains($0) }
@@ -505,28 +566,6 @@ public enum WindowsHelloMatcher {
                         ? "the extensions both hold are in another order than this candidate's (another modelled release or stack sends the capture's order)"
                         : "the extensions both hold are in another order (no modelled Schannel release or stack sends this order)",
                     weight: 4))
-        }
-        if captured.recordVersion != candidate.recordVersion {
-            out.append(
-                HelloDifference(
-                    kind: "record-version",
-                    detail: "capture: 0x\(hex4(captured.recordVersion)); release: 0x\(hex4(candidate.recordVersion))",
-                    weight: 1))
-        }
-        if captured.sessionID.count != candidate.sessionID.count {
-            out.append(
-                HelloDifference(
-                    kind: "session-id",
-                    detail:
-                        "capture: \(captured.sessionID.count) bytes; release: \(candidate.sessionID.count) (a resumed session?)",
-                    weight: 1))
-        }
-        let sharesA = captured.keyShares.map(\.group).filter { !grease($0) }
-        let sharesB = candidate.keyShares.map(\.group)
-        if sharesA != sharesB {
-            let a = sharesA.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
-            let b = sharesB.map { NamedGroup.name(forID: Int($0)) }.joined(separator: ", ")
-            out.append(HelloDifference(kind: "key-shares", detail: "capture: [\(a)]; release: [\(b)]", weight: 2))
         }
         return out
     }

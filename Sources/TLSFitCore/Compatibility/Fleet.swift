@@ -32,7 +32,49 @@ public enum FleetLayout {
     /// The release comes from the deepest folder named after a release or alias (`windows-7/pc1.reg`),
     /// else `defaultRelease`. Sorted by name. Linear in the number of files.
     public static func machines(relativeFiles: [String], defaultRelease: WindowsRelease) -> [FleetMachine] {
-        // GPO backup roots: the folder above "DomainSysvol".
+        let gpoRoots = gpoBackupRoots(relativeFiles)
+        let bundleRoots = collectBundleRoots(relativeFiles)
+        var machines: [FleetMachine] = []
+        var releases = FolderReleases(defaultRelease: defaultRelease)
+        for (root, pol) in gpoRoots {
+            let components = root.split(separator: "/").map(String.init)
+            let name = root.isEmpty ? "." : root
+            // The backup's own folder name is a GUID, not a release: look above it.
+            machines.append(
+                FleetMachine(name: name, release: releases.release(of: components.dropLast()[...]), files: [pol]))
+        }
+        for root in bundleRoots
+        where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
+            let components = root.split(separator: "/").map(String.init)
+            guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(
+                FleetMachine(
+                    name: root, release: releases.release(of: components.dropLast()[...]), files: [root + "/"],
+                    releaseNamed: named))
+        }
+        for path in relativeFiles {
+            let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            guard let file = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
+            // Inside a collect bundle or a GPO backup: part of that machine.
+            if isInside(components, bundleRoots: bundleRoots) || isInside(components, gpoRoots: gpoRoots) {
+                continue
+            }
+            guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased())
+            else { continue }
+            let stem = String(file[..<dot])
+            let name = (components.dropLast() + [stem]).joined(separator: "/")
+            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            machines.append(
+                FleetMachine(
+                    name: name, release: releases.release(of: components.dropLast()[...]), files: [path],
+                    releaseNamed: named))
+        }
+        return machines.sorted { $0.name < $1.name }
+    }
+
+    /// GPO backup roots (the folder above "DomainSysvol"), each with the path of its registry.pol.
+    private static func gpoBackupRoots(_ relativeFiles: [String]) -> [String: String] {
         var gpoRoots: [String: String] = [:]  // root -> registry.pol path
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -43,78 +85,63 @@ public enum FleetLayout {
             let root = components.dropLast(4).joined(separator: "/")
             if gpoRoots[root] == nil { gpoRoots[root] = path }
         }
-        // tlsfit collect bundles: a folder holding manifest.json is one machine (its files inside are
-        // not machines of their own), and so is a zip. The folder's entry ends in "/".
+        return gpoRoots
+    }
+
+    /// tlsfit collect bundles: a folder holding manifest.json is one machine (its files inside are
+    /// not machines of their own), and so is a zip. The folder's entry ends in "/".
+    private static func collectBundleRoots(_ relativeFiles: [String]) -> Set<String> {
         var bundleRoots: Set<String> = []
         for path in relativeFiles {
             let components = path.split(separator: "/", omittingEmptySubsequences: true)
             guard components.count >= 2, components.last?.lowercased() == "manifest.json" else { continue }
             bundleRoots.insert(components.dropLast().joined(separator: "/"))
         }
-        var machines: [FleetMachine] = []
-        var releaseCache: [String: WindowsRelease?] = [:]
-        func release(of folders: ArraySlice<String>) -> WindowsRelease {
+        return bundleRoots
+    }
+
+    /// True when the file at `components` lies inside one of the collect bundle folders.
+    private static func isInside(_ components: [String], bundleRoots: Set<String>) -> Bool {
+        guard !bundleRoots.isEmpty else { return false }
+        var prefix = ""
+        for c in components.dropLast() {
+            prefix = prefix.isEmpty ? c : prefix + "/" + c
+            if bundleRoots.contains(prefix) { return true }
+        }
+        return false
+    }
+
+    /// True when the file at `components` lies inside one of the GPO backups (a backup at the root holds all).
+    private static func isInside(_ components: [String], gpoRoots: [String: String]) -> Bool {
+        guard !gpoRoots.isEmpty else { return false }
+        if gpoRoots[""] != nil { return true }
+        var prefix = ""
+        for c in components.dropLast() {
+            prefix = prefix.isEmpty ? c : prefix + "/" + c
+            if gpoRoots[prefix] != nil { return true }
+        }
+        return false
+    }
+
+    /// The release named by the deepest folder named after a release or alias, else the default;
+    /// each folder name is looked up once.
+    private struct FolderReleases {
+        let defaultRelease: WindowsRelease
+        var cache: [String: WindowsRelease?] = [:]
+
+        mutating func release(of folders: ArraySlice<String>) -> WindowsRelease {
             for folder in folders.reversed() {
                 let found: WindowsRelease?
-                if let cached = releaseCache[folder] {
+                if let cached = cache[folder] {
                     found = cached
                 } else {
                     found = WindowsRelease(userText: folder)
-                    releaseCache[folder] = found
+                    cache[folder] = found
                 }
                 if let found { return found }
             }
             return defaultRelease
         }
-        for (root, pol) in gpoRoots {
-            let components = root.split(separator: "/").map(String.init)
-            let name = root.isEmpty ? "." : root
-            // The backup's own folder name is a GUID, not a release: look above it.
-            machines.append(FleetMachine(name: name, release: release(of: components.dropLast()[...]), files: [pol]))
-        }
-        for root in bundleRoots
-        where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
-            let components = root.split(separator: "/").map(String.init)
-            guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
-            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
-            machines.append(
-                FleetMachine(
-                    name: root, release: release(of: components.dropLast()[...]), files: [root + "/"],
-                    releaseNamed: named))
-        }
-        for path in relativeFiles {
-            let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-            guard let file = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
-            // Inside a collect bundle: part of that machine.
-            if !bundleRoots.isEmpty {
-                var prefix = ""
-                var inside = false
-                for c in components.dropLast() where !inside {
-                    prefix = prefix.isEmpty ? c : prefix + "/" + c
-                    if bundleRoots.contains(prefix) { inside = true }
-                }
-                if inside { continue }
-            }
-            // Inside a GPO backup: part of that machine.
-            if !gpoRoots.isEmpty {
-                var inside = gpoRoots[""] != nil
-                var prefix = ""
-                for c in components.dropLast() where !inside {
-                    prefix = prefix.isEmpty ? c : prefix + "/" + c
-                    if gpoRoots[prefix] != nil { inside = true }
-                }
-                if inside { continue }
-            }
-            guard let dot = file.lastIndex(of: "."), extensions.contains(file[file.index(after: dot)...].lowercased())
-            else { continue }
-            let stem = String(file[..<dot])
-            let name = (components.dropLast() + [stem]).joined(separator: "/")
-            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
-            machines.append(
-                FleetMachine(
-                    name: name, release: release(of: components.dropLast()[...]), files: [path], releaseNamed: named))
-        }
-        return machines.sorted { $0.name < $1.name }
     }
 }
 

@@ -60,12 +60,7 @@ public struct ClientProfile: Sendable, Hashable {
             patchLevelFromUBR = chosen.dated
         }
         let stackFacts = info.hello.stacks[config.stack]
-        var strongCrypto = false
-        switch stackFacts?.strongCrypto.value ?? .no {
-        case .yes: strongCrypto = true
-        case .no: strongCrypto = false
-        case .registry: strongCrypto = DotNetFrameworkTLS(registry: config.registry).usesStrongCrypto
-        }
+        let strongCrypto = ClientProfile.usesStrongCrypto(stackFacts, config: config)
         var protocols = config.offeredProtocols()
         configuredProtocols = protocols
         stack = config.stack
@@ -78,17 +73,7 @@ public struct ClientProfile: Sendable, Hashable {
         var suites: [Suite] = []
         var truncated: [Suite] = []
         var dropped: [UInt16] = []
-        var configured = config.cipherSuites
-        // A patch level with its own default list replaces the release's (the configuration named no order).
-        if case .releaseDefault = config.suiteOrderSource, let order = patchLevel?.suiteOrder {
-            // A suite a cipher, hash or key-exchange switch removed from the release's list stays out.
-            let removed = Set(config.removedSuites.map(\.suite.code))
-            configured = order.filter { e in e.offeredByDefault && !removed.contains(e.suite.code) }.map { e in
-                EffectiveSuite(
-                    suite: e.suite, windowsName: e.windowsName, pinnedCurves: e.curve.map { [$0] } ?? [], source: nil,
-                    line: nil)
-            }
-        }
+        let configured = ClientProfile.configuredSuites(config, patchLevel: patchLevel)
         for s in configured {
             if let facts = stackFacts, facts.drops(s.suite) {
                 dropped.append(s.suite.code)
@@ -120,6 +105,43 @@ public struct ClientProfile: Sendable, Hashable {
         self.suites = suites
         self.truncatedSuites = truncated
         self.stackDroppedSuites = dropped
+        let ids = ClientProfile.groupIDs(config, info: info, configured: configured)
+        self.groupIDs = ids
+        self.groups = ids.map { NamedGroup.name(forID: Int($0)) }
+        // One source of truth with the exact ClientHello: the release's profile in windows-hello.tsv.
+        signatureSchemes = patchLevel?.signatureAlgorithms?.value ?? info.hello.signatureAlgorithms.value
+        signatureAlgorithms = signatureSchemes.compactMap(SignatureScheme.opensslName)
+    }
+
+    /// Whether the stack applies .NET's strong crypto: always, never, or as the registry says.
+    private static func usesStrongCrypto(_ stackFacts: HelloStackFacts?, config: WindowsTLSConfig) -> Bool {
+        switch stackFacts?.strongCrypto.value ?? .no {
+        case .yes: return true
+        case .no: return false
+        case .registry: return DotNetFrameworkTLS(registry: config.registry).usesStrongCrypto
+        }
+    }
+
+    /// The configured suites in order, or the patch level's default list when the configuration named no order.
+    private static func configuredSuites(_ config: WindowsTLSConfig, patchLevel: HelloPatchLevel?) -> [EffectiveSuite] {
+        var configured = config.cipherSuites
+        // A patch level with its own default list replaces the release's (the configuration named no order).
+        if case .releaseDefault = config.suiteOrderSource, let order = patchLevel?.suiteOrder {
+            // A suite a cipher, hash or key-exchange switch removed from the release's list stays out.
+            let removed = Set(config.removedSuites.map(\.suite.code))
+            configured = order.filter { e in e.offeredByDefault && !removed.contains(e.suite.code) }.map { e in
+                EffectiveSuite(
+                    suite: e.suite, windowsName: e.windowsName, pinnedCurves: e.curve.map { [$0] } ?? [], source: nil,
+                    line: nil)
+            }
+        }
+        return configured
+    }
+
+    /// The group code points offered, in client order, without duplicates.
+    private static func groupIDs(
+        _ config: WindowsTLSConfig, info: WindowsReleaseInfo, configured: [EffectiveSuite]
+    ) -> [UInt16] {
         // Curves: from EccCurves on Windows 10+, from the suffixes of the names before.
         var curves: [String]
         if info.usesCurveSuffixes {
@@ -136,11 +158,7 @@ public struct ClientProfile: Sendable, Hashable {
             guard let id = NamedGroup.id(forName: c), !ids.contains(UInt16(id)) else { continue }
             ids.append(UInt16(id))
         }
-        self.groupIDs = ids
-        self.groups = ids.map { NamedGroup.name(forID: Int($0)) }
-        // One source of truth with the exact ClientHello: the release's profile in windows-hello.tsv.
-        signatureSchemes = patchLevel?.signatureAlgorithms?.value ?? info.hello.signatureAlgorithms.value
-        signatureAlgorithms = signatureSchemes.compactMap(SignatureScheme.opensslName)
+        return ids
     }
 
     /// Codes of the suites whose names start past the GPO field limit in the policy string.

@@ -23,32 +23,11 @@ extension Diagnoser {
                 fix: Fix(description: "Upgrade the client to a Windows release that implements \(accepted)."))
         }
         guard let p = c.protocols[target] else { return nil }
-        let legacy = WindowsTLSConfig.isPreWindows10(c.release)
         let name = target.schannelKeyName
-        let clientKey = RegistryPath.protocolKey(target, client: true)
         // The Schannel side (Protocols\<name>\Client) and the WinHTTP side (DefaultSecureProtocols)
         // are kept apart: which of them leaves the protocol off decides the cause.
-        var schannelEvidence: [Evidence] = []
-        var schannelChanges: [RegFileWriter.Change] = []
         var words: [String] = []
-        if !p.clientEnabled {
-            schannelEvidence.append(
-                p.clientEnabledSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "Enabled=0"))
-            schannelChanges.append(dword(clientKey, "Enabled", 1))
-            words.append("set Enabled=1 under Protocols\\\(name)\\Client")
-        }
-        let winHTTP = c.winHTTPDefaultSecureProtocols
-        // DisabledByDefault=1 hides the protocol from WinHTTP unless WinHTTP names it (Windows 10+),
-        // and always before Windows 10.
-        if p.clientDisabledByDefault, legacy || winHTTP.map({ !$0.protocols.contains(target) }) ?? true {
-            schannelEvidence.append(
-                p.clientDisabledByDefaultSource.map { Evidence($0) }
-                    ?? defaultEvidence(c, key: clientKey, value: "DisabledByDefault=1"))
-            schannelChanges.append(dword(clientKey, "DisabledByDefault", 0))
-            words.append(
-                words.isEmpty
-                    ? "set DisabledByDefault=0 under Protocols\\\(name)\\Client" : "set DisabledByDefault=0 there")
-        }
+        let (schannelEvidence, schannelChanges) = schannelSide(c, p, target: target, words: &words)
         let (winHTTPEvidence, winHTTPChanges) = winHTTPSide(c, target: target, words: &words)
         let changes = schannelChanges + winHTTPChanges
         // Nothing to switch on: the protocol is on, but no suite can be used with it.
@@ -80,23 +59,9 @@ extension Diagnoser {
                     changes: changes))
         }
         if schannelChanges.isEmpty {
-            // Schannel's Client key has the protocol on; WinHTTP does not use it.
-            let clientOn = [p.clientEnabledSource, p.clientDisabledByDefaultSource].compactMap { $0 }.map {
-                Evidence($0)
-            }
-            let absent = winHTTP == nil
-            return Cause(
-                code: .winHTTPDefaultProtocols,
-                summary: absent
-                    ? "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols is absent, so Windows Update still offers only \(offered)"
-                    : "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols leaves it out",
-                explanation:
-                    "Protocols\\\(name)\\Client has \(name) on\(clientOn.isEmpty ? "" : " (\(clientOn.map(\.location).joined(separator: ", ")))"), which is what `tlsfit config` shows for Schannel. Windows Update does not ask Schannel for its defaults: it uses WinHTTP, and on \(c.release.displayName) WinHTTP offers the protocols in DefaultSecureProtocols, \(absent ? "which is absent, so SSL 3.0 and TLS 1.0 only (update KB3140245 adds the value; the usual \"enable TLS 1.2\" scripts and the IIS Crypto templates set only the Schannel keys)" : "which does not name \(name)"). The client offers \(offered) while \(server.host) requires \(accepted). "
-                    + (client.protocols.isEmpty
-                        ? consequence : "The server refuses that ClientHello (a protocol_version alert or a reset)."),
-                evidence: winHTTPEvidence + clientOn,
-                fix: Fix(
-                    description: "Let WinHTTP offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
+            return winHTTPProtocolsCause(
+                c, p, target: target, client: client, server: server, accepted: accepted, offered: offered,
+                consequence: consequence, words: words, changes: changes, winHTTPEvidence: winHTTPEvidence)
         }
         return Cause(
             code: .protocolDisabled,
@@ -106,6 +71,65 @@ extension Diagnoser {
                 + consequence,
             evidence: schannelEvidence + winHTTPEvidence,
             fix: Fix(description: "Offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
+    }
+
+    /// What Schannel's Protocols\<name>\Client key (set, or absent and defaulted) does to `target`, and the
+    /// changes that turn it on.
+    private static func schannelSide(
+        _ c: WindowsTLSConfig, _ p: ProtocolSetting, target: TLSVersion, words: inout [String]
+    )
+        -> (evidence: [Evidence], changes: [RegFileWriter.Change])
+    {
+        let legacy = WindowsTLSConfig.isPreWindows10(c.release)
+        let name = target.schannelKeyName
+        let clientKey = RegistryPath.protocolKey(target, client: true)
+        var schannelEvidence: [Evidence] = []
+        var schannelChanges: [RegFileWriter.Change] = []
+        if !p.clientEnabled {
+            schannelEvidence.append(
+                p.clientEnabledSource.map { Evidence($0) } ?? defaultEvidence(c, key: clientKey, value: "Enabled=0"))
+            schannelChanges.append(dword(clientKey, "Enabled", 1))
+            words.append("set Enabled=1 under Protocols\\\(name)\\Client")
+        }
+        let winHTTP = c.winHTTPDefaultSecureProtocols
+        // DisabledByDefault=1 hides the protocol from WinHTTP unless WinHTTP names it (Windows 10+),
+        // and always before Windows 10.
+        if p.clientDisabledByDefault, legacy || winHTTP.map({ !$0.protocols.contains(target) }) ?? true {
+            schannelEvidence.append(
+                p.clientDisabledByDefaultSource.map { Evidence($0) }
+                    ?? defaultEvidence(c, key: clientKey, value: "DisabledByDefault=1"))
+            schannelChanges.append(dword(clientKey, "DisabledByDefault", 0))
+            words.append(
+                words.isEmpty
+                    ? "set DisabledByDefault=0 under Protocols\\\(name)\\Client" : "set DisabledByDefault=0 there")
+        }
+        return (schannelEvidence, schannelChanges)
+    }
+
+    /// The protocol is on for Schannel clients, but WinHTTP's DefaultSecureProtocols leaves it out (or is absent).
+    private static func winHTTPProtocolsCause(
+        _ c: WindowsTLSConfig, _ p: ProtocolSetting, target: TLSVersion, client: ClientProfile, server: ServerProfile,
+        accepted: String, offered: String, consequence: String, words: [String], changes: [RegFileWriter.Change],
+        winHTTPEvidence: [Evidence]
+    ) -> Cause {
+        let name = target.schannelKeyName
+        // Schannel's Client key has the protocol on; WinHTTP does not use it.
+        let clientOn = [p.clientEnabledSource, p.clientDisabledByDefaultSource].compactMap { $0 }.map {
+            Evidence($0)
+        }
+        let absent = c.winHTTPDefaultSecureProtocols == nil
+        return Cause(
+            code: .winHTTPDefaultProtocols,
+            summary: absent
+                ? "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols is absent, so Windows Update still offers only \(offered)"
+                : "\(name) is on for Schannel clients, but WinHTTP's DefaultSecureProtocols leaves it out",
+            explanation:
+                "Protocols\\\(name)\\Client has \(name) on\(clientOn.isEmpty ? "" : " (\(clientOn.map(\.location).joined(separator: ", ")))"), which is what `tlsfit config` shows for Schannel. Windows Update does not ask Schannel for its defaults: it uses WinHTTP, and on \(c.release.displayName) WinHTTP offers the protocols in DefaultSecureProtocols, \(absent ? "which is absent, so SSL 3.0 and TLS 1.0 only (update KB3140245 adds the value; the usual \"enable TLS 1.2\" scripts and the IIS Crypto templates set only the Schannel keys)" : "which does not name \(name)"). The client offers \(offered) while \(server.host) requires \(accepted). "
+                + (client.protocols.isEmpty
+                    ? consequence : "The server refuses that ClientHello (a protocol_version alert or a reset)."),
+            evidence: winHTTPEvidence + clientOn,
+            fix: Fix(
+                description: "Let WinHTTP offer \(name): " + words.joined(separator: "; ") + ".", changes: changes))
     }
 
     /// What WinHTTP's DefaultSecureProtocols (set, or absent and defaulted) does to `target`, and the changes that add it.

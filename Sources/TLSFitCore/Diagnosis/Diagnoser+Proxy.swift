@@ -39,22 +39,7 @@ extension Diagnoser {
         guard let exchange = observed.proxy else {
             // The proxy itself could not be reached (no exchange took place): a proxy cause, never a TLS one.
             guard failure.stage == .proxy else { return nil }
-            let proxy = observed.path ?? "the proxy"
-            var cause = Cause(
-                code: .proxyUnreachable, summary: "the proxy \(proxy) cannot be reached (\(failure.kind.rawValue))",
-                explanation:
-                    "tlsfit could not get an answer from the proxy itself: \(failure.detail). Every host behind it fails the same way, with or without TLS; Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
-                evidence: [
-                    Evidence(
-                        file: nil, key: "\(observed.host):\(observed.port) through \(proxy)",
-                        value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
-                ],
-                fix: Fix(
-                    description:
-                        "Check the proxy address and port in WinHTTP's setting (netsh winhttp show proxy), and that the machine may reach the proxy (firewall)."
-                ))
-            cause.windowsError = failure.windowsError
-            return [cause]
+            return [unreachableProxyCause(observed, failure)]
         }
         // A plain HTTP request through the proxy (`GET http://...`) is not a tunnel.
         let plain = exchange.request.hasPrefix("GET ")
@@ -75,66 +60,25 @@ extension Diagnoser {
         let comparison = directSentence(direct, target: target)
         switch (failure.stage, failure.kind) {
         case (.proxy, .proxyForbidden):
-            var cause = Cause(
-                code: .proxyBlocked,
-                summary:
-                    "the proxy \(exchange.proxy) refuses \(what) \(target) (\(exchange.statusLine ?? "HTTP \(exchange.status ?? 0)"))",
-                explanation:
-                    "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "a refusal")\(body.map { " (\"\($0)\")" } ?? ""): its policy or allow-list does not let this host through. The Windows Update agent sees the proxy's HTTP status, \(WindowsErrorMapping.code(forHTTPStatus: exchange.status ?? 403) ?? WindowsErrorMapping.httpForbidden) (WU_E_PT_HTTP_STATUS_*), not a TLS error; \(plain ? "this host is plain HTTP, so TLS settings play no part at all" : "TLS settings play no part yet").\(comparison)",
-                evidence: [seen] + answer,
-                fix: Fix(
-                    description:
-                        "Add the Windows Update hosts to the proxy's allow-list (ports 443 and 80: *.update.microsoft.com, *.windowsupdate.com, *.delivery.mp.microsoft.com...), or send them past the proxy (netsh winhttp set proxy ... bypass-list=...)."
-                ))
-            if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) {
-                cause.windowsError = code
-            }
-            return [cause]
+            return [
+                forbiddenCause(
+                    exchange, target: target, what: what, plain: plain, body: body, seen: seen, answer: answer,
+                    comparison: comparison)
+            ]
         case (.proxy, .proxyAuthRequired):
             return [proxyAuthCause(exchange, seen: seen, answer: answer, comparison: comparison)]
         case (.proxy, .proxyNameNotResolved):
-            // The name the proxy was asked for (the CONNECT target), which --resolve may have changed.
-            let name = requestedHost(exchange.request) ?? observed.host
-            var cause = Cause(
-                code: .proxyNameNotResolved,
-                summary: "the proxy \(exchange.proxy) cannot resolve \(name) (\(exchange.statusLine ?? "5xx"))",
-                explanation:
-                    "The proxy accepted \(exchange.request) but could not resolve \(name) itself\(body.map { " (\"\($0)\")" } ?? ""): the name is looked up by the proxy, not by the machine, so the machine's DNS plays no part. Windows Update shows \(CauseCode.proxyNameNotResolved.windowsError) (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED).\(comparison)",
-                evidence: [seen] + answer,
-                fix: Fix(
-                    description:
-                        "Let the proxy resolve \(name): its DNS servers must answer for the Windows Update names (and a DNS filter on the proxy's side must not drop them)."
-                ))
-            cause.windowsError = CauseCode.proxyNameNotResolved.windowsError
-            return [cause]
+            return [
+                proxyNameCause(
+                    exchange, observed: observed, body: body, seen: seen, answer: answer, comparison: comparison)
+            ]
         case (.proxy, .proxyUpstreamError):
-            var cause = Cause(
-                code: .tcpBlocked,
-                summary: "the proxy \(exchange.proxy) cannot reach \(target) (\(exchange.statusLine ?? "5xx"))",
-                explanation:
-                    "The proxy accepted the request but could not open the connection itself: \(exchange.statusLine ?? "")\(body.map { " (\"\($0)\")" } ?? ""). A name the proxy cannot resolve, or a firewall behind the proxy, shows this way; Windows Update reports the proxy's HTTP status.\(comparison)",
-                evidence: [seen] + answer,
-                fix: Fix(
-                    description:
-                        "Let the proxy resolve and reach \(observed.host) on port \(observed.port) (its DNS and its own outgoing firewall rules)."
-                ))
-            if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) {
-                cause.windowsError = code
-            }
-            return [cause]
+            return [
+                upstreamCause(
+                    exchange, observed: observed, body: body, seen: seen, answer: answer, comparison: comparison)
+            ]
         case (.proxy, _):
-            var cause = Cause(
-                code: .proxyUnreachable,
-                summary: "the proxy \(exchange.proxy) cannot be reached (\(failure.kind.rawValue))",
-                explanation:
-                    "tlsfit could not get an answer from the proxy itself: \(failure.detail). Every host behind it fails the same way; Windows Update shows \(failure.windowsError).",
-                evidence: [seen],
-                fix: Fix(
-                    description:
-                        "Check the proxy address and port in WinHTTP's setting (netsh winhttp show proxy), and that the machine may reach the proxy (firewall)."
-                ))
-            cause.windowsError = failure.windowsError
-            return [cause]
+            return [unansweredProxyCause(exchange, failure, seen: seen)]
         case (.certificate, _):
             let root = rootSubject(observed.certificate) ?? "unknown"
             return [proxyInspectionCause(observed, root: root, direct: direct, failure: failure, pinned: pinned)]
@@ -145,6 +89,109 @@ extension Diagnoser {
         default:
             return nil
         }
+    }
+
+    /// The proxy itself could not be reached: no exchange took place.
+    private static func unreachableProxyCause(_ observed: HandshakeOutcome, _ failure: HandshakeFailure) -> Cause {
+        let proxy = observed.path ?? "the proxy"
+        var cause = Cause(
+            code: .proxyUnreachable, summary: "the proxy \(proxy) cannot be reached (\(failure.kind.rawValue))",
+            explanation:
+                "tlsfit could not get an answer from the proxy itself: \(failure.detail). Every host behind it fails the same way, with or without TLS; Windows Update shows \(failure.windowsError). This is measured from the machine running tlsfit.",
+            evidence: [
+                Evidence(
+                    file: nil, key: "\(observed.host):\(observed.port) through \(proxy)",
+                    value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
+            ],
+            fix: Fix(
+                description:
+                    "Check the proxy address and port in WinHTTP's setting (netsh winhttp show proxy), and that the machine may reach the proxy (firewall)."
+            ))
+        cause.windowsError = failure.windowsError
+        return cause
+    }
+
+    /// The proxy refuses the tunnel or request (its policy or allow-list).
+    private static func forbiddenCause(
+        _ exchange: ProxyExchange, target: String, what: String, plain: Bool, body: String?, seen: Evidence,
+        answer: [Evidence], comparison: String
+    ) -> Cause {
+        var cause = Cause(
+            code: .proxyBlocked,
+            summary:
+                "the proxy \(exchange.proxy) refuses \(what) \(target) (\(exchange.statusLine ?? "HTTP \(exchange.status ?? 0)"))",
+            explanation:
+                "The proxy answered \(exchange.request) with \(exchange.statusLine ?? "a refusal")\(body.map { " (\"\($0)\")" } ?? ""): its policy or allow-list does not let this host through. The Windows Update agent sees the proxy's HTTP status, \(WindowsErrorMapping.code(forHTTPStatus: exchange.status ?? 403) ?? WindowsErrorMapping.httpForbidden) (WU_E_PT_HTTP_STATUS_*), not a TLS error; \(plain ? "this host is plain HTTP, so TLS settings play no part at all" : "TLS settings play no part yet").\(comparison)",
+            evidence: [seen] + answer,
+            fix: Fix(
+                description:
+                    "Add the Windows Update hosts to the proxy's allow-list (ports 443 and 80: *.update.microsoft.com, *.windowsupdate.com, *.delivery.mp.microsoft.com...), or send them past the proxy (netsh winhttp set proxy ... bypass-list=...)."
+            ))
+        if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) {
+            cause.windowsError = code
+        }
+        return cause
+    }
+
+    /// The proxy cannot resolve the name it was asked for.
+    private static func proxyNameCause(
+        _ exchange: ProxyExchange, observed: HandshakeOutcome, body: String?, seen: Evidence, answer: [Evidence],
+        comparison: String
+    ) -> Cause {
+        // The name the proxy was asked for (the CONNECT target), which --resolve may have changed.
+        let name = requestedHost(exchange.request) ?? observed.host
+        var cause = Cause(
+            code: .proxyNameNotResolved,
+            summary: "the proxy \(exchange.proxy) cannot resolve \(name) (\(exchange.statusLine ?? "5xx"))",
+            explanation:
+                "The proxy accepted \(exchange.request) but could not resolve \(name) itself\(body.map { " (\"\($0)\")" } ?? ""): the name is looked up by the proxy, not by the machine, so the machine's DNS plays no part. Windows Update shows \(CauseCode.proxyNameNotResolved.windowsError) (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED).\(comparison)",
+            evidence: [seen] + answer,
+            fix: Fix(
+                description:
+                    "Let the proxy resolve \(name): its DNS servers must answer for the Windows Update names (and a DNS filter on the proxy's side must not drop them)."
+            ))
+        cause.windowsError = CauseCode.proxyNameNotResolved.windowsError
+        return cause
+    }
+
+    /// The proxy accepted the request but cannot open the connection itself.
+    private static func upstreamCause(
+        _ exchange: ProxyExchange, observed: HandshakeOutcome, body: String?, seen: Evidence, answer: [Evidence],
+        comparison: String
+    ) -> Cause {
+        let target = "\(observed.host):\(observed.port)"
+        var cause = Cause(
+            code: .tcpBlocked,
+            summary: "the proxy \(exchange.proxy) cannot reach \(target) (\(exchange.statusLine ?? "5xx"))",
+            explanation:
+                "The proxy accepted the request but could not open the connection itself: \(exchange.statusLine ?? "")\(body.map { " (\"\($0)\")" } ?? ""). A name the proxy cannot resolve, or a firewall behind the proxy, shows this way; Windows Update reports the proxy's HTTP status.\(comparison)",
+            evidence: [seen] + answer,
+            fix: Fix(
+                description:
+                    "Let the proxy resolve and reach \(observed.host) on port \(observed.port) (its DNS and its own outgoing firewall rules)."
+            ))
+        if let status = exchange.status, let code = WindowsErrorMapping.code(forHTTPStatus: status) {
+            cause.windowsError = code
+        }
+        return cause
+    }
+
+    /// The proxy named in the exchange gave no answer.
+    private static func unansweredProxyCause(
+        _ exchange: ProxyExchange, _ failure: HandshakeFailure, seen: Evidence
+    ) -> Cause {
+        var cause = Cause(
+            code: .proxyUnreachable,
+            summary: "the proxy \(exchange.proxy) cannot be reached (\(failure.kind.rawValue))",
+            explanation:
+                "tlsfit could not get an answer from the proxy itself: \(failure.detail). Every host behind it fails the same way; Windows Update shows \(failure.windowsError).",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Check the proxy address and port in WinHTTP's setting (netsh winhttp show proxy), and that the machine may reach the proxy (firewall)."
+            ))
+        cause.windowsError = failure.windowsError
+        return cause
     }
 
     /// The proxy asks for authentication (407): which schemes, and why the update agent cannot answer them.

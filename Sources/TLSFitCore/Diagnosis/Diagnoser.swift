@@ -18,21 +18,7 @@ public enum Diagnoser {
     ) -> HostDiagnosis {
         let client = ClientProfile(config: config)
         var warnings: [String] = []
-        // A saved profile with no accepted protocol (the host was unreachable when it was saved)
-        // says nothing about the server: unknown, not "accepts nothing".
-        var server = server
-        // A built-in or shared profile stands for this host: name the host diagnosed in the text.
-        if var s = server, s.host != host {
-            s.host = host
-            s.port = port
-            server = s
-        }
-        if let s = server, s.acceptedVersions.isEmpty {
-            warnings.append(
-                "the server profile of \(s.host):\(s.port) (\(s.source)) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`"
-            )
-            server = nil
-        }
+        let server = usableServer(server, host: host, port: port, warnings: &warnings)
         let predicted = server.map { NegotiationSimulator.simulate(client: client, server: $0) }
         var result = HostDiagnosis(
             host: host, port: port, address: observed?.address, serverProfileSource: server?.source, outcome: .fails,
@@ -44,34 +30,9 @@ public enum Diagnoser {
 
         // Did it work?
         if let observed {
-            if let failure = observed.failure {
-                result.causes =
-                    proxyCauses(for: failure, observed: observed, direct: direct, pinned: pinned)
-                    ?? causes(
-                        for: failure, observed: observed, config: config, server: server, predicted: predicted,
-                        pinned: pinned)
-            } else if let required = requiredRootSubject, let root = result.certificateRoot,
-                !root.lowercased().contains(required.lowercased())
-            {
-                result.causes = [
-                    observed.proxy != nil
-                        ? proxyInspectionCause(observed, root: root, direct: direct, pinned: pinned)
-                        : inspectionCause(observed, root: root, required: required)
-                ]
-            } else {
-                result.outcome = .ok
-            }
-            // Not reached from here, or reached only through a proxy that stood in for the server: the
-            // configuration's own verdict (the export against the host's profile) still holds on the
-            // Windows machine's network. It comes first.
-            if !Self.serverItselfAnswered(observed, causes: result.causes), let predicted, let server,
-                !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration })
-            {
-                let (configCauses, verified) = explainConfiguration(config: config, server: server)
-                result.causes = configCauses + result.causes
-                result.fixVerified = verified
-                result.outcome = .fails
-            }
+            explainObserved(
+                observed, config: config, server: server, predicted: predicted,
+                requiredRootSubject: requiredRootSubject, direct: direct, pinned: pinned, into: &result)
         } else if let predicted, let server {
             if predicted.succeeded {
                 result.outcome = .ok
@@ -110,6 +71,66 @@ public enum Diagnoser {
         result.recordMeasurement(observed)
         result.separateVantages(configurationOutcome: configurationOutcome)
         return result
+    }
+
+    /// The server profile to diagnose with: renamed to the host diagnosed, or nil (with a warning)
+    /// when it holds no accepted protocol.
+    private static func usableServer(
+        _ server: ServerProfile?, host: String, port: Int, warnings: inout [String]
+    ) -> ServerProfile? {
+        // A saved profile with no accepted protocol (the host was unreachable when it was saved)
+        // says nothing about the server: unknown, not "accepts nothing".
+        var server = server
+        // A built-in or shared profile stands for this host: name the host diagnosed in the text.
+        if var s = server, s.host != host {
+            s.host = host
+            s.port = port
+            server = s
+        }
+        if let s = server, s.acceptedVersions.isEmpty {
+            warnings.append(
+                "the server profile of \(s.host):\(s.port) (\(s.source)) holds no accepted protocol: the host was probably unreachable when it was measured, so what it accepts is unknown; measure it again with `tlsfit scan --save`"
+            )
+            server = nil
+        }
+        return server
+    }
+
+    /// The causes of a real handshake: its failure, an unexpected root, or none; then the
+    /// configuration's own verdict when the wire did not speak for the server.
+    private static func explainObserved(
+        _ observed: HandshakeOutcome, config: WindowsTLSConfig, server: ServerProfile?,
+        predicted: SimulatedHandshake?, requiredRootSubject: String?, direct: HandshakeOutcome?, pinned: Bool,
+        into result: inout HostDiagnosis
+    ) {
+        if let failure = observed.failure {
+            result.causes =
+                proxyCauses(for: failure, observed: observed, direct: direct, pinned: pinned)
+                ?? causes(
+                    for: failure, observed: observed, config: config, server: server, predicted: predicted,
+                    pinned: pinned)
+        } else if let required = requiredRootSubject, let root = result.certificateRoot,
+            !root.lowercased().contains(required.lowercased())
+        {
+            result.causes = [
+                observed.proxy != nil
+                    ? proxyInspectionCause(observed, root: root, direct: direct, pinned: pinned)
+                    : inspectionCause(observed, root: root, required: required)
+            ]
+        } else {
+            result.outcome = .ok
+        }
+        // Not reached from here, or reached only through a proxy that stood in for the server: the
+        // configuration's own verdict (the export against the host's profile) still holds on the
+        // Windows machine's network. It comes first.
+        if !Self.serverItselfAnswered(observed, causes: result.causes), let predicted, let server,
+            !predicted.succeeded, !result.causes.contains(where: { $0.vantage == .configuration })
+        {
+            let (configCauses, verified) = explainConfiguration(config: config, server: server)
+            result.causes = configCauses + result.causes
+            result.fixVerified = verified
+            result.outcome = .fails
+        }
     }
 
     /// What the real handshake negotiated or where it failed, whether the prediction agrees, the root and the path.
@@ -152,117 +173,154 @@ public enum Diagnoser {
             value: "\(failure.stage.rawValue)/\(failure.kind.rawValue): \(failure.detail)")
         switch (failure.stage, failure.kind) {
         case (.dns, _):
-            return [
-                Cause(
-                    code: .dns, summary: "\(observed.host) does not resolve from the machine running tlsfit",
-                    explanation:
-                        "The name \(observed.host) could not be resolved from the machine that ran tlsfit, so the connection never got to TLS. This is measured here, not on the Windows machine: if that machine uses the same DNS servers, expect the same result there. Check the DNS servers and any split-horizon or filtering DNS it uses.",
-                    evidence: [seen],
-                    fix: Fix(
-                        description:
-                            "Make \(observed.host) resolvable from the Windows machine (DNS forwarders, filtering policy, hosts file)."
-                    ))
-            ]
+            return [dnsCause(observed, seen: seen)]
         case (.tcp, .timeout):
-            return [
-                Cause(
-                    code: .timeout,
-                    summary:
-                        "the TCP connection to \(target) got no answer in time (measured from the machine running tlsfit)",
-                    explanation:
-                        "From the machine that ran tlsfit, the TCP connection to \(target) was not answered before the timeout. A firewall that drops packets, a proxy that is required but not configured, or a route that goes nowhere shows this way. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
-                    evidence: [seen],
-                    fix: Fix(
-                        description:
-                            "Allow outgoing TCP \(observed.port) to \(observed.host), or configure the proxy for WinHTTP (netsh winhttp set proxy)."
-                    ))
-            ]
+            return [tcpTimeoutCause(observed, seen: seen)]
         case (_, .timeout) where observed.negotiated.version == nil:
-            return [
-                Cause(
-                    code: .timeout,
-                    summary: "\(target) accepted the TCP connection but did not answer the ClientHello in time",
-                    explanation:
-                        "From the machine that ran tlsfit, the TCP connection to \(target) was accepted, so no firewall refuses the port, but no TLS answer came before the timeout. Something that accepts the connection holds the handshake: an intrusion prevention system or TLS-inspecting firewall that stalls on this ClientHello, a transparent proxy, or an overloaded server. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
-                    evidence: [seen],
-                    fix: Fix(
-                        description:
-                            "Find what accepts the connection to \(target) and holds the handshake (IPS, TLS inspection, transparent proxy); compare with a handshake from another network. Opening the port will not help: it is open."
-                    ))
-            ]
+            return [heldHandshakeCause(observed, seen: seen)]
         case (.tcp, _):
-            return [
-                Cause(
-                    code: .tcpBlocked,
-                    summary:
-                        "the TCP connection to \(target) is refused or blocked (measured from the machine running tlsfit)",
-                    explanation:
-                        "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
-                    evidence: [seen],
-                    fix: Fix(
-                        description:
-                            "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."
-                    ))
-            ]
+            return [tcpBlockedCause(observed, failure, seen: seen)]
         case (.certificate, .notConfirmed):
             // No chain was received and verified: nothing proves the host is Microsoft's, so no OK.
-            return [
-                Cause(
-                    code: .certificateUntrusted,
-                    summary: "the certificate of \(target) was not confirmed: no chain was received and verified",
-                    explanation:
-                        "The server chose a protocol and suite from the exact ClientHello, but no certificate chain was received and verified (\(failure.detail)). A ServerHello alone proves nothing: a proxy or device in the path can forge one. Windows would abort the connection without a certificate, so tlsfit does not call this host OK.",
-                    evidence: [seen],
-                    fix: Fix(
-                        description:
-                            "Find what answers \(target) without a certificate (a proxy, firewall or device in the path); compare with a handshake from another network."
-                    ))
-            ]
+            return [unconfirmedCertificateCause(observed, failure, seen: seen)]
         case (.certificate, _):
-            let root =
-                rootSubject(observed.certificate)
-                ?? observed.certificate?.chain.last.map {
-                    "unknown: the chain stops at a certificate issued by \"\($0.issuer)\", which was not sent and is not trusted here (an intermediate or a root)"
-                }
-                ?? "unknown"
-            // A pinned update host accepts only Microsoft's chain: one fix, the exemption. Elsewhere
-            // trusting the inspection root is a valid fix too.
-            let why =
-                pinned
-                ? "If that is not Microsoft's root, something between this machine and Windows Update re-signs the connection (TLS inspection). Windows Update pins \(observed.host) to Microsoft's own update chain, so no other root can work there, even one the machine trusts: the host must be exempted from inspection."
-                : "If that is not the server's own CA, something between this machine and the server re-signs the connection (TLS inspection), or the machine lacks the root the chain needs."
-            return [
-                Cause(
-                    code: .certificateUntrusted,
-                    summary: "the certificate of \(target) is not trusted (\(failure.kind.rawValue))",
-                    explanation:
-                        "The handshake completed, but the certificate chain failed verification: \(failure.detail). The chain ends at \"\(root)\". "
-                        + why,
-                    evidence: [seen, Evidence(file: nil, key: "\(target) certificate root", value: root)],
-                    rootSubject: rootSubject(observed.certificate),
-                    fix: Fix(
-                        description: pinned
-                            ? "Exempt \(observed.host) (and the other Windows Update hosts: *.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com) from TLS inspection on the proxy or firewall. Do not import or trust another root for it: the update client accepts only Microsoft's chain."
-                            : "Exempt \(observed.host) from TLS inspection on the proxy or firewall, or make the machine trust the root the chain ends at (the inspection CA, deployed through Group Policy) if inspecting it is intended."
-                    ))
-            ]
+            return [untrustedCertificateCause(observed, failure, seen: seen, pinned: pinned)]
         default:
-            guard let server, let predicted else {
-                return [
-                    abortedCause(observed, failure, detail: "No measurement of the server was available to explain it.")
-                ]
-            }
-            if predicted.succeeded {
-                return [
-                    abortedCause(
-                        observed, failure,
-                        detail:
-                            "The simulation predicted success (\(predicted.version?.rawValue ?? "?") \(predicted.suite?.iana ?? "?")), so the server rejects something tlsfit does not model; compare the server profile with a fresh scan."
-                    )
-                ]
-            }
-            return explainConfiguration(config: config, server: server).causes
+            return handshakeCauses(observed, failure, config: config, server: server, predicted: predicted)
         }
+    }
+
+    /// The host name does not resolve from the machine running tlsfit.
+    private static func dnsCause(_ observed: HandshakeOutcome, seen: Evidence) -> Cause {
+        Cause(
+            code: .dns, summary: "\(observed.host) does not resolve from the machine running tlsfit",
+            explanation:
+                "The name \(observed.host) could not be resolved from the machine that ran tlsfit, so the connection never got to TLS. This is measured here, not on the Windows machine: if that machine uses the same DNS servers, expect the same result there. Check the DNS servers and any split-horizon or filtering DNS it uses.",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Make \(observed.host) resolvable from the Windows machine (DNS forwarders, filtering policy, hosts file)."
+            ))
+    }
+
+    /// The TCP connection got no answer before the timeout.
+    private static func tcpTimeoutCause(_ observed: HandshakeOutcome, seen: Evidence) -> Cause {
+        let target = "\(observed.host):\(observed.port)"
+        return Cause(
+            code: .timeout,
+            summary:
+                "the TCP connection to \(target) got no answer in time (measured from the machine running tlsfit)",
+            explanation:
+                "From the machine that ran tlsfit, the TCP connection to \(target) was not answered before the timeout. A firewall that drops packets, a proxy that is required but not configured, or a route that goes nowhere shows this way. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Allow outgoing TCP \(observed.port) to \(observed.host), or configure the proxy for WinHTTP (netsh winhttp set proxy)."
+            ))
+    }
+
+    /// The TCP connection was accepted but the ClientHello got no answer before the timeout.
+    private static func heldHandshakeCause(_ observed: HandshakeOutcome, seen: Evidence) -> Cause {
+        let target = "\(observed.host):\(observed.port)"
+        return Cause(
+            code: .timeout,
+            summary: "\(target) accepted the TCP connection but did not answer the ClientHello in time",
+            explanation:
+                "From the machine that ran tlsfit, the TCP connection to \(target) was accepted, so no firewall refuses the port, but no TLS answer came before the timeout. Something that accepts the connection holds the handshake: an intrusion prevention system or TLS-inspecting firewall that stalls on this ClientHello, a transparent proxy, or an overloaded server. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Find what accepts the connection to \(target) and holds the handshake (IPS, TLS inspection, transparent proxy); compare with a handshake from another network. Opening the port will not help: it is open."
+            ))
+    }
+
+    /// The TCP connection was refused or blocked.
+    private static func tcpBlockedCause(_ observed: HandshakeOutcome, _ failure: HandshakeFailure, seen: Evidence)
+        -> Cause
+    {
+        let target = "\(observed.host):\(observed.port)"
+        return Cause(
+            code: .tcpBlocked,
+            summary:
+                "the TCP connection to \(target) is refused or blocked (measured from the machine running tlsfit)",
+            explanation:
+                "From the machine that ran tlsfit, the TCP connection to \(target) could not be made (\(failure.detail)). A firewall, a proxy or a closed port is in the way; TLS settings play no part yet. This is measured here, not on the Windows machine: if that machine takes the same network path, expect the same failure there.",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Allow outgoing TCP \(observed.port) to \(observed.host) in the firewall, or configure the proxy for WinHTTP (netsh winhttp set proxy)."
+            ))
+    }
+
+    /// A protocol and suite were chosen, but no certificate chain was received and verified.
+    private static func unconfirmedCertificateCause(
+        _ observed: HandshakeOutcome, _ failure: HandshakeFailure, seen: Evidence
+    ) -> Cause {
+        let target = "\(observed.host):\(observed.port)"
+        return Cause(
+            code: .certificateUntrusted,
+            summary: "the certificate of \(target) was not confirmed: no chain was received and verified",
+            explanation:
+                "The server chose a protocol and suite from the exact ClientHello, but no certificate chain was received and verified (\(failure.detail)). A ServerHello alone proves nothing: a proxy or device in the path can forge one. Windows would abort the connection without a certificate, so tlsfit does not call this host OK.",
+            evidence: [seen],
+            fix: Fix(
+                description:
+                    "Find what answers \(target) without a certificate (a proxy, firewall or device in the path); compare with a handshake from another network."
+            ))
+    }
+
+    /// The certificate chain failed verification: TLS inspection, or a root the machine lacks.
+    private static func untrustedCertificateCause(
+        _ observed: HandshakeOutcome, _ failure: HandshakeFailure, seen: Evidence, pinned: Bool
+    ) -> Cause {
+        let target = "\(observed.host):\(observed.port)"
+        let root =
+            rootSubject(observed.certificate)
+            ?? observed.certificate?.chain.last.map {
+                "unknown: the chain stops at a certificate issued by \"\($0.issuer)\", which was not sent and is not trusted here (an intermediate or a root)"
+            }
+            ?? "unknown"
+        // A pinned update host accepts only Microsoft's chain: one fix, the exemption. Elsewhere
+        // trusting the inspection root is a valid fix too.
+        let why =
+            pinned
+            ? "If that is not Microsoft's root, something between this machine and Windows Update re-signs the connection (TLS inspection). Windows Update pins \(observed.host) to Microsoft's own update chain, so no other root can work there, even one the machine trusts: the host must be exempted from inspection."
+            : "If that is not the server's own CA, something between this machine and the server re-signs the connection (TLS inspection), or the machine lacks the root the chain needs."
+        return Cause(
+            code: .certificateUntrusted,
+            summary: "the certificate of \(target) is not trusted (\(failure.kind.rawValue))",
+            explanation:
+                "The handshake completed, but the certificate chain failed verification: \(failure.detail). The chain ends at \"\(root)\". "
+                + why,
+            evidence: [seen, Evidence(file: nil, key: "\(target) certificate root", value: root)],
+            rootSubject: rootSubject(observed.certificate),
+            fix: Fix(
+                description: pinned
+                    ? "Exempt \(observed.host) (and the other Windows Update hosts: *.update.microsoft.com, *.delivery.mp.microsoft.com, *.prod.do.dsp.mp.microsoft.com) from TLS inspection on the proxy or firewall. Do not import or trust another root for it: the update client accepts only Microsoft's chain."
+                    : "Exempt \(observed.host) from TLS inspection on the proxy or firewall, or make the machine trust the root the chain ends at (the inspection CA, deployed through Group Policy) if inspecting it is intended."
+            ))
+    }
+
+    /// A TLS failure explained by the configuration against the server's profile, or an aborted handshake.
+    private static func handshakeCauses(
+        _ observed: HandshakeOutcome, _ failure: HandshakeFailure, config: WindowsTLSConfig,
+        server: ServerProfile?, predicted: SimulatedHandshake?
+    ) -> [Cause] {
+        guard let server, let predicted else {
+            return [
+                abortedCause(observed, failure, detail: "No measurement of the server was available to explain it.")
+            ]
+        }
+        if predicted.succeeded {
+            return [
+                abortedCause(
+                    observed, failure,
+                    detail:
+                        "The simulation predicted success (\(predicted.version?.rawValue ?? "?") \(predicted.suite?.iana ?? "?")), so the server rejects something tlsfit does not model; compare the server profile with a fresh scan."
+                )
+            ]
+        }
+        return explainConfiguration(config: config, server: server).causes
     }
 
     /// The real handshake was with the server itself: no proxy in between, the host was reached, and

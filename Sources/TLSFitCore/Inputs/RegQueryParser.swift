@@ -32,32 +32,17 @@ public enum RegQueryParser {
             if trimmed.isEmpty { continue }
             let indented = line.first == " " || line.first == "\t"
             if !indented {
-                let upper = trimmed.uppercased()
-                if isKeyPath(upper) {
-                    // Windows' limits, as for .reg: a key past them is refused before any work on it.
-                    if let problem = RegistryLimits.problem(key: trimmed) {
-                        throw InputError(source: source, line: number, message: problem)
-                    }
+                switch try marginLine(trimmed, source: source, line: number) {
+                case .key:
                     currentKey = trimmed
                     sawKey = true
-                    continue
-                }
-                if upper.hasPrefix("END OF SEARCH") { continue }
-                if upper.hasPrefix("ERROR:") {
+                case .error:
                     if firstError == nil { firstError = (number, trimmed) }
                     currentKey = nil
-                    continue
+                case .skipped:
+                    break
                 }
-                if upper.hasPrefix("REG QUERY") || upper.hasPrefix("REG.EXE QUERY") || upper.contains(">REG QUERY")
-                    || upper.contains("> REG QUERY") || upper.hasPrefix("PS ")
-                {
-                    continue
-                }
-                throw InputError(
-                    source: source, line: number,
-                    message:
-                        "not reg query output: expected a key (HKEY_LOCAL_MACHINE\\...) or an indented value, found '\(String(trimmed.prefix(40)))'"
-                )
+                continue
             }
             guard let (name, type, data) = splitValue(line) else {
                 throw InputError(
@@ -74,43 +59,7 @@ public enum RegQueryParser {
                 throw InputError(source: source, line: number, message: problem)
             }
             if name == "(Default)", data == "(value not set)" { continue }
-            let value: RegistryData
-            switch type {
-            case "REG_SZ": value = .string(data)
-            case "REG_EXPAND_SZ": value = .expandString(data)
-            case "REG_MULTI_SZ":
-                var items = data.split(separator: "\\0", omittingEmptySubsequences: false).map(String.init)
-                while items.last == "" { items.removeLast() }
-                value = .multiString(items)
-            case "REG_DWORD", "REG_DWORD_LITTLE_ENDIAN":
-                guard let v = Self.number(data, bits: 32) else {
-                    throw InputError(
-                        source: source, line: number,
-                        message: "REG_DWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
-                }
-                value = .dword(UInt32(v))
-            case "REG_QWORD", "REG_QWORD_LITTLE_ENDIAN":
-                guard let v = Self.number(data, bits: 64) else {
-                    throw InputError(
-                        source: source, line: number,
-                        message: "REG_QWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
-                }
-                value = .qword(v)
-            case "REG_BINARY", "REG_NONE":
-                guard let bytes = hexBytes(data) else {
-                    throw InputError(
-                        source: source, line: number,
-                        message: "\(type) data must be an even number of hex digits, found '\(String(data.prefix(20)))'"
-                    )
-                }
-                value = .binary(type: type == "REG_NONE" ? 0 : 3, bytes: bytes)
-            default:
-                throw InputError(
-                    source: source, line: number,
-                    message:
-                        "unknown value type \(type) (known: REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE)"
-                )
-            }
+            let value = try registryData(type: type, data: data, source: source, line: number)
             let displayName = valueName.isEmpty ? "@" : valueName
             let p = Provenance(file: source, line: number, key: key, value: "\(displayName) = \(value.displayText)")
             operations.append(
@@ -126,6 +75,84 @@ public enum RegQueryParser {
                 source: source, line: 1, message: "not reg query output: no key line (HKEY_LOCAL_MACHINE\\...)")
         }
         return WindowsConfigDocument(source: source, format: .regQuery, operations: operations)
+    }
+
+    /// What a line at the left margin is.
+    private enum MarginLine {
+        /// A key path, within Windows' limits.
+        case key
+        /// An `ERROR:` line from reg query.
+        case error
+        /// `End of search`, or the command line itself.
+        case skipped
+    }
+
+    /// Classifies a line at the left margin (`trimmed`); anything else there is refused.
+    private static func marginLine(_ trimmed: String, source: String, line number: Int) throws(InputError)
+        -> MarginLine
+    {
+        let upper = trimmed.uppercased()
+        if isKeyPath(upper) {
+            // Windows' limits, as for .reg: a key past them is refused before any work on it.
+            if let problem = RegistryLimits.problem(key: trimmed) {
+                throw InputError(source: source, line: number, message: problem)
+            }
+            return .key
+        }
+        if upper.hasPrefix("END OF SEARCH") { return .skipped }
+        if upper.hasPrefix("ERROR:") { return .error }
+        if upper.hasPrefix("REG QUERY") || upper.hasPrefix("REG.EXE QUERY") || upper.contains(">REG QUERY")
+            || upper.contains("> REG QUERY") || upper.hasPrefix("PS ")
+        {
+            return .skipped
+        }
+        throw InputError(
+            source: source, line: number,
+            message:
+                "not reg query output: expected a key (HKEY_LOCAL_MACHINE\\...) or an indented value, found '\(String(trimmed.prefix(40)))'"
+        )
+    }
+
+    /// The data column of a value line read as its `REG_` type.
+    private static func registryData(type: String, data: String, source: String, line number: Int)
+        throws(InputError) -> RegistryData
+    {
+        switch type {
+        case "REG_SZ": return .string(data)
+        case "REG_EXPAND_SZ": return .expandString(data)
+        case "REG_MULTI_SZ":
+            var items = data.split(separator: "\\0", omittingEmptySubsequences: false).map(String.init)
+            while items.last == "" { items.removeLast() }
+            return .multiString(items)
+        case "REG_DWORD", "REG_DWORD_LITTLE_ENDIAN":
+            guard let v = Self.number(data, bits: 32) else {
+                throw InputError(
+                    source: source, line: number,
+                    message: "REG_DWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
+            }
+            return .dword(UInt32(v))
+        case "REG_QWORD", "REG_QWORD_LITTLE_ENDIAN":
+            guard let v = Self.number(data, bits: 64) else {
+                throw InputError(
+                    source: source, line: number,
+                    message: "REG_QWORD data must be 0x followed by hex digits, found '\(String(data.prefix(20)))'")
+            }
+            return .qword(v)
+        case "REG_BINARY", "REG_NONE":
+            guard let bytes = hexBytes(data) else {
+                throw InputError(
+                    source: source, line: number,
+                    message: "\(type) data must be an even number of hex digits, found '\(String(data.prefix(20)))'"
+                )
+            }
+            return .binary(type: type == "REG_NONE" ? 0 : 3, bytes: bytes)
+        default:
+            throw InputError(
+                source: source, line: number,
+                message:
+                    "unknown value type \(type) (known: REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE)"
+            )
+        }
     }
 
     /// `HKEY_LOCAL_MACHINE\...`, `HKLM\...` (upper-cased).

@@ -85,6 +85,15 @@ enum RawExchange {
         }
         if let failure = writeAll(fd, bytes, deadline: deadline) { return finish(failure) }
 
+        let (answer, certificate) = readAnswer(fd, deadline: deadline, readCertificate: readCertificate)
+        return finish(answer, certificate: certificate)
+    }
+
+    /// Reads the server's first answer from the connected socket before the deadline; with
+    /// `readCertificate`, a TLS 1.2 (or older) ServerHello is followed as far as the Certificate.
+    private static func readAnswer(
+        _ fd: Int32, deadline: Deadline, readCertificate: Bool
+    ) -> (Answer, CertificateRead?) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
         /// The ServerHello, once read, while the Certificate is awaited.
@@ -93,31 +102,31 @@ enum RawExchange {
         while true {
             if let hello {
                 switch RawServerHelloParser.parseCertificate(received) {
-                case .certificates(let der): return finish(.serverHello(hello), certificate: .received(der))
-                case .absent(let why): return finish(.serverHello(hello), certificate: .absent(why))
+                case .certificates(let der): return (.serverHello(hello), .received(der))
+                case .absent(let why): return (.serverHello(hello), .absent(why))
                 case .invalid(let why):
-                    return finish(.serverHello(hello), certificate: .absent("after its ServerHello, \(why)"))
+                    return (.serverHello(hello), .absent("after its ServerHello, \(why)"))
                 case .needMore: break
                 }
             } else {
                 switch RawServerHelloParser.parse(received) {
                 case .complete(.serverHello(let parsed)):
                     guard readCertificate, parsed.negotiatedVersion < 0x0304, !parsed.isHelloRetryRequest else {
-                        return finish(.serverHello(parsed))
+                        return (.serverHello(parsed), nil)
                     }
                     hello = parsed
                     limit = certificateReadLimit
                     continue
                 case .complete(.alert(let level, let description)):
-                    return finish(.alert(level: level, description: description))
-                case .invalid(let why): return finish(.invalid(why))
+                    return (.alert(level: level, description: description), nil)
+                case .invalid(let why): return (.invalid(why), nil)
                 case .needMore: break
                 }
             }
             /// The end of the bytes before a Certificate: the ServerHello stands, without a certificate.
-            func ended(_ answer: Answer, _ why: String) -> Result {
-                guard let hello else { return finish(answer) }
-                return finish(.serverHello(hello), certificate: .absent(why))
+            func ended(_ answer: Answer, _ why: String) -> (Answer, CertificateRead?) {
+                guard let hello else { return (answer, nil) }
+                return (.serverHello(hello), .absent(why))
             }
             guard received.count < limit else {
                 return ended(

@@ -72,36 +72,13 @@ public enum WindowsHelloProbe {
         let profile = request.profile
         // A client with nothing to offer sends nothing: no connection, no key shares made.
         if let failure = profile.noClientHelloFailure { return nothingSent(request, failure) }
-        var random = [UInt8](repeating: 0, count: 32)
-        var session = [UInt8](repeating: 0, count: 32)
-        for i in 0..<32 {
-            random[i] = UInt8.random(in: 0...255)
-            session[i] = UInt8.random(in: 0...255)
-        }
-        let shares = KeyShareGenerator.publicKeys(
-            for: Catalog.shared.release(profile.release).hello.keyShares.value
-                .filter { profile.groupIDs.contains($0) })
         let built: WindowsClientHello
-        do {
-            built = try WindowsClientHelloBuilder.build(
-                profile: profile, serverName: request.host, random: random,
-                sessionID: session, keyShares: shares)
-        } catch {
-            return nothingSent(
-                request, HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description))
-        }
+        do { built = try buildHello(request) } catch { return nothingSent(request, error) }
         let bytes = built.hello.encode()
         let exchange = RawExchange.run(
             host: request.connectAddress ?? request.host, port: request.connectPort ?? request.port,
             bytes: bytes, timeout: request.timeout, path: request.path, readCertificate: true)
-        var answer = HandshakeOutcome(
-            host: request.host, port: request.port, address: exchange.address,
-            sni: TCPConnector.isNumericAddress(request.host) ? nil : request.host,
-            negotiated: NegotiatedParameters(), certificate: nil, failure: nil,
-            timings: HandshakeTimings(
-                dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
-                totalMs: exchange.totalMs),
-            path: request.path.description, proxy: exchange.proxy)
+        var answer = exchangeOutcome(request, exchange)
         let serverHello = read(exchange.answer, built: built, into: &answer)
         var result = Result(
             hello: built, bytes: bytes, answer: answer, serverHello: serverHello, confirmation: nil,
@@ -156,6 +133,40 @@ public enum WindowsHelloProbe {
         result.outcome = combined
         result.proof = proof
         return result
+    }
+
+    /// The client's exact ClientHello, with fresh random, session ID and key shares; a failure when
+    /// it cannot be built (nothing is sent then).
+    private static func buildHello(_ request: Request) throws(HandshakeFailure) -> WindowsClientHello {
+        let profile = request.profile
+        var random = [UInt8](repeating: 0, count: 32)
+        var session = [UInt8](repeating: 0, count: 32)
+        for i in 0..<32 {
+            random[i] = UInt8.random(in: 0...255)
+            session[i] = UInt8.random(in: 0...255)
+        }
+        let shares = KeyShareGenerator.publicKeys(
+            for: Catalog.shared.release(profile.release).hello.keyShares.value
+                .filter { profile.groupIDs.contains($0) })
+        do {
+            return try WindowsClientHelloBuilder.build(
+                profile: profile, serverName: request.host, random: random,
+                sessionID: session, keyShares: shares)
+        } catch {
+            throw HandshakeFailure(stage: .tls, kind: .noProtocolOffered, detail: error.description)
+        }
+    }
+
+    /// The exact exchange as a handshake outcome, before its answer is read: where it went and its timings.
+    private static func exchangeOutcome(_ request: Request, _ exchange: RawExchange.Result) -> HandshakeOutcome {
+        HandshakeOutcome(
+            host: request.host, port: request.port, address: exchange.address,
+            sni: TCPConnector.isNumericAddress(request.host) ? nil : request.host,
+            negotiated: NegotiatedParameters(), certificate: nil, failure: nil,
+            timings: HandshakeTimings(
+                dnsMs: exchange.dnsMs, connectMs: exchange.connectMs, handshakeMs: exchange.exchangeMs,
+                totalMs: exchange.totalMs),
+            path: request.path.description, proxy: exchange.proxy)
     }
 
     /// No connection: the client sends no ClientHello.

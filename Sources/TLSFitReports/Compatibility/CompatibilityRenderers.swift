@@ -62,64 +62,9 @@ enum CompatibilityTextRenderer {
                 "Compatibility: \(r.candidates.count) candidate(s) x \(r.windowsReleases.count) Windows release(s) x \(r.hosts.count) host(s)",
                 first: "", indent: "  "))
         for candidate in r.candidates {
-            out.write(
-                "\n"
-                    + layout.wrap(
-                        atoms: ["Candidate", candidate.name]
-                            + candidate.files.enumerated().map { i, f in
-                                (i == 0 ? "(" : "") + f + (i == candidate.files.count - 1 ? ")" : ",")
-                            }, first: "", indent: "  "))
-            for w in candidate.configurationFindings {
-                out.write(
-                    layout.wrapKeepingKeys(
-                        "[\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.joined(separator: ", "))")",
-                        first: "  ", indent: "    "))
-            }
-            var rows: [[String]] = [["release"] + r.hosts]
-            // Fleet groups run one release each: rows without any cell are left out.
-            for release in r.windowsReleases
-            where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil })
-            {
-                rows.append(
-                    [release.rawValue]
-                        + r.hosts.map {
-                            CompatibilityRenderer.cellText(
-                                index.cell(candidate: candidate.name, release: release, host: $0))
-                        })
-            }
-            if TextTable.width(rows, indent: "  ") <= layout.width {
-                TextTable.write(rows, indent: "  ", into: &out)
-            } else {
-                // Too wide: one block per release, a line per host.
-                let hostWidth = r.hosts.map(\.count).max() ?? 0
-                for row in rows.dropFirst() {
-                    out.write("  \(row[0]):\n")
-                    for (host, cell) in zip(r.hosts, row.dropFirst()) {
-                        let aligned = "    " + host.padded(to: hostWidth + 2) + cell
-                        out.write(
-                            aligned.count <= layout.width
-                                ? aligned + "\n"
-                                : "    \(host)\n" + layout.wrap(cell, indent: "      "))
-                    }
-                }
-            }
+            writeCandidate(candidate, of: r, index: index, layout: layout, into: &out)
         }
-        if let groups = r.groups {
-            out.write(
-                "\nFleet groups (\(groups.count) distinct configurations, \(groups.reduce(0) { $0 + $1.machineCount }) machines):\n"
-            )
-            for g in groups {
-                let failing = g.verdicts.filter { $0.verdict == .fails }
-                let verdict =
-                    failing.isEmpty
-                    ? "OK" : "FAILS (\(Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")))"
-                let sample = g.machines.prefix(3).joined(separator: ", ") + (g.machineCount > 3 ? ", ..." : "")
-                out.write(
-                    layout.wrap(
-                        "\(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]",
-                        first: "  ", indent: "    "))
-            }
-        }
+        if let groups = r.groups { writeFleetGroups(groups, layout: layout, into: &out) }
         if let skipped = r.skipped, !skipped.isEmpty {
             out.write("\nSkipped \(skipped.count) export(s) that could not be read:\n")
             for item in skipped.prefix(20) {
@@ -128,7 +73,82 @@ enum CompatibilityTextRenderer {
             if skipped.count > 20 { out.write("  ... and \(skipped.count - 20) more\n") }
         }
         out.write("\nSummary:\n")
-        for s in r.summary {
+        writeSummary(r.summary, layout: layout, into: &out)
+    }
+
+    /// A candidate's heading, its configuration findings and its matrix (a table, or one block per
+    /// release when the table is wider than the layout).
+    private static func writeCandidate(
+        _ candidate: CandidateInfo, of r: CompatibilityReport, index: CompatibilityReport.CellIndex,
+        layout: TextLayout, into out: inout some TextOutputStream
+    ) {
+        out.write(
+            "\n"
+                + layout.wrap(
+                    atoms: ["Candidate", candidate.name]
+                        + candidate.files.enumerated().map { i, f in
+                            (i == 0 ? "(" : "") + f + (i == candidate.files.count - 1 ? ")" : ",")
+                        }, first: "", indent: "  "))
+        for w in candidate.configurationFindings {
+            out.write(
+                layout.wrapKeepingKeys(
+                    "[\(w.severity)] \(w.code.rawValue): \(w.message)\(w.location.map { " (\($0))" } ?? "")\(w.leadsTo.isEmpty ? "" : "; leads to \(w.leadsTo.map(\.rawValue).joined(separator: ", ")) on \(w.hosts.joined(separator: ", "))")",
+                    first: "  ", indent: "    "))
+        }
+        var rows: [[String]] = [["release"] + r.hosts]
+        // Fleet groups run one release each: rows without any cell are left out.
+        for release in r.windowsReleases
+        where r.hosts.contains(where: { index.cell(candidate: candidate.name, release: release, host: $0) != nil }) {
+            rows.append(
+                [release.rawValue]
+                    + r.hosts.map {
+                        CompatibilityRenderer.cellText(
+                            index.cell(candidate: candidate.name, release: release, host: $0))
+                    })
+        }
+        if TextTable.width(rows, indent: "  ") <= layout.width {
+            TextTable.write(rows, indent: "  ", into: &out)
+        } else {
+            // Too wide: one block per release, a line per host.
+            let hostWidth = r.hosts.map(\.count).max() ?? 0
+            for row in rows.dropFirst() {
+                out.write("  \(row[0]):\n")
+                for (host, cell) in zip(r.hosts, row.dropFirst()) {
+                    let aligned = "    " + host.padded(to: hostWidth + 2) + cell
+                    out.write(
+                        aligned.count <= layout.width
+                            ? aligned + "\n"
+                            : "    \(host)\n" + layout.wrap(cell, indent: "      "))
+                }
+            }
+        }
+    }
+
+    /// The fleet's groups of machines with identical configurations, one line each.
+    private static func writeFleetGroups(
+        _ groups: [FleetGroup], layout: TextLayout, into out: inout some TextOutputStream
+    ) {
+        out.write(
+            "\nFleet groups (\(groups.count) distinct configurations, \(groups.reduce(0) { $0 + $1.machineCount }) machines):\n"
+        )
+        for g in groups {
+            let failing = g.verdicts.filter { $0.verdict == .fails }
+            let verdict =
+                failing.isEmpty
+                ? "OK" : "FAILS (\(Set(failing.flatMap(\.causes)).sorted().joined(separator: ", ")))"
+            let sample = g.machines.prefix(3).joined(separator: ", ") + (g.machineCount > 3 ? ", ..." : "")
+            out.write(
+                layout.wrap(
+                    "\(g.id)  \(g.windowsRelease.rawValue)  \(g.machineCount) machine(s)  \(verdict)  [\(sample)]",
+                    first: "  ", indent: "    "))
+        }
+    }
+
+    /// Each candidate's verdict: safe to roll out, or what fails and why.
+    private static func writeSummary(
+        _ summary: [CandidateSummary], layout: TextLayout, into out: inout some TextOutputStream
+    ) {
+        for s in summary {
             if s.safe {
                 out.write(
                     layout.wrap(
