@@ -35,8 +35,8 @@ extension SuitesText {
                     [
                         "WinHTTP default protocols:",
                         winHTTP.value.map(\.rawValue).joined(separator: ", ")
-                            + (winHTTP.confidence == .assumed ? " (assumed: Microsoft does not name this release)" : "")
-                            ,
+                            + (winHTTP.confidence == .assumed
+                                ? " (assumed: Microsoft does not name this release)" : ""),
                     ],
                 ], layout: layout) + "\n"
         if let note = info.note { text += layout.wrap("Note: \(note)", first: "", indent: "  ") }
