@@ -98,7 +98,8 @@ let package = Package(
             dependencies: ["CLibraryLoader"],
             path: "Sources/CArchive"
         ),
-        // Pure model and logic: no sockets, no OpenSSL.
+        // Pure model and logic: values in, values out; no files, sockets, threads or OpenSSL
+        // (FoundationEssentials, CipherSuites and Synchronization only; CorePurityTests checks it).
         .target(
             name: "TLSFitCore",
             dependencies: ["CipherSuites"]
@@ -130,7 +131,8 @@ let package = Package(
             name: "TLSFitReports",
             dependencies: ["TLSFitCore"]
         ),
-        // What combines the network with the core: diagnose and report runs, for the CLI and tests.
+        // Plans in, report values out: diagnose, probe, report, scan, hello and the lab servers, for the
+        // CLI and the tests (TLSFitEnginesTests).
         .target(
             name: "TLSFitEngines",
             dependencies: ["TLSFitCore", "TLSFitHandshake", "TLSFitCapture", "TLSFitSystem"]
