@@ -93,7 +93,7 @@ extension Diagnoser {
 
     /// The proxy itself could not be reached: no exchange took place.
     private static func unreachableProxyCause(_ observed: HandshakeOutcome, _ failure: HandshakeFailure) -> Cause {
-        let proxy = observed.path ?? "the proxy"
+        let proxy = observed.path
         var cause = Cause(
             code: .proxyUnreachable, summary: "the proxy \(proxy) cannot be reached (\(failure.kind.rawValue))",
             explanation:
