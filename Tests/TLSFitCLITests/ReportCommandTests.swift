@@ -261,13 +261,25 @@ struct ReportCommandTests {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fleet = dir.appendingPathComponent("fleet")
+        // Long enough that the run cannot end before the interrupt: a fleet's identical exports and
+        // configurations are judged once, so the exports put six suites in 720 different orders.
+        let suites = [
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        ]
         for i in 0..<4000 {
             let folder = fleet.appendingPathComponent("windows-11/site\(i % 20)")
             if i < 20 { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-            let text = Self.reg([
-                "[\(Self.policy)]",
-                "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_\(i % 2 == 0 ? 128 : 256)_GCM_SHA\(i % 2 == 0 ? 256 : 384)\"",
-            ])
+            // The (i mod 720)-th order of the six suites.
+            var pool = suites
+            var rank = i % 720
+            var order: [String] = []
+            for factorial in [120, 24, 6, 2, 1, 1] {
+                order.append(pool.remove(at: rank / factorial))
+                rank %= factorial
+            }
+            let text = Self.reg(["[\(Self.policy)]", "\"Functions\"=\"\(order.joined(separator: ","))\""])
             try text.write(to: folder.appendingPathComponent("pc\(i).reg"), atomically: false, encoding: .utf8)
         }
         let out = dir.appendingPathComponent("report.json")
