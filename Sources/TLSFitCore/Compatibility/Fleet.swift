@@ -47,7 +47,7 @@ public enum FleetLayout {
         where gpoRoots.isEmpty || !gpoRoots.keys.contains(where: { root.hasPrefix($0 + "/") || $0.isEmpty }) {
             let components = root.split(separator: "/").map(String.init)
             guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
-            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            let named = releases.names(components.dropLast()[...])
             machines.append(
                 FleetMachine(
                     name: root, release: releases.release(of: components.dropLast()[...]), files: [root + "/"],
@@ -64,7 +64,7 @@ public enum FleetLayout {
             else { continue }
             let stem = String(file[..<dot])
             let name = (components.dropLast() + [stem]).joined(separator: "/")
-            let named = components.dropLast().contains { WindowsRelease(userText: $0) != nil }
+            let named = releases.names(components.dropLast()[...])
             machines.append(
                 FleetMachine(
                     name: name, release: releases.release(of: components.dropLast()[...]), files: [path],
@@ -131,16 +131,21 @@ public enum FleetLayout {
 
         mutating func release(of folders: ArraySlice<String>) -> WindowsRelease {
             for folder in folders.reversed() {
-                let found: WindowsRelease?
-                if let cached = cache[folder] {
-                    found = cached
-                } else {
-                    found = WindowsRelease(userText: folder)
-                    cache[folder] = found
-                }
-                if let found { return found }
+                if let found = lookUp(folder) { return found }
             }
             return defaultRelease
+        }
+
+        /// True when some folder is named after a release (the release is then not the default's).
+        mutating func names(_ folders: ArraySlice<String>) -> Bool {
+            folders.contains { lookUp($0) != nil }
+        }
+
+        private mutating func lookUp(_ folder: String) -> WindowsRelease? {
+            if let cached = cache[folder] { return cached }
+            let found = WindowsRelease(userText: folder)
+            cache[folder] = found
+            return found
         }
     }
 }
