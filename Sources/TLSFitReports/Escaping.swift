@@ -63,6 +63,9 @@ public enum Escaping {
     /// The one rule (`HostileCharacters`): every hostile scalar shown as `\u{1B}`-style text; line
     /// feeds kept when asked (text, CSV), everything else escaped.
     public static func visible(_ s: String, keepingLineFeeds: Bool) -> String {
+        // Printable ASCII (and kept line feeds) holds nothing hostile: one pass over the bytes, as a
+        // capture's whole `hello --pcap` output of megabytes usually is.
+        if s.utf8.allSatisfy({ (0x20..<0x7F).contains($0) || (keepingLineFeeds && $0 == 0x0A) }) { return s }
         guard s.unicodeScalars.contains(where: HostileCharacters.contains) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)

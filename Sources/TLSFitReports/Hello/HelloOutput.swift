@@ -28,15 +28,7 @@ public enum HelloOutput {
         case .text:
             var text = ""
             CaptureHelloTextRenderer.render(report, layout: layout, into: &text)
-            return terminalSafe(text)
+            return Escaping.terminal(text)
         }
-    }
-
-    /// `Escaping.terminal`, without its per-character pass when the text is printable ASCII and newlines
-    /// (a capture's whole output usually is: host names are the only text from the wire).
-    public static func terminalSafe(_ text: String) -> String {
-        // Read in place: `withUTF8` on a copy would copy the whole output first.
-        let plain = text.utf8.allSatisfy { $0 == 0x0A || (0x20..<0x7F).contains($0) }
-        return plain ? text : Escaping.terminal(text)
     }
 }
